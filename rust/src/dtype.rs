@@ -1,0 +1,347 @@
+//! Element types and their codes, shared with `ffi/symbols.ts` (`DTYPE`).
+
+/// dtype codes as passed across the boundary. Keep in sync with
+/// `ffi/symbols.ts`; `tests/symbols_test.ts` checks the values through
+/// `rp_dtype_size`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum DType {
+    Bool = 0,
+    Int8 = 1,
+    Uint8 = 2,
+    Int16 = 3,
+    Uint16 = 4,
+    Int32 = 5,
+    Uint32 = 6,
+    Int64 = 7,
+    Uint64 = 8,
+    Float32 = 9,
+    Float64 = 10,
+}
+
+impl DType {
+    pub fn from_code(code: u32) -> Option<DType> {
+        Some(match code {
+            0 => DType::Bool,
+            1 => DType::Int8,
+            2 => DType::Uint8,
+            3 => DType::Int16,
+            4 => DType::Uint16,
+            5 => DType::Int32,
+            6 => DType::Uint32,
+            7 => DType::Int64,
+            8 => DType::Uint64,
+            9 => DType::Float32,
+            10 => DType::Float64,
+            _ => return None,
+        })
+    }
+    pub fn size(self) -> usize {
+        match self {
+            DType::Bool | DType::Int8 | DType::Uint8 => 1,
+            DType::Int16 | DType::Uint16 => 2,
+            DType::Int32 | DType::Uint32 | DType::Float32 => 4,
+            DType::Int64 | DType::Uint64 | DType::Float64 => 8,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            DType::Bool => "bool",
+            DType::Int8 => "int8",
+            DType::Uint8 => "uint8",
+            DType::Int16 => "int16",
+            DType::Uint16 => "uint16",
+            DType::Int32 => "int32",
+            DType::Uint32 => "uint32",
+            DType::Int64 => "int64",
+            DType::Uint64 => "uint64",
+            DType::Float32 => "float32",
+            DType::Float64 => "float64",
+        }
+    }
+}
+
+/// A numeric element. Integer arithmetic wraps modulo 2^bits, as NumPy's
+/// and as a store into a JS TypedArray does.
+pub trait Elem: Copy + PartialOrd + PartialEq + Default + Send + Sync + 'static {
+    const DTYPE: DType;
+    const IS_FLOAT: bool;
+    fn add(self, o: Self) -> Self;
+    fn sub(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    fn neg(self) -> Self;
+    fn abs(self) -> Self;
+    fn to_f64(self) -> f64;
+    /// Reads a scalar from the 8-byte slot convention (see `ffi.rs`).
+    fn from_slot(bits: u64) -> Self;
+    /// NaN test; always false for integers.
+    #[allow(clippy::wrong_self_convention)]
+    fn is_nan(self) -> bool;
+}
+
+macro_rules! impl_int {
+    ($t:ty, $dt:ident, signed) => {
+        impl_int!(@common $t, $dt);
+        impl Elem for $t {
+            const DTYPE: DType = DType::$dt;
+            const IS_FLOAT: bool = false;
+            impl_int!(@ops);
+            #[inline(always)]
+            fn neg(self) -> Self { self.wrapping_neg() }
+            #[inline(always)]
+            fn abs(self) -> Self { self.wrapping_abs() }
+            #[inline(always)]
+            fn from_slot(bits: u64) -> Self { bits as i64 as $t }
+        }
+    };
+    ($t:ty, $dt:ident, unsigned) => {
+        impl_int!(@common $t, $dt);
+        impl Elem for $t {
+            const DTYPE: DType = DType::$dt;
+            const IS_FLOAT: bool = false;
+            impl_int!(@ops);
+            #[inline(always)]
+            fn neg(self) -> Self { self.wrapping_neg() }
+            #[inline(always)]
+            fn abs(self) -> Self { self }
+            #[inline(always)]
+            fn from_slot(bits: u64) -> Self { bits as $t }
+        }
+    };
+    (@common $t:ty, $dt:ident) => {};
+    (@ops) => {
+        #[inline(always)]
+        fn add(self, o: Self) -> Self { self.wrapping_add(o) }
+        #[inline(always)]
+        fn sub(self, o: Self) -> Self { self.wrapping_sub(o) }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self { self.wrapping_mul(o) }
+        #[inline(always)]
+        fn to_f64(self) -> f64 { self as f64 }
+        #[inline(always)]
+        fn is_nan(self) -> bool { false }
+    };
+}
+
+impl_int!(i8, Int8, signed);
+impl_int!(i16, Int16, signed);
+impl_int!(i32, Int32, signed);
+impl_int!(i64, Int64, signed);
+impl_int!(u8, Uint8, unsigned);
+impl_int!(u16, Uint16, unsigned);
+impl_int!(u32, Uint32, unsigned);
+impl_int!(u64, Uint64, unsigned);
+
+macro_rules! impl_float {
+    ($t:ty, $dt:ident) => {
+        impl Elem for $t {
+            const DTYPE: DType = DType::$dt;
+            const IS_FLOAT: bool = true;
+            #[inline(always)]
+            fn add(self, o: Self) -> Self {
+                self + o
+            }
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                self - o
+            }
+            #[inline(always)]
+            fn mul(self, o: Self) -> Self {
+                self * o
+            }
+            #[inline(always)]
+            fn neg(self) -> Self {
+                -self
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                <$t>::abs(self)
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn from_slot(bits: u64) -> Self {
+                f64::from_bits(bits) as $t
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                self != self
+            }
+        }
+    };
+}
+
+impl_float!(f32, Float32);
+impl_float!(f64, Float64);
+
+/// Float-only operations.
+pub trait Float: Elem + std::ops::Div<Output = Self> {
+    fn sqrt(self) -> Self;
+    fn exp(self) -> Self;
+    fn ln(self) -> Self;
+    fn sin(self) -> Self;
+    fn cos(self) -> Self;
+    fn tanh(self) -> Self;
+    fn from_f64(v: f64) -> Self;
+}
+
+impl Float for f64 {
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
+    }
+    #[inline(always)]
+    fn exp(self) -> Self {
+        f64::exp(self)
+    }
+    #[inline(always)]
+    fn ln(self) -> Self {
+        f64::ln(self)
+    }
+    #[inline(always)]
+    fn sin(self) -> Self {
+        f64::sin(self)
+    }
+    #[inline(always)]
+    fn cos(self) -> Self {
+        f64::cos(self)
+    }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        f64::tanh(self)
+    }
+    #[inline(always)]
+    fn from_f64(v: f64) -> Self {
+        v
+    }
+}
+
+// float32 transcendentals are computed in float64 and rounded once, which is
+// within 1 ulp of the exact result (NumPy's own float32 SIMD routines are
+// within a few ulp).
+impl Float for f32 {
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        f32::sqrt(self)
+    }
+    #[inline(always)]
+    fn exp(self) -> Self {
+        (self as f64).exp() as f32
+    }
+    #[inline(always)]
+    fn ln(self) -> Self {
+        (self as f64).ln() as f32
+    }
+    #[inline(always)]
+    fn sin(self) -> Self {
+        (self as f64).sin() as f32
+    }
+    #[inline(always)]
+    fn cos(self) -> Self {
+        (self as f64).cos() as f32
+    }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        (self as f64).tanh() as f32
+    }
+    #[inline(always)]
+    fn from_f64(v: f64) -> Self {
+        v as f32
+    }
+}
+
+/// Calls `$body` with the type alias `$T` bound to the Rust type of `$dt`
+/// (a [`DType`]), for every numeric dtype. `bool` evaluates `$none`.
+#[macro_export]
+macro_rules! for_each_numeric {
+    ($dt:expr, $T:ident => $body:expr, bool => $none:expr) => {
+        match $dt {
+            $crate::dtype::DType::Int8 => {
+                type $T = i8;
+                $body
+            }
+            $crate::dtype::DType::Uint8 => {
+                type $T = u8;
+                $body
+            }
+            $crate::dtype::DType::Int16 => {
+                type $T = i16;
+                $body
+            }
+            $crate::dtype::DType::Uint16 => {
+                type $T = u16;
+                $body
+            }
+            $crate::dtype::DType::Int32 => {
+                type $T = i32;
+                $body
+            }
+            $crate::dtype::DType::Uint32 => {
+                type $T = u32;
+                $body
+            }
+            $crate::dtype::DType::Int64 => {
+                type $T = i64;
+                $body
+            }
+            $crate::dtype::DType::Uint64 => {
+                type $T = u64;
+                $body
+            }
+            $crate::dtype::DType::Float32 => {
+                type $T = f32;
+                $body
+            }
+            $crate::dtype::DType::Float64 => {
+                type $T = f64;
+                $body
+            }
+            $crate::dtype::DType::Bool => $none,
+        }
+    };
+}
+
+/// Like [`for_each_numeric!`] for the eight integer dtypes; other dtypes
+/// evaluate `$other`.
+#[macro_export]
+macro_rules! for_each_int {
+    ($dt:expr, $T:ident => $body:expr, _ => $other:expr) => {
+        match $dt {
+            $crate::dtype::DType::Int8 => {
+                type $T = i8;
+                $body
+            }
+            $crate::dtype::DType::Uint8 => {
+                type $T = u8;
+                $body
+            }
+            $crate::dtype::DType::Int16 => {
+                type $T = i16;
+                $body
+            }
+            $crate::dtype::DType::Uint16 => {
+                type $T = u16;
+                $body
+            }
+            $crate::dtype::DType::Int32 => {
+                type $T = i32;
+                $body
+            }
+            $crate::dtype::DType::Uint32 => {
+                type $T = u32;
+                $body
+            }
+            $crate::dtype::DType::Int64 => {
+                type $T = i64;
+                $body
+            }
+            $crate::dtype::DType::Uint64 => {
+                type $T = u64;
+                $body
+            }
+            _ => $other,
+        }
+    };
+}

@@ -1,0 +1,623 @@
+//! The C ABI. Nothing but argument checking and dispatch lives here.
+//!
+//! Conventions (mirrored by `ffi/symbols.ts`, which lists every export):
+//! - Functions return an `i32` status: 0 on success, otherwise a code from
+//!   [`crate::error`] with a message available through
+//!   `rp_last_error_len` / `rp_last_error_copy` (per thread).
+//! - Arrays are `(pointer, u32 length)` pairs; a null pointer is accepted
+//!   only with length 0 (Deno passes an empty TypedArray as NULL).
+//! - `dt` is a dtype code ([`crate::dtype::DType`]).
+//! - A *slot* is 8 bytes holding one scalar: `i64` bits for int64, `u64`
+//!   bits for uint64, and an `f64` for every other dtype (exact for all
+//!   8..32-bit integers). Scalar results are written to a slot, scalar
+//!   arguments are read from one.
+
+use crate::dtype::{DType, Elem, Float};
+use crate::error::{self, guard, Error, Result};
+use crate::kernels::elementwise::{self as ew, Side};
+use crate::kernels::{reduce, scan, sort};
+use crate::{for_each_int, for_each_numeric};
+use std::slice;
+
+/// Bumped on any change to a signature or convention above.
+pub const ABI_VERSION: u32 = 1;
+
+/// Largest integer a JS number holds exactly.
+const MAX_SAFE: i128 = (1i128 << 53) - 1;
+
+macro_rules! export {
+    ($(#[$m:meta])* fn $name:ident($($arg:ident : $ty:ty),* $(,)?) $body:block) => {
+        $(#[$m])*
+        ///
+        /// # Safety
+        /// Every pointer must be valid for the length passed with it (see
+        /// the module docs); the call is otherwise checked and never panics.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name($($arg: $ty),*) -> i32 {
+            guard(|| $body)
+        }
+    };
+}
+
+fn dtype(code: u32) -> Result<DType> {
+    DType::from_code(code).ok_or_else(|| Error::invalid(format!("unknown dtype code {code}")))
+}
+
+fn unsupported(op: &str, dt: DType) -> Error {
+    Error::new(
+        error::UNSUPPORTED_DTYPE,
+        format!(
+            "ufunc '{op}' not supported for the input type {}",
+            dt.name()
+        ),
+    )
+}
+
+/// Checks a pointer for `n` elements of `T`: non-null (unless empty) and
+/// aligned. Returns a dangling-but-aligned pointer for empty input.
+fn check_ptr<T>(p: *const u8, n: u32, what: &str) -> Result<*const T> {
+    if n == 0 {
+        return Ok(std::ptr::NonNull::<T>::dangling().as_ptr());
+    }
+    if p.is_null() {
+        return Err(Error::invalid(format!(
+            "{what} is a null pointer with length {n}"
+        )));
+    }
+    if (p as usize) % std::mem::align_of::<T>() != 0 {
+        return Err(Error::invalid(format!(
+            "{what} at {p:p} is not aligned to {} bytes",
+            std::mem::align_of::<T>()
+        )));
+    }
+    Ok(p as *const T)
+}
+
+unsafe fn in_slice<'a, T>(p: *const u8, n: u32, what: &str) -> Result<&'a [T]> {
+    Ok(slice::from_raw_parts(
+        check_ptr::<T>(p, n, what)?,
+        n as usize,
+    ))
+}
+
+unsafe fn out_slice<'a, T>(p: *mut u8, n: u32, what: &str) -> Result<&'a mut [T]> {
+    Ok(slice::from_raw_parts_mut(
+        check_ptr::<T>(p, n, what)? as *mut T,
+        n as usize,
+    ))
+}
+
+unsafe fn read_slot(p: *const u8) -> Result<u64> {
+    let p = check_ptr::<u64>(p, 1, "scalar slot")?;
+    Ok(p.read())
+}
+
+unsafe fn write_slot(p: *mut u8, bits: u64) -> Result<()> {
+    let p = check_ptr::<u64>(p, 1, "result slot")? as *mut u64;
+    p.write(bits);
+    Ok(())
+}
+
+/// The slot encoding of an element (see the module docs).
+fn to_slot<T: Elem>(v: T) -> u64 {
+    match T::DTYPE {
+        DType::Int64 | DType::Uint64 => {
+            // Reinterpret: the TS side reads the slot as BigInt64/BigUint64.
+            let mut bits = 0u64;
+            // SAFETY: T is 8 bytes wide for these dtypes.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    &v as *const T as *const u8,
+                    &mut bits as *mut u64 as *mut u8,
+                    8,
+                )
+            };
+            bits
+        }
+        _ => v.to_f64().to_bits(),
+    }
+}
+
+fn exact_to_slot(v: i128, what: &str, dt: DType) -> Result<u64> {
+    if v.abs() > MAX_SAFE {
+        return Err(Error::new(
+            error::OVERFLOW,
+            format!(
+                "{what} of {} values is {v}, beyond Number.MAX_SAFE_INTEGER (2^53 - 1): no JS number holds it exactly",
+                dt.name()
+            ),
+        ));
+    }
+    Ok((v as f64).to_bits())
+}
+
+// ---- information ------------------------------------------------------------
+
+/// The ABI version of this library (compare with `ABI_VERSION` in TS).
+#[no_mangle]
+pub extern "C" fn rp_abi_version() -> u32 {
+    ABI_VERSION
+}
+
+/// Does nothing; measures the bare cost of an FFI call.
+#[no_mangle]
+pub extern "C" fn rp_noop() -> i32 {
+    0
+}
+
+/// Byte length of this thread's last error message.
+#[no_mangle]
+pub extern "C" fn rp_last_error_len() -> u32 {
+    error::last_error_len().min(u32::MAX as usize) as u32
+}
+
+/// Copies up to `cap` bytes of the last error message (UTF-8) into `buf`.
+///
+/// # Safety
+/// `buf` must be valid for `cap` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn rp_last_error_copy(buf: *mut u8, cap: u32) -> u32 {
+    if buf.is_null() || cap == 0 {
+        return 0;
+    }
+    error::last_error_copy(slice::from_raw_parts_mut(buf, cap as usize)) as u32
+}
+
+/// 1 = portable, 2 = AVX2+FMA, 3 = AVX-512.
+#[no_mangle]
+pub extern "C" fn rp_simd_level() -> u32 {
+    crate::simd::level() as u32
+}
+
+#[no_mangle]
+pub extern "C" fn rp_num_threads() -> u32 {
+    crate::parallel::num_threads().min(u32::MAX as usize) as u32
+}
+
+/// Sets the kernel thread count (0 = default: the available cores).
+#[no_mangle]
+pub extern "C" fn rp_set_num_threads(n: u32) -> i32 {
+    crate::parallel::set_num_threads(n as usize);
+    0
+}
+
+/// Element size of a dtype code, 0 for an unknown code.
+#[no_mangle]
+pub extern "C" fn rp_dtype_size(dt: u32) -> u32 {
+    DType::from_code(dt).map_or(0, |d| d.size() as u32)
+}
+
+/// Panics inside the guard: proves that panics become status codes.
+#[no_mangle]
+pub extern "C" fn rp_debug_panic() -> i32 {
+    guard(|| panic!("deliberate panic from rp_debug_panic"))
+}
+
+// ---- reductions -------------------------------------------------------------
+
+export! {
+    /// Sum: pairwise (NumPy's order) for floats; exact for 8..32-bit
+    /// integers (OVERFLOW past 2^53); modulo 2^64 for 64-bit integers.
+    fn rp_sum(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let bits = match dt {
+            DType::Float64 => to_slot(reduce::pairwise_sum(in_slice::<f64>(a, n, "a")?)),
+            DType::Float32 => to_slot(reduce::pairwise_sum(in_slice::<f32>(a, n, "a")?)),
+            _ => for_each_int!(dt, T => {
+                let s = in_slice::<T>(a, n, "a")?;
+                match dt {
+                    // 64-bit integer sums wrap modulo 2^64, as NumPy's do.
+                    DType::Int64 | DType::Uint64 => reduce::exact_sum(s) as u64,
+                    _ => exact_to_slot(reduce::exact_sum(s), "sum", dt)?,
+                }
+            }, _ => return Err(unsupported("add", dt))),
+        };
+        write_slot(out, bits)
+    }
+}
+
+export! {
+    /// Arithmetic mean as float64 (float32 input: rounded to float32, as
+    /// NumPy). NaN for an empty array.
+    fn rp_mean(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let count = n as f64;
+        let v = match dt {
+            DType::Float64 => reduce::pairwise_sum(in_slice::<f64>(a, n, "a")?) / count,
+            DType::Float32 => ((reduce::pairwise_sum(in_slice::<f32>(a, n, "a")?) as f64 / count) as f32) as f64,
+            _ => for_each_int!(dt, T => reduce::exact_sum(in_slice::<T>(a, n, "a")?) as f64 / count,
+                _ => return Err(unsupported("mean", dt))),
+        };
+        write_slot(out, v.to_bits())
+    }
+}
+
+export! {
+    /// Minimum (NaN if any NaN). EMPTY for an empty array.
+    fn rp_min(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let bits = for_each_numeric!(dt, T => to_slot(reduce::min(in_slice::<T>(a, n, "a")?)?),
+            bool => return Err(unsupported("minimum", dt)));
+        write_slot(out, bits)
+    }
+}
+
+export! {
+    /// Maximum (NaN if any NaN). EMPTY for an empty array.
+    fn rp_max(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let bits = for_each_numeric!(dt, T => to_slot(reduce::max(in_slice::<T>(a, n, "a")?)?),
+            bool => return Err(unsupported("maximum", dt)));
+        write_slot(out, bits)
+    }
+}
+
+export! {
+    /// Index of the first minimum (first NaN if any), as an f64 slot.
+    fn rp_argmin(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let i = for_each_numeric!(dt, T => reduce::argmin(in_slice::<T>(a, n, "a")?)?,
+            bool => return Err(unsupported("argmin", dt)));
+        write_slot(out, (i as f64).to_bits())
+    }
+}
+
+export! {
+    /// Index of the first maximum (first NaN if any), as an f64 slot.
+    fn rp_argmax(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let i = for_each_numeric!(dt, T => reduce::argmax(in_slice::<T>(a, n, "a")?)?,
+            bool => return Err(unsupported("argmax", dt)));
+        write_slot(out, (i as f64).to_bits())
+    }
+}
+
+export! {
+    /// Dot product: floats in their own precision; 8..32-bit integers
+    /// exact (OVERFLOW past 2^53); 64-bit integers modulo 2^64 (NumPy).
+    fn rp_dot(dt: u32, a: *const u8, b: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let bits = match dt {
+            DType::Float64 => to_slot(reduce::dot_float(in_slice::<f64>(a, n, "a")?, in_slice::<f64>(b, n, "b")?)),
+            DType::Float32 => to_slot(reduce::dot_float(in_slice::<f32>(a, n, "a")?, in_slice::<f32>(b, n, "b")?)),
+            _ => for_each_int!(dt, T => {
+                let v = reduce::dot_int(in_slice::<T>(a, n, "a")?, in_slice::<T>(b, n, "b")?);
+                match dt {
+                    DType::Int64 | DType::Uint64 => v as u64,
+                    _ => exact_to_slot(v, "dot", dt)?,
+                }
+            }, _ => return Err(unsupported("dot", dt))),
+        };
+        write_slot(out, bits)
+    }
+}
+
+export! {
+    /// Euclidean norm sqrt(sum(a*a)) as float64 (float32 input computed in
+    /// float32, as NumPy; integers in float64).
+    fn rp_norm(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let v = match dt {
+            DType::Float64 => { let s = in_slice::<f64>(a, n, "a")?; reduce::dot_float(s, s).sqrt() }
+            DType::Float32 => { let s = in_slice::<f32>(a, n, "a")?; reduce::dot_float(s, s).sqrt() as f64 }
+            _ => for_each_numeric!(dt, T => reduce::sumsq_f64(in_slice::<T>(a, n, "a")?).sqrt(),
+                bool => return Err(unsupported("norm", dt))),
+        };
+        write_slot(out, v.to_bits())
+    }
+}
+
+// ---- elementwise ----------------------------------------------------------
+
+/// Binary op codes.
+pub const OP_ADD: u32 = 0;
+pub const OP_SUBTRACT: u32 = 1;
+pub const OP_MULTIPLY: u32 = 2;
+pub const OP_DIVIDE: u32 = 3;
+/// Or'ed into a scalar op code: compute `s op a[i]` instead of `a[i] op s`.
+pub const OP_REVERSED: u32 = 0x100;
+
+export! {
+    /// `out = a op b` elementwise. For `divide` of integer input, `out` is
+    /// float64 (true division); otherwise `out` has the dtype of `a`.
+    /// `out` may alias `a` or `b`.
+    fn rp_binary(op: u32, dt: u32, a: *const u8, b: *const u8, out: *mut u8, n: u32) {
+        let dt = dtype(dt)?;
+        let len = n as usize;
+        match dt {
+            DType::Float64 => float_binary::<f64>(op, a, b, out, n),
+            DType::Float32 => float_binary::<f32>(op, a, b, out, n),
+            _ => for_each_numeric!(dt, T => {
+                let (pa, pb) = (check_ptr::<T>(a, n, "a")?, check_ptr::<T>(b, n, "b")?);
+                match op {
+                    OP_ADD => ew::binary::<T, T, ew::Add>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
+                    OP_SUBTRACT => ew::binary::<T, T, ew::Sub>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
+                    OP_MULTIPLY => ew::binary::<T, T, ew::Mul>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
+                    OP_DIVIDE => ew::binary::<T, f64, ew::DivToF64>(pa, pb, check_ptr::<f64>(out, n, "out")? as *mut f64, len),
+                    _ => return Err(Error::invalid(format!("unknown binary op code {op}"))),
+                }
+                Ok(())
+            }, bool => Err(unsupported("add", dt))),
+        }
+    }
+}
+
+unsafe fn float_binary<T: Float>(
+    op: u32,
+    a: *const u8,
+    b: *const u8,
+    out: *mut u8,
+    n: u32,
+) -> Result<()> {
+    let (pa, pb, po) = (
+        check_ptr::<T>(a, n, "a")?,
+        check_ptr::<T>(b, n, "b")?,
+        check_ptr::<T>(out, n, "out")? as *mut T,
+    );
+    let len = n as usize;
+    match op {
+        OP_ADD => ew::binary::<T, T, ew::Add>(pa, pb, po, len),
+        OP_SUBTRACT => ew::binary::<T, T, ew::Sub>(pa, pb, po, len),
+        OP_MULTIPLY => ew::binary::<T, T, ew::Mul>(pa, pb, po, len),
+        OP_DIVIDE => ew::binary::<T, T, ew::Div>(pa, pb, po, len),
+        _ => return Err(Error::invalid(format!("unknown binary op code {op}"))),
+    }
+    Ok(())
+}
+
+export! {
+    /// `out = a op s` (or `s op a` with OP_REVERSED), `s` read from a slot.
+    /// Integer `divide` reads `s` as float64 and writes float64.
+    fn rp_binary_scalar(op: u32, dt: u32, a: *const u8, s: *const u8, out: *mut u8, n: u32) {
+        let dt = dtype(dt)?;
+        let side = if op & OP_REVERSED != 0 { Side::ScalarArray } else { Side::ArrayScalar };
+        let op = op & !OP_REVERSED;
+        let bits = read_slot(s)?;
+        let len = n as usize;
+        match dt {
+            DType::Float64 => float_scalar::<f64>(op, a, bits, out, n, side),
+            DType::Float32 => float_scalar::<f32>(op, a, bits, out, n, side),
+            _ => for_each_numeric!(dt, T => {
+                let pa = check_ptr::<T>(a, n, "a")?;
+                let sv = T::from_slot(bits);
+                match op {
+                    OP_ADD => ew::binary_scalar::<T, T, ew::Add>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
+                    OP_SUBTRACT => ew::binary_scalar::<T, T, ew::Sub>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
+                    OP_MULTIPLY => ew::binary_scalar::<T, T, ew::Mul>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
+                    OP_DIVIDE => {
+                        let sf = match dt {
+                            DType::Int64 => bits as i64 as f64,
+                            DType::Uint64 => bits as f64,
+                            _ => f64::from_bits(bits),
+                        };
+                        ew::div_scalar_to_f64::<T>(pa, sf, check_ptr::<f64>(out, n, "out")? as *mut f64, len, side)
+                    }
+                    _ => return Err(Error::invalid(format!("unknown binary op code {op}"))),
+                }
+                Ok(())
+            }, bool => Err(unsupported("add", dt))),
+        }
+    }
+}
+
+unsafe fn float_scalar<T: Float>(
+    op: u32,
+    a: *const u8,
+    bits: u64,
+    out: *mut u8,
+    n: u32,
+    side: Side,
+) -> Result<()> {
+    let (pa, po) = (
+        check_ptr::<T>(a, n, "a")?,
+        check_ptr::<T>(out, n, "out")? as *mut T,
+    );
+    let s = T::from_slot(bits);
+    let len = n as usize;
+    match op {
+        OP_ADD => ew::binary_scalar::<T, T, ew::Add>(pa, s, po, len, side),
+        OP_SUBTRACT => ew::binary_scalar::<T, T, ew::Sub>(pa, s, po, len, side),
+        OP_MULTIPLY => ew::binary_scalar::<T, T, ew::Mul>(pa, s, po, len, side),
+        OP_DIVIDE => ew::binary_scalar::<T, T, ew::Div>(pa, s, po, len, side),
+        _ => return Err(Error::invalid(format!("unknown binary op code {op}"))),
+    }
+    Ok(())
+}
+
+/// Unary op codes.
+pub const OP_ABS: u32 = 0;
+pub const OP_NEGATIVE: u32 = 1;
+pub const OP_SQRT: u32 = 2;
+pub const OP_EXP: u32 = 3;
+pub const OP_LOG: u32 = 4;
+pub const OP_SIN: u32 = 5;
+pub const OP_COS: u32 = 6;
+pub const OP_TANH: u32 = 7;
+
+export! {
+    /// `out = f(a)` elementwise; `out` has the dtype of `a` and may alias it.
+    /// sqrt/exp/log/sin/cos/tanh are defined for float dtypes only.
+    fn rp_unary(op: u32, dt: u32, a: *const u8, out: *mut u8, n: u32) {
+        let dt = dtype(dt)?;
+        match dt {
+            DType::Float64 => float_unary::<f64>(op, a, out, n),
+            DType::Float32 => float_unary::<f32>(op, a, out, n),
+            _ => for_each_numeric!(dt, T => {
+                let (pa, po) = (check_ptr::<T>(a, n, "a")?, check_ptr::<T>(out, n, "out")? as *mut T);
+                match op {
+                    OP_ABS => ew::unary::<T, ew::Abs>(pa, po, n as usize, 1),
+                    OP_NEGATIVE => ew::unary::<T, ew::Neg>(pa, po, n as usize, 1),
+                    _ => return Err(unsupported(unary_name(op), dt)),
+                }
+                Ok(())
+            }, bool => Err(unsupported(unary_name(op), dt))),
+        }
+    }
+}
+
+fn unary_name(op: u32) -> &'static str {
+    match op {
+        OP_ABS => "absolute",
+        OP_NEGATIVE => "negative",
+        OP_SQRT => "sqrt",
+        OP_EXP => "exp",
+        OP_LOG => "log",
+        OP_SIN => "sin",
+        OP_COS => "cos",
+        OP_TANH => "tanh",
+        _ => "unknown",
+    }
+}
+
+unsafe fn float_unary<T: Float>(op: u32, a: *const u8, out: *mut u8, n: u32) -> Result<()> {
+    let (pa, po) = (
+        check_ptr::<T>(a, n, "a")?,
+        check_ptr::<T>(out, n, "out")? as *mut T,
+    );
+    let len = n as usize;
+    // Transcendentals cost ~10-20x an add per element: split them earlier.
+    const HEAVY: usize = 16;
+    match op {
+        OP_ABS => ew::unary::<T, ew::Abs>(pa, po, len, 1),
+        OP_NEGATIVE => ew::unary::<T, ew::Neg>(pa, po, len, 1),
+        OP_SQRT => ew::unary::<T, ew::Sqrt>(pa, po, len, 4),
+        OP_EXP => ew::unary::<T, ew::Exp>(pa, po, len, HEAVY),
+        OP_LOG => ew::unary::<T, ew::Log>(pa, po, len, HEAVY),
+        OP_SIN => ew::unary::<T, ew::Sin>(pa, po, len, HEAVY),
+        OP_COS => ew::unary::<T, ew::Cos>(pa, po, len, HEAVY),
+        OP_TANH => ew::unary::<T, ew::Tanh>(pa, po, len, HEAVY),
+        _ => return Err(Error::invalid(format!("unknown unary op code {op}"))),
+    }
+    Ok(())
+}
+
+export! {
+    /// `out = minimum(maximum(a, lo), hi)`; `bounds` holds two slots (lo, hi).
+    fn rp_clip(dt: u32, a: *const u8, out: *mut u8, n: u32, bounds: *const u8) {
+        let dt = dtype(dt)?;
+        let b = check_ptr::<u64>(bounds, 2, "bounds")?;
+        let (lo, hi) = (b.read(), b.add(1).read());
+        for_each_numeric!(dt, T => {
+            let (pa, po) = (check_ptr::<T>(a, n, "a")?, check_ptr::<T>(out, n, "out")? as *mut T);
+            ew::clip::<T>(pa, T::from_slot(lo), T::from_slot(hi), po, n as usize);
+            Ok(())
+        }, bool => Err(unsupported("clip", dt)))
+    }
+}
+
+export! {
+    /// Running sum in the dtype of `a` (integers wrap); `out` may alias `a`.
+    fn rp_cumsum(dt: u32, a: *const u8, out: *mut u8, n: u32) {
+        let dt = dtype(dt)?;
+        for_each_numeric!(dt, T => {
+            let (pa, po) = (check_ptr::<T>(a, n, "a")?, check_ptr::<T>(out, n, "out")? as *mut T);
+            scan::cumsum::<T>(pa, po, n as usize);
+            Ok(())
+        }, bool => Err(unsupported("cumsum", dt)))
+    }
+}
+
+export! {
+    /// Sorts `a` in place, ascending, NaNs last.
+    fn rp_sort(dt: u32, a: *mut u8, n: u32) {
+        let dt = dtype(dt)?;
+        for_each_numeric!(dt, T => { sort::sort(out_slice::<T>(a, n, "a")?); Ok(()) },
+            bool => Err(unsupported("sort", dt)))
+    }
+}
+
+export! {
+    /// Writes the stable sorting permutation of `a` into `idx` (u32).
+    fn rp_argsort(dt: u32, a: *const u8, n: u32, idx: *mut u8) {
+        let dt = dtype(dt)?;
+        let idx = out_slice::<u32>(idx, n, "idx")?;
+        for_each_numeric!(dt, T => { sort::argsort(in_slice::<T>(a, n, "a")?, idx); Ok(()) },
+            bool => Err(unsupported("argsort", dt)))
+    }
+}
+
+export! {
+    /// Sets every element of `a` to the slot value.
+    fn rp_fill(dt: u32, a: *mut u8, n: u32, value: *const u8) {
+        let dt = dtype(dt)?;
+        let bits = read_slot(value)?;
+        for_each_numeric!(dt, T => { ew::fill(out_slice::<T>(a, n, "a")?, T::from_slot(bits)); Ok(()) },
+            bool => Err(unsupported("fill", dt)))
+    }
+}
+
+export! {
+    /// Copies `n` elements from `src` to `dst` (overlap allowed).
+    fn rp_copy(dt: u32, src: *const u8, dst: *mut u8, n: u32) {
+        let dt = dtype(dt)?;
+        for_each_numeric!(dt, T => {
+            ew::copy::<T>(check_ptr::<T>(src, n, "src")?, check_ptr::<T>(dst, n, "dst")? as *mut T, n as usize);
+            Ok(())
+        }, bool => Err(unsupported("copy", dt)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot() -> [u64; 1] {
+        [0]
+    }
+
+    #[test]
+    fn null_pointers_and_bad_codes_are_errors_not_crashes() {
+        let mut s = slot();
+        let out = s.as_mut_ptr() as *mut u8;
+        unsafe {
+            assert_eq!(rp_sum(10, std::ptr::null(), 0, out), 0);
+            assert_eq!(f64::from_bits(s[0]), 0.0);
+            assert_eq!(
+                rp_sum(10, std::ptr::null(), 5, out),
+                error::INVALID_ARGUMENT
+            );
+            assert_eq!(
+                rp_sum(99, std::ptr::null(), 0, out),
+                error::INVALID_ARGUMENT
+            );
+            assert_eq!(rp_max(10, std::ptr::null(), 0, out), error::EMPTY);
+            let x = [1.0f64, 2.0];
+            let p = (x.as_ptr() as *const u8).add(1);
+            assert_eq!(rp_sum(10, p, 1, out), error::INVALID_ARGUMENT);
+            assert_eq!(
+                rp_unary(OP_SQRT, 5, x.as_ptr() as *const u8, out, 1),
+                error::UNSUPPORTED_DTYPE
+            );
+            assert_eq!(rp_debug_panic(), error::PANIC);
+        }
+    }
+
+    #[test]
+    fn small_integer_sums_report_overflow_past_2_pow_53() {
+        let big = vec![i32::MAX; 1 << 23];
+        let mut s = slot();
+        let out = s.as_mut_ptr() as *mut u8;
+        let code = unsafe { rp_sum(5, big.as_ptr() as *const u8, big.len() as u32, out) };
+        assert_eq!(code, error::OVERFLOW);
+        let ok = vec![i32::MAX; 1 << 21];
+        assert_eq!(
+            unsafe { rp_sum(5, ok.as_ptr() as *const u8, ok.len() as u32, out) },
+            0
+        );
+        assert_eq!(
+            f64::from_bits(s[0]),
+            (i32::MAX as f64) * (1u64 << 21) as f64
+        );
+    }
+
+    #[test]
+    fn int64_slots_round_trip_bits() {
+        let a = [i64::MAX, 1];
+        let mut s = slot();
+        unsafe { rp_sum(7, a.as_ptr() as *const u8, 2, s.as_mut_ptr() as *mut u8) };
+        assert_eq!(s[0] as i64, i64::MIN); // wraps like NumPy
+        let b = [u64::MAX, 3];
+        unsafe { rp_max(8, b.as_ptr() as *const u8, 2, s.as_mut_ptr() as *mut u8) };
+        assert_eq!(s[0], u64::MAX);
+    }
+}

@@ -1,0 +1,15 @@
+//! Numeric kernels over contiguous slices.
+//!
+//! Every function here takes safe slices (or raw pointers with a documented
+//! contract, where inputs may alias the output) and is generic over
+//! [`crate::dtype::Elem`]. The loops are written with independent lanes so
+//! LLVM vectorizes them without changing the order of float operations; the
+//! per-ISA copies come from [`crate::multiversion!`].
+
+pub mod elementwise;
+pub mod reduce;
+pub mod scan;
+pub mod sort;
+
+#[cfg(test)]
+pub(crate) mod testutil;

@@ -1,0 +1,514 @@
+//! Reductions: sum (NumPy's pairwise order), mean, min/max, argmin/argmax,
+//! dot and the Euclidean norm.
+
+use crate::dtype::{DType, Elem};
+use crate::error::{Error, Result};
+use crate::multiversion;
+use crate::parallel;
+
+/// Leaf size of NumPy's pairwise summation (`PW_BLOCKSIZE`).
+const PW_BLOCK: usize = 128;
+
+/// One leaf of the pairwise tree, exactly as NumPy computes it: fewer than
+/// 8 elements are added left to right from 0; otherwise 8 accumulators run
+/// over whole groups of 8, are combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)),
+/// and the tail is added left to right.
+#[inline(always)]
+fn pairwise_leaf<T: Elem>(a: &[T]) -> T {
+    let n = a.len();
+    if n < 8 {
+        let mut res = T::default();
+        for &x in a {
+            res = res.add(x);
+        }
+        return res;
+    }
+    let mut r = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]];
+    let whole = n - n % 8;
+    let mut chunks = a[8..whole].chunks_exact(8);
+    for c in &mut chunks {
+        for j in 0..8 {
+            r[j] = r[j].add(c[j]);
+        }
+    }
+    let mut res = (r[0].add(r[1]).add(r[2].add(r[3]))).add(r[4].add(r[5]).add(r[6].add(r[7])));
+    for &x in &a[whole..] {
+        res = res.add(x);
+    }
+    res
+}
+
+/// Where NumPy splits a pairwise node of `n > 128` elements.
+#[inline(always)]
+fn pairwise_split(n: usize) -> usize {
+    let n2 = n / 2;
+    n2 - n2 % 8
+}
+
+/// NumPy's pairwise sum, walked iteratively (post-order) so the whole tree
+/// is one function and compiles under one target feature set.
+#[inline(always)]
+fn pairwise_body<T: Elem>(a: &[T]) -> T {
+    if a.len() <= PW_BLOCK {
+        return pairwise_leaf(a);
+    }
+    // Depth is at most log2(2^64 / 128) + 1, so 64 pending nodes suffice
+    // (each level leaves at most one right sibling pending).
+    let mut nodes: [(usize, usize, bool); 130] = [(0, 0, false); 130];
+    let mut vals: [T; 66] = [T::default(); 66];
+    let (mut nn, mut nv) = (1usize, 0usize);
+    nodes[0] = (0, a.len(), false);
+    while nn > 0 {
+        nn -= 1;
+        let (off, len, expanded) = nodes[nn];
+        if len <= PW_BLOCK {
+            vals[nv] = pairwise_leaf(&a[off..off + len]);
+            nv += 1;
+        } else if expanded {
+            let right = vals[nv - 1];
+            let left = vals[nv - 2];
+            nv -= 2;
+            vals[nv] = left.add(right);
+            nv += 1;
+        } else {
+            let n2 = pairwise_split(len);
+            nodes[nn] = (off, len, true);
+            nodes[nn + 1] = (off + n2, len - n2, false);
+            nodes[nn + 2] = (off, n2, false);
+            nn += 3;
+        }
+    }
+    vals[0]
+}
+
+multiversion!(fn pairwise_dispatch<T: Elem>(a: &[T]) -> T => pairwise_body);
+
+/// NumPy's pairwise sum. The top levels of the tree are run on separate
+/// threads for large inputs; since the threads split exactly where the tree
+/// does, the result is bit-identical to the one-thread result and to NumPy.
+pub fn pairwise_sum<T: Elem>(a: &[T]) -> T {
+    let parts = parallel::parts_for(a.len(), 1);
+    let mut depth = 0;
+    while (1usize << (depth + 1)) <= parts {
+        depth += 1;
+    }
+    T::default().add(pairwise_par(a, depth))
+}
+
+fn pairwise_par<T: Elem>(a: &[T], depth: u32) -> T {
+    if depth == 0 || a.len() <= PW_BLOCK {
+        return pairwise_dispatch(a);
+    }
+    let n2 = pairwise_split(a.len());
+    let (l, r) = a.split_at(n2);
+    let (left, right) = std::thread::scope(|s| {
+        let h = s.spawn(move || pairwise_par(r, depth - 1));
+        let left = pairwise_par(l, depth - 1);
+        (
+            left,
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
+    left.add(right)
+}
+
+/// Integer widening for exact sums: sign- or zero-extends to 64 bits.
+pub trait Widen: Elem {
+    fn widen(self) -> i128;
+    fn widen64(self) -> u64;
+}
+macro_rules! widen_signed {
+    ($($t:ty),*) => {$(impl Widen for $t {
+        #[inline(always)] fn widen(self) -> i128 { self as i128 }
+        #[inline(always)] fn widen64(self) -> u64 { self as i64 as u64 }
+    })*};
+}
+macro_rules! widen_unsigned {
+    ($($t:ty),*) => {$(impl Widen for $t {
+        #[inline(always)] fn widen(self) -> i128 { self as i128 }
+        #[inline(always)] fn widen64(self) -> u64 { self as u64 }
+    })*};
+}
+widen_signed!(i8, i16, i32, i64);
+widen_unsigned!(u8, u16, u32, u64);
+
+/// Sum modulo 2^64 of the widened elements (exact for 8..32-bit inputs
+/// of fewer than 2^32 elements).
+#[inline(always)]
+fn wrapping_sum_body<T: Widen>(a: &[T]) -> u64 {
+    let mut acc = 0u64;
+    for &x in a {
+        acc = acc.wrapping_add(x.widen64());
+    }
+    acc
+}
+multiversion!(pub fn wrapping_sum<T: Widen>(a: &[T]) -> u64 => wrapping_sum_body);
+
+/// Exact sum in 128 bits (64-bit inputs; never overflows below 2^64 elements).
+pub fn exact_sum<T: Widen>(a: &[T]) -> i128 {
+    if T::DTYPE.size() < 8 {
+        let s = par_u64(a, wrapping_sum);
+        return if is_signed(T::DTYPE) {
+            s as i64 as i128
+        } else {
+            s as i128
+        };
+    }
+    a.iter().fold(0i128, |acc, &x| acc + x.widen())
+}
+
+fn is_signed(dt: DType) -> bool {
+    matches!(dt, DType::Int8 | DType::Int16 | DType::Int32 | DType::Int64)
+}
+
+/// Applies a `u64`-valued wrapping reduction over thread ranges and adds
+/// the parts modulo 2^64.
+fn par_u64<T: Elem>(a: &[T], f: fn(&[T]) -> u64) -> u64 {
+    let parts = parallel::parts_for(a.len(), 1);
+    if parts <= 1 {
+        return f(a);
+    }
+    let chunk = (a.len() + parts - 1) / parts;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = a
+            .chunks(chunk)
+            .skip(1)
+            .map(|c| s.spawn(move || f(c)))
+            .collect();
+        let mut acc = f(&a[..chunk.min(a.len())]);
+        for h in handles {
+            acc = acc.wrapping_add(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        acc
+    })
+}
+
+const LANES: usize = 16;
+
+/// Largest element; NaN if any element is NaN (NumPy's `max`).
+#[inline(always)]
+fn max_body<T: Elem>(a: &[T]) -> T {
+    extreme::<T, true>(a)
+}
+#[inline(always)]
+fn min_body<T: Elem>(a: &[T]) -> T {
+    extreme::<T, false>(a)
+}
+
+#[inline(always)]
+fn extreme<T: Elem, const MAX: bool>(a: &[T]) -> T {
+    let first = a[0];
+    let mut m = [first; LANES];
+    let mut nan = [false; LANES];
+    let mut chunks = a.chunks_exact(LANES);
+    for c in &mut chunks {
+        for j in 0..LANES {
+            let x = c[j];
+            let better = if MAX { x > m[j] } else { x < m[j] };
+            m[j] = if better { x } else { m[j] };
+            nan[j] |= x.is_nan();
+        }
+    }
+    let mut best = first;
+    let mut any_nan = nan.iter().any(|&b| b);
+    for &x in m.iter().chain(chunks.remainder()) {
+        any_nan |= x.is_nan();
+        let better = if MAX { x > best } else { x < best };
+        if better {
+            best = x;
+        }
+    }
+    if any_nan {
+        // The first NaN in the array (all NaNs compare alike here).
+        a.iter().copied().find(|x| x.is_nan()).unwrap_or(best)
+    } else {
+        best
+    }
+}
+multiversion!(fn max_dispatch<T: Elem>(a: &[T]) -> T => max_body);
+multiversion!(fn min_dispatch<T: Elem>(a: &[T]) -> T => min_body);
+
+fn par_extreme<T: Elem>(a: &[T], max: bool) -> T {
+    let f: fn(&[T]) -> T = if max { max_dispatch } else { min_dispatch };
+    let parts = parallel::parts_for(a.len(), 1);
+    if parts <= 1 {
+        return f(a);
+    }
+    let chunk = (a.len() + parts - 1) / parts;
+    let results: Vec<T> = std::thread::scope(|s| {
+        let handles: Vec<_> = a
+            .chunks(chunk)
+            .skip(1)
+            .map(|c| s.spawn(move || f(c)))
+            .collect();
+        let mut v = vec![f(&a[..chunk])];
+        for h in handles {
+            v.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        v
+    });
+    f(&results)
+}
+
+fn empty_error(what: &str) -> Error {
+    Error::new(
+        crate::error::EMPTY,
+        format!("zero-size array to reduction operation {what} which has no identity"),
+    )
+}
+
+pub fn max<T: Elem>(a: &[T]) -> Result<T> {
+    if a.is_empty() {
+        return Err(empty_error("maximum"));
+    }
+    Ok(par_extreme(a, true))
+}
+
+pub fn min<T: Elem>(a: &[T]) -> Result<T> {
+    if a.is_empty() {
+        return Err(empty_error("minimum"));
+    }
+    Ok(par_extreme(a, false))
+}
+
+/// Index of the first maximum (or of the first NaN), as NumPy's `argmax`.
+pub fn argmax<T: Elem>(a: &[T]) -> Result<usize> {
+    if a.is_empty() {
+        return Err(Error::new(
+            crate::error::EMPTY,
+            "attempt to get argmax of an empty sequence",
+        ));
+    }
+    let m = par_extreme(a, true);
+    Ok(position_of(a, m))
+}
+
+pub fn argmin<T: Elem>(a: &[T]) -> Result<usize> {
+    if a.is_empty() {
+        return Err(Error::new(
+            crate::error::EMPTY,
+            "attempt to get argmin of an empty sequence",
+        ));
+    }
+    let m = par_extreme(a, false);
+    Ok(position_of(a, m))
+}
+
+fn position_of<T: Elem>(a: &[T], m: T) -> usize {
+    if m.is_nan() {
+        a.iter().position(|x| x.is_nan())
+    } else {
+        a.iter().position(|&x| x == m)
+    }
+    .unwrap_or(0)
+}
+
+/// Float dot product with 16 independent lanes combined pairwise (no FMA,
+/// so every instruction set gives the same bits).
+#[inline(always)]
+fn dot_float_body<T: Elem>(a: &[T], b: &[T]) -> T {
+    let mut acc = [T::default(); LANES];
+    let ca = a.chunks_exact(LANES);
+    let cb = b.chunks_exact(LANES);
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for j in 0..LANES {
+            acc[j] = acc[j].add(x[j].mul(y[j]));
+        }
+    }
+    let mut w = LANES;
+    while w > 1 {
+        w /= 2;
+        for j in 0..w {
+            acc[j] = acc[j].add(acc[j + w]);
+        }
+    }
+    let mut s = acc[0];
+    for (&x, &y) in ra.iter().zip(rb) {
+        s = s.add(x.mul(y));
+    }
+    s
+}
+multiversion!(fn dot_float_dispatch<T: Elem>(a: &[T], b: &[T]) -> T => dot_float_body);
+
+/// Float dot product; large inputs are split in a fixed number of parts
+/// that does not depend on the thread count, so results are reproducible.
+pub fn dot_float<T: Elem>(a: &[T], b: &[T]) -> T {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    if n < parallel::MIN_PARALLEL_ELEMS * 2 {
+        return dot_float_dispatch(a, b);
+    }
+    // Four fixed parts, combined in order; threads only change who runs them.
+    let q = (n / 4 + LANES - 1) / LANES * LANES;
+    let bounds = [0, q.min(n), (2 * q).min(n), (3 * q).min(n), n];
+    let mut parts = [T::default(); 4];
+    let threads = parallel::num_threads().clamp(1, 4);
+    std::thread::scope(|s| {
+        let mut handles = Vec::new();
+        for (i, p) in parts.iter_mut().enumerate() {
+            let (lo, hi) = (bounds[i], bounds[i + 1]);
+            let mut job = move || *p = dot_float_dispatch(&a[lo..hi], &b[lo..hi]);
+            if i % threads == 0 {
+                job();
+            } else {
+                handles.push(s.spawn(job));
+            }
+        }
+        for h in handles {
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        }
+    });
+    (parts[0].add(parts[1])).add(parts[2].add(parts[3]))
+}
+
+/// Exact integer dot product in 128 bits.
+pub fn dot_int<T: Widen>(a: &[T], b: &[T]) -> i128 {
+    a.iter().zip(b).fold(0i128, |acc, (&x, &y)| {
+        acc.wrapping_add(x.widen().wrapping_mul(y.widen()))
+    })
+}
+
+/// Sum of squares as float64 (the norm of integer input, as NumPy casts it).
+pub fn sumsq_f64<T: Elem>(a: &[T]) -> f64 {
+    #[inline(always)]
+    fn body<T: Elem>(a: &[T]) -> f64 {
+        let mut acc = [0f64; LANES];
+        let mut c = a.chunks_exact(LANES);
+        for x in &mut c {
+            for j in 0..LANES {
+                let v = x[j].to_f64();
+                acc[j] += v * v;
+            }
+        }
+        let mut s: f64 = acc.iter().sum();
+        for &x in c.remainder() {
+            s += x.to_f64() * x.to_f64();
+        }
+        s
+    }
+    multiversion!(fn go<T: Elem>(a: &[T]) -> f64 => body);
+    go(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::testutil::*;
+    use crate::simd::{set_level, Level};
+
+    /// Reference: NumPy's recursive definition, written recursively.
+    fn pairwise_ref(a: &[f64]) -> f64 {
+        let n = a.len();
+        if n < 8 {
+            let mut r = 0.0;
+            for &x in a {
+                r += x;
+            }
+            r
+        } else if n <= 128 {
+            let mut r = [0.0; 8];
+            r.copy_from_slice(&a[..8]);
+            let mut i = 8;
+            while i < n - n % 8 {
+                for j in 0..8 {
+                    r[j] += a[i + j];
+                }
+                i += 8;
+            }
+            let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            while i < n {
+                res += a[i];
+                i += 1;
+            }
+            res
+        } else {
+            let n2 = pairwise_split(n);
+            pairwise_ref(&a[..n2]) + pairwise_ref(&a[n2..])
+        }
+    }
+
+    #[test]
+    fn pairwise_sum_matches_the_recursive_definition_at_every_size_and_offset() {
+        let data = rand_f64(5000, 7);
+        for n in (0..300).chain([1000, 1023, 4096, 4999]) {
+            for off in 0..3 {
+                if off + n > data.len() {
+                    continue;
+                }
+                let a = &data[off..off + n];
+                assert_eq!(
+                    pairwise_sum(a).to_bits(),
+                    (0.0 + pairwise_ref(a)).to_bits(),
+                    "n={n} off={off}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pairwise_sum_is_identical_across_simd_levels_and_threads() {
+        let data = rand_f64(3 * parallel::MIN_PARALLEL_ELEMS + 77, 3);
+        let expect = pairwise_ref(&data);
+        for level in [Level::Baseline, Level::Avx2, Level::Avx512] {
+            set_level(level);
+            assert_eq!(pairwise_sum(&data).to_bits(), expect.to_bits(), "{level:?}");
+        }
+        set_level(Level::Avx512);
+    }
+
+    #[test]
+    fn integer_sums_are_exact() {
+        let a: Vec<i32> = (0..1000)
+            .map(|i| if i % 2 == 0 { i32::MAX } else { i32::MIN })
+            .collect();
+        assert_eq!(exact_sum(&a), 500 * (i32::MAX as i128 + i32::MIN as i128));
+        let b = vec![u64::MAX; 3];
+        assert_eq!(exact_sum(&b), 3 * u64::MAX as i128);
+        let c: Vec<i8> = vec![-128; 70];
+        assert_eq!(exact_sum(&c), -128 * 70);
+    }
+
+    #[test]
+    fn min_max_propagate_nan_and_find_extremes_in_every_position() {
+        for n in 1..70 {
+            for pos in 0..n {
+                let mut a: Vec<f64> = (0..n).map(|i| i as f64 * 0.5 - 7.0).collect();
+                a[pos] = 1e9;
+                assert_eq!(max(&a).unwrap(), 1e9);
+                assert_eq!(argmax(&a).unwrap(), pos);
+                a[pos] = -1e9;
+                assert_eq!(min(&a).unwrap(), -1e9);
+                assert_eq!(argmin(&a).unwrap(), pos);
+                a[pos] = f64::NAN;
+                assert!(max(&a).unwrap().is_nan());
+                assert!(min(&a).unwrap().is_nan());
+                assert_eq!(argmax(&a).unwrap(), pos);
+                assert_eq!(argmin(&a).unwrap(), pos);
+            }
+        }
+        assert!(max::<f64>(&[]).is_err());
+        assert!(argmin::<i32>(&[]).is_err());
+        assert_eq!(argmax(&[3u8, 9, 9, 1]).unwrap(), 1);
+        assert_eq!(min(&[i64::MIN, 0, i64::MAX]).unwrap(), i64::MIN);
+    }
+
+    #[test]
+    fn dot_matches_a_simple_loop_within_rounding() {
+        for n in 0..70 {
+            let a = rand_f64(n + 3, 11);
+            let b = rand_f64(n + 3, 12);
+            let (a, b) = (&a[3..], &b[3..]);
+            let simple: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+            let scale: f64 = a.iter().zip(b).map(|(x, y)| (x * y).abs()).sum();
+            assert!(
+                (dot_float(a, b) - simple).abs() <= 1e-13 * scale.max(1.0),
+                "n={n}"
+            );
+        }
+        assert_eq!(
+            dot_int(&[i32::MAX, i32::MAX], &[i32::MAX, i32::MAX]),
+            2 * (i32::MAX as i128).pow(2)
+        );
+    }
+}

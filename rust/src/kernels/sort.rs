@@ -1,0 +1,268 @@
+//! Sorting: LSD radix sort over order-preserving integer keys.
+//!
+//! Every element maps to an unsigned key whose integer order is the
+//! element's numeric order (sign bit flipped for signed integers; for
+//! floats, negative values bit-inverted and positive ones given the top bit,
+//! so -inf < ... < -0.0 < 0.0 < ... < inf). NaNs are moved to the end first,
+//! as NumPy sorts them. LSD radix sort is stable, so `argsort` is always
+//! stable (NumPy's `kind="stable"`), and digits on which every key agrees are
+//! skipped (a uint8 array costs one counting pass).
+
+use crate::dtype::Elem;
+
+/// An unsigned radix key.
+pub trait RadixKey: Copy + Ord + Default + Send + Sync + 'static {
+    const BYTES: usize;
+    fn byte(self, i: usize) -> usize;
+}
+macro_rules! radix_key {
+    ($($t:ty),*) => {$(impl RadixKey for $t {
+        const BYTES: usize = std::mem::size_of::<$t>();
+        #[inline(always)]
+        fn byte(self, i: usize) -> usize { ((self >> (8 * i)) & 0xff) as usize }
+    })*};
+}
+radix_key!(u8, u16, u32, u64);
+
+/// An element with an order-preserving key.
+pub trait SortKey: Elem {
+    type K: RadixKey;
+    fn key(self) -> Self::K;
+    fn from_key(k: Self::K) -> Self;
+}
+macro_rules! key_unsigned {
+    ($($t:ty),*) => {$(impl SortKey for $t {
+        type K = $t;
+        #[inline(always)] fn key(self) -> $t { self }
+        #[inline(always)] fn from_key(k: $t) -> $t { k }
+    })*};
+}
+key_unsigned!(u8, u16, u32, u64);
+macro_rules! key_signed {
+    ($($t:ty => $u:ty),*) => {$(impl SortKey for $t {
+        type K = $u;
+        #[inline(always)] fn key(self) -> $u { (self as $u) ^ (1 << (<$u>::BITS - 1)) }
+        #[inline(always)] fn from_key(k: $u) -> $t { (k ^ (1 << (<$u>::BITS - 1))) as $t }
+    })*};
+}
+key_signed!(i8 => u8, i16 => u16, i32 => u32, i64 => u64);
+macro_rules! key_float {
+    ($($t:ty => $u:ty),*) => {$(impl SortKey for $t {
+        type K = $u;
+        #[inline(always)]
+        fn key(self) -> $u {
+            let b = self.to_bits();
+            let sign = 1 << (<$u>::BITS - 1);
+            if b & sign != 0 { !b } else { b | sign }
+        }
+        #[inline(always)]
+        fn from_key(k: $u) -> $t {
+            let sign = 1 << (<$u>::BITS - 1);
+            <$t>::from_bits(if k & sign != 0 { k ^ sign } else { !k })
+        }
+    })*};
+}
+key_float!(f32 => u32, f64 => u64);
+
+/// Below this size a comparison sort of the keys beats the radix passes.
+const SMALL: usize = 256;
+
+/// Histograms of every byte of every key, in one pass.
+fn histograms<K: RadixKey>(keys: impl Iterator<Item = K>) -> Vec<[usize; 256]> {
+    let mut counts = vec![[0usize; 256]; K::BYTES];
+    for k in keys {
+        for (b, c) in counts.iter_mut().enumerate() {
+            c[k.byte(b)] += 1;
+        }
+    }
+    counts
+}
+
+/// Prefix offsets of a histogram, or None when one bucket holds all `n`.
+fn offsets(c: &[usize; 256], n: usize) -> Option<[usize; 256]> {
+    if c.contains(&n) {
+        return None;
+    }
+    let mut off = [0usize; 256];
+    let mut acc = 0;
+    for (o, &x) in off.iter_mut().zip(c.iter()) {
+        *o = acc;
+        acc += x;
+    }
+    Some(off)
+}
+
+/// Moves NaNs to the end (order among NaNs is irrelevant: they are equal
+/// in the output) and returns the count of non-NaN elements.
+fn partition_nan<T: Elem>(a: &mut [T]) -> usize {
+    if !T::IS_FLOAT {
+        return a.len();
+    }
+    let mut w = 0;
+    for r in 0..a.len() {
+        if !a[r].is_nan() {
+            a.swap(w, r);
+            w += 1;
+        }
+    }
+    w
+}
+
+/// Sorts in place, ascending, NaNs last.
+pub fn sort<T: SortKey>(a: &mut [T]) {
+    let m = partition_nan(a);
+    let a = &mut a[..m];
+    let n = a.len();
+    if n < 2 {
+        return;
+    }
+    let mut keys: Vec<T::K> = a.iter().map(|x| x.key()).collect();
+    if n < SMALL {
+        keys.sort_unstable();
+    } else {
+        keys = radix_sorted(keys, |&k| k);
+    }
+    for (x, &k) in a.iter_mut().zip(keys.iter()) {
+        *x = T::from_key(k);
+    }
+}
+
+/// LSD radix passes over `v`, returning the sorted vector (stable).
+fn radix_sorted<K: RadixKey, P: Copy + Default>(mut v: Vec<P>, key: impl Fn(&P) -> K) -> Vec<P> {
+    let n = v.len();
+    let counts = histograms(v.iter().map(&key));
+    let mut tmp = vec![P::default(); n];
+    for (b, c) in counts.iter().enumerate() {
+        let mut off = match offsets(c, n) {
+            Some(o) => o,
+            None => continue,
+        };
+        for p in v.iter() {
+            let d = key(p).byte(b);
+            tmp[off[d]] = *p;
+            off[d] += 1;
+        }
+        std::mem::swap(&mut v, &mut tmp);
+    }
+    v
+}
+
+/// Writes the stable ascending order of `a` (NaNs last) into `idx`.
+pub fn argsort<T: SortKey>(a: &[T], idx: &mut [u32]) {
+    let n = a.len();
+    let mut pairs: Vec<(T::K, u32)> = Vec::with_capacity(n);
+    for (i, &x) in a.iter().enumerate() {
+        if !x.is_nan() {
+            pairs.push((x.key(), i as u32));
+        }
+    }
+    let m = pairs.len();
+    if m < SMALL {
+        pairs.sort_by_key(|p| p.0); // stable
+    } else {
+        pairs = radix_sorted(pairs, |p| p.0);
+    }
+    for (o, p) in idx.iter_mut().zip(pairs.iter()) {
+        *o = p.1;
+    }
+    if m < n {
+        let mut w = m;
+        for (i, &x) in a.iter().enumerate() {
+            if x.is_nan() {
+                idx[w] = i as u32;
+                w += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::testutil::*;
+
+    fn check_sorted_f64(orig: &[f64]) {
+        let mut a = orig.to_vec();
+        sort(&mut a);
+        let mut expect: Vec<f64> = orig.iter().copied().filter(|x| !x.is_nan()).collect();
+        expect.sort_by(|x, y| x.partial_cmp(y).unwrap());
+        let nans = orig.len() - expect.len();
+        for (i, (&x, &e)) in a.iter().zip(&expect).enumerate() {
+            assert!(x == e, "i={i} {x} {e}");
+        }
+        assert!(a[expect.len()..].iter().all(|x| x.is_nan()));
+        assert_eq!(a.len() - expect.len(), nans);
+        let mut idx = vec![0u32; orig.len()];
+        argsort(orig, &mut idx);
+        // stable: equal keys keep index order; values follow the sort
+        for w in idx.windows(2) {
+            let (x, y) = (orig[w[0] as usize], orig[w[1] as usize]);
+            if x.is_nan() {
+                assert!(y.is_nan() && w[0] < w[1]);
+            } else if !y.is_nan() {
+                assert!(x.key() < y.key() || (x.key() == y.key() && w[0] < w[1]));
+            }
+        }
+    }
+
+    #[test]
+    fn sorts_floats_with_nan_inf_and_signed_zero_at_many_sizes() {
+        for &n in &[
+            0usize, 1, 2, 3, 7, 8, 9, 63, 64, 65, 255, 256, 257, 1000, 5000,
+        ] {
+            let mut a = rand_f64(n, n as u64 + 1);
+            for (i, x) in a.iter_mut().enumerate() {
+                match i % 17 {
+                    3 => *x = f64::NAN,
+                    5 => *x = f64::INFINITY,
+                    6 => *x = f64::NEG_INFINITY,
+                    7 => *x = -0.0,
+                    8 => *x = 0.0,
+                    9 => *x = 1.0, // duplicates
+                    _ => {}
+                }
+            }
+            check_sorted_f64(&a);
+        }
+    }
+
+    #[test]
+    fn sorts_every_integer_type() {
+        let raw = rand_u64(3000, 9);
+        let mut a: Vec<i16> = raw.iter().map(|&u| u as i16).collect();
+        let mut e = a.clone();
+        e.sort();
+        sort(&mut a);
+        assert_eq!(a, e);
+        let mut b: Vec<u64> = raw.clone();
+        let mut eb = b.clone();
+        eb.sort();
+        sort(&mut b);
+        assert_eq!(b, eb);
+        let mut c: Vec<i64> = raw.iter().map(|&u| u as i64).collect();
+        let mut ec = c.clone();
+        ec.sort();
+        let mut ic = vec![0u32; c.len()];
+        argsort(&c, &mut ic);
+        sort(&mut c);
+        assert_eq!(c, ec);
+        assert!(ic
+            .iter()
+            .map(|&i| raw[i as usize] as i64)
+            .eq(ec.iter().copied()));
+        let mut d: Vec<u8> = raw.iter().map(|&u| (u % 3) as u8).collect();
+        let mut id = vec![0u32; d.len()];
+        argsort(&d, &mut id);
+        for w in id.windows(2) {
+            let (x, y) = (d[w[0] as usize], d[w[1] as usize]);
+            assert!(x < y || (x == y && w[0] < w[1]));
+        }
+        sort(&mut d);
+        assert!(d.windows(2).all(|w| w[0] <= w[1]));
+        let mut f: Vec<f32> = raw.iter().map(|&u| (u as i32) as f32 / 7.0).collect();
+        let mut ef = f.clone();
+        ef.sort_by(|x, y| x.partial_cmp(y).unwrap());
+        sort(&mut f);
+        assert_eq!(f, ef);
+    }
+}

@@ -1,0 +1,17 @@
+//! raptors native core: numeric kernels behind a C ABI.
+//!
+//! Layout:
+//! - [`ffi`]: the `extern "C"` surface. Every exported function runs inside
+//!   one guard ([`error::guard`]) that validates pointers, catches panics and
+//!   turns every failure into a status code plus a retrievable message.
+//! - [`kernels`]: the loops over elements, generic over [`dtype::Elem`],
+//!   compiled once per instruction set and dispatched at run time
+//!   ([`simd`]).
+//! - [`parallel`]: splits large inputs across threads.
+
+pub mod dtype;
+pub mod error;
+pub mod ffi;
+pub mod kernels;
+pub mod parallel;
+pub mod simd;
