@@ -367,7 +367,7 @@ unsafe fn float_binary<T: Float>(
 
 export! {
     /// `out = a op s` (or `s op a` with OP_REVERSED), `s` read from a slot.
-    /// Integer `divide` reads `s` as float64 and writes float64.
+    /// Integer `divide` reads `s` as an f64 (for every dtype) and writes float64.
     fn rp_binary_scalar(op: u32, dt: u32, a: *const u8, s: *const u8, out: *mut u8, n: u32) {
         let dt = dtype(dt)?;
         let side = if op & OP_REVERSED != 0 { Side::ScalarArray } else { Side::ArrayScalar };
@@ -385,12 +385,8 @@ export! {
                     OP_SUBTRACT => ew::binary_scalar::<T, T, ew::Sub>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
                     OP_MULTIPLY => ew::binary_scalar::<T, T, ew::Mul>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
                     OP_DIVIDE => {
-                        let sf = match dt {
-                            DType::Int64 => bits as i64 as f64,
-                            DType::Uint64 => bits as f64,
-                            _ => f64::from_bits(bits),
-                        };
-                        ew::div_scalar_to_f64::<T>(pa, sf, check_ptr::<f64>(out, n, "out")? as *mut f64, len, side)
+                        // True division by any number: the slot holds an f64.
+                        ew::div_scalar_to_f64::<T>(pa, f64::from_bits(bits), check_ptr::<f64>(out, n, "out")? as *mut f64, len, side)
                     }
                     _ => return Err(Error::invalid(format!("unknown binary op code {op}"))),
                 }

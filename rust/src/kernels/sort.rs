@@ -29,6 +29,13 @@ pub trait SortKey: Elem {
     type K: RadixKey;
     fn key(self) -> Self::K;
     fn from_key(k: Self::K) -> Self;
+    /// The key `argsort` orders by: as `key`, except that -0.0 and 0.0
+    /// share one key (they are equal, so a stable argsort keeps their index
+    /// order, as NumPy's does). `sort` keeps them apart so it only permutes.
+    #[inline(always)]
+    fn arg_key(self) -> Self::K {
+        self.key()
+    }
 }
 macro_rules! key_unsigned {
     ($($t:ty),*) => {$(impl SortKey for $t {
@@ -54,6 +61,10 @@ macro_rules! key_float {
             let b = self.to_bits();
             let sign = 1 << (<$u>::BITS - 1);
             if b & sign != 0 { !b } else { b | sign }
+        }
+        #[inline(always)]
+        fn arg_key(self) -> $u {
+            if self == 0.0 { (0.0 as $t).key() } else { self.key() }
         }
         #[inline(always)]
         fn from_key(k: $u) -> $t {
@@ -153,7 +164,7 @@ pub fn argsort<T: SortKey>(a: &[T], idx: &mut [u32]) {
     let mut pairs: Vec<(T::K, u32)> = Vec::with_capacity(n);
     for (i, &x) in a.iter().enumerate() {
         if !x.is_nan() {
-            pairs.push((x.key(), i as u32));
+            pairs.push((x.arg_key(), i as u32));
         }
     }
     let m = pairs.len();
@@ -200,7 +211,7 @@ mod tests {
             if x.is_nan() {
                 assert!(y.is_nan() && w[0] < w[1]);
             } else if !y.is_nan() {
-                assert!(x.key() < y.key() || (x.key() == y.key() && w[0] < w[1]));
+                assert!(x < y || (x == y && w[0] < w[1]), "{x} {y}");
             }
         }
     }

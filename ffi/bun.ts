@@ -1,0 +1,49 @@
+/**
+ * Bun adapter: turns the symbol table into `bun:ffi`'s form. Pointers are
+ * `"ptr"` arguments, to which Bun passes TypedArrays zero-copy.
+ *
+ * @module
+ */
+import { type NativeSymbols, symbols } from "./symbols.ts";
+
+interface BunFfi {
+  dlopen(
+    path: string,
+    spec: Record<string, { args: readonly string[]; returns: string }>,
+  ): { symbols: Record<string, unknown>; close(): void };
+}
+
+/** The table in `bun:ffi` form. */
+export function bunInterface(): Record<
+  string,
+  { args: string[]; returns: string }
+> {
+  const out: Record<string, { args: string[]; returns: string }> = {};
+  for (const [name, spec] of Object.entries(symbols)) {
+    out[name] = { args: [...spec.parameters], returns: spec.result };
+  }
+  return out;
+}
+
+let ffi: BunFfi | undefined;
+
+/** Imports `bun:ffi` (a variable specifier keeps `deno check` away from it). */
+export async function bunFfi(): Promise<BunFfi> {
+  if (!ffi) {
+    const specifier = "bun:ffi";
+    ffi = (await import(specifier)) as BunFfi;
+  }
+  return ffi;
+}
+
+/** Opens the library at `path`; throws Bun's own error on failure. */
+export async function openBun(
+  path: string,
+): Promise<{ symbols: NativeSymbols; close(): void }> {
+  const { dlopen } = await bunFfi();
+  const lib = dlopen(path, bunInterface());
+  return {
+    symbols: lib.symbols as unknown as NativeSymbols,
+    close: () => lib.close(),
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Finds and opens the native library, in order:
+ *
+ * 1. `RAPTORS_LIB_PATH`: an explicit file. If set, it must load; no
+ *    silent fallback past an explicit choice.
+ * 2. The local build: `rust/target/release/` beside this package (a git
+ *    checkout after `cargo build --release`).
+ * 3. (The cache and the verified download of the prebuilt binary slot in
+ *    here: each is one more {@link LibrarySource}.)
+ *
+ * When nothing loads, the error lists every attempt and the fix. A missing
+ * FFI permission is reported as such at once, with the flag to add.
+ *
+ * @module
+ */
+import { LibraryLoadError } from "../src/errors.ts";
+import { ABI_VERSION, type NativeSymbols } from "./symbols.ts";
+import { openDeno } from "./deno.ts";
+import { openBun } from "./bun.ts";
+
+/** The JS runtime we are in. */
+export type Runtime = "deno" | "bun" | "other";
+
+/** Detects Deno, Bun, or anything else (Node, browsers, edge workers). */
+export function detectRuntime(): Runtime {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  if (typeof g.Bun !== "undefined") return "bun";
+  if (typeof g.Deno !== "undefined") return "deno";
+  return "other";
+}
+
+/** A place the library may be found. */
+export interface LibrarySource {
+  /** Short name used in messages ("RAPTORS_LIB_PATH", "local build"). */
+  readonly name: string;
+  /** If true, a failure to load from this source is final. */
+  readonly explicit: boolean;
+  /** The candidate path, or undefined when this source has none. */
+  path(): string | undefined | Promise<string | undefined>;
+}
+
+/** An opened native library. */
+export interface NativeLibrary {
+  readonly symbols: NativeSymbols;
+  readonly path: string;
+  /** Which source provided it. */
+  readonly source: string;
+  close(): void;
+}
+
+/** The platform's file name for the library. */
+export function libraryFileName(os: string = platformOs()): string {
+  if (os === "windows" || os === "win32") return "raptors.dll";
+  if (os === "darwin") return "libraptors.dylib";
+  return "libraptors.so";
+}
+
+function platformOs(): string {
+  const g = globalThis as {
+    Deno?: { build: { os: string } };
+    process?: { platform: string };
+  };
+  return g.Deno?.build.os ?? g.process?.platform ?? "linux";
+}
+
+/** Reads an environment variable; undefined when unset or not permitted. */
+export function readEnv(name: string): string | undefined {
+  const g = globalThis as {
+    Deno?: { env: { get(k: string): string | undefined } };
+    process?: { env: Record<string, string | undefined> };
+  };
+  try {
+    if (g.Deno) return g.Deno.env.get(name);
+    return g.process?.env[name];
+  } catch {
+    // No --allow-env: behave as if unset (the local build still works).
+    return undefined;
+  }
+}
+
+/** `RAPTORS_LIB_PATH`. */
+export const envSource: LibrarySource = {
+  name: "RAPTORS_LIB_PATH",
+  explicit: true,
+  path: () => readEnv("RAPTORS_LIB_PATH") || undefined,
+};
+
+/** `rust/target/release/<lib>` next to this package, for file: URLs. */
+export const localBuildSource: LibrarySource = {
+  name: "local build",
+  explicit: false,
+  path() {
+    const url = new URL(
+      `../rust/target/release/${libraryFileName()}`,
+      import.meta.url,
+    );
+    if (url.protocol !== "file:") return undefined;
+    return decodeURIComponent(url.pathname);
+  },
+};
+
+/** The default search order. */
+export const defaultSources: readonly LibrarySource[] = [
+  envSource,
+  localBuildSource,
+];
+
+function isPermissionError(e: unknown): boolean {
+  const g = globalThis as {
+    Deno?: {
+      errors: { NotCapable?: unknown; PermissionDenied?: unknown };
+    };
+  };
+  const errors = g.Deno?.errors;
+  if (!errors) return false;
+  for (const cls of [errors.NotCapable, errors.PermissionDenied]) {
+    if (typeof cls === "function" && e instanceof cls) return true;
+  }
+  return false;
+}
+
+async function open(
+  runtime: Runtime,
+  path: string,
+): Promise<{ symbols: NativeSymbols; close(): void }> {
+  if (runtime === "deno") return openDeno(path);
+  return await openBun(path);
+}
+
+const BUILD_HINT =
+  "build it with `cargo build --release --manifest-path rust/Cargo.toml`, " +
+  "or set RAPTORS_LIB_PATH to the path of a built " + libraryFileName();
+
+/**
+ * Opens the native library from the first source that has it.
+ *
+ * @param sources Where to look, in order (default {@link defaultSources}).
+ * @throws {LibraryLoadError} naming every attempt and the fix.
+ */
+export async function loadLibrary(
+  sources: readonly LibrarySource[] = defaultSources,
+): Promise<NativeLibrary> {
+  const runtime = detectRuntime();
+  if (runtime === "other") {
+    throw new LibraryLoadError(
+      "raptors' native backend needs Deno (Deno.dlopen) or Bun (bun:ffi); " +
+        "this runtime has neither",
+    );
+  }
+  const attempts: string[] = [];
+  for (const source of sources) {
+    const path = await source.path();
+    if (path === undefined) {
+      attempts.push(`${source.name}: not available`);
+      continue;
+    }
+    let lib: { symbols: NativeSymbols; close(): void };
+    try {
+      lib = await open(runtime, path);
+    } catch (e) {
+      if (isPermissionError(e)) {
+        throw new LibraryLoadError(
+          `raptors needs FFI permission to load its native library ${path}: ` +
+            `run Deno with --allow-ffi (narrowest: --allow-ffi=${path})`,
+          [...attempts, `${source.name}: ${path}: permission denied`],
+          { cause: e },
+        );
+      }
+      const reason = e instanceof Error ? e.message : String(e);
+      attempts.push(`${source.name}: ${path}: ${reason}`);
+      if (source.explicit) {
+        throw new LibraryLoadError(
+          `Cannot load the native library named by ${source.name} (${path}): ` +
+            `${reason}. Fix the path, or unset ${source.name} to use the default search`,
+          attempts,
+          { cause: e },
+        );
+      }
+      continue;
+    }
+    const abi = lib.symbols.rp_abi_version();
+    if (abi !== ABI_VERSION) {
+      lib.close();
+      throw new LibraryLoadError(
+        `The native library at ${path} has ABI version ${abi} but this ` +
+          `package expects ${ABI_VERSION}: rebuild it (${BUILD_HINT})`,
+        attempts,
+      );
+    }
+    return { ...lib, path, source: source.name };
+  }
+  throw new LibraryLoadError(
+    `raptors could not find its native library: ${BUILD_HINT}. Tried:\n  ` +
+      attempts.join("\n  "),
+    attempts,
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * THE symbol table of the native library: one source of truth for both
+ * runtimes. `ffi/deno.ts` and `ffi/bun.ts` derive each runtime's form from
+ * it; `scripts/check_symbols.ts` (and `tests/symbols_test.ts`) fail when the
+ * built library's exports and this table disagree.
+ *
+ * Conventions (see `rust/src/ffi.rs`): functions return an i32 status (0 =
+ * ok); arrays are (pointer, u32 length); `dt` is a {@link DTYPE} code; a
+ * *slot* is 8 bytes holding one scalar (i64/u64 bits for int64/uint64, an
+ * f64 for every other dtype).
+ *
+ * @module
+ */
+
+/** Abstract parameter/result types, mapped per runtime by the adapters. */
+export type NativeType = "u32" | "i32" | "f64" | "ptr";
+
+/** One native function: its parameters and result. */
+export interface SymbolSpec {
+  readonly parameters: readonly NativeType[];
+  readonly result: Exclude<NativeType, "ptr">;
+}
+
+/** Version of the C ABI this table describes (`rp_abi_version`). */
+export const ABI_VERSION = 1;
+
+/** dtype codes (`rust/src/dtype.rs`, `DType`). */
+export const DTYPE = {
+  bool: 0,
+  int8: 1,
+  uint8: 2,
+  int16: 3,
+  uint16: 4,
+  int32: 5,
+  uint32: 6,
+  int64: 7,
+  uint64: 8,
+  float32: 9,
+  float64: 10,
+} as const;
+
+/** Status codes (`rust/src/error.rs`). */
+export const STATUS = {
+  OK: 0,
+  INVALID_ARGUMENT: 1,
+  UNSUPPORTED_DTYPE: 2,
+  EMPTY: 3,
+  OUT_OF_MEMORY: 4,
+  PANIC: 5,
+  OVERFLOW: 6,
+} as const;
+
+/** Binary op codes for `rp_binary` / `rp_binary_scalar`. */
+export const BINARY_OP = {
+  add: 0,
+  subtract: 1,
+  multiply: 2,
+  divide: 3,
+  /** Or'ed into a scalar op: compute `s op a[i]`. */
+  reversed: 0x100,
+} as const;
+
+/** Unary op codes for `rp_unary`. */
+export const UNARY_OP = {
+  abs: 0,
+  negative: 1,
+  sqrt: 2,
+  exp: 3,
+  log: 4,
+  sin: 5,
+  cos: 6,
+  tanh: 7,
+} as const;
+
+/** Every export of the native library, with its Rust signature. */
+export const symbols = {
+  // fn rp_abi_version() -> u32
+  rp_abi_version: { parameters: [], result: "u32" },
+  // fn rp_noop() -> i32
+  rp_noop: { parameters: [], result: "i32" },
+  // fn rp_last_error_len() -> u32
+  rp_last_error_len: { parameters: [], result: "u32" },
+  // unsafe fn rp_last_error_copy(buf: *mut u8, cap: u32) -> u32
+  rp_last_error_copy: { parameters: ["ptr", "u32"], result: "u32" },
+  // fn rp_simd_level() -> u32
+  rp_simd_level: { parameters: [], result: "u32" },
+  // fn rp_num_threads() -> u32
+  rp_num_threads: { parameters: [], result: "u32" },
+  // fn rp_set_num_threads(n: u32) -> i32
+  rp_set_num_threads: { parameters: ["u32"], result: "i32" },
+  // fn rp_dtype_size(dt: u32) -> u32
+  rp_dtype_size: { parameters: ["u32"], result: "u32" },
+  // fn rp_debug_panic() -> i32
+  rp_debug_panic: { parameters: [], result: "i32" },
+  // unsafe fn rp_sum(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
+  rp_sum: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_mean(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
+  rp_mean: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_min(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
+  rp_min: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_max(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
+  rp_max: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_argmin(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
+  rp_argmin: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_argmax(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
+  rp_argmax: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_dot(dt: u32, a: *const u8, b: *const u8, n: u32, out: *mut u8) -> i32
+  rp_dot: { parameters: ["u32", "ptr", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_norm(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
+  rp_norm: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_binary(op: u32, dt: u32, a: *const u8, b: *const u8, out: *mut u8, n: u32) -> i32
+  rp_binary: {
+    parameters: ["u32", "u32", "ptr", "ptr", "ptr", "u32"],
+    result: "i32",
+  },
+  // unsafe fn rp_binary_scalar(op: u32, dt: u32, a: *const u8, s: *const u8, out: *mut u8, n: u32) -> i32
+  rp_binary_scalar: {
+    parameters: ["u32", "u32", "ptr", "ptr", "ptr", "u32"],
+    result: "i32",
+  },
+  // unsafe fn rp_unary(op: u32, dt: u32, a: *const u8, out: *mut u8, n: u32) -> i32
+  rp_unary: { parameters: ["u32", "u32", "ptr", "ptr", "u32"], result: "i32" },
+  // unsafe fn rp_clip(dt: u32, a: *const u8, out: *mut u8, n: u32, bounds: *const u8) -> i32
+  rp_clip: { parameters: ["u32", "ptr", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_cumsum(dt: u32, a: *const u8, out: *mut u8, n: u32) -> i32
+  rp_cumsum: { parameters: ["u32", "ptr", "ptr", "u32"], result: "i32" },
+  // unsafe fn rp_sort(dt: u32, a: *mut u8, n: u32) -> i32
+  rp_sort: { parameters: ["u32", "ptr", "u32"], result: "i32" },
+  // unsafe fn rp_argsort(dt: u32, a: *const u8, n: u32, idx: *mut u8) -> i32
+  rp_argsort: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_fill(dt: u32, a: *mut u8, n: u32, value: *const u8) -> i32
+  rp_fill: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_copy(dt: u32, src: *const u8, dst: *mut u8, n: u32) -> i32
+  rp_copy: { parameters: ["u32", "ptr", "ptr", "u32"], result: "i32" },
+} as const satisfies Record<string, SymbolSpec>;
+
+/** Names of every native export. */
+export type SymbolName = keyof typeof symbols;
+
+/** A pointer argument: any TypedArray/DataView (zero-copy) or null. */
+export type PtrArg = ArrayBufferView | null;
+
+type JsArg<T extends NativeType> = T extends "ptr" ? PtrArg : number;
+type JsArgs<P extends readonly NativeType[]> = {
+  [K in keyof P]: P[K] extends NativeType ? JsArg<P[K]> : never;
+};
+
+/** The callable form of the table, identical in Deno and Bun. */
+export type NativeSymbols = {
+  [K in SymbolName]: (
+    ...args: JsArgs<(typeof symbols)[K]["parameters"]>
+  ) => number;
+};

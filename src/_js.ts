@@ -1,0 +1,162 @@
+/**
+ * Small-input paths in plain JS. Below a per-op size the FFI crossing costs
+ * more than the work, so these run instead; each gives exactly the result
+ * the native kernel gives (same order of float operations, same wrapping),
+ * except the transcendental functions, which use the runtime's Math (within
+ * 1 ulp of the native libm).
+ *
+ * @module
+ */
+import type { BigIntArray, FloatArray, NumericArray } from "./_typed.ts";
+
+/** NumPy's pairwise sum of `a[lo..lo+n)` in float64 (see rust reduce.rs). */
+export function pairwiseF64(
+  a: ArrayLike<number>,
+  lo: number,
+  n: number,
+): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = lo; i < lo + n; i++) res += a[i]!;
+    return res;
+  }
+  if (n <= 128) {
+    let r0 = a[lo]!, r1 = a[lo + 1]!, r2 = a[lo + 2]!, r3 = a[lo + 3]!;
+    let r4 = a[lo + 4]!, r5 = a[lo + 5]!, r6 = a[lo + 6]!, r7 = a[lo + 7]!;
+    const whole = lo + n - (n % 8);
+    let i = lo + 8;
+    for (; i < whole; i += 8) {
+      r0 += a[i]!;
+      r1 += a[i + 1]!;
+      r2 += a[i + 2]!;
+      r3 += a[i + 3]!;
+      r4 += a[i + 4]!;
+      r5 += a[i + 5]!;
+      r6 += a[i + 6]!;
+      r7 += a[i + 7]!;
+    }
+    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < lo + n; i++) res += a[i]!;
+    return res;
+  }
+  let n2 = n >> 1;
+  n2 -= n2 % 8;
+  return pairwiseF64(a, lo, n2) + pairwiseF64(a, lo + n2, n - n2);
+}
+
+/** The same in float32 arithmetic (every operation rounded). */
+export function pairwiseF32(
+  a: ArrayLike<number>,
+  lo: number,
+  n: number,
+): number {
+  const f = Math.fround;
+  if (n < 8) {
+    let res = 0;
+    for (let i = lo; i < lo + n; i++) res = f(res + a[i]!);
+    return res;
+  }
+  if (n <= 128) {
+    let r0 = a[lo]!, r1 = a[lo + 1]!, r2 = a[lo + 2]!, r3 = a[lo + 3]!;
+    let r4 = a[lo + 4]!, r5 = a[lo + 5]!, r6 = a[lo + 6]!, r7 = a[lo + 7]!;
+    const whole = lo + n - (n % 8);
+    let i = lo + 8;
+    for (; i < whole; i += 8) {
+      r0 = f(r0 + a[i]!);
+      r1 = f(r1 + a[i + 1]!);
+      r2 = f(r2 + a[i + 2]!);
+      r3 = f(r3 + a[i + 3]!);
+      r4 = f(r4 + a[i + 4]!);
+      r5 = f(r5 + a[i + 5]!);
+      r6 = f(r6 + a[i + 6]!);
+      r7 = f(r7 + a[i + 7]!);
+    }
+    let res = f(f(f(r0 + r1) + f(r2 + r3)) + f(f(r4 + r5) + f(r6 + r7)));
+    for (; i < lo + n; i++) res = f(res + a[i]!);
+    return res;
+  }
+  let n2 = n >> 1;
+  n2 -= n2 % 8;
+  return f(pairwiseF32(a, lo, n2) + pairwiseF32(a, lo + n2, n - n2));
+}
+
+/** Exact sum of number elements (integers: exact while below 2^53). */
+export function sumNumbers(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}
+
+/** Exact sum of bigint elements (not wrapped). */
+export function sumBig(a: BigIntArray): bigint {
+  let s = 0n;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}
+
+/** Extreme of a non-empty array, NaN if any NaN (NumPy's max/min). */
+export function extreme(a: NumericArray, max: boolean): number | bigint {
+  let m = a[0]!;
+  if (typeof m === "number") {
+    const x = a as FloatArray;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (v !== v) return v;
+      if (max ? v > m : v < m) m = v;
+    }
+    return m;
+  }
+  const x = a as BigIntArray;
+  for (let i = 1; i < x.length; i++) {
+    const v = x[i]!;
+    if (max ? v > m : v < m) m = v;
+  }
+  return m;
+}
+
+/** Index of the first extreme (or first NaN). */
+export function argExtreme(a: NumericArray, max: boolean): number {
+  let m = a[0]!;
+  let at = 0;
+  if (typeof m === "number") {
+    const x = a as FloatArray;
+    if (m !== m) return 0;
+    for (let i = 1; i < x.length; i++) {
+      const v = x[i]!;
+      if (v !== v) return i;
+      if (max ? v > m : v < m) {
+        m = v;
+        at = i;
+      }
+    }
+    return at;
+  }
+  const x = a as BigIntArray;
+  for (let i = 1; i < x.length; i++) {
+    const v = x[i]!;
+    if (max ? v > m : v < m) {
+      m = v;
+      at = i;
+    }
+  }
+  return at;
+}
+
+/** Stable argsort with NaNs last, for small inputs. */
+export function argsortSmall(a: NumericArray): Uint32Array {
+  const n = a.length;
+  const idx: number[] = new Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const x = a as ArrayLike<number | bigint>;
+  idx.sort((i, j) => {
+    const u = x[i]!, v = x[j]!;
+    if (u < v) return -1;
+    if (u > v) return 1;
+    // Equal (-0 equals 0, as in NumPy), or NaN involved: NaN after
+    // everything, then index order (stable).
+    const un = u !== u, vn = v !== v;
+    if (un !== vn) return un ? 1 : -1;
+    return i - j;
+  });
+  return Uint32Array.from(idx);
+}

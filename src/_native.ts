@@ -1,0 +1,40 @@
+/**
+ * The process-wide native library, opened once at first import.
+ *
+ * @module
+ */
+import { loadLibrary, type NativeLibrary } from "../ffi/load.ts";
+import type { NativeSymbols } from "../ffi/symbols.ts";
+import { NativeError } from "./errors.ts";
+import { STATUS } from "../ffi/symbols.ts";
+
+/** The opened library. */
+export const library: NativeLibrary = await loadLibrary();
+/** Its functions. */
+export const native: NativeSymbols = library.symbols;
+
+const decoder = new TextDecoder();
+
+/** This thread's last native error message. */
+export function lastError(): string {
+  const len = native.rp_last_error_len();
+  if (len === 0) return "unknown native error";
+  const buf = new Uint8Array(len);
+  const n = native.rp_last_error_copy(buf, len);
+  return decoder.decode(buf.subarray(0, n));
+}
+
+/** Turns a non-zero status into the right error for `fn`. */
+export function statusError(status: number, fn: string): Error {
+  const msg = `${fn}(): ${lastError()}`;
+  switch (status) {
+    case STATUS.EMPTY:
+    case STATUS.OVERFLOW:
+      return new RangeError(msg);
+    case STATUS.UNSUPPORTED_DTYPE:
+    case STATUS.INVALID_ARGUMENT:
+      return new TypeError(msg);
+    default:
+      return new NativeError(status, msg);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * TypedArray classification and argument checks shared by the flat API.
+ *
+ * @module
+ */
+import { DTYPE } from "../ffi/symbols.ts";
+
+/** Float TypedArrays. */
+export type FloatArray = Float64Array | Float32Array;
+/** Integer TypedArrays whose elements are JS numbers. */
+export type IntArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array;
+/** 64-bit integer TypedArrays (elements are bigints). */
+export type BigIntArray = BigInt64Array | BigUint64Array;
+/** TypedArrays whose elements are JS numbers. */
+export type NumberArray = FloatArray | IntArray;
+/** Every TypedArray the flat API accepts. */
+export type NumericArray = NumberArray | BigIntArray;
+
+/** Largest length one native call takes (u32 lengths at the boundary). */
+export const MAX_LENGTH = 0xffff_ffff;
+
+/** The NumPy dtype name of each code. */
+export const DTYPE_NAME: readonly string[] = Object.keys(DTYPE);
+
+/** Integer ranges per dtype code (numbers; bigints for 64-bit). */
+export const INT_RANGE: Record<number, readonly [number, number]> = {
+  [DTYPE.int8]: [-128, 127],
+  [DTYPE.uint8]: [0, 255],
+  [DTYPE.int16]: [-32768, 32767],
+  [DTYPE.uint16]: [0, 65535],
+  [DTYPE.int32]: [-2147483648, 2147483647],
+  [DTYPE.uint32]: [0, 4294967295],
+};
+
+function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (ArrayBuffer.isView(x)) return x.constructor.name;
+  if (Array.isArray(x)) return "Array";
+  return typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x;
+}
+
+const ACCEPTED =
+  "Float64Array, Float32Array, Int8Array, Uint8Array, Int16Array, " +
+  "Uint16Array, Int32Array, Uint32Array, BigInt64Array or BigUint64Array";
+
+/**
+ * The dtype code of a TypedArray, or a `TypeError` naming the problem.
+ * Also rejects arrays over a detached buffer and lengths beyond
+ * {@link MAX_LENGTH}.
+ */
+export function dtypeOf(a: unknown, fn: string, arg = "a"): number {
+  let dt: number;
+  if (a instanceof Float64Array) dt = DTYPE.float64;
+  else if (a instanceof Float32Array) dt = DTYPE.float32;
+  else if (a instanceof Int32Array) dt = DTYPE.int32;
+  else if (a instanceof Uint8Array) dt = DTYPE.uint8;
+  else if (a instanceof Uint32Array) dt = DTYPE.uint32;
+  else if (a instanceof Int16Array) dt = DTYPE.int16;
+  else if (a instanceof Uint16Array) dt = DTYPE.uint16;
+  else if (a instanceof Int8Array) dt = DTYPE.int8;
+  else if (a instanceof BigInt64Array) dt = DTYPE.int64;
+  else if (a instanceof BigUint64Array) dt = DTYPE.uint64;
+  else if (a instanceof Uint8ClampedArray) {
+    throw new TypeError(
+      `${fn}(): argument '${arg}' is a Uint8ClampedArray, whose clamping stores ` +
+        `differ from NumPy's uint8: pass new Uint8Array(a.buffer, a.byteOffset, a.length)`,
+    );
+  } else {
+    throw new TypeError(
+      `${fn}(): argument '${arg}' must be a ${ACCEPTED}; got ${describe(a)}`,
+    );
+  }
+  const n = (a as NumericArray).length;
+  if (
+    n === 0 && ((a as NumericArray).buffer as ArrayBuffer).detached === true
+  ) {
+    throw new TypeError(
+      `${fn}(): argument '${arg}' is a view of a detached ArrayBuffer ` +
+        `(it was transferred): its contents are gone`,
+    );
+  }
+  if (n > MAX_LENGTH) {
+    throw new RangeError(
+      `${fn}(): argument '${arg}' has ${n} elements; one call takes at most ` +
+        `${MAX_LENGTH} (2^32 - 1): split the array`,
+    );
+  }
+  return dt;
+}
+
+/** Requires `b` to be a TypedArray of dtype `dt` and length `n`. */
+export function checkSame(
+  b: unknown,
+  dt: number,
+  n: number,
+  fn: string,
+  arg: string,
+  what = "",
+): void {
+  const bdt = dtypeOf(b, fn, arg);
+  if (bdt !== dt) {
+    throw new TypeError(
+      `${fn}(): argument '${arg}' must be ${what || `a ${ctorName(dt)}`} ` +
+        `like 'a' (dtype ${DTYPE_NAME[dt]}); got ${ctorName(bdt)} (dtype ${
+          DTYPE_NAME[bdt]
+        })`,
+    );
+  }
+  const m = (b as NumericArray).length;
+  if (m !== n) {
+    throw new RangeError(
+      `${fn}(): operands could not be broadcast together with shapes (${n},) (${m},)` +
+        ` ('${arg}' has length ${m}, expected ${n})`,
+    );
+  }
+}
+
+const CTOR_NAME: Record<number, string> = {
+  [DTYPE.int8]: "Int8Array",
+  [DTYPE.uint8]: "Uint8Array",
+  [DTYPE.int16]: "Int16Array",
+  [DTYPE.uint16]: "Uint16Array",
+  [DTYPE.int32]: "Int32Array",
+  [DTYPE.uint32]: "Uint32Array",
+  [DTYPE.int64]: "BigInt64Array",
+  [DTYPE.uint64]: "BigUint64Array",
+  [DTYPE.float32]: "Float32Array",
+  [DTYPE.float64]: "Float64Array",
+};
+
+/** The TypedArray constructor name of a dtype code. */
+export function ctorName(dt: number): string {
+  return CTOR_NAME[dt] ?? `dtype ${dt}`;
+}
+
+/** True for float dtypes. */
+export function isFloat(dt: number): boolean {
+  return dt === DTYPE.float64 || dt === DTYPE.float32;
+}
+
+/** True for int64/uint64 (bigint elements). */
+export function isBig(dt: number): boolean {
+  return dt === DTYPE.int64 || dt === DTYPE.uint64;
+}
+
+/** A new zeroed TypedArray of the same type as `a`. */
+export function like<A extends NumericArray>(a: A, n = a.length): A {
+  return new (a.constructor as new (n: number) => A)(n);
+}

@@ -1,0 +1,42 @@
+/**
+ * Error classes. Bad arguments throw the built-in `TypeError` (wrong type,
+ * wrong dtype, detached buffer) or `RangeError` (lengths, bounds, empty
+ * reductions, results no JS number holds exactly); the classes here are
+ * for what callers are expected to catch by name.
+ *
+ * @module
+ */
+
+/** Base class of raptors' own errors. */
+export class RaptorsError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RaptorsError";
+  }
+}
+
+/** The native library could not be found, opened or trusted. */
+export class LibraryLoadError extends RaptorsError {
+  /** What was tried, in order, and why each attempt failed. */
+  readonly attempts: readonly string[];
+  constructor(
+    message: string,
+    attempts: readonly string[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "LibraryLoadError";
+    this.attempts = attempts;
+  }
+}
+
+/** A native call failed in a way argument checks should have prevented. */
+export class NativeError extends RaptorsError {
+  /** The native status code (see `STATUS` in `ffi/symbols.ts`). */
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.name = "NativeError";
+    this.code = code;
+  }
+}

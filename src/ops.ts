@@ -1,0 +1,845 @@
+/**
+ * The flat API: zero-copy functions over plain TypedArrays.
+ *
+ * Each function checks its arguments in JS (typed errors naming the
+ * problem), then runs either a native Rust kernel on the TypedArray's own
+ * memory (no copy) or, below a measured per-op size where the FFI crossing
+ * costs more than the work, an equivalent JS loop giving the same result.
+ *
+ * Integer semantics (NumPy's, where JS allows):
+ * - `add`, `subtract`, `multiply`, `negative`, `abs`, `cumsum` wrap modulo
+ *   2^bits in the array's own dtype, as NumPy does and as a TypedArray
+ *   store does (`abs(int8 -128)` is -128).
+ * - `divide` is true division: integer input gives a Float64Array
+ *   (`x / 0` is ±Infinity, `0 / 0` NaN).
+ * - `sum`/`dot` of 8..32-bit integers are exact; a result beyond
+ *   `Number.MAX_SAFE_INTEGER` throws a `RangeError` rather than rounding.
+ *   Of 64-bit integers they return a bigint that wraps modulo 2^64 (NumPy).
+ * - Scalars for integer arrays must be integers inside the dtype's range
+ *   (NumPy 2 raises OverflowError the same way), except for `divide`,
+ *   which takes any number, and `clip`, whose bounds are clamped.
+ *
+ * @module
+ */
+import { BINARY_OP, DTYPE, UNARY_OP } from "../ffi/symbols.ts";
+import { library, native, statusError } from "./_native.ts";
+import {
+  type BigIntArray,
+  checkSame,
+  ctorName,
+  DTYPE_NAME,
+  dtypeOf,
+  type FloatArray,
+  INT_RANGE,
+  type IntArray,
+  isBig,
+  isFloat,
+  like,
+  type NumberArray,
+  type NumericArray,
+} from "./_typed.ts";
+import {
+  argExtreme,
+  argsortSmall,
+  extreme,
+  pairwiseF32,
+  pairwiseF64,
+  sumBig,
+  sumNumbers,
+} from "./_js.ts";
+
+export type {
+  BigIntArray,
+  FloatArray,
+  IntArray,
+  NumberArray,
+  NumericArray,
+} from "./_typed.ts";
+
+// One 16-byte scratch buffer carries scalar arguments and results (slots).
+const slotBuf = new ArrayBuffer(16);
+const slotF64 = new Float64Array(slotBuf);
+const slotI64 = new BigInt64Array(slotBuf);
+const slotU64 = new BigUint64Array(slotBuf);
+const slot = slotF64;
+
+/**
+ * Below these lengths an op runs in JS. Measured per op and runtime with
+ * `bench/crossover.ts` (see docs/BENCHMARKS.md); dot/norm stay at or below
+ * 16 so the JS path keeps the native lane order.
+ */
+const JS_BELOW = (globalThis as { Bun?: unknown }).Bun === undefined
+  ? {
+    sum: 24,
+    mean: 24,
+    minmax: 16,
+    arg: 16,
+    dot: 16,
+    binary: 32,
+    unary: 8,
+    transcendental: 4,
+    cumsum: 16,
+    sort: 32,
+    argsort: 16,
+    fill: 1 << 20,
+    copy: 1 << 20,
+  }
+  : {
+    sum: 24,
+    mean: 24,
+    minmax: 16,
+    arg: 16,
+    dot: 16,
+    binary: 32,
+    unary: 8,
+    transcendental: 4,
+    cumsum: 16,
+    sort: 32,
+    argsort: 16,
+    fill: 1 << 20,
+    copy: 1 << 20,
+  };
+
+function check(status: number, fn: string): void {
+  if (status !== 0) throw statusError(status, fn);
+}
+
+function readSlot(dt: number): number | bigint {
+  if (dt === DTYPE.int64) return slotI64[0]!;
+  if (dt === DTYPE.uint64) return slotU64[0]!;
+  return slotF64[0]!;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+function exactNumber(v: number | bigint, what: string, dt: number): number {
+  const n = typeof v === "bigint" ? Number(v) : v;
+  if (Math.abs(n) > MAX_SAFE) {
+    throw new RangeError(
+      `${what}(): the ${what} of ${DTYPE_NAME[dt]} values is ${v}, beyond ` +
+        `Number.MAX_SAFE_INTEGER (2^53 - 1): no JS number holds it exactly`,
+    );
+  }
+  return n;
+}
+
+// ---- reductions -------------------------------------------------------------
+
+/**
+ * Sum of the elements. Floats are summed pairwise in NumPy's order, so the
+ * result is bit-identical to `numpy.sum`; float32 input sums in float32.
+ *
+ * @param a The array.
+ * @returns A number, or a bigint (wrapping modulo 2^64) for 64-bit input.
+ * @throws {RangeError} if an 8..32-bit integer sum exceeds 2^53 - 1.
+ * @example
+ * ```ts
+ * import { sum } from "@raptors/raptors/ops";
+ * sum(new Float64Array([1, 2, 3.5])); // 6.5
+ * ```
+ */
+export function sum(a: BigIntArray): bigint;
+export function sum(a: NumberArray): number;
+export function sum(a: NumericArray): number | bigint;
+export function sum(a: NumericArray): number | bigint {
+  const dt = dtypeOf(a, "sum");
+  const n = a.length;
+  if (n < JS_BELOW.sum) {
+    if (dt === DTYPE.float64) return 0 + pairwiseF64(a as Float64Array, 0, n);
+    if (dt === DTYPE.float32) return 0 + pairwiseF32(a as Float32Array, 0, n);
+    if (dt === DTYPE.int64) return BigInt.asIntN(64, sumBig(a as BigIntArray));
+    if (dt === DTYPE.uint64) {
+      return BigInt.asUintN(64, sumBig(a as BigIntArray));
+    }
+    return sumNumbers(a as IntArray);
+  }
+  check(native.rp_sum(dt, a, n, slot), "sum");
+  return readSlot(dt);
+}
+
+/**
+ * Arithmetic mean as a number (float32 input: rounded to float32, as
+ * NumPy). NaN for an empty array, as NumPy (which also warns).
+ *
+ * @example
+ * ```ts
+ * import { mean } from "@raptors/raptors/ops";
+ * mean(new Int32Array([1, 2])); // 1.5
+ * ```
+ */
+export function mean(a: NumericArray): number {
+  const dt = dtypeOf(a, "mean");
+  const n = a.length;
+  if (n < JS_BELOW.mean) {
+    if (dt === DTYPE.float64) return pairwiseF64(a as Float64Array, 0, n) / n;
+    if (dt === DTYPE.float32) {
+      return Math.fround(pairwiseF32(a as Float32Array, 0, n) / n);
+    }
+    if (isBig(dt)) return Number(sumBig(a as BigIntArray)) / n;
+    return sumNumbers(a as IntArray) / n;
+  }
+  check(native.rp_mean(dt, a, n, slot), "mean");
+  return slotF64[0]!;
+}
+
+function emptyReduction(fn: string, op: string): RangeError {
+  return new RangeError(
+    `${fn}(): zero-size array to reduction operation ${op} which has no identity`,
+  );
+}
+
+/**
+ * Smallest element; NaN if any element is NaN (NumPy's `min`).
+ *
+ * @throws {RangeError} for an empty array.
+ */
+export function min(a: BigIntArray): bigint;
+export function min(a: NumberArray): number;
+export function min(a: NumericArray): number | bigint;
+export function min(a: NumericArray): number | bigint {
+  const dt = dtypeOf(a, "min");
+  const n = a.length;
+  if (n === 0) throw emptyReduction("min", "minimum");
+  if (n < JS_BELOW.minmax) return extreme(a, false);
+  check(native.rp_min(dt, a, n, slot), "min");
+  return readSlot(dt);
+}
+
+/**
+ * Largest element; NaN if any element is NaN (NumPy's `max`).
+ *
+ * @throws {RangeError} for an empty array.
+ */
+export function max(a: BigIntArray): bigint;
+export function max(a: NumberArray): number;
+export function max(a: NumericArray): number | bigint;
+export function max(a: NumericArray): number | bigint {
+  const dt = dtypeOf(a, "max");
+  const n = a.length;
+  if (n === 0) throw emptyReduction("max", "maximum");
+  if (n < JS_BELOW.minmax) return extreme(a, true);
+  check(native.rp_max(dt, a, n, slot), "max");
+  return readSlot(dt);
+}
+
+/** Index of the first smallest element (of the first NaN, if any). */
+export function argmin(a: NumericArray): number {
+  const dt = dtypeOf(a, "argmin");
+  const n = a.length;
+  if (n === 0) {
+    throw new RangeError(
+      "argmin(): attempt to get argmin of an empty sequence",
+    );
+  }
+  if (n < JS_BELOW.arg) return argExtreme(a, false);
+  check(native.rp_argmin(dt, a, n, slot), "argmin");
+  return slotF64[0]!;
+}
+
+/** Index of the first largest element (of the first NaN, if any). */
+export function argmax(a: NumericArray): number {
+  const dt = dtypeOf(a, "argmax");
+  const n = a.length;
+  if (n === 0) {
+    throw new RangeError(
+      "argmax(): attempt to get argmax of an empty sequence",
+    );
+  }
+  if (n < JS_BELOW.arg) return argExtreme(a, true);
+  check(native.rp_argmax(dt, a, n, slot), "argmax");
+  return slotF64[0]!;
+}
+
+/**
+ * Inner product of two arrays of the same type and length. Floats are
+ * computed in their own precision (16 interleaved partial sums); 8..32-bit
+ * integers exactly; 64-bit integers modulo 2^64 (NumPy).
+ *
+ * @throws {TypeError} if the types differ; {RangeError} if the lengths do.
+ */
+export function dot(a: BigIntArray, b: BigIntArray): bigint;
+export function dot(a: NumberArray, b: NumberArray): number;
+export function dot(a: NumericArray, b: NumericArray): number | bigint;
+export function dot(a: NumericArray, b: NumericArray): number | bigint {
+  const dt = dtypeOf(a, "dot");
+  const n = a.length;
+  checkSame(b, dt, n, "dot", "b");
+  if (n < JS_BELOW.dot) {
+    if (dt === DTYPE.float32) {
+      let s = 0;
+      const x = a as Float32Array, y = b as Float32Array;
+      for (let i = 0; i < n; i++) {
+        s = Math.fround(s + Math.fround(x[i]! * y[i]!));
+      }
+      return s;
+    }
+    if (dt === DTYPE.float64 || dt <= DTYPE.uint16) {
+      let s = 0;
+      const x = a as NumberArray, y = b as NumberArray;
+      for (let i = 0; i < n; i++) s += x[i]! * y[i]!;
+      return s;
+    }
+    let s = 0n;
+    for (let i = 0; i < n; i++) s += BigInt(a[i]!) * BigInt(b[i]!);
+    if (dt === DTYPE.int64) return BigInt.asIntN(64, s);
+    if (dt === DTYPE.uint64) return BigInt.asUintN(64, s);
+    return exactNumber(s, "dot", dt);
+  }
+  check(native.rp_dot(dt, a, b, n, slot), "dot");
+  return readSlot(dt);
+}
+
+/**
+ * Euclidean norm `sqrt(sum(a * a))` (NumPy's `linalg.norm` of a vector).
+ * float32 input is computed in float32; integers in float64.
+ */
+export function norm(a: NumericArray): number {
+  const dt = dtypeOf(a, "norm");
+  const n = a.length;
+  if (n < JS_BELOW.dot) {
+    let s = 0;
+    if (dt === DTYPE.float32) {
+      const x = a as Float32Array;
+      for (let i = 0; i < n; i++) {
+        s = Math.fround(s + Math.fround(x[i]! * x[i]!));
+      }
+      return Math.fround(Math.sqrt(s));
+    }
+    for (let i = 0; i < n; i++) {
+      const v = Number(a[i]!);
+      s += v * v;
+    }
+    return Math.sqrt(s);
+  }
+  check(native.rp_norm(dt, a, n, slot), "norm");
+  return slotF64[0]!;
+}
+
+// ---- elementwise ----------------------------------------------------------
+
+type Scalar = number | bigint;
+
+/** Writes a scalar for dtype `dt` into slot `i`, checking it (see module). */
+function putScalar(
+  dt: number,
+  s: unknown,
+  fn: string,
+  i = 0,
+  clampToRange = false,
+): void {
+  if (isFloat(dt)) {
+    if (typeof s !== "number") {
+      throw new TypeError(
+        `${fn}(): a ${ctorName(dt)} takes a number scalar; got ${typeof s}`,
+      );
+    }
+    slotF64[i] = s;
+    return;
+  }
+  if (typeof s !== "number" && typeof s !== "bigint") {
+    throw new TypeError(
+      `${fn}(): scalar must be a number or bigint; got ${typeof s}`,
+    );
+  }
+  if (typeof s === "number" && !Number.isInteger(s)) {
+    throw new TypeError(
+      `${fn}(): scalar ${s} is not an integer; ${
+        DTYPE_NAME[dt]
+      } arithmetic takes integer scalars (divide takes any number)`,
+    );
+  }
+  if (isBig(dt)) {
+    if (typeof s === "number" && !Number.isSafeInteger(s)) {
+      throw new RangeError(
+        `${fn}(): scalar ${s} is not a safe integer: pass a bigint for ${
+          DTYPE_NAME[dt]
+        }`,
+      );
+    }
+    let v = BigInt(s);
+    const lo = dt === DTYPE.int64 ? -(1n << 63n) : 0n;
+    const hi = dt === DTYPE.int64 ? (1n << 63n) - 1n : (1n << 64n) - 1n;
+    if (v < lo || v > hi) {
+      if (!clampToRange) {
+        throw new RangeError(
+          `${fn}(): scalar ${s} is out of bounds for ${DTYPE_NAME[dt]}`,
+        );
+      }
+      v = v < lo ? lo : hi;
+    }
+    if (dt === DTYPE.int64) slotI64[i] = v;
+    else slotU64[i] = v;
+    return;
+  }
+  let v = Number(s);
+  const [lo, hi] = INT_RANGE[dt]!;
+  if (v < lo || v > hi) {
+    if (!clampToRange) {
+      throw new RangeError(
+        `${fn}(): scalar ${s} is out of bounds for ${
+          DTYPE_NAME[dt]
+        } (${lo}..${hi})`,
+      );
+    }
+    v = v < lo ? lo : hi;
+  }
+  slotF64[i] = v;
+}
+
+function outFor<O extends NumericArray>(
+  out: O | undefined,
+  make: () => O,
+  dt: number,
+  n: number,
+  fn: string,
+): O {
+  if (out === undefined) return make();
+  checkSame(out, dt, n, fn, "out", `a ${ctorName(dt)} of the result type`);
+  return out;
+}
+
+type BinName = "add" | "subtract" | "multiply" | "divide";
+
+function isScalar(x: unknown): x is Scalar {
+  return typeof x === "number" || typeof x === "bigint";
+}
+
+function binary(
+  name: BinName,
+  x: NumericArray | Scalar,
+  y: NumericArray | Scalar,
+  out: NumericArray | undefined,
+): NumericArray {
+  const reversed = isScalar(x);
+  if (reversed && isScalar(y)) {
+    throw new TypeError(`${name}(): at least one operand must be a TypedArray`);
+  }
+  const a = (reversed ? y : x) as NumericArray;
+  const dt = dtypeOf(a, name, reversed ? "b" : "a");
+  const n = a.length;
+  const toF64 = name === "divide" && !isFloat(dt);
+  const outDt = toF64 ? DTYPE.float64 : dt;
+  const o = outFor(
+    out,
+    () => (toF64 ? new Float64Array(n) : like(a)),
+    outDt,
+    n,
+    name,
+  );
+  const op = BINARY_OP[name];
+  if (isScalar(y) || reversed) {
+    const s = (reversed ? x : y) as Scalar;
+    if (toF64) {
+      if (typeof s !== "number" && typeof s !== "bigint") {
+        throw new TypeError(`${name}(): scalar must be a number or bigint`);
+      }
+      slotF64[0] = Number(s);
+    } else {
+      putScalar(dt, s, name);
+    }
+    if (n < JS_BELOW.binary) {
+      const sv = toF64 ? slotF64[0]! : readSlot(dt);
+      jsBinaryScalar(name, a, sv, o, reversed, dt);
+      return o;
+    }
+    check(
+      native.rp_binary_scalar(
+        reversed ? op | BINARY_OP.reversed : op,
+        dt,
+        a,
+        slot,
+        o,
+        n,
+      ),
+      name,
+    );
+    return o;
+  }
+  checkSame(y, dt, n, name, "b");
+  if (n < JS_BELOW.binary) {
+    jsBinary(name, a, y as NumericArray, o, dt);
+    return o;
+  }
+  check(native.rp_binary(op, dt, a, y as NumericArray, o, n), name);
+  return o;
+}
+
+// deno-lint-ignore no-explicit-any
+type AnyArr = any;
+
+function jsBinary(
+  name: BinName,
+  a: AnyArr,
+  b: AnyArr,
+  o: AnyArr,
+  dt: number,
+): void {
+  const n = a.length;
+  if (isBig(dt)) {
+    for (let i = 0; i < n; i++) {
+      const u: bigint = a[i], v: bigint = b[i];
+      o[i] = name === "add"
+        ? u + v
+        : name === "subtract"
+        ? u - v
+        : name === "multiply"
+        ? u * v
+        : Number(u) / Number(v);
+    }
+    return;
+  }
+  switch (name) {
+    case "add":
+      for (let i = 0; i < n; i++) o[i] = a[i] + b[i];
+      return;
+    case "subtract":
+      for (let i = 0; i < n; i++) o[i] = a[i] - b[i];
+      return;
+    case "multiply":
+      if (dt === DTYPE.int32 || dt === DTYPE.uint32) {
+        for (let i = 0; i < n; i++) o[i] = Math.imul(a[i], b[i]);
+      } else {
+        for (let i = 0; i < n; i++) o[i] = a[i] * b[i];
+      }
+      return;
+    case "divide":
+      for (let i = 0; i < n; i++) o[i] = a[i] / b[i];
+      return;
+  }
+}
+
+function jsBinaryScalar(
+  name: BinName,
+  a: AnyArr,
+  s: number | bigint,
+  o: AnyArr,
+  reversed: boolean,
+  dt: number,
+): void {
+  const n = a.length;
+  if (name === "divide") {
+    const v = Number(s);
+    if (reversed) { for (let i = 0; i < n; i++) o[i] = v / Number(a[i]); }
+    else for (let i = 0; i < n; i++) o[i] = Number(a[i]) / v;
+    return;
+  }
+  if (isBig(dt)) {
+    const v = s as bigint;
+    for (let i = 0; i < n; i++) {
+      const u: bigint = a[i];
+      o[i] = name === "add"
+        ? u + v
+        : name === "multiply"
+        ? u * v
+        : reversed
+        ? v - u
+        : u - v;
+    }
+    return;
+  }
+  const v = s as number;
+  switch (name) {
+    case "add":
+      for (let i = 0; i < n; i++) o[i] = a[i] + v;
+      return;
+    case "subtract":
+      if (reversed) { for (let i = 0; i < n; i++) o[i] = v - a[i]; }
+      else for (let i = 0; i < n; i++) o[i] = a[i] - v;
+      return;
+    case "multiply":
+      if (dt === DTYPE.int32 || dt === DTYPE.uint32) {
+        for (let i = 0; i < n; i++) o[i] = Math.imul(a[i], v);
+      } else {
+        for (let i = 0; i < n; i++) o[i] = a[i] * v;
+      }
+      return;
+  }
+}
+
+/** Operand of an elementwise function: an array, or a scalar. */
+export type Operand<A extends NumericArray> =
+  | A
+  | (A extends BigIntArray ? bigint | number : number);
+
+/**
+ * Elementwise `a + b`. Either operand may be a scalar; `out` (same type and
+ * length) may be `a` or `b` itself. Integers wrap modulo 2^bits.
+ *
+ * @example
+ * ```ts
+ * import { add } from "@raptors/raptors/ops";
+ * const a = new Float64Array([1, 2]);
+ * add(a, 10, a); // a is now [11, 12]
+ * ```
+ */
+export function add<A extends NumericArray>(
+  a: Operand<A>,
+  b: Operand<A>,
+  out?: A,
+): A {
+  return binary("add", a, b, out) as A;
+}
+
+/** Elementwise `a - b` (see {@link add}). */
+export function subtract<A extends NumericArray>(
+  a: Operand<A>,
+  b: Operand<A>,
+  out?: A,
+): A {
+  return binary("subtract", a, b, out) as A;
+}
+
+/** Elementwise `a * b` (see {@link add}). */
+export function multiply<A extends NumericArray>(
+  a: Operand<A>,
+  b: Operand<A>,
+  out?: A,
+): A {
+  return binary("multiply", a, b, out) as A;
+}
+
+/**
+ * Elementwise true division `a / b`. Float input keeps its type; integer
+ * input gives a Float64Array (NumPy's `true_divide`).
+ */
+export function divide<A extends FloatArray>(
+  a: Operand<A>,
+  b: Operand<A>,
+  out?: A,
+): A;
+export function divide<A extends IntArray | BigIntArray>(
+  a: A | number | bigint,
+  b: A | number | bigint,
+  out?: Float64Array,
+): Float64Array;
+export function divide(
+  a: NumericArray | Scalar,
+  b: NumericArray | Scalar,
+  out?: NumericArray,
+): NumericArray {
+  return binary("divide", a, b, out);
+}
+
+type UnName = keyof typeof UNARY_OP;
+
+const MATH: Record<UnName, (x: number) => number> = {
+  abs: Math.abs,
+  negative: (x) => -x,
+  sqrt: Math.sqrt,
+  exp: Math.exp,
+  log: Math.log,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+};
+
+function unary<A extends NumericArray>(name: UnName, a: A, out?: A): A {
+  const dt = dtypeOf(a, name);
+  const n = a.length;
+  const floatOnly = name !== "abs" && name !== "negative";
+  if (floatOnly && !isFloat(dt)) {
+    throw new TypeError(
+      `${name}(): defined for Float64Array and Float32Array; got ${
+        ctorName(dt)
+      } (convert with Float64Array.from(a))`,
+    );
+  }
+  const o = outFor(out, () => like(a), dt, n, name);
+  if (n < (floatOnly ? JS_BELOW.transcendental : JS_BELOW.unary)) {
+    const x = a as AnyArr, y = o as AnyArr;
+    if (isBig(dt)) {
+      for (let i = 0; i < n; i++) {
+        const v: bigint = x[i];
+        y[i] = name === "negative" ? -v : v < 0n ? -v : v;
+      }
+    } else {
+      const f = MATH[name];
+      for (let i = 0; i < n; i++) y[i] = f(x[i]);
+    }
+    return o;
+  }
+  check(native.rp_unary(UNARY_OP[name], dt, a, o, n), name);
+  return o;
+}
+
+/** Elementwise absolute value (`abs` of the most negative integer wraps). */
+export function abs<A extends NumericArray>(a: A, out?: A): A {
+  return unary("abs", a, out);
+}
+/** Elementwise negation (integers wrap). */
+export function negative<A extends NumericArray>(a: A, out?: A): A {
+  return unary("negative", a, out);
+}
+/** Elementwise square root (float input only). */
+export function sqrt<A extends FloatArray>(a: A, out?: A): A {
+  return unary("sqrt", a, out);
+}
+/** Elementwise e^x (float input only). */
+export function exp<A extends FloatArray>(a: A, out?: A): A {
+  return unary("exp", a, out);
+}
+/** Elementwise natural logarithm (float input only). */
+export function log<A extends FloatArray>(a: A, out?: A): A {
+  return unary("log", a, out);
+}
+/** Elementwise sine (float input only). */
+export function sin<A extends FloatArray>(a: A, out?: A): A {
+  return unary("sin", a, out);
+}
+/** Elementwise cosine (float input only). */
+export function cos<A extends FloatArray>(a: A, out?: A): A {
+  return unary("cos", a, out);
+}
+/** Elementwise hyperbolic tangent (float input only). */
+export function tanh<A extends FloatArray>(a: A, out?: A): A {
+  return unary("tanh", a, out);
+}
+
+/**
+ * Limits values to `[aMin, aMax]`: NumPy's `clip`, i.e.
+ * `minimum(maximum(a, aMin), aMax)`, so `aMax` wins when `aMin > aMax`,
+ * NaN in `a` stays NaN, and a NaN bound makes every element NaN. Integer
+ * bounds beyond the dtype's range are clamped to it.
+ */
+export function clip<A extends NumericArray>(
+  a: A,
+  aMin: Scalar,
+  aMax: Scalar,
+  out?: A,
+): A {
+  const dt = dtypeOf(a, "clip");
+  const n = a.length;
+  const o = outFor(out, () => like(a), dt, n, "clip");
+  if (isFloat(dt) && (Number.isNaN(aMin) || Number.isNaN(aMax))) {
+    (o as FloatArray).fill(NaN);
+    return o;
+  }
+  putScalar(dt, aMin, "clip", 0, true);
+  putScalar(dt, aMax, "clip", 1, true);
+  check(native.rp_clip(dt, a, o, n, slot), "clip");
+  return o;
+}
+
+/**
+ * Running sum, added left to right (bit-identical to NumPy's `cumsum` for
+ * floats). The result has the input's type; integers wrap modulo 2^bits
+ * (NumPy widens small integers to int64 instead). `out` may be `a`.
+ */
+export function cumsum<A extends NumericArray>(a: A, out?: A): A {
+  const dt = dtypeOf(a, "cumsum");
+  const n = a.length;
+  const o = outFor(out, () => like(a), dt, n, "cumsum");
+  if (n < JS_BELOW.cumsum) {
+    const x = a as AnyArr, y = o as AnyArr;
+    if (isBig(dt)) {
+      let acc = 0n;
+      for (let i = 0; i < n; i++) y[i] = acc = acc + x[i];
+    } else if (dt === DTYPE.float32) {
+      let acc = 0;
+      for (let i = 0; i < n; i++) y[i] = acc = Math.fround(acc + x[i]);
+    } else {
+      let acc = 0;
+      for (let i = 0; i < n; i++) y[i] = acc = acc + x[i];
+    }
+    return o;
+  }
+  check(native.rp_cumsum(dt, a, o, n), "cumsum");
+  return o;
+}
+
+/**
+ * Sorts `a` in place, ascending, NaNs last (as NumPy), and returns it.
+ * A radix sort: O(n) passes, no comparisons.
+ */
+export function sort<A extends NumericArray>(a: A): A {
+  const dt = dtypeOf(a, "sort");
+  const n = a.length;
+  if (n < JS_BELOW.sort) {
+    a.sort();
+    return a;
+  }
+  check(native.rp_sort(dt, a, n), "sort");
+  return a;
+}
+
+/** Options of {@link argsort}. */
+export interface ArgsortOptions {
+  /**
+   * Keep equal elements in index order. Accepted for NumPy compatibility:
+   * raptors' argsort is always stable (-0 and 0 count as equal).
+   */
+  stable?: boolean;
+}
+
+/**
+ * Indices that sort `a` ascending, NaNs last, ties in index order.
+ *
+ * @returns A Uint32Array of indices.
+ */
+export function argsort(
+  a: NumericArray,
+  _options?: ArgsortOptions,
+): Uint32Array {
+  const dt = dtypeOf(a, "argsort");
+  const n = a.length;
+  if (n < JS_BELOW.argsort) return argsortSmall(a);
+  const idx = new Uint32Array(n);
+  check(native.rp_argsort(dt, a, n, idx), "argsort");
+  return idx;
+}
+
+/** Sets every element to `value` (checked like a scalar) and returns `a`. */
+export function fill<A extends NumericArray>(a: A, value: Scalar): A {
+  const dt = dtypeOf(a, "fill");
+  const n = a.length;
+  putScalar(dt, value, "fill");
+  if (n < JS_BELOW.fill) {
+    (a as AnyArr).fill(readSlot(dt));
+    return a;
+  }
+  check(native.rp_fill(dt, a, n, slot), "fill");
+  return a;
+}
+
+/** A copy of `a`, into `out` if given (same type and length). */
+export function copy<A extends NumericArray>(a: A, out?: A): A {
+  const dt = dtypeOf(a, "copy");
+  const n = a.length;
+  const o = outFor(out, () => like(a), dt, n, "copy");
+  if (n < JS_BELOW.copy) {
+    (o as AnyArr).set(a);
+    return o;
+  }
+  check(native.rp_copy(dt, a, o, n), "copy");
+  return o;
+}
+
+// ---- library information --------------------------------------------------
+
+/** What is running: backend, library path, SIMD level, kernel threads. */
+export function info(): {
+  backend: "native";
+  path: string;
+  source: string;
+  simd: "baseline" | "avx2" | "avx512";
+  threads: number;
+} {
+  const level = native.rp_simd_level();
+  return {
+    backend: "native",
+    path: library.path,
+    source: library.source,
+    simd: level === 3 ? "avx512" : level === 2 ? "avx2" : "baseline",
+    threads: native.rp_num_threads(),
+  };
+}
+
+/** Sets how many threads large kernels may use (0 restores the default). */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 0 || n > 1024) {
+    throw new RangeError(
+      `setNumThreads(): expected an integer in 0..1024; got ${n}`,
+    );
+  }
+  native.rp_set_num_threads(n);
+}
