@@ -79,6 +79,17 @@ pub trait Elem: Copy + PartialOrd + PartialEq + Default + Send + Sync + 'static 
     fn is_nan(self) -> bool;
 }
 
+/// Decodes an integer slot: 8-byte dtypes hold their own bits, narrower
+/// ones an f64 (exact for every value they can hold).
+#[inline(always)]
+fn slot_int(bits: u64, size: usize) -> i128 {
+    if size == 8 {
+        bits as i128
+    } else {
+        f64::from_bits(bits) as i128
+    }
+}
+
 macro_rules! impl_int {
     ($t:ty, $dt:ident, signed) => {
         impl_int!(@common $t, $dt);
@@ -91,7 +102,7 @@ macro_rules! impl_int {
             #[inline(always)]
             fn abs(self) -> Self { self.wrapping_abs() }
             #[inline(always)]
-            fn from_slot(bits: u64) -> Self { bits as i64 as $t }
+            fn from_slot(bits: u64) -> Self { slot_int(bits, std::mem::size_of::<$t>()) as $t }
         }
     };
     ($t:ty, $dt:ident, unsigned) => {
@@ -105,7 +116,7 @@ macro_rules! impl_int {
             #[inline(always)]
             fn abs(self) -> Self { self }
             #[inline(always)]
-            fn from_slot(bits: u64) -> Self { bits as $t }
+            fn from_slot(bits: u64) -> Self { slot_int(bits, std::mem::size_of::<$t>()) as $t }
         }
     };
     (@common $t:ty, $dt:ident) => {};
@@ -344,4 +355,19 @@ macro_rules! for_each_int {
             _ => $other,
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_decode_by_the_documented_convention() {
+        assert_eq!(i8::from_slot((-43f64).to_bits()), -43);
+        assert_eq!(u32::from_slot(4294967295f64.to_bits()), u32::MAX);
+        assert_eq!(i32::from_slot((-2147483648f64).to_bits()), i32::MIN);
+        assert_eq!(i64::from_slot(i64::MIN as u64), i64::MIN);
+        assert_eq!(u64::from_slot(u64::MAX), u64::MAX);
+        assert_eq!(f32::from_slot(2.5f64.to_bits()), 2.5f32);
+    }
 }

@@ -1,0 +1,146 @@
+/**
+ * Reads the NumPy fixtures (`scripts/gen_fixtures.py`) and compares values.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import type { NumericArray } from "../src/ops.ts";
+
+/** An encoded array: dtype and base64 of its little-endian bytes. */
+export interface Encoded {
+  dtype: string;
+  data: string;
+}
+
+/** One fixture case. */
+export interface Case {
+  dtype: string;
+  n: number;
+  special: boolean;
+  a: Encoded;
+  b: Encoded;
+  results: Record<string, Encoded | [number, number]>;
+}
+
+/** A large formula-generated case. */
+export interface LargeCase {
+  dtype: string;
+  n: number;
+  results: Record<string, Encoded>;
+}
+
+const CTORS: Record<string, new (b: ArrayBuffer) => NumericArray> = {
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+/** The TypedArray constructor of a NumPy dtype name. */
+export function ctorOf(
+  dtype: string,
+): new (n: number | ArrayBuffer) => NumericArray {
+  const c = CTORS[dtype];
+  if (!c) throw new Error(`no TypedArray for dtype ${dtype}`);
+  return c as new (n: number | ArrayBuffer) => NumericArray;
+}
+
+/** Decodes an encoded array (fresh, aligned memory). */
+export function decode(e: Encoded): NumericArray {
+  const bin = atob(e.data);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new (ctorOf(e.dtype))(bytes.buffer);
+}
+
+/** The single value of an encoded scalar. */
+export function scalar(e: Encoded): number | bigint {
+  return decode(e)[0]!;
+}
+
+/**
+ * A copy of `a` placed `offset` elements into a larger buffer: a subarray
+ * view whose byteOffset is not a multiple of any SIMD width (an odd byte
+ * offset for 1-byte types).
+ */
+export function atOffset<A extends NumericArray>(a: A, offset: number): A {
+  const Ctor = a.constructor as new (n: number) => A;
+  const big = new Ctor(a.length + offset + 3);
+  (big as unknown as { set(x: A, o: number): void }).set(a, offset);
+  return big.subarray(offset, offset + a.length) as A;
+}
+
+/** Deterministic inputs, exact in float64 and float32 (as the Python). */
+export function formula(n: number, which: "a" | "b", f32: boolean) {
+  const out = f32 ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = which === "a"
+      ? (((i * 7919) % 10007) - 5003) * 2 ** ((i % 11) - 8)
+      : (((i * 104729) % 10009) - 5004) * 2 ** ((i % 5) - 3);
+  }
+  return out;
+}
+
+/** Loads the fixture file. */
+export async function loadFixtures(): Promise<
+  { numpy: string; cases: Case[]; large: LargeCase[] }
+> {
+  // Read at run time: a JSON import would make the type checker infer a
+  // type for 2.6 MB of data.
+  const text = await readFile(
+    new URL("./fixtures/ops.json", import.meta.url),
+    "utf8",
+  );
+  return JSON.parse(text);
+}
+
+function same(x: number | bigint, y: number | bigint): boolean {
+  if (typeof x === "number" && typeof y === "number") {
+    return Object.is(x, y) || (x === y) || (x !== x && y !== y);
+  }
+  return x === y;
+}
+
+/** Exact equality (NaN equals NaN; -0 and 0 are distinguished). */
+export function assertExact(
+  actual: ArrayLike<number | bigint>,
+  expected: ArrayLike<number | bigint>,
+  what: string,
+): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    if (!same(actual[i]!, expected[i]!)) {
+      assert.fail(
+        `${what}: element ${i} is ${actual[i]}, NumPy gives ${expected[i]}`,
+      );
+    }
+  }
+}
+
+/** Equality up to `rel` relative (or `abs` absolute) error; NaN = NaN. */
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rel: number,
+  what: string,
+  abs = 0,
+): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const x = actual[i]!, y = expected[i]!;
+    if (x === y || (x !== x && y !== y)) continue;
+    const err = Math.abs(x - y);
+    if (!(err <= abs || err <= rel * Math.abs(y))) {
+      assert.fail(
+        `${what}: element ${i} is ${x}, NumPy gives ${y} (error ${err})`,
+      );
+    }
+  }
+}
