@@ -153,3 +153,16 @@ export function isBig(dt: number): boolean {
 export function like<A extends NumericArray>(a: A, n = a.length): A {
   return new (a.constructor as new (n: number) => A)(n);
 }
+
+/**
+ * `x`, or a copy of it when it partially overlaps `out` (same buffer,
+ * different start): NumPy computes as if inputs were copied first, and the
+ * JS loops would otherwise read elements they already overwrote. Exact
+ * aliasing (`out === x`'s memory) is safe for elementwise loops and kept.
+ */
+export function unalias<A extends NumericArray>(x: A, out: NumericArray): A {
+  if (x.buffer !== out.buffer || x.byteOffset === out.byteOffset) return x;
+  const xe = x.byteOffset + x.byteLength, oe = out.byteOffset + out.byteLength;
+  if (x.byteOffset < oe && out.byteOffset < xe) return x.slice() as A;
+  return x;
+}

@@ -37,6 +37,7 @@ import {
   like,
   type NumberArray,
   type NumericArray,
+  unalias,
 } from "./_typed.ts";
 import {
   argExtreme,
@@ -439,7 +440,7 @@ function binary(
     }
     if (n < JS_BELOW.binary) {
       const sv = toF64 ? slotF64[0]! : readSlot(dt);
-      jsBinaryScalar(name, a, sv, o, reversed, dt);
+      jsBinaryScalar(name, unalias(a, o), sv, o, reversed, dt);
       return o;
     }
     check(
@@ -457,7 +458,7 @@ function binary(
   }
   checkSame(y, dt, n, name, "b");
   if (n < JS_BELOW.binary) {
-    jsBinary(name, a, y as NumericArray, o, dt);
+    jsBinary(name, unalias(a, o), unalias(y as NumericArray, o), o, dt);
     return o;
   }
   check(native.rp_binary(op, dt, a, y as NumericArray, o, n), name);
@@ -646,7 +647,7 @@ function unary<A extends NumericArray>(name: UnName, a: A, out?: A): A {
   }
   const o = outFor(out, () => like(a), dt, n, name);
   if (n < (floatOnly ? JS_BELOW.transcendental : JS_BELOW.unary)) {
-    const x = a as AnyArr, y = o as AnyArr;
+    const x = unalias(a, o) as AnyArr, y = o as AnyArr;
     if (isBig(dt)) {
       for (let i = 0; i < n; i++) {
         const v: bigint = x[i];
@@ -730,7 +731,7 @@ export function cumsum<A extends NumericArray>(a: A, out?: A): A {
   const n = a.length;
   const o = outFor(out, () => like(a), dt, n, "cumsum");
   if (n < JS_BELOW.cumsum) {
-    const x = a as AnyArr, y = o as AnyArr;
+    const x = unalias(a, o) as AnyArr, y = o as AnyArr;
     if (isBig(dt)) {
       let acc = 0n;
       for (let i = 0; i < n; i++) y[i] = acc = acc + x[i];
