@@ -1,0 +1,139 @@
+/**
+ * The native boundary: the symbol table matches the library's exports, a
+ * panic inside Rust becomes an error (never a crash), and the loader's
+ * errors name the problem and the fix.
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { symbols } from "../ffi/symbols.ts";
+import {
+  libraryFileName,
+  type LibrarySource,
+  loadLibrary,
+} from "../ffi/load.ts";
+import { compareExports, elfExports } from "../scripts/_elf.ts";
+import { lastError, library, native } from "../src/_native.ts";
+import { LibraryLoadError } from "../src/errors.ts";
+import { runtime, test } from "./_shim.ts";
+
+test("every symbol in ffi/symbols.ts is exported by the library, and vice versa", async () => {
+  const bytes = new Uint8Array(await readFile(library.path));
+  const exported = elfExports(bytes);
+  const diff = compareExports(exported, Object.keys(symbols));
+  assert.deepEqual(diff, { missingInLibrary: [], missingInTable: [] });
+  assert.ok(exported.includes("rp_sum"));
+});
+
+test("the symbol comparison reports a symbol missing on either side", () => {
+  const diff = compareExports(["rp_a", "rp_b", "memcpy"], ["rp_b", "rp_c"]);
+  assert.deepEqual(diff, {
+    missingInLibrary: ["rp_c"],
+    missingInTable: ["rp_a"],
+  });
+  assert.throws(() => elfExports(new Uint8Array(64)), /Not an ELF file/);
+});
+
+test("a Rust panic becomes status 5 and a message, and the process lives on", () => {
+  for (let i = 0; i < 3; i++) {
+    assert.equal(native.rp_debug_panic(), 5);
+    assert.match(lastError(), /Rust panic caught.*deliberate panic/);
+  }
+  assert.equal(native.rp_noop(), 0);
+});
+
+test("native argument checks reject null pointers with a length and unknown codes", () => {
+  const slot = new Float64Array(1);
+  assert.equal(native.rp_sum(10, null, 4, slot), 1);
+  assert.match(lastError(), /null pointer with length 4/);
+  assert.equal(native.rp_sum(42, new Float64Array(2), 2, slot), 1);
+  assert.match(lastError(), /unknown dtype code 42/);
+  assert.equal(native.rp_binary(9, 10, slot, slot, slot, 1), 1);
+  assert.match(lastError(), /unknown binary op code 9/);
+  // dtype sizes agree with the TS DTYPE table
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((d) => native.rp_dtype_size(d)),
+    [1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8],
+  );
+});
+
+const missing: LibrarySource = {
+  name: "local build",
+  explicit: false,
+  path: () => "/nonexistent/raptors/" + libraryFileName(),
+};
+
+test("with no library anywhere, the error lists each attempt and the build command", async () => {
+  const none: LibrarySource = {
+    name: "cache",
+    explicit: false,
+    path: () => undefined,
+  };
+  await assert.rejects(loadLibrary([none, missing]), (e: Error) => {
+    assert.ok(e instanceof LibraryLoadError);
+    assert.match(e.message, /could not find its native library/);
+    assert.match(
+      e.message,
+      /cargo build --release --manifest-path rust\/Cargo\.toml/,
+    );
+    assert.match(e.message, /RAPTORS_LIB_PATH/);
+    assert.equal(e.attempts.length, 2);
+    assert.match(e.attempts[0]!, /cache: not available/);
+    assert.match(e.attempts[1]!, /\/nonexistent\/raptors/);
+    return true;
+  });
+});
+
+test("an explicit path that does not load is an error, not a silent fallback", async () => {
+  const explicit: LibrarySource = {
+    name: "RAPTORS_LIB_PATH",
+    explicit: true,
+    path: () => "/nonexistent/explicit.so",
+  };
+  const good: LibrarySource = {
+    name: "local build",
+    explicit: false,
+    path: () => library.path,
+  };
+  await assert.rejects(
+    loadLibrary([explicit, good]),
+    /native library named by RAPTORS_LIB_PATH \(\/nonexistent\/explicit\.so\).*unset RAPTORS_LIB_PATH/s,
+  );
+  const lib = await loadLibrary([good]);
+  assert.equal(lib.symbols.rp_abi_version(), 1);
+  assert.equal(lib.source, "local build");
+});
+
+test("a file that is not a shared library is reported with its path", async () => {
+  const self: LibrarySource = {
+    name: "RAPTORS_LIB_PATH",
+    explicit: true,
+    path: () => decodeURIComponent(new URL(import.meta.url).pathname),
+  };
+  await assert.rejects(loadLibrary([self]), (e: Error) => {
+    assert.ok(e instanceof LibraryLoadError);
+    assert.match(e.message, /symbols_test\.ts/);
+    return true;
+  });
+});
+
+if (runtime === "deno") {
+  test("without --allow-ffi, Deno reports the missing permission and the flag", async () => {
+    const cmd = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-check",
+        "--allow-read",
+        "--allow-env",
+        new URL("../mod.ts", import.meta.url).href,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    });
+    const out = await cmd.output();
+    const err = new TextDecoder().decode(out.stderr);
+    assert.equal(out.success, false);
+    assert.match(err, /LibraryLoadError: raptors needs FFI permission/);
+    assert.match(err, /--allow-ffi/);
+  });
+}
