@@ -83,32 +83,51 @@ fn pairwise_body<T: Elem>(a: &[T]) -> T {
 
 multiversion!(fn pairwise_dispatch<T: Elem>(a: &[T]) -> T => pairwise_body);
 
-/// NumPy's pairwise sum. The top levels of the tree are run on separate
-/// threads for large inputs; since the threads split exactly where the tree
-/// does, the result is bit-identical to the one-thread result and to NumPy.
+/// NumPy's pairwise sum. For large inputs the top levels of the tree are
+/// cut into subtrees run as parallel tasks; since the cut follows the
+/// tree's own splits and the subtree sums are combined in the tree's order,
+/// the result is bit-identical to the one-thread result and to NumPy.
 pub fn pairwise_sum<T: Elem>(a: &[T]) -> T {
     let parts = parallel::parts_for(a.len(), 1);
     let mut depth = 0;
     while (1usize << (depth + 1)) <= parts {
         depth += 1;
     }
-    T::default().add(pairwise_par(a, depth))
+    if depth == 0 {
+        return T::default().add(pairwise_dispatch(a));
+    }
+    let mut nodes = Vec::new();
+    subtrees(0, a.len(), depth, &mut nodes);
+    let sums = parallel::map_parts(nodes.len(), |i| {
+        let (off, len) = nodes[i];
+        pairwise_dispatch(&a[off..off + len])
+    });
+    let mut k = 0;
+    T::default().add(combine(a.len(), depth, &sums, &mut k))
 }
 
-fn pairwise_par<T: Elem>(a: &[T], depth: u32) -> T {
-    if depth == 0 || a.len() <= PW_BLOCK {
-        return pairwise_dispatch(a);
+/// The subtrees at `depth` below a node, left to right (a leaf-sized node
+/// stops early and is its own subtree).
+fn subtrees(off: usize, len: usize, depth: u32, out: &mut Vec<(usize, usize)>) {
+    if depth == 0 || len <= PW_BLOCK {
+        out.push((off, len));
+        return;
     }
-    let n2 = pairwise_split(a.len());
-    let (l, r) = a.split_at(n2);
-    let (left, right) = std::thread::scope(|s| {
-        let h = s.spawn(move || pairwise_par(r, depth - 1));
-        let left = pairwise_par(l, depth - 1);
-        (
-            left,
-            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        )
-    });
+    let n2 = pairwise_split(len);
+    subtrees(off, n2, depth - 1, out);
+    subtrees(off + n2, len - n2, depth - 1, out);
+}
+
+/// Adds subtree sums in the order of the tree that `subtrees` cut.
+fn combine<T: Elem>(len: usize, depth: u32, sums: &[T], k: &mut usize) -> T {
+    if depth == 0 || len <= PW_BLOCK {
+        let v = sums[*k];
+        *k += 1;
+        return v;
+    }
+    let n2 = pairwise_split(len);
+    let left = combine(n2, depth - 1, sums, k);
+    let right = combine(len - n2, depth - 1, sums, k);
     left.add(right)
 }
 
@@ -169,18 +188,10 @@ fn par_u64<T: Elem>(a: &[T], f: fn(&[T]) -> u64) -> u64 {
         return f(a);
     }
     let chunk = (a.len() + parts - 1) / parts;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = a
-            .chunks(chunk)
-            .skip(1)
-            .map(|c| s.spawn(move || f(c)))
-            .collect();
-        let mut acc = f(&a[..chunk.min(a.len())]);
-        for h in handles {
-            acc = acc.wrapping_add(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        acc
-    })
+    let chunks: Vec<&[T]> = a.chunks(chunk).collect();
+    parallel::map_parts(chunks.len(), |i| f(chunks[i]))
+        .into_iter()
+        .fold(0u64, |acc, x| acc.wrapping_add(x))
 }
 
 const LANES: usize = 16;
@@ -235,18 +246,8 @@ fn par_extreme<T: Elem>(a: &[T], max: bool) -> T {
         return f(a);
     }
     let chunk = (a.len() + parts - 1) / parts;
-    let results: Vec<T> = std::thread::scope(|s| {
-        let handles: Vec<_> = a
-            .chunks(chunk)
-            .skip(1)
-            .map(|c| s.spawn(move || f(c)))
-            .collect();
-        let mut v = vec![f(&a[..chunk])];
-        for h in handles {
-            v.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        v
-    });
+    let chunks: Vec<&[T]> = a.chunks(chunk).collect();
+    let results = parallel::map_parts(chunks.len(), |i| f(chunks[i]));
     f(&results)
 }
 
@@ -336,29 +337,21 @@ multiversion!(fn dot_float_dispatch<T: Elem>(a: &[T], b: &[T]) -> T => dot_float
 pub fn dot_float<T: Elem>(a: &[T], b: &[T]) -> T {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
-    if n < parallel::MIN_PARALLEL_ELEMS * 2 {
+    if n < 4 * parallel::MIN_PARALLEL_WORK {
         return dot_float_dispatch(a, b);
     }
     // Four fixed parts, combined in order; threads only change who runs them.
     let q = (n / 4 + LANES - 1) / LANES * LANES;
     let bounds = [0, q.min(n), (2 * q).min(n), (3 * q).min(n), n];
-    let mut parts = [T::default(); 4];
-    let threads = parallel::num_threads().clamp(1, 4);
-    std::thread::scope(|s| {
-        let mut handles = Vec::new();
-        for (i, p) in parts.iter_mut().enumerate() {
-            let (lo, hi) = (bounds[i], bounds[i + 1]);
-            let mut job = move || *p = dot_float_dispatch(&a[lo..hi], &b[lo..hi]);
-            if i % threads == 0 {
-                job();
-            } else {
-                handles.push(s.spawn(job));
-            }
-        }
-        for h in handles {
-            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        }
-    });
+    let parts = if parallel::num_threads() > 1 {
+        parallel::map_parts(4, |i| {
+            dot_float_dispatch(&a[bounds[i]..bounds[i + 1]], &b[bounds[i]..bounds[i + 1]])
+        })
+    } else {
+        (0..4)
+            .map(|i| dot_float_dispatch(&a[bounds[i]..bounds[i + 1]], &b[bounds[i]..bounds[i + 1]]))
+            .collect()
+    };
     (parts[0].add(parts[1])).add(parts[2].add(parts[3]))
 }
 
@@ -448,7 +441,7 @@ mod tests {
 
     #[test]
     fn pairwise_sum_is_identical_across_simd_levels_and_threads() {
-        let data = rand_f64(3 * parallel::MIN_PARALLEL_ELEMS + 77, 3);
+        let data = rand_f64(40 * parallel::MIN_PARALLEL_WORK + 77, 3);
         let expect = pairwise_ref(&data);
         for level in [Level::Baseline, Level::Avx2, Level::Avx512] {
             set_level(level);

@@ -1,0 +1,54 @@
+/**
+ * Shared helpers of the benchmarks: runtime detection, deterministic data,
+ * result files.
+ *
+ * @module
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+
+const g = globalThis as {
+  Bun?: { version: string };
+  Deno?: {
+    version: { deno: string; v8: string };
+    env: { get(k: string): string | undefined };
+  };
+  process?: { env: Record<string, string | undefined> };
+};
+
+/** "deno" or "bun". */
+export const runtimeName: "deno" | "bun" = g.Bun ? "bun" : "deno";
+
+/** e.g. "Deno 2.9.6 (V8 15.0)" or "Bun 1.4.5". */
+export const runtimeVersion = g.Bun
+  ? `Bun ${g.Bun.version}`
+  : `Deno ${g.Deno!.version.deno} (V8 ${g.Deno!.version.v8})`;
+
+/** An environment variable in either runtime. */
+export function env(name: string): string | undefined {
+  return g.Deno ? g.Deno.env.get(name) : g.process?.env[name];
+}
+
+/** Deterministic values in [-1, 1) (xorshift32). */
+export function randomF64(n: number, seed = 1): Float64Array {
+  const out = new Float64Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = (s >>> 0) / 2147483648 - 1;
+  }
+  return out;
+}
+
+/** Writes `data` as JSON to bench/results/<name>.json. */
+export async function saveResults(
+  name: string,
+  data: unknown,
+): Promise<string> {
+  const dir = new URL("./results/", import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const file = new URL(`${name}.json`, dir);
+  await writeFile(file, JSON.stringify(data, null, 1));
+  return decodeURIComponent(file.pathname);
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Sets up (scripts/setup.sh), then runs every test and check:
+#   cargo test, the same test files under `deno test` and `bun test`, the
+#   symbol-table check, deno fmt/lint/check, cargo fmt/clippy.
+# Prints one summary line per step and writes the totals to
+# .cache/test-totals ("PASSED FAILED") for .ci/run. Exits non-zero if
+# anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NO_COLOR=1 RUST_BACKTRACE=0
+bash scripts/setup.sh || exit 1
+[ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+
+DENO=node_modules/.bin/deno
+BUN=node_modules/.bin/bun
+mkdir -p .cache
+passed=0
+failed=0
+log() { printf '\n==> %s\n' "$*"; }
+add() { passed=$((passed + $1)); failed=$((failed + $2)); printf -- '--- %s: %s passed, %s failed\n' "$3" "$1" "$2"; }
+
+# A check counts as one test: pass when the command exits 0.
+check() {
+  local name=$1
+  shift
+  log "$name"
+  if "$@"; then add 1 0 "$name"; else add 0 1 "$name"; fi
+}
+
+log "cargo test"
+out=$(cargo test --release --manifest-path rust/Cargo.toml 2>&1)
+code=$?
+printf '%s\n' "$out" | grep -E '^test |test result' | grep -v ' ok$' || true
+p=$(printf '%s\n' "$out" | sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' | paste -sd+ | bc)
+f=$(printf '%s\n' "$out" | sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' | paste -sd+ | bc)
+[ "$code" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
+add "${p:-0}" "${f:-0}" "cargo test"
+
+TEST_FLAGS=(--allow-ffi --allow-env --allow-read --allow-run --v8-flags=--expose-gc)
+log "deno test"
+out=$($DENO test "${TEST_FLAGS[@]}" tests/ 2>&1)
+code=$?
+printf '%s\n' "$out" | grep -E 'FAILED|error|passed' | tail -40
+p=$(printf '%s\n' "$out" | sed -n 's/^\(ok\|FAILED\) | \([0-9]*\) passed.*| \([0-9]*\) failed.*/\2/p' | tail -1)
+f=$(printf '%s\n' "$out" | sed -n 's/^\(ok\|FAILED\) | \([0-9]*\) passed.*| \([0-9]*\) failed.*/\3/p' | tail -1)
+[ "$code" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
+add "${p:-0}" "${f:-0}" "deno test"
+
+log "bun test"
+out=$($BUN test tests/ 2>&1)
+code=$?
+printf '%s\n' "$out" | grep -E '^\(fail\)|error:|^ *[0-9]+ (pass|fail)$' | tail -40
+p=$(printf '%s\n' "$out" | sed -n 's/^ *\([0-9]*\) pass$/\1/p' | tail -1)
+f=$(printf '%s\n' "$out" | sed -n 's/^ *\([0-9]*\) fail$/\1/p' | tail -1)
+[ "$code" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
+add "${p:-0}" "${f:-0}" "bun test"
+
+check "symbol table matches the library (deno)" $DENO run --allow-read --allow-env scripts/check_symbols.ts
+check "symbol table matches the library (bun)" $BUN scripts/check_symbols.ts
+check "deno fmt --check" $DENO fmt --check
+check "deno lint" $DENO lint
+check "deno check" $DENO check mod.ts src/ ffi/ tests/ scripts/ bench/ examples/
+check "cargo fmt --check" cargo fmt --manifest-path rust/Cargo.toml --check
+check "cargo clippy" cargo clippy --release --manifest-path rust/Cargo.toml --all-targets -- -D warnings
+
+echo "$passed $failed" > .cache/test-totals
+printf '\nscripts/test.sh totals: %s passed, %s failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
