@@ -124,6 +124,33 @@ function exactNumber(v: number | bigint, what: string, dt: number): number {
   return n;
 }
 
+/**
+ * Float64Array fast paths. Each public function first checks for the common
+ * case (all operands Float64Array, non-empty, lengths agree, no partial
+ * overlap) and runs a monomorphic loop or calls the kernel directly; any
+ * other input falls through to the general path, which does every check.
+ */
+function f64(x: unknown): x is Float64Array {
+  return x instanceof Float64Array;
+}
+
+/**
+ * Direction in which an elementwise JS loop writing `o` from `x` (and `y`)
+ * is correct even if the views overlap: +1 forward, -1 backward (when `o`
+ * starts after the inputs: writing `o[i]` could clobber an input element
+ * not yet read), 0 when the inputs lie on both sides (the general path
+ * copies). Comparing byte offsets is enough: over different buffers either
+ * direction is correct, and it avoids the `.buffer` getter (~30 ns in V8).
+ */
+function direction(o: Float64Array, x: Float64Array, y?: Float64Array): number {
+  const off = o.byteOffset;
+  const right = off > x.byteOffset;
+  if (y !== undefined && right !== off > y.byteOffset) return 0;
+  return right ? -1 : 1;
+}
+
+const F64 = DTYPE.float64;
+
 // ---- reductions -------------------------------------------------------------
 
 /**
@@ -143,6 +170,13 @@ export function sum(a: BigIntArray): bigint;
 export function sum(a: NumberArray): number;
 export function sum(a: NumericArray): number | bigint;
 export function sum(a: NumericArray): number | bigint {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0) {
+      if (n < JS_BELOW.sum) return 0 + pairwiseF64(a, 0, n);
+      if (native.rp_sum(F64, a, n, slot) === 0) return slotF64[0]!;
+    }
+  }
   const dt = dtypeOf(a, "sum");
   const n = a.length;
   if (n < JS_BELOW.sum) {
@@ -169,6 +203,13 @@ export function sum(a: NumericArray): number | bigint {
  * ```
  */
 export function mean(a: NumericArray): number {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0) {
+      if (n < JS_BELOW.mean) return pairwiseF64(a, 0, n) / n;
+      if (native.rp_mean(F64, a, n, slot) === 0) return slotF64[0]!;
+    }
+  }
   const dt = dtypeOf(a, "mean");
   const n = a.length;
   if (n < JS_BELOW.mean) {
@@ -198,6 +239,21 @@ export function min(a: BigIntArray): bigint;
 export function min(a: NumberArray): number;
 export function min(a: NumericArray): number | bigint;
 export function min(a: NumericArray): number | bigint {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.minmax) {
+      let m = a[0]!;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v < m || v !== v) {
+          if (v !== v) return v;
+          m = v;
+        }
+      }
+      return m;
+    }
+    if (n !== 0 && native.rp_min(F64, a, n, slot) === 0) return slotF64[0]!;
+  }
   const dt = dtypeOf(a, "min");
   const n = a.length;
   if (n === 0) throw emptyReduction("min", "minimum");
@@ -215,6 +271,21 @@ export function max(a: BigIntArray): bigint;
 export function max(a: NumberArray): number;
 export function max(a: NumericArray): number | bigint;
 export function max(a: NumericArray): number | bigint {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.minmax) {
+      let m = a[0]!;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v > m || v !== v) {
+          if (v !== v) return v;
+          m = v;
+        }
+      }
+      return m;
+    }
+    if (n !== 0 && native.rp_max(F64, a, n, slot) === 0) return slotF64[0]!;
+  }
   const dt = dtypeOf(a, "max");
   const n = a.length;
   if (n === 0) throw emptyReduction("max", "maximum");
@@ -225,6 +296,22 @@ export function max(a: NumericArray): number | bigint {
 
 /** Index of the first smallest element (of the first NaN, if any). */
 export function argmin(a: NumericArray): number {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.arg) {
+      let m = a[0]!, k = 0;
+      if (m !== m) return 0;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v < m) {
+          m = v;
+          k = i;
+        } else if (v !== v) return i;
+      }
+      return k;
+    }
+    if (n !== 0 && native.rp_argmin(F64, a, n, slot) === 0) return slotF64[0]!;
+  }
   const dt = dtypeOf(a, "argmin");
   const n = a.length;
   if (n === 0) {
@@ -239,6 +326,22 @@ export function argmin(a: NumericArray): number {
 
 /** Index of the first largest element (of the first NaN, if any). */
 export function argmax(a: NumericArray): number {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.arg) {
+      let m = a[0]!, k = 0;
+      if (m !== m) return 0;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v > m) {
+          m = v;
+          k = i;
+        } else if (v !== v) return i;
+      }
+      return k;
+    }
+    if (n !== 0 && native.rp_argmax(F64, a, n, slot) === 0) return slotF64[0]!;
+  }
   const dt = dtypeOf(a, "argmax");
   const n = a.length;
   if (n === 0) {
@@ -262,6 +365,17 @@ export function dot(a: BigIntArray, b: BigIntArray): bigint;
 export function dot(a: NumberArray, b: NumberArray): number;
 export function dot(a: NumericArray, b: NumericArray): number | bigint;
 export function dot(a: NumericArray, b: NumericArray): number | bigint {
+  if (f64(a) && f64(b)) {
+    const n = a.length;
+    if (n !== 0 && b.length === n) {
+      if (n < JS_BELOW.dot) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
+        return s;
+      }
+      if (native.rp_dot(F64, a, b, n, slot) === 0) return slotF64[0]!;
+    }
+  }
   const dt = dtypeOf(a, "dot");
   const n = a.length;
   checkSame(b, dt, n, "dot", "b");
@@ -295,6 +409,17 @@ export function dot(a: NumericArray, b: NumericArray): number | bigint {
  * float32 input is computed in float32; integers in float64.
  */
 export function norm(a: NumericArray): number {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0) {
+      if (n < JS_BELOW.dot) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += a[i]! * a[i]!;
+        return Math.sqrt(s);
+      }
+      if (native.rp_norm(F64, a, n, slot) === 0) return slotF64[0]!;
+    }
+  }
   const dt = dtypeOf(a, "norm");
   const n = a.length;
   if (n < JS_BELOW.dot) {
@@ -578,6 +703,35 @@ export function add<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      if (f64(b) && b.length === n) {
+        const o = (out ?? new Float64Array(n)) as Float64Array;
+        const d = n < JS_BELOW.binary ? direction(o, a, b) : 0;
+        if (d !== 0) {
+          if (d > 0) { for (let i = 0; i < n; i++) o[i] = a[i]! + b[i]!; }
+          else for (let i = n - 1; i >= 0; i--) o[i] = a[i]! + b[i]!;
+          return o as A;
+        }
+        if (native.rp_binary(BINARY_OP.add, F64, a, b, o, n) === 0) {
+          return o as A;
+        }
+      } else if (typeof b === "number") {
+        const o = (out ?? new Float64Array(n)) as Float64Array;
+        const d = n < JS_BELOW.binary ? direction(o, a) : 0;
+        if (d !== 0) {
+          if (d > 0) { for (let i = 0; i < n; i++) o[i] = a[i]! + b; }
+          else for (let i = n - 1; i >= 0; i--) o[i] = a[i]! + b;
+          return o as A;
+        }
+        slotF64[0] = b;
+        if (native.rp_binary_scalar(BINARY_OP.add, F64, a, slot, o, n) === 0) {
+          return o as A;
+        }
+      }
+    }
+  }
   return binary("add", a, b, out) as A;
 }
 
@@ -587,6 +741,37 @@ export function subtract<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      if (f64(b) && b.length === n) {
+        const o = (out ?? new Float64Array(n)) as Float64Array;
+        const d = n < JS_BELOW.binary ? direction(o, a, b) : 0;
+        if (d !== 0) {
+          if (d > 0) { for (let i = 0; i < n; i++) o[i] = a[i]! - b[i]!; }
+          else for (let i = n - 1; i >= 0; i--) o[i] = a[i]! - b[i]!;
+          return o as A;
+        }
+        if (native.rp_binary(BINARY_OP.subtract, F64, a, b, o, n) === 0) {
+          return o as A;
+        }
+      } else if (typeof b === "number") {
+        const o = (out ?? new Float64Array(n)) as Float64Array;
+        const d = n < JS_BELOW.binary ? direction(o, a) : 0;
+        if (d !== 0) {
+          if (d > 0) { for (let i = 0; i < n; i++) o[i] = a[i]! - b; }
+          else for (let i = n - 1; i >= 0; i--) o[i] = a[i]! - b;
+          return o as A;
+        }
+        slotF64[0] = b;
+        if (
+          native.rp_binary_scalar(BINARY_OP.subtract, F64, a, slot, o, n) === 0
+        ) {
+          return o as A;
+        }
+      }
+    }
+  }
   return binary("subtract", a, b, out) as A;
 }
 
@@ -596,6 +781,37 @@ export function multiply<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      if (f64(b) && b.length === n) {
+        const o = (out ?? new Float64Array(n)) as Float64Array;
+        const d = n < JS_BELOW.binary ? direction(o, a, b) : 0;
+        if (d !== 0) {
+          if (d > 0) { for (let i = 0; i < n; i++) o[i] = a[i]! * b[i]!; }
+          else for (let i = n - 1; i >= 0; i--) o[i] = a[i]! * b[i]!;
+          return o as A;
+        }
+        if (native.rp_binary(BINARY_OP.multiply, F64, a, b, o, n) === 0) {
+          return o as A;
+        }
+      } else if (typeof b === "number") {
+        const o = (out ?? new Float64Array(n)) as Float64Array;
+        const d = n < JS_BELOW.binary ? direction(o, a) : 0;
+        if (d !== 0) {
+          if (d > 0) { for (let i = 0; i < n; i++) o[i] = a[i]! * b; }
+          else for (let i = n - 1; i >= 0; i--) o[i] = a[i]! * b;
+          return o as A;
+        }
+        slotF64[0] = b;
+        if (
+          native.rp_binary_scalar(BINARY_OP.multiply, F64, a, slot, o, n) === 0
+        ) {
+          return o as A;
+        }
+      }
+    }
+  }
   return binary("multiply", a, b, out) as A;
 }
 
@@ -618,6 +834,35 @@ export function divide(
   b: NumericArray | Scalar,
   out?: NumericArray,
 ): NumericArray {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      if (f64(b) && b.length === n) {
+        const o = out ?? new Float64Array(n);
+        const d = n < JS_BELOW.binary ? direction(o, a, b) : 0;
+        if (d !== 0) {
+          if (d > 0) { for (let i = 0; i < n; i++) o[i] = a[i]! / b[i]!; }
+          else for (let i = n - 1; i >= 0; i--) o[i] = a[i]! / b[i]!;
+          return o;
+        }
+        if (native.rp_binary(BINARY_OP.divide, F64, a, b, o, n) === 0) return o;
+      } else if (typeof b === "number") {
+        const o = out ?? new Float64Array(n);
+        const d = n < JS_BELOW.binary ? direction(o, a) : 0;
+        if (d !== 0) {
+          if (d > 0) { for (let i = 0; i < n; i++) o[i] = a[i]! / b; }
+          else for (let i = n - 1; i >= 0; i--) o[i] = a[i]! / b;
+          return o;
+        }
+        slotF64[0] = b;
+        if (
+          native.rp_binary_scalar(BINARY_OP.divide, F64, a, slot, o, n) === 0
+        ) {
+          return o;
+        }
+      }
+    }
+  }
   return binary("divide", a, b, out);
 }
 
@@ -665,34 +910,138 @@ function unary<A extends NumericArray>(name: UnName, a: A, out?: A): A {
 
 /** Elementwise absolute value (`abs` of the most negative integer wraps). */
 export function abs<A extends NumericArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      const d = n < JS_BELOW.unary ? direction(o, a) : 0;
+      if (d !== 0) {
+        if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]!); }
+        else for (let i = n - 1; i >= 0; i--) o[i] = Math.abs(a[i]!);
+        return o as A;
+      }
+      if (native.rp_unary(UNARY_OP.abs, F64, a, o, n) === 0) return o as A;
+    }
+  }
   return unary("abs", a, out);
 }
 /** Elementwise negation (integers wrap). */
 export function negative<A extends NumericArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      const d = n < JS_BELOW.unary ? direction(o, a) : 0;
+      if (d !== 0) {
+        if (d > 0) { for (let i = 0; i < n; i++) o[i] = -a[i]!; }
+        else for (let i = n - 1; i >= 0; i--) o[i] = -a[i]!;
+        return o as A;
+      }
+      if (native.rp_unary(UNARY_OP.negative, F64, a, o, n) === 0) return o as A;
+    }
+  }
   return unary("negative", a, out);
 }
 /** Elementwise square root (float input only). */
 export function sqrt<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      if (d !== 0) {
+        if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]!); }
+        else for (let i = n - 1; i >= 0; i--) o[i] = Math.sqrt(a[i]!);
+        return o as A;
+      }
+      if (native.rp_unary(UNARY_OP.sqrt, F64, a, o, n) === 0) return o as A;
+    }
+  }
   return unary("sqrt", a, out);
 }
 /** Elementwise e^x (float input only). */
 export function exp<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      if (d !== 0) {
+        if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!); }
+        else for (let i = n - 1; i >= 0; i--) o[i] = Math.exp(a[i]!);
+        return o as A;
+      }
+      if (native.rp_unary(UNARY_OP.exp, F64, a, o, n) === 0) return o as A;
+    }
+  }
   return unary("exp", a, out);
 }
 /** Elementwise natural logarithm (float input only). */
 export function log<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      if (d !== 0) {
+        if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]!); }
+        else for (let i = n - 1; i >= 0; i--) o[i] = Math.log(a[i]!);
+        return o as A;
+      }
+      if (native.rp_unary(UNARY_OP.log, F64, a, o, n) === 0) return o as A;
+    }
+  }
   return unary("log", a, out);
 }
 /** Elementwise sine (float input only). */
 export function sin<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      if (d !== 0) {
+        if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]!); }
+        else for (let i = n - 1; i >= 0; i--) o[i] = Math.sin(a[i]!);
+        return o as A;
+      }
+      if (native.rp_unary(UNARY_OP.sin, F64, a, o, n) === 0) return o as A;
+    }
+  }
   return unary("sin", a, out);
 }
 /** Elementwise cosine (float input only). */
 export function cos<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      if (d !== 0) {
+        if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]!); }
+        else for (let i = n - 1; i >= 0; i--) o[i] = Math.cos(a[i]!);
+        return o as A;
+      }
+      if (native.rp_unary(UNARY_OP.cos, F64, a, o, n) === 0) return o as A;
+    }
+  }
   return unary("cos", a, out);
 }
 /** Elementwise hyperbolic tangent (float input only). */
 export function tanh<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      if (d !== 0) {
+        if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]!); }
+        else for (let i = n - 1; i >= 0; i--) o[i] = Math.tanh(a[i]!);
+        return o as A;
+      }
+      if (native.rp_unary(UNARY_OP.tanh, F64, a, o, n) === 0) return o as A;
+    }
+  }
   return unary("tanh", a, out);
 }
 
@@ -708,6 +1057,29 @@ export function clip<A extends NumericArray>(
   aMax: Scalar,
   out?: A,
 ): A {
+  if (
+    f64(a) && typeof aMin === "number" && typeof aMax === "number" &&
+    aMin === aMin && aMax === aMax
+  ) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      // The loop runs backward when `o` starts after `a` (see direction).
+      if (n < JS_BELOW.binary) {
+        const back = direction(o, a) < 0;
+        for (let k = 0; k < n; k++) {
+          const i = back ? n - 1 - k : k;
+          const v = a[i]!;
+          const y = v < aMin ? aMin : v;
+          o[i] = y > aMax ? aMax : y;
+        }
+        return o as A;
+      }
+      slotF64[0] = aMin;
+      slotF64[1] = aMax;
+      if (native.rp_clip(F64, a, o, n, slot) === 0) return o as A;
+    }
+  }
   const dt = dtypeOf(a, "clip");
   const n = a.length;
   const o = outFor(out, () => like(a), dt, n, "clip");
@@ -727,6 +1099,19 @@ export function clip<A extends NumericArray>(
  * (NumPy widens small integers to int64 instead). `out` may be `a`.
  */
 export function cumsum<A extends NumericArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+      const o = (out ?? new Float64Array(n)) as Float64Array;
+      // A running sum must go forward: only when `o` does not start after `a`.
+      if (n < JS_BELOW.cumsum && direction(o, a) > 0) {
+        let acc = 0;
+        for (let i = 0; i < n; i++) o[i] = acc += a[i]!;
+        return o as A;
+      }
+      if (native.rp_cumsum(F64, a, o, n) === 0) return o as A;
+    }
+  }
   const dt = dtypeOf(a, "cumsum");
   const n = a.length;
   const o = outFor(out, () => like(a), dt, n, "cumsum");
@@ -753,6 +1138,13 @@ export function cumsum<A extends NumericArray>(a: A, out?: A): A {
  * A radix sort: O(n) passes, no comparisons.
  */
 export function sort<A extends NumericArray>(a: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0) {
+      if (n < JS_BELOW.sort) return a.sort() as A;
+      if (native.rp_sort(F64, a, n) === 0) return a;
+    }
+  }
   const dt = dtypeOf(a, "sort");
   const n = a.length;
   if (n < JS_BELOW.sort) {
@@ -791,6 +1183,9 @@ export function argsort(
 
 /** Sets every element to `value` (checked like a scalar) and returns `a`. */
 export function fill<A extends NumericArray>(a: A, value: Scalar): A {
+  if (f64(a) && typeof value === "number" && a.length < JS_BELOW.fill) {
+    if (a.length !== 0) return a.fill(value) as A;
+  }
   const dt = dtypeOf(a, "fill");
   const n = a.length;
   putScalar(dt, value, "fill");
@@ -804,6 +1199,16 @@ export function fill<A extends NumericArray>(a: A, value: Scalar): A {
 
 /** A copy of `a`, into `out` if given (same type and length). */
 export function copy<A extends NumericArray>(a: A, out?: A): A {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.copy) {
+      if (out === undefined) return a.slice() as A;
+      if (f64(out) && out.length === n) {
+        out.set(a);
+        return out;
+      }
+    }
+  }
   const dt = dtypeOf(a, "copy");
   const n = a.length;
   const o = outFor(out, () => like(a), dt, n, "copy");

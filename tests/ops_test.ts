@@ -268,6 +268,20 @@ test("out may alias an input exactly or partially (NumPy's copy semantics), at e
     const buf4 = base.slice();
     rp.negative(buf4.subarray(1), buf4.subarray(0, n));
     assert.equal(buf4[n - 1], -n);
+    // inputs on both sides of out: a starts before it, b after it
+    const buf5 = Float64Array.from({ length: n + 2 }, (_, i) => i * i);
+    const a5 = buf5.slice(0, n), b5 = buf5.slice(2);
+    rp.multiply(buf5.subarray(0, n), buf5.subarray(2), buf5.subarray(1, n + 1));
+    for (let i = 0; i < n; i++) {
+      assert.equal(buf5[i + 1], a5[i]! * b5[i]!, `mixed n=${n} i=${i}`);
+    }
+    // unary and clip with out shifted right of the input
+    const buf6 = base.slice();
+    rp.clip(buf6.subarray(0, n), 1, 3, buf6.subarray(1));
+    assert.deepEqual(Array.from(buf6.subarray(1, 5)), [1, 1, 2, 3]);
+    const buf7 = base.slice();
+    rp.sqrt(buf7.subarray(0, n), buf7.subarray(1));
+    assert.equal(buf7[n], Math.sqrt(n - 1));
   }
 });
 
