@@ -44,6 +44,35 @@ export function pairwiseF64(
   return pairwiseF64(a, lo, n2) + pairwiseF64(a, lo + n2, n - n2);
 }
 
+/**
+ * One pairwise leaf (`n <= 128`) without the recursion, so the JIT can
+ * inline it into the Float64Array fast paths.
+ */
+export function leafF64(a: Float64Array, n: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[i]!;
+    return res;
+  }
+  let r0 = a[0]!, r1 = a[1]!, r2 = a[2]!, r3 = a[3]!;
+  let r4 = a[4]!, r5 = a[5]!, r6 = a[6]!, r7 = a[7]!;
+  const whole = n - (n % 8);
+  let i = 8;
+  for (; i < whole; i += 8) {
+    r0 += a[i]!;
+    r1 += a[i + 1]!;
+    r2 += a[i + 2]!;
+    r3 += a[i + 3]!;
+    r4 += a[i + 4]!;
+    r5 += a[i + 5]!;
+    r6 += a[i + 6]!;
+    r7 += a[i + 7]!;
+  }
+  let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  for (; i < n; i++) res += a[i]!;
+  return res;
+}
+
 /** The same in float32 arithmetic (every operation rounded). */
 export function pairwiseF32(
   a: ArrayLike<number>,

@@ -23,6 +23,7 @@
  */
 import { BINARY_OP, DTYPE, UNARY_OP } from "../ffi/symbols.ts";
 import { library, native, statusError } from "./_native.ts";
+import { JS_BELOW } from "./_thresholds.ts";
 import {
   type BigIntArray,
   checkSame,
@@ -43,6 +44,7 @@ import {
   argExtreme,
   argsortSmall,
   extreme,
+  leafF64,
   pairwiseF32,
   pairwiseF64,
   sumBig,
@@ -63,43 +65,6 @@ const slotF64 = new Float64Array(slotBuf);
 const slotI64 = new BigInt64Array(slotBuf);
 const slotU64 = new BigUint64Array(slotBuf);
 const slot = slotF64;
-
-/**
- * Below these lengths an op runs in JS. Measured per op and runtime with
- * `bench/crossover.ts` (see docs/BENCHMARKS.md); dot/norm stay at or below
- * 16 so the JS path keeps the native lane order.
- */
-const JS_BELOW = (globalThis as { Bun?: unknown }).Bun === undefined
-  ? {
-    sum: 24,
-    mean: 24,
-    minmax: 16,
-    arg: 16,
-    dot: 16,
-    binary: 32,
-    unary: 8,
-    transcendental: 4,
-    cumsum: 16,
-    sort: 32,
-    argsort: 16,
-    fill: 1 << 20,
-    copy: 1 << 20,
-  }
-  : {
-    sum: 24,
-    mean: 24,
-    minmax: 16,
-    arg: 16,
-    dot: 16,
-    binary: 32,
-    unary: 8,
-    transcendental: 4,
-    cumsum: 16,
-    sort: 32,
-    argsort: 16,
-    fill: 1 << 20,
-    copy: 1 << 20,
-  };
 
 function check(status: number, fn: string): void {
   if (status !== 0) throw statusError(status, fn);
@@ -173,7 +138,9 @@ export function sum(a: NumericArray): number | bigint {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0) {
-      if (n < JS_BELOW.sum) return 0 + pairwiseF64(a, 0, n);
+      if (n < JS_BELOW.sum) {
+        return 0 + (n <= 128 ? leafF64(a, n) : pairwiseF64(a, 0, n));
+      }
       if (native.rp_sum(F64, a, n, slot) === 0) return slotF64[0]!;
     }
   }
@@ -206,7 +173,9 @@ export function mean(a: NumericArray): number {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0) {
-      if (n < JS_BELOW.mean) return pairwiseF64(a, 0, n) / n;
+      if (n < JS_BELOW.mean) {
+        return (n <= 128 ? leafF64(a, n) : pairwiseF64(a, 0, n)) / n;
+      }
       if (native.rp_mean(F64, a, n, slot) === 0) return slotF64[0]!;
     }
   }
@@ -1183,8 +1152,14 @@ export function argsort(
 
 /** Sets every element to `value` (checked like a scalar) and returns `a`. */
 export function fill<A extends NumericArray>(a: A, value: Scalar): A {
-  if (f64(a) && typeof value === "number" && a.length < JS_BELOW.fill) {
-    if (a.length !== 0) return a.fill(value) as A;
+  if (f64(a) && typeof value === "number") {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.fill) {
+      // A loop beats the fill() builtin's call overhead on short arrays.
+      if (n < 64) { for (let i = 0; i < n; i++) a[i] = value; }
+      else a.fill(value);
+      return a as A;
+    }
   }
   const dt = dtypeOf(a, "fill");
   const n = a.length;
@@ -1202,10 +1177,13 @@ export function copy<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.copy) {
-      if (out === undefined) return a.slice() as A;
-      if (f64(out) && out.length === n) {
-        out.set(a);
-        return out;
+      if (out === undefined || (f64(out) && out.length === n)) {
+        const o = (out ?? new Float64Array(n)) as Float64Array;
+        // A loop beats the set() builtin's call overhead on short arrays.
+        if (n < 64 && direction(o, a) > 0) {
+          for (let i = 0; i < n; i++) o[i] = a[i]!;
+        } else o.set(a);
+        return o as A;
       }
     }
   }

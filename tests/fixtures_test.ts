@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import * as rp from "../mod.ts";
 import type { NumericArray } from "../mod.ts";
 import { test } from "./_shim.ts";
+import { JS_BELOW } from "../src/_thresholds.ts";
 import {
   assertClose,
   assertExact,
@@ -53,14 +54,48 @@ function dotScale(a: NumericArray, b: NumericArray): number {
 
 const DTYPES = [...new Set(cases.map((c) => c.dtype))];
 
+/**
+ * Each case runs with the shipped JS/native switch-over sizes, then with
+ * every op forced through the native kernel, then through the JS path.
+ */
+const MODES: Array<[string, number | undefined]> = [
+  ["", undefined],
+  [" [all native]", 0],
+  [" [all JS]", Infinity],
+];
+
+function inMode(force: number | undefined, f: () => void): () => void {
+  return () => {
+    const saved = { ...JS_BELOW };
+    if (force !== undefined) {
+      for (const k of Object.keys(JS_BELOW) as Array<keyof typeof JS_BELOW>) {
+        JS_BELOW[k] = force;
+      }
+    }
+    try {
+      f();
+    } finally {
+      Object.assign(JS_BELOW, saved);
+    }
+  };
+}
+
 for (const dtype of DTYPES) {
   const mine = cases.filter((c) => c.dtype === dtype);
-  test(`${dtype}: reductions match NumPy ${numpy} at every size`, () =>
-    reductions(mine));
-  test(`${dtype}: elementwise ops match NumPy, fresh, in offset views and in place`, () =>
-    elementwise(mine));
-  test(`${dtype}: sort and argsort match NumPy (NaN last, argsort stable)`, () =>
-    sorting(mine));
+  for (const [mode, force] of MODES) {
+    test(
+      `${dtype}: reductions match NumPy ${numpy} at every size${mode}`,
+      inMode(force, () => reductions(mine)),
+    );
+    test(
+      `${dtype}: elementwise ops match NumPy, fresh, in offset views and in place${mode}`,
+      inMode(force, () => elementwise(mine)),
+    );
+    test(
+      `${dtype}: sort and argsort match NumPy (NaN last, argsort stable)${mode}`,
+      inMode(force, () => sorting(mine)),
+    );
+  }
 }
 
 function reductions(cases: Case[]): void {

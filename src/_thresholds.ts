@@ -1,0 +1,74 @@
+/**
+ * Below these lengths an op runs in JS rather than crossing into Rust: the
+ * crossing (~30 ns in Deno, ~10 ns in Bun with a buffer argument, plus the
+ * JS-side checks) costs more than the work. Measured per op and per runtime
+ * on float64 with `bench/crossover.ts`; see docs/BENCHMARKS.md. dot/norm
+ * stay at or below 16 so the JS path keeps the native lane order (bit-
+ * identical results on both sides of the switch).
+ *
+ * The object is mutable only so the crossover benchmark can force a path.
+ *
+ * @module
+ */
+
+/** Operation groups that share one threshold. */
+export interface Thresholds {
+  sum: number;
+  mean: number;
+  minmax: number;
+  arg: number;
+  dot: number;
+  binary: number;
+  unary: number;
+  transcendental: number;
+  cumsum: number;
+  sort: number;
+  argsort: number;
+  fill: number;
+  copy: number;
+}
+
+// Deno 2.9.6, measured with bench/crossover.ts (bench/results/crossover-deno.json).
+const DENO: Thresholds = {
+  sum: 256,
+  mean: 256,
+  minmax: 64,
+  arg: 64,
+  dot: 16,
+  binary: 96,
+  unary: 64,
+  transcendental: 8,
+  // A running sum is one dependency chain: native is never faster below
+  // ~1e3 and only slightly above; large arrays go native for steadier time.
+  cumsum: 1024,
+  sort: 16,
+  // The JS fallback (comparator sort over an index array) is slow at any
+  // length: native from 2.
+  argsort: 2,
+  // fill()/set() are native memset/memcpy builtins; the kernel only adds
+  // threads, which pay off on large arrays.
+  fill: 1 << 20,
+  copy: 1 << 20,
+};
+
+// Bun 1.4.5 (bench/results/crossover-bun.json): JSC's loops and its sort
+// stay competitive longer, and its FFI crossing is cheaper.
+const BUN: Thresholds = {
+  sum: 512,
+  mean: 512,
+  minmax: 48,
+  arg: 64,
+  dot: 16,
+  binary: 64,
+  unary: 64,
+  transcendental: 8,
+  cumsum: 1024,
+  sort: 192,
+  argsort: 2,
+  fill: 1 << 20,
+  copy: 1 << 20,
+};
+
+/** The thresholds in force for this runtime. */
+export const JS_BELOW: Thresholds =
+  (globalThis as { Bun?: unknown }).Bun === undefined ? DENO : BUN;
