@@ -52,3 +52,11 @@ export async function saveResults(
   await writeFile(file, JSON.stringify(data, null, 1));
   return decodeURIComponent(file.pathname);
 }
+
+/** A duration in ns as "12.3 ns", "4.56 µs" or "7.89 ms" ("n/a" if absent). */
+export function fmtNs(ns: number | null | undefined): string {
+  if (ns == null) return "n/a";
+  if (ns < 1e3) return `${ns.toFixed(1)} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${(ns / 1e6).toFixed(2)} ms`;
+}

@@ -24,9 +24,13 @@ import {
 const SIZES = [2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
 
 type Group = keyof Thresholds;
-const groups: Array<
-  [Group, (a: Float64Array, b: Float64Array, o: Float64Array) => unknown]
-> = [
+type Run = (
+  a: Float64Array,
+  b: Float64Array,
+  o: Float64Array,
+  pos: Float64Array,
+) => unknown;
+const groups: Array<[Group, Run]> = [
   ["sum", (a) => rp.sum(a)],
   ["mean", (a) => rp.mean(a)],
   ["minmax", (a) => rp.max(a)],
@@ -34,7 +38,12 @@ const groups: Array<
   ["dot", (a, b) => rp.dot(a, b)],
   ["binary", (a, b, o) => rp.multiply(a, b, o)],
   ["unary", (a, _b, o) => rp.abs(a, o)],
-  ["transcendental", (a, _b, o) => rp.exp(a, o)],
+  ["sqrt", (_a, _b, o, pos) => rp.sqrt(pos, o)],
+  ["exp", (a, _b, o) => rp.exp(a, o)],
+  ["log", (_a, _b, o, pos) => rp.log(pos, o)],
+  ["sin", (a, _b, o) => rp.sin(a, o)],
+  ["cos", (a, _b, o) => rp.cos(a, o)],
+  ["tanh", (a, _b, o) => rp.tanh(a, o)],
   ["cumsum", (a, _b, o) => rp.cumsum(a, o)],
   ["sort", (a, _b, o) => {
     o.set(a);
@@ -62,10 +71,11 @@ for (const [group, f] of groups) {
   for (const n of SIZES) {
     if ((group === "dot") && n > 16) break; // JS path limited to <= 16 (lane order)
     const a = randomF64(n, 3), b = randomF64(n, 4), o = new Float64Array(n);
+    const pos = a.map(Math.abs);
     JS_BELOW[group] = Infinity;
-    const js = await time(() => f(a, b, o));
+    const js = await time(() => f(a, b, o, pos));
     JS_BELOW[group] = 0;
-    const nat = await time(() => f(a, b, o));
+    const nat = await time(() => f(a, b, o, pos));
     rows.push({ n, js_ns: js, native_ns: nat });
   }
   JS_BELOW[group] = saved[group];

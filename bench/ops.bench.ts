@@ -22,6 +22,7 @@ import * as rp from "../mod.ts";
 import { native } from "../src/_native.ts";
 import {
   env,
+  fmtNs,
   randomF64,
   runtimeName,
   runtimeVersion,
@@ -217,28 +218,20 @@ const file = await saveResults(runtimeName, {
   rows,
 });
 
-const fmt = (ns: number | null) =>
-  ns === null
-    ? "n/a"
-    : ns < 1e3
-    ? `${ns.toFixed(1)} ns`
-    : ns < 1e6
-    ? `${(ns / 1e3).toFixed(2)} µs`
-    : `${(ns / 1e6).toFixed(2)} ms`;
 console.log(
   `${runtimeVersion}, ${result.context.cpu.name}, ${info.simd}, ${info.threads} threads`,
 );
 console.log(
-  `FFI crossing: no-op ${fmt(crossing.ffi_noop_ns!)} (JS no-op ${
-    fmt(crossing.js_noop_ns!)
+  `FFI crossing: no-op ${fmtNs(crossing.ffi_noop_ns!)} (JS no-op ${
+    fmtNs(crossing.js_noop_ns!)
   }), ` +
-    `rp_sum n=1 ${fmt(crossing.ffi_sum_n1_ns!)}`,
+    `rp_sum n=1 ${fmtNs(crossing.ffi_sum_n1_ns!)}`,
 );
 for (const r of rows) {
   console.log(
     `${r.op.padEnd(11)} n=${String(r.n).padEnd(9)} raptors ${
-      fmt(r.raptors_ns).padStart(10)
-    }  plain ${fmt(r.plain_ns).padStart(10)}  ${
+      fmtNs(r.raptors_ns).padStart(10)
+    }  plain ${fmtNs(r.plain_ns).padStart(10)}  ${
       r.speedup === null ? "" : r.speedup.toFixed(2) + "x"
     }`,
   );

@@ -10,54 +10,28 @@
 import type { BigIntArray, FloatArray, NumericArray } from "./_typed.ts";
 
 /** NumPy's pairwise sum of `a[lo..lo+n)` in float64 (see rust reduce.rs). */
-export function pairwiseF64(
-  a: ArrayLike<number>,
-  lo: number,
-  n: number,
-): number {
-  if (n < 8) {
-    let res = 0;
-    for (let i = lo; i < lo + n; i++) res += a[i]!;
-    return res;
-  }
-  if (n <= 128) {
-    let r0 = a[lo]!, r1 = a[lo + 1]!, r2 = a[lo + 2]!, r3 = a[lo + 3]!;
-    let r4 = a[lo + 4]!, r5 = a[lo + 5]!, r6 = a[lo + 6]!, r7 = a[lo + 7]!;
-    const whole = lo + n - (n % 8);
-    let i = lo + 8;
-    for (; i < whole; i += 8) {
-      r0 += a[i]!;
-      r1 += a[i + 1]!;
-      r2 += a[i + 2]!;
-      r3 += a[i + 3]!;
-      r4 += a[i + 4]!;
-      r5 += a[i + 5]!;
-      r6 += a[i + 6]!;
-      r7 += a[i + 7]!;
-    }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < lo + n; i++) res += a[i]!;
-    return res;
-  }
+export function pairwiseF64(a: Float64Array, lo: number, n: number): number {
+  if (n <= 128) return leafF64(a, lo, n);
   let n2 = n >> 1;
   n2 -= n2 % 8;
   return pairwiseF64(a, lo, n2) + pairwiseF64(a, lo + n2, n - n2);
 }
 
 /**
- * One pairwise leaf (`n <= 128`) without the recursion, so the JIT can
- * inline it into the Float64Array fast paths.
+ * One pairwise leaf (`n <= 128`) as NumPy computes it, without recursion so
+ * the JIT can inline it into the Float64Array fast paths.
  */
-export function leafF64(a: Float64Array, n: number): number {
+export function leafF64(a: Float64Array, lo: number, n: number): number {
+  const end = lo + n;
   if (n < 8) {
     let res = 0;
-    for (let i = 0; i < n; i++) res += a[i]!;
+    for (let i = lo; i < end; i++) res += a[i]!;
     return res;
   }
-  let r0 = a[0]!, r1 = a[1]!, r2 = a[2]!, r3 = a[3]!;
-  let r4 = a[4]!, r5 = a[5]!, r6 = a[6]!, r7 = a[7]!;
-  const whole = n - (n % 8);
-  let i = 8;
+  let r0 = a[lo]!, r1 = a[lo + 1]!, r2 = a[lo + 2]!, r3 = a[lo + 3]!;
+  let r4 = a[lo + 4]!, r5 = a[lo + 5]!, r6 = a[lo + 6]!, r7 = a[lo + 7]!;
+  const whole = end - (n % 8);
+  let i = lo + 8;
   for (; i < whole; i += 8) {
     r0 += a[i]!;
     r1 += a[i + 1]!;
@@ -69,7 +43,7 @@ export function leafF64(a: Float64Array, n: number): number {
     r7 += a[i + 7]!;
   }
   let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-  for (; i < n; i++) res += a[i]!;
+  for (; i < end; i++) res += a[i]!;
   return res;
 }
 

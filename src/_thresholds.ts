@@ -20,7 +20,12 @@ export interface Thresholds {
   dot: number;
   binary: number;
   unary: number;
-  transcendental: number;
+  sqrt: number;
+  exp: number;
+  log: number;
+  sin: number;
+  cos: number;
+  tanh: number;
   cumsum: number;
   sort: number;
   argsort: number;
@@ -32,16 +37,21 @@ export interface Thresholds {
 const DENO: Thresholds = {
   sum: 256,
   mean: 256,
-  minmax: 64,
-  arg: 64,
+  minmax: 48,
+  arg: 96,
   dot: 16,
-  binary: 96,
+  binary: 128,
   unary: 64,
-  transcendental: 8,
+  sqrt: 16,
+  exp: 8,
+  log: 8,
+  sin: 4,
+  cos: 4,
+  tanh: 24,
   // A running sum is one dependency chain: native is never faster below
   // ~1e3 and only slightly above; large arrays go native for steadier time.
   cumsum: 1024,
-  sort: 16,
+  sort: 8,
   // The JS fallback (comparator sort over an index array) is slow at any
   // length: native from 2.
   argsort: 2,
@@ -51,19 +61,25 @@ const DENO: Thresholds = {
   copy: 1 << 20,
 };
 
-// Bun 1.4.5 (bench/results/crossover-bun.json): JSC's loops and its sort
-// stay competitive longer, and its FFI crossing is cheaper.
+// Bun 1.4.5 (bench/results/crossover-bun.json): JSC's loops stay
+// competitive longer, its FFI crossing is cheaper, and its Math.sin/cos cost
+// about what libm's do, so those only go native where threads pay off.
 const BUN: Thresholds = {
   sum: 512,
   mean: 512,
   minmax: 48,
-  arg: 64,
+  arg: 96,
   dot: 16,
-  binary: 64,
+  binary: 96,
   unary: 64,
-  transcendental: 8,
+  sqrt: 16,
+  exp: 8,
+  log: 8,
+  sin: 256,
+  cos: 256,
+  tanh: 16,
   cumsum: 1024,
-  sort: 192,
+  sort: 8,
   argsort: 2,
   fill: 1 << 20,
   copy: 1 << 20,

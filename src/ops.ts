@@ -137,9 +137,18 @@ export function sum(a: NumericArray): number | bigint;
 export function sum(a: NumericArray): number | bigint {
   if (f64(a)) {
     const n = a.length;
+    if (n !== 0 && n <= 128 && n < JS_BELOW.sum) return 0 + leafF64(a, 0, n);
+  }
+  return sumGeneral(a);
+}
+
+/** General path of {@link sum}: every dtype and check. */
+function sumGeneral(a: NumericArray): number | bigint {
+  if (f64(a)) {
+    const n = a.length;
     if (n !== 0) {
       if (n < JS_BELOW.sum) {
-        return 0 + (n <= 128 ? leafF64(a, n) : pairwiseF64(a, 0, n));
+        return 0 + (n <= 128 ? leafF64(a, 0, n) : pairwiseF64(a, 0, n));
       }
       if (native.rp_sum(F64, a, n, slot) === 0) return slotF64[0]!;
     }
@@ -172,9 +181,18 @@ export function sum(a: NumericArray): number | bigint {
 export function mean(a: NumericArray): number {
   if (f64(a)) {
     const n = a.length;
+    if (n !== 0 && n <= 128 && n < JS_BELOW.mean) return leafF64(a, 0, n) / n;
+  }
+  return meanGeneral(a);
+}
+
+/** General path of {@link mean}: every dtype and check. */
+function meanGeneral(a: NumericArray): number {
+  if (f64(a)) {
+    const n = a.length;
     if (n !== 0) {
       if (n < JS_BELOW.mean) {
-        return (n <= 128 ? leafF64(a, n) : pairwiseF64(a, 0, n)) / n;
+        return (n <= 128 ? leafF64(a, 0, n) : pairwiseF64(a, 0, n)) / n;
       }
       if (native.rp_mean(F64, a, n, slot) === 0) return slotF64[0]!;
     }
@@ -221,6 +239,25 @@ export function min(a: NumericArray): number | bigint {
       }
       return m;
     }
+  }
+  return minGeneral(a);
+}
+
+/** General path of {@link min}: every dtype and check. */
+function minGeneral(a: NumericArray): number | bigint {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.minmax) {
+      let m = a[0]!;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v < m || v !== v) {
+          if (v !== v) return v;
+          m = v;
+        }
+      }
+      return m;
+    }
     if (n !== 0 && native.rp_min(F64, a, n, slot) === 0) return slotF64[0]!;
   }
   const dt = dtypeOf(a, "min");
@@ -253,6 +290,25 @@ export function max(a: NumericArray): number | bigint {
       }
       return m;
     }
+  }
+  return maxGeneral(a);
+}
+
+/** General path of {@link max}: every dtype and check. */
+function maxGeneral(a: NumericArray): number | bigint {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.minmax) {
+      let m = a[0]!;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v > m || v !== v) {
+          if (v !== v) return v;
+          m = v;
+        }
+      }
+      return m;
+    }
     if (n !== 0 && native.rp_max(F64, a, n, slot) === 0) return slotF64[0]!;
   }
   const dt = dtypeOf(a, "max");
@@ -265,6 +321,26 @@ export function max(a: NumericArray): number | bigint {
 
 /** Index of the first smallest element (of the first NaN, if any). */
 export function argmin(a: NumericArray): number {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.arg) {
+      let m = a[0]!, k = 0;
+      if (m !== m) return 0;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v < m) {
+          m = v;
+          k = i;
+        } else if (v !== v) return i;
+      }
+      return k;
+    }
+  }
+  return argminGeneral(a);
+}
+
+/** General path of {@link argmin}: every dtype and check. */
+function argminGeneral(a: NumericArray): number {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.arg) {
@@ -309,6 +385,26 @@ export function argmax(a: NumericArray): number {
       }
       return k;
     }
+  }
+  return argmaxGeneral(a);
+}
+
+/** General path of {@link argmax}: every dtype and check. */
+function argmaxGeneral(a: NumericArray): number {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.arg) {
+      let m = a[0]!, k = 0;
+      if (m !== m) return 0;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v > m) {
+          m = v;
+          k = i;
+        } else if (v !== v) return i;
+      }
+      return k;
+    }
     if (n !== 0 && native.rp_argmax(F64, a, n, slot) === 0) return slotF64[0]!;
   }
   const dt = dtypeOf(a, "argmax");
@@ -334,6 +430,19 @@ export function dot(a: BigIntArray, b: BigIntArray): bigint;
 export function dot(a: NumberArray, b: NumberArray): number;
 export function dot(a: NumericArray, b: NumericArray): number | bigint;
 export function dot(a: NumericArray, b: NumericArray): number | bigint {
+  if (f64(a) && f64(b)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.dot && b.length === n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
+      return s;
+    }
+  }
+  return dotGeneral(a, b);
+}
+
+/** General path of {@link dot}: every dtype and check. */
+function dotGeneral(a: NumericArray, b: NumericArray): number | bigint {
   if (f64(a) && f64(b)) {
     const n = a.length;
     if (n !== 0 && b.length === n) {
@@ -378,6 +487,19 @@ export function dot(a: NumericArray, b: NumericArray): number | bigint {
  * float32 input is computed in float32; integers in float64.
  */
 export function norm(a: NumericArray): number {
+  if (f64(a)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.dot) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += a[i]! * a[i]!;
+      return Math.sqrt(s);
+    }
+  }
+  return normGeneral(a);
+}
+
+/** General path of {@link norm}: every dtype and check. */
+function normGeneral(a: NumericArray): number {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0) {
@@ -672,6 +794,29 @@ export function add<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
+      if (f64(b)) {
+        if (b.length === n && direction(out, a, b) > 0) {
+          for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+          return out;
+        }
+      } else if (typeof b === "number" && direction(out, a) > 0) {
+        for (let i = 0; i < n; i++) out[i] = a[i]! + b;
+        return out;
+      }
+    }
+  }
+  return addGeneral(a, b, out);
+}
+
+/** General path of {@link add}: every dtype and check. */
+function addGeneral<A extends NumericArray>(
+  a: Operand<A>,
+  b: Operand<A>,
+  out?: A,
+): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -706,6 +851,29 @@ export function add<A extends NumericArray>(
 
 /** Elementwise `a - b` (see {@link add}). */
 export function subtract<A extends NumericArray>(
+  a: Operand<A>,
+  b: Operand<A>,
+  out?: A,
+): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
+      if (f64(b)) {
+        if (b.length === n && direction(out, a, b) > 0) {
+          for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
+          return out;
+        }
+      } else if (typeof b === "number" && direction(out, a) > 0) {
+        for (let i = 0; i < n; i++) out[i] = a[i]! - b;
+        return out;
+      }
+    }
+  }
+  return subtractGeneral(a, b, out);
+}
+
+/** General path of {@link subtract}: every dtype and check. */
+function subtractGeneral<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
@@ -746,6 +914,29 @@ export function subtract<A extends NumericArray>(
 
 /** Elementwise `a * b` (see {@link add}). */
 export function multiply<A extends NumericArray>(
+  a: Operand<A>,
+  b: Operand<A>,
+  out?: A,
+): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
+      if (f64(b)) {
+        if (b.length === n && direction(out, a, b) > 0) {
+          for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+          return out;
+        }
+      } else if (typeof b === "number" && direction(out, a) > 0) {
+        for (let i = 0; i < n; i++) out[i] = a[i]! * b;
+        return out;
+      }
+    }
+  }
+  return multiplyGeneral(a, b, out);
+}
+
+/** General path of {@link multiply}: every dtype and check. */
+function multiplyGeneral<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
@@ -799,6 +990,29 @@ export function divide<A extends IntArray | BigIntArray>(
   out?: Float64Array,
 ): Float64Array;
 export function divide(
+  a: NumericArray | Scalar,
+  b: NumericArray | Scalar,
+  out?: NumericArray,
+): NumericArray {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
+      if (f64(b)) {
+        if (b.length === n && direction(out, a, b) > 0) {
+          for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
+          return out;
+        }
+      } else if (typeof b === "number" && direction(out, a) > 0) {
+        for (let i = 0; i < n; i++) out[i] = a[i]! / b;
+        return out;
+      }
+    }
+  }
+  return divideGeneral(a, b, out);
+}
+
+/** General path of {@link divide}: every dtype and check. */
+function divideGeneral(
   a: NumericArray | Scalar,
   b: NumericArray | Scalar,
   out?: NumericArray,
@@ -860,7 +1074,10 @@ function unary<A extends NumericArray>(name: UnName, a: A, out?: A): A {
     );
   }
   const o = outFor(out, () => like(a), dt, n, name);
-  if (n < (floatOnly ? JS_BELOW.transcendental : JS_BELOW.unary)) {
+  const limit = name === "abs" || name === "negative"
+    ? JS_BELOW.unary
+    : JS_BELOW[name];
+  if (n < limit) {
     const x = unalias(a, o) as AnyArr, y = o as AnyArr;
     if (isBig(dt)) {
       for (let i = 0; i < n; i++) {
@@ -879,6 +1096,20 @@ function unary<A extends NumericArray>(name: UnName, a: A, out?: A): A {
 
 /** Elementwise absolute value (`abs` of the most negative integer wraps). */
 export function abs<A extends NumericArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.unary && out.length === n && direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]!);
+      return out;
+    }
+  }
+  return absGeneral(a, out);
+}
+
+/** General path of {@link abs}: every dtype and check. */
+function absGeneral<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -896,6 +1127,20 @@ export function abs<A extends NumericArray>(a: A, out?: A): A {
 }
 /** Elementwise negation (integers wrap). */
 export function negative<A extends NumericArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.unary && out.length === n && direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) out[i] = -a[i]!;
+      return out;
+    }
+  }
+  return negativeGeneral(a, out);
+}
+
+/** General path of {@link negative}: every dtype and check. */
+function negativeGeneral<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -913,11 +1158,26 @@ export function negative<A extends NumericArray>(a: A, out?: A): A {
 }
 /** Elementwise square root (float input only). */
 export function sqrt<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.sqrt && out.length === n &&
+      direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]!);
+      return out;
+    }
+  }
+  return sqrtGeneral(a, out);
+}
+
+/** General path of {@link sqrt}: every dtype and check. */
+function sqrtGeneral<A extends FloatArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
-      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      const d = n < JS_BELOW.sqrt ? direction(o, a) : 0;
       if (d !== 0) {
         if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]!); }
         else for (let i = n - 1; i >= 0; i--) o[i] = Math.sqrt(a[i]!);
@@ -930,11 +1190,26 @@ export function sqrt<A extends FloatArray>(a: A, out?: A): A {
 }
 /** Elementwise e^x (float input only). */
 export function exp<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.exp && out.length === n &&
+      direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!);
+      return out;
+    }
+  }
+  return expGeneral(a, out);
+}
+
+/** General path of {@link exp}: every dtype and check. */
+function expGeneral<A extends FloatArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
-      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      const d = n < JS_BELOW.exp ? direction(o, a) : 0;
       if (d !== 0) {
         if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!); }
         else for (let i = n - 1; i >= 0; i--) o[i] = Math.exp(a[i]!);
@@ -947,11 +1222,26 @@ export function exp<A extends FloatArray>(a: A, out?: A): A {
 }
 /** Elementwise natural logarithm (float input only). */
 export function log<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.log && out.length === n &&
+      direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!);
+      return out;
+    }
+  }
+  return logGeneral(a, out);
+}
+
+/** General path of {@link log}: every dtype and check. */
+function logGeneral<A extends FloatArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
-      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      const d = n < JS_BELOW.log ? direction(o, a) : 0;
       if (d !== 0) {
         if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]!); }
         else for (let i = n - 1; i >= 0; i--) o[i] = Math.log(a[i]!);
@@ -964,11 +1254,26 @@ export function log<A extends FloatArray>(a: A, out?: A): A {
 }
 /** Elementwise sine (float input only). */
 export function sin<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.sin && out.length === n &&
+      direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) out[i] = Math.sin(a[i]!);
+      return out;
+    }
+  }
+  return sinGeneral(a, out);
+}
+
+/** General path of {@link sin}: every dtype and check. */
+function sinGeneral<A extends FloatArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
-      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      const d = n < JS_BELOW.sin ? direction(o, a) : 0;
       if (d !== 0) {
         if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]!); }
         else for (let i = n - 1; i >= 0; i--) o[i] = Math.sin(a[i]!);
@@ -981,11 +1286,26 @@ export function sin<A extends FloatArray>(a: A, out?: A): A {
 }
 /** Elementwise cosine (float input only). */
 export function cos<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.cos && out.length === n &&
+      direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) out[i] = Math.cos(a[i]!);
+      return out;
+    }
+  }
+  return cosGeneral(a, out);
+}
+
+/** General path of {@link cos}: every dtype and check. */
+function cosGeneral<A extends FloatArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
-      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      const d = n < JS_BELOW.cos ? direction(o, a) : 0;
       if (d !== 0) {
         if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]!); }
         else for (let i = n - 1; i >= 0; i--) o[i] = Math.cos(a[i]!);
@@ -998,11 +1318,26 @@ export function cos<A extends FloatArray>(a: A, out?: A): A {
 }
 /** Elementwise hyperbolic tangent (float input only). */
 export function tanh<A extends FloatArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.tanh && out.length === n &&
+      direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!);
+      return out;
+    }
+  }
+  return tanhGeneral(a, out);
+}
+
+/** General path of {@link tanh}: every dtype and check. */
+function tanhGeneral<A extends FloatArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
-      const d = n < JS_BELOW.transcendental ? direction(o, a) : 0;
+      const d = n < JS_BELOW.tanh ? direction(o, a) : 0;
       if (d !== 0) {
         if (d > 0) { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]!); }
         else for (let i = n - 1; i >= 0; i--) o[i] = Math.tanh(a[i]!);
@@ -1021,6 +1356,32 @@ export function tanh<A extends FloatArray>(a: A, out?: A): A {
  * bounds beyond the dtype's range are clamped to it.
  */
 export function clip<A extends NumericArray>(
+  a: A,
+  aMin: Scalar,
+  aMax: Scalar,
+  out?: A,
+): A {
+  if (
+    f64(a) && f64(out) && typeof aMin === "number" && typeof aMax === "number"
+  ) {
+    const n = a.length;
+    if (
+      n !== 0 && n < JS_BELOW.binary && out.length === n && aMin === aMin &&
+      aMax === aMax && direction(out, a) > 0
+    ) {
+      for (let i = 0; i < n; i++) {
+        const v = a[i]!;
+        const y = v < aMin ? aMin : v;
+        out[i] = y > aMax ? aMax : y;
+      }
+      return out;
+    }
+  }
+  return clipGeneral(a, aMin, aMax, out);
+}
+
+/** General path of {@link clip}: every dtype and check. */
+function clipGeneral<A extends NumericArray>(
   a: A,
   aMin: Scalar,
   aMax: Scalar,
@@ -1068,6 +1429,22 @@ export function clip<A extends NumericArray>(
  * (NumPy widens small integers to int64 instead). `out` may be `a`.
  */
 export function cumsum<A extends NumericArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (
+      n !== 0 && n < 64 && n < JS_BELOW.cumsum && out.length === n &&
+      direction(out, a) > 0
+    ) {
+      let acc = 0;
+      for (let i = 0; i < n; i++) out[i] = acc += a[i]!;
+      return out;
+    }
+  }
+  return cumsumGeneral(a, out);
+}
+
+/** General path of {@link cumsum}: every dtype and check. */
+function cumsumGeneral<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1154,6 +1531,18 @@ export function argsort(
 export function fill<A extends NumericArray>(a: A, value: Scalar): A {
   if (f64(a) && typeof value === "number") {
     const n = a.length;
+    if (n !== 0 && n < 64) {
+      for (let i = 0; i < n; i++) a[i] = value;
+      return a;
+    }
+  }
+  return fillGeneral(a, value);
+}
+
+/** General path of {@link fill}: every dtype and check. */
+function fillGeneral<A extends NumericArray>(a: A, value: Scalar): A {
+  if (f64(a) && typeof value === "number") {
+    const n = a.length;
     if (n !== 0 && n < JS_BELOW.fill) {
       // A loop beats the fill() builtin's call overhead on short arrays.
       if (n < 64) { for (let i = 0; i < n; i++) a[i] = value; }
@@ -1174,6 +1563,18 @@ export function fill<A extends NumericArray>(a: A, value: Scalar): A {
 
 /** A copy of `a`, into `out` if given (same type and length). */
 export function copy<A extends NumericArray>(a: A, out?: A): A {
+  if (f64(a) && f64(out)) {
+    const n = a.length;
+    if (n !== 0 && n < 64 && out.length === n && direction(out, a) > 0) {
+      for (let i = 0; i < n; i++) out[i] = a[i]!;
+      return out;
+    }
+  }
+  return copyGeneral(a, out);
+}
+
+/** General path of {@link copy}: every dtype and check. */
+function copyGeneral<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.copy) {
