@@ -269,47 +269,10 @@ impl Float for f32 {
 macro_rules! for_each_numeric {
     ($dt:expr, $T:ident => $body:expr, bool => $none:expr) => {
         match $dt {
-            $crate::dtype::DType::Int8 => {
-                type $T = i8;
-                $body
-            }
-            $crate::dtype::DType::Uint8 => {
-                type $T = u8;
-                $body
-            }
-            $crate::dtype::DType::Int16 => {
-                type $T = i16;
-                $body
-            }
-            $crate::dtype::DType::Uint16 => {
-                type $T = u16;
-                $body
-            }
-            $crate::dtype::DType::Int32 => {
-                type $T = i32;
-                $body
-            }
-            $crate::dtype::DType::Uint32 => {
-                type $T = u32;
-                $body
-            }
-            $crate::dtype::DType::Int64 => {
-                type $T = i64;
-                $body
-            }
-            $crate::dtype::DType::Uint64 => {
-                type $T = u64;
-                $body
-            }
-            $crate::dtype::DType::Float32 => {
-                type $T = f32;
-                $body
-            }
-            $crate::dtype::DType::Float64 => {
-                type $T = f64;
-                $body
-            }
+            $crate::dtype::DType::Float32 => { type $T = f32; $body }
+            $crate::dtype::DType::Float64 => { type $T = f64; $body }
             $crate::dtype::DType::Bool => $none,
+            dt => $crate::for_each_int!(dt, $T => $body, _ => unreachable!("every other dtype is an integer")),
         }
     };
 }

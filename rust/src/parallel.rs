@@ -19,7 +19,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, Once, TryLockError};
+use std::sync::{Arc, Condvar, Mutex, TryLockError};
 use std::time::{Duration, Instant};
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
@@ -121,7 +121,8 @@ static POOL: Pool = Pool {
     helpers: AtomicUsize::new(0),
     region: Mutex::new(()),
 };
-static SPAWN_LOCK: Once = Once::new();
+/// Serializes starting helpers.
+static SPAWN: Mutex<()> = Mutex::new(());
 
 fn helper_loop() {
     let mut seen = POOL.epoch.load(Ordering::Acquire);
@@ -153,12 +154,10 @@ fn helper_loop() {
 /// Starts helpers until there are `want` of them (never stops them: an
 /// idle helper is parked and costs nothing).
 fn ensure_helpers(want: usize) {
-    SPAWN_LOCK.call_once(|| {});
-    let have = POOL.helpers.load(Ordering::Acquire);
-    if have >= want {
+    if POOL.helpers.load(Ordering::Acquire) >= want {
         return;
     }
-    let _g = POOL.region.try_lock();
+    let _g = SPAWN.lock().unwrap_or_else(|p| p.into_inner());
     for i in POOL.helpers.load(Ordering::Acquire)..want {
         let spawned = std::thread::Builder::new()
             .name(format!("raptors-kernel-{i}"))
@@ -180,24 +179,12 @@ pub fn run_parallel<F: Fn(usize) + Sync>(parts: usize, f: F) {
         }
         return;
     }
-    let region = match POOL.region.try_lock() {
-        Ok(g) => g,
-        Err(TryLockError::Poisoned(p)) => p.into_inner(),
-        Err(TryLockError::WouldBlock) => {
-            // Another thread owns the pool: run inline.
-            for i in 0..parts {
-                f(i);
-            }
-            return;
-        }
-    };
-    let helpers = (num_threads().saturating_sub(1)).min(parts - 1);
-    drop(region);
-    ensure_helpers(helpers);
+    ensure_helpers((num_threads().saturating_sub(1)).min(parts - 1));
     let _region = match POOL.region.try_lock() {
         Ok(g) => g,
         Err(TryLockError::Poisoned(p)) => p.into_inner(),
         Err(TryLockError::WouldBlock) => {
+            // Another thread owns the pool: run inline.
             for i in 0..parts {
                 f(i);
             }

@@ -480,6 +480,66 @@ mod tests {
     }
 
     #[test]
+    fn elementwise_kernels_give_identical_bits_at_every_simd_level() {
+        use crate::simd::{set_level, Level};
+        let a = rand_f64(80, 3);
+        let b = rand_f64(80, 4);
+        let ia: Vec<i32> = rand_u64(80, 5).into_iter().map(|u| u as i32).collect();
+        let run = || {
+            let mut out: Vec<u64> = Vec::new();
+            for n in 0..70 {
+                let (x, y) = (&a[1..1 + n], &b[1..1 + n]);
+                let mut o = vec![0.0f64; n];
+                let mut oi = vec![0i32; n];
+                unsafe {
+                    binary::<f64, f64, Mul>(x.as_ptr(), y.as_ptr(), o.as_mut_ptr(), n);
+                    out.extend(o.iter().map(|v| v.to_bits()));
+                    binary::<f64, f64, Div>(x.as_ptr(), y.as_ptr(), o.as_mut_ptr(), n);
+                    out.extend(o.iter().map(|v| v.to_bits()));
+                    binary_scalar::<f64, f64, Sub>(
+                        x.as_ptr(),
+                        0.25,
+                        o.as_mut_ptr(),
+                        n,
+                        Side::ScalarArray,
+                    );
+                    out.extend(o.iter().map(|v| v.to_bits()));
+                    unary::<f64, Sqrt>(x.as_ptr(), o.as_mut_ptr(), n, 1);
+                    out.extend(o.iter().map(|v| v.to_bits()));
+                    clip(x.as_ptr(), -0.1, 0.2, o.as_mut_ptr(), n);
+                    out.extend(o.iter().map(|v| v.to_bits()));
+                    binary::<i32, i32, Mul>(
+                        ia[..n].as_ptr(),
+                        ia[1..1 + n].as_ptr(),
+                        oi.as_mut_ptr(),
+                        n,
+                    );
+                    out.extend(oi.iter().map(|&v| v as u64));
+                    div_scalar_to_f64::<i32>(
+                        ia[..n].as_ptr(),
+                        3.0,
+                        o.as_mut_ptr(),
+                        n,
+                        Side::ArrayScalar,
+                    );
+                    out.extend(o.iter().map(|v| v.to_bits()));
+                }
+            }
+            out
+        };
+        set_level(Level::Baseline);
+        let expect = run();
+        for level in [Level::Avx2, Level::Avx512] {
+            set_level(level);
+            assert!(
+                run() == expect,
+                "{level:?} differs from the portable kernels"
+            );
+        }
+        set_level(Level::Avx512);
+    }
+
+    #[test]
     fn integer_arithmetic_wraps() {
         let a = [i8::MAX, i8::MIN, 100];
         let b = [1i8, -1, 100];

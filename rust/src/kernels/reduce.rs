@@ -295,14 +295,27 @@ pub fn argmin<T: Elem>(a: &[T]) -> Result<usize> {
     Ok(position_of(a, m))
 }
 
-fn position_of<T: Elem>(a: &[T], m: T) -> usize {
-    if m.is_nan() {
-        a.iter().position(|x| x.is_nan())
-    } else {
-        a.iter().position(|&x| x == m)
+/// Index of the first element equal to `m` (or the first NaN if `m` is
+/// NaN). Scans blocks of 64 with a branch-free test per block, which
+/// vectorizes, then finds the element inside the first matching block.
+#[inline(always)]
+fn position_body<T: Elem>(a: &[T], m: T) -> usize {
+    let nan = m.is_nan();
+    let hit = |x: T| if nan { x.is_nan() } else { x == m };
+    let mut base = 0;
+    for block in a.chunks(64) {
+        let mut any = false;
+        for &x in block {
+            any |= hit(x);
+        }
+        if any {
+            return base + block.iter().position(|&x| hit(x)).unwrap_or(0);
+        }
+        base += block.len();
     }
-    .unwrap_or(0)
+    0
 }
+multiversion!(fn position_of<T: Elem>(a: &[T], m: T) -> usize => position_body);
 
 /// Float dot product with 16 independent lanes combined pairwise (no FMA,
 /// so every instruction set gives the same bits).
@@ -448,6 +461,56 @@ mod tests {
             assert_eq!(pairwise_sum(&data).to_bits(), expect.to_bits(), "{level:?}");
         }
         set_level(Level::Avx512);
+    }
+
+    #[test]
+    fn every_reduction_gives_identical_bits_at_every_simd_level() {
+        let data = rand_f64(300, 5);
+        let other = rand_f64(300, 6);
+        let ints: Vec<i16> = rand_u64(300, 7).into_iter().map(|u| u as i16).collect();
+        let run = || {
+            let mut out = Vec::new();
+            for n in 0..70 {
+                for off in 0..3 {
+                    let (a, b) = (&data[off..off + n], &other[off..off + n]);
+                    out.push(pairwise_sum(a).to_bits());
+                    out.push(dot_float(a, b).to_bits());
+                    out.push(sumsq_f64(a).to_bits());
+                    out.push(sumsq_f64(&ints[off..off + n]).to_bits());
+                    out.push(exact_sum(&ints[off..off + n]) as u64);
+                    if n > 0 {
+                        out.push(max(a).unwrap().to_bits());
+                        out.push(min(a).unwrap().to_bits());
+                        out.push(argmax(a).unwrap() as u64);
+                        out.push(argmin(&ints[off..off + n]).unwrap() as u64);
+                    }
+                }
+            }
+            out
+        };
+        set_level(Level::Baseline);
+        let expect = run();
+        for level in [Level::Avx2, Level::Avx512] {
+            set_level(level);
+            assert!(
+                run() == expect,
+                "{level:?} differs from the portable kernels"
+            );
+        }
+        set_level(Level::Avx512);
+    }
+
+    #[test]
+    fn argmin_and_argmax_find_the_first_of_repeated_extremes_in_long_arrays() {
+        let mut a = vec![0.5f64; 1000];
+        a[700] = 9.0;
+        a[900] = 9.0;
+        a[130] = -3.0;
+        a[131] = -3.0;
+        assert_eq!(argmax(&a).unwrap(), 700);
+        assert_eq!(argmin(&a).unwrap(), 130);
+        a[999] = f64::NAN;
+        assert_eq!(argmax(&a).unwrap(), 999);
     }
 
     #[test]
