@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what raptors' development needs on a fresh machine and builds the
 # native library. Idempotent: a second run only rebuilds what changed.
-#   - Node.js/npm (Debian packages) if missing, then the pinned dev tools
-#     from package-lock.json: Deno, Bun, mitata, fast-check.
+#   - Node.js/npm (Debian packages) if missing, then the dev tools pinned in
+#     package.json/package-lock.json: Deno, Bun, mitata, fast-check.
 #   - The Rust library: cargo build --release (rustup's toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +27,12 @@ fi
 
 if [ ! -x node_modules/.bin/deno ] || [ ! -x node_modules/.bin/bun ] ||
   [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing pinned dev tools (npm ci): deno, bun, mitata, fast-check"
-  npm ci --no-audit --no-fund --loglevel=error
+  log "installing pinned dev tools (npm install): deno, bun, mitata, fast-check"
+  # Not `npm ci`: the registry this project reaches serves Deno's npm package
+  # only for linux-x64, so the lockfile cannot list the other platforms'
+  # optional packages and `npm ci` rejects it as out of sync. Versions are
+  # pinned exactly in package.json, and npm install follows the lockfile.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 node_modules/.bin/deno --version | head -1 >&2
 printf 'bun %s\n' "$(node_modules/.bin/bun --version)" >&2
