@@ -61,7 +61,7 @@ if (!deno || !bun) {
 out.push(
   `Runs: ${deno.runtime} on ${deno.date.slice(0, 16)}Z and ${bun.runtime} on ${
     bun.date.slice(0, 16)
-  }Z; CPU "${deno.cpu}", kernels at ${deno.simd}, ${deno.threads} threads.`,
+  }Z; kernels at ${deno.simd}, ${deno.threads} threads (machine: see above).`,
   "",
   "### The FFI crossing",
   "",

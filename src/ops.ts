@@ -797,13 +797,8 @@ export function add<A extends NumericArray>(
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
-      if (f64(b)) {
-        if (b.length === n && direction(out, a, b) > 0) {
-          for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
-          return out;
-        }
-      } else if (typeof b === "number" && direction(out, a) > 0) {
-        for (let i = 0; i < n; i++) out[i] = a[i]! + b;
+      if (f64(b) && b.length === n && direction(out, a, b) > 0) {
+        for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
         return out;
       }
     }
@@ -858,13 +853,8 @@ export function subtract<A extends NumericArray>(
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
-      if (f64(b)) {
-        if (b.length === n && direction(out, a, b) > 0) {
-          for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
-          return out;
-        }
-      } else if (typeof b === "number" && direction(out, a) > 0) {
-        for (let i = 0; i < n; i++) out[i] = a[i]! - b;
+      if (f64(b) && b.length === n && direction(out, a, b) > 0) {
+        for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
         return out;
       }
     }
@@ -921,13 +911,8 @@ export function multiply<A extends NumericArray>(
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
-      if (f64(b)) {
-        if (b.length === n && direction(out, a, b) > 0) {
-          for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
-          return out;
-        }
-      } else if (typeof b === "number" && direction(out, a) > 0) {
-        for (let i = 0; i < n; i++) out[i] = a[i]! * b;
+      if (f64(b) && b.length === n && direction(out, a, b) > 0) {
+        for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
         return out;
       }
     }
@@ -997,13 +982,8 @@ export function divide(
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
-      if (f64(b)) {
-        if (b.length === n && direction(out, a, b) > 0) {
-          for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
-          return out;
-        }
-      } else if (typeof b === "number" && direction(out, a) > 0) {
-        for (let i = 0; i < n; i++) out[i] = a[i]! / b;
+      if (f64(b) && b.length === n && direction(out, a, b) > 0) {
+        for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
         return out;
       }
     }
