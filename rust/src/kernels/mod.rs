@@ -10,6 +10,7 @@ pub mod elementwise;
 pub mod reduce;
 pub mod scan;
 pub mod sort;
+pub mod strided;
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -1,0 +1,243 @@
+//! Strided N-d iteration, and the copy-with-cast kernel built on it
+//! (`copy`, `astype`, `ascontiguousarray`, `flatten` of any view).
+//!
+//! A layout is (element offset, shape, element strides) over a storage
+//! slice; strides may be negative (reversed views) or zero (broadcast).
+//! Before any loop runs, [`check_bounds`] proves that every element the
+//! layout can reach lies inside the storage, so a wrong layout is an error
+//! and never an out-of-bounds access.
+
+use crate::dtype::Elem;
+use crate::error::{Error, Result};
+
+/// A view of `len` storage elements.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout<'a> {
+    pub offset: isize,
+    pub shape: &'a [usize],
+    pub strides: &'a [isize],
+}
+
+/// Checks that every index reachable by `l` is in `0..len`.
+pub fn check_bounds(l: &Layout, len: usize, what: &str) -> Result<()> {
+    if l.shape.len() != l.strides.len() {
+        return Err(Error::invalid(format!(
+            "{what}: shape and strides differ in length"
+        )));
+    }
+    if l.shape.contains(&0) {
+        return Ok(());
+    }
+    let (mut lo, mut hi) = (l.offset as i128, l.offset as i128);
+    for (&d, &s) in l.shape.iter().zip(l.strides) {
+        let reach = (d as i128 - 1) * s as i128;
+        if reach < 0 {
+            lo += reach;
+        } else {
+            hi += reach;
+        }
+    }
+    if lo < 0 || hi >= len as i128 {
+        return Err(Error::invalid(format!(
+            "{what}: the view reaches elements {lo}..={hi} of a buffer of {len}"
+        )));
+    }
+    Ok(())
+}
+
+/// Calls `f(i, j)` with the storage indices of each element of two layouts
+/// of the same shape, in C order.
+pub fn for_each2(
+    shape: &[usize],
+    a: (isize, &[isize]),
+    b: (isize, &[isize]),
+    mut f: impl FnMut(isize, isize),
+) {
+    let nd = shape.len();
+    if shape.contains(&0) {
+        return;
+    }
+    if nd == 0 {
+        f(a.0, b.0);
+        return;
+    }
+    let inner = shape[nd - 1];
+    let (ia, ib) = (a.1[nd - 1], b.1[nd - 1]);
+    let mut idx = vec![0usize; nd];
+    let (mut pa, mut pb) = (a.0, b.0);
+    loop {
+        let (mut x, mut y) = (pa, pb);
+        for _ in 0..inner {
+            f(x, y);
+            x += ia;
+            y += ib;
+        }
+        // advance the outer index (odometer over dims 0..nd-1)
+        let mut d = nd - 1;
+        loop {
+            if d == 0 {
+                return;
+            }
+            d -= 1;
+            idx[d] += 1;
+            pa += a.1[d];
+            pb += b.1[d];
+            if idx[d] < shape[d] {
+                break;
+            }
+            pa -= a.1[d] * shape[d] as isize;
+            pb -= b.1[d] * shape[d] as isize;
+            idx[d] = 0;
+        }
+    }
+}
+
+/// A conversion between element types with NumPy's `astype` semantics
+/// where Rust's `as` agrees (wrapping integer narrowing, float truncation
+/// toward zero). Out-of-range float -> integer saturates and NaN gives 0
+/// (NumPy leaves those undefined and warns).
+pub trait CastTo<D>: Copy {
+    fn cast(self) -> D;
+}
+
+macro_rules! cast_to {
+    ($s:ty; $($d:ty),*) => {$(
+        impl CastTo<$d> for $s {
+            #[inline(always)]
+            fn cast(self) -> $d { self as $d }
+        }
+    )*};
+}
+macro_rules! cast_all {
+    ($($s:ty),*) => {$( cast_to!($s; i8, u8, i16, u16, i32, u32, i64, u64, f32, f64); )*};
+}
+cast_all!(i8, u8, i16, u16, i32, u32, i64, u64, f32, f64);
+
+/// Copies the elements of `src` (layout `sl`) into `dst` (layout `dl`),
+/// converting each. With `to_bool`, writes 1 for every non-zero (or NaN)
+/// source element and 0 otherwise (NumPy's cast to bool).
+///
+/// # Errors
+/// If either layout leaves its buffer or the shapes differ.
+pub fn copy_cast<S: Elem + CastTo<D>, D: Elem>(
+    src: &[S],
+    sl: &Layout,
+    dst: &mut [D],
+    dl: &Layout,
+    to_bool: bool,
+) -> Result<()>
+where
+    u8: CastTo<D>,
+{
+    if sl.shape != dl.shape {
+        return Err(Error::invalid("copy: source and destination shapes differ"));
+    }
+    check_bounds(sl, src.len(), "copy source")?;
+    check_bounds(dl, dst.len(), "copy destination")?;
+    let one: D = 1u8.cast();
+    for_each2(
+        sl.shape,
+        (sl.offset, sl.strides),
+        (dl.offset, dl.strides),
+        |i, j| {
+            // Indices were proven in bounds by check_bounds.
+            let v = src[i as usize];
+            dst[j as usize] = if to_bool {
+                if v != S::default() {
+                    one
+                } else {
+                    D::default()
+                }
+            } else {
+                v.cast()
+            };
+        },
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_a_reversed_transposed_view_with_a_cast() {
+        // storage 0..12 as a 3x4 C array; take the transpose reversed on axis 0
+        let src: Vec<i32> = (0..12).collect();
+        let shape = [4usize, 3];
+        let sl = Layout {
+            offset: 3,
+            shape: &shape,
+            strides: &[-1, 4],
+        };
+        let mut dst = vec![0f64; 12];
+        let dl = Layout {
+            offset: 0,
+            shape: &shape,
+            strides: &[3, 1],
+        };
+        copy_cast(&src, &sl, &mut dst, &dl, false).unwrap();
+        assert_eq!(dst, vec![3., 7., 11., 2., 6., 10., 1., 5., 9., 0., 4., 8.]);
+    }
+
+    #[test]
+    fn broadcast_zero_strides_and_bool_casts() {
+        let src = [1.5f32, 0.0, f32::NAN];
+        let shape = [2usize, 3];
+        let sl = Layout {
+            offset: 0,
+            shape: &shape,
+            strides: &[0, 1],
+        };
+        let mut dst = vec![9u8; 6];
+        let dl = Layout {
+            offset: 0,
+            shape: &shape,
+            strides: &[3, 1],
+        };
+        copy_cast(&src, &sl, &mut dst, &dl, true).unwrap();
+        assert_eq!(dst, vec![1, 0, 1, 1, 0, 1]);
+        let mut ints = vec![0i8; 3];
+        let l1 = Layout {
+            offset: 0,
+            shape: &[3],
+            strides: &[1],
+        };
+        copy_cast(&[300i32, -129, 7], &l1, &mut ints, &l1, false).unwrap();
+        assert_eq!(ints, vec![44, 127, 7]); // wraps like NumPy's astype
+    }
+
+    #[test]
+    fn out_of_bounds_layouts_are_errors() {
+        let src = [0u16; 6];
+        let mut dst = [0u16; 6];
+        let ok = Layout {
+            offset: 0,
+            shape: &[2, 3],
+            strides: &[3, 1],
+        };
+        let bad = Layout {
+            offset: 1,
+            shape: &[2, 3],
+            strides: &[3, 1],
+        };
+        assert!(copy_cast(&src, &bad, &mut dst, &ok, false).is_err());
+        let neg = Layout {
+            offset: 0,
+            shape: &[2],
+            strides: &[-1],
+        };
+        let l2 = Layout {
+            offset: 0,
+            shape: &[2],
+            strides: &[1],
+        };
+        assert!(copy_cast(&src, &neg, &mut dst, &l2, false).is_err());
+        let empty = Layout {
+            offset: 99,
+            shape: &[0, 3],
+            strides: &[3, 1],
+        };
+        assert!(copy_cast(&src, &empty, &mut dst, &empty, false).is_ok());
+    }
+}
