@@ -2,8 +2,10 @@
  * raptors: a NumPy-style array compute engine for Deno and Bun, with a Rust
  * core loaded through FFI.
  *
- * This entry re-exports the flat API over plain TypedArrays
- * (also available as the `./ops` subpath).
+ * This entry re-exports the flat API over plain TypedArrays (also the
+ * `./ops` subpath) and the NDArray core: the class, views and slicing,
+ * creation functions, dtypes and type promotion (elementwise operations
+ * and reductions on NDArrays are not there yet).
  *
  * @example
  * ```ts
@@ -16,4 +18,14 @@
  * @module
  */
 export * from "./src/ops.ts";
+export { NDArray } from "./src/ndarray.ts";
+export type { Flags, NestedList, Scalar } from "./src/ndarray.ts";
+export * from "./src/creation.ts";
+export {
+  canCastSafely,
+  type DType,
+  DTYPES,
+  resultType,
+  resultTypeWithScalar,
+} from "./src/dtype.ts";
 export { LibraryLoadError, NativeError, RaptorsError } from "./src/errors.ts";

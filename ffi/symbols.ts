@@ -132,6 +132,11 @@ export const symbols = {
   rp_fill: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_copy(dt: u32, src: *const u8, dst: *mut u8, n: u32) -> i32
   rp_copy: { parameters: ["u32", "ptr", "ptr", "u32"], result: "i32" },
+  // unsafe fn rp_copy_cast(src_dt: u32, src: *const u8, src_len: u32, dst_dt: u32, dst: *mut u8, dst_len: u32, ndim: u32, meta: *const u8) -> i32
+  rp_copy_cast: {
+    parameters: ["u32", "ptr", "u32", "u32", "ptr", "u32", "u32", "ptr"],
+    result: "i32",
+  },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Names of every native export. */

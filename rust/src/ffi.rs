@@ -15,6 +15,7 @@
 use crate::dtype::{DType, Elem, Float};
 use crate::error::{self, guard, Error, Result};
 use crate::kernels::elementwise::{self as ew, Side};
+use crate::kernels::strided::{self, Layout};
 use crate::kernels::{reduce, scan, sort};
 use crate::{for_each_int, for_each_numeric};
 use std::slice;
@@ -550,6 +551,82 @@ export! {
             ew::copy::<T>(check_ptr::<T>(src, n, "src")?, check_ptr::<T>(dst, n, "dst")? as *mut T, n as usize);
             Ok(())
         }, bool => Err(unsupported("copy", dt)))
+    }
+}
+
+/// Reads `ndim` shape entries and two stride arrays from `meta` (f64:
+/// `[src_offset, dst_offset, shape.., src_strides.., dst_strides..]`).
+/// Two layouts of one shape, decoded from `meta`.
+struct Layouts {
+    src_offset: isize,
+    dst_offset: isize,
+    shape: Vec<usize>,
+    src_strides: Vec<isize>,
+    dst_strides: Vec<isize>,
+}
+
+fn read_meta(meta: &[f64], ndim: usize) -> Result<Layouts> {
+    if meta.len() != 2 + 3 * ndim {
+        return Err(Error::invalid("layout metadata has the wrong length"));
+    }
+    let int = |v: f64| -> Result<isize> {
+        if v.fract() != 0.0 || v.abs() > (1u64 << 53) as f64 {
+            return Err(Error::invalid(format!(
+                "layout entry {v} is not an integer"
+            )));
+        }
+        Ok(v as isize)
+    };
+    let shape = meta[2..2 + ndim]
+        .iter()
+        .map(|&v| {
+            let d = int(v)?;
+            if d < 0 {
+                return Err(Error::invalid(format!("negative extent {d}")));
+            }
+            Ok(d as usize)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let ss = meta[2 + ndim..2 + 2 * ndim]
+        .iter()
+        .map(|&v| int(v))
+        .collect::<Result<Vec<_>>>()?;
+    let ds = meta[2 + 2 * ndim..]
+        .iter()
+        .map(|&v| int(v))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Layouts {
+        src_offset: int(meta[0])?,
+        dst_offset: int(meta[1])?,
+        shape,
+        src_strides: ss,
+        dst_strides: ds,
+    })
+}
+
+export! {
+    /// Copies the view (`src`, layout in `meta`) into `dst` (its own layout),
+    /// converting `src_dt` elements to `dst_dt` (NumPy's `astype` with
+    /// unsafe casting; to bool: non-zero -> 1). Both layouts are checked to
+    /// stay inside their buffers (`src_len`, `dst_len` elements).
+    fn rp_copy_cast(src_dt: u32, src: *const u8, src_len: u32, dst_dt: u32, dst: *mut u8, dst_len: u32, ndim: u32, meta: *const u8) {
+        let (sdt, ddt) = (dtype(src_dt)?, dtype(dst_dt)?);
+        let nd = ndim as usize;
+        let meta = in_slice::<f64>(meta, 2 + 3 * ndim, "meta")?;
+        let m = read_meta(meta, nd)?;
+        let sl = Layout { offset: m.src_offset, shape: &m.shape, strides: &m.src_strides };
+        let dl = Layout { offset: m.dst_offset, shape: &m.shape, strides: &m.dst_strides };
+        // bool is stored as u8 (0/1)
+        let s_code = if sdt == DType::Bool { DType::Uint8 } else { sdt };
+        let d_code = if ddt == DType::Bool { DType::Uint8 } else { ddt };
+        let to_bool = ddt == DType::Bool;
+        for_each_numeric!(s_code, S => {
+            let src = in_slice::<S>(src, src_len, "src")?;
+            for_each_numeric!(d_code, D => {
+                let dst = out_slice::<D>(dst, dst_len, "dst")?;
+                strided::copy_cast::<S, D>(src, &sl, dst, &dl, to_bool)
+            }, bool => unreachable!("bool is mapped to uint8 storage"))
+        }, bool => unreachable!("bool is mapped to uint8 storage"))
     }
 }
 

@@ -1,0 +1,352 @@
+/**
+ * Array creation, as NumPy: `array`, `asarray`, `frombuffer`, `zeros`,
+ * `ones`, `full`, `empty`, `zerosLike`, `onesLike`, `fullLike`, `arange`,
+ * `linspace`, `eye`, `identity`.
+ *
+ * @module
+ */
+import {
+  asDType,
+  type DType,
+  isBigDType,
+  itemsize,
+  type Storage,
+  storageCtor,
+} from "./dtype.ts";
+import { NDArray, type Scalar, toStored } from "./ndarray.ts";
+import { asShape, MAX_SIZE, type Shape, sizeOf } from "./_shape.ts";
+
+/** Options naming a dtype. */
+export interface DTypeOptions {
+  dtype?: DType;
+}
+
+function alloc(dtype: DType, shape: Shape): NDArray {
+  return new NDArray(new (storageCtor(dtype))(sizeOf(shape)), dtype, shape);
+}
+
+function fillStorage(a: NDArray, value: Scalar): NDArray {
+  const v = toStored(a.dtype, value, "full");
+  (a._storage as unknown as { fill(x: number | bigint): void }).fill(v);
+  return a;
+}
+
+/** The dtype NumPy infers for a JS scalar: bool, int64 or float64. */
+export function dtypeOfScalar(v: Scalar): DType {
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int64";
+  return Number.isInteger(v) ? "int64" : "float64";
+}
+
+/** A new array of zeros (float64 unless `dtype`). */
+export function zeros(
+  shape: number | number[],
+  options: DTypeOptions = {},
+): NDArray {
+  return alloc(
+    asDType(options.dtype ?? "float64", "zeros"),
+    asShape(shape, "zeros"),
+  );
+}
+
+/** A new array; its elements are zero (JS memory is always initialised). */
+export function empty(
+  shape: number | number[],
+  options: DTypeOptions = {},
+): NDArray {
+  return alloc(
+    asDType(options.dtype ?? "float64", "empty"),
+    asShape(shape, "empty"),
+  );
+}
+
+/** A new array of ones. */
+export function ones(
+  shape: number | number[],
+  options: DTypeOptions = {},
+): NDArray {
+  return fillStorage(zeros(shape, options), 1);
+}
+
+/** A new array filled with `value` (dtype inferred from it unless given). */
+export function full(
+  shape: number | number[],
+  value: Scalar,
+  options: DTypeOptions = {},
+): NDArray {
+  const dtype = asDType(options.dtype ?? dtypeOfScalar(value), "full");
+  return fillStorage(alloc(dtype, asShape(shape, "full")), value);
+}
+
+/** Zeros with the shape (and dtype, unless given) of `a`. */
+export function zerosLike(a: NDArray, options: DTypeOptions = {}): NDArray {
+  return zeros(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
+}
+/** Ones with the shape (and dtype, unless given) of `a`. */
+export function onesLike(a: NDArray, options: DTypeOptions = {}): NDArray {
+  return ones(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
+}
+/** `value` with the shape (and dtype, unless given) of `a`. */
+export function fullLike(
+  a: NDArray,
+  value: Scalar,
+  options: DTypeOptions = {},
+): NDArray {
+  return full(a.shape.slice(), value, { dtype: options.dtype ?? a.dtype });
+}
+
+const TYPED: Array<[new (...a: never[]) => ArrayBufferView, DType]> = [
+  [Float64Array, "float64"],
+  [Float32Array, "float32"],
+  [Int8Array, "int8"],
+  [Uint8Array, "uint8"],
+  [Int16Array, "int16"],
+  [Uint16Array, "uint16"],
+  [Int32Array, "int32"],
+  [Uint32Array, "uint32"],
+  [BigInt64Array, "int64"],
+  [BigUint64Array, "uint64"],
+];
+
+function typedDType(x: ArrayBufferView): DType | undefined {
+  for (const [C, d] of TYPED) if (x instanceof C) return d;
+  return undefined;
+}
+
+/** Shape of a rectangular nested list, or NumPy's "inhomogeneous" error. */
+function nestedShape(x: unknown): number[] {
+  const shape: number[] = [];
+  let cur: unknown = x;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  const check = (v: unknown, dim: number): void => {
+    if (dim === shape.length) {
+      if (Array.isArray(v)) throw inhomogeneous(dim);
+      if (
+        typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean"
+      ) {
+        throw new TypeError(
+          `array(): elements must be numbers, bigints or booleans; got ${typeof v}`,
+        );
+      }
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw inhomogeneous(dim);
+    }
+    for (const e of v) check(e, dim + 1);
+  };
+  check(x, 0);
+  return shape;
+}
+
+function inhomogeneous(depth: number): Error {
+  return new RangeError(
+    `array(): setting an array element with a sequence. The requested array has an inhomogeneous shape after ${depth} dimensions`,
+  );
+}
+
+/**
+ * A new array from nested JS arrays, a TypedArray, a scalar or an NDArray
+ * (always a copy). Without `dtype`: booleans give bool, integers (numbers
+ * or bigints) int64, any other number float64; a TypedArray keeps its type.
+ */
+export function array(x: unknown, options: DTypeOptions = {}): NDArray {
+  if (x instanceof NDArray) return x.astype(options.dtype ?? x.dtype);
+  if (ArrayBuffer.isView(x)) {
+    const dt = typedDType(x);
+    if (!dt) {
+      throw new TypeError(
+        `array(): unsupported TypedArray ${x.constructor.name}`,
+      );
+    }
+    const src = new NDArray(x as Storage, dt, [(x as Storage).length]);
+    return src.astype(options.dtype ?? dt);
+  }
+  const shape = nestedShape(x);
+  if (sizeOf(shape) > MAX_SIZE) {
+    throw new RangeError("array(): too many elements");
+  }
+  const flat: Scalar[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) { for (const e of v) walk(e); }
+    else flat.push(v as Scalar);
+  };
+  walk(x);
+  let dtype = options.dtype;
+  if (dtype === undefined) {
+    if (flat.length === 0) dtype = "float64";
+    else if (flat.every((v) => typeof v === "boolean")) dtype = "bool";
+    else if (flat.every((v) => typeof v !== "number" || Number.isInteger(v))) {
+      dtype = "int64";
+    } else dtype = "float64";
+  }
+  dtype = asDType(dtype, "array");
+  const out = alloc(dtype, shape);
+  const st = out._storage as unknown as Array<number | bigint>;
+  for (let i = 0; i < flat.length; i++) {
+    let v = flat[i]!;
+    if (dtype.startsWith("float") && typeof v === "bigint") v = Number(v);
+    st[i] = toStored(dtype, v, "array");
+  }
+  return out;
+}
+
+/** `x` itself if it is an NDArray of the requested dtype, else `array(x)`. */
+export function asarray(x: unknown, options: DTypeOptions = {}): NDArray {
+  if (
+    x instanceof NDArray &&
+    (options.dtype === undefined || options.dtype === x.dtype)
+  ) return x;
+  return array(x, options);
+}
+
+/** Options of {@link frombuffer}. */
+export interface FromBufferOptions extends DTypeOptions {
+  /** Elements to use (-1: all that fit). */
+  count?: number;
+  /** Byte offset into the buffer. */
+  offset?: number;
+}
+
+/** A 1-d array viewing `buffer` (no copy); float64 unless `dtype`. */
+export function frombuffer(
+  buffer: ArrayBuffer | SharedArrayBuffer | ArrayBufferView,
+  options: FromBufferOptions = {},
+): NDArray {
+  const dtype = asDType(options.dtype ?? "float64", "frombuffer");
+  const size = itemsize(dtype);
+  const buf = ArrayBuffer.isView(buffer) ? buffer.buffer : buffer;
+  const base = (ArrayBuffer.isView(buffer) ? buffer.byteOffset : 0) +
+    (options.offset ?? 0);
+  const avail =
+    (ArrayBuffer.isView(buffer) ? buffer.byteLength : buf.byteLength) -
+    (options.offset ?? 0);
+  if (options.offset !== undefined && (options.offset < 0 || avail < 0)) {
+    throw new RangeError(
+      "frombuffer(): offset must be non-negative and no greater than buffer length",
+    );
+  }
+  let count = options.count ?? -1;
+  if (count < 0) {
+    if (avail % size !== 0) {
+      throw new RangeError(
+        "frombuffer(): buffer size must be a multiple of element size",
+      );
+    }
+    count = avail / size;
+  } else if (count * size > avail) {
+    throw new RangeError("frombuffer(): buffer is smaller than requested size");
+  }
+  if (base % size !== 0) {
+    throw new RangeError(
+      `frombuffer(): offset ${base} is not a multiple of the ${dtype} size ${size}`,
+    );
+  }
+  const storage = new (storageCtor(dtype) as unknown as new (
+    b: ArrayBufferLike,
+    o: number,
+    n: number,
+  ) => Storage)(
+    buf,
+    base,
+    count,
+  );
+  return new NDArray(storage, dtype, [count]);
+}
+
+/** Options of {@link arange}. */
+export type ArangeOptions = DTypeOptions;
+
+/**
+ * Evenly spaced values in [start, stop): `arange(stop)`, `arange(start,
+ * stop)`, `arange(start, stop, step)`. int64 when every argument is an
+ * integer, else float64 (as NumPy).
+ */
+export function arange(
+  start: number,
+  stop?: number,
+  step: number = 1,
+  options: ArangeOptions = {},
+): NDArray {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (step === 0) {
+    throw new RangeError("arange(): step must not be zero (division by zero)");
+  }
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (!Number.isFinite(n) || n > MAX_SIZE) {
+    throw new RangeError(`arange(): ${n} elements is too many`);
+  }
+  const ints = Number.isInteger(start) && Number.isInteger(stop) &&
+    Number.isInteger(step);
+  const dtype = asDType(
+    options.dtype ?? (ints ? "int64" : "float64"),
+    "arange",
+  );
+  const out = alloc(dtype, [n]);
+  const st = out._storage as unknown as Array<number | bigint>;
+  if (isBigDType(dtype)) {
+    for (let i = 0; i < n; i++) st[i] = BigInt(start + i * step);
+  } else {
+    for (let i = 0; i < n; i++) st[i] = start + i * step;
+  }
+  return out;
+}
+
+/** Options of {@link linspace}. */
+export interface LinspaceOptions extends DTypeOptions {
+  /** Include `stop` (default true). */
+  endpoint?: boolean;
+}
+
+/** `num` evenly spaced values from start to stop (NumPy's formula). */
+export function linspace(
+  start: number,
+  stop: number,
+  num = 50,
+  options: LinspaceOptions = {},
+): NDArray {
+  if (!Number.isInteger(num) || num < 0) {
+    throw new RangeError(
+      `linspace(): number of samples, ${num}, must be non-negative`,
+    );
+  }
+  const endpoint = options.endpoint ?? true;
+  const div = endpoint ? num - 1 : num;
+  const step = div > 0 ? (stop - start) / div : NaN;
+  const y = new Float64Array(num);
+  for (let i = 0; i < num; i++) y[i] = div > 0 ? i * step + start : start;
+  if (endpoint && num > 1) y[num - 1] = stop;
+  const out = new NDArray(y, "float64", [num]);
+  return options.dtype && options.dtype !== "float64"
+    ? out.astype(options.dtype)
+    : out;
+}
+
+/** Options of {@link eye}. */
+export interface EyeOptions extends DTypeOptions {
+  /** Diagonal offset: positive above the main diagonal. */
+  k?: number;
+}
+
+/** An N x M array with ones on diagonal `k` (float64 unless `dtype`). */
+export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
+  const cols = m ?? n;
+  const out = zeros([n, cols], options);
+  const k = options.k ?? 0;
+  const st = out._storage as unknown as Array<number | bigint>;
+  const one = toStored(out.dtype, 1, "eye");
+  for (let i = 0; i < n; i++) {
+    const j = i + k;
+    if (j >= 0 && j < cols) st[i * cols + j] = one;
+  }
+  return out;
+}
+
+/** The n x n identity matrix. */
+export function identity(n: number, options: DTypeOptions = {}): NDArray {
+  return eye(n, n, options);
+}

@@ -1,0 +1,578 @@
+/**
+ * NDArray: an n-dimensional view over a TypedArray, NumPy's model.
+ *
+ * An array is (storage, dtype, shape, element strides, element offset).
+ * Views (reshape when possible, transpose, slicing, broadcastTo...) share
+ * storage; nothing is copied until asked. Shape logic lives here in
+ * TypeScript; element loops run in Rust (`rp_copy_cast` for copies and
+ * casts).
+ *
+ * Element values in JS: numbers, except `bool` (booleans) and
+ * `int64`/`uint64` (bigints, so nothing loses precision).
+ *
+ * @module
+ */
+import { native, statusError } from "./_native.ts";
+import {
+  asDType,
+  type DType,
+  dtypeCode,
+  intRange,
+  isBigDType,
+  itemsize,
+  kind,
+  type Storage,
+  storageCtor,
+} from "./dtype.ts";
+import {
+  asShape,
+  broadcastShapes,
+  broadcastStrides,
+  cStrides,
+  fmtShape,
+  normAxis,
+  parseIndex,
+  reshapeStrides,
+  resolveReshape,
+  type Shape,
+  sizeOf,
+  sliceIndices,
+} from "./_shape.ts";
+import { formatArray } from "./_format.ts";
+
+/** A scalar element as JS sees it. */
+export type Scalar = number | bigint | boolean;
+
+/** A nested JS list, as `tolist()` returns. */
+export type NestedList = Scalar | NestedList[];
+
+/** Contiguity flags, as NumPy's `a.flags`. */
+export interface Flags {
+  cContiguous: boolean;
+  fContiguous: boolean;
+  writeable: boolean;
+}
+
+const INSPECT_DENO = Symbol.for("Deno.customInspect");
+const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
+
+/** An n-dimensional array. */
+export class NDArray {
+  /** The element type (NumPy's name). */
+  readonly dtype: DType;
+  /** Extent of each dimension. */
+  readonly shape: readonly number[];
+  /** @internal Strides in elements (NumPy's `strides` are bytes: see {@link strides}). */
+  readonly _strides: readonly number[];
+  /** @internal Offset of element [0, ..., 0] in `_storage`. */
+  readonly _offset: number;
+  /** @internal The TypedArray holding the elements (shared by views). */
+  readonly _storage: Storage;
+
+  /**
+   * Low-level: wraps `storage` without copying. Prefer {@link array},
+   * {@link zeros}, {@link frombuffer}. Throws if the layout leaves `storage`.
+   */
+  constructor(
+    storage: Storage,
+    dtype: DType,
+    shape: Shape,
+    strides: readonly number[] = cStrides(shape),
+    offset = 0,
+  ) {
+    if (!(storage instanceof storageCtor(dtype))) {
+      throw new TypeError(
+        `NDArray: storage for ${dtype} must be a ${storageCtor(dtype).name}`,
+      );
+    }
+    if (strides.length !== shape.length) {
+      throw new RangeError("NDArray: shape and strides differ in length");
+    }
+    if (sizeOf(shape) > 0) {
+      let lo = offset, hi = offset;
+      for (let i = 0; i < shape.length; i++) {
+        const reach = (shape[i]! - 1) * strides[i]!;
+        if (reach < 0) lo += reach;
+        else hi += reach;
+      }
+      if (lo < 0 || hi >= storage.length) {
+        throw new RangeError(
+          `NDArray: the layout reaches elements ${lo}..${hi} of a buffer of ${storage.length}`,
+        );
+      }
+    }
+    this.dtype = dtype;
+    this.shape = Object.freeze(shape.slice());
+    this._strides = Object.freeze(strides.slice());
+    this._offset = offset;
+    this._storage = storage;
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  /** Bytes per element. */
+  get itemsize(): number {
+    return itemsize(this.dtype);
+  }
+  /** Bytes the elements would take if contiguous. */
+  get nbytes(): number {
+    return this.size * this.itemsize;
+  }
+  /** Strides in bytes, as NumPy reports them. */
+  get strides(): number[] {
+    return this._strides.map((s) => s * this.itemsize);
+  }
+  /** Contiguity, as NumPy's `flags`. */
+  get flags(): Flags {
+    return {
+      cContiguous: isContiguous(this.shape, this._strides, false),
+      fContiguous: isContiguous(this.shape, this._strides, true),
+      writeable: true,
+    };
+  }
+  /**
+   * The elements as a TypedArray view (zero-copy), for a C-contiguous
+   * array. `bool` arrays give their Uint8Array of 0/1.
+   * @throws {TypeError} if the array is not C-contiguous (use `copy()`).
+   */
+  get data(): Storage {
+    if (!this.flags.cContiguous) {
+      throw new TypeError(
+        "data: array is not C-contiguous; call copy() (or ascontiguousarray) first",
+      );
+    }
+    return this._storage.subarray(
+      this._offset,
+      this._offset + this.size,
+    ) as Storage;
+  }
+  /** The transpose (a view). */
+  get T(): NDArray {
+    return this.transpose();
+  }
+
+  // ---- views ---------------------------------------------------------------
+
+  /**
+   * Same data, new shape: a view when the memory allows it, else a copy
+   * (as NumPy). One dimension may be -1.
+   */
+  reshape(...shape: Array<number | number[]>): NDArray {
+    const target = resolveReshape(
+      this.size,
+      shape.length === 1 && Array.isArray(shape[0])
+        ? shape[0]
+        : (shape as number[]),
+    );
+    const st = reshapeStrides(this.shape, this._strides, target);
+    if (st) {
+      return new NDArray(this._storage, this.dtype, target, st, this._offset);
+    }
+    return this.copy().reshape(target);
+  }
+
+  /** Permutes the axes (reversed when none are given); a view. */
+  transpose(...axes: Array<number | number[]>): NDArray {
+    const nd = this.ndim;
+    const perm = axes.length === 0
+      ? [...Array(nd).keys()].reverse()
+      : (axes.length === 1 && Array.isArray(axes[0])
+        ? axes[0]
+        : (axes as number[]))
+        .map((a) => normAxis(a, nd, "transpose"));
+    if (perm.length !== nd || new Set(perm).size !== nd) {
+      throw new RangeError("transpose(): axes don't match array");
+    }
+    return new NDArray(
+      this._storage,
+      this.dtype,
+      perm.map((p) => this.shape[p]!),
+      perm.map((p) => this._strides[p]!),
+      this._offset,
+    );
+  }
+
+  /** Swaps two axes; a view. */
+  swapaxes(a: number, b: number): NDArray {
+    const perm = [...Array(this.ndim).keys()];
+    const i = normAxis(a, this.ndim, "swapaxes"),
+      j = normAxis(b, this.ndim, "swapaxes");
+    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+    return this.transpose(perm);
+  }
+
+  /** Inserts a length-1 axis at `axis`; a view. */
+  expandDims(axis: number): NDArray {
+    const ax = normAxis(axis, this.ndim + 1, "expandDims");
+    const shape = this.shape.slice(), st = this._strides.slice();
+    shape.splice(ax, 0, 1);
+    st.splice(ax, 0, 0);
+    return new NDArray(this._storage, this.dtype, shape, st, this._offset);
+  }
+
+  /** Removes length-1 axes (all, or the given one); a view. */
+  squeeze(axis?: number): NDArray {
+    const keep: number[] = [];
+    if (axis !== undefined) {
+      const ax = normAxis(axis, this.ndim, "squeeze");
+      if (this.shape[ax] !== 1) {
+        throw new RangeError(
+          "squeeze(): cannot select an axis to squeeze out which has size not equal to one",
+        );
+      }
+      for (let i = 0; i < this.ndim; i++) if (i !== ax) keep.push(i);
+    } else {
+      for (let i = 0; i < this.ndim; i++) if (this.shape[i] !== 1) keep.push(i);
+    }
+    return new NDArray(
+      this._storage,
+      this.dtype,
+      keep.map((i) => this.shape[i]!),
+      keep.map((i) => this._strides[i]!),
+      this._offset,
+    );
+  }
+
+  /** A read-only-by-convention view repeated to `shape` (zero strides). */
+  broadcastTo(shape: number | number[]): NDArray {
+    const target = asShape(shape, "broadcastTo");
+    const b = broadcastShapes([this.shape, target], "broadcastTo");
+    if (b.length !== target.length || b.some((d, i) => d !== target[i])) {
+      throw new RangeError(
+        `broadcastTo(): input operand has shape ${
+          fmtShape(this.shape)
+        } which cannot be broadcast to ${fmtShape(target)}`,
+      );
+    }
+    return new NDArray(
+      this._storage,
+      this.dtype,
+      target,
+      broadcastStrides(this.shape, this._strides, target),
+      this._offset,
+    );
+  }
+
+  /**
+   * NumPy indexing as strings: `a.slice("1:3", "::-1", null, "...", 0)`.
+   * Integers select (dropping the axis), slices keep it, `null` adds an
+   * axis, `"..."` stands for the remaining axes. Always a view.
+   */
+  slice(...index: Array<number | string | null>): NDArray {
+    const entries = index.map((x) => parseIndex(x, "slice"));
+    const ell = entries.filter((e) => e.kind === "ellipsis").length;
+    if (ell > 1) {
+      throw new RangeError(
+        'slice(): an index can only have a single ellipsis ("...")',
+      );
+    }
+    const used =
+      entries.filter((e) => e.kind === "int" || e.kind === "slice").length;
+    if (used > this.ndim) {
+      throw new RangeError(
+        `slice(): too many indices for array: array is ${this.ndim}-dimensional, but ${used} were indexed`,
+      );
+    }
+    const shape: number[] = [], strides: number[] = [];
+    let offset = this._offset, dim = 0;
+    for (const e of entries) {
+      if (e.kind === "ellipsis") {
+        for (let k = 0; k < this.ndim - used; k++, dim++) {
+          shape.push(this.shape[dim]!);
+          strides.push(this._strides[dim]!);
+        }
+      } else if (e.kind === "newaxis") {
+        shape.push(1);
+        strides.push(0);
+      } else if (e.kind === "int") {
+        const len = this.shape[dim]!;
+        if (e.index < -len || e.index >= len) {
+          throw new RangeError(
+            `slice(): index ${e.index} is out of bounds for axis ${dim} with size ${len}`,
+          );
+        }
+        offset += (e.index < 0 ? e.index + len : e.index) * this._strides[dim]!;
+        dim++;
+      } else {
+        const [start, count] = sliceIndices(
+          e.start,
+          e.stop,
+          e.step,
+          this.shape[dim]!,
+        );
+        if (count > 0) offset += start * this._strides[dim]!;
+        shape.push(count);
+        strides.push(this._strides[dim]! * e.step);
+        dim++;
+      }
+    }
+    for (; dim < this.ndim; dim++) {
+      shape.push(this.shape[dim]!);
+      strides.push(this._strides[dim]!);
+    }
+    return new NDArray(this._storage, this.dtype, shape, strides, offset);
+  }
+
+  /** A 1-d view when possible, else a 1-d copy (NumPy's `ravel`). */
+  ravel(): NDArray {
+    return this.reshape(-1);
+  }
+
+  /** A 1-d copy, always (NumPy's `flatten`). */
+  flatten(): NDArray {
+    return this.copy().reshape(-1);
+  }
+
+  // ---- elements ------------------------------------------------------------
+
+  /** Storage index of the element at `idx` (checked). */
+  private at(idx: readonly number[], fn: string): number {
+    if (idx.length !== this.ndim) {
+      throw new RangeError(
+        `${fn}(): expected ${this.ndim} indices for a ${this.ndim}-d array; got ${idx.length}`,
+      );
+    }
+    let p = this._offset;
+    for (let i = 0; i < idx.length; i++) {
+      let k = idx[i]!;
+      const len = this.shape[i]!;
+      if (!Number.isInteger(k)) {
+        throw new TypeError(`${fn}(): index ${k} is not an integer`);
+      }
+      if (k < -len || k >= len) {
+        throw new RangeError(
+          `${fn}(): index ${k} is out of bounds for axis ${i} with size ${len}`,
+        );
+      }
+      if (k < 0) k += len;
+      p += k * this._strides[i]!;
+    }
+    return p;
+  }
+
+  private read(p: number): Scalar {
+    const v = this._storage[p]!;
+    return this.dtype === "bool" ? v !== 0 : v;
+  }
+
+  /** The element at the given indices (one per axis; negative from the end). */
+  get(...idx: number[]): Scalar {
+    return this.read(this.at(idx, "get"));
+  }
+
+  /**
+   * Sets the element at `idx` (an index per axis, or one number for 1-d).
+   * Integer values must fit the dtype (NumPy 2 raises the same way); floats
+   * assigned to integer arrays truncate toward zero, as NumPy does.
+   */
+  set(idx: number | readonly number[], value: Scalar): this {
+    const p = this.at(typeof idx === "number" ? [idx] : idx, "set");
+    (this._storage as unknown as Scalar[])[p] = toStored(
+      this.dtype,
+      value,
+      "set",
+    );
+    return this;
+  }
+
+  /**
+   * The single element of a size-1 array, or the element at a flat index
+   * (C order), or at one index per axis (NumPy's `item`).
+   */
+  item(...idx: number[]): Scalar {
+    if (idx.length === 0) {
+      if (this.size !== 1) {
+        throw new RangeError(
+          "item(): can only convert an array of size 1 to a Python scalar",
+        );
+      }
+      return this.read(this._offset);
+    }
+    if (idx.length === 1 && this.ndim !== 1) {
+      let flat = idx[0]!;
+      const size = this.size;
+      if (!Number.isInteger(flat) || flat < -size || flat >= size) {
+        throw new RangeError(
+          `item(): index ${flat} is out of bounds for size ${size}`,
+        );
+      }
+      if (flat < 0) flat += size;
+      const multi: number[] = new Array(this.ndim);
+      for (let i = this.ndim - 1; i >= 0; i--) {
+        multi[i] = flat % this.shape[i]!;
+        flat = Math.floor(flat / this.shape[i]!);
+      }
+      return this.get(...multi);
+    }
+    return this.get(...idx);
+  }
+
+  /** The elements as nested JS arrays (0-d: the scalar). */
+  tolist(): NestedList {
+    const rec = (dim: number, p: number): NestedList => {
+      if (dim === this.ndim) return this.read(p);
+      const out: NestedList[] = new Array(this.shape[dim]!);
+      for (let i = 0; i < out.length; i++) {
+        out[i] = rec(dim + 1, p + i * this._strides[dim]!);
+      }
+      return out;
+    };
+    return rec(0, this._offset);
+  }
+
+  // ---- copies and casts -----------------------------------------------------
+
+  /** A C-contiguous copy (computed by the native strided copy kernel). */
+  copy(): NDArray {
+    return this.astype(this.dtype);
+  }
+
+  /**
+   * A copy converted to `dtype` (NumPy's `astype`, unsafe casting: integer
+   * narrowing wraps, float to int truncates toward zero; out-of-range or
+   * NaN float to int saturates / gives 0 where NumPy's result is
+   * undefined). With `{ copy: false }` and the same dtype, returns `this`.
+   */
+  astype(dtype: DType, options: { copy?: boolean } = {}): NDArray {
+    const to = asDType(dtype, "astype");
+    if (options.copy === false && to === this.dtype) return this;
+    const out = new NDArray(new (storageCtor(to))(this.size), to, this.shape);
+    copyInto(this, out);
+    return out;
+  }
+
+  /** NumPy's `str(a)`: `[[1 2]\n [3 4]]`. */
+  toString(): string {
+    return formatArray(this, " ");
+  }
+
+  /** NumPy's `repr(a)`: `array([1, 2], dtype=int32)`. */
+  repr(): string {
+    const prefix = "array(";
+    const body = formatArray(this, ", ", prefix.length, 75 - 1);
+    const extras: string[] = [];
+    if (
+      (this.size === 0 && !(this.ndim === 1 && this.shape[0] === 0)) ||
+      this.size > 1000
+    ) {
+      extras.push(
+        `shape=${
+          fmtShape(this.shape).replace(/,/g, ", ").replace(", )", ",)")
+        }`,
+      );
+    }
+    const implied = this.dtype === "float64" || this.dtype === "int64" ||
+      this.dtype === "bool";
+    if (!implied || this.size === 0) extras.push(`dtype=${this.dtype}`);
+    if (extras.length === 0) return `${prefix}${body})`;
+    const arr = `${prefix}${body},`;
+    const extra = `${extras.join(", ")})`;
+    const lastLine = arr.length - (arr.lastIndexOf("\n") + 1);
+    const spacer = lastLine + extra.length + 1 > 75
+      ? "\n" + " ".repeat(prefix.length)
+      : " ";
+    return arr + spacer + extra;
+  }
+
+  [INSPECT_DENO](): string {
+    return this.repr();
+  }
+  [INSPECT_NODE](): string {
+    return this.repr();
+  }
+}
+
+function isContiguous(
+  shape: Shape,
+  strides: readonly number[],
+  fortran: boolean,
+): boolean {
+  if (shape.includes(0)) return true; // NumPy: an empty array is both C and F contiguous
+  let expect = 1;
+  const n = shape.length;
+  for (let k = 0; k < n; k++) {
+    const i = fortran ? k : n - 1 - k;
+    if (shape[i]! !== 1 && strides[i] !== expect) return false;
+    expect *= shape[i]!;
+  }
+  return true;
+}
+
+/** Converts a JS scalar to what the dtype's storage holds (checked). */
+export function toStored(
+  dtype: DType,
+  value: Scalar,
+  fn: string,
+): number | bigint {
+  const k = kind(dtype);
+  if (k === "b") {
+    if (typeof value === "boolean") return value ? 1 : 0;
+    return Number(value) !== 0 ? 1 : 0;
+  }
+  if (typeof value === "boolean") value = value ? 1 : 0;
+  if (k === "f") return Number(value);
+  let v: bigint;
+  if (typeof value === "bigint") v = value;
+  else if (Number.isNaN(value) || !Number.isFinite(value)) {
+    throw new RangeError(`${fn}(): cannot convert ${value} to integer`);
+  } else if (!Number.isInteger(value)) {
+    v = BigInt(Math.trunc(value));
+  } else {
+    if (!Number.isSafeInteger(value) && isBigDType(dtype)) {
+      throw new RangeError(
+        `${fn}(): ${value} is not a safe integer; pass a bigint for ${dtype}`,
+      );
+    }
+    v = BigInt(value);
+  }
+  const [lo, hi] = intRange(dtype);
+  if (v < lo || v > hi) {
+    throw new RangeError(
+      `${fn}(): Python integer ${value} out of bounds for ${dtype}`,
+    );
+  }
+  return isBigDType(dtype) ? v : Number(v);
+}
+
+/** Copies `src` into `dst` (same shape), converting dtypes, natively. */
+export function copyInto(src: NDArray, dst: NDArray): void {
+  if (
+    src.shape.length !== dst.shape.length ||
+    src.shape.some((d, i) => d !== dst.shape[i])
+  ) {
+    throw new RangeError(
+      `copy: could not broadcast input array from shape ${
+        fmtShape(src.shape)
+      } into shape ${fmtShape(dst.shape)}`,
+    );
+  }
+  if (src.size === 0) return;
+  // The kernel reads `src` while writing `dst`: never over the same memory.
+  if (src._storage.buffer === dst._storage.buffer) src = src.astype(src.dtype);
+  const nd = src.ndim;
+  const meta = new Float64Array(2 + 3 * nd);
+  meta[0] = src._offset;
+  meta[1] = dst._offset;
+  for (let i = 0; i < nd; i++) {
+    meta[2 + i] = src.shape[i]!;
+    meta[2 + nd + i] = src._strides[i]!;
+    meta[2 + 2 * nd + i] = dst._strides[i]!;
+  }
+  const status = native.rp_copy_cast(
+    dtypeCode(src.dtype),
+    src._storage,
+    src._storage.length,
+    dtypeCode(dst.dtype),
+    dst._storage,
+    dst._storage.length,
+    nd,
+    meta,
+  );
+  if (status !== 0) throw statusError(status, "copy");
+}
