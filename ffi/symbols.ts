@@ -60,6 +60,65 @@ export const BINARY_OP = {
   reversed: 0x100,
 } as const;
 
+/** Binary ufunc op codes for `rp_ufunc2` (`rust/src/ffi.rs`, `ufunc_op`). */
+export const UFUNC2 = {
+  add: 0,
+  subtract: 1,
+  multiply: 2,
+  divide: 3,
+  floorDivide: 4,
+  power: 5,
+  mod: 6,
+  maximum: 7,
+  minimum: 8,
+  fmax: 9,
+  fmin: 10,
+  equal: 11,
+  notEqual: 12,
+  less: 13,
+  lessEqual: 14,
+  greater: 15,
+  greaterEqual: 16,
+  logicalAnd: 17,
+  logicalOr: 18,
+  logicalXor: 19,
+  bitwiseAnd: 20,
+  bitwiseOr: 21,
+  bitwiseXor: 22,
+  arctan2: 23,
+} as const;
+
+/** Unary ufunc op codes for `rp_ufunc1` (0..7 shared with `rp_unary`). */
+export const UFUNC1 = {
+  abs: 0,
+  negative: 1,
+  sqrt: 2,
+  exp: 3,
+  log: 4,
+  sin: 5,
+  cos: 6,
+  tanh: 7,
+  tan: 8,
+  arcsin: 9,
+  arccos: 10,
+  arctan: 11,
+  sinh: 12,
+  cosh: 13,
+  expm1: 14,
+  log1p: 15,
+  log2: 16,
+  log10: 17,
+  floor: 18,
+  ceil: 19,
+  round: 20,
+  square: 21,
+  sign: 22,
+  isnan: 23,
+  isinf: 24,
+  isfinite: 25,
+  logicalNot: 26,
+} as const;
+
 /** Unary op codes for `rp_unary`. */
 export const UNARY_OP = {
   abs: 0,
@@ -135,6 +194,27 @@ export const symbols = {
   // unsafe fn rp_copy_cast(src_dt: u32, src: *const u8, src_len: u32, dst_dt: u32, dst: *mut u8, dst_len: u32, ndim: u32, meta: *const u8) -> i32
   rp_copy_cast: {
     parameters: ["u32", "ptr", "u32", "u32", "ptr", "u32", "u32", "ptr"],
+    result: "i32",
+  },
+  // unsafe fn rp_ufunc2(op: u32, dt: u32, a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) -> i32
+  rp_ufunc2: {
+    parameters: [
+      "u32",
+      "u32",
+      "ptr",
+      "u32",
+      "ptr",
+      "u32",
+      "ptr",
+      "u32",
+      "u32",
+      "ptr",
+    ],
+    result: "i32",
+  },
+  // unsafe fn rp_ufunc1(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) -> i32
+  rp_ufunc1: {
+    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "ptr"],
     result: "i32",
   },
 } as const satisfies Record<string, SymbolSpec>;

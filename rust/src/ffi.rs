@@ -15,7 +15,9 @@
 use crate::dtype::{DType, Elem, Float};
 use crate::error::{self, guard, Error, Result};
 use crate::kernels::elementwise::{self as ew, Side};
+use crate::kernels::ops;
 use crate::kernels::strided::{self, Layout};
+use crate::kernels::ufunc;
 use crate::kernels::{reduce, scan, sort};
 use crate::{for_each_int, for_each_numeric};
 use std::slice;
@@ -627,6 +629,404 @@ export! {
                 strided::copy_cast::<S, D>(src, &sl, dst, &dl, to_bool)
             }, bool => unreachable!("bool is mapped to uint8 storage"))
         }, bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}
+
+/// Binary ufunc op codes (`rp_ufunc2`); comparison and logical ops write bool.
+pub mod ufunc_op {
+    pub const ADD: u32 = 0;
+    pub const SUBTRACT: u32 = 1;
+    pub const MULTIPLY: u32 = 2;
+    pub const DIVIDE: u32 = 3;
+    pub const FLOOR_DIVIDE: u32 = 4;
+    pub const POWER: u32 = 5;
+    pub const MOD: u32 = 6;
+    pub const MAXIMUM: u32 = 7;
+    pub const MINIMUM: u32 = 8;
+    pub const FMAX: u32 = 9;
+    pub const FMIN: u32 = 10;
+    pub const EQUAL: u32 = 11;
+    pub const NOT_EQUAL: u32 = 12;
+    pub const LESS: u32 = 13;
+    pub const LESS_EQUAL: u32 = 14;
+    pub const GREATER: u32 = 15;
+    pub const GREATER_EQUAL: u32 = 16;
+    pub const LOGICAL_AND: u32 = 17;
+    pub const LOGICAL_OR: u32 = 18;
+    pub const LOGICAL_XOR: u32 = 19;
+    pub const BITWISE_AND: u32 = 20;
+    pub const BITWISE_OR: u32 = 21;
+    pub const BITWISE_XOR: u32 = 22;
+    pub const ARCTAN2: u32 = 23;
+}
+
+/// Three layouts decoded from `[a_off, b_off, out_off, shape.., a_st.., b_st.., out_st..]`.
+struct Layouts3 {
+    offsets: [isize; 3],
+    shape: Vec<usize>,
+    strides: [Vec<isize>; 3],
+}
+
+fn read_meta3(meta: &[f64], nd: usize) -> Result<Layouts3> {
+    // Reuse the two-layout decoder for validation of each part.
+    if meta.len() != 3 + 4 * nd {
+        return Err(Error::invalid("layout metadata has the wrong length"));
+    }
+    let mut two = Vec::with_capacity(2 + 3 * nd);
+    two.extend_from_slice(&meta[0..2]);
+    two.extend_from_slice(&meta[3..3 + 2 * nd]);
+    two.extend_from_slice(&meta[3 + 2 * nd..3 + 3 * nd]);
+    let ab = read_meta(&two, nd)?;
+    let mut third = vec![meta[2], meta[2]];
+    third.extend_from_slice(&meta[3..3 + nd]);
+    third.extend_from_slice(&meta[3 + 3 * nd..]);
+    third.extend_from_slice(&meta[3 + 3 * nd..]);
+    let o = read_meta(&third, nd)?;
+    Ok(Layouts3 {
+        offsets: [ab.src_offset, ab.dst_offset, o.src_offset],
+        shape: ab.shape,
+        strides: [ab.src_strides, ab.dst_strides, o.src_strides],
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn ufunc2_typed<T: Elem + ops::Arith>(
+    op: u32,
+    m: &Layouts3,
+    a: *const u8,
+    a_len: u32,
+    b: *const u8,
+    b_len: u32,
+    out: *mut u8,
+    out_len: u32,
+) -> Result<()> {
+    use ufunc_op::*;
+    let al = Layout {
+        offset: m.offsets[0],
+        shape: &m.shape,
+        strides: &m.strides[0],
+    };
+    let bl = Layout {
+        offset: m.offsets[1],
+        shape: &m.shape,
+        strides: &m.strides[1],
+    };
+    let ol = Layout {
+        offset: m.offsets[2],
+        shape: &m.shape,
+        strides: &m.strides[2],
+    };
+    let (pa, pb) = (
+        check_ptr::<T>(a, a_len, "a")?,
+        check_ptr::<T>(b, b_len, "b")?,
+    );
+    let (al_n, bl_n, ol_n) = (a_len as usize, b_len as usize, out_len as usize);
+    macro_rules! same {
+        ($o:ty) => {
+            ufunc::binary::<T, T, $o>(
+                pa,
+                al_n,
+                &al,
+                pb,
+                bl_n,
+                &bl,
+                check_ptr::<T>(out, out_len, "out")? as *mut T,
+                ol_n,
+                &ol,
+            )
+        };
+    }
+    macro_rules! to_bool {
+        ($o:ty) => {
+            ufunc::binary::<T, u8, $o>(
+                pa,
+                al_n,
+                &al,
+                pb,
+                bl_n,
+                &bl,
+                check_ptr::<u8>(out, out_len, "out")? as *mut u8,
+                ol_n,
+                &ol,
+            )
+        };
+    }
+    match op {
+        ADD => same!(ew::Add),
+        SUBTRACT => same!(ew::Sub),
+        MULTIPLY => same!(ew::Mul),
+        FLOOR_DIVIDE => same!(ops::FloorDiv),
+        POWER => {
+            if !T::IS_FLOAT && any_negative::<T>(pb, bl_n, &bl)? {
+                return Err(Error::new(
+                    error::INVALID_ARGUMENT,
+                    "Integers to negative integer powers are not allowed.",
+                ));
+            }
+            same!(ops::Power)
+        }
+        MOD => same!(ops::Mod),
+        MAXIMUM => same!(ops::Maximum),
+        MINIMUM => same!(ops::Minimum),
+        FMAX => same!(ops::Fmax),
+        FMIN => same!(ops::Fmin),
+        EQUAL => to_bool!(ops::Equal),
+        NOT_EQUAL => to_bool!(ops::NotEqual),
+        LESS => to_bool!(ops::Less),
+        LESS_EQUAL => to_bool!(ops::LessEqual),
+        GREATER => to_bool!(ops::Greater),
+        GREATER_EQUAL => to_bool!(ops::GreaterEqual),
+        LOGICAL_AND => to_bool!(ops::LogicalAnd),
+        LOGICAL_OR => to_bool!(ops::LogicalOr),
+        LOGICAL_XOR => to_bool!(ops::LogicalXor),
+        BITWISE_AND | BITWISE_OR | BITWISE_XOR if T::IS_FLOAT => Err(Error::new(
+            error::UNSUPPORTED_DTYPE,
+            "ufunc 'bitwise' not supported for floating-point inputs",
+        )),
+        BITWISE_AND => same!(ops::BitAnd),
+        BITWISE_OR => same!(ops::BitOr),
+        BITWISE_XOR => same!(ops::BitXor),
+        _ => Err(Error::invalid(format!(
+            "binary ufunc op {op} is not defined for {}",
+            T::DTYPE.name()
+        ))),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn ufunc2_float<T: Elem + ops::Arith + ops::Math + Float>(
+    op: u32,
+    m: &Layouts3,
+    a: *const u8,
+    a_len: u32,
+    b: *const u8,
+    b_len: u32,
+    out: *mut u8,
+    out_len: u32,
+) -> Result<()> {
+    use ufunc_op::*;
+    let al = Layout {
+        offset: m.offsets[0],
+        shape: &m.shape,
+        strides: &m.strides[0],
+    };
+    let bl = Layout {
+        offset: m.offsets[1],
+        shape: &m.shape,
+        strides: &m.strides[1],
+    };
+    let ol = Layout {
+        offset: m.offsets[2],
+        shape: &m.shape,
+        strides: &m.strides[2],
+    };
+    let (pa, pb) = (
+        check_ptr::<T>(a, a_len, "a")?,
+        check_ptr::<T>(b, b_len, "b")?,
+    );
+    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
+    match op {
+        DIVIDE => ufunc::binary::<T, T, ew::Div>(
+            pa,
+            a_len as usize,
+            &al,
+            pb,
+            b_len as usize,
+            &bl,
+            po,
+            out_len as usize,
+            &ol,
+        ),
+        ARCTAN2 => ufunc::binary::<T, T, ops::Arctan2>(
+            pa,
+            a_len as usize,
+            &al,
+            pb,
+            b_len as usize,
+            &bl,
+            po,
+            out_len as usize,
+            &ol,
+        ),
+        _ => ufunc2_typed::<T>(op, m, a, a_len, b, b_len, out, out_len),
+    }
+}
+
+/// True if any element of the layout is negative.
+unsafe fn any_negative<T: Elem + ops::Arith>(p: *const T, len: usize, l: &Layout) -> Result<bool> {
+    strided::check_bounds(l, len, "power exponent")?;
+    let zeros = vec![0isize; l.shape.len()];
+    let mut any = false;
+    // Indices are proven in bounds by check_bounds.
+    strided::for_each2(l.shape, (l.offset, l.strides), (0, &zeros), |i, _| {
+        any |= (*p.offset(i)).is_negative();
+    });
+    Ok(any)
+}
+
+export! {
+    /// Broadcast binary ufunc `out = op(a, b)` over strided layouts (`meta`:
+    /// `[a_off, b_off, out_off, shape.., a_strides.., b_strides.., out_strides..]`,
+    /// f64, in elements). `a`, `b` have dtype `dt`; `out` has `dt`, or bool
+    /// for comparison/logical ops. Float-only ops: divide, arctan2.
+    fn rp_ufunc2(op: u32, dt: u32, a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) {
+        let dt = dtype(dt)?;
+        let nd = ndim as usize;
+        let meta = in_slice::<f64>(meta, 3 + 4 * ndim, "meta")?;
+        let m = read_meta3(meta, nd)?;
+        match dt {
+            DType::Float64 => ufunc2_float::<f64>(op, &m, a, a_len, b, b_len, out, out_len),
+            DType::Float32 => ufunc2_float::<f32>(op, &m, a, a_len, b, b_len, out, out_len),
+            DType::Bool => ufunc2_typed::<u8>(op, &m, a, a_len, b, b_len, out, out_len),
+            _ => for_each_int!(dt, T => ufunc2_typed::<T>(op, &m, a, a_len, b, b_len, out, out_len),
+                _ => unreachable!("floats and bool handled above")),
+        }
+    }
+}
+
+/// Unary ufunc op codes beyond `UNARY_OP` (0..=7 are shared with `rp_unary`).
+pub mod ufunc1_op {
+    pub const TAN: u32 = 8;
+    pub const ARCSIN: u32 = 9;
+    pub const ARCCOS: u32 = 10;
+    pub const ARCTAN: u32 = 11;
+    pub const SINH: u32 = 12;
+    pub const COSH: u32 = 13;
+    pub const EXPM1: u32 = 14;
+    pub const LOG1P: u32 = 15;
+    pub const LOG2: u32 = 16;
+    pub const LOG10: u32 = 17;
+    pub const FLOOR: u32 = 18;
+    pub const CEIL: u32 = 19;
+    pub const RINT: u32 = 20;
+    pub const SQUARE: u32 = 21;
+    pub const SIGN: u32 = 22;
+    pub const ISNAN: u32 = 23;
+    pub const ISINF: u32 = 24;
+    pub const ISFINITE: u32 = 25;
+    pub const LOGICAL_NOT: u32 = 26;
+}
+
+unsafe fn ufunc1_typed<T: Elem + ops::Arith>(
+    op: u32,
+    al: &Layout,
+    a: *const u8,
+    a_len: u32,
+    ol: &Layout,
+    out: *mut u8,
+    out_len: u32,
+) -> Result<()> {
+    use ufunc1_op::*;
+    let pa = check_ptr::<T>(a, a_len, "a")?;
+    let (an, on) = (a_len as usize, out_len as usize);
+    macro_rules! same {
+        ($o:ty) => {
+            ufunc::unary::<T, $o>(
+                pa,
+                an,
+                al,
+                check_ptr::<T>(out, out_len, "out")? as *mut T,
+                on,
+                ol,
+            )
+        };
+    }
+    macro_rules! pred {
+        ($o:ty) => {
+            ufunc::map::<T, u8, $o>(
+                pa,
+                an,
+                al,
+                check_ptr::<u8>(out, out_len, "out")? as *mut u8,
+                on,
+                ol,
+            )
+        };
+    }
+    match op {
+        OP_ABS => same!(ew::Abs),
+        OP_NEGATIVE => same!(ew::Neg),
+        SQUARE => same!(ops::SquareInt),
+        SIGN => same!(ops::SignInt),
+        ISNAN => pred!(ops::IsNan),
+        ISINF => pred!(ops::IsInf),
+        ISFINITE => pred!(ops::IsFinite),
+        LOGICAL_NOT => pred!(ops::LogicalNot),
+        _ => Err(Error::new(
+            error::UNSUPPORTED_DTYPE,
+            format!("unary ufunc {op} is not defined for {}", T::DTYPE.name()),
+        )),
+    }
+}
+
+unsafe fn ufunc1_float<T: Elem + ops::Arith + ops::Math + Float>(
+    op: u32,
+    al: &Layout,
+    a: *const u8,
+    a_len: u32,
+    ol: &Layout,
+    out: *mut u8,
+    out_len: u32,
+) -> Result<()> {
+    use ufunc1_op::*;
+    let pa = check_ptr::<T>(a, a_len, "a")?;
+    let (an, on) = (a_len as usize, out_len as usize);
+    macro_rules! f {
+        ($o:ty) => {
+            ufunc::unary::<T, $o>(
+                pa,
+                an,
+                al,
+                check_ptr::<T>(out, out_len, "out")? as *mut T,
+                on,
+                ol,
+            )
+        };
+    }
+    match op {
+        OP_SQRT => f!(ew::Sqrt),
+        OP_EXP => f!(ew::Exp),
+        OP_LOG => f!(ew::Log),
+        OP_SIN => f!(ew::Sin),
+        OP_COS => f!(ew::Cos),
+        OP_TANH => f!(ew::Tanh),
+        TAN => f!(ops::Tan),
+        ARCSIN => f!(ops::Arcsin),
+        ARCCOS => f!(ops::Arccos),
+        ARCTAN => f!(ops::Arctan),
+        SINH => f!(ops::Sinh),
+        COSH => f!(ops::Cosh),
+        EXPM1 => f!(ops::Expm1),
+        LOG1P => f!(ops::Log1p),
+        LOG2 => f!(ops::Log2),
+        LOG10 => f!(ops::Log10),
+        FLOOR => f!(ops::Floor),
+        CEIL => f!(ops::Ceil),
+        RINT => f!(ops::Rint),
+        SQUARE => f!(ops::Square),
+        SIGN => f!(ops::SignF),
+        _ => ufunc1_typed::<T>(op, al, a, a_len, ol, out, out_len),
+    }
+}
+
+export! {
+    /// Unary ufunc `out = op(a)` over strided layouts (`meta` as
+    /// `rp_copy_cast`). Output dtype = input dtype, or bool for
+    /// isnan/isinf/isfinite/logical_not. Float math requires float input.
+    fn rp_ufunc1(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) {
+        let dt = dtype(dt)?;
+        let nd = ndim as usize;
+        let meta = in_slice::<f64>(meta, 2 + 3 * ndim, "meta")?;
+        let m = read_meta(meta, nd)?;
+        let al = Layout { offset: m.src_offset, shape: &m.shape, strides: &m.src_strides };
+        let ol = Layout { offset: m.dst_offset, shape: &m.shape, strides: &m.dst_strides };
+        match dt {
+            DType::Float64 => ufunc1_float::<f64>(op, &al, a, a_len, &ol, out, out_len),
+            DType::Float32 => ufunc1_float::<f32>(op, &al, a, a_len, &ol, out, out_len),
+            DType::Bool => ufunc1_typed::<u8>(op, &al, a, a_len, &ol, out, out_len),
+            _ => for_each_int!(dt, T => ufunc1_typed::<T>(op, &al, a, a_len, &ol, out, out_len),
+                _ => unreachable!("floats and bool handled above")),
+        }
     }
 }
 

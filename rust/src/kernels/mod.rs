@@ -7,10 +7,12 @@
 //! per-ISA copies come from [`crate::multiversion!`].
 
 pub mod elementwise;
+pub mod ops;
 pub mod reduce;
 pub mod scan;
 pub mod sort;
 pub mod strided;
+pub mod ufunc;
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -1,0 +1,266 @@
+//! Broadcasting ufuncs over strided N-d layouts.
+//!
+//! TypeScript broadcasts the operands (zero strides) and casts them to the
+//! computation dtype; here the layouts are bounds-checked, dimensions are
+//! coalesced (a contiguous N-d operation becomes one 1-d run), and each
+//! innermost run goes to the SIMD kernels of `elementwise` when its strides
+//! allow (all contiguous, or one operand repeated), else to a plain strided
+//! loop. Elements are read through raw pointers and each output element
+//! depends only on the inputs at the same position, so an output that is
+//! exactly an input (same layout) is safe; TypeScript copies inputs that
+//! overlap the output any other way.
+
+use super::elementwise::{self as ew, BinOp, Side, UnOp};
+use super::strided::{check_bounds, Layout};
+use crate::dtype::Elem;
+use crate::error::Result;
+
+/// Merges adjacent dimensions that are contiguous in every operand and
+/// drops extent-1 dimensions. Returns (shape, strides per operand).
+pub fn coalesce(shape: &[usize], strides: &[&[isize]]) -> (Vec<usize>, Vec<Vec<isize>>) {
+    let mut sh: Vec<usize> = Vec::new();
+    let mut st: Vec<Vec<isize>> = vec![Vec::new(); strides.len()];
+    for d in 0..shape.len() {
+        if shape[d] == 1 {
+            continue;
+        }
+        let can_merge = !sh.is_empty()
+            && strides
+                .iter()
+                .enumerate()
+                .all(|(k, s)| st[k][sh.len() - 1] == s[d] * shape[d] as isize);
+        if can_merge {
+            let last = sh.len() - 1;
+            sh[last] *= shape[d];
+            for (k, s) in strides.iter().enumerate() {
+                st[k][last] = s[d];
+            }
+        } else {
+            sh.push(shape[d]);
+            for (k, s) in strides.iter().enumerate() {
+                st[k].push(s[d]);
+            }
+        }
+    }
+    (sh, st)
+}
+
+/// Calls `f(offsets, inner_len)` once per innermost run, in C order.
+fn for_each_run<const N: usize>(
+    shape: &[usize],
+    offsets: [isize; N],
+    strides: &[Vec<isize>],
+    mut f: impl FnMut([isize; N], usize),
+) {
+    if shape.contains(&0) {
+        return;
+    }
+    if shape.is_empty() {
+        f(offsets, 1);
+        return;
+    }
+    let nd = shape.len();
+    let inner = shape[nd - 1];
+    let mut idx = vec![0usize; nd];
+    let mut p = offsets;
+    loop {
+        f(p, inner);
+        let mut d = nd - 1;
+        loop {
+            if d == 0 {
+                return;
+            }
+            d -= 1;
+            idx[d] += 1;
+            for k in 0..N {
+                p[k] += strides[k][d];
+            }
+            if idx[d] < shape[d] {
+                break;
+            }
+            for k in 0..N {
+                p[k] -= strides[k][d] * shape[d] as isize;
+            }
+            idx[d] = 0;
+        }
+    }
+}
+
+/// `out = O(a, b)` over three layouts of one (broadcast) shape.
+///
+/// # Safety
+/// `a`, `b`, `out` must be valid for `a_len`, `b_len`, `out_len` elements.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn binary<T: Elem, R: Elem, O: BinOp<T, R>>(
+    a: *const T,
+    a_len: usize,
+    al: &Layout,
+    b: *const T,
+    b_len: usize,
+    bl: &Layout,
+    out: *mut R,
+    out_len: usize,
+    ol: &Layout,
+) -> Result<()> {
+    check_bounds(al, a_len, "ufunc input a")?;
+    check_bounds(bl, b_len, "ufunc input b")?;
+    check_bounds(ol, out_len, "ufunc output")?;
+    let (shape, st) = coalesce(ol.shape, &[al.strides, bl.strides, ol.strides]);
+    let inner = |k: usize| st[k].last().copied().unwrap_or(1);
+    let (ia, ib, io) = (inner(0), inner(1), inner(2));
+    for_each_run(
+        &shape,
+        [al.offset, bl.offset, ol.offset],
+        &st,
+        |[pa, pb, po], n| {
+            let (x, y, o) = (a.offset(pa), b.offset(pb), out.offset(po));
+            if io == 1 && ia == 1 && ib == 1 {
+                ew::binary::<T, R, O>(x, y, o, n);
+            } else if io == 1 && ia == 1 && ib == 0 {
+                ew::binary_scalar::<T, R, O>(x, *y, o, n, Side::ArrayScalar);
+            } else if io == 1 && ia == 0 && ib == 1 {
+                ew::binary_scalar::<T, R, O>(y, *x, o, n, Side::ScalarArray);
+            } else {
+                for i in 0..n as isize {
+                    *o.offset(i * io) = O::apply(*x.offset(i * ia), *y.offset(i * ib));
+                }
+            }
+        },
+    );
+    Ok(())
+}
+
+/// `out = O(a)` over two layouts of one shape.
+///
+/// # Safety
+/// As [`binary`].
+pub unsafe fn unary<T: Elem, O: UnOp<T>>(
+    a: *const T,
+    a_len: usize,
+    al: &Layout,
+    out: *mut T,
+    out_len: usize,
+    ol: &Layout,
+) -> Result<()> {
+    check_bounds(al, a_len, "ufunc input")?;
+    check_bounds(ol, out_len, "ufunc output")?;
+    let (shape, st) = coalesce(ol.shape, &[al.strides, ol.strides]);
+    let ia = st[0].last().copied().unwrap_or(1);
+    let io = st[1].last().copied().unwrap_or(1);
+    for_each_run(&shape, [al.offset, ol.offset], &st, |[pa, po], n| {
+        let (x, o) = (a.offset(pa), out.offset(po));
+        if io == 1 && ia == 1 {
+            ew::unary::<T, O>(x, o, n, 4);
+        } else {
+            for i in 0..n as isize {
+                *o.offset(i * io) = O::apply(*x.offset(i * ia));
+            }
+        }
+    });
+    Ok(())
+}
+
+/// A unary op from `T` to another type (predicates such as `isnan`).
+pub trait MapOp<T, R>: Copy + Send + Sync + 'static {
+    fn apply(a: T) -> R;
+}
+
+/// `out = O(a)` where the output type differs (e.g. bool predicates).
+///
+/// # Safety
+/// As [`binary`].
+pub unsafe fn map<T: Elem, R: Elem, O: MapOp<T, R>>(
+    a: *const T,
+    a_len: usize,
+    al: &Layout,
+    out: *mut R,
+    out_len: usize,
+    ol: &Layout,
+) -> Result<()> {
+    check_bounds(al, a_len, "ufunc input")?;
+    check_bounds(ol, out_len, "ufunc output")?;
+    let (shape, st) = coalesce(ol.shape, &[al.strides, ol.strides]);
+    let ia = st[0].last().copied().unwrap_or(1);
+    let io = st[1].last().copied().unwrap_or(1);
+    for_each_run(&shape, [al.offset, ol.offset], &st, |[pa, po], n| {
+        let (x, o) = (a.offset(pa), out.offset(po));
+        for i in 0..n as isize {
+            *o.offset(i * io) = O::apply(*x.offset(i * ia));
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::elementwise::Add;
+
+    #[test]
+    fn coalesce_merges_contiguous_dims_and_keeps_broadcast_ones() {
+        let (sh, st) = coalesce(&[2, 3, 4], &[&[12, 4, 1], &[12, 4, 1]]);
+        assert_eq!(sh, vec![24]);
+        assert_eq!(st, vec![vec![1], vec![1]]);
+        let (sh, st) = coalesce(&[2, 1, 3], &[&[3, 0, 1], &[0, 0, 1]]);
+        assert_eq!(sh, vec![2, 3]);
+        assert_eq!(st, vec![vec![3, 1], vec![0, 1]]);
+    }
+
+    #[test]
+    fn broadcast_add_of_a_column_and_a_reversed_row() {
+        // a: column (3,1) -> (3,4); b: row 0..4 reversed; out (3,4)
+        let a = [10i32, 20, 30];
+        let b = [0i32, 1, 2, 3];
+        let mut out = [0i32; 12];
+        let shape = [3usize, 4];
+        let al = Layout {
+            offset: 0,
+            shape: &shape,
+            strides: &[1, 0],
+        };
+        let bl = Layout {
+            offset: 3,
+            shape: &shape,
+            strides: &[0, -1],
+        };
+        let ol = Layout {
+            offset: 0,
+            shape: &shape,
+            strides: &[4, 1],
+        };
+        unsafe {
+            binary::<i32, i32, Add>(
+                a.as_ptr(),
+                3,
+                &al,
+                b.as_ptr(),
+                4,
+                &bl,
+                out.as_mut_ptr(),
+                12,
+                &ol,
+            )
+            .unwrap()
+        };
+        assert_eq!(out, [13, 12, 11, 10, 23, 22, 21, 20, 33, 32, 31, 30]);
+        let bad = Layout {
+            offset: 4,
+            shape: &shape,
+            strides: &[0, -1],
+        };
+        assert!(unsafe {
+            binary::<i32, i32, Add>(
+                a.as_ptr(),
+                3,
+                &al,
+                b.as_ptr(),
+                4,
+                &bad,
+                out.as_mut_ptr(),
+                12,
+                &ol,
+            )
+        }
+        .is_err());
+    }
+}
