@@ -24,6 +24,14 @@
 import { BINARY_OP, DTYPE, UNARY_OP } from "../ffi/symbols.ts";
 import { library, native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
+import type { NDArray } from "./ndarray.ts";
+import {
+  type ArrayLikeInput,
+  isNdOperand,
+  ufunc1,
+  ufunc2,
+  type UfuncOptions,
+} from "./ufunc.ts";
 import {
   type BigIntArray,
   checkSame,
@@ -789,11 +797,26 @@ export type Operand<A extends NumericArray> =
  * add(a, 10, a); // a is now [11, 12]
  * ```
  */
+export function add(
+  a: NDArray | readonly unknown[],
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray;
+export function add(
+  a: ArrayLikeInput,
+  b: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
 export function add<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
-): A {
+): A;
+export function add<A extends NumericArray>(
+  a: Operand<A> | ArrayLikeInput,
+  b: Operand<A> | ArrayLikeInput,
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
@@ -803,7 +826,7 @@ export function add<A extends NumericArray>(
       }
     }
   }
-  return addGeneral(a, b, out);
+  return addGeneral(a as Operand<A>, b as Operand<A>, out as A);
 }
 
 /** General path of {@link add}: every dtype and check. */
@@ -812,6 +835,14 @@ function addGeneral<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
+  if (isNdOperand(a) || isNdOperand(b)) {
+    return ufunc2(
+      "add",
+      a as ArrayLikeInput,
+      b as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -845,11 +876,26 @@ function addGeneral<A extends NumericArray>(
 }
 
 /** Elementwise `a - b` (see {@link add}). */
+export function subtract(
+  a: NDArray | readonly unknown[],
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray;
+export function subtract(
+  a: ArrayLikeInput,
+  b: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
 export function subtract<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
-): A {
+): A;
+export function subtract<A extends NumericArray>(
+  a: Operand<A> | ArrayLikeInput,
+  b: Operand<A> | ArrayLikeInput,
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
@@ -859,7 +905,7 @@ export function subtract<A extends NumericArray>(
       }
     }
   }
-  return subtractGeneral(a, b, out);
+  return subtractGeneral(a as Operand<A>, b as Operand<A>, out as A);
 }
 
 /** General path of {@link subtract}: every dtype and check. */
@@ -868,6 +914,14 @@ function subtractGeneral<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
+  if (isNdOperand(a) || isNdOperand(b)) {
+    return ufunc2(
+      "subtract",
+      a as ArrayLikeInput,
+      b as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -903,11 +957,26 @@ function subtractGeneral<A extends NumericArray>(
 }
 
 /** Elementwise `a * b` (see {@link add}). */
+export function multiply(
+  a: NDArray | readonly unknown[],
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray;
+export function multiply(
+  a: ArrayLikeInput,
+  b: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
 export function multiply<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
-): A {
+): A;
+export function multiply<A extends NumericArray>(
+  a: Operand<A> | ArrayLikeInput,
+  b: Operand<A> | ArrayLikeInput,
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
@@ -917,7 +986,7 @@ export function multiply<A extends NumericArray>(
       }
     }
   }
-  return multiplyGeneral(a, b, out);
+  return multiplyGeneral(a as Operand<A>, b as Operand<A>, out as A);
 }
 
 /** General path of {@link multiply}: every dtype and check. */
@@ -926,6 +995,14 @@ function multiplyGeneral<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
+  if (isNdOperand(a) || isNdOperand(b)) {
+    return ufunc2(
+      "multiply",
+      a as ArrayLikeInput,
+      b as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -964,6 +1041,16 @@ function multiplyGeneral<A extends NumericArray>(
  * Elementwise true division `a / b`. Float input keeps its type; integer
  * input gives a Float64Array (NumPy's `true_divide`).
  */
+export function divide(
+  a: NDArray | readonly unknown[],
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray;
+export function divide(
+  a: ArrayLikeInput,
+  b: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
 export function divide<A extends FloatArray>(
   a: Operand<A>,
   b: Operand<A>,
@@ -975,10 +1062,10 @@ export function divide<A extends IntArray | BigIntArray>(
   out?: Float64Array,
 ): Float64Array;
 export function divide(
-  a: NumericArray | Scalar,
-  b: NumericArray | Scalar,
-  out?: NumericArray,
-): NumericArray {
+  a: NumericArray | Scalar | ArrayLikeInput,
+  b: NumericArray | Scalar | ArrayLikeInput,
+  out?: NumericArray | UfuncOptions,
+): NumericArray | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
@@ -988,7 +1075,11 @@ export function divide(
       }
     }
   }
-  return divideGeneral(a, b, out);
+  return divideGeneral(
+    a as NumericArray | Scalar,
+    b as NumericArray | Scalar,
+    out as NumericArray,
+  );
 }
 
 /** General path of {@link divide}: every dtype and check. */
@@ -997,6 +1088,14 @@ function divideGeneral(
   b: NumericArray | Scalar,
   out?: NumericArray,
 ): NumericArray {
+  if (isNdOperand(a) || isNdOperand(b)) {
+    return ufunc2(
+      "divide",
+      a as ArrayLikeInput,
+      b as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as NumericArray;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1075,7 +1174,15 @@ function unary<A extends NumericArray>(name: UnName, a: A, out?: A): A {
 }
 
 /** Elementwise absolute value (`abs` of the most negative integer wraps). */
-export function abs<A extends NumericArray>(a: A, out?: A): A {
+export function abs(
+  a: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
+export function abs<A extends NumericArray>(a: A, out?: A): A;
+export function abs<A extends NumericArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1085,11 +1192,18 @@ export function abs<A extends NumericArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return absGeneral(a, out);
+  return absGeneral(a as A, out as A);
 }
 
 /** General path of {@link abs}: every dtype and check. */
 function absGeneral<A extends NumericArray>(a: A, out?: A): A {
+  if (isNdOperand(a)) {
+    return ufunc1(
+      "abs",
+      a as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1106,7 +1220,15 @@ function absGeneral<A extends NumericArray>(a: A, out?: A): A {
   return unary("abs", a, out);
 }
 /** Elementwise negation (integers wrap). */
-export function negative<A extends NumericArray>(a: A, out?: A): A {
+export function negative(
+  a: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
+export function negative<A extends NumericArray>(a: A, out?: A): A;
+export function negative<A extends NumericArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1116,11 +1238,18 @@ export function negative<A extends NumericArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return negativeGeneral(a, out);
+  return negativeGeneral(a as A, out as A);
 }
 
 /** General path of {@link negative}: every dtype and check. */
 function negativeGeneral<A extends NumericArray>(a: A, out?: A): A {
+  if (isNdOperand(a)) {
+    return ufunc1(
+      "negative",
+      a as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1137,7 +1266,15 @@ function negativeGeneral<A extends NumericArray>(a: A, out?: A): A {
   return unary("negative", a, out);
 }
 /** Elementwise square root (float input only). */
-export function sqrt<A extends FloatArray>(a: A, out?: A): A {
+export function sqrt(
+  a: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
+export function sqrt<A extends FloatArray>(a: A, out?: A): A;
+export function sqrt<A extends FloatArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1148,11 +1285,18 @@ export function sqrt<A extends FloatArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return sqrtGeneral(a, out);
+  return sqrtGeneral(a as A, out as A);
 }
 
 /** General path of {@link sqrt}: every dtype and check. */
 function sqrtGeneral<A extends FloatArray>(a: A, out?: A): A {
+  if (isNdOperand(a)) {
+    return ufunc1(
+      "sqrt",
+      a as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1169,7 +1313,15 @@ function sqrtGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("sqrt", a, out);
 }
 /** Elementwise e^x (float input only). */
-export function exp<A extends FloatArray>(a: A, out?: A): A {
+export function exp(
+  a: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
+export function exp<A extends FloatArray>(a: A, out?: A): A;
+export function exp<A extends FloatArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1180,11 +1332,18 @@ export function exp<A extends FloatArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return expGeneral(a, out);
+  return expGeneral(a as A, out as A);
 }
 
 /** General path of {@link exp}: every dtype and check. */
 function expGeneral<A extends FloatArray>(a: A, out?: A): A {
+  if (isNdOperand(a)) {
+    return ufunc1(
+      "exp",
+      a as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1201,7 +1360,15 @@ function expGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("exp", a, out);
 }
 /** Elementwise natural logarithm (float input only). */
-export function log<A extends FloatArray>(a: A, out?: A): A {
+export function log(
+  a: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
+export function log<A extends FloatArray>(a: A, out?: A): A;
+export function log<A extends FloatArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1212,11 +1379,18 @@ export function log<A extends FloatArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return logGeneral(a, out);
+  return logGeneral(a as A, out as A);
 }
 
 /** General path of {@link log}: every dtype and check. */
 function logGeneral<A extends FloatArray>(a: A, out?: A): A {
+  if (isNdOperand(a)) {
+    return ufunc1(
+      "log",
+      a as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1233,7 +1407,15 @@ function logGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("log", a, out);
 }
 /** Elementwise sine (float input only). */
-export function sin<A extends FloatArray>(a: A, out?: A): A {
+export function sin(
+  a: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
+export function sin<A extends FloatArray>(a: A, out?: A): A;
+export function sin<A extends FloatArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1244,11 +1426,18 @@ export function sin<A extends FloatArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return sinGeneral(a, out);
+  return sinGeneral(a as A, out as A);
 }
 
 /** General path of {@link sin}: every dtype and check. */
 function sinGeneral<A extends FloatArray>(a: A, out?: A): A {
+  if (isNdOperand(a)) {
+    return ufunc1(
+      "sin",
+      a as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1265,7 +1454,15 @@ function sinGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("sin", a, out);
 }
 /** Elementwise cosine (float input only). */
-export function cos<A extends FloatArray>(a: A, out?: A): A {
+export function cos(
+  a: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
+export function cos<A extends FloatArray>(a: A, out?: A): A;
+export function cos<A extends FloatArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1276,11 +1473,18 @@ export function cos<A extends FloatArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return cosGeneral(a, out);
+  return cosGeneral(a as A, out as A);
 }
 
 /** General path of {@link cos}: every dtype and check. */
 function cosGeneral<A extends FloatArray>(a: A, out?: A): A {
+  if (isNdOperand(a)) {
+    return ufunc1(
+      "cos",
+      a as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
@@ -1297,7 +1501,15 @@ function cosGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("cos", a, out);
 }
 /** Elementwise hyperbolic tangent (float input only). */
-export function tanh<A extends FloatArray>(a: A, out?: A): A {
+export function tanh(
+  a: NDArray | readonly unknown[],
+  options?: UfuncOptions,
+): NDArray;
+export function tanh<A extends FloatArray>(a: A, out?: A): A;
+export function tanh<A extends FloatArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1308,11 +1520,18 @@ export function tanh<A extends FloatArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return tanhGeneral(a, out);
+  return tanhGeneral(a as A, out as A);
 }
 
 /** General path of {@link tanh}: every dtype and check. */
 function tanhGeneral<A extends FloatArray>(a: A, out?: A): A {
+  if (isNdOperand(a)) {
+    return ufunc1(
+      "tanh",
+      a as ArrayLikeInput,
+      out as UfuncOptions,
+    ) as unknown as A;
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {

@@ -1,0 +1,418 @@
+/**
+ * NumPy ufuncs over NDArrays: broadcasting, NEP 50 type promotion, an
+ * optional `out`, computed by the strided Rust engine (`rp_ufunc1`,
+ * `rp_ufunc2`).
+ *
+ * Operands may be NDArrays, nested JS arrays, TypedArrays or scalars (JS
+ * scalars are "weak", as Python's are in NumPy 2: `int8Array + 1` stays
+ * int8, and an integer scalar outside the dtype's range is an error).
+ *
+ * @module
+ */
+import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
+import { native, statusError } from "./_native.ts";
+import {
+  type DType,
+  dtypeCode,
+  intRange,
+  kind,
+  resultType,
+  resultTypeWithScalar,
+  storageCtor,
+} from "./dtype.ts";
+import { copyInto, NDArray, type Scalar, toStored } from "./ndarray.ts";
+import { array } from "./creation.ts";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  fmtShape,
+  sizeOf,
+} from "./_shape.ts";
+
+/** Anything a ufunc accepts as an operand. */
+export type ArrayLikeInput =
+  | NDArray
+  | Scalar
+  | readonly unknown[]
+  | ArrayBufferView;
+
+/** Options of every ufunc. */
+export interface UfuncOptions {
+  /** Where to write the result (its shape and dtype must match the result's). */
+  out?: NDArray;
+}
+
+function isScalar(x: unknown): x is Scalar {
+  return typeof x === "number" || typeof x === "bigint" ||
+    typeof x === "boolean";
+}
+
+function asNd(x: ArrayLikeInput): NDArray {
+  return x instanceof NDArray ? x : array(x);
+}
+
+/** The float dtype NumPy computes float functions of `d` in (no float16 here: float32). */
+function floatFor(d: DType): DType {
+  if (kind(d) === "f") return d;
+  return d === "bool" || d === "int8" || d === "uint8" || d === "int16" ||
+      d === "uint16"
+    ? "float32"
+    : "float64";
+}
+
+/** A 0-d array holding a weak scalar converted to `dtype` (checked). */
+function scalarArray(s: Scalar, dtype: DType, fn: string): NDArray {
+  const st = new (storageCtor(dtype))(1);
+  let v: Scalar = s;
+  if (kind(dtype) === "f" && typeof v === "bigint") v = Number(v);
+  (st as unknown as Array<number | bigint>)[0] = toStored(dtype, v, fn);
+  return new NDArray(st, dtype, []);
+}
+
+function prepareOut(
+  out: NDArray | undefined,
+  shape: number[],
+  dtype: DType,
+  fn: string,
+): NDArray {
+  if (out === undefined) {
+    return new NDArray(new (storageCtor(dtype))(sizeOf(shape)), dtype, shape);
+  }
+  if (!(out instanceof NDArray)) {
+    throw new TypeError(`${fn}(): 'out' must be an NDArray`);
+  }
+  if (
+    out.shape.length !== shape.length ||
+    out.shape.some((d, i) => d !== shape[i])
+  ) {
+    throw new RangeError(
+      `${fn}(): non-broadcastable output operand with shape ${
+        fmtShape(out.shape)
+      } doesn't match the broadcast shape ${fmtShape(shape)}`,
+    );
+  }
+  if (out.dtype !== dtype) {
+    throw new TypeError(
+      `${fn}(): Cannot cast ufunc '${fn}' output from dtype('${dtype}') to dtype('${out.dtype}') (raptors requires 'out' to have the result dtype)`,
+    );
+  }
+  return out;
+}
+
+/** An input overlapping `out` in any way but exactly is copied first. */
+function unaliasInput(x: NDArray, xStrides: number[], out: NDArray): NDArray {
+  if (x._storage.buffer !== out._storage.buffer) return x;
+  const same = x._storage.byteOffset === out._storage.byteOffset &&
+    x._offset === out._offset &&
+    xStrides.every((s, i) => s === out._strides[i]);
+  return same ? x : x.copy();
+}
+
+type Op2 = keyof typeof UFUNC2;
+
+const BOOL_OUT = new Set<Op2>([
+  "equal",
+  "notEqual",
+  "less",
+  "lessEqual",
+  "greater",
+  "greaterEqual",
+  "logicalAnd",
+  "logicalOr",
+  "logicalXor",
+]);
+
+const COMPARISONS = new Set<Op2>([
+  "equal",
+  "notEqual",
+  "less",
+  "lessEqual",
+  "greater",
+  "greaterEqual",
+]);
+
+/**
+ * NumPy 2 lets a comparison take an integer scalar outside the array's
+ * range (`int8_array > 300` is all False) where arithmetic raises: compare
+ * in int64, or in float64 when the scalar is outside int64 too.
+ */
+function comparisonDtype(op: Op2, dtype: DType, s: Scalar): DType {
+  if (!COMPARISONS.has(op) || typeof s === "boolean" || kind(dtype) === "f") {
+    return dtype;
+  }
+  if (typeof s === "number" && !Number.isInteger(s)) return dtype;
+  const v = BigInt(s);
+  const [lo, hi] = intRange(dtype);
+  if (v >= lo && v <= hi) return dtype;
+  const [l64, h64] = intRange("int64");
+  return dtype !== "uint64" && v >= l64 && v <= h64 ? "int64" : "float64";
+}
+
+/** Runs binary ufunc `op` with NumPy's dtype rules. */
+export function ufunc2(
+  op: Op2,
+  x: ArrayLikeInput,
+  y: ArrayLikeInput,
+  options: UfuncOptions = {},
+): NDArray {
+  let a: NDArray, b: NDArray, dtype: DType;
+  if (isScalar(x) && isScalar(y)) {
+    a = asNd(x);
+    b = asNd(y);
+    dtype = resultType(a.dtype, b.dtype);
+  } else if (isScalar(y)) {
+    a = asNd(x);
+    dtype = comparisonDtype(op, resultTypeWithScalar(a.dtype, y), y);
+    b = scalarArray(y, dtype, op);
+  } else if (isScalar(x)) {
+    b = asNd(y);
+    dtype = comparisonDtype(op, resultTypeWithScalar(b.dtype, x), x);
+    a = scalarArray(x, dtype, op);
+  } else {
+    a = asNd(x);
+    b = asNd(y);
+    dtype = resultType(a.dtype, b.dtype);
+  }
+  // The dtype the loop runs in, per NumPy's loops.
+  let opCode = UFUNC2[op];
+  if (op === "divide") dtype = kind(dtype) === "f" ? dtype : "float64";
+  else if (op === "arctan2") dtype = floatFor(dtype);
+  else if (dtype === "bool") {
+    if (op === "add") opCode = UFUNC2.logicalOr;
+    else if (op === "multiply") opCode = UFUNC2.logicalAnd;
+    else if (op === "subtract") {
+      throw new TypeError(
+        "subtract(): numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.",
+      );
+    } else if (op === "floorDivide" || op === "mod" || op === "power") {
+      dtype = "int8";
+    }
+  }
+  if (
+    (op === "bitwiseAnd" || op === "bitwiseOr" || op === "bitwiseXor") &&
+    kind(dtype) === "f"
+  ) {
+    throw new TypeError(
+      `${op}(): ufunc '${op}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''`,
+    );
+  }
+  const outDtype: DType =
+    BOOL_OUT.has(op) || (dtype === "bool" && opCode !== UFUNC2[op] && false)
+      ? "bool"
+      : dtype;
+  if (a.dtype !== dtype) a = a.astype(dtype);
+  if (b.dtype !== dtype) b = b.astype(dtype);
+  const shape = broadcastShapes([a.shape, b.shape], op);
+  const out = prepareOut(options.out, shape, outDtype, op);
+  a = unaliasInput(a, broadcastStrides(a.shape, a._strides, shape), out);
+  b = unaliasInput(b, broadcastStrides(b.shape, b._strides, shape), out);
+  const nd = shape.length;
+  const meta = new Float64Array(3 + 4 * nd);
+  meta[0] = a._offset;
+  meta[1] = b._offset;
+  meta[2] = out._offset;
+  const as2 = broadcastStrides(a.shape, a._strides, shape);
+  const bs2 = broadcastStrides(b.shape, b._strides, shape);
+  for (let i = 0; i < nd; i++) {
+    meta[3 + i] = shape[i]!;
+    meta[3 + nd + i] = as2[i]!;
+    meta[3 + 2 * nd + i] = bs2[i]!;
+    meta[3 + 3 * nd + i] = out._strides[i]!;
+  }
+  if (sizeOf(shape) === 0) return out;
+  const status = native.rp_ufunc2(
+    opCode,
+    dtypeCode(dtype),
+    a._storage,
+    a._storage.length,
+    b._storage,
+    b._storage.length,
+    out._storage,
+    out._storage.length,
+    nd,
+    meta,
+  );
+  if (status !== 0) throw statusError(status, op);
+  return out;
+}
+
+type Op1 = keyof typeof UFUNC1;
+
+const FLOAT_FNS = new Set<Op1>([
+  "sqrt",
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "tanh",
+  "tan",
+  "arcsin",
+  "arccos",
+  "arctan",
+  "sinh",
+  "cosh",
+  "expm1",
+  "log1p",
+  "log2",
+  "log10",
+  "floor",
+  "ceil",
+]);
+const PREDICATES = new Set<Op1>(["isnan", "isinf", "isfinite", "logicalNot"]);
+
+/** Runs unary ufunc `op` with NumPy's dtype rules. */
+export function ufunc1(
+  op: Op1,
+  x: ArrayLikeInput,
+  options: UfuncOptions = {},
+): NDArray {
+  let a = asNd(x);
+  let dtype = a.dtype;
+  const k = kind(dtype);
+  const rounding = op === "floor" || op === "ceil" || op === "round";
+  if (rounding && (k === "i" || k === "u" || (k === "b" && op !== "round"))) {
+    // NumPy 2: integers (and bools, for floor/ceil) round to themselves
+    return prepareOutCopy(a, options.out, op);
+  }
+  if (FLOAT_FNS.has(op) || op === "round") dtype = floatFor(dtype);
+  else if (op === "negative" && k === "b") {
+    throw new TypeError(
+      "negative(): The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.",
+    );
+  } else if (op === "sign" && k === "b") {
+    throw new TypeError(
+      "sign(): ufunc 'sign' did not contain a loop with signature matching types bool",
+    );
+  } else if (op === "square" && k === "b") dtype = "int8";
+  const outDtype: DType = PREDICATES.has(op) ? "bool" : dtype;
+  if (a.dtype !== dtype) a = a.astype(dtype);
+  const shape = a.shape.slice();
+  const out = prepareOut(options.out, shape, outDtype, op);
+  a = unaliasInput(a, a._strides.slice(), out);
+  const nd = shape.length;
+  const meta = new Float64Array(2 + 3 * nd);
+  meta[0] = a._offset;
+  meta[1] = out._offset;
+  for (let i = 0; i < nd; i++) {
+    meta[2 + i] = shape[i]!;
+    meta[2 + nd + i] = a._strides[i]!;
+    meta[2 + 2 * nd + i] = out._strides[i]!;
+  }
+  if (sizeOf(shape) === 0) return out;
+  const status = native.rp_ufunc1(
+    UFUNC1[op],
+    dtypeCode(dtype),
+    a._storage,
+    a._storage.length,
+    out._storage,
+    out._storage.length,
+    nd,
+    meta,
+  );
+  if (status !== 0) throw statusError(status, op);
+  return out;
+}
+
+function prepareOutCopy(
+  a: NDArray,
+  out: NDArray | undefined,
+  fn: string,
+): NDArray {
+  if (out === undefined) return a.copy();
+  copyInto(a, prepareOut(out, a.shape.slice(), a.dtype, fn));
+  return out;
+}
+
+/** True for operands that take the NDArray path (not plain TypedArrays). */
+export function isNdOperand(x: unknown): boolean {
+  return x instanceof NDArray || Array.isArray(x);
+}
+
+type B = (
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+) => NDArray;
+type U = (a: ArrayLikeInput, options?: UfuncOptions) => NDArray;
+const bin = (op: Op2): B => (a, b, o) => ufunc2(op, a, b, o);
+const un = (op: Op1): U => (a, o) => ufunc1(op, a, o);
+
+/** Element-wise `a // b` (Python floor division; integer `x // 0` is 0). */
+export const floorDivide: B = bin("floorDivide");
+/** Element-wise `a ** b` (integers wrap; negative integer powers throw). */
+export const power: B = bin("power");
+/** Element-wise remainder with the sign of the divisor (NumPy's `mod`). */
+export const mod: B = bin("mod");
+/** Element-wise maximum; NaN propagates. */
+export const maximum: B = bin("maximum");
+/** Element-wise minimum; NaN propagates. */
+export const minimum: B = bin("minimum");
+/** Element-wise maximum ignoring NaN. */
+export const fmax: B = bin("fmax");
+/** Element-wise minimum ignoring NaN. */
+export const fmin: B = bin("fmin");
+/** `a == b`, as a bool array. */
+export const equal: B = bin("equal");
+/** `a != b`, as a bool array. */
+export const notEqual: B = bin("notEqual");
+/** `a < b`, as a bool array. */
+export const less: B = bin("less");
+/** `a <= b`, as a bool array. */
+export const lessEqual: B = bin("lessEqual");
+/** `a > b`, as a bool array. */
+export const greater: B = bin("greater");
+/** `a >= b`, as a bool array. */
+export const greaterEqual: B = bin("greaterEqual");
+/** Truth-value AND. */
+export const logicalAnd: B = bin("logicalAnd");
+/** Truth-value OR. */
+export const logicalOr: B = bin("logicalOr");
+/** Truth-value XOR. */
+export const logicalXor: B = bin("logicalXor");
+/** Bitwise AND of integers and bools. */
+export const bitwiseAnd: B = bin("bitwiseAnd");
+/** Bitwise OR of integers and bools. */
+export const bitwiseOr: B = bin("bitwiseOr");
+/** Bitwise XOR of integers and bools. */
+export const bitwiseXor: B = bin("bitwiseXor");
+/** Element-wise arc tangent of `a / b`, choosing the quadrant. */
+export const arctan2: B = bin("arctan2");
+
+/** Element-wise tangent. */
+export const tan: U = un("tan");
+/** Element-wise inverse sine. */
+export const arcsin: U = un("arcsin");
+/** Element-wise inverse cosine. */
+export const arccos: U = un("arccos");
+/** Element-wise inverse tangent. */
+export const arctan: U = un("arctan");
+/** Element-wise hyperbolic sine. */
+export const sinh: U = un("sinh");
+/** Element-wise hyperbolic cosine. */
+export const cosh: U = un("cosh");
+/** `exp(x) - 1`, accurate near 0. */
+export const expm1: U = un("expm1");
+/** `log(1 + x)`, accurate near 0. */
+export const log1p: U = un("log1p");
+/** Base-2 logarithm. */
+export const log2: U = un("log2");
+/** Base-10 logarithm. */
+export const log10: U = un("log10");
+/** Floor. */
+export const floor: U = un("floor");
+/** Ceiling. */
+export const ceil: U = un("ceil");
+/** Round half to even (NumPy's `round` with 0 decimals). */
+export const round: U = un("round");
+/** `x * x`. */
+export const square: U = un("square");
+/** -1, 0 or 1 (NaN stays NaN). */
+export const sign: U = un("sign");
+/** NaN test, as a bool array. */
+export const isnan: U = un("isnan");
+/** Infinity test, as a bool array. */
+export const isinf: U = un("isinf");
+/** Finite test, as a bool array. */
+export const isfinite: U = un("isfinite");
+/** Truth-value NOT, as a bool array. */
+export const logicalNot: U = un("logicalNot");
