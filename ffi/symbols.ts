@@ -119,6 +119,16 @@ export const UFUNC1 = {
   logicalNot: 26,
 } as const;
 
+/** Axis-reduction op codes for `rp_reduce_axis`. */
+export const REDUCE = {
+  sum: 0,
+  prod: 1,
+  max: 2,
+  min: 3,
+  all: 4,
+  any: 5,
+} as const;
+
 /** Unary op codes for `rp_unary`. */
 export const UNARY_OP = {
   abs: 0,
@@ -215,6 +225,11 @@ export const symbols = {
   // unsafe fn rp_ufunc1(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) -> i32
   rp_ufunc1: {
     parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "ptr"],
+    result: "i32",
+  },
+  // unsafe fn rp_reduce_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, nk: u32, nr: u32, meta: *const u8) -> i32
+  rp_reduce_axis: {
+    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "u32", "ptr"],
     result: "i32",
   },
 } as const satisfies Record<string, SymbolSpec>;

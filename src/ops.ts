@@ -24,7 +24,8 @@
 import { BINARY_OP, DTYPE, UNARY_OP } from "../ffi/symbols.ts";
 import { library, native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
-import type { NDArray } from "./ndarray.ts";
+import type { NDArray, Scalar as NdScalar } from "./ndarray.ts";
+import { amax, amin, meanAxis, type ReduceOptions, sumAxis } from "./reduce.ts";
 import {
   type ArrayLikeInput,
   isNdOperand,
@@ -139,19 +140,30 @@ const F64 = DTYPE.float64;
  * sum(new Float64Array([1, 2, 3.5])); // 6.5
  * ```
  */
+export function sum(
+  a: NDArray | readonly unknown[],
+  options?: ReduceOptions,
+): NDArray | NdScalar;
 export function sum(a: BigIntArray): bigint;
 export function sum(a: NumberArray): number;
 export function sum(a: NumericArray): number | bigint;
-export function sum(a: NumericArray): number | bigint {
+export function sum(
+  a: NumericArray | NDArray | readonly unknown[],
+  options?: ReduceOptions,
+): number | bigint | NDArray | NdScalar {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n <= 128 && n < JS_BELOW.sum) return 0 + leafF64(a, 0, n);
   }
-  return sumGeneral(a);
+  return sumGeneral(a as NumericArray, options);
 }
 
 /** General path of {@link sum}: every dtype and check. */
-function sumGeneral(a: NumericArray): number | bigint {
+function sumGeneral(
+  a: NumericArray,
+  options?: ReduceOptions,
+): number | bigint | NDArray | NdScalar {
+  if (isNdOperand(a)) return sumAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
     if (n !== 0) {
@@ -186,16 +198,28 @@ function sumGeneral(a: NumericArray): number | bigint {
  * mean(new Int32Array([1, 2])); // 1.5
  * ```
  */
-export function mean(a: NumericArray): number {
+export function mean(
+  a: NDArray | readonly unknown[],
+  options?: ReduceOptions,
+): NDArray | NdScalar;
+export function mean(a: NumericArray): number;
+export function mean(
+  a: NumericArray | NDArray | readonly unknown[],
+  options?: ReduceOptions,
+): number | NDArray | NdScalar {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n <= 128 && n < JS_BELOW.mean) return leafF64(a, 0, n) / n;
   }
-  return meanGeneral(a);
+  return meanGeneral(a as NumericArray, options);
 }
 
 /** General path of {@link mean}: every dtype and check. */
-function meanGeneral(a: NumericArray): number {
+function meanGeneral(
+  a: NumericArray,
+  options?: ReduceOptions,
+): number | NDArray | NdScalar {
+  if (isNdOperand(a)) return meanAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
     if (n !== 0) {
@@ -230,10 +254,17 @@ function emptyReduction(fn: string, op: string): RangeError {
  *
  * @throws {RangeError} for an empty array.
  */
+export function min(
+  a: NDArray | readonly unknown[],
+  options?: ReduceOptions,
+): NDArray | NdScalar;
 export function min(a: BigIntArray): bigint;
 export function min(a: NumberArray): number;
 export function min(a: NumericArray): number | bigint;
-export function min(a: NumericArray): number | bigint {
+export function min(
+  a: NumericArray | NDArray | readonly unknown[],
+  options?: ReduceOptions,
+): number | bigint | NDArray | NdScalar {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -248,11 +279,15 @@ export function min(a: NumericArray): number | bigint {
       return m;
     }
   }
-  return minGeneral(a);
+  return minGeneral(a as NumericArray, options);
 }
 
 /** General path of {@link min}: every dtype and check. */
-function minGeneral(a: NumericArray): number | bigint {
+function minGeneral(
+  a: NumericArray,
+  options?: ReduceOptions,
+): number | bigint | NDArray | NdScalar {
+  if (isNdOperand(a)) return amin(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -281,10 +316,17 @@ function minGeneral(a: NumericArray): number | bigint {
  *
  * @throws {RangeError} for an empty array.
  */
+export function max(
+  a: NDArray | readonly unknown[],
+  options?: ReduceOptions,
+): NDArray | NdScalar;
 export function max(a: BigIntArray): bigint;
 export function max(a: NumberArray): number;
 export function max(a: NumericArray): number | bigint;
-export function max(a: NumericArray): number | bigint {
+export function max(
+  a: NumericArray | NDArray | readonly unknown[],
+  options?: ReduceOptions,
+): number | bigint | NDArray | NdScalar {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -299,11 +341,15 @@ export function max(a: NumericArray): number | bigint {
       return m;
     }
   }
-  return maxGeneral(a);
+  return maxGeneral(a as NumericArray, options);
 }
 
 /** General path of {@link max}: every dtype and check. */
-function maxGeneral(a: NumericArray): number | bigint {
+function maxGeneral(
+  a: NumericArray,
+  options?: ReduceOptions,
+): number | bigint | NDArray | NdScalar {
+  if (isNdOperand(a)) return amax(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.minmax) {

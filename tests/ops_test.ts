@@ -136,9 +136,11 @@ test("sum()/dot() of 8..32-bit integers are exact or throw RangeError beyond 2^5
 
 test("wrong argument types throw TypeError naming the problem", () => {
   const f = new Float64Array(4);
+  // A JS array is array-like, as a list is in NumPy: it takes the NDArray path.
+  assert.equal(rp.sum([1, 2, 3] as Any), 6n);
   assert.throws(
-    () => rp.sum([1, 2, 3] as Any),
-    /must be a Float64Array.*got Array/,
+    () => rp.sum({ length: 2 } as Any),
+    /must be a Float64Array.*got Object/,
   );
   assert.throws(() => rp.sum("abc" as Any), TypeError);
   assert.throws(

@@ -16,6 +16,7 @@ use crate::dtype::{DType, Elem, Float};
 use crate::error::{self, guard, Error, Result};
 use crate::kernels::elementwise::{self as ew, Side};
 use crate::kernels::ops;
+use crate::kernels::reduce_axis::{self, AxisPlan};
 use crate::kernels::strided::{self, Layout};
 use crate::kernels::ufunc;
 use crate::kernels::{reduce, scan, sort};
@@ -1027,6 +1028,83 @@ export! {
             _ => for_each_int!(dt, T => ufunc1_typed::<T>(op, &al, a, a_len, &ol, out, out_len),
                 _ => unreachable!("floats and bool handled above")),
         }
+    }
+}
+
+/// Axis-reduction op codes (`rp_reduce_axis`).
+pub mod reduce_op {
+    pub const SUM: u32 = 0;
+    pub const PROD: u32 = 1;
+    pub const MAX: u32 = 2;
+    pub const MIN: u32 = 3;
+    pub const ALL: u32 = 4;
+    pub const ANY: u32 = 5;
+}
+
+unsafe fn reduce_typed<T: Elem>(
+    op: u32,
+    a: *const u8,
+    a_len: u32,
+    out: *mut u8,
+    out_len: u32,
+    p: &AxisPlan,
+) -> Result<()> {
+    use reduce_op::*;
+    let pa = check_ptr::<T>(a, a_len, "a")?;
+    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
+    let (an, on) = (a_len as usize, out_len as usize);
+    let one = T::from_slot(if std::mem::size_of::<T>() == 8 && !T::IS_FLOAT {
+        1
+    } else {
+        1f64.to_bits()
+    });
+    match op {
+        SUM => reduce_axis::reduce_axes::<T, ew::Add>(pa, an, po, on, p, Some(T::default())),
+        PROD => reduce_axis::reduce_axes::<T, ew::Mul>(pa, an, po, on, p, Some(one)),
+        MAX => reduce_axis::reduce_axes::<T, ops::Maximum>(pa, an, po, on, p, None),
+        MIN => reduce_axis::reduce_axes::<T, ops::Minimum>(pa, an, po, on, p, None),
+        // all/any run on bool (u8 0/1) input
+        ALL => reduce_axis::reduce_axes::<T, ops::Minimum>(pa, an, po, on, p, Some(one)),
+        ANY => reduce_axis::reduce_axes::<T, ops::Maximum>(pa, an, po, on, p, Some(T::default())),
+        _ => Err(Error::invalid(format!("unknown reduction op {op}"))),
+    }
+}
+
+export! {
+    /// Reduces `a` over some axes into `out` (NumPy's order of operations).
+    /// `meta` (f64): `[in_off, out_off, kept_shape(nk).., kept_in(nk)..,
+    /// kept_out(nk).., red_shape(nr).., red_in(nr).., group]`, reduced axes
+    /// in memory order (outermost first); `group` = how many trailing
+    /// reduced axes are adjacent in memory order. `out` has `a`'s dtype.
+    fn rp_reduce_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, nk: u32, nr: u32, meta: *const u8) {
+        let dt = dtype(dt)?;
+        let (k, r) = (nk as usize, nr as usize);
+        let meta = in_slice::<f64>(meta, 3 + 3 * nk + 2 * nr, "meta")?;
+        let int = |v: f64| -> Result<isize> {
+            if v.fract() != 0.0 || v.abs() > (1u64 << 53) as f64 {
+                return Err(Error::invalid(format!("layout entry {v} is not an integer")));
+            }
+            Ok(v as isize)
+        };
+        let ints = meta.iter().map(|&v| int(v)).collect::<Result<Vec<isize>>>()?;
+        let to_usize = |xs: &[isize]| -> Result<Vec<usize>> {
+            xs.iter().map(|&x| if x < 0 { Err(Error::invalid("negative extent")) } else { Ok(x as usize) }).collect()
+        };
+        let kept_shape = to_usize(&ints[2..2 + k])?;
+        let red_shape = to_usize(&ints[2 + 3 * k..2 + 3 * k + r])?;
+        let plan = AxisPlan {
+            in_offset: ints[0],
+            out_offset: ints[1],
+            kept_shape: &kept_shape,
+            kept_in: &ints[2 + k..2 + 2 * k],
+            kept_out: &ints[2 + 2 * k..2 + 3 * k],
+            red_shape: &red_shape,
+            red_in: &ints[2 + 3 * k + r..2 + 3 * k + 2 * r],
+            group: ints[2 + 3 * k + 2 * r].max(0) as usize,
+        };
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => reduce_typed::<T>(op, a, a_len, out, out_len, &plan),
+            bool => unreachable!("bool is mapped to uint8 storage"))
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod elementwise;
 pub mod ops;
 pub mod reduce;
+pub mod reduce_axis;
 pub mod scan;
 pub mod sort;
 pub mod strided;

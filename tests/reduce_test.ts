@@ -1,0 +1,115 @@
+/**
+ * Reductions along axes against NumPy: every axis combination of 3-d
+ * arrays, keepdims, contiguous/transposed/reversed/strided views, several
+ * dtypes. Float sums must match bit for bit (NumPy's order of additions).
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import * as rp from "../mod.ts";
+import type { DType, NDArray } from "../mod.ts";
+import { test } from "./_shim.ts";
+
+interface Enc {
+  dtype: string;
+  shape: number[];
+  data: string;
+}
+const fx = JSON.parse(
+  await readFile(new URL("./fixtures/reduce.json", import.meta.url), "utf8"),
+) as {
+  numpy: string;
+  inputs: Record<string, Enc>;
+  cases: Array<{
+    dtype: string;
+    view: string;
+    axis: number | number[] | null;
+    keepdims: boolean;
+    results: Record<string, Enc>;
+  }>;
+};
+
+function decode(e: Enc): NDArray {
+  const bin = atob(e.data);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return rp.frombuffer(bytes.buffer, { dtype: e.dtype as DType }).reshape(
+    e.shape,
+  );
+}
+
+function view(a: NDArray, v: string): NDArray {
+  if (v === "T") return a.transpose(2, 0, 1);
+  if (v === "rev") return a.slice("::-1", ":", "::-1");
+  if (v === "step") return a.slice(":", "::3", "1::2");
+  return a;
+}
+
+function asList(x: unknown): unknown {
+  return x instanceof Object && "tolist" in (x as object)
+    ? (x as NDArray).tolist()
+    : x;
+}
+
+// deno-lint-ignore no-explicit-any
+const api = rp as any;
+
+for (const dtype of Object.keys(fx.inputs)) {
+  test(`${dtype}: sum/prod/max/min/all/any/mean along axes match NumPy ${fx.numpy} exactly`, () => {
+    const base = decode(fx.inputs[dtype]!);
+    let n = 0;
+    for (const c of fx.cases.filter((x) => x.dtype === dtype)) {
+      const a = view(base, c.view);
+      for (const [op, enc] of Object.entries(c.results)) {
+        const opts = { axis: c.axis, keepdims: c.keepdims };
+        const got = api[op](a, opts);
+        const exp = decode(enc);
+        const what = `${op}(${dtype} ${c.view}, axis=${
+          JSON.stringify(c.axis)
+        }, keepdims=${c.keepdims})`;
+        if (exp.ndim === 0 && !c.keepdims) {
+          // a full reduction returns a JS scalar, as NumPy returns a scalar
+          const e = exp.item();
+          const g = got as unknown;
+          if (typeof e === "bigint") assert.equal(g, e, what);
+          else {assert.ok(
+              Object.is(g, e) || g === e,
+              `${what}: ${String(g)} != ${String(e)}`,
+            );}
+        } else {
+          assert.equal((got as NDArray).dtype, exp.dtype, `${what}: dtype`);
+          assert.deepEqual((got as NDArray).shape, exp.shape, `${what}: shape`);
+          assert.deepEqual(asList(got), exp.tolist(), `${what}: values`);
+        }
+        n++;
+      }
+    }
+    assert.ok(n > 100, `checked ${n} reductions`);
+  });
+}
+
+test("reduction errors and edge cases follow NumPy", () => {
+  const e = rp.zeros([2, 0]);
+  assert.deepEqual((rp.sum(e, { axis: 1 }) as NDArray).tolist(), [0, 0]);
+  assert.throws(
+    () => rp.max(e, { axis: 1 }),
+    /zero-size array to reduction operation maximum/,
+  );
+  assert.throws(
+    () => rp.sum(rp.zeros([2, 3]), { axis: 2 }),
+    /axis 2 is out of bounds/,
+  );
+  assert.throws(
+    () => rp.sum(rp.zeros([2, 3]), { axis: [0, 0] }),
+    /duplicate value/,
+  );
+  assert.equal(
+    rp.sum(rp.array([[1, 2], [3, 4]], { dtype: "uint8" })),
+    10n,
+    "uint8 sums in uint64",
+  );
+  assert.equal(
+    rp.sum(new Float64Array([1, 2])),
+    3,
+    "TypedArrays keep the flat API",
+  );
+});
