@@ -6,6 +6,9 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import type { NumericArray } from "../src/ops.ts";
+import { frombuffer } from "../src/creation.ts";
+import type { DType } from "../src/dtype.ts";
+import type { NDArray } from "../src/ndarray.ts";
 
 /** An encoded array: dtype and base64 of its little-endian bytes. */
 export interface Encoded {
@@ -143,4 +146,19 @@ export function assertClose(
       );
     }
   }
+}
+
+/** An encoded NDArray: dtype, shape, base64 of C-order little-endian bytes. */
+export interface EncodedNd {
+  dtype: string;
+  shape: number[];
+  data: string;
+}
+
+/** Decodes an encoded NDArray (bool arrives as 0/1 bytes). */
+export function decodeNd(e: EncodedNd): NDArray {
+  const bin = atob(e.data);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return frombuffer(bytes.buffer, { dtype: e.dtype as DType }).reshape(e.shape);
 }

@@ -9,12 +9,9 @@ import { readFile } from "node:fs/promises";
 import * as rp from "../mod.ts";
 import { type DType, NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
+import { decodeNd, type EncodedNd } from "./_fixtures.ts";
 
-interface Enc {
-  dtype: string;
-  shape: number[];
-  data: string;
-}
+type Enc = EncodedNd;
 interface Described extends Enc {
   strides: number[];
   c: boolean;
@@ -27,14 +24,7 @@ const fx = JSON.parse(
   await readFile(new URL("./fixtures/ndarray.json", import.meta.url), "utf8"),
 );
 
-function decode(e: Enc): NDArray {
-  const bin = atob(e.data);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return rp.frombuffer(bytes.buffer, { dtype: e.dtype as DType }).reshape(
-    e.shape,
-  );
-}
+const decode = decodeNd;
 
 function check(
   actual: NDArray,

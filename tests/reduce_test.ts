@@ -6,14 +6,11 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import * as rp from "../mod.ts";
-import type { DType, NDArray } from "../mod.ts";
+import type { NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
+import { decodeNd, type EncodedNd } from "./_fixtures.ts";
 
-interface Enc {
-  dtype: string;
-  shape: number[];
-  data: string;
-}
+type Enc = EncodedNd;
 const fx = JSON.parse(
   await readFile(new URL("./fixtures/reduce.json", import.meta.url), "utf8"),
 ) as {
@@ -28,14 +25,7 @@ const fx = JSON.parse(
   }>;
 };
 
-function decode(e: Enc): NDArray {
-  const bin = atob(e.data);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return rp.frombuffer(bytes.buffer, { dtype: e.dtype as DType }).reshape(
-    e.shape,
-  );
-}
+const decode = decodeNd;
 
 function view(a: NDArray, v: string): NDArray {
   if (v === "T") return a.transpose(2, 0, 1);

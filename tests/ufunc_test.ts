@@ -8,12 +8,9 @@ import { readFile } from "node:fs/promises";
 import * as rp from "../mod.ts";
 import type { DType, NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
+import { decodeNd, type EncodedNd } from "./_fixtures.ts";
 
-interface Enc {
-  dtype: string;
-  shape: number[];
-  data: string;
-}
+type Enc = EncodedNd;
 type Recipe = [DType, number[], "c" | "T" | "rev", number];
 interface Case {
   op: string;
@@ -30,14 +27,7 @@ const fx = JSON.parse(
   await readFile(new URL("./fixtures/ufunc.json", import.meta.url), "utf8"),
 ) as { numpy: string; binary: Case[]; unary: Case[]; scalars: Case[] };
 
-function decode(e: Enc): NDArray {
-  const bin = atob(e.data);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return rp.frombuffer(bytes.buffer, { dtype: e.dtype as DType }).reshape(
-    e.shape,
-  );
-}
+const decode = decodeNd;
 
 /** The operand recipe of scripts/gen_fixtures_ufunc.py, in JS. */
 function build([dtype, shape, t, salt]: Recipe, powAbs = false): NDArray {

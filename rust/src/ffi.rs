@@ -668,6 +668,17 @@ struct Layouts3 {
     strides: [Vec<isize>; 3],
 }
 
+impl Layouts3 {
+    /// The (a, b, out) layouts.
+    fn layouts(&self) -> [Layout<'_>; 3] {
+        [0, 1, 2].map(|k| Layout {
+            offset: self.offsets[k],
+            shape: &self.shape,
+            strides: &self.strides[k],
+        })
+    }
+}
+
 fn read_meta3(meta: &[f64], nd: usize) -> Result<Layouts3> {
     // Reuse the two-layout decoder for validation of each part.
     if meta.len() != 3 + 4 * nd {
@@ -702,21 +713,7 @@ unsafe fn ufunc2_typed<T: Elem + ops::Arith>(
     out_len: u32,
 ) -> Result<()> {
     use ufunc_op::*;
-    let al = Layout {
-        offset: m.offsets[0],
-        shape: &m.shape,
-        strides: &m.strides[0],
-    };
-    let bl = Layout {
-        offset: m.offsets[1],
-        shape: &m.shape,
-        strides: &m.strides[1],
-    };
-    let ol = Layout {
-        offset: m.offsets[2],
-        shape: &m.shape,
-        strides: &m.strides[2],
-    };
+    let [al, bl, ol] = m.layouts();
     let (pa, pb) = (
         check_ptr::<T>(a, a_len, "a")?,
         check_ptr::<T>(b, b_len, "b")?,
@@ -806,21 +803,7 @@ unsafe fn ufunc2_float<T: Elem + ops::Arith + ops::Math + Float>(
     out_len: u32,
 ) -> Result<()> {
     use ufunc_op::*;
-    let al = Layout {
-        offset: m.offsets[0],
-        shape: &m.shape,
-        strides: &m.strides[0],
-    };
-    let bl = Layout {
-        offset: m.offsets[1],
-        shape: &m.shape,
-        strides: &m.strides[1],
-    };
-    let ol = Layout {
-        offset: m.offsets[2],
-        shape: &m.shape,
-        strides: &m.strides[2],
-    };
+    let [al, bl, ol] = m.layouts();
     let (pa, pb) = (
         check_ptr::<T>(a, a_len, "a")?,
         check_ptr::<T>(b, b_len, "b")?,
