@@ -39,6 +39,10 @@ import {
   sliceIndices,
 } from "./_shape.ts";
 import { formatArray } from "./_format.ts";
+// Method forms call the module functions; the import cycle is safe because
+// they are only used at call time, never while modules evaluate.
+import * as uf from "./ufunc.ts";
+import * as red from "./reduce.ts";
 
 /** A scalar element as JS sees it. */
 export type Scalar = number | bigint | boolean;
@@ -424,6 +428,121 @@ export class NDArray {
       return out;
     };
     return rec(0, this._offset);
+  }
+
+  // ---- method forms of the ufuncs and reductions (same as rp.fn(this, ...)) ----
+
+  /** `this + b` (see `add`). */
+  add(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("add", this, b, options);
+  }
+  /** `this - b`. */
+  subtract(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("subtract", this, b, options);
+  }
+  /** `this * b`. */
+  multiply(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("multiply", this, b, options);
+  }
+  /** `this / b` (true division). */
+  divide(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("divide", this, b, options);
+  }
+  /** `this // b`. */
+  floorDivide(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("floorDivide", this, b, options);
+  }
+  /** `this ** b`. */
+  power(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("power", this, b, options);
+  }
+  /** `this % b` (sign of the divisor). */
+  mod(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("mod", this, b, options);
+  }
+  /** Element-wise maximum (NaN propagates). */
+  maximum(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("maximum", this, b, options);
+  }
+  /** Element-wise minimum (NaN propagates). */
+  minimum(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("minimum", this, b, options);
+  }
+  /** `this == b`. */
+  equal(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("equal", this, b, options);
+  }
+  /** `this != b`. */
+  notEqual(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("notEqual", this, b, options);
+  }
+  /** `this < b`. */
+  less(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("less", this, b, options);
+  }
+  /** `this <= b`. */
+  lessEqual(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("lessEqual", this, b, options);
+  }
+  /** `this > b`. */
+  greater(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("greater", this, b, options);
+  }
+  /** `this >= b`. */
+  greaterEqual(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc2("greaterEqual", this, b, options);
+  }
+  /** Absolute value. */
+  abs(options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc1("abs", this, options);
+  }
+  /** `-this`. */
+  negative(options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc1("negative", this, options);
+  }
+  /** Square root. */
+  sqrt(options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc1("sqrt", this, options);
+  }
+  /** e^x. */
+  exp(options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc1("exp", this, options);
+  }
+  /** Natural logarithm. */
+  log(options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc1("log", this, options);
+  }
+  /** Round half to even. */
+  round(options?: uf.UfuncOptions): NDArray {
+    return uf.ufunc1("round", this, options);
+  }
+  /** Sum over axes (see `sum`); a JS scalar when reducing everything. */
+  sum(options?: red.ReduceOptions): NDArray | Scalar {
+    return red.sumAxis(this, options);
+  }
+  /** Product over axes. */
+  prod(options?: red.ReduceOptions): NDArray | Scalar {
+    return red.prod(this, options);
+  }
+  /** Mean over axes. */
+  mean(options?: red.ReduceOptions): NDArray | Scalar {
+    return red.meanAxis(this, options);
+  }
+  /** Maximum over axes. */
+  max(options?: red.ReduceOptions): NDArray | Scalar {
+    return red.amax(this, options);
+  }
+  /** Minimum over axes. */
+  min(options?: red.ReduceOptions): NDArray | Scalar {
+    return red.amin(this, options);
+  }
+  /** Whether every element is truthy over axes. */
+  all(options?: red.ReduceOptions): NDArray | Scalar {
+    return red.all(this, options);
+  }
+  /** Whether any element is truthy over axes. */
+  any(options?: red.ReduceOptions): NDArray | Scalar {
+    return red.any(this, options);
   }
 
   // ---- copies and casts -----------------------------------------------------

@@ -250,3 +250,24 @@ test("frombuffer views the caller's memory; broadcastTo repeats without copying"
   assert.deepEqual(m.strides, [0, 8]);
   assert.deepEqual(m.copy().tolist(), Array(4).fill([1, 2, 3]));
 });
+
+test("method forms equal the functions: a.add(b), a.sum({ axis }), ...", () => {
+  const a = rp.arange(12, undefined, undefined, { dtype: "float64" }).reshape(
+    3,
+    4,
+  );
+  const b = rp.array([1, 2, 3, 4], { dtype: "float64" });
+  assert.deepEqual(a.add(b).tolist(), rp.add(a, b).tolist());
+  assert.deepEqual(a.greater(5).tolist(), rp.greater(a, 5).tolist());
+  assert.deepEqual(a.T.sqrt().tolist(), rp.sqrt(a.T).tolist());
+  assert.deepEqual((a.sum({ axis: 0 }) as NDArray).tolist(), [12, 15, 18, 21]);
+  assert.equal(a.sum(), 66);
+  assert.equal(a.max(), 11);
+  assert.deepEqual((a.mean({ axis: 1, keepdims: true }) as NDArray).shape, [
+    3,
+    1,
+  ]);
+  assert.equal(rp.array([1, 0]).any(), true);
+  assert.equal(rp.array([1, 0]).all(), false);
+  assert.equal(a.slice(0).prod(), 0);
+});
