@@ -21,7 +21,16 @@ export * from "./src/ops.ts";
 export { NDArray } from "./src/ndarray.ts";
 export type { Flags, NestedList, Scalar } from "./src/ndarray.ts";
 export * from "./src/creation.ts";
-export { all, any, prod, type ReduceOptions } from "./src/reduce.ts";
+export {
+  all,
+  any,
+  prod,
+  type ReduceOptions,
+  std,
+  variance,
+  variance as var,
+  type VarOptions,
+} from "./src/reduce.ts";
 export {
   arccos,
   arcsin,

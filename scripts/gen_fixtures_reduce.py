@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates tests/fixtures/reduce.json: NumPy's reductions along axes.
 
-sum/prod/max/min/all/any/mean over every axis combination of 3-d arrays,
+sum/prod/max/min/all/any/mean/var/std over every axis combination of 3-d arrays,
 with keepdims, on C-contiguous, transposed, reversed and strided views, for
 several dtypes. Float inputs span many magnitudes, so only NumPy's exact
 order of additions reproduces the sums bit for bit.
@@ -55,6 +55,10 @@ def main():
                             continue
                         r = f(a, axis=ax, keepdims=keep)
                         res[op] = enc(r)
+                    if dt != "bool":
+                        res["var"] = enc(np.var(a, axis=ax, keepdims=keep))
+                        res["std"] = enc(np.std(a, axis=ax, keepdims=keep))
+                        res["var_ddof1"] = enc(np.var(a, axis=ax, keepdims=keep, ddof=1))
                     if dt in ("int32", "uint8", "int64"):
                         res["prod"] = enc(np.prod(a, axis=ax, keepdims=keep))  # wraps, as raptors
                     cases.append({"dtype": dt, "view": v, "axis": axis, "keepdims": keep, "results": res})

@@ -305,3 +305,21 @@ export function sliceIndices(
     : Math.min(stop, len - 1);
   return [s, e < s ? Math.ceil((s - e) / -step) : 0];
 }
+
+/**
+ * Contiguous element strides for `shape` laid out in the memory order of
+ * `like` (axes by decreasing |stride|, ties by axis): NumPy's order "K".
+ */
+export function kStrides(shape: Shape, like: readonly number[]): number[] {
+  const nd = shape.length;
+  const perm = [...Array(nd).keys()].sort((i, j) =>
+    Math.abs(like[j]!) - Math.abs(like[i]!) || i - j
+  );
+  const st = new Array<number>(nd);
+  let acc = 1;
+  for (let k = nd - 1; k >= 0; k--) {
+    st[perm[k]!] = acc;
+    acc *= Math.max(shape[perm[k]!]!, 1);
+  }
+  return st;
+}

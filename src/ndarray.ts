@@ -30,6 +30,7 @@ import {
   broadcastStrides,
   cStrides,
   fmtShape,
+  kStrides,
   normAxis,
   parseIndex,
   reshapeStrides,
@@ -536,6 +537,14 @@ export class NDArray {
   min(options?: red.ReduceOptions): NDArray | Scalar {
     return red.amin(this, options);
   }
+  /** Variance over axes (`ddof` option). */
+  var(options?: red.VarOptions): NDArray | Scalar {
+    return red.variance(this, options);
+  }
+  /** Standard deviation over axes (`ddof` option). */
+  std(options?: red.VarOptions): NDArray | Scalar {
+    return red.std(this, options);
+  }
   /** Whether every element is truthy over axes. */
   all(options?: red.ReduceOptions): NDArray | Scalar {
     return red.all(this, options);
@@ -547,13 +556,20 @@ export class NDArray {
 
   // ---- copies and casts -----------------------------------------------------
 
-  /** A C-contiguous copy (computed by the native strided copy kernel). */
+  /** A C-contiguous copy (NumPy's default `order="C"`), by the native strided copy kernel. */
   copy(): NDArray {
-    return this.astype(this.dtype);
+    const out = new NDArray(
+      new (storageCtor(this.dtype))(this.size),
+      this.dtype,
+      this.shape,
+    );
+    copyInto(this, out);
+    return out;
   }
 
   /**
-   * A copy converted to `dtype` (NumPy's `astype`, unsafe casting: integer
+   * A copy converted to `dtype`, in the same memory layout (NumPy's
+   * `astype`, order "K"; unsafe casting: integer
    * narrowing wraps, float to int truncates toward zero; out-of-range or
    * NaN float to int saturates / gives 0 where NumPy's result is
    * undefined). With `{ copy: false }` and the same dtype, returns `this`.
@@ -561,7 +577,15 @@ export class NDArray {
   astype(dtype: DType, options: { copy?: boolean } = {}): NDArray {
     const to = asDType(dtype, "astype");
     if (options.copy === false && to === this.dtype) return this;
-    const out = new NDArray(new (storageCtor(to))(this.size), to, this.shape);
+    // NumPy's astype keeps the memory layout (order "K"); copy() is C order.
+    const out = new NDArray(
+      new (storageCtor(to))(this.size),
+      to,
+      this.shape,
+      this._strides.some((st) => st === 0)
+        ? cStrides(this.shape)
+        : kStrides(this.shape, this._strides),
+    );
     copyInto(this, out);
     return out;
   }

@@ -15,7 +15,7 @@ import { asDType, type DType, dtypeCode, kind, storageCtor } from "./dtype.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { cStrides, normAxis, sizeOf } from "./_shape.ts";
-import { type ArrayLikeInput, ufunc2 } from "./ufunc.ts";
+import { type ArrayLikeInput, ufunc1, ufunc2 } from "./ufunc.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -217,4 +217,64 @@ export function meanAxis(
   // float32: a correctly rounded float32 division equals NumPy's float64
   // division rounded to float32 (count < 2^24 is exact in float32)
   return ufunc2("divide", s, count);
+}
+
+/** Options of {@link variance} and {@link std}. */
+export interface VarOptions extends ReduceOptions {
+  /** Delta degrees of freedom: the divisor is `n - ddof` (default 0). */
+  ddof?: number;
+}
+
+/**
+ * Variance over the given axes, computed as NumPy's `_var` does (mean with
+ * keepdims, subtract, square, sum, divide by `n - ddof`), from the same
+ * ufuncs and sums, so results match NumPy's. Integers and bools compute in
+ * float64. Exported as `var` (`rp.var(a)`).
+ */
+export function variance(
+  a: ArrayLikeInput,
+  options: VarOptions = {},
+): NDArray | Scalar {
+  const x = a instanceof NDArray ? a : array(a);
+  const axes = normAxes(options.axis, x.ndim, "var");
+  const n = axes.reduce((c, i) => c * x.shape[i]!, 1);
+  const ddof = options.ddof ?? 0;
+  const acc: DType = options.dtype ??
+    (kind(x.dtype) === "f" ? x.dtype : "float64");
+  const total = reduceNd("sum", x, {
+    axis: options.axis,
+    keepdims: true,
+    dtype: acc,
+  }, "var");
+  const mean = ufunc2("divide", total as NDArray, n);
+  let d = ufunc2("subtract", x.dtype === acc ? x : x.astype(acc), mean);
+  d = ufunc2("multiply", d, d, { out: d });
+  const s = reduceNd("sum", d, {
+    axis: options.axis,
+    keepdims: options.keepdims,
+    dtype: acc,
+  }, "var");
+  const div = Math.max(n - ddof, 0);
+  if (!(s instanceof NDArray)) {
+    const v = Number(s) / div;
+    return acc === "float32" ? Math.fround(v) : v;
+  }
+  return ufunc2("divide", s, div);
+}
+
+/** Standard deviation: `sqrt(var(a))` (see {@link variance}). */
+export function std(
+  a: ArrayLikeInput,
+  options: VarOptions = {},
+): NDArray | Scalar {
+  const v = variance(a, options);
+  if (!(v instanceof NDArray)) {
+    const r = Math.sqrt(v as number);
+    const acc = options.dtype ??
+      (kind((a instanceof NDArray ? a : array(a)).dtype) === "f"
+        ? (a instanceof NDArray ? a : array(a)).dtype
+        : "float64");
+    return acc === "float32" ? Math.fround(r) : r;
+  }
+  return ufunc1("sqrt", v);
 }

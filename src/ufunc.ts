@@ -25,7 +25,9 @@ import { array } from "./creation.ts";
 import {
   broadcastShapes,
   broadcastStrides,
+  cStrides,
   fmtShape,
+  kStrides,
   sizeOf,
 } from "./_shape.ts";
 
@@ -69,14 +71,34 @@ function scalarArray(s: Scalar, dtype: DType, fn: string): NDArray {
   return new NDArray(st, dtype, []);
 }
 
+/**
+ * NumPy's default output layout (order "K"): the axis order of the first
+ * operand with the full shape and no broadcast axes, so `f(a.T)` keeps
+ * `a.T`'s memory layout (and later sums walk memory in NumPy's order).
+ */
+function kOrderStrides(shape: number[], like: NDArray[]): number[] {
+  const nd = shape.length;
+  const src = like.find((x) =>
+    x.ndim === nd && x.shape.every((d, i) => d === shape[i]) &&
+    x._strides.every((st) => st !== 0)
+  );
+  return src ? kStrides(shape, src._strides) : cStrides(shape);
+}
+
 function prepareOut(
   out: NDArray | undefined,
   shape: number[],
   dtype: DType,
   fn: string,
+  like: NDArray[] = [],
 ): NDArray {
   if (out === undefined) {
-    return new NDArray(new (storageCtor(dtype))(sizeOf(shape)), dtype, shape);
+    return new NDArray(
+      new (storageCtor(dtype))(sizeOf(shape)),
+      dtype,
+      shape,
+      kOrderStrides(shape, like),
+    );
   }
   if (!(out instanceof NDArray)) {
     throw new TypeError(`${fn}(): 'out' must be an NDArray`);
@@ -203,7 +225,7 @@ export function ufunc2(
   if (a.dtype !== dtype) a = a.astype(dtype);
   if (b.dtype !== dtype) b = b.astype(dtype);
   const shape = broadcastShapes([a.shape, b.shape], op);
-  const out = prepareOut(options.out, shape, outDtype, op);
+  const out = prepareOut(options.out, shape, outDtype, op, [a, b]);
   a = unaliasInput(a, broadcastStrides(a.shape, a._strides, shape), out);
   b = unaliasInput(b, broadcastStrides(b.shape, b._strides, shape), out);
   const nd = shape.length;
@@ -287,7 +309,7 @@ export function ufunc1(
   const outDtype: DType = PREDICATES.has(op) ? "bool" : dtype;
   if (a.dtype !== dtype) a = a.astype(dtype);
   const shape = a.shape.slice();
-  const out = prepareOut(options.out, shape, outDtype, op);
+  const out = prepareOut(options.out, shape, outDtype, op, [a]);
   a = unaliasInput(a, a._strides.slice(), out);
   const nd = shape.length;
   const meta = new Float64Array(2 + 3 * nd);

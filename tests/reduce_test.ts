@@ -44,13 +44,18 @@ function asList(x: unknown): unknown {
 const api = rp as any;
 
 for (const dtype of Object.keys(fx.inputs)) {
-  test(`${dtype}: sum/prod/max/min/all/any/mean along axes match NumPy ${fx.numpy} exactly`, () => {
+  test(`${dtype}: sum/prod/max/min/all/any/mean/var/std along axes match NumPy ${fx.numpy} exactly`, () => {
     const base = decode(fx.inputs[dtype]!);
     let n = 0;
     for (const c of fx.cases.filter((x) => x.dtype === dtype)) {
       const a = view(base, c.view);
-      for (const [op, enc] of Object.entries(c.results)) {
-        const opts = { axis: c.axis, keepdims: c.keepdims };
+      for (const [key, enc] of Object.entries(c.results)) {
+        const op = key === "var_ddof1" ? "var" : key;
+        const opts = {
+          axis: c.axis,
+          keepdims: c.keepdims,
+          ddof: key === "var_ddof1" ? 1 : 0,
+        };
         const got = api[op](a, opts);
         const exp = decode(enc);
         const what = `${op}(${dtype} ${c.view}, axis=${

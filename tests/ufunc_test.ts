@@ -178,3 +178,14 @@ test("NumPy's ufunc errors are typed errors", () => {
     /could not be broadcast together with shapes \(2,3\) \(2,\)/,
   );
 });
+
+test("outputs keep the input's memory layout (NumPy's order K); copy() is C order", () => {
+  const a = rp.arange(12, undefined, undefined, { dtype: "float64" }).reshape(
+    3,
+    4,
+  );
+  assert.deepEqual(rp.add(a.T, 1).strides, [8, 32]);
+  assert.deepEqual(a.T.astype("float32").strides, [4, 16]);
+  assert.deepEqual(a.T.copy().strides, [24, 8]);
+  assert.deepEqual(rp.sqrt(a.slice(":", "::-1")).strides, [32, 8]);
+});
