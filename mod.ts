@@ -22,6 +22,22 @@ export { NDArray } from "./src/ndarray.ts";
 export type { Flags, NestedList, Scalar } from "./src/ndarray.ts";
 export * from "./src/creation.ts";
 export {
+  allclose,
+  arrayEqual,
+  type AxisOptions,
+  type CloseOptions,
+  concatenate,
+  flip,
+  hstack,
+  isclose,
+  repeat,
+  roll,
+  split,
+  stack,
+  tile,
+  vstack,
+} from "./src/manipulation.ts";
+export {
   all,
   any,
   prod,

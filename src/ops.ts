@@ -26,6 +26,7 @@ import { library, native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
 import type { NDArray, Scalar as NdScalar } from "./ndarray.ts";
 import { amax, amin, meanAxis, type ReduceOptions, sumAxis } from "./reduce.ts";
+import { clipNd } from "./manipulation.ts";
 import {
   type ArrayLikeInput,
   isNdOperand,
@@ -1600,12 +1601,24 @@ function tanhGeneral<A extends FloatArray>(a: A, out?: A): A {
  * NaN in `a` stays NaN, and a NaN bound makes every element NaN. Integer
  * bounds beyond the dtype's range are clamped to it.
  */
+export function clip(
+  a: NDArray | readonly unknown[],
+  aMin: ArrayLikeInput,
+  aMax: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray;
 export function clip<A extends NumericArray>(
   a: A,
   aMin: Scalar,
   aMax: Scalar,
   out?: A,
-): A {
+): A;
+export function clip<A extends NumericArray>(
+  a: A | NDArray | readonly unknown[],
+  aMin: Scalar | ArrayLikeInput,
+  aMax: Scalar | ArrayLikeInput,
+  out?: A | UfuncOptions,
+): A | NDArray {
   if (
     f64(a) && f64(out) && typeof aMin === "number" && typeof aMax === "number"
   ) {
@@ -1622,7 +1635,7 @@ export function clip<A extends NumericArray>(
       return out;
     }
   }
-  return clipGeneral(a, aMin, aMax, out);
+  return clipGeneral(a as A, aMin as Scalar, aMax as Scalar, out as A);
 }
 
 /** General path of {@link clip}: every dtype and check. */
@@ -1632,6 +1645,14 @@ function clipGeneral<A extends NumericArray>(
   aMax: Scalar,
   out?: A,
 ): A {
+  if (isNdOperand(a)) {
+    return clipNd(
+      a as unknown as ArrayLikeInput,
+      aMin,
+      aMax,
+      out as unknown as UfuncOptions,
+    ) as unknown as A;
+  }
   if (
     f64(a) && typeof aMin === "number" && typeof aMax === "number" &&
     aMin === aMin && aMax === aMax

@@ -1,0 +1,322 @@
+/**
+ * Array manipulation, as NumPy: `concatenate`, `stack`, `vstack`, `hstack`,
+ * `split`, `flip`, `roll`, `tile`, `repeat`, and the comparisons `isclose`,
+ * `allclose`, `arrayEqual`, and `clip` on NDArrays. Everything is built
+ * from views (shape metadata in TS) and the native strided copy or ufuncs:
+ * no element loop runs in JS.
+ *
+ * @module
+ */
+import { resultType, storageCtor } from "./dtype.ts";
+import { copyInto, NDArray } from "./ndarray.ts";
+import { array } from "./creation.ts";
+import { normAxis, sizeOf } from "./_shape.ts";
+import {
+  type ArrayLikeInput,
+  ufunc1,
+  ufunc2,
+  type UfuncOptions,
+} from "./ufunc.ts";
+import { all } from "./reduce.ts";
+
+const nd = (
+  x: ArrayLikeInput,
+): NDArray => (x instanceof NDArray ? x : array(x));
+
+/** Options naming an axis. */
+export interface AxisOptions {
+  axis?: number;
+}
+
+/** Joins arrays along an existing axis (default 0); dtypes promote. */
+export function concatenate(
+  arrays: readonly ArrayLikeInput[],
+  options: AxisOptions = {},
+): NDArray {
+  if (arrays.length === 0) {
+    throw new RangeError(
+      "concatenate(): need at least one array to concatenate",
+    );
+  }
+  const xs = arrays.map(nd);
+  const first = xs[0]!;
+  if (first.ndim === 0) {
+    throw new RangeError(
+      "concatenate(): zero-dimensional arrays cannot be concatenated",
+    );
+  }
+  const axis = normAxis(options.axis ?? 0, first.ndim, "concatenate");
+  for (const [k, x] of xs.entries()) {
+    if (x.ndim !== first.ndim) {
+      throw new RangeError(
+        `concatenate(): all the input array dimensions except for the concatenation axis must match exactly, but along dimension 0, the array at index 0 has ${first.ndim} dimension(s) and the array at index ${k} has ${x.ndim} dimension(s)`,
+      );
+    }
+    for (let i = 0; i < x.ndim; i++) {
+      if (i !== axis && x.shape[i] !== first.shape[i]) {
+        throw new RangeError(
+          `concatenate(): all the input array dimensions except for the concatenation axis must match exactly, but along dimension ${i}, the array at index 0 has size ${
+            first.shape[i]
+          } and the array at index ${k} has size ${x.shape[i]}`,
+        );
+      }
+    }
+  }
+  const dtype = xs.map((x) => x.dtype).reduce((a, b) => resultType(a, b));
+  const shape = first.shape.slice();
+  shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
+  const out = new NDArray(
+    new (storageCtor(dtype))(sizeOf(shape)),
+    dtype,
+    shape,
+  );
+  let at = 0;
+  for (const x of xs) {
+    const len = x.shape[axis]!;
+    if (len === 0) continue;
+    const idx: Array<string> = shape.map(() => ":");
+    idx[axis] = `${at}:${at + len}`;
+    copyInto(x.dtype === dtype ? x : x.astype(dtype), out.slice(...idx));
+    at += len;
+  }
+  return out;
+}
+
+/** Joins arrays of one shape along a new axis (default 0). */
+export function stack(
+  arrays: readonly ArrayLikeInput[],
+  options: AxisOptions = {},
+): NDArray {
+  if (arrays.length === 0) {
+    throw new RangeError("stack(): need at least one array to stack");
+  }
+  const xs = arrays.map(nd);
+  const s0 = xs[0]!.shape;
+  if (
+    xs.some((x) => x.ndim !== s0.length || x.shape.some((d, i) => d !== s0[i]))
+  ) {
+    throw new RangeError("stack(): all input arrays must have the same shape");
+  }
+  const axis = normAxis(options.axis ?? 0, s0.length + 1, "stack");
+  return concatenate(xs.map((x) => x.expandDims(axis)), { axis });
+}
+
+/** Stacks along the first axis (1-d arrays become rows). */
+export function vstack(arrays: readonly ArrayLikeInput[]): NDArray {
+  return concatenate(
+    arrays.map(nd).map((
+      x,
+    ) => (x.ndim === 0
+      ? x.reshape(1, 1)
+      : x.ndim === 1
+      ? x.reshape(1, -1)
+      : x)
+    ),
+    {
+      axis: 0,
+    },
+  );
+}
+
+/** Stacks along the second axis (along the first for 1-d arrays). */
+export function hstack(arrays: readonly ArrayLikeInput[]): NDArray {
+  const xs = arrays.map(nd).map((x) => (x.ndim === 0 ? x.reshape(1) : x));
+  return concatenate(xs, {
+    axis: xs[0] !== undefined && xs[0].ndim === 1 ? 0 : 1,
+  });
+}
+
+/**
+ * Splits into `sections` equal parts, or at the given indices, along
+ * `axis`; the parts are views.
+ */
+export function split(
+  a: ArrayLikeInput,
+  sections: number | readonly number[],
+  options: AxisOptions = {},
+): NDArray[] {
+  const x = nd(a);
+  const axis = normAxis(options.axis ?? 0, x.ndim, "split");
+  const len = x.shape[axis]!;
+  let cuts: number[];
+  if (typeof sections === "number") {
+    if (!Number.isInteger(sections) || sections <= 0 || len % sections !== 0) {
+      throw new RangeError(
+        "split(): array split does not result in an equal division",
+      );
+    }
+    cuts = Array.from(
+      { length: sections - 1 },
+      (_, i) => ((i + 1) * len) / sections,
+    );
+  } else cuts = sections.slice();
+  const bounds = [0, ...cuts, len];
+  const parts: NDArray[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const idx = x.shape.map(() => ":");
+    idx[axis] = `${bounds[i]}:${bounds[i + 1]}`;
+    parts.push(x.slice(...idx));
+  }
+  return parts;
+}
+
+/** Reverses the order of elements along the axis (all axes by default); a view. */
+export function flip(
+  a: ArrayLikeInput,
+  options: { axis?: number | number[] } = {},
+): NDArray {
+  const x = nd(a);
+  const axes = options.axis === undefined
+    ? [...Array(x.ndim).keys()]
+    : (Array.isArray(options.axis) ? options.axis : [options.axis]).map((ax) =>
+      normAxis(ax, x.ndim, "flip")
+    );
+  return x.slice(...x.shape.map((_, i) => (axes.includes(i) ? "::-1" : ":")));
+}
+
+/** Rolls elements along an axis (flattened when no axis), as NumPy's `roll`. */
+export function roll(
+  a: ArrayLikeInput,
+  shift: number,
+  options: AxisOptions = {},
+): NDArray {
+  const x = nd(a);
+  if (options.axis === undefined) {
+    return roll(x.ravel(), shift, { axis: 0 }).reshape(x.shape.slice());
+  }
+  const axis = normAxis(options.axis, x.ndim, "roll");
+  const len = x.shape[axis]!;
+  if (len === 0) return x.copy();
+  const k = ((shift % len) + len) % len;
+  if (k === 0) return x.copy();
+  const [head, tail] = split(x, [len - k], { axis });
+  return concatenate([tail!, head!], { axis });
+}
+
+/** Repeats the whole array `reps` times along each axis (NumPy's `tile`). */
+export function tile(
+  a: ArrayLikeInput,
+  reps: number | readonly number[],
+): NDArray {
+  const x = nd(a);
+  const r = typeof reps === "number" ? [reps] : reps.slice();
+  const ndim = Math.max(x.ndim, r.length);
+  const shape = [...Array(ndim - x.ndim).fill(1), ...x.shape];
+  const rr = [...Array(ndim - r.length).fill(1), ...r];
+  // view x as (1, s0, 1, s1, ...) broadcast to (r0, s0, r1, s1, ...), then merge
+  const inter: number[] = [];
+  const target: number[] = [];
+  for (let i = 0; i < ndim; i++) {
+    inter.push(1, shape[i]!);
+    target.push(rr[i]!, shape[i]!);
+  }
+  const out = x.reshape(inter).broadcastTo(target).copy();
+  return out.reshape(shape.map((d, i) => d * rr[i]!));
+}
+
+/** Repeats each element `repeats` times along an axis (flattened by default). */
+export function repeat(
+  a: ArrayLikeInput,
+  repeats: number,
+  options: AxisOptions = {},
+): NDArray {
+  const x = nd(a);
+  if (!Number.isInteger(repeats) || repeats < 0) {
+    throw new RangeError("repeat(): repeats may not contain negative values");
+  }
+  if (options.axis === undefined) {
+    return repeat(x.ravel(), repeats, { axis: 0 });
+  }
+  const axis = normAxis(options.axis, x.ndim, "repeat");
+  const expanded = x.expandDims(axis + 1);
+  const target = expanded.shape.slice();
+  target[axis + 1] = repeats;
+  const shape = x.shape.slice();
+  shape[axis] = shape[axis]! * repeats;
+  return expanded.broadcastTo(target).copy().reshape(shape);
+}
+
+/**
+ * NumPy's `clip` on NDArrays: `minimum(maximum(a, aMin), aMax)`, so NaN
+ * propagates and `aMax` wins when `aMin > aMax`.
+ */
+export function clipNd(
+  a: ArrayLikeInput,
+  aMin: ArrayLikeInput,
+  aMax: ArrayLikeInput,
+  options: UfuncOptions = {},
+): NDArray {
+  return ufunc2("minimum", ufunc2("maximum", a, aMin), aMax, options);
+}
+
+/** Options of {@link isclose} and {@link allclose}. */
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  equalNan?: boolean;
+}
+
+/**
+ * `abs(a - b) <= atol + rtol * abs(b)` elementwise (NumPy's `isclose`);
+ * infinities must be equal; NaNs are equal only with `equalNan`.
+ */
+export function isclose(
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  options: CloseOptions = {},
+): NDArray {
+  const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-8;
+  const x = nd(a), y = nd(b);
+  const fx = x.dtype.startsWith("float") ? x : x.astype("float64");
+  const fy = y.dtype.startsWith("float") ? y : y.astype("float64");
+  const finite = ufunc2(
+    "logicalAnd",
+    ufunc1("isfinite", fx),
+    ufunc1("isfinite", fy),
+  );
+  const diff = ufunc1("abs", ufunc2("subtract", fx, fy));
+  const tol = ufunc2("add", atol, ufunc2("multiply", rtol, ufunc1("abs", fy)));
+  let r = ufunc2(
+    "logicalOr",
+    ufunc2("logicalAnd", finite, ufunc2("lessEqual", diff, tol)),
+    ufunc2("logicalAnd", ufunc1("logicalNot", finite), ufunc2("equal", fx, fy)),
+  );
+  if (options.equalNan) {
+    r = ufunc2(
+      "logicalOr",
+      r,
+      ufunc2("logicalAnd", ufunc1("isnan", fx), ufunc1("isnan", fy)),
+    );
+  }
+  return r;
+}
+
+/** Whether every element pair is close (see {@link isclose}). */
+export function allclose(
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  options: CloseOptions = {},
+): boolean {
+  return all(isclose(a, b, options)) as boolean;
+}
+
+/** True when both arrays have the same shape and equal elements. */
+export function arrayEqual(
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  options: { equalNan?: boolean } = {},
+): boolean {
+  const x = nd(a), y = nd(b);
+  if (x.ndim !== y.ndim || x.shape.some((d, i) => d !== y.shape[i])) {
+    return false;
+  }
+  let eq = ufunc2("equal", x, y);
+  if (options.equalNan) {
+    eq = ufunc2(
+      "logicalOr",
+      eq,
+      ufunc2("logicalAnd", ufunc1("isnan", x), ufunc1("isnan", y)),
+    );
+  }
+  return all(eq) as boolean;
+}
