@@ -40,6 +40,7 @@ export {
 export {
   all,
   any,
+  type ArgOptions,
   prod,
   type ReduceOptions,
   std,
@@ -89,6 +90,7 @@ export {
   square,
   tan,
   type UfuncOptions,
+  where,
 } from "./src/ufunc.ts";
 export {
   canCastSafely,

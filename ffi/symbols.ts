@@ -232,6 +232,28 @@ export const symbols = {
     parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "u32", "ptr"],
     result: "i32",
   },
+  // unsafe fn rp_where(dt: u32, c: *const u8, c_len: u32, x: *const u8, x_len: u32, y: *const u8, y_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) -> i32
+  rp_where: {
+    parameters: [
+      "u32",
+      "ptr",
+      "u32",
+      "ptr",
+      "u32",
+      "ptr",
+      "u32",
+      "ptr",
+      "u32",
+      "u32",
+      "ptr",
+    ],
+    result: "i32",
+  },
+  // unsafe fn rp_arg_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, nk: u32, meta: *const u8) -> i32
+  rp_arg_axis: {
+    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "ptr"],
+    result: "i32",
+  },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Names of every native export. */

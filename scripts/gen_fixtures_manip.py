@@ -75,7 +75,25 @@ def main():
     add("repeat", [A((2, 3), "int64", "T"), 2], {"axis": 1}, np.repeat(b(A((2, 3), "int64", "T")), 2, axis=1))
     add("clip", [A((3, 4), "float64"), 2, 8], {}, np.clip(b(A((3, 4), "float64")), 2, 8))
     add("clip", [A((3, 4), "int32"), A((4,), "int32"), 9], {}, np.clip(b(A((3, 4), "int32")), b(A((4,), "int32")), 9))
-    doc = {"numpy": np.__version__, "cases": cases}
+    # where: broadcasting, promotion, scalars (cond from arange % 3 == 0)
+    cond = lambda r: b(r) % 3 == 0
+    cases.append({"call": "where", "args": [{"mod3": A((3, 4))}, A((3, 4), "float32"), A((4,), "int16")],
+                  "options": None, "array": enc(np.where(cond(A((3, 4))), b(A((3, 4), "float32")), b(A((4,), "int16"))))})
+    cases.append({"call": "where", "args": [{"mod3": A((4, 1))}, A((3,), "int64"), -1],
+                  "options": None, "array": enc(np.where(cond(A((4, 1))), b(A((3,), "int64")), -1))})
+    cases.append({"call": "where", "args": [{"mod3": A((2, 3), "int64", "T")}, 2.5, A((3, 2), "int8")],
+                  "options": None, "array": enc(np.where(cond(A((2, 3), "int64", "T")), 2.5, b(A((3, 2), "int8"))))})
+    # argmax/argmin with ties and NaN
+    m = (np.arange(24).reshape(2, 3, 4) * 7 % 5).astype(np.float64)
+    m[1, 2, 1] = np.nan
+    mt = m.transpose(2, 0, 1)
+    for fn, f in [("argmax", np.argmax), ("argmin", np.argmin)]:
+        for arr_name, arr in [("m", m), ("mt", mt)]:
+            for axis in [None, 0, 1, -1]:
+                r = f(arr, axis=axis)
+                cases.append({"call": fn, "args": [{"named": arr_name}], "options": {"axis": axis},
+                              **({"int": int(r)} if axis is None else {"array": enc(r)})})
+    doc = {"numpy": np.__version__, "cases": cases, "named": {"m": enc(m)}}
     x = [1.0, 1e10, 1e-7, np.inf, -np.inf, np.nan, 0.0]
     y = [1.0 + 1e-6, 1.00001e10, 1e-8, np.inf, np.inf, np.nan, 1e-9]
     doc["close"] = {

@@ -545,6 +545,14 @@ export class NDArray {
   std(options?: red.VarOptions): NDArray | Scalar {
     return red.std(this, options);
   }
+  /** Index of the maximum (flattened, or along `axis`). */
+  argmax(options?: red.ArgOptions): NDArray | number {
+    return red.argmaxAxis(this, options);
+  }
+  /** Index of the minimum (flattened, or along `axis`). */
+  argmin(options?: red.ArgOptions): NDArray | number {
+    return red.argminAxis(this, options);
+  }
   /** Whether every element is truthy over axes. */
   all(options?: red.ReduceOptions): NDArray | Scalar {
     return red.all(this, options);

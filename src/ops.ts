@@ -25,7 +25,16 @@ import { BINARY_OP, DTYPE, UNARY_OP } from "../ffi/symbols.ts";
 import { library, native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
 import type { NDArray, Scalar as NdScalar } from "./ndarray.ts";
-import { amax, amin, meanAxis, type ReduceOptions, sumAxis } from "./reduce.ts";
+import {
+  amax,
+  amin,
+  argmaxAxis,
+  argminAxis,
+  type ArgOptions,
+  meanAxis,
+  type ReduceOptions,
+  sumAxis,
+} from "./reduce.ts";
 import { clipNd } from "./manipulation.ts";
 import {
   type ArrayLikeInput,
@@ -375,7 +384,15 @@ function maxGeneral(
 }
 
 /** Index of the first smallest element (of the first NaN, if any). */
-export function argmin(a: NumericArray): number {
+export function argmin(
+  a: NDArray | readonly unknown[],
+  options?: ArgOptions,
+): NDArray | number;
+export function argmin(a: NumericArray): number;
+export function argmin(
+  a: NumericArray | NDArray | readonly unknown[],
+  options?: ArgOptions,
+): number | NDArray {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.arg) {
@@ -391,11 +408,17 @@ export function argmin(a: NumericArray): number {
       return k;
     }
   }
-  return argminGeneral(a);
+  return argminGeneral(a as NumericArray, options);
 }
 
 /** General path of {@link argmin}: every dtype and check. */
-function argminGeneral(a: NumericArray): number {
+function argminGeneral(
+  a: NumericArray,
+  options?: ArgOptions,
+): number | NDArray {
+  if (isNdOperand(a)) {
+    return argminAxis(a as unknown as ArrayLikeInput, options);
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.arg) {
@@ -425,7 +448,15 @@ function argminGeneral(a: NumericArray): number {
 }
 
 /** Index of the first largest element (of the first NaN, if any). */
-export function argmax(a: NumericArray): number {
+export function argmax(
+  a: NDArray | readonly unknown[],
+  options?: ArgOptions,
+): NDArray | number;
+export function argmax(a: NumericArray): number;
+export function argmax(
+  a: NumericArray | NDArray | readonly unknown[],
+  options?: ArgOptions,
+): number | NDArray {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.arg) {
@@ -441,11 +472,17 @@ export function argmax(a: NumericArray): number {
       return k;
     }
   }
-  return argmaxGeneral(a);
+  return argmaxGeneral(a as NumericArray, options);
 }
 
 /** General path of {@link argmax}: every dtype and check. */
-function argmaxGeneral(a: NumericArray): number {
+function argmaxGeneral(
+  a: NumericArray,
+  options?: ArgOptions,
+): number | NDArray {
+  if (isNdOperand(a)) {
+    return argmaxAxis(a as unknown as ArrayLikeInput, options);
+  }
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.arg) {

@@ -278,3 +278,80 @@ export function std(
   }
   return ufunc1("sqrt", v);
 }
+
+/** Options of {@link argmaxAxis}: one axis (default: the flattened array). */
+export interface ArgOptions {
+  axis?: number | null;
+  keepdims?: boolean;
+}
+
+function argAxis(
+  max: boolean,
+  x: ArrayLikeInput,
+  options: ArgOptions,
+): NDArray | number {
+  const fn = max ? "argmax" : "argmin";
+  let a = x instanceof NDArray ? x : array(x);
+  let axis: number;
+  if (options.axis === undefined || options.axis === null) {
+    a = a.ravel();
+    axis = 0;
+  } else axis = normAxis(options.axis, a.ndim, fn);
+  const kept = [...Array(a.ndim).keys()].filter((i) => i !== axis);
+  const keptShape = kept.map((i) => a.shape[i]!);
+  const out = new NDArray(
+    new BigInt64Array(sizeOf(keptShape)),
+    "int64",
+    keptShape,
+  );
+  const outSt = cStrides(keptShape);
+  const nk = kept.length;
+  const meta = new Float64Array(4 + 3 * nk);
+  meta[0] = a._offset;
+  meta[1] = 0;
+  meta[2] = a.shape[axis]!;
+  meta[3] = a._strides[axis]!;
+  for (let i = 0; i < nk; i++) {
+    meta[4 + i] = keptShape[i]!;
+    meta[4 + nk + i] = a._strides[kept[i]!]!;
+    meta[4 + 2 * nk + i] = outSt[i]!;
+  }
+  if (a.shape[axis] === 0) {
+    throw new RangeError(`${fn}(): attempt to get ${fn} of an empty sequence`);
+  }
+  if (out.size > 0) {
+    const status = native.rp_arg_axis(
+      max ? 1 : 0,
+      dtypeCode(a.dtype),
+      a._storage,
+      a._storage.length,
+      out._storage,
+      out._storage.length,
+      nk,
+      meta,
+    );
+    if (status !== 0) throw statusError(status, fn);
+  }
+  if (options.axis === undefined || options.axis === null) {
+    return Number((out._storage as BigInt64Array)[0]!);
+  }
+  if (options.keepdims) {
+    return out.reshape(a.shape.map((d, i) => (i === axis ? 1 : d)));
+  }
+  return out;
+}
+
+/** Indices of the maxima along `axis` (int64; NaN wins, first occurrence). */
+export function argmaxAxis(
+  a: ArrayLikeInput,
+  options: ArgOptions = {},
+): NDArray | number {
+  return argAxis(true, a, options);
+}
+/** Indices of the minima along `axis` (int64; NaN wins, first occurrence). */
+export function argminAxis(
+  a: ArrayLikeInput,
+  options: ArgOptions = {},
+): NDArray | number {
+  return argAxis(false, a, options);
+}

@@ -438,3 +438,65 @@ export const isinf: U = un("isinf");
 export const isfinite: U = un("isfinite");
 /** Truth-value NOT, as a bool array. */
 export const logicalNot: U = un("logicalNot");
+
+/**
+ * `x` where `cond` is true, else `y`, with broadcasting (NumPy's
+ * three-argument `where`); the result dtype is `x` and `y` promoted.
+ */
+export function where(
+  cond: ArrayLikeInput,
+  x: ArrayLikeInput,
+  y: ArrayLikeInput,
+): NDArray {
+  let c = asNd(cond);
+  if (c.dtype !== "bool") c = ufunc2("notEqual", c, 0);
+  let a: NDArray, b: NDArray, dtype: DType;
+  if (isScalar(x) && isScalar(y)) {
+    a = asNd(x);
+    b = asNd(y);
+    dtype = resultType(a.dtype, b.dtype);
+  } else if (isScalar(y)) {
+    a = asNd(x);
+    dtype = resultTypeWithScalar(a.dtype, y);
+    b = scalarArray(y, dtype, "where");
+  } else if (isScalar(x)) {
+    b = asNd(y);
+    dtype = resultTypeWithScalar(b.dtype, x);
+    a = scalarArray(x, dtype, "where");
+  } else {
+    a = asNd(x);
+    b = asNd(y);
+    dtype = resultType(a.dtype, b.dtype);
+  }
+  if (a.dtype !== dtype) a = a.astype(dtype);
+  if (b.dtype !== dtype) b = b.astype(dtype);
+  const shape = broadcastShapes([c.shape, a.shape, b.shape], "where");
+  const out = prepareOut(undefined, shape, dtype, "where", [a, b, c]);
+  const nd = shape.length;
+  const meta = new Float64Array(4 + 5 * nd);
+  const ops = [c, a, b];
+  ops.forEach((o, k) => (meta[k] = o._offset));
+  meta[3] = out._offset;
+  const sts = ops.map((o) => broadcastStrides(o.shape, o._strides, shape));
+  for (let i = 0; i < nd; i++) {
+    meta[4 + i] = shape[i]!;
+    for (let k = 0; k < 3; k++) meta[4 + (k + 1) * nd + i] = sts[k]![i]!;
+    meta[4 + 4 * nd + i] = out._strides[i]!;
+  }
+  if (sizeOf(shape) === 0) return out;
+  const status = native.rp_where(
+    dtypeCode(dtype),
+    c._storage,
+    c._storage.length,
+    a._storage,
+    a._storage.length,
+    b._storage,
+    b._storage.length,
+    out._storage,
+    out._storage.length,
+    nd,
+    meta,
+  );
+  if (status !== 0) throw statusError(status, "where");
+  return out;
+}

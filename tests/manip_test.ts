@@ -26,7 +26,9 @@ const fx = JSON.parse(
     array?: EncodedNd;
     list?: EncodedNd[];
     bool?: boolean;
+    int?: number;
   }>;
+  named: Record<string, EncodedNd>;
   close: Record<string, Array<number | null | boolean> | boolean>;
 };
 
@@ -43,6 +45,13 @@ function build(r: Recipe): NDArray {
 }
 
 function arg(x: unknown): unknown {
+  if (typeof x === "object" && x !== null && "mod3" in x) {
+    return rp.equal(rp.mod(build((x as { mod3: Recipe }).mod3), 3), 0);
+  }
+  if (typeof x === "object" && x !== null && "named" in x) {
+    const m = decodeNd(fx.named["m"]!);
+    return (x as { named: string }).named === "mt" ? m.transpose(2, 0, 1) : m;
+  }
   if (isRecipe(x)) return build(x);
   if (Array.isArray(x) && x.some(isRecipe)) return x.map(arg);
   return x;
@@ -51,13 +60,18 @@ function arg(x: unknown): unknown {
 // deno-lint-ignore no-explicit-any
 const api = rp as any;
 
-test(`manipulation functions match NumPy ${fx.numpy}`, () => {
+test(`manipulation, where, argmin/argmax along axes match NumPy ${fx.numpy}`, () => {
   for (const c of fx.cases) {
     const what = `${c.call}(${JSON.stringify(c.args)}, ${
       JSON.stringify(c.options)
     })`;
-    const got = api[c.call](...c.args.map(arg), c.options);
-    if (c.list) {
+    const args = c.args.map(arg);
+    const got = c.options === null
+      ? api[c.call](...args)
+      : api[c.call](...args, c.options);
+    if (c.int !== undefined) {
+      assert.equal(got, c.int, what);
+    } else if (c.list) {
       assert.equal(got.length, c.list.length, `${what}: parts`);
       c.list.forEach((e, i) => {
         const exp = decodeNd(e);

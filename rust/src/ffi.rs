@@ -1091,6 +1091,81 @@ export! {
     }
 }
 
+fn f64_ints(meta: &[f64]) -> Result<Vec<isize>> {
+    meta.iter()
+        .map(|&v| {
+            if v.fract() != 0.0 || v.abs() > (1u64 << 53) as f64 {
+                return Err(Error::invalid(format!(
+                    "layout entry {v} is not an integer"
+                )));
+            }
+            Ok(v as isize)
+        })
+        .collect()
+}
+
+fn extents(xs: &[isize]) -> Result<Vec<usize>> {
+    xs.iter()
+        .map(|&x| {
+            if x < 0 {
+                Err(Error::invalid("negative extent"))
+            } else {
+                Ok(x as usize)
+            }
+        })
+        .collect()
+}
+
+export! {
+    /// `out = where(cond, x, y)` with broadcasting. `meta` (f64): `[c_off,
+    /// x_off, y_off, out_off, shape.., c_st.., x_st.., y_st.., out_st..]`.
+    /// `cond` is bool storage; `x`, `y`, `out` have dtype `dt`.
+    fn rp_where(dt: u32, c: *const u8, c_len: u32, x: *const u8, x_len: u32, y: *const u8, y_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) {
+        let dt = dtype(dt)?;
+        let nd = ndim as usize;
+        let m = f64_ints(in_slice::<f64>(meta, 4 + 5 * ndim, "meta")?)?;
+        let shape = extents(&m[4..4 + nd])?;
+        let st = |k: usize| &m[4 + (k + 1) * nd..4 + (k + 2) * nd];
+        let cl = Layout { offset: m[0], shape: &shape, strides: st(0) };
+        let xl = Layout { offset: m[1], shape: &shape, strides: st(1) };
+        let yl = Layout { offset: m[2], shape: &shape, strides: st(2) };
+        let ol = Layout { offset: m[3], shape: &shape, strides: st(3) };
+        let pc = check_ptr::<u8>(c, c_len, "cond")?;
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => ufunc::select::<T>(
+            pc, c_len as usize, &cl,
+            check_ptr::<T>(x, x_len, "x")?, x_len as usize, &xl,
+            check_ptr::<T>(y, y_len, "y")?, y_len as usize, &yl,
+            check_ptr::<T>(out, out_len, "out")? as *mut T, out_len as usize, &ol,
+        ), bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}
+
+export! {
+    /// Index of the first max (`op` 1) or min (`op` 0) along one axis, into
+    /// int64 `out`. `meta` (f64): `[in_off, out_off, axis_len, axis_stride,
+    /// kept_shape(nk).., kept_in(nk).., kept_out(nk)..]`.
+    fn rp_arg_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, nk: u32, meta: *const u8) {
+        let dt = dtype(dt)?;
+        let k = nk as usize;
+        let m = f64_ints(in_slice::<f64>(meta, 4 + 3 * nk, "meta")?)?;
+        let shape = extents(&m[4..4 + k])?;
+        let axis_len = extents(&m[2..3])?[0];
+        let al = Layout { offset: m[0], shape: &shape, strides: &m[4 + k..4 + 2 * k] };
+        let ol = Layout { offset: m[1], shape: &shape, strides: &m[4 + 2 * k..4 + 3 * k] };
+        let po = check_ptr::<i64>(out, out_len, "out")? as *mut i64;
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => {
+            let pa = check_ptr::<T>(a, a_len, "a")?;
+            if op == 1 {
+                ufunc::arg_extreme_axis::<T, true>(pa, a_len as usize, &al, axis_len, m[3], po, out_len as usize, &ol)
+            } else {
+                ufunc::arg_extreme_axis::<T, false>(pa, a_len as usize, &al, axis_len, m[3], po, out_len as usize, &ol)
+            }
+        }, bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,6 +191,117 @@ pub unsafe fn map<T: Elem, R: Elem, O: MapOp<T, R>>(
     Ok(())
 }
 
+/// `out = cond ? x : y` over four layouts of one (broadcast) shape; `cond`
+/// is bool storage (0/1 bytes).
+///
+/// # Safety
+/// Each pointer valid for its length; `out` may equal an input exactly.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn select<T: Elem>(
+    c: *const u8,
+    c_len: usize,
+    cl: &Layout,
+    x: *const T,
+    x_len: usize,
+    xl: &Layout,
+    y: *const T,
+    y_len: usize,
+    yl: &Layout,
+    out: *mut T,
+    out_len: usize,
+    ol: &Layout,
+) -> Result<()> {
+    check_bounds(cl, c_len, "where condition")?;
+    check_bounds(xl, x_len, "where x")?;
+    check_bounds(yl, y_len, "where y")?;
+    check_bounds(ol, out_len, "where output")?;
+    let (shape, st) = coalesce(ol.shape, &[cl.strides, xl.strides, yl.strides, ol.strides]);
+    let inner = |k: usize| st[k].last().copied().unwrap_or(1);
+    let (ic, ix, iy, io) = (inner(0), inner(1), inner(2), inner(3));
+    for_each_run(
+        &shape,
+        [cl.offset, xl.offset, yl.offset, ol.offset],
+        &st,
+        |[pc, px, py, po], n| {
+            for i in 0..n as isize {
+                let v = if *c.offset(pc + i * ic) != 0 {
+                    *x.offset(px + i * ix)
+                } else {
+                    *y.offset(py + i * iy)
+                };
+                *out.offset(po + i * io) = v;
+            }
+        },
+    );
+    Ok(())
+}
+
+/// Index of the first maximum (`MAX`) or minimum along one strided axis,
+/// for every kept position; the first NaN wins, as NumPy's argmax.
+///
+/// # Safety
+/// `a` valid for `a_len` reads, `out` for `out_len` writes.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn arg_extreme_axis<T: Elem, const MAX: bool>(
+    a: *const T,
+    a_len: usize,
+    al: &Layout,
+    axis_len: usize,
+    axis_stride: isize,
+    out: *mut i64,
+    out_len: usize,
+    ol: &Layout,
+) -> Result<()> {
+    if axis_len == 0 {
+        return Err(crate::error::Error::new(
+            crate::error::EMPTY,
+            format!(
+                "attempt to get {} of an empty sequence",
+                if MAX { "argmax" } else { "argmin" }
+            ),
+        ));
+    }
+    let mut full_shape = al.shape.to_vec();
+    full_shape.push(axis_len);
+    let mut full_st = al.strides.to_vec();
+    full_st.push(axis_stride);
+    check_bounds(
+        &Layout {
+            offset: al.offset,
+            shape: &full_shape,
+            strides: &full_st,
+        },
+        a_len,
+        "argmax input",
+    )?;
+    check_bounds(ol, out_len, "argmax output")?;
+    let st = vec![al.strides.to_vec(), ol.strides.to_vec()];
+    let ia = st[0].last().copied().unwrap_or(0);
+    let io = st[1].last().copied().unwrap_or(0);
+    for_each_run(al.shape, [al.offset, ol.offset], &st, |[pa, po], n| {
+        for i in 0..n as isize {
+            let base = pa + i * ia;
+            let mut best = *a.offset(base);
+            let mut at = 0usize;
+            if !best.is_nan() {
+                for k in 1..axis_len {
+                    let v = *a.offset(base + k as isize * axis_stride);
+                    if v.is_nan() {
+                        at = k;
+                        break;
+                    }
+                    if (MAX && v > best) || (!MAX && v < best) {
+                        best = v;
+                        at = k;
+                    }
+                }
+            }
+            *out.offset(po + i * io) = at as i64;
+        }
+    });
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
