@@ -21,6 +21,7 @@ export * from "./src/ops.ts";
 export { NDArray } from "./src/ndarray.ts";
 export type { Flags, NestedList, Scalar } from "./src/ndarray.ts";
 export * from "./src/creation.ts";
+export { matmul } from "./src/linalg.ts";
 export {
   allclose,
   arrayEqual,

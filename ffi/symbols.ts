@@ -254,6 +254,11 @@ export const symbols = {
     parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "ptr"],
     result: "i32",
   },
+  // unsafe fn rp_matmul(dt: u32, a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) -> i32
+  rp_matmul: {
+    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    result: "i32",
+  },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Names of every native export. */

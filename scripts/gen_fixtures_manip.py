@@ -93,6 +93,28 @@ def main():
                 r = f(arr, axis=axis)
                 cases.append({"call": fn, "args": [{"named": arr_name}], "options": {"axis": axis},
                               **({"int": int(r)} if axis is None else {"array": enc(r)})})
+    # matmul: inputs (i*7 % 13 - 6) / 4 keep every sum exact in float32/64
+    def q(shape, dtype, view="c"):
+        n = int(np.prod(shape))
+        v = (np.arange(n) * 7 % 13 - 6)
+        arr = (v / 4 if np.dtype(dtype).kind == "f" else v).astype(dtype).reshape(shape)
+        return arr.T if view == "T" else arr
+    Q = lambda shape, dtype, view="c": {"q": list(shape), "dtype": dtype, "view": view}
+    mm = [
+        (Q((7, 9), "float64"), Q((9, 5), "float64")),
+        (Q((65, 130), "float32"), Q((130, 17), "float32")),
+        (Q((33, 20), "int32"), Q((20, 40), "int32")),
+        (Q((9,), "float64"), Q((9, 4), "float64")),
+        (Q((6, 9), "int64"), Q((9,), "int64")),
+        (Q((9,), "float32"), Q((9,), "float32")),
+        (Q((2, 1, 3, 4), "float64"), Q((5, 4, 2), "float64")),
+        (Q((6, 5), "float64", "T"), Q((8, 6), "float32", "T")),
+        (Q((3, 4), "int32"), Q((4, 2), "float32")),
+        (Q((0, 4), "float64"), Q((4, 3), "float64")),
+    ]
+    for x, y in mm:
+        r = np.matmul(q(x["q"], x["dtype"], x["view"]), q(y["q"], y["dtype"], y["view"]))
+        cases.append({"call": "matmul", "args": [x, y], "options": None, "array": enc(np.asarray(r))})
     doc = {"numpy": np.__version__, "cases": cases, "named": {"m": enc(m)}}
     x = [1.0, 1e10, 1e-7, np.inf, -np.inf, np.nan, 0.0]
     y = [1.0 + 1e-6, 1.00001e10, 1e-8, np.inf, np.inf, np.nan, 1e-9]

@@ -44,6 +44,7 @@ import { formatArray } from "./_format.ts";
 // they are only used at call time, never while modules evaluate.
 import * as uf from "./ufunc.ts";
 import * as red from "./reduce.ts";
+import * as la from "./linalg.ts";
 
 /** A scalar element as JS sees it. */
 export type Scalar = number | bigint | boolean;
@@ -544,6 +545,10 @@ export class NDArray {
   /** Standard deviation over axes (`ddof` option). */
   std(options?: red.VarOptions): NDArray | Scalar {
     return red.std(this, options);
+  }
+  /** Matrix product `this @ b` (see `matmul`). */
+  matmul(b: uf.ArrayLikeInput): NDArray {
+    return la.matmul(this, b);
   }
   /** Index of the maximum (flattened, or along `axis`). */
   argmax(options?: red.ArgOptions): NDArray | number {

@@ -52,6 +52,16 @@ function arg(x: unknown): unknown {
     const m = decodeNd(fx.named["m"]!);
     return (x as { named: string }).named === "mt" ? m.transpose(2, 0, 1) : m;
   }
+  if (typeof x === "object" && x !== null && "q" in x) {
+    const r = x as { q: number[]; dtype: DType; view: string };
+    const n = r.q.reduce((a, b) => a * b, 1);
+    const v = rp.subtract(rp.mod(rp.multiply(rp.arange(n), 7), 13), 6);
+    let arr = (r.dtype.startsWith("float") ? rp.divide(v, 4) : v).astype(
+      r.dtype,
+    ).reshape(r.q);
+    if (r.view === "T") arr = arr.T;
+    return arr;
+  }
   if (isRecipe(x)) return build(x);
   if (Array.isArray(x) && x.some(isRecipe)) return x.map(arg);
   return x;
@@ -60,7 +70,7 @@ function arg(x: unknown): unknown {
 // deno-lint-ignore no-explicit-any
 const api = rp as any;
 
-test(`manipulation, where, argmin/argmax along axes match NumPy ${fx.numpy}`, () => {
+test(`manipulation, where, argmin/argmax along axes, matmul match NumPy ${fx.numpy}`, () => {
   for (const c of fx.cases) {
     const what = `${c.call}(${JSON.stringify(c.args)}, ${
       JSON.stringify(c.options)

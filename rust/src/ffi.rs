@@ -15,6 +15,7 @@
 use crate::dtype::{DType, Elem, Float};
 use crate::error::{self, guard, Error, Result};
 use crate::kernels::elementwise::{self as ew, Side};
+use crate::kernels::gemm;
 use crate::kernels::ops;
 use crate::kernels::reduce_axis::{self, AxisPlan};
 use crate::kernels::strided::{self, Layout};
@@ -1162,6 +1163,45 @@ export! {
             } else {
                 ufunc::arg_extreme_axis::<T, false>(pa, a_len as usize, &al, axis_len, m[3], po, out_len as usize, &ol)
             }
+        }, bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}
+
+export! {
+    /// `out[b] = a[b] @ b_[b]` for every batch entry: `meta` (f64) holds
+    /// `[m, k, n, batch, a_rs, a_cs, b_rs, b_cs, (a_off, b_off) * batch]`
+    /// (element offsets and strides); `out` is C-contiguous (batch, m, n).
+    /// Every matrix is bounds-checked against its buffer first.
+    fn rp_matmul(dt: u32, a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) {
+        let dt = dtype(dt)?;
+        let m = f64_ints(in_slice::<f64>(meta, meta_len, "meta")?)?;
+        if m.len() < 8 {
+            return Err(Error::invalid("matmul metadata too short"));
+        }
+        let dims = extents(&m[0..4])?;
+        let (mm, kk, nn, batch) = (dims[0], dims[1], dims[2], dims[3]);
+        if m.len() != 8 + 2 * batch || out_len as usize != batch * mm * nn {
+            return Err(Error::invalid("matmul metadata does not match the output"));
+        }
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => {
+            let pa = check_ptr::<T>(a, a_len, "a")?;
+            let pb = check_ptr::<T>(b, b_len, "b")?;
+            let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
+            for t in 0..batch {
+                let (ao, bo) = (m[8 + 2 * t], m[9 + 2 * t]);
+                let al = Layout { offset: ao, shape: &[mm, kk], strides: &m[4..6] };
+                let bl = Layout { offset: bo, shape: &[kk, nn], strides: &m[6..8] };
+                strided::check_bounds(&al, a_len as usize, "matmul a")?;
+                strided::check_bounds(&bl, b_len as usize, "matmul b")?;
+                gemm::gemm::<T>(
+                    mm, nn, kk,
+                    gemm::Mat { ptr: pa.offset(ao), rs: m[4], cs: m[5] },
+                    gemm::Mat { ptr: pb.offset(bo), rs: m[6], cs: m[7] },
+                    po.add(t * mm * nn),
+                );
+            }
+            Ok(())
         }, bool => unreachable!("bool is mapped to uint8 storage"))
     }
 }
