@@ -1,0 +1,49 @@
+/**
+ * NDArray operations issue 3 sets targets for, against NumPy on the same
+ * machine (NumPy timed by the Python one-liner printed at the end):
+ * a 1000x1000 minus a row vector (broadcast), and sum(axis=0) of 10000x100.
+ *
+ *     deno run --allow-ffi --allow-env --allow-read --allow-write bench/ndarray.bench.ts
+ *     bun bench/ndarray.bench.ts
+ *
+ * @module
+ */
+import { bench, do_not_optimize, run } from "mitata";
+import * as rp from "../mod.ts";
+import { runtimeName, runtimeVersion, saveResults } from "./_common.ts";
+
+const m = rp.divide(rp.mod(rp.arange(1_000_000), 97), 7).reshape(1000, 1000);
+const row = rp.divide(rp.arange(1000), 3);
+const out = rp.zeros([1000, 1000]);
+const tall = rp.divide(rp.mod(rp.arange(1_000_000), 89), 5).reshape(10000, 100);
+
+bench(
+  "1000x1000 - row (new array)",
+  () => do_not_optimize(rp.subtract(m, row)),
+);
+bench(
+  "1000x1000 - row (out=)",
+  () => do_not_optimize(rp.subtract(m, row, { out })),
+);
+bench(
+  "sum(axis=0) of 10000x100",
+  () => do_not_optimize(rp.sum(tall, { axis: 0 })),
+);
+bench(
+  "sum(axis=1) of 10000x100",
+  () => do_not_optimize(rp.sum(tall, { axis: 1 })),
+);
+
+const result = await run({ format: "quiet", throw: true });
+const rows = result.benchmarks.map((b) => ({
+  name: b.alias,
+  us: b.runs[0]!.stats!.avg / 1e3,
+}));
+console.log(runtimeVersion);
+for (const r of rows) console.log(`${r.name}: ${r.us.toFixed(1)} µs`);
+console.log(
+  `saved ${await saveResults(`ndarray-${runtimeName}`, {
+    runtime: runtimeVersion,
+    rows,
+  })}`,
+);
