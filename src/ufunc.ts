@@ -170,6 +170,32 @@ function comparisonDtype(op: Op2, dtype: DType, s: Scalar): DType {
   return dtype !== "uint64" && v >= l64 && v <= h64 ? "int64" : "float64";
 }
 
+/**
+ * Two operands as NDArrays and their common dtype (NEP 50): arrays
+ * promote with `resultType`; a JS scalar is weak, takes the other operand's
+ * dtype when its kind allows (`adjust` may widen it, e.g. for comparisons),
+ * and becomes a checked 0-d array of that dtype.
+ */
+function promoteOperands(
+  x: ArrayLikeInput,
+  y: ArrayLikeInput,
+  adjust: (dtype: DType, scalar: Scalar) => DType,
+  fn: string,
+): [NDArray, NDArray, DType] {
+  if (isScalar(y) && !isScalar(x)) {
+    const a = asNd(x);
+    const dtype = adjust(resultTypeWithScalar(a.dtype, y), y);
+    return [a, scalarArray(y, dtype, fn), dtype];
+  }
+  if (isScalar(x) && !isScalar(y)) {
+    const b = asNd(y);
+    const dtype = adjust(resultTypeWithScalar(b.dtype, x), x);
+    return [scalarArray(x, dtype, fn), b, dtype];
+  }
+  const a = asNd(x), b = asNd(y);
+  return [a, b, resultType(a.dtype, b.dtype)];
+}
+
 /** Runs binary ufunc `op` with NumPy's dtype rules. */
 export function ufunc2(
   op: Op2,
@@ -177,24 +203,12 @@ export function ufunc2(
   y: ArrayLikeInput,
   options: UfuncOptions = {},
 ): NDArray {
-  let a: NDArray, b: NDArray, dtype: DType;
-  if (isScalar(x) && isScalar(y)) {
-    a = asNd(x);
-    b = asNd(y);
-    dtype = resultType(a.dtype, b.dtype);
-  } else if (isScalar(y)) {
-    a = asNd(x);
-    dtype = comparisonDtype(op, resultTypeWithScalar(a.dtype, y), y);
-    b = scalarArray(y, dtype, op);
-  } else if (isScalar(x)) {
-    b = asNd(y);
-    dtype = comparisonDtype(op, resultTypeWithScalar(b.dtype, x), x);
-    a = scalarArray(x, dtype, op);
-  } else {
-    a = asNd(x);
-    b = asNd(y);
-    dtype = resultType(a.dtype, b.dtype);
-  }
+  let [a, b, dtype] = promoteOperands(
+    x,
+    y,
+    (d, sc) => comparisonDtype(op, d, sc),
+    op,
+  );
   // The dtype the loop runs in, per NumPy's loops.
   let opCode = UFUNC2[op];
   if (op === "divide") dtype = kind(dtype) === "f" ? dtype : "float64";
@@ -450,24 +464,7 @@ export function where(
 ): NDArray {
   let c = asNd(cond);
   if (c.dtype !== "bool") c = ufunc2("notEqual", c, 0);
-  let a: NDArray, b: NDArray, dtype: DType;
-  if (isScalar(x) && isScalar(y)) {
-    a = asNd(x);
-    b = asNd(y);
-    dtype = resultType(a.dtype, b.dtype);
-  } else if (isScalar(y)) {
-    a = asNd(x);
-    dtype = resultTypeWithScalar(a.dtype, y);
-    b = scalarArray(y, dtype, "where");
-  } else if (isScalar(x)) {
-    b = asNd(y);
-    dtype = resultTypeWithScalar(b.dtype, x);
-    a = scalarArray(x, dtype, "where");
-  } else {
-    a = asNd(x);
-    b = asNd(y);
-    dtype = resultType(a.dtype, b.dtype);
-  }
+  let [a, b, dtype] = promoteOperands(x, y, (d) => d, "where");
   if (a.dtype !== dtype) a = a.astype(dtype);
   if (b.dtype !== dtype) b = b.astype(dtype);
   const shape = broadcastShapes([c.shape, a.shape, b.shape], "where");
