@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import type { NumericArray } from "../src/ops.ts";
 import { frombuffer } from "../src/creation.ts";
-import type { DType } from "../src/dtype.ts";
+import { asDType, type DType, storageCtor } from "../src/dtype.ts";
 import type { NDArray } from "../src/ndarray.ts";
 
 /** An encoded array: dtype and base64 of its little-endian bytes. */
@@ -33,26 +33,13 @@ export interface LargeCase {
   results: Record<string, Encoded>;
 }
 
-const CTORS: Record<string, new (b: ArrayBuffer) => NumericArray> = {
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
-
 /** The TypedArray constructor of a NumPy dtype name. */
 export function ctorOf(
   dtype: string,
 ): new (n: number | ArrayBuffer) => NumericArray {
-  const c = CTORS[dtype];
-  if (!c) throw new Error(`no TypedArray for dtype ${dtype}`);
-  return c as new (n: number | ArrayBuffer) => NumericArray;
+  return storageCtor(asDType(dtype, "fixture")) as unknown as new (
+    n: number | ArrayBuffer,
+  ) => NumericArray;
 }
 
 /** Decodes an encoded array (fresh, aligned memory). */

@@ -892,6 +892,19 @@ pub mod ufunc1_op {
     pub const LOGICAL_NOT: u32 = 26;
 }
 
+/// A unary ufunc whose output has the input's dtype.
+unsafe fn unary_same<T: Elem, O: ew::UnOp<T>>(
+    pa: *const T,
+    an: usize,
+    al: &Layout,
+    out: *mut u8,
+    out_len: u32,
+    ol: &Layout,
+) -> Result<()> {
+    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
+    ufunc::unary::<T, O>(pa, an, al, po, out_len as usize, ol)
+}
+
 unsafe fn ufunc1_typed<T: Elem + ops::Arith>(
     op: u32,
     al: &Layout,
@@ -906,14 +919,7 @@ unsafe fn ufunc1_typed<T: Elem + ops::Arith>(
     let (an, on) = (a_len as usize, out_len as usize);
     macro_rules! same {
         ($o:ty) => {
-            ufunc::unary::<T, $o>(
-                pa,
-                an,
-                al,
-                check_ptr::<T>(out, out_len, "out")? as *mut T,
-                on,
-                ol,
-            )
+            unary_same::<T, $o>(pa, an, al, out, out_len, ol)
         };
     }
     macro_rules! pred {
@@ -955,17 +961,10 @@ unsafe fn ufunc1_float<T: Elem + ops::Arith + ops::Math + Float>(
 ) -> Result<()> {
     use ufunc1_op::*;
     let pa = check_ptr::<T>(a, a_len, "a")?;
-    let (an, on) = (a_len as usize, out_len as usize);
+    let an = a_len as usize;
     macro_rules! f {
         ($o:ty) => {
-            ufunc::unary::<T, $o>(
-                pa,
-                an,
-                al,
-                check_ptr::<T>(out, out_len, "out")? as *mut T,
-                on,
-                ol,
-            )
+            unary_same::<T, $o>(pa, an, al, out, out_len, ol)
         };
     }
     match op {

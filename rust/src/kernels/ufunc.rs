@@ -130,7 +130,28 @@ pub unsafe fn binary<T: Elem, R: Elem, O: BinOp<T, R>>(
     Ok(())
 }
 
-/// `out = O(a)` over two layouts of one shape.
+/// Checks two layouts of one shape, coalesces them, and calls
+/// `f(input offset, output offset, run length, input stride, output stride)`
+/// for every innermost run.
+unsafe fn walk2(
+    a_len: usize,
+    al: &Layout,
+    out_len: usize,
+    ol: &Layout,
+    mut f: impl FnMut(isize, isize, usize, isize, isize),
+) -> Result<()> {
+    check_bounds(al, a_len, "ufunc input")?;
+    check_bounds(ol, out_len, "ufunc output")?;
+    let (shape, st) = coalesce(ol.shape, &[al.strides, ol.strides]);
+    let ia = st[0].last().copied().unwrap_or(1);
+    let io = st[1].last().copied().unwrap_or(1);
+    for_each_run(&shape, [al.offset, ol.offset], &st, |[pa, po], n| {
+        f(pa, po, n, ia, io)
+    });
+    Ok(())
+}
+
+/// `out = O(a)` over two layouts of one shape (SIMD on contiguous runs).
 ///
 /// # Safety
 /// As [`binary`].
@@ -142,12 +163,7 @@ pub unsafe fn unary<T: Elem, O: UnOp<T>>(
     out_len: usize,
     ol: &Layout,
 ) -> Result<()> {
-    check_bounds(al, a_len, "ufunc input")?;
-    check_bounds(ol, out_len, "ufunc output")?;
-    let (shape, st) = coalesce(ol.shape, &[al.strides, ol.strides]);
-    let ia = st[0].last().copied().unwrap_or(1);
-    let io = st[1].last().copied().unwrap_or(1);
-    for_each_run(&shape, [al.offset, ol.offset], &st, |[pa, po], n| {
+    walk2(a_len, al, out_len, ol, |pa, po, n, ia, io| {
         let (x, o) = (a.offset(pa), out.offset(po));
         if io == 1 && ia == 1 {
             ew::unary::<T, O>(x, o, n, 4);
@@ -156,8 +172,7 @@ pub unsafe fn unary<T: Elem, O: UnOp<T>>(
                 *o.offset(i * io) = O::apply(*x.offset(i * ia));
             }
         }
-    });
-    Ok(())
+    })
 }
 
 /// A unary op from `T` to another type (predicates such as `isnan`).
@@ -177,18 +192,12 @@ pub unsafe fn map<T: Elem, R: Elem, O: MapOp<T, R>>(
     out_len: usize,
     ol: &Layout,
 ) -> Result<()> {
-    check_bounds(al, a_len, "ufunc input")?;
-    check_bounds(ol, out_len, "ufunc output")?;
-    let (shape, st) = coalesce(ol.shape, &[al.strides, ol.strides]);
-    let ia = st[0].last().copied().unwrap_or(1);
-    let io = st[1].last().copied().unwrap_or(1);
-    for_each_run(&shape, [al.offset, ol.offset], &st, |[pa, po], n| {
+    walk2(a_len, al, out_len, ol, |pa, po, n, ia, io| {
         let (x, o) = (a.offset(pa), out.offset(po));
         for i in 0..n as isize {
             *o.offset(i * io) = O::apply(*x.offset(i * ia));
         }
-    });
-    Ok(())
+    })
 }
 
 /// `out = cond ? x : y` over four layouts of one (broadcast) shape; `cond`
