@@ -69,6 +69,11 @@ pub trait Elem: Copy + PartialOrd + PartialEq + Default + Send + Sync + 'static 
     fn add(self, o: Self) -> Self;
     fn sub(self, o: Self) -> Self;
     fn mul(self, o: Self) -> Self;
+    /// `self + a * b`: fused (one rounding) for floats, wrapping for ints.
+    #[inline(always)]
+    fn mul_add_to(self, a: Self, b: Self) -> Self {
+        self.add(a.mul(b))
+    }
     fn neg(self) -> Self;
     fn abs(self) -> Self;
     fn to_f64(self) -> f64;
@@ -159,6 +164,10 @@ macro_rules! impl_float {
             #[inline(always)]
             fn mul(self, o: Self) -> Self {
                 self * o
+            }
+            #[inline(always)]
+            fn mul_add_to(self, a: Self, b: Self) -> Self {
+                a.mul_add(b, self)
             }
             #[inline(always)]
             fn neg(self) -> Self {

@@ -5,25 +5,29 @@
 //! instruction set, vectorized across the NR lanes) accumulates each block.
 //! Row blocks of C run in parallel on the kernel pool.
 //!
-//! Floats accumulate with separate multiply and add (no FMA contraction), so
-//! every instruction set gives the same bits; results differ from BLAS in
+//! Floats accumulate with fused multiply-adds at every instruction set
+//! (hardware FMA with AVX2, correctly rounded software FMA otherwise), so
+//! every level gives the same bits; results differ from BLAS in
 //! the last bits (different summation order), as any two BLAS do.
 
 use crate::dtype::Elem;
 use crate::parallel::{self, SendPtr};
 
-/// Micro-tile rows.
-const MR: usize = 8;
-/// Micro-tile columns (one 512-bit vector of f32, two of f64).
-const NR: usize = 16;
 /// Block of the shared dimension.
 const KC: usize = 256;
 
 /// acc[MR][NR] += a_sliver[p][i] * b_panel[p][j] for p < kc. The
 /// accumulators are a local array over fixed-size chunks, so LLVM keeps
-/// them in vector registers (NR lanes wide) for the whole loop.
+/// them in vector registers (NR lanes wide) for the whole loop; MR x NR is
+/// chosen per type so they fit the 16 AVX2 registers with room for the B
+/// row and the broadcast A value (12 accumulators).
 #[inline(always)]
-fn micro_body<T: Elem>(kc: usize, a: &[T], b: &[T], acc_out: &mut [[T; NR]; MR]) {
+fn micro_body<T: Elem, const MR: usize, const NR: usize>(
+    kc: usize,
+    a: &[T],
+    b: &[T],
+    acc_out: &mut [[T; NR]; MR],
+) {
     let mut acc = [[T::default(); NR]; MR];
     for (ap, bp) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(kc) {
         let ap: &[T; MR] = ap.try_into().expect("MR-sized chunk");
@@ -31,7 +35,7 @@ fn micro_body<T: Elem>(kc: usize, a: &[T], b: &[T], acc_out: &mut [[T; NR]; MR])
         for i in 0..MR {
             let ai = ap[i];
             for j in 0..NR {
-                acc[i][j] = acc[i][j].add(ai.mul(bp[j]));
+                acc[i][j] = acc[i][j].mul_add_to(ai, bp[j]);
             }
         }
     }
@@ -40,20 +44,31 @@ fn micro_body<T: Elem>(kc: usize, a: &[T], b: &[T], acc_out: &mut [[T; NR]; MR])
 /// Runs the micro-kernel compiled for AVX2+FMA where available, even on
 /// AVX-512 machines: the AVX-512 compile of this loop measured ~20x slower
 /// (5 vs 106 GFLOP/s, f32 1024^3, Zen 4 VM), an LLVM code-generation
-/// problem not yet investigated. Baseline otherwise.
-fn micro<T: Elem>(kc: usize, a: &[T], b: &[T], acc: &mut [[T; NR]; MR]) {
+/// problem not yet investigated. Baseline otherwise (same bits: floats use
+/// a fused multiply-add at every level, in software without FMA).
+fn micro<T: Elem, const MR: usize, const NR: usize>(
+    kc: usize,
+    a: &[T],
+    b: &[T],
+    acc: &mut [[T; NR]; MR],
+) {
     #[cfg(target_arch = "x86_64")]
     {
         #[target_feature(enable = "avx2,fma")]
-        unsafe fn v256<T: Elem>(kc: usize, a: &[T], b: &[T], acc: &mut [[T; NR]; MR]) {
-            micro_body::<T>(kc, a, b, acc)
+        unsafe fn v256<T: Elem, const MR: usize, const NR: usize>(
+            kc: usize,
+            a: &[T],
+            b: &[T],
+            acc: &mut [[T; NR]; MR],
+        ) {
+            micro_body::<T, MR, NR>(kc, a, b, acc)
         }
         if crate::simd::level() >= crate::simd::Level::Avx2 {
             // SAFETY: AVX2 and FMA were detected on this CPU.
-            return unsafe { v256::<T>(kc, a, b, acc) };
+            return unsafe { v256::<T, MR, NR>(kc, a, b, acc) };
         }
     }
-    micro_body::<T>(kc, a, b, acc)
+    micro_body::<T, MR, NR>(kc, a, b, acc)
 }
 
 /// A strided matrix view.
@@ -84,6 +99,22 @@ impl<T: Copy> Mat<T> {
 /// Every index reachable through `a` and `b` for these extents must be
 /// valid (the caller bounds-checks the layouts); `c` valid for m*n writes.
 pub unsafe fn gemm<T: Elem>(m: usize, n: usize, k: usize, a: Mat<T>, b: Mat<T>, c: *mut T) {
+    // 12 accumulator registers of 8 f32 / 4 f64 lanes (AVX2)
+    match std::mem::size_of::<T>() {
+        4 => gemm_tiled::<T, 6, 16>(m, n, k, a, b, c),
+        8 => gemm_tiled::<T, 6, 8>(m, n, k, a, b, c),
+        _ => gemm_tiled::<T, 4, 32>(m, n, k, a, b, c),
+    }
+}
+
+unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: Mat<T>,
+    b: Mat<T>,
+    c: *mut T,
+) {
     let cptr = SendPtr(c);
     for i in 0..m * n {
         *c.add(i) = T::default();
@@ -108,7 +139,7 @@ pub unsafe fn gemm<T: Elem>(m: usize, n: usize, k: usize, a: Mat<T>, b: Mat<T>, 
         }
         let panels = (n + NR - 1) / NR;
         let mut bpack = vec![T::default(); KC * NR * panels];
-        let mut apack = [T::default(); KC * MR];
+        let mut apack = vec![T::default(); KC * MR];
         for p0 in (0..k).step_by(KC) {
             let kc = KC.min(k - p0);
             // pack the whole B block [p0..p0+kc, 0..n] once: panel-major,
@@ -145,7 +176,7 @@ pub unsafe fn gemm<T: Elem>(m: usize, n: usize, k: usize, a: Mat<T>, b: Mat<T>, 
                     let j0 = jb * NR;
                     let nr = NR.min(n - j0);
                     let mut acc = [[T::default(); NR]; MR];
-                    micro(
+                    micro::<T, MR, NR>(
                         kc,
                         &apack[..kc * MR],
                         &bpack[jb * KC * NR..jb * KC * NR + kc * NR],
