@@ -21,7 +21,31 @@ export * from "./src/ops.ts";
 export { NDArray } from "./src/ndarray.ts";
 export type { Flags, NestedList, Scalar } from "./src/ndarray.ts";
 export * from "./src/creation.ts";
-export { matmul } from "./src/linalg.ts";
+export {
+  diagonal,
+  type DiagonalOptions,
+  inner,
+  matmul,
+  type NormOptions,
+  outer,
+  tensordot,
+  trace,
+  vdot,
+} from "./src/linalg.ts";
+export {
+  argwhere,
+  compress,
+  copyto,
+  type CopytoOptions,
+  extract,
+  flatnonzero,
+  nonzero,
+  take,
+  type TakeOptions,
+  unique,
+  type UniqueOptions,
+  type UniqueResult,
+} from "./src/indexing.ts";
 export {
   allclose,
   arrayEqual,
@@ -42,8 +66,18 @@ export {
   all,
   any,
   type ArgOptions,
+  average,
+  type AverageOptions,
+  countNonzero,
+  cumprod,
+  nanmax,
+  nanmean,
+  nanmin,
+  nansum,
   prod,
+  ptp,
   type ReduceOptions,
+  type ScanOptions,
   std,
   variance,
   variance as var,
@@ -100,4 +134,10 @@ export {
   resultType,
   resultTypeWithScalar,
 } from "./src/dtype.ts";
-export { LibraryLoadError, NativeError, RaptorsError } from "./src/errors.ts";
+export {
+  AxisError,
+  IndexError,
+  LibraryLoadError,
+  NativeError,
+  RaptorsError,
+} from "./src/errors.ts";

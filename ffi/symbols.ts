@@ -48,6 +48,7 @@ export const STATUS = {
   OUT_OF_MEMORY: 4,
   PANIC: 5,
   OVERFLOW: 6,
+  INDEX: 7,
 } as const;
 
 /** Binary op codes for `rp_binary` / `rp_binary_scalar`. */
@@ -127,6 +128,8 @@ export const REDUCE = {
   min: 3,
   all: 4,
   any: 5,
+  fmax: 6,
+  fmin: 7,
 } as const;
 
 /** Unary op codes for `rp_unary`. */
@@ -257,6 +260,21 @@ export const symbols = {
   // unsafe fn rp_matmul(dt: u32, a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) -> i32
   rp_matmul: {
     parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    result: "i32",
+  },
+  // unsafe fn rp_take(dt: u32, a: *const u8, a_len: u32, meta: *const u8, meta_len: u32, idx: *const u8, idx_len: u32, out: *mut u8, out_len: u32) -> i32
+  rp_take: {
+    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    result: "i32",
+  },
+  // unsafe fn rp_nonzero(dt: u32, a: *const u8, a_len: u32, shape: *const u8, ndim: u32, out: *mut u8, out_len: u32) -> i32
+  rp_nonzero: {
+    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    result: "i32",
+  },
+  // unsafe fn rp_scan_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) -> i32
+  rp_scan_axis: {
+    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
     result: "i32",
   },
 } as const satisfies Record<string, SymbolSpec>;

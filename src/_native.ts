@@ -5,7 +5,7 @@
  */
 import { loadLibrary, type NativeLibrary } from "../ffi/load.ts";
 import type { NativeSymbols } from "../ffi/symbols.ts";
-import { NativeError } from "./errors.ts";
+import { IndexError, NativeError } from "./errors.ts";
 import { STATUS } from "../ffi/symbols.ts";
 
 /** The opened library. */
@@ -31,6 +31,8 @@ export function statusError(status: number, fn: string): Error {
     case STATUS.EMPTY:
     case STATUS.OVERFLOW:
       return new RangeError(msg);
+    case STATUS.INDEX:
+      return new IndexError(msg);
     case STATUS.UNSUPPORTED_DTYPE:
     case STATUS.INVALID_ARGUMENT:
       return new TypeError(msg);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { AxisError } from "./errors.ts";
 
 /** A shape: non-negative integer extents. */
 export type Shape = readonly number[];
@@ -71,7 +72,7 @@ export function asShape(x: unknown, fn: string): number[] {
 /** Normalises a possibly negative axis, with NumPy's AxisError message. */
 export function normAxis(axis: number, ndim: number, fn: string): number {
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new RangeError(
+    throw new AxisError(
       `${fn}(): axis ${axis} is out of bounds for array of dimension ${ndim}`,
     );
   }

@@ -40,3 +40,24 @@ export class NativeError extends RaptorsError {
     this.code = code;
   }
 }
+
+/**
+ * An axis argument is outside `-ndim..ndim-1` (NumPy's `AxisError`). A
+ * `RangeError`, so `instanceof RangeError` checks keep working.
+ */
+export class AxisError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "AxisError";
+  }
+}
+
+/**
+ * An index is outside its axis (NumPy's `IndexError`). A `RangeError`.
+ */
+export class IndexError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "IndexError";
+  }
+}

@@ -6,11 +6,24 @@
  * @module
  */
 import { native, statusError } from "./_native.ts";
-import { dtypeCode, resultType, storageCtor } from "./dtype.ts";
-import { NDArray } from "./ndarray.ts";
+import {
+  type DType,
+  dtypeCode,
+  kind,
+  resultType,
+  storageCtor,
+} from "./dtype.ts";
+import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
-import { broadcastShapes, broadcastStrides, sizeOf } from "./_shape.ts";
-import type { ArrayLikeInput } from "./ufunc.ts";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  fmtShape,
+  normAxis,
+  sizeOf,
+} from "./_shape.ts";
+import { type ArrayLikeInput, ufunc1, ufunc2 } from "./ufunc.ts";
+import { amax, amin, sumAxis } from "./reduce.ts";
 
 /**
  * Matrix product of two arrays (NumPy's `matmul` / `@`). Batched over
@@ -91,4 +104,265 @@ export function matmul(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
   if (aVec) shape.splice(shape.length - 2, 1);
   if (bVec) shape = shape.slice(0, -1);
   return shape.length === out.ndim ? out : out.reshape(shape);
+}
+
+const nd = (x: ArrayLikeInput): NDArray => x instanceof NDArray ? x : array(x);
+
+/** A 0-d result as NumPy returns it from `dot`: a JS scalar. */
+function scalarIf0d(x: NDArray): NDArray | Scalar {
+  return x.ndim === 0 ? x.item() : x;
+}
+
+/**
+ * NumPy's `dot`: a product for 0-d operands, the inner product of 1-d
+ * vectors (a JS scalar), `matmul` for 2-d and matrix-vector, and for N-d
+ * operands the sum over the last axis of `a` and the second-to-last of `b`.
+ */
+export function dotNd(x: ArrayLikeInput, y: ArrayLikeInput): NDArray | Scalar {
+  const a = nd(x), b = nd(y);
+  if (a.ndim === 0 || b.ndim === 0) return scalarIf0d(ufunc2("multiply", a, b));
+  if (a.ndim <= 2 && b.ndim <= 2) return scalarIf0d(matmul(a, b));
+  if (b.ndim === 1) return matmul(a, b);
+  return tensordot(a, b, [[a.ndim - 1], [b.ndim - 2]]);
+}
+
+/** Dot product of the flattened arrays (NumPy's `vdot`, real dtypes). */
+export function vdot(x: ArrayLikeInput, y: ArrayLikeInput): Scalar {
+  const a = nd(x).ravel(), b = nd(y).ravel();
+  if (a.size !== b.size) {
+    throw new RangeError("vdot(): vectors have different lengths");
+  }
+  return matmul(a, b).item();
+}
+
+/** Sum product over the last axes (NumPy's `inner`). */
+export function inner(x: ArrayLikeInput, y: ArrayLikeInput): NDArray | Scalar {
+  const a = nd(x), b = nd(y);
+  if (a.ndim === 0 || b.ndim === 0) return scalarIf0d(ufunc2("multiply", a, b));
+  if (a.shape.at(-1) !== b.shape.at(-1)) {
+    throw new RangeError(
+      `inner(): shapes ${fmtShape(a.shape)} and ${
+        fmtShape(b.shape)
+      } not aligned: ${a.shape.at(-1)} (dim ${a.ndim - 1}) != ${
+        b.shape.at(-1)
+      } (dim ${b.ndim - 1})`,
+    );
+  }
+  return scalarIf0d(tensordot(a, b, [[a.ndim - 1], [b.ndim - 1]]));
+}
+
+/** Outer product of the flattened arrays: `out[i, j] = a[i] * b[j]`. */
+export function outer(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
+  const a = nd(x).ravel(), b = nd(y).ravel();
+  return ufunc2("multiply", a.reshape(-1, 1), b.reshape(1, -1));
+}
+
+/**
+ * Sum of products over the given axes (NumPy's `tensordot`): `axes` is a
+ * count N (the last N of `a` with the first N of `b`) or a pair of axis
+ * lists. Computed as one `matmul` of transposed, reshaped operands.
+ */
+export function tensordot(
+  x: ArrayLikeInput,
+  y: ArrayLikeInput,
+  axes:
+    | number
+    | readonly [readonly number[] | number, readonly number[] | number] = 2,
+): NDArray {
+  const a = nd(x), b = nd(y);
+  let axA: number[], axB: number[];
+  if (typeof axes === "number") {
+    if (!Number.isInteger(axes) || axes < 0 || axes > a.ndim || axes > b.ndim) {
+      throw new RangeError(`tensordot(): invalid axes count ${axes}`);
+    }
+    axA = [...Array(axes).keys()].map((i) => a.ndim - axes + i);
+    axB = [...Array(axes).keys()];
+  } else {
+    axA = (typeof axes[0] === "number" ? [axes[0]] : [...axes[0]]).map((i) =>
+      normAxis(i, a.ndim, "tensordot")
+    );
+    axB = (typeof axes[1] === "number" ? [axes[1]] : [...axes[1]]).map((i) =>
+      normAxis(i, b.ndim, "tensordot")
+    );
+  }
+  if (
+    axA.length !== axB.length ||
+    axA.some((i, k) => a.shape[i] !== b.shape[axB[k]!])
+  ) {
+    throw new RangeError("tensordot(): shape-mismatch for sum");
+  }
+  const freeA = [...Array(a.ndim).keys()].filter((i) => !axA.includes(i));
+  const freeB = [...Array(b.ndim).keys()].filter((i) => !axB.includes(i));
+  const k = axA.reduce((n, i) => n * a.shape[i]!, 1);
+  const shapeA = freeA.map((i) => a.shape[i]!);
+  const shapeB = freeB.map((i) => b.shape[i]!);
+  const m = sizeOf(shapeA), n = sizeOf(shapeB);
+  const at = a.transpose([...freeA, ...axA]).reshape(m, k);
+  const bt = b.transpose([...axB, ...freeB]).reshape(k, n);
+  return matmul(at, bt).reshape([...shapeA, ...shapeB]);
+}
+
+/** Options of {@link diagonal} and {@link trace}. */
+export interface DiagonalOptions {
+  /** Offset from the main diagonal (positive: above). */
+  offset?: number;
+  axis1?: number;
+  axis2?: number;
+}
+
+/**
+ * The diagonal of the 2-d sub-arrays over `axis1`, `axis2` as a view,
+ * appended as the last axis (NumPy's `diagonal`; NumPy's is read-only).
+ */
+export function diagonal(
+  x: ArrayLikeInput,
+  options: DiagonalOptions = {},
+): NDArray {
+  const a = nd(x);
+  if (a.ndim < 2) {
+    throw new RangeError(
+      "diagonal(): diag requires an array of at least two dimensions",
+    );
+  }
+  const ax1 = normAxis(options.axis1 ?? 0, a.ndim, "diagonal");
+  const ax2 = normAxis(options.axis2 ?? 1, a.ndim, "diagonal");
+  if (ax1 === ax2) {
+    throw new RangeError("diagonal(): axis1 and axis2 cannot be the same");
+  }
+  const off = options.offset ?? 0;
+  const n1 = a.shape[ax1]!, n2 = a.shape[ax2]!;
+  let start = a._offset, len: number;
+  if (off >= 0) {
+    len = Math.max(0, Math.min(n1, n2 - off));
+    if (len > 0) start += off * a._strides[ax2]!;
+  } else {
+    len = Math.max(0, Math.min(n1 + off, n2));
+    if (len > 0) start -= off * a._strides[ax1]!;
+  }
+  const keep = [...Array(a.ndim).keys()].filter((i) => i !== ax1 && i !== ax2);
+  return new NDArray(
+    a._storage,
+    a.dtype,
+    [...keep.map((i) => a.shape[i]!), len],
+    [...keep.map((i) => a._strides[i]!), a._strides[ax1]! + a._strides[ax2]!],
+    len > 0 ? start : a._offset,
+  );
+}
+
+/**
+ * Sum along the diagonal (NumPy's `trace`): a JS scalar for 2-d input,
+ * else an array over the remaining axes. Small integers sum in int64.
+ */
+export function trace(
+  x: ArrayLikeInput,
+  options: DiagonalOptions & { dtype?: DType } = {},
+): NDArray | Scalar {
+  const d = diagonal(x, options);
+  return sumAxis(d, { axis: -1, dtype: options.dtype });
+}
+
+/** Options of {@link normNd}. */
+export interface NormOptions {
+  /**
+   * Vectors: `2` (default), `1`, `Infinity`, `-Infinity`, `0`, or any p.
+   * Matrices: `"fro"` (default), `1`, `-1`, `Infinity`, `-Infinity`.
+   */
+  ord?: number | "fro" | null;
+  /** One axis (vector norms) or two (matrix norms); default all. */
+  axis?: number | readonly [number, number] | null;
+  keepdims?: boolean;
+}
+
+/**
+ * Vector and matrix norms (NumPy's `linalg.norm`). Integers are computed
+ * in float64. The spectral (`2`, `-2`) and nuclear norms need the SVD and
+ * throw until it exists.
+ */
+export function normNd(
+  x: ArrayLikeInput,
+  options: NormOptions = {},
+): NDArray | number {
+  let a = nd(x);
+  if (kind(a.dtype) !== "f") a = a.astype("float64");
+  const ord = options.ord ?? null;
+  const keep = options.keepdims ?? false;
+  const fin = (r: NDArray | Scalar): NDArray | number =>
+    r instanceof NDArray ? r : Number(r);
+  let axes: number[];
+  if (options.axis === undefined || options.axis === null) {
+    if (
+      ord === null || (ord === "fro" && a.ndim === 2) ||
+      (ord === 2 && a.ndim === 1)
+    ) {
+      const r = ufunc1(
+        "sqrt",
+        array(sumAxis(ufunc2("multiply", a, a)), { dtype: a.dtype }),
+      );
+      return fin(keep ? r.reshape(a.shape.map(() => 1)) : r.item());
+    }
+    if (a.ndim !== 1 && a.ndim !== 2) {
+      throw new RangeError("norm(): Improper number of dimensions to norm.");
+    }
+    axes = [...Array(a.ndim).keys()];
+  } else if (typeof options.axis === "number") {
+    axes = [normAxis(options.axis, a.ndim, "norm")];
+  } else {
+    axes = options.axis.map((i) => normAxis(i, a.ndim, "norm"));
+  }
+  const o = { keepdims: keep };
+  if (axes.length === 1) {
+    const axis = axes[0]!;
+    if (ord === "fro") {
+      throw new RangeError("norm(): Invalid norm order 'fro' for vectors");
+    }
+    const abs = ufunc1("abs", a);
+    if (ord === Infinity) return fin(amax(abs, { axis, ...o }));
+    if (ord === -Infinity) return fin(amin(abs, { axis, ...o }));
+    if (ord === 0) {
+      return fin(
+        sumAxis(ufunc2("notEqual", a, 0).astype(a.dtype), { axis, ...o }),
+      );
+    }
+    if (ord === 1) return fin(sumAxis(abs, { axis, ...o }));
+    if (ord === null || ord === 2) {
+      const s = sumAxis(ufunc2("multiply", a, a), { axis, ...o });
+      return fin(
+        s instanceof NDArray ? ufunc1("sqrt", s) : Math.sqrt(Number(s)),
+      );
+    }
+    const s = sumAxis(ufunc2("power", abs, ord), { axis, ...o });
+    return fin(
+      s instanceof NDArray
+        ? ufunc2("power", s, 1 / ord)
+        : Number(s) ** (1 / ord),
+    );
+  }
+  if (axes.length !== 2) {
+    throw new RangeError("norm(): Improper number of dimensions to norm.");
+  }
+  let [row, col] = axes as [number, number];
+  if (row === col) throw new RangeError("norm(): Duplicate axes given.");
+  const abs = ufunc1("abs", a);
+  let r: NDArray | Scalar;
+  if (ord === null || ord === "fro") {
+    r = sumAxis(ufunc2("multiply", a, a), { axis: [row, col], keepdims: keep });
+    r = r instanceof NDArray ? ufunc1("sqrt", r) : Math.sqrt(Number(r));
+  } else if (ord === 1 || ord === -1) {
+    if (col > row && !keep) col -= 1;
+    const s = sumAxis(abs, { axis: row, keepdims: keep }) as NDArray;
+    r = ord === 1
+      ? amax(s, { axis: col, keepdims: keep })
+      : amin(s, { axis: col, keepdims: keep });
+  } else if (ord === Infinity || ord === -Infinity) {
+    if (row > col && !keep) row -= 1;
+    const s = sumAxis(abs, { axis: col, keepdims: keep }) as NDArray;
+    r = ord === Infinity
+      ? amax(s, { axis: row, keepdims: keep })
+      : amin(s, { axis: row, keepdims: keep });
+  } else {
+    throw new RangeError(
+      `norm(): matrix norm order ${ord} is not supported yet (2, -2 and "nuc" need the SVD)`,
+    );
+  }
+  return fin(r);
 }

@@ -40,11 +40,13 @@ import {
   sliceIndices,
 } from "./_shape.ts";
 import { formatArray } from "./_format.ts";
+import { IndexError } from "./errors.ts";
 // Method forms call the module functions; the import cycle is safe because
 // they are only used at call time, never while modules evaluate.
 import * as uf from "./ufunc.ts";
 import * as red from "./reduce.ts";
 import * as la from "./linalg.ts";
+import * as ix from "./indexing.ts";
 
 /** A scalar element as JS sees it. */
 export type Scalar = number | bigint | boolean;
@@ -299,7 +301,7 @@ export class NDArray {
       } else if (e.kind === "int") {
         const len = this.shape[dim]!;
         if (e.index < -len || e.index >= len) {
-          throw new RangeError(
+          throw new IndexError(
             `slice(): index ${e.index} is out of bounds for axis ${dim} with size ${len}`,
           );
         }
@@ -352,7 +354,7 @@ export class NDArray {
         throw new TypeError(`${fn}(): index ${k} is not an integer`);
       }
       if (k < -len || k >= len) {
-        throw new RangeError(
+        throw new IndexError(
           `${fn}(): index ${k} is out of bounds for axis ${i} with size ${len}`,
         );
       }
@@ -404,7 +406,7 @@ export class NDArray {
       let flat = idx[0]!;
       const size = this.size;
       if (!Number.isInteger(flat) || flat < -size || flat >= size) {
-        throw new RangeError(
+        throw new IndexError(
           `item(): index ${flat} is out of bounds for size ${size}`,
         );
       }
@@ -565,6 +567,64 @@ export class NDArray {
   /** Whether any element is truthy over axes. */
   any(options?: red.ReduceOptions): NDArray | Scalar {
     return red.any(this, options);
+  }
+
+  /** Cumulative sum (flattened, or along `axis`). */
+  cumsum(options?: red.ScanOptions): NDArray {
+    return red.cumsumAxis(this, options);
+  }
+  /** Cumulative product (flattened, or along `axis`). */
+  cumprod(options?: red.ScanOptions): NDArray {
+    return red.cumprod(this, options);
+  }
+  /** `max - min` over axes. */
+  ptp(options?: red.ReduceOptions): NDArray | Scalar {
+    return red.ptp(this, options);
+  }
+  /** NumPy's `dot` (see `dot`). */
+  dot(b: uf.ArrayLikeInput): NDArray | Scalar {
+    return la.dotNd(this, b);
+  }
+  /** Sum along a diagonal (see `trace`). */
+  trace(options?: la.DiagonalOptions): NDArray | Scalar {
+    return la.trace(this, options);
+  }
+  /** A diagonal as a view (see `diagonal`). */
+  diagonal(options?: la.DiagonalOptions): NDArray {
+    return la.diagonal(this, options);
+  }
+
+  // ---- selection and assignment ------------------------------------------------
+
+  /** Elements at `indices` along `axis` (see `take`). */
+  take(
+    indices: uf.ArrayLikeInput | readonly number[],
+    options?: ix.TakeOptions,
+  ): NDArray {
+    return ix.take(this, indices, options);
+  }
+  /** The elements where the bool `mask` (this array's shape) is true: NumPy's `a[mask]`. */
+  mask(mask: uf.ArrayLikeInput): NDArray {
+    return ix.extract(mask, this);
+  }
+  /** Indices of the non-zero elements, one array per axis. */
+  nonzero(): NDArray[] {
+    return ix.nonzero(this);
+  }
+  /** Slices along `axis` where `condition` is true (see `compress`). */
+  compress(condition: uf.ArrayLikeInput, options?: ix.TakeOptions): NDArray {
+    return ix.compress(condition, this, options);
+  }
+  /**
+   * Writes `value` (a scalar or an array broadcastable to this shape) into
+   * this array, casting to its dtype: NumPy's `a[...] = value`. On a view
+   * from {@link slice}, this is slice assignment: `a.slice("1:3",
+   * "::2").assign(b)` is NumPy's `a[1:3, ::2] = b`. With `where`, only the
+   * elements where the mask is true change. Returns `this`.
+   */
+  assign(value: uf.ArrayLikeInput, options?: ix.CopytoOptions): this {
+    ix.copyto(this, value, options);
+    return this;
   }
 
   // ---- copies and casts -----------------------------------------------------

@@ -31,10 +31,13 @@ import {
   argmaxAxis,
   argminAxis,
   type ArgOptions,
+  cumsumAxis,
   meanAxis,
   type ReduceOptions,
+  type ScanOptions,
   sumAxis,
 } from "./reduce.ts";
+import { dotNd, normNd, type NormOptions } from "./linalg.ts";
 import { clipNd } from "./manipulation.ts";
 import {
   type ArrayLikeInput,
@@ -518,10 +521,21 @@ function argmaxGeneral(
  *
  * @throws {TypeError} if the types differ; {RangeError} if the lengths do.
  */
+export function dot(
+  a: NDArray | readonly unknown[],
+  b: ArrayLikeInput,
+): NDArray | NdScalar;
 export function dot(a: BigIntArray, b: BigIntArray): bigint;
 export function dot(a: NumberArray, b: NumberArray): number;
 export function dot(a: NumericArray, b: NumericArray): number | bigint;
-export function dot(a: NumericArray, b: NumericArray): number | bigint {
+export function dot(
+  a: NumericArray | NDArray | readonly unknown[],
+  b: NumericArray | ArrayLikeInput,
+): number | bigint | NDArray | NdScalar;
+export function dot(
+  a: NumericArray | NDArray | readonly unknown[],
+  b: NumericArray | ArrayLikeInput,
+): number | bigint | NDArray | NdScalar {
   if (f64(a) && f64(b)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.dot && b.length === n) {
@@ -530,7 +544,10 @@ export function dot(a: NumericArray, b: NumericArray): number | bigint {
       return s;
     }
   }
-  return dotGeneral(a, b);
+  if (isNdOperand(a) || isNdOperand(b)) {
+    return dotNd(a as ArrayLikeInput, b as ArrayLikeInput);
+  }
+  return dotGeneral(a as NumericArray, b as NumericArray);
 }
 
 /** General path of {@link dot}: every dtype and check. */
@@ -578,7 +595,15 @@ function dotGeneral(a: NumericArray, b: NumericArray): number | bigint {
  * Euclidean norm `sqrt(sum(a * a))` (NumPy's `linalg.norm` of a vector).
  * float32 input is computed in float32; integers in float64.
  */
-export function norm(a: NumericArray): number {
+export function norm(
+  a: NDArray | readonly unknown[],
+  options?: NormOptions,
+): NDArray | number;
+export function norm(a: NumericArray): number;
+export function norm(
+  a: NumericArray | NDArray | readonly unknown[],
+  options?: NormOptions,
+): number | NDArray {
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.dot) {
@@ -587,7 +612,8 @@ export function norm(a: NumericArray): number {
       return Math.sqrt(s);
     }
   }
-  return normGeneral(a);
+  if (isNdOperand(a)) return normNd(a as ArrayLikeInput, options);
+  return normGeneral(a as NumericArray);
 }
 
 /** General path of {@link norm}: every dtype and check. */
@@ -1731,7 +1757,18 @@ function clipGeneral<A extends NumericArray>(
  * floats). The result has the input's type; integers wrap modulo 2^bits
  * (NumPy widens small integers to int64 instead). `out` may be `a`.
  */
-export function cumsum<A extends NumericArray>(a: A, out?: A): A {
+export function cumsum(
+  a: NDArray | readonly unknown[],
+  options?: ScanOptions,
+): NDArray;
+export function cumsum<A extends NumericArray>(a: A, out?: A): A;
+export function cumsum<A extends NumericArray>(
+  a: A | NDArray | readonly unknown[],
+  out?: A | ScanOptions,
+): A | NDArray {
+  if (isNdOperand(a)) {
+    return cumsumAxis(a as ArrayLikeInput, out as ScanOptions);
+  }
   if (f64(a) && f64(out)) {
     const n = a.length;
     if (
@@ -1743,7 +1780,7 @@ export function cumsum<A extends NumericArray>(a: A, out?: A): A {
       return out;
     }
   }
-  return cumsumGeneral(a, out);
+  return cumsumGeneral(a as A, out as A | undefined);
 }
 
 /** General path of {@link cumsum}: every dtype and check. */

@@ -11,11 +11,18 @@
  */
 import { REDUCE } from "../ffi/symbols.ts";
 import { native, statusError } from "./_native.ts";
-import { asDType, type DType, dtypeCode, kind, storageCtor } from "./dtype.ts";
+import {
+  asDType,
+  type DType,
+  dtypeCode,
+  kind,
+  resultType,
+  storageCtor,
+} from "./dtype.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { cStrides, normAxis, sizeOf } from "./_shape.ts";
-import { type ArrayLikeInput, ufunc1, ufunc2 } from "./ufunc.ts";
+import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -88,10 +95,14 @@ function reduceNd(
       rst.push(st);
     }
   }
-  if (axes.some((i) => a.shape[i] === 0) && (op === "max" || op === "min")) {
+  if (
+    axes.some((i) => a.shape[i] === 0) &&
+    (op === "max" || op === "min" || op === "fmax" || op === "fmin")
+  ) {
     throw new RangeError(
       `${fn}(): zero-size array to reduction operation ${
-        op === "max" ? "maximum" : "minimum"
+        ({ max: "maximum", min: "minimum" } as Record<string, string>)[op] ??
+          op
       } which has no identity`,
     );
   }
@@ -354,4 +365,278 @@ export function argminAxis(
   options: ArgOptions = {},
 ): NDArray | number {
   return argAxis(false, a, options);
+}
+
+/**
+ * The axis layout `rp_take` / `rp_scan_axis` read: `[offset, axis_len,
+ * axis_stride, n_outer, n_inner, outer shape, outer strides, inner shape,
+ * inner strides]`.
+ * @internal
+ */
+export function axisLayout(x: NDArray, axis: number): number[] {
+  const outer = x.shape.slice(0, axis), inner = x.shape.slice(axis + 1);
+  return [
+    x._offset,
+    x.shape[axis]!,
+    x._strides[axis]!,
+    outer.length,
+    inner.length,
+    ...outer,
+    ...x._strides.slice(0, axis),
+    ...inner,
+    ...x._strides.slice(axis + 1),
+  ];
+}
+
+/** Options of {@link cumsumAxis} and {@link cumprod}. */
+export interface ScanOptions {
+  /** The axis to accumulate along (default: the flattened array). */
+  axis?: number | null;
+  /** The dtype to accumulate and return in (default as `sum`). */
+  dtype?: DType;
+}
+
+function scan(
+  op: 0 | 1,
+  x: ArrayLikeInput,
+  options: ScanOptions,
+  fn: string,
+): NDArray {
+  let a = x instanceof NDArray ? x : array(x);
+  let axis: number;
+  if (options.axis === undefined || options.axis === null) {
+    a = a.ravel();
+    axis = 0;
+  } else axis = normAxis(options.axis, a.ndim, fn);
+  const dtype = options.dtype
+    ? asDType(options.dtype, fn)
+    : accumulatorDtype(a.dtype);
+  if (a.dtype !== dtype) a = a.astype(dtype);
+  const out = new NDArray(
+    new (storageCtor(dtype))(a.size),
+    dtype,
+    a.shape.slice(),
+  );
+  if (a.size === 0) return out;
+  const meta = new Float64Array([
+    ...axisLayout(a, axis),
+    ...axisLayout(out, axis),
+  ]);
+  const status = native.rp_scan_axis(
+    op,
+    dtypeCode(dtype),
+    a._storage,
+    a._storage.length,
+    out._storage,
+    out._storage.length,
+    meta,
+    meta.length,
+  );
+  if (status !== 0) throw statusError(status, fn);
+  return out;
+}
+
+/**
+ * Cumulative sum along `axis` (flattened when no axis), as NumPy's
+ * `cumsum`: left to right, small integers accumulate in int64.
+ */
+export function cumsumAxis(
+  a: ArrayLikeInput,
+  options: ScanOptions = {},
+): NDArray {
+  return scan(0, a, options, "cumsum");
+}
+/** Cumulative product along `axis` (flattened when no axis). */
+export function cumprod(
+  a: ArrayLikeInput,
+  options: ScanOptions = {},
+): NDArray {
+  return scan(1, a, options, "cumprod");
+}
+
+const isFloat = (x: NDArray) => kind(x.dtype) === "f";
+
+/**
+ * Sum treating NaN as zero (NumPy's `nansum`: NaNs replaced by 0, then
+ * `sum`, so float results match NumPy's bits).
+ */
+export function nansum(
+  a: ArrayLikeInput,
+  options: ReduceOptions = {},
+): NDArray | Scalar {
+  const x = a instanceof NDArray ? a : array(a);
+  if (!isFloat(x)) return reduceNd("sum", x, options, "nansum");
+  return reduceNd(
+    "sum",
+    where(ufunc1("isnan", x), 0, x),
+    options,
+    "nansum",
+  );
+}
+
+/**
+ * Mean ignoring NaNs (NumPy's `nanmean`): the sum of the non-NaN values
+ * over their count; an all-NaN slice gives NaN.
+ */
+export function nanmean(
+  a: ArrayLikeInput,
+  options: ReduceOptions = {},
+): NDArray | Scalar {
+  const x = a instanceof NDArray ? a : array(a);
+  if (!isFloat(x)) return meanAxis(x, options);
+  const mask = ufunc1("isnan", x);
+  const cnt = reduceNd(
+    "sum",
+    ufunc1("logicalNot", mask),
+    { axis: options.axis, keepdims: options.keepdims, dtype: "int64" },
+    "nanmean",
+  );
+  const dtype = options.dtype ?? x.dtype;
+  const tot = reduceNd("sum", where(mask, 0, x), {
+    axis: options.axis,
+    keepdims: options.keepdims,
+    dtype,
+  }, "nanmean");
+  if (!(tot instanceof NDArray)) {
+    const v = Number(tot) / Number(cnt);
+    return dtype === "float32" ? Math.fround(v) : v;
+  }
+  const r = ufunc2("divide", tot, cnt as NDArray);
+  return r.dtype === dtype ? r : r.astype(dtype);
+}
+
+/**
+ * Maximum ignoring NaNs (NumPy's `nanmax`, `fmax.reduce`); an all-NaN slice
+ * gives NaN (NumPy also warns).
+ */
+export function nanmax(
+  a: ArrayLikeInput,
+  options: ReduceOptions = {},
+): NDArray | Scalar {
+  const x = a instanceof NDArray ? a : array(a);
+  return isFloat(x)
+    ? nanExtreme("fmax", x, options)
+    : reduceNd("max", x, options, "nanmax");
+}
+/** Minimum ignoring NaNs (NumPy's `nanmin`); see {@link nanmax}. */
+export function nanmin(
+  a: ArrayLikeInput,
+  options: ReduceOptions = {},
+): NDArray | Scalar {
+  const x = a instanceof NDArray ? a : array(a);
+  return isFloat(x)
+    ? nanExtreme("fmin", x, options)
+    : reduceNd("min", x, options, "nanmin");
+}
+function nanExtreme(
+  op: "fmax" | "fmin",
+  x: NDArray,
+  options: ReduceOptions,
+): NDArray | Scalar {
+  return reduceNd(op, x, options, op === "fmax" ? "nanmax" : "nanmin");
+}
+
+/** Range of values, `max - min` (NumPy's `ptp`; integers wrap as NumPy's). */
+export function ptp(
+  a: ArrayLikeInput,
+  options: ReduceOptions = {},
+): NDArray | Scalar {
+  const x = a instanceof NDArray ? a : array(a);
+  const o = { axis: options.axis, keepdims: options.keepdims };
+  const hi = reduceNd("max", x, o, "ptp"), lo = reduceNd("min", x, o, "ptp");
+  const d = ufunc2(
+    "subtract",
+    hi instanceof NDArray ? hi : array(hi, { dtype: x.dtype }),
+    lo instanceof NDArray ? lo : array(lo, { dtype: x.dtype }),
+  );
+  return hi instanceof NDArray ? d : d.item();
+}
+
+/** Options of {@link average}. */
+export interface AverageOptions {
+  axis?: number | number[] | null;
+  /** Weights: the shape of `a`, or 1-d along a single `axis`. */
+  weights?: ArrayLikeInput;
+  keepdims?: boolean;
+}
+
+/**
+ * Weighted average (NumPy's `average`): `sum(a * w) / sum(w)` along the
+ * axes, computed in float64 for integer inputs; without weights, `mean`.
+ * Weights summing to zero throw.
+ */
+export function average(
+  a: ArrayLikeInput,
+  options: AverageOptions = {},
+): NDArray | Scalar {
+  const x = a instanceof NDArray ? a : array(a);
+  if (options.weights === undefined) {
+    return meanAxis(x, { axis: options.axis, keepdims: options.keepdims });
+  }
+  let w = options.weights instanceof NDArray
+    ? options.weights
+    : array(options.weights);
+  const k = kind(x.dtype);
+  const dtype = k === "i" || k === "u" || k === "b"
+    ? resultType(resultType(x.dtype, w.dtype), "float64")
+    : resultType(x.dtype, w.dtype);
+  const sameShape = w.ndim === x.ndim &&
+    w.shape.every((d, i) => d === x.shape[i]);
+  if (!sameShape) {
+    if (options.axis === undefined || options.axis === null) {
+      throw new TypeError(
+        "average(): Axis must be specified when shapes of a and weights differ.",
+      );
+    }
+    if (Array.isArray(options.axis) || w.ndim !== 1) {
+      throw new TypeError(
+        "average(): 1D weights expected when shapes of a and weights differ.",
+      );
+    }
+    const ax = normAxis(options.axis, x.ndim, "average");
+    if (w.shape[0] !== x.shape[ax]) {
+      throw new RangeError(
+        "average(): Length of weights not compatible with specified axis.",
+      );
+    }
+    w = w.reshape(x.shape.map((d, i) => (i === ax ? d : 1)));
+  }
+  const o = { axis: options.axis, keepdims: options.keepdims, dtype };
+  const scl = reduceNd("sum", w, {
+    ...o,
+    keepdims: options.keepdims,
+  }, "average");
+  const zero = scl instanceof NDArray
+    ? (any(ufunc2("equal", scl, 0)) as boolean)
+    : Number(scl) === 0;
+  if (zero) {
+    throw new RangeError(
+      "average(): Weights sum to zero, can't be normalized",
+    );
+  }
+  const num = reduceNd(
+    "sum",
+    ufunc2("multiply", x.astype(dtype), w.astype(dtype)),
+    o,
+    "average",
+  );
+  if (!(num instanceof NDArray)) {
+    const v = Number(num) / Number(scl);
+    return dtype === "float32" ? Math.fround(v) : v;
+  }
+  return ufunc2("divide", num, scl as NDArray);
+}
+
+/**
+ * Number of non-zero (truthy, NaN included) elements over the axes (NumPy's
+ * `count_nonzero`): a number without `axis`, else an int64 array.
+ */
+export function countNonzero(
+  a: ArrayLikeInput,
+  options: { axis?: number | number[] | null; keepdims?: boolean } = {},
+): NDArray | number {
+  const x = a instanceof NDArray ? a : array(a);
+  const b = x.dtype === "bool" ? x : x.astype("bool");
+  const r = reduceNd("sum", b, { ...options, dtype: "int64" }, "countNonzero");
+  return r instanceof NDArray ? r : Number(r);
 }

@@ -18,6 +18,8 @@ pub const OUT_OF_MEMORY: i32 = 4;
 pub const PANIC: i32 = 5;
 /// An exact integer result has no exact JS number (|v| > 2^53).
 pub const OVERFLOW: i32 = 6;
+/// An index is out of bounds for its axis.
+pub const INDEX: i32 = 7;
 
 /// A failure carried from a kernel to the boundary.
 #[derive(Debug, Clone, PartialEq, Eq)]

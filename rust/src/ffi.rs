@@ -15,6 +15,7 @@
 use crate::dtype::{DType, Elem, Float};
 use crate::error::{self, guard, Error, Result};
 use crate::kernels::elementwise::{self as ew, Side};
+use crate::kernels::gather::{self, AxisLayout};
 use crate::kernels::gemm;
 use crate::kernels::ops;
 use crate::kernels::reduce_axis::{self, AxisPlan};
@@ -1022,6 +1023,8 @@ pub mod reduce_op {
     pub const MIN: u32 = 3;
     pub const ALL: u32 = 4;
     pub const ANY: u32 = 5;
+    pub const FMAX: u32 = 6;
+    pub const FMIN: u32 = 7;
 }
 
 unsafe fn reduce_typed<T: Elem>(
@@ -1049,6 +1052,8 @@ unsafe fn reduce_typed<T: Elem>(
         // all/any run on bool (u8 0/1) input
         ALL => reduce_axis::reduce_axes::<T, ops::Minimum>(pa, an, po, on, p, Some(one)),
         ANY => reduce_axis::reduce_axes::<T, ops::Maximum>(pa, an, po, on, p, Some(T::default())),
+        FMAX => reduce_axis::reduce_axes::<T, ops::Fmax>(pa, an, po, on, p, None),
+        FMIN => reduce_axis::reduce_axes::<T, ops::Fmin>(pa, an, po, on, p, None),
         _ => Err(Error::invalid(format!("unknown reduction op {op}"))),
     }
 }
@@ -1267,5 +1272,110 @@ mod tests {
         let b = [u64::MAX, 3];
         unsafe { rp_max(8, b.as_ptr() as *const u8, 2, s.as_mut_ptr() as *mut u8) };
         assert_eq!(s[0], u64::MAX);
+    }
+}
+
+/// An [`AxisLayout`] read from metadata: `[offset, axis_len, axis_stride,
+/// n_outer, n_inner, outer_shape.., outer_strides.., inner_shape..,
+/// inner_strides..]`; returns the owned parts and the entries consumed.
+struct AxisMeta {
+    offset: isize,
+    axis_len: usize,
+    axis_stride: isize,
+    outer_shape: Vec<usize>,
+    outer_strides: Vec<isize>,
+    inner_shape: Vec<usize>,
+    inner_strides: Vec<isize>,
+}
+
+impl AxisMeta {
+    fn read(m: &[isize]) -> Result<(AxisMeta, usize)> {
+        let short = || Error::invalid("axis layout metadata too short");
+        if m.len() < 5 {
+            return Err(short());
+        }
+        let (no, ni) = (extents(&m[3..4])?[0], extents(&m[4..5])?[0]);
+        let used = 5 + 2 * no + 2 * ni;
+        if m.len() < used || no > 64 || ni > 64 {
+            return Err(short());
+        }
+        Ok((
+            AxisMeta {
+                offset: m[0],
+                axis_len: extents(&m[1..2])?[0],
+                axis_stride: m[2],
+                outer_shape: extents(&m[5..5 + no])?,
+                outer_strides: m[5 + no..5 + 2 * no].to_vec(),
+                inner_shape: extents(&m[5 + 2 * no..5 + 2 * no + ni])?,
+                inner_strides: m[5 + 2 * no + ni..used].to_vec(),
+            },
+            used,
+        ))
+    }
+    fn layout(&self) -> AxisLayout<'_> {
+        AxisLayout {
+            offset: self.offset,
+            outer_shape: &self.outer_shape,
+            outer_strides: &self.outer_strides,
+            axis_len: self.axis_len,
+            axis_stride: self.axis_stride,
+            inner_shape: &self.inner_shape,
+            inner_strides: &self.inner_strides,
+        }
+    }
+}
+
+export! {
+    /// `out = take(a, idx, axis)` (C-contiguous out; NumPy's `mode="raise"`:
+    /// an index outside the axis fails with status INDEX before any write).
+    /// `meta` (f64) is the axis layout of `a` (see `AxisMeta`); `idx` int64.
+    fn rp_take(dt: u32, a: *const u8, a_len: u32, meta: *const u8, meta_len: u32, idx: *const u8, idx_len: u32, out: *mut u8, out_len: u32) {
+        let dt = dtype(dt)?;
+        let m = f64_ints(in_slice::<f64>(meta, meta_len, "meta")?)?;
+        let (l, _) = AxisMeta::read(&m)?;
+        let idx = in_slice::<i64>(idx, idx_len, "indices")?;
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => gather::take::<T>(
+            check_ptr::<T>(a, a_len, "a")?, a_len as usize, &l.layout(), idx,
+            check_ptr::<T>(out, out_len, "out")? as *mut T, out_len as usize,
+        ), bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}
+
+export! {
+    /// C-order coordinates of the non-zero elements of the C-contiguous `a`
+    /// of shape `shape` (f64, `ndim` entries), into int64 `out` (count x
+    /// ndim, NumPy's `argwhere` layout; the count is checked).
+    fn rp_nonzero(dt: u32, a: *const u8, a_len: u32, shape: *const u8, ndim: u32, out: *mut u8, out_len: u32) {
+        let dt = dtype(dt)?;
+        let shape = extents(&f64_ints(in_slice::<f64>(shape, ndim, "shape")?)?)?;
+        let out = out_slice::<i64>(out, out_len, "out")?;
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => gather::nonzero::<T>(in_slice::<T>(a, a_len, "a")?, &shape, out),
+            bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}
+
+export! {
+    /// Cumulative sum (`op` 0) or product (`op` 1) along one axis. `meta`
+    /// (f64) holds the axis layout of `a` then that of `out` (same shape).
+    fn rp_scan_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) {
+        let dt = dtype(dt)?;
+        let m = f64_ints(in_slice::<f64>(meta, meta_len, "meta")?)?;
+        let (al, used) = AxisMeta::read(&m)?;
+        let (ol, _) = AxisMeta::read(&m[used..])?;
+        if op > 1 {
+            return Err(Error::invalid(format!("unknown scan op {op}")));
+        }
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => {
+            let pa = check_ptr::<T>(a, a_len, "a")?;
+            let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
+            if op == 1 {
+                gather::scan_axis::<T, true>(pa, a_len as usize, &al.layout(), po, out_len as usize, &ol.layout())
+            } else {
+                gather::scan_axis::<T, false>(pa, a_len as usize, &al.layout(), po, out_len as usize, &ol.layout())
+            }
+        }, bool => unreachable!("bool is mapped to uint8 storage"))
     }
 }

@@ -7,6 +7,7 @@
 //! per-ISA copies come from [`crate::multiversion!`].
 
 pub mod elementwise;
+pub mod gather;
 pub mod gemm;
 pub mod ops;
 pub mod reduce;

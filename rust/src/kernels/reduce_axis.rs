@@ -41,6 +41,12 @@ impl<T: Elem> Reducer<T> for super::ops::Maximum {
 impl<T: Elem> Reducer<T> for super::ops::Minimum {
     const PAIRWISE: bool = false;
 }
+impl<T: Elem> Reducer<T> for super::ops::Fmax {
+    const PAIRWISE: bool = false;
+}
+impl<T: Elem> Reducer<T> for super::ops::Fmin {
+    const PAIRWISE: bool = false;
+}
 
 /// Input layout split into kept and reduced axes, plus the output layout.
 pub struct AxisPlan<'a> {

@@ -1,0 +1,319 @@
+/**
+ * Index-driven selection, as NumPy: `take`, boolean masks (`compress`,
+ * `extract`, {@link NDArray.mask}), `nonzero`, `flatnonzero`, `argwhere`,
+ * `unique`, and assignment (`copyto`, {@link NDArray.assign}). Gathers,
+ * coordinate scans and sorting run natively; `unique` finds its run
+ * boundaries with the native `notEqual` ufunc and `nonzero`.
+ *
+ * @module
+ */
+import { native, statusError } from "./_native.ts";
+import { dtypeCode, storageCtor } from "./dtype.ts";
+import { IndexError } from "./errors.ts";
+import { copyInto, NDArray } from "./ndarray.ts";
+import { array } from "./creation.ts";
+import { fmtShape, normAxis, sizeOf } from "./_shape.ts";
+import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
+import { axisLayout, countNonzero, cumsumAxis } from "./reduce.ts";
+import { argsort, sort } from "./ops.ts";
+import { concatenate } from "./manipulation.ts";
+
+const nd = (x: ArrayLikeInput): NDArray => x instanceof NDArray ? x : array(x);
+
+function asIndices(x: ArrayLikeInput | readonly number[], fn: string): NDArray {
+  const i = nd(x as ArrayLikeInput);
+  if (i.dtype === "int64") return i;
+  if (i.size > 0 && (i.dtype.startsWith("float") || i.dtype === "bool")) {
+    throw new TypeError(
+      `${fn}(): arrays used as indices must be of integer type, not ${i.dtype}`,
+    );
+  }
+  return i.astype("int64");
+}
+
+/** Options of {@link take}. */
+export interface TakeOptions {
+  /** The axis to take along (default: the flattened array). */
+  axis?: number | null;
+}
+
+/**
+ * Elements at the given indices along an axis (NumPy's `take`, mode
+ * "raise": an index outside the axis throws `IndexError`; negative
+ * indices count from the end). The result has shape `a.shape[:axis] +
+ * indices.shape + a.shape[axis+1:]`.
+ */
+export function take(
+  a: ArrayLikeInput,
+  indices: ArrayLikeInput | readonly number[],
+  options: TakeOptions = {},
+): NDArray {
+  let x = nd(a);
+  let axis: number;
+  if (options.axis === undefined || options.axis === null) {
+    x = x.ravel();
+    axis = 0;
+  } else axis = normAxis(options.axis, x.ndim, "take");
+  const idx = asIndices(indices, "take");
+  const flat = idx.flags.cContiguous && idx._offset === 0 &&
+      idx._storage.length === idx.size
+    ? idx
+    : idx.copy();
+  const shape = [
+    ...x.shape.slice(0, axis),
+    ...idx.shape,
+    ...x.shape.slice(axis + 1),
+  ];
+  const out = new NDArray(
+    new (storageCtor(x.dtype))(sizeOf(shape)),
+    x.dtype,
+    shape,
+  );
+  if (idx.size > 0 && x.shape[axis] === 0) {
+    throw new IndexError(
+      "take(): cannot do a non-empty take from an empty axes.",
+    );
+  }
+  const meta = new Float64Array(axisLayout(x, axis));
+  const status = native.rp_take(
+    dtypeCode(x.dtype),
+    x._storage,
+    x._storage.length,
+    meta,
+    meta.length,
+    flat._storage,
+    flat.size,
+    out._storage,
+    out._storage.length,
+  );
+  if (status !== 0) throw statusError(status, "take");
+  return out;
+}
+
+/** Coordinates of the non-zero elements, one row each (count x ndim). */
+export function argwhere(a: ArrayLikeInput): NDArray {
+  let x = nd(a);
+  if (x.ndim === 0) x = x.reshape(1);
+  const c = x.flags.cContiguous && x._offset === 0 &&
+      x._storage.length === x.size
+    ? x
+    : x.copy();
+  const count = countNonzero(c) as number;
+  const nd_ = c.ndim;
+  const out = new NDArray(
+    new BigInt64Array(count * nd_),
+    "int64",
+    [count, nd_],
+  );
+  const shape = new Float64Array(c.shape);
+  const status = native.rp_nonzero(
+    dtypeCode(c.dtype),
+    c._storage,
+    c.size,
+    shape,
+    nd_,
+    out._storage,
+    out._storage.length,
+  );
+  if (status !== 0) throw statusError(status, "argwhere");
+  return a instanceof NDArray && a.ndim === 0 ? out.slice(":", "0:0") : out;
+}
+
+/**
+ * Indices of the non-zero elements, one int64 array per axis (NumPy's
+ * `nonzero`; the arrays are views of one coordinate buffer).
+ */
+export function nonzero(a: ArrayLikeInput): NDArray[] {
+  const x = nd(a);
+  if (x.ndim === 0) {
+    throw new RangeError(
+      "nonzero(): Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.",
+    );
+  }
+  const coords = argwhere(x);
+  return x.shape.map((_, i) => coords.slice(":", i));
+}
+
+/** Flat (C-order) indices of the non-zero elements. */
+export function flatnonzero(a: ArrayLikeInput): NDArray {
+  return argwhere(nd(a).ravel()).reshape(-1);
+}
+
+function boolMask(m: ArrayLikeInput, fn: string): NDArray {
+  const x = nd(m);
+  if (x.dtype !== "bool") {
+    throw new TypeError(
+      `${fn}(): the mask must be a bool array, not ${x.dtype}`,
+    );
+  }
+  return x;
+}
+
+/**
+ * Selects slices along `axis` where `condition` is true (NumPy's
+ * `compress`; flattened when no axis). A condition shorter than the axis
+ * selects among its first elements.
+ */
+export function compress(
+  condition: ArrayLikeInput,
+  a: ArrayLikeInput,
+  options: TakeOptions = {},
+): NDArray {
+  const c = nd(condition).astype("bool").ravel();
+  const x = nd(a);
+  const len = options.axis === undefined || options.axis === null
+    ? x.size
+    : x.shape[normAxis(options.axis, x.ndim, "compress")]!;
+  if (c.size > len) {
+    throw new RangeError(
+      `compress(): index ${len} is out of bounds for axis with size ${len}`,
+    );
+  }
+  return take(x, flatnonzero(c), options);
+}
+
+/**
+ * The elements where `mask` is true, in C order (NumPy's `a[mask]` for a
+ * mask of `a`'s shape, and `extract(mask, a)`).
+ */
+export function extract(mask: ArrayLikeInput, a: ArrayLikeInput): NDArray {
+  const m = boolMask(mask, "extract"), x = nd(a);
+  if (m.ndim !== x.ndim || m.shape.some((d, i) => d !== x.shape[i])) {
+    throw new RangeError(
+      `extract(): boolean index did not match indexed array: mask shape ${
+        fmtShape(m.shape)
+      }, array shape ${fmtShape(x.shape)}`,
+    );
+  }
+  return take(x.ravel(), flatnonzero(m));
+}
+
+/** Options of {@link unique}. */
+export interface UniqueOptions {
+  /** Also return the first index of each unique value in the flattened input. */
+  returnIndex?: boolean;
+  /** Also return, per input element, the index of its unique value. */
+  returnInverse?: boolean;
+  /** Also return how often each unique value occurs. */
+  returnCounts?: boolean;
+}
+
+/** What {@link unique} returns when any `return*` option is set. */
+export interface UniqueResult {
+  values: NDArray;
+  indices?: NDArray;
+  inverse?: NDArray;
+  counts?: NDArray;
+}
+
+/**
+ * The sorted unique elements of the flattened array (NumPy's `unique`; NaNs
+ * sort last and collapse into one, as NumPy 2's `equal_nan=True`). With a
+ * `return*` option, an object with the requested arrays; `inverse` has the
+ * input's shape, as in NumPy 2.
+ */
+export function unique(a: ArrayLikeInput): NDArray;
+export function unique(
+  a: ArrayLikeInput,
+  options: UniqueOptions,
+): NDArray | UniqueResult;
+export function unique(
+  a: ArrayLikeInput,
+  options: UniqueOptions = {},
+): NDArray | UniqueResult {
+  const x0 = nd(a);
+  const x = x0.ravel().copy();
+  const extra = options.returnIndex || options.returnInverse ||
+    options.returnCounts;
+  const n = x.size;
+  let perm: NDArray | undefined;
+  let sorted: NDArray;
+  const bool = x.dtype === "bool";
+  const keys = bool ? x.astype("uint8") : x;
+  if (extra) {
+    perm = new NDArray(
+      new Uint32Array(argsort(keys._storage as Float64Array)),
+      "uint32",
+      [n],
+    ).astype("int64");
+    sorted = take(keys, perm);
+  } else {
+    sorted = keys;
+    sort(sorted._storage as Float64Array);
+  }
+  // run starts: position 0 and every i where sorted[i] != sorted[i - 1]
+  // (NaN != NaN, so NaN runs are merged afterwards)
+  let starts: NDArray;
+  if (n === 0) starts = new NDArray(new BigInt64Array(0), "int64", [0]);
+  else {
+    let diff = ufunc2("notEqual", sorted.slice("1:"), sorted.slice(":-1"));
+    if (sorted.dtype.startsWith("float")) {
+      const bothNan = ufunc2(
+        "logicalAnd",
+        ufunc1("isnan", sorted.slice("1:")),
+        ufunc1("isnan", sorted.slice(":-1")),
+      );
+      diff = ufunc2("logicalAnd", diff, ufunc1("logicalNot", bothNan));
+    }
+    starts = concatenate([
+      array([0n], { dtype: "int64" }),
+      ufunc2("add", flatnonzero(diff), 1n),
+    ]);
+  }
+  let values = take(sorted, starts);
+  if (bool) values = values.astype("bool");
+  if (!extra) return values;
+  const result: UniqueResult = { values };
+  if (options.returnIndex) result.indices = take(perm!, starts);
+  if (options.returnCounts) {
+    const ends = concatenate([
+      starts.slice("1:"),
+      array([BigInt(n)], { dtype: "int64" }),
+    ]);
+    result.counts = ufunc2("subtract", ends, starts);
+  }
+  if (options.returnInverse) {
+    // rank of each sorted element's run, scattered back through perm
+    const flag = new Uint8Array(n);
+    const st = starts._storage as BigInt64Array;
+    for (let i = 1; i < st.length; i++) flag[Number(st[i]!)] = 1;
+    const rank = cumsumAxis(new NDArray(flag, "uint8", [n]));
+    const inv = new BigInt64Array(n);
+    const p = perm!._storage as BigInt64Array;
+    const r = rank._storage as BigUint64Array;
+    for (let i = 0; i < n; i++) inv[Number(p[i]!)] = BigInt.asIntN(64, r[i]!);
+    result.inverse = new NDArray(inv, "int64", [n]).reshape(x0.shape.slice());
+  }
+  return result;
+}
+
+/** Options of {@link copyto}. */
+export interface CopytoOptions {
+  /** Copy only where this (broadcast) bool mask is true. */
+  where?: ArrayLikeInput;
+}
+
+/**
+ * Copies `src` into `dst`, broadcasting `src` to `dst`'s shape and casting
+ * to its dtype (NumPy's `copyto` with `casting="unsafe"`, what `dst[...] =
+ * src` does). Overlapping memory is handled. Integer scalars that do not fit
+ * `dst`'s dtype throw, as NumPy 2 does.
+ */
+export function copyto(
+  dst: NDArray,
+  src: ArrayLikeInput,
+  options: CopytoOptions = {},
+): void {
+  let s: NDArray;
+  if (
+    typeof src === "number" || typeof src === "bigint" ||
+    typeof src === "boolean"
+  ) {
+    s = array(src, { dtype: dst.dtype });
+  } else s = nd(src);
+  if (options.where !== undefined) {
+    const m = nd(options.where);
+    s = where(m.dtype === "bool" ? m : m.astype("bool"), s, dst);
+  }
+  copyInto(s.broadcastTo(dst.shape.slice()), dst);
+}
