@@ -17,10 +17,10 @@ const row = rp.divide(rp.arange(1000), 3);
 const out = rp.zeros([1000, 1000]);
 const tall = rp.divide(rp.mod(rp.arange(1_000_000), 89), 5).reshape(10000, 100);
 
-bench(
-  "1000x1000 - row (new array)",
-  () => do_not_optimize(rp.subtract(m, row)),
-);
+bench("1000x1000 - row (new array, disposed)", () => {
+  using r = rp.subtract(m, row);
+  do_not_optimize(r);
+});
 bench(
   "1000x1000 - row (out=)",
   () => do_not_optimize(rp.subtract(m, row, { out })),
@@ -32,6 +32,12 @@ bench(
 bench(
   "sum(axis=1) of 10000x100",
   () => do_not_optimize(rp.sum(tall, { axis: 1 })),
+);
+
+// last: results left to the GC fill the pool until the event loop turns
+bench(
+  "1000x1000 - row (new array, left to GC)",
+  () => do_not_optimize(rp.subtract(m, row)),
 );
 
 const result = await run({ format: "quiet", throw: true });

@@ -277,6 +277,11 @@ export const symbols = {
     parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
     result: "i32",
   },
+  // unsafe fn rp_unique(dt: u32, a: *const u8, n: u32, out: *mut u8, count: *mut u8) -> i32
+  rp_unique: {
+    parameters: ["u32", "ptr", "u32", "ptr", "ptr"],
+    result: "i32",
+  },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Names of every native export. */

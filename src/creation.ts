@@ -15,6 +15,7 @@ import {
 } from "./dtype.ts";
 import { NDArray, type Scalar, toStored } from "./ndarray.ts";
 import { asShape, MAX_SIZE, type Shape, sizeOf } from "./_shape.ts";
+import { allocStorage } from "./_pool.ts";
 
 /** Options naming a dtype. */
 export interface DTypeOptions {
@@ -22,7 +23,7 @@ export interface DTypeOptions {
 }
 
 function alloc(dtype: DType, shape: Shape): NDArray {
-  return new NDArray(new (storageCtor(dtype))(sizeOf(shape)), dtype, shape);
+  return new NDArray(allocStorage(dtype, sizeOf(shape), true), dtype, shape);
 }
 
 function fillStorage(a: NDArray, value: Scalar): NDArray {

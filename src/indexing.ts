@@ -7,15 +7,16 @@
  *
  * @module
  */
+import { allocStorage } from "./_pool.ts";
 import { native, statusError } from "./_native.ts";
-import { dtypeCode, storageCtor } from "./dtype.ts";
+import { dtypeCode } from "./dtype.ts";
 import { IndexError } from "./errors.ts";
 import { copyInto, NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { fmtShape, normAxis, sizeOf } from "./_shape.ts";
 import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
 import { axisLayout, countNonzero, cumsumAxis } from "./reduce.ts";
-import { argsort, sort } from "./ops.ts";
+import { argsort } from "./ops.ts";
 import { concatenate } from "./manipulation.ts";
 
 const nd = (x: ArrayLikeInput): NDArray => x instanceof NDArray ? x : array(x);
@@ -65,7 +66,7 @@ export function take(
     ...x.shape.slice(axis + 1),
   ];
   const out = new NDArray(
-    new (storageCtor(x.dtype))(sizeOf(shape)),
+    allocStorage(x.dtype, sizeOf(shape)),
     x.dtype,
     shape,
   );
@@ -222,7 +223,11 @@ export function unique(
   options: UniqueOptions = {},
 ): NDArray | UniqueResult {
   const x0 = nd(a);
-  const x = x0.ravel().copy();
+  const r0 = x0.ravel();
+  // the kernels read a flat, contiguous run from index 0
+  const x = r0._offset === 0 && (r0.size < 2 || r0._strides[0] === 1)
+    ? r0
+    : r0.copy();
   const extra = options.returnIndex || options.returnInverse ||
     options.returnCounts;
   const n = x.size;
@@ -238,8 +243,7 @@ export function unique(
     ).astype("int64");
     sorted = take(keys, perm);
   } else {
-    sorted = keys;
-    sort(sorted._storage as Float64Array);
+    return uniqueValues(keys, bool);
   }
   // run starts: position 0 and every i where sorted[i] != sorted[i - 1]
   // (NaN != NaN, so NaN runs are merged afterwards)
@@ -285,6 +289,27 @@ export function unique(
     result.inverse = new NDArray(inv, "int64", [n]).reshape(x0.shape.slice());
   }
   return result;
+}
+
+const countSlot = new Float64Array(1);
+
+/** Distinct sorted values by the native kernel (hash or sort, see `rp_unique`). */
+function uniqueValues(x: NDArray, bool: boolean): NDArray {
+  const out = new NDArray(allocStorage(x.dtype, x.size), x.dtype, [
+    x.size,
+  ]);
+  const status = native.rp_unique(
+    dtypeCode(x.dtype),
+    x._storage,
+    x.size,
+    out._storage,
+    countSlot,
+  );
+  if (status !== 0) throw statusError(status, "unique");
+  const k = countSlot[0]!;
+  let r = out.slice(`0:${k}`);
+  if (k < x.size / 2) r = r.copy(); // do not keep the whole input's size alive
+  return bool ? r.astype("bool") : r;
 }
 
 /** Options of {@link copyto}. */

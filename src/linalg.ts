@@ -5,14 +5,9 @@
  *
  * @module
  */
+import { allocStorage } from "./_pool.ts";
 import { native, statusError } from "./_native.ts";
-import {
-  type DType,
-  dtypeCode,
-  kind,
-  resultType,
-  storageCtor,
-} from "./dtype.ts";
+import { type DType, dtypeCode, kind, resultType } from "./dtype.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import {
@@ -33,6 +28,8 @@ import { amax, amin, sumAxis } from "./reduce.ts";
 export function matmul(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
   let a = x instanceof NDArray ? x : array(x);
   let b = y instanceof NDArray ? y : array(y);
+  a._live("matmul");
+  b._live("matmul");
   if (a.ndim === 0 || b.ndim === 0) {
     throw new RangeError(
       "matmul(): Input operand does not have enough dimensions",
@@ -81,7 +78,7 @@ export function matmul(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
       idx[d] = 0;
     }
   }
-  const out = new NDArray(new (storageCtor(dtype))(batch * m * n), dtype, [
+  const out = new NDArray(allocStorage(dtype, batch * m * n), dtype, [
     ...batchShape,
     m,
     n,

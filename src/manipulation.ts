@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { resultType, storageCtor } from "./dtype.ts";
+import { allocStorage } from "./_pool.ts";
+import { resultType } from "./dtype.ts";
 import { copyInto, NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { normAxis, sizeOf } from "./_shape.ts";
@@ -66,7 +67,7 @@ export function concatenate(
   const shape = first.shape.slice();
   shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
   const out = new NDArray(
-    new (storageCtor(dtype))(sizeOf(shape)),
+    allocStorage(dtype, sizeOf(shape)),
     dtype,
     shape,
   );

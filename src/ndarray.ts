@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { allocStorage, disposeStorage, escape, noteView } from "./_pool.ts";
 import { native, statusError } from "./_native.ts";
 import {
   asDType,
@@ -109,6 +110,7 @@ export class NDArray {
         );
       }
     }
+    noteView(storage);
     this.dtype = dtype;
     this.shape = Object.freeze(shape.slice());
     this._strides = Object.freeze(strides.slice());
@@ -155,10 +157,33 @@ export class NDArray {
         "data: array is not C-contiguous; call copy() (or ascontiguousarray) first",
       );
     }
+    // the caller now holds this memory: it never returns to the pool
+    escape(this._storage);
     return this._storage.subarray(
       this._offset,
       this._offset + this.size,
     ) as Storage;
+  }
+
+  /**
+   * Returns this array's memory to raptors' buffer pool now, instead of
+   * when it is garbage collected, so the next result of the same size
+   * reuses it (worth it in tight synchronous loops, where collection never
+   * runs: `using r = rp.add(a, b)` or `r.dispose()`). It only does so when
+   * no view of this array was ever made and its `data` was never taken;
+   * then the array is unusable (any access throws) and `true` is returned.
+   * Otherwise nothing changes and it returns `false`.
+   */
+  dispose(): boolean {
+    if (!disposeStorage(this._storage)) return false;
+    (this as { _storage: Storage })._storage = new (storageCtor(this.dtype))(
+      0,
+    );
+    return true;
+  }
+  /** `using` support: {@link dispose}. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
   /** The transpose (a view). */
   get T(): NDArray {
@@ -340,7 +365,17 @@ export class NDArray {
   // ---- elements ------------------------------------------------------------
 
   /** Storage index of the element at `idx` (checked). */
+  /** @internal Throws if {@link dispose} released this array's memory. */
+  _live(fn: string): void {
+    if (this._storage.length === 0 && this.size > 0) {
+      throw new TypeError(
+        `${fn}(): the array was disposed (dispose() returned its memory)`,
+      );
+    }
+  }
+
   private at(idx: readonly number[], fn: string): number {
+    this._live(fn);
     if (idx.length !== this.ndim) {
       throw new RangeError(
         `${fn}(): expected ${this.ndim} indices for a ${this.ndim}-d array; got ${idx.length}`,
@@ -394,6 +429,7 @@ export class NDArray {
    * (C order), or at one index per axis (NumPy's `item`).
    */
   item(...idx: number[]): Scalar {
+    this._live("item");
     if (idx.length === 0) {
       if (this.size !== 1) {
         throw new RangeError(
@@ -423,6 +459,7 @@ export class NDArray {
 
   /** The elements as nested JS arrays (0-d: the scalar). */
   tolist(): NestedList {
+    this._live("tolist");
     const rec = (dim: number, p: number): NestedList => {
       if (dim === this.ndim) return this.read(p);
       const out: NestedList[] = new Array(this.shape[dim]!);
@@ -632,7 +669,7 @@ export class NDArray {
   /** A C-contiguous copy (NumPy's default `order="C"`), by the native strided copy kernel. */
   copy(): NDArray {
     const out = new NDArray(
-      new (storageCtor(this.dtype))(this.size),
+      allocStorage(this.dtype, this.size),
       this.dtype,
       this.shape,
     );
@@ -652,7 +689,7 @@ export class NDArray {
     if (options.copy === false && to === this.dtype) return this;
     // NumPy's astype keeps the memory layout (order "K"); copy() is C order.
     const out = new NDArray(
-      new (storageCtor(to))(this.size),
+      allocStorage(to, this.size),
       to,
       this.shape,
       this._strides.some((st) => st === 0)
@@ -769,6 +806,8 @@ export function copyInto(src: NDArray, dst: NDArray): void {
     );
   }
   if (src.size === 0) return;
+  src._live("copy");
+  dst._live("copy");
   // The kernel reads `src` while writing `dst`: never over the same memory.
   if (src._storage.buffer === dst._storage.buffer) src = src.astype(src.dtype);
   const nd = src.ndim;

@@ -9,16 +9,10 @@
  *
  * @module
  */
+import { allocStorage } from "./_pool.ts";
 import { REDUCE } from "../ffi/symbols.ts";
 import { native, statusError } from "./_native.ts";
-import {
-  asDType,
-  type DType,
-  dtypeCode,
-  kind,
-  resultType,
-  storageCtor,
-} from "./dtype.ts";
+import { asDType, type DType, dtypeCode, kind, resultType } from "./dtype.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { cStrides, normAxis, sizeOf } from "./_shape.ts";
@@ -65,6 +59,7 @@ function reduceNd(
   fn: string,
 ): NDArray | Scalar {
   let a = x instanceof NDArray ? x : array(x);
+  a._live(fn);
   const axes = normAxes(options.axis, a.ndim, fn);
   let dtype: DType;
   if (op === "all" || op === "any") dtype = "bool";
@@ -108,7 +103,7 @@ function reduceNd(
   }
   const keptShape = kept.map((i) => a.shape[i]!);
   const out = new NDArray(
-    new (storageCtor(dtype))(sizeOf(keptShape)),
+    allocStorage(dtype, sizeOf(keptShape)),
     dtype,
     keptShape,
   );
@@ -265,6 +260,7 @@ export function variance(
     keepdims: options.keepdims,
     dtype: acc,
   }, "var");
+  d.dispose(); // a temporary: its buffer goes straight back to the pool
   const div = Math.max(n - ddof, 0);
   if (!(s instanceof NDArray)) {
     const v = Number(s) / div;
@@ -413,7 +409,7 @@ function scan(
     : accumulatorDtype(a.dtype);
   if (a.dtype !== dtype) a = a.astype(dtype);
   const out = new NDArray(
-    new (storageCtor(dtype))(a.size),
+    allocStorage(dtype, a.size),
     dtype,
     a.shape.slice(),
   );

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { allocStorage } from "./_pool.ts";
 import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
 import { native, statusError } from "./_native.ts";
 import {
@@ -94,7 +95,7 @@ function prepareOut(
 ): NDArray {
   if (out === undefined) {
     return new NDArray(
-      new (storageCtor(dtype))(sizeOf(shape)),
+      allocStorage(dtype, sizeOf(shape)),
       dtype,
       shape,
       kOrderStrides(shape, like),
@@ -103,6 +104,7 @@ function prepareOut(
   if (!(out instanceof NDArray)) {
     throw new TypeError(`${fn}(): 'out' must be an NDArray`);
   }
+  out._live(fn);
   if (
     out.shape.length !== shape.length ||
     out.shape.some((d, i) => d !== shape[i])
@@ -209,6 +211,8 @@ export function ufunc2(
     (d, sc) => comparisonDtype(op, d, sc),
     op,
   );
+  a._live(op);
+  b._live(op);
   // The dtype the loop runs in, per NumPy's loops.
   let opCode = UFUNC2[op];
   if (op === "divide") dtype = kind(dtype) === "f" ? dtype : "float64";
@@ -303,6 +307,7 @@ export function ufunc1(
   options: UfuncOptions = {},
 ): NDArray {
   let a = asNd(x);
+  a._live(op);
   let dtype = a.dtype;
   const k = kind(dtype);
   const rounding = op === "floor" || op === "ceil" || op === "round";

@@ -1379,3 +1379,15 @@ export! {
         }, bool => unreachable!("bool is mapped to uint8 storage"))
     }
 }
+
+export! {
+    /// The sorted distinct values of `a` (NaNs collapse into one, last;
+    /// -0.0 and 0.0 are one value) written to the front of `out` (length
+    /// `n`); their count goes to the slot `count` (f64).
+    fn rp_unique(dt: u32, a: *const u8, n: u32, out: *mut u8, count: *mut u8) {
+        let dt = dtype(dt)?;
+        let k = for_each_numeric!(dt, T => sort::unique(in_slice::<T>(a, n, "a")?, out_slice::<T>(out, n, "out")?),
+            bool => return Err(unsupported("unique", dt)));
+        write_slot(count, (k as f64).to_bits())
+    }
+}

@@ -292,3 +292,135 @@ mod tests {
         assert_eq!(f, ef);
     }
 }
+
+/// The key `unique` compares by, widened to u64: `arg_key` (so -0.0 and 0.0
+/// are one value) with every NaN mapped to `u64::MAX` (one value, last), as
+/// NumPy 2's `unique(equal_nan=True)`.
+#[inline(always)]
+fn unique_key<T: SortKey>(v: T) -> u64
+where
+    T::K: Into<u64>,
+{
+    if v.is_nan() {
+        u64::MAX
+    } else {
+        v.arg_key().into()
+    }
+}
+
+/// Writes the sorted distinct values of `a` to the front of `out` (which
+/// must be as long as `a`) and returns how many there are. Few distinct
+/// values are found with an open-addressing hash table in one pass, then
+/// only those are sorted; when the table would exceed `a.len() / 8`
+/// entries the kernel switches to sorting a copy and removing repeats.
+pub fn unique<T: SortKey>(a: &[T], out: &mut [T]) -> usize
+where
+    T::K: Into<u64>,
+{
+    assert!(out.len() >= a.len(), "unique: output shorter than input");
+    let n = a.len();
+    if n == 0 {
+        return 0;
+    }
+    let limit = (n / 8).max(64);
+    let cap = (limit * 2).next_power_of_two();
+    let mask = cap - 1;
+    // u64::MAX marks an empty slot; the value whose key is u64::MAX (NaN,
+    // or the largest 64-bit integer) is tracked on the side
+    const EMPTY: u64 = u64::MAX;
+    let mut keys = vec![EMPTY; cap];
+    let mut vals = vec![T::default(); cap];
+    let mut max_val: Option<T> = None;
+    let mut count = 0usize;
+    let mut fits = true;
+    for &v in a {
+        let k = unique_key(v);
+        if k == EMPTY {
+            max_val.get_or_insert(v);
+            continue;
+        }
+        let mut h = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask;
+        loop {
+            let slot = keys[h];
+            if slot == k {
+                break;
+            }
+            if slot == EMPTY {
+                keys[h] = k;
+                vals[h] = v;
+                count += 1;
+                break;
+            }
+            h = (h + 1) & mask;
+        }
+        if count > limit {
+            fits = false;
+            break;
+        }
+    }
+    if fits {
+        let mut found: Vec<(u64, T)> = (0..cap)
+            .filter(|&i| keys[i] != EMPTY)
+            .map(|i| (keys[i], vals[i]))
+            .collect();
+        found.sort_unstable_by_key(|&(k, _)| k);
+        if let Some(v) = max_val {
+            found.push((EMPTY, v));
+        }
+        let total = found.len();
+        for (o, (_, v)) in out.iter_mut().zip(found) {
+            *o = v;
+        }
+        return total;
+    }
+    out[..n].copy_from_slice(a);
+    sort(&mut out[..n]);
+    let mut w = 1usize;
+    let mut last = unique_key(out[0]);
+    for r in 1..n {
+        let k = unique_key(out[r]);
+        if k != last {
+            out[w] = out[r];
+            w += 1;
+            last = k;
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod unique_tests {
+    use super::unique;
+
+    #[test]
+    fn unique_by_hash_and_by_sort_agree_with_a_reference() {
+        for &(n, m) in &[(0usize, 1u64), (10, 3), (1000, 7), (1000, 900), (70_000, 50_000)] {
+            let a: Vec<i32> = (0..n as u64)
+                .map(|i| ((i.wrapping_mul(2_654_435_761) >> 7) % m) as i32 - (m as i32) / 2)
+                .collect();
+            let mut out = vec![0i32; n];
+            let k = unique(&a, &mut out);
+            let mut expect = a.clone();
+            expect.sort_unstable();
+            expect.dedup();
+            assert_eq!(&out[..k], &expect[..], "n={n} m={m}");
+        }
+    }
+
+    #[test]
+    fn nans_collapse_last_and_signed_zeros_are_one_value() {
+        let a = [3.0f64, f64::NAN, -0.0, 1.0, -f64::NAN, 3.0, 0.0, f64::NEG_INFINITY];
+        let mut out = [0.0; 8];
+        let k = unique(&a, &mut out);
+        assert_eq!(k, 5);
+        assert_eq!(&out[..3], &[f64::NEG_INFINITY, 0.0, 1.0]);
+        assert_eq!(out[3], 3.0);
+        assert!(out[4].is_nan());
+        // the sorting path (many distinct values) gives the same answer
+        let b: Vec<f64> = (0..2000).map(|i| if i % 7 == 0 { f64::NAN } else { (i % 1000) as f64 }).collect();
+        let mut out = vec![0.0; 2000];
+        let k = unique(&b, &mut out);
+        assert_eq!(k, 1001);
+        assert!(out[k - 1].is_nan() && out[k - 2] == 999.0);
+    }
+}

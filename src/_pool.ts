@@ -1,0 +1,166 @@
+/**
+ * Reuse of large result buffers.
+ *
+ * A fresh `new Float64Array(1e6)` costs 0.4-0.7 ms in Deno and Bun (the
+ * engine zero-fills fresh pages, then page faults and GC pressure follow)
+ * where the kernel that fills it takes ~0.25 ms. So results of 64 KiB or
+ * more come from a pool of ArrayBuffers in size classes (four per power of
+ * two, so at most 25% of a buffer is unused), and go back to it when their
+ * NDArray is explicitly disposed (`NDArray.dispose()`, `using`) or its
+ * storage is garbage collected (FinalizationRegistry). Collection is the
+ * weak path: engines run finalizers only after a GC and an event-loop
+ * turn, and a GC comes late when the JS heap holds only small wrappers, so
+ * in measured loops the pool mostly ran dry and fell back to plain
+ * allocation (never slower than without the pool). `dispose` is the fast
+ * path, as `dispose()` is for numpy-ts.
+ *
+ * Safety rules, so a buffer is never handed out twice:
+ * - the pool tracks the storage TypedArray that NDArrays (and their views)
+ *   share; a buffer returns only when that object is unreachable, or on
+ *   `dispose()` of an array that has no views;
+ * - a storage that escapes to user code (`NDArray.data`) leaves the pool
+ *   for good: its buffer is then ordinary GC-managed memory;
+ * - a buffer found detached (transferred by its holder) is dropped.
+ *
+ * `RAPTORS_POOL_MB` bounds the bytes the pool owns, in use or idle
+ * (default 128; 0 turns it off); past it, allocations are plain
+ * TypedArrays. Idle buffers are kept for reuse (they stay resident).
+ *
+ * @module
+ */
+import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
+
+/** Smallest pooled allocation, in bytes (2^16). */
+const MIN_CLASS = 16;
+/** Largest pooled allocation, in bytes (2^30). */
+const MAX_CLASS = 30;
+
+function envNumber(name: string): number | undefined {
+  const g = globalThis as {
+    Deno?: { env: { get(k: string): string | undefined } };
+    process?: { env: Record<string, string | undefined> };
+  };
+  let v: string | undefined;
+  try {
+    v = g.Deno ? g.Deno.env.get(name) : g.process?.env[name];
+  } catch {
+    return undefined; // no --allow-env: the default applies
+  }
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new RangeError(`${name}=${v}: expected a non-negative number`);
+  }
+  return n;
+}
+
+const budget = (envNumber("RAPTORS_POOL_MB") ?? 128) * 2 ** 20;
+const free: ArrayBuffer[][] = Array.from(
+  { length: 4 * (MAX_CLASS + 1) },
+  () => [],
+);
+/** Bytes of the buffers the pool owns (in use or free). */
+let owned = 0;
+/** Storage objects whose buffer belongs to the pool, with their view count. */
+const views = new WeakMap<Storage, number>();
+
+const registry = new FinalizationRegistry<ArrayBuffer>((buf) => release(buf));
+
+/**
+ * Size class of `bytes`: index `4e + j` holds buffers of `2^e (4 + j) / 4`
+ * bytes, the smallest such size that fits.
+ */
+function classOf(bytes: number): number {
+  let e = 31 - Math.clz32(bytes);
+  let j = Math.ceil((bytes / 2 ** e) * 4) - 4;
+  if (j === 4) {
+    e++;
+    j = 0;
+  }
+  return 4 * e + j;
+}
+function classBytes(cls: number): number {
+  return (2 ** (cls >> 2) * (4 + (cls & 3))) / 4;
+}
+
+function release(buf: ArrayBuffer): void {
+  if (buf.detached) {
+    owned -= buf.byteLength;
+    return;
+  }
+  free[classOf(buf.byteLength)]!.push(buf);
+}
+
+/**
+ * Storage for `n` elements of `dtype`. Its contents are unspecified unless
+ * `zero` (a pooled buffer may hold an earlier array's values): callers
+ * that do not write every element must ask for zeros.
+ */
+export function allocStorage(dtype: DType, n: number, zero = false): Storage {
+  const Ctor = storageCtor(dtype);
+  const bytes = n * itemsize(dtype);
+  if (bytes < 2 ** MIN_CLASS || bytes > 2 ** MAX_CLASS || budget === 0) {
+    return new Ctor(n);
+  }
+  const cls = classOf(bytes);
+  const size = classBytes(cls);
+  const stack = free[cls]!;
+  let buf: ArrayBuffer | undefined;
+  let fresh = false;
+  while ((buf = stack.pop()) !== undefined && buf.detached) {
+    owned -= buf.byteLength;
+  }
+  if (buf === undefined) {
+    if (owned + size > budget) return new Ctor(n);
+    buf = new ArrayBuffer(size);
+    owned += buf.byteLength;
+    fresh = true;
+  }
+  const st = new (Ctor as unknown as new (
+    b: ArrayBuffer,
+    o: number,
+    n: number,
+  ) => Storage)(buf, 0, n);
+  if (zero && !fresh) (st as { fill(v: 0): unknown }).fill(0);
+  registry.register(st, buf, st);
+  views.set(st, 0);
+  return st;
+}
+
+/** Counts one more NDArray over `st` (called by the NDArray constructor). */
+export function noteView(st: Storage): void {
+  const v = views.get(st);
+  if (v !== undefined) views.set(st, v + 1);
+}
+
+/** `st` leaves the pool: user code holds its memory from now on. */
+export function escape(st: Storage): void {
+  if (views.delete(st)) {
+    registry.unregister(st);
+    owned -= st.buffer.byteLength;
+  }
+}
+
+/**
+ * Returns `st`'s buffer to the pool now, if it is pooled and only one
+ * NDArray was ever built over it. Returns whether it did.
+ */
+export function disposeStorage(st: Storage): boolean {
+  if (views.get(st) !== 1) return false;
+  views.delete(st);
+  registry.unregister(st);
+  release(st.buffer as ArrayBuffer);
+  return true;
+}
+
+/** Pool statistics (bytes), for tests and diagnostics. */
+export function poolStats(): { ownedBytes: number; freeBytes: number } {
+  let f = 0;
+  for (let c = 0; c < free.length; c++) f += free[c]!.length * classBytes(c);
+  return { ownedBytes: owned, freeBytes: f };
+}
+
+/** The buffer size the pool uses for a request of `bytes` (for tests). */
+export function pooledSize(bytes: number): number {
+  return classBytes(classOf(bytes));
+}

@@ -1,0 +1,102 @@
+/**
+ * The result-buffer pool (`src/_pool.ts`): reuse after `dispose()` and
+ * after garbage collection, and the rules that keep a buffer from being
+ * handed out twice (views, `data`, detached buffers).
+ */
+import assert from "node:assert/strict";
+import * as rp from "../mod.ts";
+import fc from "fast-check";
+import { pooledSize, poolStats } from "../src/_pool.ts";
+import { gc, test } from "./_shim.ts";
+
+const N = 100_000; // 800 KB of float64: pooled
+const a = rp.arange(N).astype("float64");
+
+test("dispose() returns the buffer; the next result reuses it with fresh values", () => {
+  const r = rp.add(a, 1);
+  const buf = r._storage.buffer;
+  assert.equal(r.dispose(), true);
+  const r2 = rp.multiply(a, 2);
+  assert.equal(r2._storage.buffer, buf);
+  assert.equal(r2.get(N - 1), 2 * (N - 1));
+  assert.equal(r2.get(3), 6);
+  // a disposed array cannot be read, in JS or natively
+  assert.throws(() => r.get(0), /disposed/);
+  assert.throws(() => r.tolist(), /disposed/);
+  assert.throws(() => rp.add(r, 1));
+  assert.equal(r.dispose(), false);
+  // zeros() on a reused, dirty buffer is still zeros
+  assert.equal(r2.dispose(), true);
+  const z = rp.zeros([N]);
+  assert.equal(z._storage.buffer, buf);
+  assert.equal(rp.countNonzero(z), 0);
+  z.dispose();
+});
+
+test("an array with views, or whose data escaped, is not released", () => {
+  const r = rp.add(a, 1);
+  const v = r.slice("::2");
+  assert.equal(r.dispose(), false);
+  assert.equal(v.get(1), 3);
+  assert.equal(r.get(1), 2);
+
+  const s = rp.add(a, 5);
+  const d = s.data as Float64Array;
+  assert.equal(s.dispose(), false);
+  for (let i = 0; i < 20; i++) rp.add(a, i).dispose();
+  assert.equal(d[10], 15);
+  assert.equal(s.get(10), 15);
+});
+
+test("`using` disposes at the end of the block", () => {
+  let buf: ArrayBufferLike;
+  {
+    using r = rp.subtract(a, 1);
+    buf = r._storage.buffer;
+    assert.equal(r.get(1), 0);
+  }
+  const r2 = rp.subtract(a, 2);
+  assert.equal(r2._storage.buffer, buf);
+  assert.equal(r2.get(5), 3);
+});
+
+test("a detached pooled buffer is dropped, never reused", () => {
+  const r = rp.add(a, 1);
+  const buf = r._storage.buffer as ArrayBuffer;
+  buf.transfer(); // a holder detaches it
+  assert.equal(r.dispose(), true); // released, but detached: dropped
+  const r2 = rp.add(a, 3);
+  assert.notEqual(r2._storage.buffer, buf);
+  assert.equal(r2.get(2), 5);
+});
+
+test("collected results return to the pool after GC (event-loop turn)", async () => {
+  const before = poolStats().freeBytes;
+  for (let i = 0; i < 8; i++) rp.add(a, i); // dropped at once
+  for (let round = 0; round < 20 && poolStats().freeBytes <= before; round++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.ok(
+    poolStats().freeBytes > before,
+    `free pool bytes ${before} -> ${poolStats().freeBytes}`,
+  );
+  // thousands of results under GC: values stay right
+  for (let i = 0; i < 2000; i++) {
+    const r = rp.add(a, i);
+    if (r.get(N - 1) !== N - 1 + i) assert.fail(`round ${i}: stale values`);
+    if (i % 500 === 0) gc();
+  }
+});
+
+test("size classes fit every request with at most 25% to spare", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 2 ** 16, max: 2 ** 30 }), (bytes) => {
+      const size = pooledSize(bytes);
+      assert.ok(size >= bytes, `${size} < ${bytes}`);
+      assert.ok(size <= bytes * 1.25, `${size} > 1.25 x ${bytes}`);
+      assert.equal(pooledSize(size), size); // a class size maps to itself
+    }),
+    { numRuns: 2000, seed: 20261121 },
+  );
+});
