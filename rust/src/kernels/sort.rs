@@ -394,7 +394,13 @@ mod unique_tests {
 
     #[test]
     fn unique_by_hash_and_by_sort_agree_with_a_reference() {
-        for &(n, m) in &[(0usize, 1u64), (10, 3), (1000, 7), (1000, 900), (70_000, 50_000)] {
+        for &(n, m) in &[
+            (0usize, 1u64),
+            (10, 3),
+            (1000, 7),
+            (1000, 900),
+            (70_000, 50_000),
+        ] {
             let a: Vec<i32> = (0..n as u64)
                 .map(|i| ((i.wrapping_mul(2_654_435_761) >> 7) % m) as i32 - (m as i32) / 2)
                 .collect();
@@ -409,7 +415,16 @@ mod unique_tests {
 
     #[test]
     fn nans_collapse_last_and_signed_zeros_are_one_value() {
-        let a = [3.0f64, f64::NAN, -0.0, 1.0, -f64::NAN, 3.0, 0.0, f64::NEG_INFINITY];
+        let a = [
+            3.0f64,
+            f64::NAN,
+            -0.0,
+            1.0,
+            -f64::NAN,
+            3.0,
+            0.0,
+            f64::NEG_INFINITY,
+        ];
         let mut out = [0.0; 8];
         let k = unique(&a, &mut out);
         assert_eq!(k, 5);
@@ -417,7 +432,15 @@ mod unique_tests {
         assert_eq!(out[3], 3.0);
         assert!(out[4].is_nan());
         // the sorting path (many distinct values) gives the same answer
-        let b: Vec<f64> = (0..2000).map(|i| if i % 7 == 0 { f64::NAN } else { (i % 1000) as f64 }).collect();
+        let b: Vec<f64> = (0..2000)
+            .map(|i| {
+                if i % 7 == 0 {
+                    f64::NAN
+                } else {
+                    (i % 1000) as f64
+                }
+            })
+            .collect();
         let mut out = vec![0.0; 2000];
         let k = unique(&b, &mut out);
         assert_eq!(k, 1001);
