@@ -135,6 +135,19 @@ export {
   resultTypeWithScalar,
 } from "./src/dtype.ts";
 export {
+  defaultEngine,
+  Engine,
+  EngineClosedError,
+  type EngineMetrics,
+  type EngineOptions,
+  type JobEvent,
+  type JobOptions,
+  type Quantiles,
+  QueueFullError,
+  setDefaultEngine,
+} from "./src/engine.ts";
+export * from "./src/async.ts";
+export {
   AxisError,
   IndexError,
   LibraryLoadError,

@@ -4,9 +4,14 @@
  *
  * @module
  */
-import { type NativeSymbols, symbols } from "./symbols.ts";
+import { type NativeSymbols, type RuntimeHooks, symbols } from "./symbols.ts";
 
 interface BunFfi {
+  ptr(view: ArrayBufferView): number;
+  JSCallback: new (
+    fn: () => void,
+    def: { args: string[]; returns: string; threadsafe: boolean },
+  ) => { ptr: number; close(): void };
   dlopen(
     path: string,
     spec: Record<string, { args: readonly string[]; returns: string }>,
@@ -20,7 +25,10 @@ export function bunInterface(): Record<
 > {
   const out: Record<string, { args: string[]; returns: string }> = {};
   for (const [name, spec] of Object.entries(symbols)) {
-    out[name] = { args: [...spec.parameters], returns: spec.result };
+    out[name] = {
+      args: spec.parameters.map((t) => (t === "fn" ? "function" : t)),
+      returns: spec.result,
+    };
   }
   return out;
 }
@@ -39,11 +47,32 @@ export async function bunFfi(): Promise<BunFfi> {
 /** Opens the library at `path`; throws Bun's own error on failure. */
 export async function openBun(
   path: string,
-): Promise<{ symbols: NativeSymbols; close(): void }> {
-  const { dlopen } = await bunFfi();
+): Promise<{ symbols: NativeSymbols; close(): void } & RuntimeHooks> {
+  const { dlopen, ptr, JSCallback } = await bunFfi();
   const lib = dlopen(path, bunInterface());
   return {
     symbols: lib.symbols as unknown as NativeSymbols,
     close: () => lib.close(),
+    addressOf: (v) => (v.byteLength === 0 ? 0n : BigInt(ptr(v))),
+    notifyCallback: (fn) => {
+      const cb = new JSCallback(fn, {
+        args: [],
+        returns: "void",
+        threadsafe: true,
+      });
+      // a threadsafe JSCallback does not keep Bun alive: a ref'd timer
+      // does, while jobs are in flight
+      let timer: ReturnType<typeof setInterval> | undefined;
+      return {
+        pointer: cb.ptr,
+        ref: () => {
+          timer ??= setInterval(() => {}, 1 << 30);
+        },
+        unref: () => {
+          if (timer !== undefined) clearInterval(timer);
+          timer = undefined;
+        },
+      };
+    },
   };
 }

@@ -14,7 +14,11 @@
  * @module
  */
 import { LibraryLoadError } from "../src/errors.ts";
-import { ABI_VERSION, type NativeSymbols } from "./symbols.ts";
+import {
+  ABI_VERSION,
+  type NativeSymbols,
+  type RuntimeHooks,
+} from "./symbols.ts";
 import { openDeno } from "./deno.ts";
 import { openBun } from "./bun.ts";
 
@@ -40,7 +44,7 @@ export interface LibrarySource {
 }
 
 /** An opened native library. */
-export interface NativeLibrary {
+export interface NativeLibrary extends RuntimeHooks {
   readonly symbols: NativeSymbols;
   readonly path: string;
   /** Which source provided it. */
@@ -122,7 +126,7 @@ function isPermissionError(e: unknown): boolean {
 async function open(
   runtime: Runtime,
   path: string,
-): Promise<{ symbols: NativeSymbols; close(): void }> {
+): Promise<{ symbols: NativeSymbols; close(): void } & RuntimeHooks> {
   if (runtime === "deno") return openDeno(path);
   return await openBun(path);
 }
@@ -154,7 +158,7 @@ export async function loadLibrary(
       attempts.push(`${source.name}: not available`);
       continue;
     }
-    let lib: { symbols: NativeSymbols; close(): void };
+    let lib: { symbols: NativeSymbols; close(): void } & RuntimeHooks;
     try {
       lib = await open(runtime, path);
     } catch (e) {

@@ -13,12 +13,12 @@
  */
 
 /** Abstract parameter/result types, mapped per runtime by the adapters. */
-export type NativeType = "u32" | "i32" | "f64" | "ptr";
+export type NativeType = "u32" | "i32" | "f64" | "ptr" | "fn";
 
 /** One native function: its parameters and result. */
 export interface SymbolSpec {
   readonly parameters: readonly NativeType[];
-  readonly result: Exclude<NativeType, "ptr">;
+  readonly result: Exclude<NativeType, "ptr" | "fn">;
 }
 
 /** Version of the C ABI this table describes (`rp_abi_version`). */
@@ -49,7 +49,31 @@ export const STATUS = {
   PANIC: 5,
   OVERFLOW: 6,
   INDEX: 7,
+  CANCELLED: 8,
+  QUEUE_FULL: 9,
+  CLOSED: 10,
 } as const;
+
+/**
+ * The kernels an engine job step may call, by index
+ * (`rust/src/engine.rs`, `STEP_SYMBOLS`).
+ */
+export const STEP_SYMBOLS = [
+  "rp_copy_cast",
+  "rp_ufunc1",
+  "rp_ufunc2",
+  "rp_reduce_axis",
+  "rp_where",
+  "rp_arg_axis",
+  "rp_matmul",
+  "rp_take",
+  "rp_scan_axis",
+  "rp_sort",
+  "rp_argsort",
+] as const;
+
+/** Marks a step argument that names a copied input (`engine.rs`). */
+export const COPY_TAG = 1n << 63n;
 
 /** Binary op codes for `rp_binary` / `rp_binary_scalar`. */
 export const BINARY_OP = {
@@ -282,7 +306,45 @@ export const symbols = {
     parameters: ["u32", "ptr", "u32", "ptr", "ptr"],
     result: "i32",
   },
+  // unsafe fn rp_engine_new(threads: u32, max_queue: u32, intra_op: u32, id: *mut u8) -> i32
+  rp_engine_new: { parameters: ["u32", "u32", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_engine_set_callback(id: u32, f: *const u8) -> i32
+  rp_engine_set_callback: { parameters: ["u32", "fn"], result: "i32" },
+  // unsafe fn rp_engine_submit(id: u32, prog: *const u8, len: u32, priority: u32, job: *mut u8) -> i32
+  rp_engine_submit: {
+    parameters: ["u32", "ptr", "u32", "u32", "ptr"],
+    result: "i32",
+  },
+  // unsafe fn rp_engine_cancel(id: u32, job: f64, state: *mut u8) -> i32
+  rp_engine_cancel: { parameters: ["u32", "f64", "ptr"], result: "i32" },
+  // unsafe fn rp_engine_poll(id: u32, out: *mut u8, cap: u32, msg: *mut u8, msg_cap: u32, count: *mut u8) -> i32
+  rp_engine_poll: {
+    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr"],
+    result: "i32",
+  },
+  // unsafe fn rp_engine_stats(id: u32, out: *mut u8) -> i32
+  rp_engine_stats: { parameters: ["u32", "ptr"], result: "i32" },
+  // unsafe fn rp_engine_close(id: u32, drain: u32) -> i32
+  rp_engine_close: { parameters: ["u32", "u32"], result: "i32" },
 } as const satisfies Record<string, SymbolSpec>;
+
+/** A JS function native threads can call (see the engine). */
+export interface NotifyCallback {
+  /** What to pass for an `"fn"` parameter. */
+  readonly pointer: unknown;
+  /** Keep the process alive while jobs are in flight. */
+  ref(): void;
+  /** Let the process exit (no job in flight). */
+  unref(): void;
+}
+
+/** Per-runtime helpers the async engine needs beyond plain calls. */
+export interface RuntimeHooks {
+  /** The address of a view's first byte (0 for an empty view). */
+  addressOf(view: ArrayBufferView): bigint;
+  /** A callback raptors' notifier thread may call at any time. */
+  notifyCallback(fn: () => void): NotifyCallback;
+}
 
 /** Names of every native export. */
 export type SymbolName = keyof typeof symbols;
@@ -290,7 +352,9 @@ export type SymbolName = keyof typeof symbols;
 /** A pointer argument: any TypedArray/DataView (zero-copy) or null. */
 export type PtrArg = ArrayBufferView | null;
 
-type JsArg<T extends NativeType> = T extends "ptr" ? PtrArg : number;
+type JsArg<T extends NativeType> = T extends "ptr" ? PtrArg
+  : T extends "fn" ? unknown
+  : number;
 type JsArgs<P extends readonly NativeType[]> = {
   [K in keyof P]: P[K] extends NativeType ? JsArg<P[K]> : never;
 };

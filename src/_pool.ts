@@ -23,12 +23,15 @@
  * - a buffer found detached (transferred by its holder) is dropped.
  *
  * `RAPTORS_POOL_MB` bounds the bytes the pool owns, in use or idle
- * (default 128; 0 turns it off); past it, allocations are plain
- * TypedArrays. Idle buffers are kept for reuse (they stay resident).
+ * (default 128; 0 turns it off). A request that does not fit first drops
+ * idle buffers of other sizes (largest first); if in-use buffers alone
+ * fill the budget, allocations are plain TypedArrays. Idle buffers are
+ * kept for reuse (they stay resident).
  *
  * @module
  */
 import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
+import { noteFresh, recording } from "./_record.ts";
 
 /** Smallest pooled allocation, in bytes (2^16). */
 const MIN_CLASS = 16;
@@ -83,6 +86,18 @@ function classBytes(cls: number): number {
   return (2 ** (cls >> 2) * (4 + (cls & 3))) / 4;
 }
 
+/** Drops idle buffers (largest classes first) until `bytes` are freed. */
+function evictFree(bytes: number): void {
+  for (let c = free.length - 1; c >= 0 && bytes > 0; c--) {
+    const stack = free[c]!;
+    while (stack.length > 0 && bytes > 0) {
+      const b = stack.pop()!;
+      owned -= b.byteLength;
+      bytes -= b.byteLength;
+    }
+  }
+}
+
 function release(buf: ArrayBuffer): void {
   if (buf.detached) {
     owned -= buf.byteLength;
@@ -100,7 +115,9 @@ export function allocStorage(dtype: DType, n: number, zero = false): Storage {
   const Ctor = storageCtor(dtype);
   const bytes = n * itemsize(dtype);
   if (bytes < 2 ** MIN_CLASS || bytes > 2 ** MAX_CLASS || budget === 0) {
-    return new Ctor(n);
+    const plain = new Ctor(n);
+    noteFresh(plain.buffer);
+    return plain;
   }
   const cls = classOf(bytes);
   const size = classBytes(cls);
@@ -111,7 +128,12 @@ export function allocStorage(dtype: DType, n: number, zero = false): Storage {
     owned -= buf.byteLength;
   }
   if (buf === undefined) {
-    if (owned + size > budget) return new Ctor(n);
+    if (owned + size > budget) evictFree(owned + size - budget);
+    if (owned + size > budget) {
+      const plain = new Ctor(n);
+      noteFresh(plain.buffer);
+      return plain;
+    }
     buf = new ArrayBuffer(size);
     owned += buf.byteLength;
     fresh = true;
@@ -124,6 +146,7 @@ export function allocStorage(dtype: DType, n: number, zero = false): Storage {
   if (zero && !fresh) (st as { fill(v: 0): unknown }).fill(0);
   registry.register(st, buf, st);
   views.set(st, 0);
+  noteFresh(buf);
   return st;
 }
 
@@ -146,7 +169,8 @@ export function escape(st: Storage): void {
  * NDArray was ever built over it. Returns whether it did.
  */
 export function disposeStorage(st: Storage): boolean {
-  if (views.get(st) !== 1) return false;
+  // inside an engine job being recorded, buffers stay with the job
+  if (views.get(st) !== 1 || recording()) return false;
   views.delete(st);
   registry.unregister(st);
   release(st.buffer as ArrayBuffer);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { kernel, notRecordable } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { native, statusError } from "./_native.ts";
 import { dtypeCode } from "./dtype.ts";
@@ -76,7 +77,8 @@ export function take(
     );
   }
   const meta = new Float64Array(axisLayout(x, axis));
-  const status = native.rp_take(
+  const status = kernel(
+    "rp_take",
     dtypeCode(x.dtype),
     x._storage,
     x._storage.length,
@@ -93,6 +95,7 @@ export function take(
 
 /** Coordinates of the non-zero elements, one row each (count x ndim). */
 export function argwhere(a: ArrayLikeInput): NDArray {
+  notRecordable("argwhere");
   let x = nd(a);
   if (x.ndim === 0) x = x.reshape(1);
   const c = x.flags.cContiguous && x._offset === 0 &&
@@ -295,6 +298,7 @@ const countSlot = new Float64Array(1);
 
 /** Distinct sorted values by the native kernel (hash or sort, see `rp_unique`). */
 function uniqueValues(x: NDArray, bool: boolean): NDArray {
+  notRecordable("unique");
   const out = new NDArray(allocStorage(x.dtype, x.size), x.dtype, [
     x.size,
   ]);

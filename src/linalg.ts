@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
-import { native, statusError } from "./_native.ts";
+import { statusError } from "./_native.ts";
 import { type DType, dtypeCode, kind, resultType } from "./dtype.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
@@ -84,7 +85,8 @@ export function matmul(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
     n,
   ]);
   if (out.size > 0) {
-    const status = native.rp_matmul(
+    const status = kernel(
+      "rp_matmul",
       dtypeCode(dtype),
       a._storage,
       a._storage.length,

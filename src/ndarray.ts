@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { checkReadable, kernel } from "./_record.ts";
 import { allocStorage, disposeStorage, escape, noteView } from "./_pool.ts";
 import { native, statusError } from "./_native.ts";
 import {
@@ -48,6 +49,8 @@ import * as uf from "./ufunc.ts";
 import * as red from "./reduce.ts";
 import * as la from "./linalg.ts";
 import * as ix from "./indexing.ts";
+import * as as from "./async.ts";
+import type { JobOptions } from "./engine.ts";
 
 /** A scalar element as JS sees it. */
 export type Scalar = number | bigint | boolean;
@@ -157,6 +160,7 @@ export class NDArray {
         "data: array is not C-contiguous; call copy() (or ascontiguousarray) first",
       );
     }
+    checkReadable(this._storage.buffer, "data");
     // the caller now holds this memory: it never returns to the pool
     escape(this._storage);
     return this._storage.subarray(
@@ -376,6 +380,7 @@ export class NDArray {
 
   private at(idx: readonly number[], fn: string): number {
     this._live(fn);
+    checkReadable(this._storage.buffer, fn);
     if (idx.length !== this.ndim) {
       throw new RangeError(
         `${fn}(): expected ${this.ndim} indices for a ${this.ndim}-d array; got ${idx.length}`,
@@ -430,6 +435,7 @@ export class NDArray {
    */
   item(...idx: number[]): Scalar {
     this._live("item");
+    checkReadable(this._storage.buffer, "item");
     if (idx.length === 0) {
       if (this.size !== 1) {
         throw new RangeError(
@@ -460,6 +466,7 @@ export class NDArray {
   /** The elements as nested JS arrays (0-d: the scalar). */
   tolist(): NestedList {
     this._live("tolist");
+    checkReadable(this._storage.buffer, "tolist");
     const rec = (dim: number, p: number): NestedList => {
       if (dim === this.ndim) return this.read(p);
       const out: NestedList[] = new Array(this.shape[dim]!);
@@ -629,6 +636,70 @@ export class NDArray {
   /** A diagonal as a view (see `diagonal`). */
   diagonal(options?: la.DiagonalOptions): NDArray {
     return la.diagonal(this, options);
+  }
+
+  // ---- async (engine jobs) ----------------------------------------------------
+
+  /** `matmul` as an engine job (see `matmulAsync`). */
+  matmulAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
+    return as.matmulAsync(this, b, options);
+  }
+  /** `dot` as an engine job. */
+  dotAsync(
+    b: uf.ArrayLikeInput,
+    options?: JobOptions,
+  ): Promise<NDArray | Scalar> {
+    return as.dotAsync(this, b, options);
+  }
+  /** `sum` as an engine job. */
+  sumAsync(
+    options?: red.ReduceOptions & JobOptions,
+  ): Promise<NDArray | Scalar> {
+    return as.sumAsync(this, options);
+  }
+  /** `mean` as an engine job. */
+  meanAsync(
+    options?: red.ReduceOptions & JobOptions,
+  ): Promise<NDArray | Scalar> {
+    return as.meanAsync(this, options);
+  }
+  /** `max` as an engine job. */
+  maxAsync(
+    options?: red.ReduceOptions & JobOptions,
+  ): Promise<NDArray | Scalar> {
+    return as.maxAsync(this, options);
+  }
+  /** `min` as an engine job. */
+  minAsync(
+    options?: red.ReduceOptions & JobOptions,
+  ): Promise<NDArray | Scalar> {
+    return as.minAsync(this, options);
+  }
+  /** `argmax` as an engine job. */
+  argmaxAsync(
+    options?: red.ArgOptions & JobOptions,
+  ): Promise<NDArray | number> {
+    return as.argmaxAsync(this, options);
+  }
+  /** A sorted copy (1-d) as an engine job. */
+  sortAsync(options?: JobOptions): Promise<NDArray> {
+    return as.sortAsync(this, options);
+  }
+  /** Stable `argsort` (1-d) as an engine job. */
+  argsortAsync(options?: JobOptions): Promise<NDArray> {
+    return as.argsortAsync(this, options);
+  }
+  /** `add` as an engine job. */
+  addAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
+    return as.addAsync(this, b, options);
+  }
+  /** `subtract` as an engine job. */
+  subtractAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
+    return as.subtractAsync(this, b, options);
+  }
+  /** `multiply` as an engine job. */
+  multiplyAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
+    return as.multiplyAsync(this, b, options);
   }
 
   // ---- selection and assignment ------------------------------------------------
@@ -819,7 +890,8 @@ export function copyInto(src: NDArray, dst: NDArray): void {
     meta[2 + nd + i] = src._strides[i]!;
     meta[2 + 2 * nd + i] = dst._strides[i]!;
   }
-  const status = native.rp_copy_cast(
+  const status = kernel(
+    "rp_copy_cast",
     dtypeCode(src.dtype),
     src._storage,
     src._storage.length,

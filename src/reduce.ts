@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { REDUCE } from "../ffi/symbols.ts";
 import { native, statusError } from "./_native.ts";
@@ -139,7 +140,8 @@ function reduceNd(
   }
   meta[2 + 3 * nk + 2 * nr] = Math.max(group, 1);
   if (out.size > 0) {
-    const status = native.rp_reduce_axis(
+    const status = kernel(
+      "rp_reduce_axis",
       REDUCE[op],
       dtypeCode(dtype),
       a._storage,
@@ -307,7 +309,7 @@ function argAxis(
   const kept = [...Array(a.ndim).keys()].filter((i) => i !== axis);
   const keptShape = kept.map((i) => a.shape[i]!);
   const out = new NDArray(
-    new BigInt64Array(sizeOf(keptShape)),
+    allocStorage("int64", sizeOf(keptShape)),
     "int64",
     keptShape,
   );
@@ -327,7 +329,8 @@ function argAxis(
     throw new RangeError(`${fn}(): attempt to get ${fn} of an empty sequence`);
   }
   if (out.size > 0) {
-    const status = native.rp_arg_axis(
+    const status = kernel(
+      "rp_arg_axis",
       max ? 1 : 0,
       dtypeCode(a.dtype),
       a._storage,
@@ -340,7 +343,7 @@ function argAxis(
     if (status !== 0) throw statusError(status, fn);
   }
   if (options.axis === undefined || options.axis === null) {
-    return Number((out._storage as BigInt64Array)[0]!);
+    return Number(out.item());
   }
   if (options.keepdims) {
     return out.reshape(a.shape.map((d, i) => (i === axis ? 1 : d)));
@@ -418,7 +421,8 @@ function scan(
     ...axisLayout(a, axis),
     ...axisLayout(out, axis),
   ]);
-  const status = native.rp_scan_axis(
+  const status = kernel(
+    "rp_scan_axis",
     op,
     dtypeCode(dtype),
     a._storage,

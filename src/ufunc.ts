@@ -9,9 +9,10 @@
  *
  * @module
  */
+import { kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
-import { native, statusError } from "./_native.ts";
+import { statusError } from "./_native.ts";
 import {
   type DType,
   dtypeCode,
@@ -260,7 +261,8 @@ export function ufunc2(
     meta[3 + 3 * nd + i] = out._strides[i]!;
   }
   if (sizeOf(shape) === 0) return out;
-  const status = native.rp_ufunc2(
+  const status = kernel(
+    "rp_ufunc2",
     opCode,
     dtypeCode(dtype),
     a._storage,
@@ -340,7 +342,8 @@ export function ufunc1(
     meta[2 + 2 * nd + i] = out._strides[i]!;
   }
   if (sizeOf(shape) === 0) return out;
-  const status = native.rp_ufunc1(
+  const status = kernel(
+    "rp_ufunc1",
     UFUNC1[op],
     dtypeCode(dtype),
     a._storage,
@@ -486,7 +489,8 @@ export function where(
     meta[4 + 4 * nd + i] = out._strides[i]!;
   }
   if (sizeOf(shape) === 0) return out;
-  const status = native.rp_where(
+  const status = kernel(
+    "rp_where",
     dtypeCode(dtype),
     c._storage,
     c._storage.length,

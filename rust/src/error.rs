@@ -20,6 +20,12 @@ pub const PANIC: i32 = 5;
 pub const OVERFLOW: i32 = 6;
 /// An index is out of bounds for its axis.
 pub const INDEX: i32 = 7;
+/// An engine job was cancelled (by request, timeout or close).
+pub const CANCELLED: i32 = 8;
+/// The engine's queue is full.
+pub const QUEUE_FULL: i32 = 9;
+/// The engine is closed.
+pub const CLOSED: i32 = 10;
 
 /// A failure carried from a kernel to the boundary.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1391,3 +1391,73 @@ export! {
         write_slot(count, (k as f64).to_bits())
     }
 }
+
+export! {
+    /// Creates an engine (see `engine.rs`); its id goes to the slot `id`.
+    fn rp_engine_new(threads: u32, max_queue: u32, intra_op: u32, id: *mut u8) {
+        let e = crate::engine::create(threads as usize, max_queue as usize, intra_op as usize)?;
+        write_slot(id, (e as f64).to_bits())
+    }
+}
+
+export! {
+    /// Sets (or, with null, clears) the callback the notifier thread calls
+    /// when jobs have finished.
+    fn rp_engine_set_callback(id: u32, f: *const u8) {
+        let f: Option<extern "C" fn()> = if f.is_null() {
+            None
+        } else {
+            // SAFETY: the caller passes a callable `void (*)(void)`.
+            Some(std::mem::transmute::<*const u8, extern "C" fn()>(f))
+        };
+        crate::engine::set_callback(id, f)
+    }
+}
+
+export! {
+    /// Queues a job program (`prog`: `len` u64 words, see
+    /// `engine::submit`); its id goes to the slot `job`. Status QUEUE_FULL
+    /// or CLOSED when it cannot be queued.
+    fn rp_engine_submit(id: u32, prog: *const u8, len: u32, priority: u32, job: *mut u8) {
+        let prog = in_slice::<u64>(prog, len, "program")?;
+        let j = crate::engine::submit(id, prog, priority)?;
+        write_slot(job, (j as f64).to_bits())
+    }
+}
+
+export! {
+    /// Cancels a job (f64 id); the slot `state` gets 1 (was queued, now
+    /// reported), 2 (running, flagged) or 0 (unknown or finished).
+    fn rp_engine_cancel(id: u32, job: f64, state: *mut u8) {
+        let s = crate::engine::cancel(id, job as u64)?;
+        write_slot(state, (s as f64).to_bits())
+    }
+}
+
+export! {
+    /// Moves finished jobs into `out` (f64 x 6 each, `cap` entries) and
+    /// their messages into `msg`; the count goes to the slot `count`.
+    fn rp_engine_poll(id: u32, out: *mut u8, cap: u32, msg: *mut u8, msg_cap: u32, count: *mut u8) {
+        let out = out_slice::<f64>(out, cap.saturating_mul(6), "out")?;
+        let msg = out_slice::<u8>(msg, msg_cap, "msg")?;
+        let n = crate::engine::poll(id, out, msg)?;
+        write_slot(count, (n as f64).to_bits())
+    }
+}
+
+export! {
+    /// `[queued, running, busy workers, finished-not-polled]` into `out` (f64 x 4).
+    fn rp_engine_stats(id: u32, out: *mut u8) {
+        let s = crate::engine::stats(id)?;
+        out_slice::<f64>(out, 4, "out")?.copy_from_slice(&s);
+        Ok(())
+    }
+}
+
+export! {
+    /// Stops accepting jobs; without `drain` cancels queued and running
+    /// ones. Threads exit on their own once everything is reported.
+    fn rp_engine_close(id: u32, drain: u32) {
+        crate::engine::close(id, drain != 0, false)
+    }
+}

@@ -10,6 +10,7 @@
 //! - [`parallel`]: splits large inputs across threads.
 
 pub mod dtype;
+pub mod engine;
 pub mod error;
 pub mod ffi;
 pub mod kernels;

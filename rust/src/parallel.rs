@@ -31,7 +31,26 @@ pub const MIN_PARALLEL_WORK: usize = 1 << 15;
 /// Helpers spin this long after a job before parking.
 const SPIN: Duration = Duration::from_micros(50);
 
+thread_local! {
+    /// A per-thread cap on kernel threads (engine workers set it to their
+    /// intra-op limit); 0 means no cap.
+    static LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Caps the kernel threads used by calls made on this thread (0: no cap).
+pub fn set_thread_limit(n: usize) {
+    LIMIT.with(|l| l.set(n));
+}
+
 pub fn num_threads() -> usize {
+    let global = global_threads();
+    match LIMIT.with(|l| l.get()) {
+        0 => global,
+        cap => global.min(cap),
+    }
+}
+
+fn global_threads() -> usize {
     match THREADS.load(Ordering::Relaxed) {
         0 => {
             let from_env = std::env::var("RAPTORS_NUM_THREADS")

@@ -131,6 +131,7 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
         1
     };
     let per = (blocks + parts - 1) / parts * MR;
+    let cancel = crate::engine::CancelToken::current();
     parallel::run_parallel(parts, |t| {
         let r0 = t * per;
         let r1 = ((t + 1) * per).min(m);
@@ -160,6 +161,10 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
                 }
             }
             for i0 in (r0..r1).step_by(MR) {
+                // an engine job asked to stop: leave the rest unwritten
+                if cancel.is_set() {
+                    return;
+                }
                 let mr = MR.min(r1 - i0);
                 // pack the A sliver [i0..i0+MR, p0..p0+kc] once
                 for i in 0..MR {

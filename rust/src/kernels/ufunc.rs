@@ -45,7 +45,13 @@ pub fn coalesce(shape: &[usize], strides: &[&[isize]]) -> (Vec<usize>, Vec<Vec<i
     (sh, st)
 }
 
-/// Calls `f(offsets, inner_len)` once per innermost run, in C order.
+/// Elements per call of a run's closure: long runs are cut so an engine
+/// job's cancellation is seen within one chunk (~0.1 ms of work).
+const RUN_CHUNK: usize = 1 << 16;
+
+/// Calls `f(offsets, len)` over each innermost run, in C order, in pieces
+/// of at most [`RUN_CHUNK`] elements; stops early (leaving the rest
+/// unwritten) when the engine job running here is cancelled.
 fn for_each_run<const N: usize>(
     shape: &[usize],
     offsets: [isize; N],
@@ -63,8 +69,26 @@ fn for_each_run<const N: usize>(
     let inner = shape[nd - 1];
     let mut idx = vec![0usize; nd];
     let mut p = offsets;
+    // outside engine jobs runs stay whole (no extra fork-join per chunk)
+    let chunk = if crate::engine::in_job() {
+        RUN_CHUNK
+    } else {
+        usize::MAX
+    };
     loop {
-        f(p, inner);
+        let mut done = 0usize;
+        while done < inner {
+            if crate::engine::cancelled() {
+                return;
+            }
+            let len = (inner - done).min(chunk);
+            let mut q = p;
+            for k in 0..N {
+                q[k] += strides[k][nd - 1] * done as isize;
+            }
+            f(q, len);
+            done += len;
+        }
         let mut d = nd - 1;
         loop {
             if d == 0 {

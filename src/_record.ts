@@ -1,0 +1,112 @@
+/**
+ * Recording NDArray operations into an engine job.
+ *
+ * The NDArray paths call kernels through {@link kernel} rather than
+ * `native` directly. Normally that is the same call. While
+ * {@link record} runs a function, kernel calls are appended to a job
+ * program instead, with the exact metadata the synchronous path computed;
+ * result arrays are allocated as usual (marked *fresh*: nobody else can
+ * reach them) and filled when the job runs. Reading a fresh array's values
+ * inside the recording throws, since they do not exist yet.
+ *
+ * @module
+ */
+import { STEP_SYMBOLS } from "../ffi/symbols.ts";
+import { native } from "./_native.ts";
+import { RaptorsError } from "./errors.ts";
+
+type StepName = (typeof STEP_SYMBOLS)[number];
+/** A kernel argument: a number (u32/f64) or a view (pointer). */
+export type KernelArg = number | ArrayBufferView | null;
+
+/**
+ * Which argument of each step kernel is written (the output): it must be
+ * job-private, or the job would write into a copy and the result be lost.
+ */
+export const STEP_OUTPUT: Readonly<Record<StepName, number>> = {
+  rp_copy_cast: 4,
+  rp_ufunc1: 4,
+  rp_ufunc2: 6,
+  rp_reduce_axis: 4,
+  rp_where: 7,
+  rp_arg_axis: 4,
+  rp_matmul: 5,
+  rp_take: 7,
+  rp_scan_axis: 4,
+  rp_sort: 1,
+  rp_argsort: 3,
+};
+
+/** One recorded kernel call. */
+export interface Step {
+  op: number;
+  args: KernelArg[];
+}
+
+/** What {@link record} collected. */
+export interface Recording {
+  steps: Step[];
+  /** Buffers allocated during the recording (job-private). */
+  fresh: WeakSet<ArrayBufferLike>;
+}
+
+let current: Recording | null = null;
+const STEP_INDEX = new Map<string, number>(
+  STEP_SYMBOLS.map((s, i) => [s, i]),
+);
+
+/** The recording in progress, if any. */
+export function recording(): Recording | null {
+  return current;
+}
+
+/** Runs `fn`, collecting its kernel calls instead of running them. */
+export function record<T>(fn: () => T): { result: T; rec: Recording } {
+  if (current) {
+    throw new RaptorsError("engine jobs cannot be recorded inside each other");
+  }
+  const rec: Recording = { steps: [], fresh: new WeakSet() };
+  current = rec;
+  try {
+    return { result: fn(), rec };
+  } finally {
+    current = null;
+  }
+}
+
+/** Marks a newly allocated buffer as private to the recording job. */
+export function noteFresh(buf: ArrayBufferLike): void {
+  current?.fresh.add(buf);
+}
+
+/** Throws when `buf`'s values are produced by the job being recorded. */
+export function checkReadable(buf: ArrayBufferLike, fn: string): void {
+  if (current?.fresh.has(buf)) {
+    throw new RaptorsError(
+      `${fn}(): this array is computed by the engine job being built and ` +
+        "has no values yet; return it from the job instead of reading it",
+    );
+  }
+}
+
+/**
+ * Calls kernel `name`, or records it when a recording is in progress.
+ * Kernels whose output size depends on the data cannot be recorded.
+ */
+export function kernel(name: StepName, ...args: KernelArg[]): number {
+  if (current) {
+    current.steps.push({ op: STEP_INDEX.get(name)!, args });
+    return 0;
+  }
+  return (native[name] as (...a: KernelArg[]) => number)(...args);
+}
+
+/** Refuses a data-dependent kernel inside a recording. */
+export function notRecordable(fn: string): void {
+  if (current) {
+    throw new RaptorsError(
+      `${fn}() cannot run inside an engine job: the size of its result ` +
+        "depends on the data",
+    );
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * `*Async` variants of the heavy operations: each submits one job to the
+ * {@link defaultEngine} (see `engine.ts` for the memory semantics: inputs
+ * are copied at submission, results are new arrays handed out on success)
+ * and accepts `{ signal, timeout, priority }` besides its own options.
+ * Async variants take no `out`: a job never writes into caller memory.
+ *
+ * @module
+ */
+import { NDArray, type Scalar } from "./ndarray.ts";
+import { array, asarray } from "./creation.ts";
+import { dtypeCode } from "./dtype.ts";
+import { defaultEngine, type JobOptions } from "./engine.ts";
+import { kernel } from "./_record.ts";
+import { allocStorage } from "./_pool.ts";
+import { statusError } from "./_native.ts";
+import { normAxis } from "./_shape.ts";
+import * as la from "./linalg.ts";
+import * as red from "./reduce.ts";
+import * as uf from "./ufunc.ts";
+
+type In = uf.ArrayLikeInput;
+
+function nd(x: In): NDArray {
+  if (x instanceof NDArray) return x;
+  return ArrayBuffer.isView(x) ? asarray(x) : array(x);
+}
+
+function noOut(o: { out?: unknown } | undefined, fn: string): void {
+  if (o && o.out !== undefined) {
+    throw new TypeError(
+      `${fn}(): async variants take no 'out' (a job never writes into caller memory)`,
+    );
+  }
+}
+
+const job = <T>(fn: () => T, o: JobOptions = {}) =>
+  defaultEngine().submit(fn, o);
+
+/** `matmul` on the engine. */
+export function matmulAsync(
+  a: In,
+  b: In,
+  options: JobOptions = {},
+): Promise<NDArray> {
+  return job(() => la.matmul(nd(a), nd(b)), options);
+}
+
+/** `dot` on the engine (a JS scalar for two vectors). */
+export async function dotAsync(
+  a: In,
+  b: In,
+  options: JobOptions = {},
+): Promise<NDArray | Scalar> {
+  const x = nd(a), y = nd(b);
+  const r = await job(() => {
+    if (x.ndim === 0 || y.ndim === 0) return uf.ufunc2("multiply", x, y);
+    if ((x.ndim <= 2 && y.ndim <= 2) || y.ndim === 1) return la.matmul(x, y);
+    return la.tensordot(x, y, [[x.ndim - 1], [y.ndim - 2]]);
+  }, options);
+  return r.ndim === 0 ? r.item() : r;
+}
+
+type ReduceAsyncOptions = red.ReduceOptions & JobOptions;
+
+/** Runs a reduction; a full reduction resolves to a JS scalar as the sync one. */
+async function reduceAsync(
+  fn: (a: NDArray, o: red.ReduceOptions) => NDArray | Scalar,
+  a: In,
+  options: ReduceAsyncOptions,
+): Promise<NDArray | Scalar> {
+  const x = nd(a);
+  const axes = options.axis === undefined || options.axis === null
+    ? x.shape.map((_, i) => i)
+    : (Array.isArray(options.axis) ? options.axis : [options.axis]);
+  const all = new Set(axes.map((i) => normAxis(i, x.ndim, "reduce"))).size ===
+    x.ndim;
+  const scalar = all && !options.keepdims;
+  const r = await job(
+    () => fn(x, { ...options, keepdims: scalar ? true : options.keepdims }),
+    options,
+  );
+  return scalar ? (r as NDArray).item() : r;
+}
+
+/** `sum` along axes on the engine. */
+export function sumAsync(a: In, options: ReduceAsyncOptions = {}) {
+  return reduceAsync(red.sumAxis, a, options);
+}
+/** `mean` along axes on the engine. */
+export function meanAsync(a: In, options: ReduceAsyncOptions = {}) {
+  return reduceAsync(red.meanAxis, a, options);
+}
+/** `prod` along axes on the engine. */
+export function prodAsync(a: In, options: ReduceAsyncOptions = {}) {
+  return reduceAsync(red.prod, a, options);
+}
+/** `max` along axes on the engine. */
+export function maxAsync(a: In, options: ReduceAsyncOptions = {}) {
+  return reduceAsync(red.amax, a, options);
+}
+/** `min` along axes on the engine. */
+export function minAsync(a: In, options: ReduceAsyncOptions = {}) {
+  return reduceAsync(red.amin, a, options);
+}
+/** `var` along axes on the engine. */
+export function varAsync(
+  a: In,
+  options: red.VarOptions & JobOptions = {},
+) {
+  return reduceAsync(red.variance, a, options);
+}
+/** `std` along axes on the engine. */
+export function stdAsync(
+  a: In,
+  options: red.VarOptions & JobOptions = {},
+) {
+  return reduceAsync(red.std, a, options);
+}
+
+async function argAsync(
+  max: boolean,
+  a: In,
+  options: red.ArgOptions & JobOptions,
+): Promise<NDArray | number> {
+  const x = nd(a);
+  const f = max ? red.argmaxAxis : red.argminAxis;
+  if (options.axis === undefined || options.axis === null) {
+    const r = await job(
+      () => f(x.ravel(), { axis: 0, keepdims: true }) as NDArray,
+      options,
+    );
+    return Number(r.item());
+  }
+  return await job(() => f(x, options), options);
+}
+/** `argmax` (flattened or along `axis`) on the engine. */
+export function argmaxAsync(a: In, options: red.ArgOptions & JobOptions = {}) {
+  return argAsync(true, a, options);
+}
+/** `argmin` (flattened or along `axis`) on the engine. */
+export function argminAsync(a: In, options: red.ArgOptions & JobOptions = {}) {
+  return argAsync(false, a, options);
+}
+
+/** `cumsum` on the engine. */
+export function cumsumAsync(
+  a: In,
+  options: red.ScanOptions & JobOptions = {},
+): Promise<NDArray> {
+  return job(() => red.cumsumAxis(nd(a), options), options);
+}
+
+/**
+ * A sorted copy of a 1-d array (NumPy's `np.sort`; NaN last) on the
+ * engine. A TypedArray input gives a TypedArray of its type.
+ */
+export async function sortAsync<A extends In>(
+  a: A,
+  options: JobOptions = {},
+): Promise<A extends NDArray ? NDArray : A> {
+  const x = nd(a);
+  if (x.ndim !== 1) {
+    throw new RangeError(
+      "sortAsync(): only 1-d arrays for now (sort along an axis: not yet)",
+    );
+  }
+  const r = await job(() => {
+    const out = x.copy();
+    if (out.size > 0) {
+      const st = kernel(
+        "rp_sort",
+        dtypeCode(out.dtype),
+        out._storage,
+        out.size,
+      );
+      if (st !== 0) throw statusError(st, "sortAsync");
+    }
+    return out;
+  }, options);
+  return (a instanceof NDArray ? r : r.data) as A extends NDArray ? NDArray : A;
+}
+
+/** Stable `argsort` of a 1-d array on the engine (int64 indices). */
+export async function argsortAsync(
+  a: In,
+  options: JobOptions = {},
+): Promise<NDArray> {
+  const x = nd(a);
+  if (x.ndim !== 1) {
+    throw new RangeError("argsortAsync(): only 1-d arrays for now");
+  }
+  return await job(() => {
+    const c = x.copy();
+    // allocated by the recording: job-private, filled by the job
+    const idx = new NDArray(allocStorage("uint32", c.size), "uint32", [c.size]);
+    if (c.size > 0) {
+      kernel(
+        "rp_argsort",
+        dtypeCode(c.dtype),
+        c._storage,
+        c.size,
+        idx._storage,
+      );
+    }
+    return idx.astype("int64");
+  }, options);
+}
+
+/** `where(cond, x, y)` on the engine. */
+export function whereAsync(
+  cond: In,
+  x: In,
+  y: In,
+  options: JobOptions = {},
+): Promise<NDArray> {
+  return job(() => uf.where(nd(cond), nd(x), nd(y)), options);
+}
+
+type Op2 = Parameters<typeof uf.ufunc2>[0];
+type Op1 = Parameters<typeof uf.ufunc1>[0];
+
+function binary(op: Op2) {
+  return (
+    a: In,
+    b: In,
+    options: JobOptions & { out?: unknown } = {},
+  ): Promise<NDArray> => {
+    try {
+      noOut(options, `${op}Async`);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return job(() => uf.ufunc2(op, nd(a), nd(b)), options);
+  };
+}
+function unary(op: Op1) {
+  return (
+    a: In,
+    options: JobOptions & { out?: unknown } = {},
+  ): Promise<NDArray> => {
+    try {
+      noOut(options, `${op}Async`);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return job(() => uf.ufunc1(op, nd(a)), options);
+  };
+}
+
+/** `add` on the engine. */
+export const addAsync = binary("add");
+/** `subtract` on the engine. */
+export const subtractAsync = binary("subtract");
+/** `multiply` on the engine. */
+export const multiplyAsync = binary("multiply");
+/** `divide` on the engine. */
+export const divideAsync = binary("divide");
+/** `power` on the engine. */
+export const powerAsync = binary("power");
+/** `maximum` on the engine. */
+export const maximumAsync = binary("maximum");
+/** `minimum` on the engine. */
+export const minimumAsync = binary("minimum");
+/** `greater` on the engine. */
+export const greaterAsync = binary("greater");
+/** `less` on the engine. */
+export const lessAsync = binary("less");
+/** `equal` on the engine. */
+export const equalAsync = binary("equal");
+/** `exp` on the engine. */
+export const expAsync = unary("exp");
+/** `log` on the engine. */
+export const logAsync = unary("log");
+/** `sqrt` on the engine. */
+export const sqrtAsync = unary("sqrt");
+/** `abs` on the engine. */
+export const absAsync = unary("abs");
+/** `sin` on the engine. */
+export const sinAsync = unary("sin");
+/** `cos` on the engine. */
+export const cosAsync = unary("cos");
+/** `tanh` on the engine. */
+export const tanhAsync = unary("tanh");

@@ -1,0 +1,679 @@
+/**
+ * The async job engine: heavy array work off the event loop, on a
+ * Rust-owned thread pool with a bounded queue, backpressure, cancellation,
+ * timeouts and metrics (`rust/src/engine.rs`).
+ *
+ * A job is recorded, then submitted: `engine.submit(() => ...)` runs the
+ * function once, synchronously, with every kernel call recorded instead of
+ * executed (shapes, dtypes and errors are settled right there), and queues
+ * the recorded steps as ONE job. The returned promise resolves to the
+ * function's result once the job has run.
+ *
+ * Memory semantics: **copy in, private out.** Every input buffer the job
+ * reads is copied when the job is submitted, so whatever the caller does
+ * with its arrays afterwards (mutate, drop, transfer/detach, GC) cannot
+ * reach the running job, and the job computes on the values at submission.
+ * Results and intermediates are allocated by the recording, reachable by
+ * nothing but the job until it ends, and handed out only on success.
+ *
+ * @module
+ */
+import { COPY_TAG, STATUS, STEP_SYMBOLS } from "../ffi/symbols.ts";
+import type { NotifyCallback } from "../ffi/symbols.ts";
+import { library, native } from "./_native.ts";
+import { type KernelArg, record, STEP_OUTPUT } from "./_record.ts";
+import { NativeError, RaptorsError } from "./errors.ts";
+
+/** The queue is full and the engine's policy is `"reject"`. */
+export class QueueFullError extends RaptorsError {
+  /** Seconds after which a retry is reasonable (HTTP `Retry-After`). */
+  readonly retryAfter: number;
+  constructor(message: string, retryAfter: number) {
+    super(message);
+    this.name = "QueueFullError";
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** The engine was closed. */
+export class EngineClosedError extends RaptorsError {
+  constructor(message = "the engine is closed") {
+    super(message);
+    this.name = "EngineClosedError";
+  }
+}
+
+/** Options of an engine. */
+export interface EngineOptions {
+  /** Worker threads (default: the available cores). */
+  threads?: number;
+  /** Jobs that may wait in the queue (default 256). Never unbounded. */
+  maxQueue?: number;
+  /** When the queue is full: throw `QueueFullError` or wait for a slot. */
+  onFull?: "reject" | "wait";
+  /** Default per-job timeout in ms (default: none). */
+  timeout?: number;
+  /** Kernel threads one job may use (default 1: jobs run side by side). */
+  intraOpThreads?: number;
+  /** Called once per finished job (tracing, logs). */
+  onJob?: (event: JobEvent) => void;
+}
+
+/** Per-job options. */
+export interface JobOptions {
+  /** Cancels the job (queued: removed at once; running: stops between chunks). */
+  signal?: AbortSignal;
+  /** Milliseconds until the job is cancelled with a `TimeoutError`. */
+  timeout?: number;
+  /** Queue priority (default "normal"). */
+  priority?: "high" | "normal" | "low";
+}
+
+/** What {@link EngineOptions.onJob} receives. */
+export interface JobEvent {
+  id: number;
+  outcome: "completed" | "failed" | "cancelled" | "timedOut";
+  /** Time in the queue, ms (0 if unknown). */
+  waitMs: number;
+  /** Time running, ms. */
+  runMs: number;
+  error?: Error;
+}
+
+/** Counters, gauges and histograms of one engine (see {@link Engine.metrics}). */
+export interface EngineMetrics {
+  submitted: number;
+  completed: number;
+  failed: number;
+  rejected: number;
+  cancelled: number;
+  timedOut: number;
+  queueDepth: number;
+  inFlight: number;
+  busyThreads: number;
+  threads: number;
+  queueWaitMs: Quantiles;
+  runMs: Quantiles;
+}
+
+/** Quantiles over the most recent jobs (up to 4096). */
+export interface Quantiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+const PRIORITY = { high: 0, normal: 1, low: 2 } as const;
+/** Histogram bucket upper bounds, seconds (Prometheus). */
+const BUCKETS = [
+  0.0001,
+  0.00025,
+  0.0005,
+  0.001,
+  0.0025,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+];
+
+class Histogram {
+  readonly counts = new Array<number>(BUCKETS.length + 1).fill(0);
+  sum = 0;
+  n = 0;
+  readonly recent = new Float64Array(4096);
+  observe(ms: number): void {
+    const s = ms / 1e3;
+    let i = 0;
+    while (i < BUCKETS.length && s > BUCKETS[i]!) i++;
+    this.counts[i]!++;
+    this.sum += s;
+    this.recent[this.n % this.recent.length] = ms;
+    this.n++;
+  }
+  quantiles(): Quantiles {
+    const k = Math.min(this.n, this.recent.length);
+    const xs = Array.from(this.recent.subarray(0, k)).sort((a, b) => a - b);
+    const q = (
+      p: number,
+    ) => (k === 0 ? 0 : xs[Math.min(k - 1, Math.floor(p * k))]!);
+    return {
+      count: this.n,
+      p50: q(0.5),
+      p95: q(0.95),
+      p99: q(0.99),
+      max: k === 0 ? 0 : xs[k - 1]!,
+    };
+  }
+}
+
+interface Pending {
+  id: number;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  result: unknown;
+  /** Keeps the job's private buffers alive until the native side is done. */
+  keep: unknown[];
+  settled: boolean;
+  reason?: "cancelled" | "timedOut";
+  error?: Error;
+  cleanup: () => void;
+}
+
+interface Waiter {
+  retry: () => boolean;
+  fail: (e: Error) => void;
+}
+
+function abortError(signal?: AbortSignal): Error {
+  const r = signal?.reason;
+  if (r instanceof Error) return r;
+  return new DOMException("The job was aborted", "AbortError");
+}
+function timeoutError(ms: number): Error {
+  return new DOMException(`The job timed out after ${ms} ms`, "TimeoutError");
+}
+
+const slot = new Float64Array(1);
+const POLL_CAP = 64;
+
+/**
+ * An engine: worker threads, a bounded queue and its metrics. Prefer the
+ * shared {@link defaultEngine} unless a service needs its own limits.
+ */
+export class Engine {
+  readonly #id: number;
+  readonly #threads: number;
+  readonly #maxQueue: number;
+  readonly #onFull: "reject" | "wait";
+  readonly #timeout?: number;
+  readonly #onJob?: (e: JobEvent) => void;
+  readonly #cb: NotifyCallback;
+  readonly #pending = new Map<number, Pending>();
+  readonly #waiters: Waiter[] = [];
+  #closed = false;
+  #draining: Promise<void> | null = null;
+  readonly #pollOut = new Float64Array(POLL_CAP * 6);
+  readonly #pollMsg = new Uint8Array(POLL_CAP * 256);
+  readonly #stats = new Float64Array(4);
+  readonly #c = {
+    submitted: 0,
+    completed: 0,
+    failed: 0,
+    rejected: 0,
+    cancelled: 0,
+    timedOut: 0,
+  };
+  readonly #wait = new Histogram();
+  readonly #run = new Histogram();
+
+  constructor(options: EngineOptions = {}) {
+    const threads = options.threads ?? native.rp_num_threads();
+    const maxQueue = options.maxQueue ?? 256;
+    const intra = options.intraOpThreads ?? 1;
+    for (
+      const [k, v, lo] of [
+        ["threads", threads, 1],
+        ["maxQueue", maxQueue, 1],
+        ["intraOpThreads", intra, 1],
+      ] as const
+    ) {
+      if (!Number.isInteger(v) || v < lo || v > 1 << 20) {
+        throw new RangeError(
+          `Engine: ${k} must be an integer >= ${lo}, got ${v}`,
+        );
+      }
+    }
+    if (
+      options.onFull !== undefined && options.onFull !== "reject" &&
+      options.onFull !== "wait"
+    ) {
+      throw new TypeError(`Engine: onFull must be "reject" or "wait"`);
+    }
+    this.#threads = threads;
+    this.#maxQueue = maxQueue;
+    this.#onFull = options.onFull ?? "reject";
+    this.#timeout = options.timeout;
+    this.#onJob = options.onJob;
+    const st = native.rp_engine_new(threads, maxQueue, intra, slot);
+    if (st !== 0) {
+      throw new NativeError(st, "Engine: the native engine could not start");
+    }
+    this.#id = slot[0]!;
+    this.#cb = library.notifyCallback(() => this.#drain());
+    native.rp_engine_set_callback(this.#id, this.#cb.pointer);
+  }
+
+  /**
+   * Runs `fn` as one job: its NDArray operations are recorded (not run) and
+   * executed on a worker without returning to JS between them. Resolves to
+   * `fn`'s result. Values of arrays computed inside `fn` cannot be read
+   * inside it (they do not exist yet); operations whose result size depends
+   * on the data (`unique`, `nonzero`) cannot be part of a job.
+   */
+  submit<T>(fn: () => T, options: JobOptions = {}): Promise<T> {
+    if (this.#closed) return Promise.reject(new EngineClosedError());
+    if (options.signal?.aborted) {
+      return Promise.reject(abortError(options.signal));
+    }
+    let rec;
+    try {
+      rec = record(fn);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const { result, rec: recording } = rec;
+    if (recording.steps.length === 0) return Promise.resolve(result);
+    // marshal: fresh buffers pinned by reference, everything else copied
+    const inputs: ArrayBufferView[] = [];
+    const inputIndex = new Map<ArrayBufferView, number>();
+    const keep: unknown[] = [result];
+    const words: bigint[] = [];
+    const stepWords: bigint[] = [BigInt(recording.steps.length)];
+    try {
+      for (const step of recording.steps) {
+        const name = STEP_SYMBOLS[step.op]!;
+        const out = step.args[STEP_OUTPUT[name]];
+        if (ArrayBuffer.isView(out) && !recording.fresh.has(out.buffer)) {
+          throw new RaptorsError(
+            `submit(): ${name} would write into memory the job does not own ` +
+              "(an array created outside the job, or an out= argument)",
+          );
+        }
+        stepWords.push(BigInt(step.op), BigInt(step.args.length));
+        for (const a of step.args) {
+          stepWords.push(
+            this.#arg(a, recording.fresh, inputs, inputIndex, keep),
+          );
+        }
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    words.push(BigInt(inputs.length));
+    for (const v of inputs) {
+      words.push(library.addressOf(v), BigInt(v.byteLength));
+    }
+    const prog = BigUint64Array.from([...words, ...stepWords]);
+    keep.push(inputs); // readable until submit has copied them
+    const priority = PRIORITY[options.priority ?? "normal"];
+    if (priority === undefined) {
+      return Promise.reject(
+        new TypeError(`submit(): unknown priority ${options.priority}`),
+      );
+    }
+    const timeout = options.timeout ?? this.#timeout;
+    // every job that reaches the queue's door is counted once here, and
+    // once more as exactly one of completed, failed, rejected, cancelled or
+    // timedOut
+    this.#c.submitted++;
+    return new Promise<T>((resolve, reject) => {
+      const attempt = (): boolean | Error => {
+        const status = native.rp_engine_submit(
+          this.#id,
+          prog,
+          prog.length,
+          priority,
+          slot,
+        );
+        if (status === STATUS.QUEUE_FULL) return false;
+        if (status === STATUS.CLOSED) return new EngineClosedError();
+        if (status !== 0) {
+          return new NativeError(status, "submit(): the job was refused");
+        }
+        this.#track(
+          slot[0]!,
+          result,
+          keep,
+          resolve as (v: unknown) => void,
+          reject,
+          options,
+          timeout,
+        );
+        return true;
+      };
+      const first = attempt();
+      if (first === true) return;
+      if (first instanceof Error) {
+        this.#c.rejected++;
+        return reject(first);
+      }
+      if (this.#onFull === "reject") {
+        this.#c.rejected++;
+        return reject(
+          new QueueFullError(
+            `the engine's queue is full (${this.#maxQueue} jobs waiting)`,
+            1,
+          ),
+        );
+      }
+      // "wait": retry as jobs finish, until the deadline or an abort
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waiter: Waiter = {
+        retry: () => {
+          const r = attempt();
+          if (r === false) return false;
+          done();
+          if (r instanceof Error) {
+            this.#c.rejected++;
+            reject(r);
+          }
+          return true;
+        },
+        fail: (e) => {
+          done();
+          reject(e);
+        },
+      };
+      const onAbort = () => {
+        this.#c.cancelled++;
+        waiter.fail(abortError(options.signal));
+      };
+      const done = () => {
+        const i = this.#waiters.indexOf(waiter);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        if (timer !== undefined) clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        this.#keepAlive();
+      };
+      if (timeout !== undefined) {
+        timer = setTimeout(() => {
+          this.#c.timedOut++;
+          waiter.fail(timeoutError(timeout));
+        }, timeout);
+      }
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(waiter);
+      this.#keepAlive();
+    });
+  }
+
+  #arg(
+    a: KernelArg,
+    fresh: WeakSet<ArrayBufferLike>,
+    inputs: ArrayBufferView[],
+    index: Map<ArrayBufferView, number>,
+    keep: unknown[],
+  ): bigint {
+    if (a === null) return 0n;
+    if (typeof a === "number") {
+      if (!Number.isInteger(a) || a < 0) {
+        // f64 parameters are not used by step kernels
+        throw new TypeError(`submit(): unexpected kernel argument ${a}`);
+      }
+      return BigInt(a);
+    }
+    if ((a.buffer as ArrayBuffer).detached) {
+      throw new TypeError(
+        "submit(): an input is a view of a detached ArrayBuffer",
+      );
+    }
+    if (fresh.has(a.buffer)) {
+      keep.push(a);
+      return library.addressOf(a);
+    }
+    let i = index.get(a);
+    if (i === undefined) {
+      i = inputs.length;
+      inputs.push(a);
+      index.set(a, i);
+    }
+    return COPY_TAG | BigInt(i);
+  }
+
+  #track(
+    id: number,
+    result: unknown,
+    keep: unknown[],
+    resolve: (v: unknown) => void,
+    reject: (e: unknown) => void,
+    options: JobOptions,
+    timeout: number | undefined,
+  ): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const signal = options.signal;
+    const p: Pending = {
+      id,
+      resolve,
+      reject,
+      result,
+      keep,
+      settled: false,
+      cleanup: () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      },
+    };
+    const stop = (reason: "cancelled" | "timedOut", err: Error) => {
+      if (p.settled) return;
+      p.settled = true;
+      p.reason = reason;
+      p.error = err;
+      p.cleanup();
+      // reject now; the buffers stay pinned until the native side reports
+      reject(err);
+      native.rp_engine_cancel(this.#id, id, slot);
+    };
+    const onAbort = () => stop("cancelled", abortError(signal));
+    if (timeout !== undefined) {
+      timer = setTimeout(
+        () => stop("timedOut", timeoutError(timeout)),
+        timeout,
+      );
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.#pending.set(id, p);
+    this.#keepAlive();
+  }
+
+  #alive = false;
+  /**
+   * Keeps the process alive exactly while jobs are in flight or waiting
+   * (ref/unref only on transitions: Deno counts references).
+   */
+  #keepAlive(): void {
+    const busy = this.#pending.size > 0 || this.#waiters.length > 0;
+    if (busy === this.#alive) return;
+    this.#alive = busy;
+    if (busy) this.#cb.ref();
+    else this.#cb.unref();
+  }
+
+  /** Drains finished jobs (called from the notifier's callback). */
+  #drain(): void {
+    const decoder = new TextDecoder();
+    while (true) {
+      const st = native.rp_engine_poll(
+        this.#id,
+        this.#pollOut,
+        POLL_CAP,
+        this.#pollMsg,
+        this.#pollMsg.length,
+        slot,
+      );
+      const n = st === 0 ? slot[0]! : 0;
+      if (n === 0) break;
+      for (let k = 0; k < n; k++) {
+        const r = this.#pollOut.subarray(6 * k, 6 * k + 6);
+        const id = r[0]!,
+          status = r[1]!,
+          waitMs = r[2]! / 1e3,
+          runMs = r[3]! / 1e3;
+        const msg = decoder.decode(
+          this.#pollMsg.subarray(r[4]!, r[4]! + r[5]!),
+        );
+        this.#finish(id, status, waitMs, runMs, msg);
+      }
+    }
+    // free slots: let waiting submitters in, oldest first
+    while (this.#waiters.length > 0 && this.#waiters[0]!.retry()) {
+      // retry() removed it
+    }
+    this.#keepAlive();
+  }
+
+  #finish(
+    id: number,
+    status: number,
+    waitMs: number,
+    runMs: number,
+    msg: string,
+  ): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
+    this.#wait.observe(waitMs);
+    if (runMs > 0) this.#run.observe(runMs);
+    let outcome: JobEvent["outcome"];
+    let error: Error | undefined;
+    if (p.settled) {
+      // cancelled or timed out by JS: whatever the native status, the
+      // promise was already rejected and the outputs are dropped
+      outcome = p.reason!;
+      error = p.error;
+    } else if (status === 0) {
+      outcome = "completed";
+      p.settled = true;
+      p.cleanup();
+      p.resolve(p.result);
+    } else if (status === STATUS.CANCELLED) {
+      outcome = "cancelled"; // closed without drain
+      error = new DOMException(msg || "The job was cancelled", "AbortError");
+      p.settled = true;
+      p.cleanup();
+      p.reject(error);
+    } else {
+      outcome = "failed";
+      error = new NativeError(status, `engine job: ${msg}`);
+      p.settled = true;
+      p.cleanup();
+      p.reject(error);
+    }
+    this.#c[outcome]++;
+    if (this.#onJob) {
+      try {
+        this.#onJob({ id, outcome, waitMs, runMs, error });
+      } catch {
+        // a tracing hook must not break the engine
+      }
+    }
+  }
+
+  /** Counters, gauges and queue-wait/run-time quantiles. */
+  metrics(): EngineMetrics {
+    native.rp_engine_stats(this.#id, this.#stats);
+    return {
+      ...this.#c,
+      queueDepth: this.#stats[0]! + this.#waiters.length,
+      inFlight: this.#pending.size,
+      busyThreads: this.#stats[2]!,
+      threads: this.#threads,
+      queueWaitMs: this.#wait.quantiles(),
+      runMs: this.#run.quantiles(),
+    };
+  }
+
+  /** The metrics in Prometheus text exposition format (version 0.0.4). */
+  prometheus(prefix = "raptors_engine"): string {
+    const m = this.metrics();
+    const lines: string[] = [];
+    lines.push(`# HELP ${prefix}_jobs_total Jobs by outcome.`);
+    lines.push(`# TYPE ${prefix}_jobs_total counter`);
+    for (
+      const k of [
+        "submitted",
+        "completed",
+        "failed",
+        "rejected",
+        "cancelled",
+        "timedOut",
+      ] as const
+    ) {
+      lines.push(`${prefix}_jobs_total{outcome="${k}"} ${m[k]}`);
+    }
+    for (
+      const [name, help, v] of [
+        ["queue_depth", "Jobs waiting for a worker.", m.queueDepth],
+        ["in_flight", "Jobs submitted and not yet finished.", m.inFlight],
+        ["busy_threads", "Workers running a job.", m.busyThreads],
+        ["threads", "Worker threads.", m.threads],
+      ] as const
+    ) {
+      lines.push(`# HELP ${prefix}_${name} ${help}`);
+      lines.push(`# TYPE ${prefix}_${name} gauge`);
+      lines.push(`${prefix}_${name} ${v}`);
+    }
+    for (
+      const [name, help, h] of [
+        ["queue_wait_seconds", "Time from submission to start.", this.#wait],
+        ["run_seconds", "Time running on a worker.", this.#run],
+      ] as const
+    ) {
+      lines.push(`# HELP ${prefix}_${name} ${help}`);
+      lines.push(`# TYPE ${prefix}_${name} histogram`);
+      let acc = 0;
+      BUCKETS.forEach((b, i) => {
+        acc += h.counts[i]!;
+        lines.push(`${prefix}_${name}_bucket{le="${b}"} ${acc}`);
+      });
+      acc += h.counts[BUCKETS.length]!;
+      lines.push(`${prefix}_${name}_bucket{le="+Inf"} ${acc}`);
+      lines.push(`${prefix}_${name}_sum ${h.sum}`);
+      lines.push(`${prefix}_${name}_count ${h.n}`);
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  /**
+   * Stops accepting jobs. With `drain` (default) the queued and running
+   * jobs finish first; otherwise they are cancelled (their promises reject
+   * with an `AbortError`). Resolves when every job has settled.
+   */
+  close(options: { drain?: boolean } = {}): Promise<void> {
+    if (this.#draining) return this.#draining;
+    this.#closed = true;
+    const drain = options.drain ?? true;
+    for (const w of this.#waiters.slice()) {
+      this.#c.cancelled++;
+      w.fail(new EngineClosedError());
+    }
+    native.rp_engine_close(this.#id, drain ? 1 : 0);
+    const pending = [...this.#pending.values()];
+    this.#draining = Promise.all(
+      pending.map((p) =>
+        new Promise<void>((res) => {
+          const check =
+            () => (this.#pending.has(p.id) ? setTimeout(check, 1) : res());
+          check();
+        })
+      ),
+    ).then(() => this.#keepAlive());
+    return this.#draining;
+  }
+}
+
+let shared: Engine | undefined;
+
+/**
+ * The engine the `*Async` functions use, created on first use with one
+ * worker per core, a queue of 256 and `onFull: "reject"`. Call
+ * {@link setDefaultEngine} first to choose other limits.
+ */
+export function defaultEngine(): Engine {
+  shared ??= new Engine();
+  return shared;
+}
+
+/** Makes `engine` the one the `*Async` functions use. */
+export function setDefaultEngine(engine: Engine): void {
+  shared = engine;
+}

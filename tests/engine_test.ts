@@ -1,0 +1,349 @@
+/**
+ * The async engine: results equal the synchronous ones, copy-in memory
+ * semantics under mutation/transfer/GC, backpressure, cancellation and
+ * timeouts, priorities, close, metrics (including a Prometheus parse), and
+ * a process that used the engine exiting by itself.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as rp from "../mod.ts";
+import type { NDArray } from "../mod.ts";
+import { gc, runtime, test } from "./_shim.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const m = (n: number, k = 13) =>
+  rp.divide(rp.mod(rp.arange(n * n), k), 4).reshape(n, n);
+/** A job that keeps one worker busy for a while (~20-80 ms). */
+const heavy = m(640);
+
+/** Waits until every job has been reported by the native side. */
+async function settled(e: rp.Engine): Promise<void> {
+  for (let i = 0; i < 5000 && e.metrics().inFlight > 0; i++) await sleep(1);
+  assert.equal(e.metrics().inFlight, 0, "jobs still in flight");
+}
+
+function addsUp(e: rp.Engine): void {
+  const x = e.metrics();
+  assert.equal(
+    x.submitted,
+    x.completed + x.failed + x.rejected + x.cancelled + x.timedOut,
+    JSON.stringify(x),
+  );
+}
+
+test("async results equal the synchronous ones", async () => {
+  const a = m(67), b = m(67, 7);
+  assert.deepEqual(
+    (await rp.matmulAsync(a, b)).tolist(),
+    rp.matmul(a, b).tolist(),
+  );
+  assert.equal(await rp.sumAsync(a), rp.sum(a));
+  assert.deepEqual(
+    ((await rp.sumAsync(a, { axis: 1 })) as NDArray).tolist(),
+    (rp.sum(a, { axis: 1 }) as NDArray).tolist(),
+  );
+  assert.equal(await rp.meanAsync(a), rp.mean(a));
+  assert.equal(await rp.stdAsync(a), rp.std(a));
+  assert.equal(await rp.maxAsync(a.T, { axis: [0, 1] }), rp.max(a));
+  assert.equal(await rp.argmaxAsync(a), a.argmax());
+  assert.deepEqual(
+    ((await rp.argminAsync(a, { axis: 0 })) as NDArray).tolist(),
+    (a.argmin({ axis: 0 }) as NDArray).tolist(),
+  );
+  assert.equal(
+    await rp.dotAsync(a.slice(0), b.slice(1)),
+    rp.dot(a.slice(0), b.slice(1)),
+  );
+  assert.deepEqual(
+    (await rp.addAsync(a, b.T)).tolist(),
+    rp.add(a, b.T).tolist(),
+  );
+  assert.deepEqual((await rp.expAsync(a)).tolist(), rp.exp(a).tolist());
+  assert.deepEqual(
+    (await rp.whereAsync(rp.greater(a, 1), a, 0)).tolist(),
+    rp.where(rp.greater(a, 1), a, 0).tolist(),
+  );
+  assert.deepEqual(
+    (await rp.cumsumAsync(a, { axis: 0 })).tolist(),
+    rp.cumsum(a, { axis: 0 }).tolist(),
+  );
+  const v = rp.array([3, NaN, -1, 2, -1]);
+  assert.deepEqual((await rp.sortAsync(v)).tolist(), [-1, -1, 2, 3, NaN]);
+  assert.deepEqual((await v.argsortAsync()).tolist(), [2n, 4n, 3n, 0n, 1n]);
+  const f = new Float32Array([2, 1]);
+  const s = await rp.sortAsync(f);
+  assert.ok(s instanceof Float32Array);
+  assert.deepEqual(Array.from(s), [1, 2]);
+  assert.deepEqual(Array.from(f), [2, 1]); // a sorted copy
+  // method forms
+  assert.deepEqual((await a.matmulAsync(b)).tolist(), rp.matmul(a, b).tolist());
+  assert.equal(await a.sumAsync(), rp.sum(a));
+});
+
+test("submit runs a pipeline as one job", async () => {
+  const e = new rp.Engine({ threads: 2 });
+  const x = m(64), W = rp.divide(rp.arange(64 * 8), 500).reshape(64, 8);
+  const bias = rp.linspace(-1, 1, 8);
+  const sigmoid = (z: NDArray) =>
+    rp.divide(1, rp.add(1, rp.exp(rp.negative(z))));
+  const expect = sigmoid(rp.add(rp.matmul(x, W), bias));
+  const before = e.metrics().submitted;
+  const got = await e.submit(() => sigmoid(rp.add(rp.matmul(x, W), bias)));
+  assert.equal(e.metrics().submitted, before + 1);
+  assert.deepEqual(got.tolist(), expect.tolist());
+  // values computed by the job cannot be read while it is being built
+  await assert.rejects(
+    e.submit(() => rp.matmul(x, W).get(0, 0)),
+    /no values yet/,
+  );
+  await assert.rejects(
+    e.submit(() => rp.unique(rp.matmul(x, W))),
+    /depends on the data/,
+  );
+  // a shape error is thrown while recording: nothing is queued
+  await assert.rejects(
+    e.submit(() => rp.add(x, rp.zeros([3]))),
+    /could not be broadcast/,
+  );
+  await assert.rejects(
+    rp.addAsync(x, x, { out: x } as rp.JobOptions),
+    TypeError,
+  );
+  await e.close();
+  addsUp(e);
+});
+
+test("inputs are copied at submission: mutation, transfer and GC cannot reach a job", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  for (let round = 0; round < 300; round++) {
+    const n = 20_000;
+    const data = new Float64Array(n).fill(1);
+    // queue behind a heavy job so the input is touched before the job runs
+    const blocker = round % 50 === 0
+      ? e.submit(() => rp.matmul(heavy, heavy))
+      : null;
+    const p = e.submit(() => rp.multiply(rp.asarray(data), 2));
+    const mode = round % 3;
+    if (mode === 0) data.fill(-5); // mutate
+    if (mode === 1) (data.buffer as ArrayBuffer).transfer(); // detach
+    if (round % 25 === 0) gc();
+    const r = await p;
+    assert.equal(r.get(0), 2);
+    assert.equal(r.get(n - 1), 2);
+    if (blocker) await blocker;
+  }
+  await e.close();
+  addsUp(e);
+});
+
+test("backpressure: reject throws QueueFullError at once; wait waits for a slot", async () => {
+  const e = new rp.Engine({ threads: 1, maxQueue: 2 });
+  const jobs = [e.submit(() => rp.matmul(heavy, heavy))];
+  await sleep(5); // the first one is running, the queue is empty
+  jobs.push(
+    e.submit(() => rp.matmul(heavy, heavy)),
+    e.submit(() => rp.matmul(heavy, heavy)),
+  );
+  const t0 = performance.now();
+  const err = await e.submit(() => rp.matmul(heavy, heavy)).catch((x) => x);
+  assert.ok(err instanceof rp.QueueFullError, String(err));
+  assert.ok(performance.now() - t0 < 20, "rejection must be immediate");
+  assert.equal(err.retryAfter, 1);
+  await Promise.all(jobs);
+  assert.equal(e.metrics().rejected, 1);
+  await e.close();
+  addsUp(e);
+
+  const w = new rp.Engine({ threads: 1, maxQueue: 1, onFull: "wait" });
+  const all = [0, 1, 2, 3].map(() => w.submit(() => rp.matmul(heavy, heavy)));
+  const out = await Promise.all(all);
+  assert.equal(out.length, 4);
+  assert.equal(w.metrics().completed, 4);
+  // a waiter past its deadline fails with TimeoutError
+  const busy = [
+    w.submit(() => rp.matmul(heavy, heavy)),
+    w.submit(() => rp.matmul(heavy, heavy)),
+  ];
+  await assert.rejects(
+    w.submit(() => rp.matmul(heavy, heavy), { timeout: 1 }),
+    (x: Error) => x.name === "TimeoutError",
+  );
+  await Promise.all(busy);
+  await w.close();
+  addsUp(w);
+});
+
+test("cancellation and timeouts: queued jobs leave at once, running ones stop", async () => {
+  const e = new rp.Engine({ threads: 1, maxQueue: 16 });
+  const big = m(1536);
+  const running = new AbortController();
+  const p1 = e.submit(() => rp.matmul(big, big), { signal: running.signal });
+  const queued = new AbortController();
+  const p2 = e.submit(() => rp.matmul(big, big), { signal: queued.signal });
+  await sleep(10);
+  const t0 = performance.now();
+  queued.abort();
+  await assert.rejects(p2, (x: Error) => x.name === "AbortError");
+  running.abort();
+  await assert.rejects(p1, (x: Error) => x.name === "AbortError");
+  await settled(e);
+  // the worker was freed well before the ~200 ms multiply would end
+  assert.ok(
+    performance.now() - t0 < 100,
+    `cancel took ${performance.now() - t0} ms`,
+  );
+  await assert.rejects(
+    e.submit(() => rp.matmul(big, big), { timeout: 5 }),
+    (x: Error) => x.name === "TimeoutError",
+  );
+  const pre = new AbortController();
+  pre.abort(new Error("already"));
+  await assert.rejects(
+    e.submit(() => rp.add(big, 1), { signal: pre.signal }),
+    /already/,
+  );
+  await settled(e);
+  const x = e.metrics();
+  assert.equal(x.cancelled, 2);
+  assert.equal(x.timedOut, 1);
+  addsUp(e);
+  await e.close();
+});
+
+test("priorities: a high-priority job overtakes queued normal ones", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  const order: string[] = [];
+  const blocker = e.submit(() => rp.matmul(heavy, heavy));
+  await sleep(5);
+  const low = e.submit(() => rp.add(heavy, 1), { priority: "low" }).then(() =>
+    order.push("low")
+  );
+  const normal = e.submit(() => rp.add(heavy, 2)).then(() =>
+    order.push("normal")
+  );
+  const high = e.submit(() => rp.add(heavy, 3), { priority: "high" }).then(() =>
+    order.push("high")
+  );
+  await Promise.all([blocker, low, normal, high]);
+  assert.deepEqual(order, ["high", "normal", "low"]);
+  await e.close();
+});
+
+test("close: drain finishes jobs; without drain they are cancelled; then submit fails", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  const done = [1, 2, 3].map(() => e.submit(() => rp.matmul(heavy, heavy)));
+  await e.close();
+  assert.equal((await Promise.all(done)).length, 3);
+  await assert.rejects(e.submit(() => rp.add(heavy, 1)), rp.EngineClosedError);
+
+  const f = new rp.Engine({ threads: 1 });
+  const jobs = [1, 2, 3].map(() =>
+    f.submit(() => rp.matmul(heavy, heavy)).then(() => "ok", (x) => x.name)
+  );
+  await sleep(5);
+  await f.close({ drain: false });
+  const outcomes = await Promise.all(jobs);
+  assert.ok(outcomes.includes("AbortError"), String(outcomes));
+  addsUp(f);
+});
+
+test("metrics add up over thousands of mixed jobs; Prometheus text parses", async () => {
+  const events: rp.JobEvent[] = [];
+  const e = new rp.Engine({
+    threads: 2,
+    maxQueue: 8,
+    onJob: (ev) => events.push(ev),
+  });
+  const small = m(48);
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const all: Promise<unknown>[] = [];
+  let settledCount = 0;
+  for (let i = 0; i < 2000; i++) {
+    const ac = new AbortController();
+    const p = e.submit(() => rp.add(rp.matmul(small, small), i), {
+      signal: ac.signal,
+      timeout: rnd() < 0.05 ? 0 : undefined,
+    }).then((r) => {
+      assert.equal(
+        r.get(0, 0),
+        (rp.matmul(small, small).get(0, 0) as number) + i,
+      );
+    }, () => {}).finally(() => settledCount++);
+    if (rnd() < 0.1) ac.abort();
+    all.push(p);
+    if (i % 200 === 0) {
+      gc();
+      await sleep(0);
+    }
+  }
+  await Promise.all(all);
+  assert.equal(settledCount, 2000);
+  await settled(e);
+  const x = e.metrics();
+  assert.equal(x.submitted, 2000);
+  addsUp(e);
+  assert.ok(
+    x.completed > 0 && x.rejected > 0 && x.cancelled > 0,
+    JSON.stringify(x),
+  );
+  // every job that reached the queue reported one event
+  assert.equal(
+    events.length,
+    x.completed + x.failed + x.cancelled + x.timedOut,
+  );
+  assert.ok(x.runMs.p50 > 0 && x.runMs.p99 >= x.runMs.p50);
+
+  // Prometheus text exposition: TYPE before samples, valid sample lines,
+  // cumulative buckets ending in +Inf = _count
+  const text = e.prometheus();
+  const types = new Map<string, string>();
+  const buckets: Record<string, number[]> = {};
+  const counts: Record<string, number> = {};
+  for (const line of text.trimEnd().split("\n")) {
+    if (line.startsWith("# TYPE ")) {
+      const [, , name, type] = line.split(" ");
+      types.set(name!, type!);
+      continue;
+    }
+    if (line.startsWith("# HELP ")) continue;
+    const mm = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.e+]+|\+Inf)$/
+      .exec(line);
+    assert.ok(mm, `bad sample line: ${line}`);
+    const name = mm[1]!;
+    const base = name.replace(/_(bucket|sum|count)$/, "");
+    assert.ok(types.has(name) || types.has(base), `no TYPE before ${name}`);
+    if (name.endsWith("_bucket")) (buckets[base] ??= []).push(Number(mm[3]));
+    if (name.endsWith("_count")) counts[base] = Number(mm[3]);
+  }
+  for (const [base, bs] of Object.entries(buckets)) {
+    for (let i = 1; i < bs.length; i++) assert.ok(bs[i]! >= bs[i - 1]!);
+    assert.equal(bs.at(-1), counts[base]);
+  }
+  assert.equal(types.get("raptors_engine_queue_wait_seconds"), "histogram");
+  assert.match(text, /raptors_engine_jobs_total\{outcome="completed"\} \d+/);
+  await e.close();
+});
+
+test("a script that used the engine exits by itself", () => {
+  const script = new URL("./fixtures/engine_exit.ts", import.meta.url).pathname;
+  const g = globalThis as { Deno?: { execPath(): string } };
+  const args = runtime === "deno"
+    ? [g.Deno!.execPath(), [
+      "run",
+      "--allow-ffi",
+      "--allow-env",
+      "--allow-read",
+      script,
+    ]] as const
+    : [
+      (globalThis as unknown as { process: { execPath: string } }).process
+        .execPath,
+      [script],
+    ] as const;
+  const out = execFileSync(args[0], [...args[1]], {
+    timeout: 20_000,
+    encoding: "utf8",
+  });
+  assert.match(out, /done 4 jobs/);
+});
