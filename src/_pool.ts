@@ -188,3 +188,8 @@ export function poolStats(): { ownedBytes: number; freeBytes: number } {
 export function pooledSize(bytes: number): number {
   return classBytes(classOf(bytes));
 }
+
+/** Whether `buf` is idle in the pool (for tests). */
+export function poolHas(buf: ArrayBufferLike): boolean {
+  return free.some((stack) => stack.includes(buf as ArrayBuffer));
+}

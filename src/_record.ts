@@ -51,6 +51,23 @@ export interface Recording {
 }
 
 let current: Recording | null = null;
+
+/** Buffers of read-only arrays ({@link markReadOnly}). */
+const readOnly = new WeakSet<ArrayBufferLike>();
+/** Marks a buffer read-only: no raptors write reaches it from now on. */
+export function markReadOnly(buf: ArrayBufferLike): void {
+  readOnly.add(buf);
+}
+/** Whether `buf` belongs to a read-only array. */
+export function isReadOnly(buf: ArrayBufferLike): boolean {
+  return readOnly.has(buf);
+}
+/** Throws when `buf` belongs to a read-only array. */
+export function checkWritable(buf: ArrayBufferLike, fn: string): void {
+  if (readOnly.has(buf)) {
+    throw new TypeError(`${fn}(): assignment destination is read-only`);
+  }
+}
 const STEP_INDEX = new Map<string, number>(
   STEP_SYMBOLS.map((s, i) => [s, i]),
 );

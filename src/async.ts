@@ -9,11 +9,8 @@
  */
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array, asarray } from "./creation.ts";
-import { dtypeCode } from "./dtype.ts";
 import { defaultEngine, type JobOptions } from "./engine.ts";
-import { kernel } from "./_record.ts";
-import { allocStorage } from "./_pool.ts";
-import { statusError } from "./_native.ts";
+import { argsortNd, sortNd } from "./sorting.ts";
 import { normAxis } from "./_shape.ts";
 import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
@@ -160,51 +157,17 @@ export async function sortAsync<A extends In>(
   options: JobOptions = {},
 ): Promise<A extends NDArray ? NDArray : A> {
   const x = nd(a);
-  if (x.ndim !== 1) {
-    throw new RangeError(
-      "sortAsync(): only 1-d arrays for now (sort along an axis: not yet)",
-    );
-  }
-  const r = await job(() => {
-    const out = x.copy();
-    if (out.size > 0) {
-      const st = kernel(
-        "rp_sort",
-        dtypeCode(out.dtype),
-        out._storage,
-        out.size,
-      );
-      if (st !== 0) throw statusError(st, "sortAsync");
-    }
-    return out;
-  }, options);
-  return (a instanceof NDArray ? r : r.data) as A extends NDArray ? NDArray : A;
+  const r = await job(() => sortNd(x), options);
+  return (a instanceof NDArray ? r : r.data) as A extends NDArray ? NDArray
+    : A;
 }
 
 /** Stable `argsort` of a 1-d array on the engine (int64 indices). */
-export async function argsortAsync(
+export function argsortAsync(
   a: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
-  const x = nd(a);
-  if (x.ndim !== 1) {
-    throw new RangeError("argsortAsync(): only 1-d arrays for now");
-  }
-  return await job(() => {
-    const c = x.copy();
-    // allocated by the recording: job-private, filled by the job
-    const idx = new NDArray(allocStorage("uint32", c.size), "uint32", [c.size]);
-    if (c.size > 0) {
-      kernel(
-        "rp_argsort",
-        dtypeCode(c.dtype),
-        c._storage,
-        c.size,
-        idx._storage,
-      );
-    }
-    return idx.astype("int64");
-  }, options);
+  return job(() => argsortNd(nd(a)), options);
 }
 
 /** `where(cond, x, y)` on the engine. */

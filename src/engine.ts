@@ -13,6 +13,10 @@
  * reads is copied when the job is submitted, so whatever the caller does
  * with its arrays afterwards (mutate, drop, transfer/detach, GC) cannot
  * reach the running job, and the job computes on the values at submission.
+ * The exception is a read-only array (`a.asReadOnly()`): nothing can write
+ * to, expose or free its memory, so jobs read it in place (pinned by
+ * reference until they end) — the way to share a large model matrix
+ * across many jobs without a copy per job.
  * Results and intermediates are allocated by the recording, reachable by
  * nothing but the job until it ends, and handed out only on success.
  *
@@ -21,7 +25,7 @@
 import { COPY_TAG, STATUS, STEP_SYMBOLS } from "../ffi/symbols.ts";
 import type { NotifyCallback } from "../ffi/symbols.ts";
 import { library, native } from "./_native.ts";
-import { type KernelArg, record, STEP_OUTPUT } from "./_record.ts";
+import { isReadOnly, type KernelArg, record, STEP_OUTPUT } from "./_record.ts";
 import { NativeError, RaptorsError } from "./errors.ts";
 
 /** The queue is full and the engine's policy is `"reject"`. */
@@ -417,7 +421,8 @@ export class Engine {
         "submit(): an input is a view of a detached ArrayBuffer",
       );
     }
-    if (fresh.has(a.buffer)) {
+    if (fresh.has(a.buffer) || isReadOnly(a.buffer)) {
+      // job-private, or read-only and kept alive by `keep`: used in place
       keep.push(a);
       return library.addressOf(a);
     }

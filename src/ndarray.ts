@@ -12,7 +12,13 @@
  *
  * @module
  */
-import { checkReadable, kernel } from "./_record.ts";
+import {
+  checkReadable,
+  checkWritable,
+  isReadOnly,
+  kernel,
+  markReadOnly,
+} from "./_record.ts";
 import { allocStorage, disposeStorage, escape, noteView } from "./_pool.ts";
 import { native, statusError } from "./_native.ts";
 import {
@@ -146,7 +152,7 @@ export class NDArray {
     return {
       cContiguous: isContiguous(this.shape, this._strides, false),
       fContiguous: isContiguous(this.shape, this._strides, true),
-      writeable: true,
+      writeable: !isReadOnly(this._storage.buffer),
     };
   }
   /**
@@ -161,6 +167,8 @@ export class NDArray {
       );
     }
     checkReadable(this._storage.buffer, "data");
+    // a read-only array never exposes its memory: callers get a copy
+    if (isReadOnly(this._storage.buffer)) return this.copy()._storage;
     // the caller now holds this memory: it never returns to the pool
     escape(this._storage);
     return this._storage.subarray(
@@ -179,12 +187,28 @@ export class NDArray {
    * Otherwise nothing changes and it returns `false`.
    */
   dispose(): boolean {
+    if (isReadOnly(this._storage.buffer)) return false;
     if (!disposeStorage(this._storage)) return false;
     (this as { _storage: Storage })._storage = new (storageCtor(this.dtype))(
       0,
     );
     return true;
   }
+  /**
+   * A read-only copy of this array. Engine jobs read it in place instead
+   * of copying it at every submission (use it for model weights, embedding
+   * matrices and other large inputs shared by many jobs); no raptors
+   * operation writes to it (`set`, `assign`, `out=` throw) and `data`
+   * returns a copy, so its memory never changes while jobs read it.
+   */
+  asReadOnly(): NDArray {
+    if (isReadOnly(this._storage.buffer)) return this;
+    const c = this.copy();
+    escapeNever(c);
+    markReadOnly(c._storage.buffer);
+    return c;
+  }
+
   /** `using` support: {@link dispose}. */
   [Symbol.dispose](): void {
     this.dispose();
@@ -420,6 +444,7 @@ export class NDArray {
    * assigned to integer arrays truncate toward zero, as NumPy does.
    */
   set(idx: number | readonly number[], value: Scalar): this {
+    checkWritable(this._storage.buffer, "set");
     const p = this.at(typeof idx === "number" ? [idx] : idx, "set");
     (this._storage as unknown as Scalar[])[p] = toStored(
       this.dtype,
@@ -812,6 +837,11 @@ export class NDArray {
   }
 }
 
+/** A read-only array's buffer must never return to the pool. */
+function escapeNever(a: NDArray): void {
+  escape(a._storage);
+}
+
 function isContiguous(
   shape: Shape,
   strides: readonly number[],
@@ -879,6 +909,7 @@ export function copyInto(src: NDArray, dst: NDArray): void {
   if (src.size === 0) return;
   src._live("copy");
   dst._live("copy");
+  checkWritable(dst._storage.buffer, "copy");
   // The kernel reads `src` while writing `dst`: never over the same memory.
   if (src._storage.buffer === dst._storage.buffer) src = src.astype(src.dtype);
   const nd = src.ndim;

@@ -38,6 +38,7 @@ import {
   sumAxis,
 } from "./reduce.ts";
 import { dotNd, normNd, type NormOptions } from "./linalg.ts";
+import { argsortNd, sortNd } from "./sorting.ts";
 import { clipNd } from "./manipulation.ts";
 import {
   type ArrayLikeInput,
@@ -1820,10 +1821,16 @@ function cumsumGeneral<A extends NumericArray>(a: A, out?: A): A {
 }
 
 /**
- * Sorts `a` in place, ascending, NaNs last (as NumPy), and returns it.
- * A radix sort: O(n) passes, no comparisons.
+ * Sorts a TypedArray in place, ascending, NaNs last (as NumPy), and returns
+ * it (pattern-defeating quicksort over order-preserving integer keys,
+ * parallel runs merged for large inputs). An NDArray (1-d) gives a sorted
+ * copy, as NumPy's `np.sort`.
  */
-export function sort<A extends NumericArray>(a: A): A {
+export function sort(a: NDArray): NDArray;
+export function sort<A extends NumericArray>(a: A): A;
+export function sort<A extends NumericArray>(x: A | NDArray): A | NDArray {
+  if (isNdOperand(x)) return sortNd(x as unknown as ArrayLikeInput);
+  const a = x as A;
   if (f64(a)) {
     const n = a.length;
     if (n !== 0) {
@@ -1855,10 +1862,14 @@ export interface ArgsortOptions {
  *
  * @returns A Uint32Array of indices.
  */
+export function argsort(a: NDArray, options?: ArgsortOptions): NDArray;
+export function argsort(a: NumericArray, options?: ArgsortOptions): Uint32Array;
 export function argsort(
-  a: NumericArray,
+  x: NumericArray | NDArray,
   _options?: ArgsortOptions,
-): Uint32Array {
+): Uint32Array | NDArray {
+  if (isNdOperand(x)) return argsortNd(x as unknown as ArrayLikeInput);
+  const a = x as NumericArray;
   const dt = dtypeOf(a, "argsort");
   const n = a.length;
   if (n < JS_BELOW.argsort) return argsortSmall(a);

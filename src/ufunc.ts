@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { kernel } from "./_record.ts";
+import { checkWritable, kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
 import { statusError } from "./_native.ts";
@@ -106,6 +106,7 @@ function prepareOut(
     throw new TypeError(`${fn}(): 'out' must be an NDArray`);
   }
   out._live(fn);
+  checkWritable(out._storage.buffer, fn);
   if (
     out.shape.length !== shape.length ||
     out.shape.some((d, i) => d !== shape[i])

@@ -347,3 +347,21 @@ test("a script that used the engine exits by itself", () => {
   });
   assert.match(out, /done 4 jobs/);
 });
+
+test("read-only arrays: no raptors write reaches them; jobs read them in place", async () => {
+  const w = m(40).asReadOnly();
+  assert.equal(w.flags.writeable, false);
+  assert.equal(w.asReadOnly(), w);
+  assert.throws(() => w.set([0, 0], 1), /read-only/);
+  assert.throws(() => w.slice("0:2").assign(0), /read-only/);
+  assert.throws(() => rp.add(w, 1, { out: w }), /read-only/);
+  assert.equal(w.T.flags.writeable, false); // views share the protection
+  const d = w.data as Float64Array;
+  d[0] = 123; // a copy: the array is unchanged
+  assert.notEqual(w.get(0, 0), 123);
+  assert.equal(w.dispose(), false);
+  const x = m(40, 7);
+  const jobs = Array.from({ length: 50 }, () => rp.matmulAsync(x, w));
+  const expect = rp.matmul(x, w).tolist();
+  for (const r of await Promise.all(jobs)) assert.deepEqual(r.tolist(), expect);
+});

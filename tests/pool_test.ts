@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import * as rp from "../mod.ts";
 import fc from "fast-check";
-import { pooledSize } from "../src/_pool.ts";
+import { pooledSize, poolHas } from "../src/_pool.ts";
 import { gc, test } from "./_shim.ts";
 
 const N = 100_000; // 800 KB of float64: pooled
@@ -74,11 +74,20 @@ test("collected results return to the pool after GC (event-loop turn)", async ()
   // hold the buffers, not the arrays: the storages can be collected
   const used = new Set<ArrayBufferLike>();
   for (let i = 0; i < 8; i++) used.add(rp.add(a, i)._storage.buffer);
-  let reused = false;
-  for (let round = 0; round < 40 && !reused; round++) {
+  let back = false;
+  for (let round = 0; round < 40 && !back; round++) {
     gc();
     await new Promise((r) => setTimeout(r, 10));
+    back = [...used].some((b) => poolHas(b));
+  }
+  assert.ok(back, "no collected buffer came back to the pool");
+  // and it is handed out again, with fresh values (other tests' garbage
+  // may sit above it in the free stack)
+  let reused = false;
+  const held: rp.NDArray[] = [];
+  for (let i = 0; i < 200 && !reused; i++) {
     const r = rp.add(a, 100);
+    held.push(r);
     reused = used.has(r._storage.buffer);
     if (reused) assert.equal(r.get(5), 105);
   }

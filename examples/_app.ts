@@ -1,0 +1,161 @@
+/**
+ * The two example services, shared by every server flavour
+ * (`deno_serve.ts`, `bun_serve.ts`, `hono.ts`):
+ *
+ * - `POST /similar` `{ "vector": number[128], "k": 10 }`: top-k cosine
+ *   similarity against an in-memory embedding matrix (20,000 x 128,
+ *   float32), one engine job (matrix-vector product, then a stable argsort
+ *   of the negated scores).
+ * - `POST /score` `{ "rows": number[][] }` (64 features each): a logistic
+ *   model over the batch, `sigmoid(X @ w + b)` as one engine job.
+ * - `GET /metrics`: the engine's Prometheus text; `GET /health`: "ok".
+ *
+ * Heavy work never runs on the event loop; when the engine's queue is full
+ * the service answers 503 with `Retry-After` instead of queueing without
+ * bound. Environment: `PORT` (default 8000), `MAX_QUEUE` (default 64),
+ * `THREADS` (default: all cores), `ROWS` (embedding rows, default 20000).
+ *
+ * @module
+ */
+import * as rp from "../mod.ts";
+
+const g = globalThis as {
+  Deno?: { env: { get(k: string): string | undefined } };
+  process?: { env: Record<string, string | undefined> };
+};
+/** An environment variable in either runtime. */
+export function env(name: string, fallback: number): number {
+  const v = g.Deno ? g.Deno.env.get(name) : g.process?.env[name];
+  return v === undefined || v === "" ? fallback : Number(v);
+}
+
+export const DIM = 128;
+export const FEATURES = 64;
+
+/** Deterministic pseudo-random floats in [-1, 1). */
+export function randoms(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = (s >>> 0) / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** The model data and the engine the handlers use. */
+export interface App {
+  engine: rp.Engine;
+  /** Row-normalized embeddings (rows x DIM, float32). */
+  embeddings: rp.NDArray;
+  weights: rp.NDArray;
+  bias: number;
+  handle(req: Request): Promise<Response>;
+}
+
+function json(
+  body: unknown,
+  status = 200,
+  headers: HeadersInit = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** Builds the services. */
+export function createApp(): App {
+  const rows = env("ROWS", 20_000);
+  const engine = new rp.Engine({
+    threads: env("THREADS", 0) || undefined,
+    maxQueue: env("MAX_QUEUE", 64),
+    onFull: "reject",
+    timeout: env("JOB_TIMEOUT_MS", 2000),
+  });
+  const raw = rp.asarray(randoms(rows * DIM, 42)).reshape(rows, DIM);
+  const norms = rp.sqrt(
+    rp.sum(rp.multiply(raw, raw), { axis: 1, keepdims: true }) as rp.NDArray,
+  );
+  // read-only: jobs read these in place instead of copying them per job
+  const embeddings = rp.divide(raw, norms).astype("float32").asReadOnly();
+  const weights = rp.asarray(randoms(FEATURES, 7)).astype("float64")
+    .asReadOnly();
+  const bias = 0.25;
+
+  async function similar(req: Request): Promise<Response> {
+    const body = await req.json() as { vector?: number[]; k?: number };
+    const v = body.vector, k = body.k ?? 10;
+    if (!Array.isArray(v) || v.length !== DIM || !v.every(Number.isFinite)) {
+      return json({ error: `vector must be ${DIM} finite numbers` }, 400);
+    }
+    if (!Number.isInteger(k) || k < 1 || k > 1000) {
+      return json({ error: "k must be an integer in 1..1000" }, 400);
+    }
+    const q = rp.array(v, { dtype: "float32" });
+    const qn = Math.hypot(...v) || 1;
+    // one job: scores = E @ (q / |q|), then the order of -scores
+    const [scores, order] = await engine.submit(() => {
+      const s = rp.matmul(embeddings, rp.divide(q, qn).astype("float32"));
+      return [s, rp.argsort(rp.negative(s))] as const;
+    });
+    const ids: number[] = [], sims: number[] = [];
+    for (let i = 0; i < k && i < order.size; i++) {
+      const id = Number(order.get(i));
+      ids.push(id);
+      sims.push(scores.get(id) as number);
+    }
+    return json({ ids, scores: sims });
+  }
+
+  async function score(req: Request): Promise<Response> {
+    const body = await req.json() as { rows?: number[][] };
+    const r = body.rows;
+    if (
+      !Array.isArray(r) || r.length === 0 || r.length > 10_000 ||
+      !r.every((row) => Array.isArray(row) && row.length === FEATURES)
+    ) {
+      return json({
+        error: `rows must be 1..10000 arrays of ${FEATURES} numbers`,
+      }, 400);
+    }
+    const X = rp.array(r, { dtype: "float64" });
+    const p = await engine.submit(() => {
+      const z = rp.add(rp.matmul(X, weights), bias);
+      return rp.divide(1, rp.add(1, rp.exp(rp.negative(z))));
+    });
+    return json({ probabilities: Array.from(p.data as Float64Array) });
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    const path = new URL(req.url).pathname;
+    try {
+      if (path === "/health") return new Response("ok");
+      if (path === "/metrics") {
+        return new Response(engine.prometheus(), {
+          headers: { "content-type": "text/plain; version=0.0.4" },
+        });
+      }
+      if (req.method === "POST" && path === "/similar") {
+        return await similar(req);
+      }
+      if (req.method === "POST" && path === "/score") return await score(req);
+      return json({ error: "not found" }, 404);
+    } catch (e) {
+      if (e instanceof rp.QueueFullError) {
+        return json({ error: "overloaded" }, 503, {
+          "retry-after": String(e.retryAfter),
+        });
+      }
+      if (e instanceof DOMException && e.name === "TimeoutError") {
+        return json({ error: "timed out" }, 503, { "retry-after": "1" });
+      }
+      if (e instanceof SyntaxError) return json({ error: "invalid JSON" }, 400);
+      return json({ error: String(e) }, 500);
+    }
+  }
+
+  return { engine, embeddings, weights, bias, handle };
+}

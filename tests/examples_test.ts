@@ -1,0 +1,190 @@
+/**
+ * The example services end to end over real HTTP on loopback: each server
+ * flavour this runtime can run (Deno: `Deno.serve` and Hono; Bun:
+ * `Bun.serve` and Hono) is started as a subprocess and asked for top-k
+ * similarities, scores, metrics, bad input, and more load than its queue
+ * holds (503 with Retry-After).
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as rp from "../mod.ts";
+import { DIM, FEATURES, randoms } from "../examples/_app.ts";
+import { runtime, test } from "./_shim.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+
+interface Server {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function start(
+  file: string,
+  envExtra: Record<string, string> = {},
+): Promise<Server> {
+  const g = globalThis as {
+    Deno?: { execPath(): string };
+    process?: { execPath: string; env: Record<string, string> };
+  };
+  const [cmd, args] = runtime === "deno"
+    ? [g.Deno!.execPath(), [
+      "run",
+      "--allow-ffi",
+      "--allow-env",
+      "--allow-read",
+      "--allow-net=127.0.0.1",
+      file,
+    ]]
+    : [g.process!.execPath, [file]];
+  const proc = spawn(cmd, args, {
+    cwd: root,
+    env: { ...(g.process?.env ?? {}), ...envVars(), ...envExtra, PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${file} did not start: ${out}`)),
+      20_000,
+    );
+    proc.stdout!.on("data", (d: Uint8Array) => {
+      out += new TextDecoder().decode(d);
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.stderr!.on(
+      "data",
+      (d: Uint8Array) => (out += new TextDecoder().decode(d)),
+    );
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${file} exited with ${code}: ${out}`));
+    });
+  });
+  return {
+    url,
+    proc,
+    stop: () =>
+      new Promise<void>((res) => {
+        proc.removeAllListeners("exit");
+        proc.on("exit", () => res());
+        proc.kill("SIGKILL");
+      }),
+  };
+}
+
+/** The Deno process's environment, for the child (Bun: process.env). */
+function envVars(): Record<string, string> {
+  const g = globalThis as {
+    Deno?: { env: { toObject(): Record<string, string> } };
+  };
+  return g.Deno ? g.Deno.env.toObject() : {};
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+/** The expected answers, computed synchronously from the same data. */
+function expectedTopK(vector: number[], k: number, rows: number): number[] {
+  const raw = rp.asarray(randoms(rows * DIM, 42)).reshape(rows, DIM);
+  const norms = rp.sqrt(
+    rp.sum(rp.multiply(raw, raw), { axis: 1, keepdims: true }) as rp.NDArray,
+  );
+  const e = rp.divide(raw, norms).astype("float32");
+  const q = rp.divide(
+    rp.array(vector, { dtype: "float32" }),
+    Math.hypot(...vector),
+  )
+    .astype("float32");
+  const order = rp.argsort(rp.negative(rp.matmul(e, q)));
+  return Array.from({ length: k }, (_, i) => Number(order.get(i)));
+}
+
+const flavours = runtime === "deno"
+  ? ["examples/deno_serve.ts", "examples/hono.ts"]
+  : ["examples/bun_serve.ts", "examples/hono.ts"];
+
+for (const file of flavours) {
+  test(`${file}: similarity, scoring, metrics and bad input over HTTP`, async () => {
+    const s = await start(file, { ROWS: "5000" });
+    try {
+      assert.equal(await (await fetch(`${s.url}/health`)).text(), "ok");
+      const vector = Array.from(randoms(DIM, 99));
+      const r = await post(`${s.url}/similar`, { vector, k: 5 });
+      assert.equal(r.status, 200);
+      const body = await r.json() as { ids: number[]; scores: number[] };
+      assert.deepEqual(body.ids, expectedTopK(vector, 5, 5000));
+      for (let i = 1; i < 5; i++) {
+        assert.ok(body.scores[i - 1]! >= body.scores[i]!);
+      }
+
+      const rows = [
+        Array.from(randoms(FEATURES, 3)),
+        new Array(FEATURES).fill(0),
+      ];
+      const sr = await post(`${s.url}/score`, { rows });
+      assert.equal(sr.status, 200);
+      const p = (await sr.json() as { probabilities: number[] }).probabilities;
+      const w = rp.asarray(randoms(FEATURES, 7)).astype("float64");
+      const z = rp.add(rp.matmul(rp.array(rows), w), 0.25);
+      const expect = rp.divide(1, rp.add(1, rp.exp(rp.negative(z))));
+      assert.deepEqual(p, expect.tolist());
+      assert.ok(Math.abs(p[1]! - 1 / (1 + Math.exp(-0.25))) < 1e-15);
+
+      assert.equal(
+        (await post(`${s.url}/similar`, { vector: [1, 2] })).status,
+        400,
+      );
+      assert.equal((await post(`${s.url}/score`, { rows: [[1]] })).status, 400);
+      const bad = await fetch(`${s.url}/score`, { method: "POST", body: "{" });
+      assert.equal(bad.status, 400);
+      await bad.body?.cancel();
+
+      const metrics = await (await fetch(`${s.url}/metrics`)).text();
+      assert.match(
+        metrics,
+        /raptors_engine_jobs_total\{outcome="completed"\} 2\n/,
+      );
+      assert.match(metrics, /# TYPE raptors_engine_run_seconds histogram/);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test(`${file}: overload answers 503 with Retry-After, never queues without bound`, async () => {
+    const s = await start(file, {
+      ROWS: "200000",
+      MAX_QUEUE: "2",
+      THREADS: "1",
+    });
+    try {
+      const vector = Array.from(randoms(DIM, 5));
+      const responses = await Promise.all(
+        Array.from(
+          { length: 24 },
+          () => post(`${s.url}/similar`, { vector, k: 3 }),
+        ),
+      );
+      const codes = responses.map((r) => r.status);
+      await Promise.all(responses.map((r) => r.body?.cancel()));
+      const shed = responses.filter((r) => r.status === 503);
+      assert.ok(shed.length > 0, `no 503 among ${codes}`);
+      assert.ok(codes.includes(200), `no 200 among ${codes}`);
+      assert.ok(codes.every((c) => c === 200 || c === 503), String(codes));
+      for (const r of shed) assert.equal(r.headers.get("retry-after"), "1");
+      const metrics = await (await fetch(`${s.url}/metrics`)).text();
+      const rejected = Number(/outcome="rejected"\} (\d+)/.exec(metrics)![1]);
+      assert.equal(rejected, shed.length);
+    } finally {
+      await s.stop();
+    }
+  });
+}
