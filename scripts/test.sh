@@ -57,6 +57,11 @@ add "${p:-0}" "${f:-0}" "bun test"
 
 check "symbol table matches the library (deno)" $DENO run --allow-read --allow-env scripts/check_symbols.ts
 check "symbol table matches the library (bun)" $BUN scripts/check_symbols.ts
+# engine soak: mixed jobs with cancellation, timeouts, overflow and forced
+# GC; fails on a promise settled twice, wrong numbers, metrics that do not
+# add up, or RSS growth
+check "engine soak (deno, 20 s)" env SOAK_SECONDS=20 $DENO run --allow-ffi --allow-env --allow-read --v8-flags=--expose-gc bench/soak.ts
+check "engine soak (bun, 20 s)" env SOAK_SECONDS=20 $BUN bench/soak.ts
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 check "deno check" $DENO check mod.ts src/ ffi/ tests/ scripts/ bench/ examples/
