@@ -74,6 +74,13 @@ while (performance.now() - t0 < seconds * 1000) {
   if (now - lastSample > 250) {
     samples.push([now, rss()]);
     lastSample = now;
+    if (env("SOAK_TRACE") && samples.length % 40 === 0) {
+      console.log(
+        `${(now / 1000).toFixed(0)} s: ${launched} jobs, RSS ${
+          Math.round(rss() / 2 ** 20)
+        } MiB`,
+      );
+    }
   }
 }
 await engine.close();

@@ -7,7 +7,8 @@
  *
  * - inline: the heavy work runs on the event loop;
  * - workers: a pool of plain Web Workers (one per core), bounded queue;
- * - engine: raptors' engine (one worker thread per core, bounded queue).
+ * - engine: raptors' engine (one worker thread per core, bounded queue,
+ *   kernels of a job may use every core when the others are idle).
  *
  * All three shed load past 64 queued requests with a 503.
  *
@@ -41,7 +42,14 @@ if (design === "inline") {
   heavy = (i) => Promise.resolve(topK(rank(e, query(i))));
 } else if (design === "engine") {
   const e = embeddings();
-  const engine = new rp.Engine({ threads, maxQueue: MAX_QUEUE });
+  // intraOpThreads = threads: a job alone may use every core, as a Web
+  // Worker's synchronous call may (the kernel pool runs one parallel
+  // region at a time; a second caller runs inline)
+  const engine = new rp.Engine({
+    threads,
+    maxQueue: MAX_QUEUE,
+    intraOpThreads: threads,
+  });
   rp.setDefaultEngine(engine);
   heavy = async (i) => topK(await engine.submit(() => rank(e, query(i))));
 } else if (design === "workers") {
