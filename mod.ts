@@ -148,6 +148,15 @@ export {
 } from "./src/engine.ts";
 export * from "./src/async.ts";
 export {
+  argpartition,
+  partition,
+  searchsorted,
+  type SortOptions,
+  takeAlongAxis,
+  topk,
+  type TopkOptions,
+} from "./src/sorting.ts";
+export {
   AxisError,
   IndexError,
   LibraryLoadError,

@@ -70,6 +70,8 @@ export const STEP_SYMBOLS = [
   "rp_scan_axis",
   "rp_sort",
   "rp_argsort",
+  "rp_searchsorted",
+  "rp_sort_axis",
 ] as const;
 
 /** Marks a step argument that names a copied input (`engine.rs`). */
@@ -326,6 +328,16 @@ export const symbols = {
   rp_engine_stats: { parameters: ["u32", "ptr"], result: "i32" },
   // unsafe fn rp_engine_close(id: u32, drain: u32) -> i32
   rp_engine_close: { parameters: ["u32", "u32"], result: "i32" },
+  // unsafe fn rp_sort_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32, kth: u32) -> i32
+  rp_sort_axis: {
+    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32", "u32"],
+    result: "i32",
+  },
+  // unsafe fn rp_searchsorted(dt: u32, a: *const u8, n: u32, v: *const u8, m: u32, out: *mut u8, right: u32) -> i32
+  rp_searchsorted: {
+    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    result: "i32",
+  },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** A JS function native threads can call (see the engine). */

@@ -143,7 +143,10 @@ export function allocStorage(dtype: DType, n: number, zero = false): Storage {
     o: number,
     n: number,
   ) => Storage)(buf, 0, n);
-  if (zero && !fresh) (st as { fill(v: 0): unknown }).fill(0);
+  if (zero && !fresh) {
+    const big = st instanceof BigInt64Array || st instanceof BigUint64Array;
+    (st as unknown as { fill(v: number | bigint): unknown }).fill(big ? 0n : 0);
+  }
   registry.register(st, buf, st);
   views.set(st, 0);
   noteFresh(buf);

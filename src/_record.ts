@@ -35,6 +35,8 @@ export const STEP_OUTPUT: Readonly<Record<StepName, number>> = {
   rp_scan_axis: 4,
   rp_sort: 1,
   rp_argsort: 3,
+  rp_searchsorted: 5,
+  rp_sort_axis: 4,
 };
 
 /** One recorded kernel call. */

@@ -10,7 +10,7 @@
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array, asarray } from "./creation.ts";
 import { defaultEngine, type JobOptions } from "./engine.ts";
-import { argsortNd, sortNd } from "./sorting.ts";
+import { argsortNd, sortNd, type SortOptions } from "./sorting.ts";
 import { normAxis } from "./_shape.ts";
 import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
@@ -81,37 +81,52 @@ async function reduceAsync(
 }
 
 /** `sum` along axes on the engine. */
-export function sumAsync(a: In, options: ReduceAsyncOptions = {}) {
+export function sumAsync(
+  a: In,
+  options: ReduceAsyncOptions = {},
+): Promise<NDArray | Scalar> {
   return reduceAsync(red.sumAxis, a, options);
 }
 /** `mean` along axes on the engine. */
-export function meanAsync(a: In, options: ReduceAsyncOptions = {}) {
+export function meanAsync(
+  a: In,
+  options: ReduceAsyncOptions = {},
+): Promise<NDArray | Scalar> {
   return reduceAsync(red.meanAxis, a, options);
 }
 /** `prod` along axes on the engine. */
-export function prodAsync(a: In, options: ReduceAsyncOptions = {}) {
+export function prodAsync(
+  a: In,
+  options: ReduceAsyncOptions = {},
+): Promise<NDArray | Scalar> {
   return reduceAsync(red.prod, a, options);
 }
 /** `max` along axes on the engine. */
-export function maxAsync(a: In, options: ReduceAsyncOptions = {}) {
+export function maxAsync(
+  a: In,
+  options: ReduceAsyncOptions = {},
+): Promise<NDArray | Scalar> {
   return reduceAsync(red.amax, a, options);
 }
 /** `min` along axes on the engine. */
-export function minAsync(a: In, options: ReduceAsyncOptions = {}) {
+export function minAsync(
+  a: In,
+  options: ReduceAsyncOptions = {},
+): Promise<NDArray | Scalar> {
   return reduceAsync(red.amin, a, options);
 }
 /** `var` along axes on the engine. */
 export function varAsync(
   a: In,
   options: red.VarOptions & JobOptions = {},
-) {
+): Promise<NDArray | Scalar> {
   return reduceAsync(red.variance, a, options);
 }
 /** `std` along axes on the engine. */
 export function stdAsync(
   a: In,
   options: red.VarOptions & JobOptions = {},
-) {
+): Promise<NDArray | Scalar> {
   return reduceAsync(red.std, a, options);
 }
 
@@ -132,11 +147,17 @@ async function argAsync(
   return await job(() => f(x, options), options);
 }
 /** `argmax` (flattened or along `axis`) on the engine. */
-export function argmaxAsync(a: In, options: red.ArgOptions & JobOptions = {}) {
+export function argmaxAsync(
+  a: In,
+  options: red.ArgOptions & JobOptions = {},
+): Promise<NDArray | number> {
   return argAsync(true, a, options);
 }
 /** `argmin` (flattened or along `axis`) on the engine. */
-export function argminAsync(a: In, options: red.ArgOptions & JobOptions = {}) {
+export function argminAsync(
+  a: In,
+  options: red.ArgOptions & JobOptions = {},
+): Promise<NDArray | number> {
   return argAsync(false, a, options);
 }
 
@@ -149,25 +170,25 @@ export function cumsumAsync(
 }
 
 /**
- * A sorted copy of a 1-d array (NumPy's `np.sort`; NaN last) on the
- * engine. A TypedArray input gives a TypedArray of its type.
+ * A sorted copy along `axis` (NumPy's `np.sort`; NaN last) on the engine.
+ * A TypedArray input gives a TypedArray of its type.
  */
 export async function sortAsync<A extends In>(
   a: A,
-  options: JobOptions = {},
+  options: SortOptions & JobOptions = {},
 ): Promise<A extends NDArray ? NDArray : A> {
   const x = nd(a);
-  const r = await job(() => sortNd(x), options);
+  const r = await job(() => sortNd(x, options), options);
   return (a instanceof NDArray ? r : r.data) as A extends NDArray ? NDArray
     : A;
 }
 
-/** Stable `argsort` of a 1-d array on the engine (int64 indices). */
+/** Stable `argsort` along `axis` on the engine (int64 indices). */
 export function argsortAsync(
   a: In,
-  options: JobOptions = {},
+  options: SortOptions & JobOptions = {},
 ): Promise<NDArray> {
-  return job(() => argsortNd(nd(a)), options);
+  return job(() => argsortNd(nd(a), options), options);
 }
 
 /** `where(cond, x, y)` on the engine. */
@@ -183,7 +204,19 @@ export function whereAsync(
 type Op2 = Parameters<typeof uf.ufunc2>[0];
 type Op1 = Parameters<typeof uf.ufunc1>[0];
 
-function binary(op: Op2) {
+/** An async binary ufunc. */
+export type BinaryAsync = (
+  a: In,
+  b: In,
+  options?: JobOptions & { out?: unknown },
+) => Promise<NDArray>;
+/** An async unary ufunc. */
+export type UnaryAsync = (
+  a: In,
+  options?: JobOptions & { out?: unknown },
+) => Promise<NDArray>;
+
+function binary(op: Op2): BinaryAsync {
   return (
     a: In,
     b: In,
@@ -197,7 +230,7 @@ function binary(op: Op2) {
     return job(() => uf.ufunc2(op, nd(a), nd(b)), options);
   };
 }
-function unary(op: Op1) {
+function unary(op: Op1): UnaryAsync {
   return (
     a: In,
     options: JobOptions & { out?: unknown } = {},
@@ -212,36 +245,36 @@ function unary(op: Op1) {
 }
 
 /** `add` on the engine. */
-export const addAsync = binary("add");
+export const addAsync: BinaryAsync = binary("add");
 /** `subtract` on the engine. */
-export const subtractAsync = binary("subtract");
+export const subtractAsync: BinaryAsync = binary("subtract");
 /** `multiply` on the engine. */
-export const multiplyAsync = binary("multiply");
+export const multiplyAsync: BinaryAsync = binary("multiply");
 /** `divide` on the engine. */
-export const divideAsync = binary("divide");
+export const divideAsync: BinaryAsync = binary("divide");
 /** `power` on the engine. */
-export const powerAsync = binary("power");
+export const powerAsync: BinaryAsync = binary("power");
 /** `maximum` on the engine. */
-export const maximumAsync = binary("maximum");
+export const maximumAsync: BinaryAsync = binary("maximum");
 /** `minimum` on the engine. */
-export const minimumAsync = binary("minimum");
+export const minimumAsync: BinaryAsync = binary("minimum");
 /** `greater` on the engine. */
-export const greaterAsync = binary("greater");
+export const greaterAsync: BinaryAsync = binary("greater");
 /** `less` on the engine. */
-export const lessAsync = binary("less");
+export const lessAsync: BinaryAsync = binary("less");
 /** `equal` on the engine. */
-export const equalAsync = binary("equal");
+export const equalAsync: BinaryAsync = binary("equal");
 /** `exp` on the engine. */
-export const expAsync = unary("exp");
+export const expAsync: UnaryAsync = unary("exp");
 /** `log` on the engine. */
-export const logAsync = unary("log");
+export const logAsync: UnaryAsync = unary("log");
 /** `sqrt` on the engine. */
-export const sqrtAsync = unary("sqrt");
+export const sqrtAsync: UnaryAsync = unary("sqrt");
 /** `abs` on the engine. */
-export const absAsync = unary("abs");
+export const absAsync: UnaryAsync = unary("abs");
 /** `sin` on the engine. */
-export const sinAsync = unary("sin");
+export const sinAsync: UnaryAsync = unary("sin");
 /** `cos` on the engine. */
-export const cosAsync = unary("cos");
+export const cosAsync: UnaryAsync = unary("cos");
 /** `tanh` on the engine. */
-export const tanhAsync = unary("tanh");
+export const tanhAsync: UnaryAsync = unary("tanh");

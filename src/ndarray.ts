@@ -20,7 +20,7 @@ import {
   markReadOnly,
 } from "./_record.ts";
 import { allocStorage, disposeStorage, escape, noteView } from "./_pool.ts";
-import { native, statusError } from "./_native.ts";
+import { statusError } from "./_native.ts";
 import {
   asDType,
   type DType,

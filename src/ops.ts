@@ -38,7 +38,7 @@ import {
   sumAxis,
 } from "./reduce.ts";
 import { dotNd, normNd, type NormOptions } from "./linalg.ts";
-import { argsortNd, sortNd } from "./sorting.ts";
+import { argsortNd, sortNd, type SortOptions } from "./sorting.ts";
 import { clipNd } from "./manipulation.ts";
 import {
   type ArrayLikeInput,
@@ -1826,10 +1826,13 @@ function cumsumGeneral<A extends NumericArray>(a: A, out?: A): A {
  * parallel runs merged for large inputs). An NDArray (1-d) gives a sorted
  * copy, as NumPy's `np.sort`.
  */
-export function sort(a: NDArray): NDArray;
+export function sort(a: NDArray, options?: SortOptions): NDArray;
 export function sort<A extends NumericArray>(a: A): A;
-export function sort<A extends NumericArray>(x: A | NDArray): A | NDArray {
-  if (isNdOperand(x)) return sortNd(x as unknown as ArrayLikeInput);
+export function sort<A extends NumericArray>(
+  x: A | NDArray,
+  options?: SortOptions,
+): A | NDArray {
+  if (isNdOperand(x)) return sortNd(x as unknown as ArrayLikeInput, options);
   const a = x as A;
   if (f64(a)) {
     const n = a.length;
@@ -1862,13 +1865,15 @@ export interface ArgsortOptions {
  *
  * @returns A Uint32Array of indices.
  */
-export function argsort(a: NDArray, options?: ArgsortOptions): NDArray;
+export function argsort(a: NDArray, options?: SortOptions): NDArray;
 export function argsort(a: NumericArray, options?: ArgsortOptions): Uint32Array;
 export function argsort(
   x: NumericArray | NDArray,
-  _options?: ArgsortOptions,
+  options?: ArgsortOptions & SortOptions,
 ): Uint32Array | NDArray {
-  if (isNdOperand(x)) return argsortNd(x as unknown as ArrayLikeInput);
+  if (isNdOperand(x)) {
+    return argsortNd(x as unknown as ArrayLikeInput, options);
+  }
   const a = x as NumericArray;
   const dt = dtypeOf(a, "argsort");
   const n = a.length;

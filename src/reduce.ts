@@ -12,7 +12,7 @@
 import { kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { REDUCE } from "../ffi/symbols.ts";
-import { native, statusError } from "./_native.ts";
+import { statusError } from "./_native.ts";
 import { asDType, type DType, dtypeCode, kind, resultType } from "./dtype.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";

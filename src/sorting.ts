@@ -1,57 +1,270 @@
 /**
- * Sorting of NDArrays (1-d for now; along any axis is the next step):
- * `sort` returns a sorted copy (NumPy's `np.sort`, NaN last) and
- * `argsort` the stable sorting permutation as int64. Both run through the
- * kernel recorder, so they also work inside engine jobs.
+ * Sorting and searching of NDArrays, as NumPy: `sort` (a sorted copy),
+ * `argsort` (stable), `partition` / `argpartition` (O(n) selection),
+ * `searchsorted`, `takeAlongAxis`, and `topk`. Along any axis (default
+ * the last; `axis: null` sorts the flattened array); NaN orders last and
+ * -0.0 equals 0.0. All of them go through the kernel recorder, so they
+ * also work inside engine jobs (`searchsorted` and `topk` included).
  *
  * @module
  */
 import { NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
-import type { ArrayLikeInput } from "./ufunc.ts";
-import { dtypeCode } from "./dtype.ts";
+import { dtypeCode, resultType } from "./dtype.ts";
 import { kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { statusError } from "./_native.ts";
+import { normAxis } from "./_shape.ts";
+import { axisLayout } from "./reduce.ts";
+import { type ArrayLikeInput, ufunc2 } from "./ufunc.ts";
+import { take } from "./indexing.ts";
 
-function oneD(x: NDArray, fn: string): void {
-  if (x.ndim !== 1) {
-    throw new RangeError(
-      `${fn}(): only 1-d NDArrays for now (got ${x.ndim}-d); sort along an axis is not implemented yet`,
-    );
-  }
-  if (x.dtype === "bool") {
-    throw new TypeError(`${fn}(): bool arrays are not supported yet`);
-  }
+const nd = (a: ArrayLikeInput): NDArray => a instanceof NDArray ? a : array(a);
+
+/** Options of {@link sortNd} and {@link argsortNd}. */
+export interface SortOptions {
+  /** The axis to sort along (default -1); `null` sorts the flattened array. */
+  axis?: number | null;
+  /**
+   * NumPy's `kind`: every kind gives the same result here ("stable" is
+   * always honoured: `argsort` is stable, equal values are equal in `sort`).
+   */
+  kind?: "quicksort" | "mergesort" | "heapsort" | "stable";
+  /** Accepted for NumPy compatibility (argsort is always stable). */
+  stable?: boolean;
 }
 
-/** A sorted copy of a 1-d array (NaN last). */
-export function sortNd(a: ArrayLikeInput): NDArray {
-  const x = a instanceof NDArray ? a : array(a);
-  oneD(x, "sort");
-  const out = x.copy();
-  if (out.size > 0) {
-    const st = kernel("rp_sort", dtypeCode(out.dtype), out._storage, out.size);
-    if (st !== 0) throw statusError(st, "sort");
+const OP = { sort: 0, argsort: 1, partition: 2, argpartition: 3 } as const;
+
+function laneOp(
+  op: keyof typeof OP,
+  a: ArrayLikeInput,
+  axisOpt: number | null | undefined,
+  kth = 0,
+): NDArray {
+  let x = nd(a);
+  let axis: number;
+  if (axisOpt === null) {
+    x = x.ravel();
+    axis = 0;
+  } else axis = normAxis(axisOpt ?? -1, Math.max(x.ndim, 1), op);
+  if (x.ndim === 0) {
+    x = x.reshape(1);
+    axis = 0;
   }
+  if (x.dtype === "bool") x = x.astype("uint8");
+  const indices = op === "argsort" || op === "argpartition";
+  const dtype = indices ? "int64" : x.dtype;
+  const out = new NDArray(allocStorage(dtype, x.size), dtype, x.shape.slice());
+  if (op === "partition" || op === "argpartition") {
+    const n = x.shape[axis]!;
+    if (!Number.isInteger(kth) || kth < -n || kth >= n) {
+      throw new RangeError(`${op}(): kth(=${kth}) out of bounds (${n})`);
+    }
+    kth = kth < 0 ? kth + n : kth;
+  }
+  if (x.size > 0) {
+    const meta = new Float64Array([
+      ...axisLayout(x, axis),
+      ...axisLayout(out, axis),
+    ]);
+    const st = kernel(
+      "rp_sort_axis",
+      OP[op],
+      dtypeCode(x.dtype),
+      x._storage,
+      x._storage.length,
+      out._storage,
+      out._storage.length,
+      meta,
+      meta.length,
+      kth,
+    );
+    if (st !== 0) throw statusError(st, op);
+  }
+  const orig = nd(a);
+  if (!indices && orig.dtype === "bool") return out.astype("bool");
   return out;
 }
 
-/** The stable sorting permutation of a 1-d array (int64, NaN last). */
-export function argsortNd(a: ArrayLikeInput): NDArray {
-  const x = a instanceof NDArray ? a : array(a);
-  oneD(x, "argsort");
-  const c = x.flags.cContiguous && x._offset === 0 ? x : x.copy();
-  const idx = new NDArray(allocStorage("uint32", c.size), "uint32", [c.size]);
-  if (c.size > 0) {
-    const st = kernel(
-      "rp_argsort",
-      dtypeCode(c.dtype),
-      c._storage,
-      c.size,
-      idx._storage,
+/** A sorted copy along `axis` (NumPy's `np.sort`; NaN last). */
+export function sortNd(a: ArrayLikeInput, options: SortOptions = {}): NDArray {
+  return laneOp("sort", a, options.axis);
+}
+
+/** The stable sorting permutation along `axis` (int64; NaN last). */
+export function argsortNd(
+  a: ArrayLikeInput,
+  options: SortOptions = {},
+): NDArray {
+  return laneOp("argsort", a, options.axis);
+}
+
+/**
+ * A copy with the `kth` element (along `axis`) where sorting would put it,
+ * no larger one before it and no smaller one after (NumPy's `partition`;
+ * O(n) per lane). `kth` may be negative.
+ */
+export function partition(
+  a: ArrayLikeInput,
+  kth: number,
+  options: { axis?: number | null } = {},
+): NDArray {
+  return laneOp("partition", a, options.axis, kth);
+}
+
+/** The indices that would partition `a` (NumPy's `argpartition`; int64). */
+export function argpartition(
+  a: ArrayLikeInput,
+  kth: number,
+  options: { axis?: number | null } = {},
+): NDArray {
+  return laneOp("argpartition", a, options.axis, kth);
+}
+
+/**
+ * Where to insert `v` into the sorted 1-d `a` to keep it sorted (NumPy's
+ * `searchsorted`; `side` "left": first suitable index, "right": last). A
+ * scalar `v` gives a number, an array an int64 array of its shape.
+ */
+export function searchsorted(
+  a: ArrayLikeInput,
+  v: ArrayLikeInput,
+  options: { side?: "left" | "right" } = {},
+): NDArray | number {
+  const x = nd(a);
+  if (x.ndim !== 1) throw new RangeError("searchsorted(): a must be 1-d");
+  const side = options.side ?? "left";
+  if (side !== "left" && side !== "right") {
+    throw new TypeError(
+      `searchsorted(): side must be "left" or "right", got ${side}`,
     );
-    if (st !== 0) throw statusError(st, "argsort");
   }
-  return idx.astype("int64");
+  const scalar = typeof v === "number" || typeof v === "bigint" ||
+    typeof v === "boolean";
+  let y = nd(v);
+  const dt = resultType(x.dtype, y.dtype) === "bool"
+    ? "uint8"
+    : resultType(x.dtype, y.dtype);
+  const xs = x.astype(dt).copy(), ys = y.astype(dt).copy();
+  y = ys;
+  const out = new NDArray(
+    allocStorage("int64", y.size),
+    "int64",
+    y.shape.slice(),
+  );
+  if (y.size > 0) {
+    const st = kernel(
+      "rp_searchsorted",
+      dtypeCode(dt),
+      xs._storage,
+      xs.size,
+      ys._storage,
+      ys.size,
+      out._storage,
+      side === "right" ? 1 : 0,
+    );
+    if (st !== 0) throw statusError(st, "searchsorted");
+  }
+  return scalar ? Number(out.item()) : out;
+}
+
+/**
+ * Picks values along `axis` at `indices` (same number of dimensions as
+ * `a`, other axes broadcast): NumPy's `take_along_axis`.
+ */
+export function takeAlongAxis(
+  a: ArrayLikeInput,
+  indices: ArrayLikeInput,
+  axis: number,
+): NDArray {
+  const x = nd(a);
+  const idx = nd(indices);
+  if (idx.ndim !== x.ndim) {
+    throw new RangeError(
+      "takeAlongAxis(): `indices` and `arr` must have the same number of dimensions",
+    );
+  }
+  const ax = normAxis(axis, x.ndim, "takeAlongAxis");
+  // move the axis last, make both C-contiguous lanes, gather by flat index
+  const perm = [...Array(x.ndim).keys()].filter((i) => i !== ax).concat(ax);
+  const inv = perm.map((_, i) => perm.indexOf(i));
+  const xl = x.transpose(perm).copy();
+  const len = x.shape[ax]!;
+  const shape = idx.shape.map((d, i) => (i === ax ? d : x.shape[i]!));
+  const il = idx.broadcastTo(shape).transpose(perm).copy().astype("int64");
+  const lanes = il.size / Math.max(1, il.shape.at(-1)!);
+  const k = il.shape.at(-1)!;
+  // negative indices count from the end of the lane
+  const wrapped = ufunc2(
+    "add",
+    il,
+    ufunc2("multiply", ufunc2("less", il, 0n).astype("int64"), BigInt(len)),
+  );
+  const base = ufunc2(
+    "multiply",
+    array(Array.from({ length: lanes }, (_, i) => BigInt(i)), {
+      dtype: "int64",
+    })
+      .reshape(lanes, 1),
+    BigInt(len),
+  );
+  const flat = ufunc2("add", wrapped.reshape(lanes, k), base);
+  const r = take(xl.ravel(), flat.ravel()).reshape(il.shape.slice());
+  return r.transpose(inv).copy();
+}
+
+/** Options of {@link topk}. */
+export interface TopkOptions {
+  /** The axis to select along (default -1). */
+  axis?: number;
+  /** The largest (default) or the smallest k. */
+  largest?: boolean;
+}
+
+/**
+ * The `k` largest (or smallest) values along `axis` and their indices,
+ * sorted (largest first, or smallest first); equal values keep index
+ * order. O(n) selection plus a sort of the k.
+ */
+export function topk(
+  a: ArrayLikeInput,
+  k: number,
+  options: TopkOptions = {},
+): { values: NDArray; indices: NDArray } {
+  const x = nd(a);
+  const ax = normAxis(options.axis ?? -1, x.ndim, "topk");
+  const n = x.shape[ax]!;
+  if (!Number.isInteger(k) || k < 0 || k > n) {
+    throw new RangeError(`topk(): k must be an integer in 0..${n}, got ${k}`);
+  }
+  const largest = options.largest ?? true;
+  const sel = (lo: number, hi: number) =>
+    x.shape.map((_, i) => (i === ax ? `${lo}:${hi}` : ":"));
+  let cand: NDArray;
+  if (k === n) cand = argsortNd(x, { axis: ax });
+  else if (k === 0) cand = argsortNd(x, { axis: ax }).slice(...sel(0, 0));
+  else if (largest) {
+    // selection orders equal values by index, so select on the reversed
+    // lanes to keep the smallest indices among equal largest values
+    const rev = x.slice(...x.shape.map((_, i) => (i === ax ? "::-1" : ":")));
+    const part = argpartition(rev, n - k, { axis: ax }).slice(...sel(n - k, n));
+    cand = ufunc2("subtract", BigInt(n - 1), part);
+  } else {
+    cand = argpartition(x, k - 1, { axis: ax }).slice(...sel(0, k));
+  }
+  // order the candidates: by value, ties by index (stable on index order)
+  const candSorted = sortNd(cand, { axis: ax });
+  const vals = takeAlongAxis(x, candSorted, ax);
+  let order = argsortNd(vals, { axis: ax });
+  if (largest) {
+    // descending by value, ties by ascending index: stable argsort of the
+    // reversed lane, then map back and reverse
+    const rev = vals.slice(...x.shape.map((_, i) => (i === ax ? "::-1" : ":")));
+    const o = argsortNd(rev, { axis: ax });
+    const m = ufunc2("subtract", BigInt(k - 1), o);
+    order = m.slice(...x.shape.map((_, i) => (i === ax ? "::-1" : ":"))).copy();
+  }
+  const indices = takeAlongAxis(candSorted, order, ax);
+  return { values: takeAlongAxis(x, indices, ax), indices };
 }

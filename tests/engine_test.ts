@@ -138,8 +138,11 @@ test("inputs are copied at submission: mutation, transfer and GC cannot reach a 
 
 test("backpressure: reject throws QueueFullError at once; wait waits for a slot", async () => {
   const e = new rp.Engine({ threads: 1, maxQueue: 2 });
-  const jobs = [e.submit(() => rp.matmul(heavy, heavy))];
-  await sleep(5); // the first one is running, the queue is empty
+  const big = m(1200); // ~0.1-0.3 s on one core
+  const ac = new AbortController();
+  const jobs = [e.submit(() => rp.matmul(big, big), { signal: ac.signal })];
+  // wait until the worker has taken it: the queue is then empty
+  for (let i = 0; i < 2000 && e.metrics().busyThreads < 1; i++) await sleep(1);
   jobs.push(
     e.submit(() => rp.matmul(heavy, heavy)),
     e.submit(() => rp.matmul(heavy, heavy)),
@@ -149,9 +152,11 @@ test("backpressure: reject throws QueueFullError at once; wait waits for a slot"
   assert.ok(err instanceof rp.QueueFullError, String(err));
   assert.ok(performance.now() - t0 < 20, "rejection must be immediate");
   assert.equal(err.retryAfter, 1);
-  await Promise.all(jobs);
+  ac.abort();
+  await Promise.allSettled(jobs);
   assert.equal(e.metrics().rejected, 1);
   await e.close();
+  await settled(e);
   addsUp(e);
 
   const w = new rp.Engine({ threads: 1, maxQueue: 1, onFull: "wait" });
@@ -213,8 +218,9 @@ test("cancellation and timeouts: queued jobs leave at once, running ones stop", 
 test("priorities: a high-priority job overtakes queued normal ones", async () => {
   const e = new rp.Engine({ threads: 1 });
   const order: string[] = [];
-  const blocker = e.submit(() => rp.matmul(heavy, heavy));
-  await sleep(5);
+  const big = m(1200);
+  const blocker = e.submit(() => rp.matmul(big, big));
+  for (let i = 0; i < 2000 && e.metrics().busyThreads < 1; i++) await sleep(1);
   const low = e.submit(() => rp.add(heavy, 1), { priority: "low" }).then(() =>
     order.push("low")
   );
@@ -237,8 +243,9 @@ test("close: drain finishes jobs; without drain they are cancelled; then submit 
   await assert.rejects(e.submit(() => rp.add(heavy, 1)), rp.EngineClosedError);
 
   const f = new rp.Engine({ threads: 1 });
+  const big = m(1200);
   const jobs = [1, 2, 3].map(() =>
-    f.submit(() => rp.matmul(heavy, heavy)).then(() => "ok", (x) => x.name)
+    f.submit(() => rp.matmul(big, big)).then(() => "ok", (x) => x.name)
   );
   await sleep(5);
   await f.close({ drain: false });

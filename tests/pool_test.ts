@@ -111,3 +111,20 @@ test("size classes fit every request with at most 25% to spare", () => {
     { numRuns: 2000, seed: 20261121 },
   );
 });
+
+test("zeros of every dtype on reused (dirty) buffers are zeros", async () => {
+  // let earlier tests' garbage return to the pool so these allocations fit
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  for (const dtype of rp.DTYPES) {
+    const n = 70_000; // pooled for every itemsize
+    const x = rp.ones([n], { dtype });
+    assert.equal(x.dispose(), true);
+    const z = rp.zeros([n], { dtype });
+    assert.equal(z._storage.buffer.byteLength >= n, true);
+    assert.equal(rp.countNonzero(z), 0, dtype);
+    z.dispose();
+  }
+});

@@ -87,6 +87,8 @@ pub const STEP_SYMBOLS: &[&str] = &[
     "rp_scan_axis",
     "rp_sort",
     "rp_argsort",
+    "rp_searchsorted",
+    "rp_sort_axis",
 ];
 
 macro_rules! call {
@@ -120,6 +122,8 @@ unsafe fn run_step(op: u32, a: &[u64]) -> Result<i32> {
         8 => call!(rp_scan_axis, a; 0, 1, 2, 3, 4, 5, 6, 7),
         9 => call!(rp_sort, a; 0, 1, 2),
         10 => call!(rp_argsort, a; 0, 1, 2, 3),
+        11 => call!(rp_searchsorted, a; 0, 1, 2, 3, 4, 5, 6),
+        12 => call!(rp_sort_axis, a; 0, 1, 2, 3, 4, 5, 6, 7, 8),
         _ => return Err(Error::invalid(format!("unknown step op {op}"))),
     })
 }

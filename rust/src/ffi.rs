@@ -1461,3 +1461,47 @@ export! {
         crate::engine::close(id, drain != 0, false)
     }
 }
+
+export! {
+    /// Sorting along an axis: `op` 0 sort, 1 argsort (stable), 2 partition,
+    /// 3 argpartition (with `kth`). `meta` (f64) holds the axis layout of
+    /// `a` then that of `out` (values of dtype `dt`, or int64 indices).
+    fn rp_sort_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32, kth: u32) {
+        use crate::kernels::sort_axis::{self, LaneOp};
+        let dt = dtype(dt)?;
+        let m = f64_ints(in_slice::<f64>(meta, meta_len, "meta")?)?;
+        let (al, used) = AxisMeta::read(&m)?;
+        let (ol, _) = AxisMeta::read(&m[used..])?;
+        let op = match op {
+            0 => LaneOp::Sort,
+            1 => LaneOp::Argsort,
+            2 => LaneOp::Partition(kth as usize),
+            3 => LaneOp::Argpartition(kth as usize),
+            _ => return Err(Error::invalid(format!("unknown sort op {op}"))),
+        };
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => {
+            let pa = check_ptr::<T>(a, a_len, "a")?;
+            if matches!(op, LaneOp::Argsort | LaneOp::Argpartition(_)) {
+                check_ptr::<i64>(out, out_len, "out")?;
+            } else {
+                check_ptr::<T>(out, out_len, "out")?;
+            }
+            sort_axis::sort_axis::<T>(op, pa, a_len as usize, &al.layout(), out, out_len as usize, &ol.layout())
+        }, bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}
+
+export! {
+    /// `out[j]` = insertion index of `v[j]` into the sorted `a` (`right`: 1
+    /// for side="right"); `a`, `v` contiguous of dtype `dt`, `out` int64.
+    fn rp_searchsorted(dt: u32, a: *const u8, n: u32, v: *const u8, m: u32, out: *mut u8, right: u32) {
+        use crate::kernels::sort_axis;
+        let dt = dtype(dt)?;
+        let out = out_slice::<i64>(out, m, "out")?;
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => sort_axis::searchsorted::<T>(
+            in_slice::<T>(a, n, "a")?, in_slice::<T>(v, m, "v")?, right != 0, out),
+            bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}

@@ -21,7 +21,8 @@ pub struct AxisLayout<'a> {
 }
 
 impl AxisLayout<'_> {
-    fn check(&self, len: usize, what: &str) -> Result<()> {
+    /// Checks that every index the layout reaches is in `0..len`.
+    pub fn check(&self, len: usize, what: &str) -> Result<()> {
         let mut shape = self.outer_shape.to_vec();
         shape.push(self.axis_len);
         shape.extend_from_slice(self.inner_shape);

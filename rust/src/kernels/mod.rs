@@ -14,6 +14,7 @@ pub mod reduce;
 pub mod reduce_axis;
 pub mod scan;
 pub mod sort;
+pub mod sort_axis;
 pub mod strided;
 pub mod ufunc;
 

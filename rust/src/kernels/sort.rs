@@ -297,7 +297,7 @@ mod tests {
 /// are one value) with every NaN mapped to `u64::MAX` (one value, last), as
 /// NumPy 2's `unique(equal_nan=True)`.
 #[inline(always)]
-fn unique_key<T: SortKey>(v: T) -> u64
+pub fn unique_key<T: SortKey>(v: T) -> u64
 where
     T::K: Into<u64>,
 {
