@@ -301,6 +301,14 @@ impl Engine {
                     return; // closing, nothing left to report
                 }
                 st.notify = false;
+                // Only call JS when there is something to report: JS keeps
+                // the process alive exactly while it waits for reports, so
+                // a call with nothing to report could reach a runtime that
+                // is already exiting (seen as a crash at exit in Deno, whose
+                // threadsafe callbacks block the caller).
+                if st.done.is_empty() {
+                    continue;
+                }
             }
             let cb = *self.callback.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(f) = cb {
