@@ -148,6 +148,26 @@ export {
 } from "./src/engine.ts";
 export * from "./src/async.ts";
 export {
+  bincount,
+  convolve,
+  corrcoef,
+  cov,
+  type CovOptions,
+  diff,
+  type DiffOptions,
+  histogram,
+  type HistogramOptions,
+  interp,
+  median,
+  nanmedian,
+  nanpercentile,
+  nanquantile,
+  percentile,
+  quantile,
+  type QuantileMethod,
+  type QuantileOptions,
+} from "./src/stats.ts";
+export {
   argpartition,
   partition,
   searchsorted,

@@ -1,0 +1,692 @@
+/**
+ * Statistics, as NumPy: `median`, `quantile` / `percentile` (methods
+ * "linear" (default), "lower", "higher", "nearest", "midpoint"),
+ * `nanmedian`, `nanquantile`, `nanpercentile`, `diff`, `bincount`,
+ * `histogram`, `interp`, `cov`, `corrcoef`, `convolve`.
+ *
+ * Quantiles sort each lane natively, then gather the needed order
+ * statistics and interpolate with NumPy's own formula (`_lerp`: `a + d*t`
+ * below t = 0.5, `b - d*(1-t)` from 0.5), so results match NumPy's bits.
+ *
+ * @module
+ */
+import { NDArray, type Scalar } from "./ndarray.ts";
+import { array, linspace, zeros } from "./creation.ts";
+import { kind, resultType } from "./dtype.ts";
+import { normAxis } from "./_shape.ts";
+import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
+import { amax, amin, meanAxis } from "./reduce.ts";
+import { searchsorted, sortNd } from "./sorting.ts";
+import { take } from "./indexing.ts";
+import { concatenate } from "./manipulation.ts";
+import { matmul } from "./linalg.ts";
+
+const nd = (a: ArrayLikeInput): NDArray => a instanceof NDArray ? a : array(a);
+
+/** Interpolation methods of {@link quantile}. */
+export type QuantileMethod =
+  | "linear"
+  | "lower"
+  | "higher"
+  | "nearest"
+  | "midpoint";
+
+/** Options of the quantile functions. */
+export interface QuantileOptions {
+  /** One axis (default: the flattened array). */
+  axis?: number | null;
+  /** Interpolation method (default "linear"). */
+  method?: QuantileMethod;
+  keepdims?: boolean;
+}
+
+/** Round half to even, as `np.around`. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * NumPy's quantile over one lane length `n`: (lower index, upper index,
+ * gamma) for each q.
+ */
+function plan(n: number, qs: number[], method: QuantileMethod) {
+  return qs.map((q) => {
+    const vi = (n - 1) * q;
+    switch (method) {
+      case "lower": {
+        const i = Math.floor(vi);
+        return { lo: i, hi: i, g: 0 };
+      }
+      case "higher": {
+        const i = Math.ceil(vi);
+        return { lo: i, hi: i, g: 0 };
+      }
+      case "nearest": {
+        const i = roundHalfEven(vi);
+        return { lo: i, hi: i, g: 0 };
+      }
+      case "midpoint": {
+        const v = 0.5 * (Math.floor(vi) + Math.ceil(vi));
+        const lo = Math.floor(v);
+        return { lo, hi: Math.min(lo + 1, n - 1), g: v % 1 === 0 ? 0 : 0.5 };
+      }
+      default: {
+        const lo = Math.floor(vi);
+        return { lo, hi: Math.min(lo + 1, n - 1), g: vi - lo };
+      }
+    }
+  });
+}
+
+/** NumPy's `_lerp(a, b, t)`, elementwise. */
+function lerp(a: NDArray, b: NDArray, t: number): NDArray {
+  const d = ufunc2("subtract", b, a);
+  if (t >= 0.5) return ufunc2("subtract", b, ufunc2("multiply", d, 1 - t));
+  return ufunc2("add", a, ufunc2("multiply", d, t));
+}
+
+function checkQ(q: number[], fn: string, scale: number): void {
+  for (const v of q) {
+    if (!(v >= 0 && v <= scale)) {
+      throw new RangeError(
+        scale === 1
+          ? `${fn}(): Quantiles must be in the range [0, 1]`
+          : `${fn}(): Percentiles must be in the range [0, 100]`,
+      );
+    }
+  }
+}
+
+function quantileImpl(
+  a: ArrayLikeInput,
+  q: number | readonly number[],
+  options: QuantileOptions,
+  fn: string,
+  nan: boolean,
+): NDArray | Scalar {
+  let x = nd(a);
+  const method = options.method ?? "linear";
+  if (!["linear", "lower", "higher", "nearest", "midpoint"].includes(method)) {
+    throw new TypeError(`${fn}(): method '${method}' is not supported`);
+  }
+  const qs = typeof q === "number" ? [q] : [...q];
+  const scalarQ = typeof q === "number";
+  let axis: number;
+  const flat = options.axis === undefined || options.axis === null;
+  const origShape = x.shape.slice();
+  if (flat) {
+    x = x.ravel();
+    axis = 0;
+  } else axis = normAxis(options.axis!, x.ndim, fn);
+  if (x.shape[axis] === 0) {
+    throw new RangeError(`${fn}(): cannot compute quantiles of an empty axis`);
+  }
+  const discrete = method === "lower" || method === "higher" ||
+    method === "nearest";
+  const fk = kind(x.dtype);
+  // NumPy: discrete methods keep the dtype; otherwise a weak (scalar) q
+  // keeps a float dtype, while an array of q (float64) promotes to float64
+  const outDtype = discrete
+    ? x.dtype
+    : fk === "f" && scalarQ
+    ? x.dtype
+    : "float64";
+  const sorted = sortNd(x, { axis });
+  const n = x.shape[axis]!;
+  // values at the planned order statistics, stacked along a new first axis
+  let parts: NDArray[];
+  if (!nan || fk !== "f") {
+    parts = plan(n, qs, method).map(({ lo, hi, g }) => {
+      const va = take(sorted, [lo], { axis }),
+        vb = take(sorted, [hi], { axis });
+      let r = discrete ? va : lerp(va.astype(outDtype), vb.astype(outDtype), g);
+      if (fk === "f") {
+        // NaN sorts last: a lane holding one gives NaN (NumPy)
+        const last = take(sorted, [n - 1], { axis });
+        r = where(ufunc1("isnan", last), NaN, r).astype(outDtype);
+      }
+      return r;
+    });
+  } else {
+    // per lane: the non-NaN prefix of the sorted lane
+    const perm = [...Array(x.ndim).keys()].filter((i) => i !== axis).concat(
+      axis,
+    );
+    const lanes = sorted.transpose(perm).copy().reshape(-1, n);
+    const L = lanes.shape[0]!;
+    const data = lanes._storage as Float64Array | Float32Array;
+    const outs = qs.map(() => new Float64Array(L));
+    const round = outDtype === "float32" ? Math.fround : (v: number) => v;
+    for (let l = 0; l < L; l++) {
+      let m = n;
+      while (m > 0 && Number.isNaN(data[l * n + m - 1]!)) m--;
+      plan(Math.max(m, 1), qs, method).forEach(({ lo, hi, g }, k) => {
+        if (m === 0) {
+          outs[k]![l] = NaN;
+          return;
+        }
+        const va = data[l * n + lo]!, vb = data[l * n + hi]!;
+        if (discrete) outs[k]![l] = va;
+        else {
+          const d = round(vb - va);
+          outs[k]![l] = g >= 0.5
+            ? round(vb - round(d * (1 - g)))
+            : round(va + round(d * g));
+        }
+      });
+    }
+    const keptShape = x.shape.filter((_, i) => i !== axis);
+    parts = outs.map((o) =>
+      new NDArray(o, "float64", [L]).astype(outDtype).reshape([
+        ...keptShape.slice(0, axis),
+        1,
+        ...keptShape.slice(axis),
+      ])
+    );
+  }
+  // each part keeps a length-1 `axis`: drop it (or keep for keepdims)
+  const shaped = parts.map((p) => {
+    if (options.keepdims) {
+      return flat ? p.reshape(origShape.map(() => 1)) : p;
+    }
+    return p.reshape(p.shape.filter((_, i) => i !== axis));
+  });
+  if (scalarQ) {
+    const r = shaped[0]!;
+    return r.ndim === 0 ? r.item() : r;
+  }
+  return concatenate(shaped.map((p) => p.expandDims(0)), { axis: 0 });
+}
+
+/** The q-th quantiles (q in [0, 1]) along `axis` (NumPy's `quantile`). */
+export function quantile(
+  a: ArrayLikeInput,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+): NDArray | Scalar {
+  checkQ(typeof q === "number" ? [q] : [...q], "quantile", 1);
+  return quantileImpl(a, q, options, "quantile", false);
+}
+
+/** The q-th percentiles (q in [0, 100]) along `axis` (NumPy's `percentile`). */
+export function percentile(
+  a: ArrayLikeInput,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+): NDArray | Scalar {
+  const qs = typeof q === "number" ? [q] : [...q];
+  checkQ(qs, "percentile", 100);
+  const s = qs.map((v) => v / 100);
+  return quantileImpl(
+    a,
+    typeof q === "number" ? s[0]! : s,
+    options,
+    "percentile",
+    false,
+  );
+}
+
+/** {@link quantile} ignoring NaNs (all-NaN lanes give NaN). */
+export function nanquantile(
+  a: ArrayLikeInput,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+): NDArray | Scalar {
+  checkQ(typeof q === "number" ? [q] : [...q], "nanquantile", 1);
+  return quantileImpl(a, q, options, "nanquantile", true);
+}
+
+/** {@link percentile} ignoring NaNs. */
+export function nanpercentile(
+  a: ArrayLikeInput,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+): NDArray | Scalar {
+  const qs = typeof q === "number" ? [q] : [...q];
+  checkQ(qs, "nanpercentile", 100);
+  const s = qs.map((v) => v / 100);
+  return quantileImpl(
+    a,
+    typeof q === "number" ? s[0]! : s,
+    options,
+    "nanpercentile",
+    true,
+  );
+}
+
+/**
+ * The median along `axis` (NumPy's `median`: the mean of the middle one or
+ * two sorted values; NaN if the lane holds one).
+ */
+export function median(
+  a: ArrayLikeInput,
+  options: { axis?: number | null; keepdims?: boolean } = {},
+): NDArray | Scalar {
+  let x = nd(a);
+  const flat = options.axis === undefined || options.axis === null;
+  const origShape = x.shape.slice();
+  let axis: number;
+  if (flat) {
+    x = x.ravel();
+    axis = 0;
+  } else axis = normAxis(options.axis!, x.ndim, "median");
+  const n = x.shape[axis]!;
+  if (n === 0) {
+    throw new RangeError(
+      "median(): cannot compute the median of an empty axis",
+    );
+  }
+  const sorted = sortNd(x, { axis });
+  const k = Math.floor(n / 2);
+  const idx = n % 2 === 1 ? [k] : [k - 1, k];
+  let r = meanAxis(take(sorted, idx, { axis }), {
+    axis,
+    keepdims: true,
+  }) as NDArray;
+  if (kind(x.dtype) === "f") {
+    const last = take(sorted, [n - 1], { axis });
+    r = where(ufunc1("isnan", last), NaN, r).astype(r.dtype);
+  }
+  if (options.keepdims) return flat ? r.reshape(origShape.map(() => 1)) : r;
+  r = r.reshape(r.shape.filter((_, i) => i !== axis));
+  return r.ndim === 0 ? r.item() : r;
+}
+
+/** {@link median} ignoring NaNs. */
+export function nanmedian(
+  a: ArrayLikeInput,
+  options: { axis?: number | null; keepdims?: boolean } = {},
+): NDArray | Scalar {
+  const x = nd(a);
+  if (kind(x.dtype) !== "f") return median(x, options);
+  return nanMedianImpl(x, options);
+}
+
+function nanMedianImpl(
+  x: NDArray,
+  options: { axis?: number | null; keepdims?: boolean },
+): NDArray | Scalar {
+  // the median of the non-NaN values: the mean of the middle one or two
+  let a = x;
+  const flat = options.axis === undefined || options.axis === null;
+  const origShape = a.shape.slice();
+  let axis: number;
+  if (flat) {
+    a = a.ravel();
+    axis = 0;
+  } else axis = normAxis(options.axis!, a.ndim, "nanmedian");
+  const n = a.shape[axis]!;
+  const sorted = sortNd(a, { axis });
+  const perm = [...Array(a.ndim).keys()].filter((i) => i !== axis).concat(axis);
+  const lanes = sorted.transpose(perm).copy().reshape(-1, n);
+  const L = lanes.shape[0]!;
+  const data = lanes._storage as Float64Array | Float32Array;
+  const out = new Float64Array(L);
+  const f32 = a.dtype === "float32";
+  for (let l = 0; l < L; l++) {
+    let m = n;
+    while (m > 0 && Number.isNaN(data[l * n + m - 1]!)) m--;
+    if (m === 0) {
+      out[l] = NaN;
+      continue;
+    }
+    const k = Math.floor(m / 2);
+    if (m % 2 === 1) out[l] = data[l * n + k]!;
+    else {
+      const s = f32
+        ? Math.fround(data[l * n + k - 1]! + data[l * n + k]!)
+        : data[l * n + k - 1]! + data[l * n + k]!;
+      out[l] = f32 ? Math.fround(s / 2) : s / 2;
+    }
+  }
+  const kept = a.shape.filter((_, i) => i !== axis);
+  let r = new NDArray(out, "float64", [L]).astype(a.dtype).reshape(kept);
+  if (options.keepdims) {
+    r = flat ? r.reshape(origShape.map(() => 1)) : r.expandDims(axis);
+  }
+  return r.ndim === 0 ? r.item() : r;
+}
+
+/** Options of {@link diff}. */
+export interface DiffOptions {
+  /** Times to difference (default 1). */
+  n?: number;
+  axis?: number;
+  prepend?: ArrayLikeInput;
+  append?: ArrayLikeInput;
+}
+
+/** The n-th discrete difference along `axis` (NumPy's `diff`). */
+export function diff(a: ArrayLikeInput, options: DiffOptions = {}): NDArray {
+  let x = nd(a);
+  const times = options.n ?? 1;
+  if (!Number.isInteger(times) || times < 0) {
+    throw new RangeError(`diff(): order must be non-negative but got ${times}`);
+  }
+  if (x.ndim === 0) {
+    throw new RangeError(
+      "diff(): requires input that is at least one dimensional",
+    );
+  }
+  const axis = normAxis(options.axis ?? -1, x.ndim, "diff");
+  const widen = (v: ArrayLikeInput) => {
+    let p = nd(v);
+    if (p.ndim === 0) {
+      const shape = x.shape.slice();
+      shape[axis] = 1;
+      p = p.broadcastTo(shape);
+    }
+    return p;
+  };
+  const parts: NDArray[] = [];
+  if (options.prepend !== undefined) parts.push(widen(options.prepend));
+  parts.push(x);
+  if (options.append !== undefined) parts.push(widen(options.append));
+  if (parts.length > 1) x = concatenate(parts, { axis });
+  const sel = (lo: string) => x.shape.map((_, i) => (i === axis ? lo : ":"));
+  for (let k = 0; k < times; k++) {
+    const hi = x.slice(...sel("1:")), lo = x.slice(...sel(":-1"));
+    x = x.dtype === "bool"
+      ? ufunc2("notEqual", hi, lo)
+      : ufunc2("subtract", hi, lo);
+  }
+  return times === 0 ? x.copy() : x;
+}
+
+/**
+ * Counts of each value of a non-negative integer array (NumPy's
+ * `bincount`): int64 counts, or float64 sums of `weights`.
+ */
+export function bincount(
+  x: ArrayLikeInput,
+  options: { weights?: ArrayLikeInput; minlength?: number } = {},
+): NDArray {
+  const a = nd(x);
+  if (a.ndim !== 1) {
+    throw new RangeError("bincount(): object too deep for desired array");
+  }
+  const k = kind(a.dtype);
+  if (a.size > 0 && k !== "i" && k !== "u" && a.dtype !== "bool") {
+    throw new TypeError(
+      `bincount(): Cannot cast array data from dtype('${a.dtype}') to dtype('int64') according to the rule 'safe'`,
+    );
+  }
+  const vals = a.astype("float64").copy()._storage as Float64Array;
+  let max = -1;
+  for (const v of vals) {
+    if (v < 0) {
+      throw new RangeError(
+        "bincount(): 'list' argument must have no negative elements",
+      );
+    }
+    if (v > max) max = v;
+  }
+  const minlength = options.minlength ?? 0;
+  if (!Number.isInteger(minlength) || minlength < 0) {
+    throw new RangeError("bincount(): 'minlength' must not be negative");
+  }
+  const len = Math.max(max + 1, minlength);
+  if (options.weights === undefined) {
+    const out = new BigInt64Array(len);
+    const counts = new Float64Array(len);
+    for (const v of vals) counts[v]!++;
+    for (let i = 0; i < len; i++) out[i] = BigInt(counts[i]!);
+    return new NDArray(out, "int64", [len]);
+  }
+  const w = nd(options.weights).astype("float64").copy();
+  if (w.size !== a.size) {
+    throw new RangeError(
+      "bincount(): The weights and list don't have the same length.",
+    );
+  }
+  const ws = w._storage as Float64Array;
+  const out = new Float64Array(len);
+  vals.forEach((v, i) => (out[v]! += ws[i]!));
+  return new NDArray(out, "float64", [len]);
+}
+
+/** Options of {@link histogram}. */
+export interface HistogramOptions {
+  /** Number of equal-width bins (default 10) or the bin edges. */
+  bins?: number | ArrayLikeInput;
+  /** Lower and upper range of the bins (default: min and max of `a`). */
+  range?: readonly [number, number];
+  /** Return a probability density instead of counts. */
+  density?: boolean;
+  weights?: ArrayLikeInput;
+}
+
+/**
+ * Counts of `a` in bins (NumPy's `histogram`): `{ hist, binEdges }`; the
+ * last bin includes its right edge. Values outside the range are ignored.
+ */
+export function histogram(
+  a: ArrayLikeInput,
+  options: HistogramOptions = {},
+): { hist: NDArray; binEdges: NDArray } {
+  const x = nd(a).ravel().astype("float64");
+  const bins = options.bins ?? 10;
+  let edges: NDArray;
+  let uniform = false;
+  let lo = 0, hi = 0, nbins = 0;
+  if (typeof bins === "number") {
+    if (!Number.isInteger(bins) || bins < 1) {
+      throw new RangeError(
+        "histogram(): `bins` must be positive, when an integer",
+      );
+    }
+    if (options.range) [lo, hi] = options.range;
+    else if (x.size === 0) [lo, hi] = [0, 1];
+    else [lo, hi] = [amin(x) as number, amax(x) as number];
+    if (!(lo <= hi)) {
+      throw new RangeError(
+        "histogram(): max must be larger than min in range parameter.",
+      );
+    }
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+      throw new RangeError(
+        `histogram(): autodetected range of [${lo}, ${hi}] is not finite`,
+      );
+    }
+    if (lo === hi) {
+      lo -= 0.5;
+      hi += 0.5;
+    }
+    nbins = bins;
+    edges = linspace(lo, hi, bins + 1);
+    uniform = true;
+  } else {
+    edges = nd(bins).astype("float64");
+    nbins = edges.size - 1;
+    const e = edges._storage as Float64Array;
+    for (let i = 1; i < e.length; i++) {
+      if (e[i]! < e[i - 1]!) {
+        throw new RangeError(
+          "histogram(): `bins` must increase monotonically, when an array",
+        );
+      }
+    }
+  }
+  const xs = x.copy()._storage as Float64Array;
+  const ws = options.weights === undefined
+    ? undefined
+    : nd(options.weights).ravel().astype("float64").copy()
+      ._storage as Float64Array;
+  const counts = new Float64Array(nbins);
+  const e = edges.copy()._storage as Float64Array;
+  if (uniform) {
+    // NumPy's fast path: index from the scaled value, then fix rounding
+    const norm = nbins / (hi - lo);
+    for (let i = 0; i < xs.length; i++) {
+      const v = xs[i]!;
+      if (!(v >= lo && v <= hi)) continue;
+      let k = Math.floor((v - lo) * norm);
+      if (k === nbins) k -= 1;
+      if (v < e[k]!) k -= 1;
+      else if (k !== nbins - 1 && v >= e[k + 1]!) k += 1;
+      counts[k]! += ws ? ws[i]! : 1;
+    }
+  } else {
+    const idx = searchsorted(edges, x, { side: "right" }) as NDArray;
+    const is = idx._storage as BigInt64Array;
+    for (let i = 0; i < xs.length; i++) {
+      let k = Number(is[i]!) - 1;
+      if (xs[i] === e[nbins]) k = nbins - 1;
+      if (k < 0 || k >= nbins) continue;
+      counts[k]! += ws ? ws[i]! : 1;
+    }
+  }
+  let hist: NDArray;
+  if (options.density) {
+    const total = counts.reduce((s, c) => s + c, 0);
+    const d = new Float64Array(nbins);
+    for (let i = 0; i < nbins; i++) {
+      d[i] = counts[i]! / (e[i + 1]! - e[i]!) / total;
+    }
+    hist = new NDArray(d, "float64", [nbins]);
+  } else if (ws) hist = new NDArray(counts, "float64", [nbins]);
+  else {
+    const c = new BigInt64Array(nbins);
+    counts.forEach((v, i) => (c[i] = BigInt(v)));
+    hist = new NDArray(c, "int64", [nbins]);
+  }
+  return { hist, binEdges: edges };
+}
+
+/**
+ * One-dimensional linear interpolation (NumPy's `interp`): `xp` must be
+ * increasing; below/above it `left`/`right` (default the end values).
+ */
+export function interp(
+  x: ArrayLikeInput,
+  xp: ArrayLikeInput,
+  fp: ArrayLikeInput,
+  options: { left?: number; right?: number } = {},
+): NDArray | number {
+  const X = nd(x);
+  const dx = nd(xp).astype("float64").ravel().copy()._storage as Float64Array;
+  const dy = nd(fp).astype("float64").ravel().copy()._storage as Float64Array;
+  if (dx.length === 0) {
+    throw new RangeError("interp(): array of sample points is empty");
+  }
+  if (dx.length !== dy.length) {
+    throw new RangeError("interp(): fp and xp are not of the same length.");
+  }
+  const left = options.left ?? dy[0]!,
+    right = options.right ?? dy[dy.length - 1]!;
+  const xs = X.astype("float64").copy()._storage as Float64Array;
+  const out = new Float64Array(xs.length);
+  const n = dx.length;
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i]!;
+    if (Number.isNaN(v)) out[i] = v;
+    else if (v > dx[n - 1]!) out[i] = right;
+    else if (v < dx[0]!) out[i] = left;
+    else if (v === dx[n - 1]!) out[i] = dy[n - 1]!;
+    else if (n === 1) out[i] = dy[0]!;
+    else {
+      // last j with dx[j] <= v
+      let lo = 0, hi = n - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (dx[mid]! <= v) lo = mid;
+        else hi = mid;
+      }
+      const j = lo;
+      const slope = (dy[j + 1]! - dy[j]!) / (dx[j + 1]! - dx[j]!);
+      let r = slope * (v - dx[j]!) + dy[j]!;
+      if (Number.isNaN(r)) {
+        r = slope * (v - dx[j + 1]!) + dy[j + 1]!;
+        if (Number.isNaN(r) && dy[j] === dy[j + 1]) r = dy[j]!;
+      }
+      out[i] = r;
+    }
+  }
+  const r = new NDArray(out, "float64", X.shape.slice());
+  return r.ndim === 0 ? (r.item() as number) : r;
+}
+
+/** Options of {@link cov}. */
+export interface CovOptions {
+  /** Rows are variables (default true); false: columns are. */
+  rowvar?: boolean;
+  /** Normalize by N (true) instead of N - 1. */
+  bias?: boolean;
+  /** Delta degrees of freedom (overrides `bias`). */
+  ddof?: number;
+}
+
+/** The covariance matrix of the variables in `m` (NumPy's `cov`). */
+export function cov(
+  m: ArrayLikeInput,
+  options: CovOptions = {},
+): NDArray | number {
+  let X = nd(m);
+  if (X.ndim > 2) throw new RangeError("cov(): m has more than 2 dimensions");
+  const dtype = resultType(X.dtype, "float64");
+  X = X.ndim === 1 ? X.reshape(1, -1) : X;
+  if (options.rowvar === false && X.shape[0] !== 1) X = X.T;
+  X = X.astype(dtype);
+  const N = X.shape[1]!;
+  const ddof = options.ddof ?? (options.bias ? 0 : 1);
+  const avg = meanAxis(X, { axis: 1, keepdims: true }) as NDArray;
+  const Xc = ufunc2("subtract", X, avg);
+  const fact = Math.max(N - ddof, 0);
+  const c = ufunc2("divide", matmul(Xc, Xc.T), fact);
+  return c.size === 1 ? (c.item() as number) : c;
+}
+
+/** Pearson correlation coefficients (NumPy's `corrcoef`), clipped to [-1, 1]. */
+export function corrcoef(
+  x: ArrayLikeInput,
+  options: { rowvar?: boolean } = {},
+): NDArray | number {
+  const c = cov(x, { rowvar: options.rowvar });
+  if (!(c instanceof NDArray)) return c / c;
+  const n = c.shape[0]!;
+  const d = ufunc1(
+    "sqrt",
+    take(c.reshape(-1), Array.from({ length: n }, (_, i) => i * (n + 1))),
+  );
+  let r = ufunc2("divide", c, d.reshape(-1, 1));
+  r = ufunc2("divide", r, d.reshape(1, -1));
+  return ufunc2("minimum", ufunc2("maximum", r, -1), 1);
+}
+
+/**
+ * The discrete linear convolution of two 1-d arrays (NumPy's
+ * `convolve`; modes "full" (default), "same", "valid").
+ */
+export function convolve(
+  a: ArrayLikeInput,
+  v: ArrayLikeInput,
+  mode: "full" | "same" | "valid" = "full",
+): NDArray {
+  let x = nd(a), y = nd(v);
+  if (x.ndim !== 1 || y.ndim !== 1) {
+    throw new RangeError("convolve(): object too deep for desired array");
+  }
+  if (x.size === 0) throw new RangeError("convolve(): a cannot be empty");
+  if (y.size === 0) throw new RangeError("convolve(): v cannot be empty");
+  if (y.size > x.size) [x, y] = [y, x];
+  const dtype = resultType(x.dtype, y.dtype);
+  x = x.astype(dtype);
+  const n = x.size, m = y.size;
+  const full = zeros([n + m - 1], { dtype });
+  const ys = y.astype(dtype).tolist() as Scalar[];
+  // full[j + i] += x[i] * y[j], one native multiply-add pass per tap
+  for (let j = 0; j < m; j++) {
+    const dst = full.slice(`${j}:${j + n}`);
+    ufunc2("add", dst, ufunc2("multiply", x, ys[j]!), { out: dst });
+  }
+  if (mode === "full") return full;
+  if (mode === "same") {
+    const start = Math.floor((m - 1) / 2);
+    return full.slice(`${start}:${start + n}`).copy();
+  }
+  if (mode === "valid") return full.slice(`${m - 1}:${n}`).copy();
+  throw new TypeError(
+    `convolve(): mode must be "full", "same" or "valid", got ${mode}`,
+  );
+}

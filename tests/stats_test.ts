@@ -1,0 +1,104 @@
+/**
+ * Statistics against NumPy (`scripts/gen_fixtures_stats.py`): median,
+ * quantile/percentile with every method, their nan-variants, diff,
+ * bincount, histogram, interp, cov, corrcoef, convolve. Values, dtypes and
+ * shapes; floats within 1e-12 (float64) / 2e-6 (float32) relative; the
+ * quantile interpolation itself is NumPy's formula, so most match exactly.
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import * as rp from "../mod.ts";
+import type { NDArray } from "../mod.ts";
+import { test } from "./_shim.ts";
+import { assertClose, decodeNd, type EncodedNd } from "./_fixtures.ts";
+
+// deno-lint-ignore no-explicit-any
+type Case = any;
+const fx = JSON.parse(
+  await readFile(new URL("./fixtures/stats.json", import.meta.url), "utf8"),
+) as { numpy: string; cases: Case[] };
+
+const isEnc = (x: unknown): x is { nd: EncodedNd } =>
+  typeof x === "object" && x !== null && "nd" in x;
+function arg(x: unknown): unknown {
+  if (isEnc(x)) return decodeNd(x.nd);
+  if (Array.isArray(x)) return x;
+  if (typeof x === "object" && x !== null) {
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, arg(v)]));
+  }
+  return x;
+}
+
+function check(got: unknown, e: EncodedNd, what: string): void {
+  const exp = decodeNd(e);
+  if (!(got instanceof rp.NDArray)) {
+    assert.equal(exp.ndim, 0, `${what}: NumPy gives shape ${exp.shape}`);
+    const v = exp.item();
+    if (typeof v === "number") {
+      assertClose(
+        [got as number],
+        [v],
+        exp.dtype === "float32" ? 2e-6 : 1e-12,
+        what,
+      );
+    } else assert.equal(got, v, what);
+    return;
+  }
+  assert.equal(got.dtype, exp.dtype, `${what}: dtype`);
+  assert.deepEqual(got.shape, exp.shape, `${what}: shape`);
+  if (exp.dtype.startsWith("float")) {
+    assertClose(
+      got.copy()._storage as Float64Array,
+      exp.copy()._storage as Float64Array,
+      exp.dtype === "float32" ? 2e-6 : 1e-12,
+      what,
+      1e-12,
+    );
+  } else assert.deepEqual(got.tolist(), exp.tolist(), `${what}: values`);
+}
+
+// deno-lint-ignore no-explicit-any
+const api = rp as any;
+
+test(`statistics match NumPy ${fx.numpy}`, () => {
+  for (const c of fx.cases) {
+    const what = `${c.call}(${
+      c.args.map((
+        a: unknown,
+      ) => (isEnc(a) ? `${a.nd.dtype}${a.nd.shape}` : JSON.stringify(a)))
+    }, ${JSON.stringify(c.options, (_k, v) => (isEnc(v) ? "<array>" : v))})`;
+    const got = api[c.call](...c.args.map(arg), arg(c.options));
+    if (isEnc(c.result)) check(got, c.result.nd, what);
+    else {
+      for (
+        const [k, e] of Object.entries(
+          c.result as Record<string, { nd: EncodedNd }>,
+        )
+      ) {
+        check(got[k], e.nd, `${what}.${k}`);
+      }
+    }
+  }
+  assert.ok(fx.cases.length > 600);
+});
+
+test("statistics errors name the problem", () => {
+  const a = rp.arange(6).reshape(2, 3);
+  assert.throws(() => rp.quantile(a, 1.5), /range \[0, 1\]/);
+  assert.throws(() => rp.percentile(a, -1), /range \[0, 100\]/);
+  assert.throws(
+    () => rp.quantile(a, 0.5, { method: "weird" as "linear" }),
+    /method/,
+  );
+  assert.throws(() => rp.median(rp.zeros([0])), /empty/);
+  assert.throws(() => rp.bincount([1, -1]), /negative/);
+  assert.throws(() => rp.bincount(rp.array([1.5])), /Cannot cast/);
+  assert.throws(() => rp.histogram([1, 2], { bins: 0 }), /positive/);
+  assert.throws(() => rp.histogram([1, 2], { bins: [2, 1] }), /monotonically/);
+  assert.throws(() => rp.interp([1], [1, 2], [1]), /same length/);
+  assert.throws(() => rp.convolve([], [1]), /empty/);
+  assert.throws(() => rp.diff(rp.array(3)), /at least one dimensional/);
+  assert.throws(() => rp.diff(a, { n: -1 }), /non-negative/);
+  const r = rp.median(a, { axis: 0 }) as NDArray;
+  assert.deepEqual(r.tolist(), [1.5, 2.5, 3.5]);
+});
