@@ -147,6 +147,7 @@ export {
   setDefaultEngine,
 } from "./src/engine.ts";
 export * from "./src/async.ts";
+export { defaultRng, Generator, type Size } from "./src/random.ts";
 export {
   bincount,
   convolve,

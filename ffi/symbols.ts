@@ -338,6 +338,13 @@ export const symbols = {
     parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
     result: "i32",
   },
+  // unsafe fn rp_rng_seed(entropy: *const u8, n: u32, state: *mut u8) -> i32
+  rp_rng_seed: { parameters: ["ptr", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_rng_fill(kind: u32, state: *mut u8, out: *mut u8, n: u32, params: *const u8) -> i32
+  rp_rng_fill: {
+    parameters: ["u32", "ptr", "ptr", "u32", "ptr"],
+    result: "i32",
+  },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** A JS function native threads can call (see the engine). */

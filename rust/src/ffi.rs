@@ -1505,3 +1505,57 @@ export! {
             bool => unreachable!("bool is mapped to uint8 storage"))
     }
 }
+
+export! {
+    /// Seeds a PCG64 as `PCG64(SeedSequence(entropy))` (`entropy`: `n` u32
+    /// words, least significant first) into `state` (6 u64 words).
+    fn rp_rng_seed(entropy: *const u8, n: u32, state: *mut u8) {
+        use crate::kernels::random::Pcg64;
+        let e = in_slice::<u32>(entropy, n, "entropy")?;
+        let g = Pcg64::from_entropy(e);
+        out_slice::<u64>(state, 6, "state")?.copy_from_slice(&g.to_words());
+        Ok(())
+    }
+}
+
+export! {
+    /// Draws `n` values from the PCG64 `state` (updated in place): `kind` 0
+    /// random float64, 1 random float32, 2 integers int64 (`params`: off,
+    /// range as i64/u64 bits), 3 uniform float64 (`params`: low, high -
+    /// low as f64), 4 a permutation of 0..n (int64, NumPy's shuffle).
+    fn rp_rng_fill(kind: u32, state: *mut u8, out: *mut u8, n: u32, params: *const u8) {
+        use crate::kernels::random::Pcg64;
+        let st = out_slice::<u64>(state, 6, "state")?;
+        let mut g = Pcg64::from_words(st);
+        let p = in_slice::<u64>(params, 2, "params")?;
+        match kind {
+            0 => out_slice::<f64>(out, n, "out")?.iter_mut().for_each(|o| *o = g.next_f64()),
+            1 => out_slice::<f32>(out, n, "out")?.iter_mut().for_each(|o| *o = g.next_f32()),
+            2 => {
+                let (off, rng) = (p[0], p[1]);
+                out_slice::<u64>(out, n, "out")?
+                    .iter_mut()
+                    .for_each(|o| *o = off.wrapping_add(g.bounded(rng)));
+            }
+            3 => {
+                let (low, range) = (f64::from_bits(p[0]), f64::from_bits(p[1]));
+                out_slice::<f64>(out, n, "out")?
+                    .iter_mut()
+                    .for_each(|o| *o = low + range * g.next_f64());
+            }
+            4 => {
+                let o = out_slice::<i64>(out, n, "out")?;
+                for (i, v) in o.iter_mut().enumerate() {
+                    *v = i as i64;
+                }
+                for i in (1..o.len()).rev() {
+                    let j = g.interval(i as u64) as usize;
+                    o.swap(i, j);
+                }
+            }
+            _ => return Err(Error::invalid(format!("unknown draw kind {kind}"))),
+        }
+        st.copy_from_slice(&g.to_words());
+        Ok(())
+    }
+}

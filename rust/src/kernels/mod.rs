@@ -10,6 +10,7 @@ pub mod elementwise;
 pub mod gather;
 pub mod gemm;
 pub mod ops;
+pub mod random;
 pub mod reduce;
 pub mod reduce_axis;
 pub mod scan;

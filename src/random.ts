@@ -1,0 +1,227 @@
+/**
+ * Random numbers identical to NumPy's: `defaultRng(seed)` returns a
+ * {@link Generator} whose PCG64 stream, seeded through NumPy's
+ * `SeedSequence`, yields the same values as
+ * `numpy.random.default_rng(seed)` for `random` (float64 and float32),
+ * `integers` (int64, `endpoint`), `uniform`, `choice` (with replacement,
+ * optionally weighted), `permutation` and `shuffle`. The bit generator and
+ * the draws run natively (`rust/src/kernels/random.rs`).
+ *
+ * @module
+ */
+import { native, statusError } from "./_native.ts";
+import { NDArray } from "./ndarray.ts";
+import { array } from "./creation.ts";
+import { asShape, sizeOf } from "./_shape.ts";
+import { type ArrayLikeInput, ufunc2 } from "./ufunc.ts";
+import { take } from "./indexing.ts";
+import { cumsumAxis } from "./reduce.ts";
+import { searchsorted } from "./sorting.ts";
+import { copyInto } from "./ndarray.ts";
+
+/** A shape argument: `undefined` (one scalar), a length, or a shape. */
+export type Size = number | readonly number[] | undefined;
+
+const KIND = {
+  random: 0,
+  random32: 1,
+  integers: 2,
+  uniform: 3,
+  permutation: 4,
+} as const;
+
+/** The uint32 words (least significant first) NumPy seeds from. */
+function entropyWords(
+  seed: number | bigint | readonly number[] | undefined,
+): Uint32Array {
+  if (seed === undefined) {
+    return crypto.getRandomValues(new Uint32Array(4)); // 128 bits, as NumPy
+  }
+  if (Array.isArray(seed)) {
+    const words: number[] = [];
+    for (const s of seed) words.push(...entropyWords(s));
+    return Uint32Array.from(words);
+  }
+  if (typeof seed === "number" && !Number.isSafeInteger(seed)) {
+    throw new TypeError(`defaultRng(): seed ${seed} is not an integer`);
+  }
+  let v = typeof seed === "bigint" ? seed : BigInt(seed as number);
+  if (v < 0n) {
+    throw new RangeError("defaultRng(): expected non-negative integer seeds");
+  }
+  const words: number[] = [];
+  do {
+    words.push(Number(v & 0xffffffffn));
+    v >>= 32n;
+  } while (v > 0n);
+  return Uint32Array.from(words);
+}
+
+/** NumPy's `Generator` over PCG64. */
+export class Generator {
+  /** PCG64 state: state hi/lo, increment hi/lo, has_uint32, uinteger. */
+  readonly #state = new BigUint64Array(6);
+  readonly #params = new BigUint64Array(2);
+  readonly #paramsF = new Float64Array(this.#params.buffer);
+
+  constructor(seed?: number | bigint | readonly number[]) {
+    const e = entropyWords(seed);
+    const st = native.rp_rng_seed(e, e.length, this.#state);
+    if (st !== 0) throw statusError(st, "defaultRng");
+  }
+
+  #fill(kind: number, out: ArrayBufferView, n: number): void {
+    if (n === 0) return;
+    const st = native.rp_rng_fill(kind, this.#state, out, n, this.#params);
+    if (st !== 0) throw statusError(st, "random");
+  }
+
+  /** Floats in [0, 1): a JS number, or an array of `size`. */
+  random(
+    size?: Size,
+    options: { dtype?: "float64" | "float32" } = {},
+  ): NDArray | number {
+    const dtype = options.dtype ?? "float64";
+    const shape = size === undefined
+      ? []
+      : asShape(size as number | number[], "random");
+    const n = sizeOf(shape);
+    const out = dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
+    this.#fill(dtype === "float32" ? KIND.random32 : KIND.random, out, n);
+    const r = new NDArray(out, dtype, shape);
+    return size === undefined ? (r.item() as number) : r;
+  }
+
+  /**
+   * Integers in [low, high) (or [low, high] with `endpoint`), int64
+   * (bigints); `integers(high)` draws from [0, high).
+   */
+  integers(
+    low: number | bigint,
+    high?: number | bigint | null,
+    size?: Size,
+    options: { endpoint?: boolean } = {},
+  ): NDArray | bigint {
+    let lo = BigInt(low), hi: bigint;
+    if (high === undefined || high === null) {
+      hi = lo;
+      lo = 0n;
+    } else hi = BigInt(high);
+    if (!options.endpoint) hi -= 1n;
+    if (lo > hi) throw new RangeError(`integers(): low >= high`);
+    const lim = 1n << 63n;
+    if (lo < -lim || hi >= lim) {
+      throw new RangeError("integers(): bounds outside int64");
+    }
+    this.#params[0] = BigInt.asUintN(64, lo);
+    this.#params[1] = BigInt.asUintN(64, hi - lo);
+    const shape = size === undefined
+      ? []
+      : asShape(size as number | number[], "integers");
+    const n = sizeOf(shape);
+    const out = new BigInt64Array(n);
+    this.#fill(KIND.integers, out, n);
+    const r = new NDArray(out, "int64", shape);
+    return size === undefined ? (r.item() as bigint) : r;
+  }
+
+  /** Floats uniform in [low, high): `low + (high - low) * random()`. */
+  uniform(low = 0, high = 1, size?: Size): NDArray | number {
+    this.#paramsF[0] = low;
+    this.#paramsF[1] = high - low;
+    const shape = size === undefined
+      ? []
+      : asShape(size as number | number[], "uniform");
+    const n = sizeOf(shape);
+    const out = new Float64Array(n);
+    this.#fill(KIND.uniform, out, n);
+    const r = new NDArray(out, "float64", shape);
+    return size === undefined ? (r.item() as number) : r;
+  }
+
+  /** NumPy's shuffle order for `n` items: result[i] = items[order[i]]. */
+  #order(n: number): NDArray {
+    const out = new BigInt64Array(n);
+    this.#fill(KIND.permutation, out, n);
+    return new NDArray(out, "int64", [n]);
+  }
+
+  /** A permuted `arange(x)`, or a permuted copy of `x` along axis 0. */
+  permutation(x: number | ArrayLikeInput): NDArray {
+    if (typeof x === "number") return this.#order(x);
+    const a = x instanceof NDArray ? x : array(x);
+    if (a.ndim === 0) {
+      throw new RangeError(
+        "permutation(): x must be an integer or at least 1-dimensional",
+      );
+    }
+    return take(a, this.#order(a.shape[0]!), { axis: 0 });
+  }
+
+  /** Shuffles `x` in place along axis 0 (NumPy's `shuffle`). */
+  shuffle(x: NDArray): void {
+    if (x.ndim === 0) {
+      throw new RangeError("shuffle(): x must be at least 1-dimensional");
+    }
+    const p = take(x, this.#order(x.shape[0]!), { axis: 0 });
+    copyInto(p, x);
+  }
+
+  /**
+   * Samples from `a` (an array, or `arange(a)` for a number) with
+   * replacement, uniformly or with probabilities `p` (NumPy's `choice`).
+   */
+  choice(
+    a: number | ArrayLikeInput,
+    size?: Size,
+    options: { replace?: boolean; p?: ArrayLikeInput } = {},
+  ): NDArray | number | bigint {
+    const pop = typeof a === "number"
+      ? a
+      : (a instanceof NDArray ? a : array(a)).shape[0]!;
+    if (options.replace === false) {
+      throw new RangeError("choice(): replace=false is not implemented yet");
+    }
+    if (pop === 0 || pop === undefined) {
+      throw new RangeError(
+        "choice(): a cannot be empty unless no samples are taken",
+      );
+    }
+    let idx: NDArray;
+    const shape = size === undefined
+      ? []
+      : asShape(size as number | number[], "choice");
+    if (options.p !== undefined) {
+      const p = (options.p instanceof NDArray ? options.p : array(options.p))
+        .astype("float64");
+      if (p.ndim !== 1 || p.size !== pop) {
+        throw new RangeError("choice(): a and p must have same size");
+      }
+      const ps = p.copy()._storage as Float64Array;
+      if (ps.some((v) => !(v >= 0))) {
+        throw new RangeError("choice(): probabilities are not non-negative");
+      }
+      const total = ps.reduce((s, v) => s + v, 0);
+      if (Math.abs(total - 1) > Math.sqrt(Number.EPSILON)) {
+        throw new RangeError("choice(): probabilities do not sum to 1");
+      }
+      let cdf = cumsumAxis(p);
+      cdf = ufunc2("divide", cdf, cdf.get(pop - 1) as number);
+      const u = this.random(shape.length ? shape : [1]) as NDArray;
+      idx = searchsorted(cdf, u, { side: "right" }) as NDArray;
+    } else {
+      idx = this.integers(0, pop, shape.length ? shape : [1]) as NDArray;
+    }
+    const r = typeof a === "number"
+      ? idx
+      : take(a instanceof NDArray ? a : array(a), idx, { axis: 0 });
+    return size === undefined ? r.reshape([]).item() as number | bigint : r;
+  }
+}
+
+/** `numpy.random.default_rng(seed)`: a PCG64 {@link Generator}. */
+export function defaultRng(
+  seed?: number | bigint | readonly number[],
+): Generator {
+  return new Generator(seed);
+}

@@ -1,0 +1,91 @@
+/**
+ * `defaultRng` against NumPy (`scripts/gen_fixtures_random.py`): for nine
+ * seeds (small, large, > 2^64, 5-word, lists) one script of calls replays
+ * value for value: random (float64 and float32), integers (endpoint,
+ * negative and 64-bit ranges), uniform, permutation, shuffle, choice.
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import * as rp from "../mod.ts";
+import type { NDArray } from "../mod.ts";
+import { test } from "./_shim.ts";
+
+// deno-lint-ignore no-explicit-any
+type Call = { call: string; args: any[]; result: any };
+const fx = JSON.parse(
+  await readFile(new URL("./fixtures/random.json", import.meta.url), "utf8"),
+) as {
+  numpy: string;
+  streams: Array<{ seed: string | number[]; calls: Call[] }>;
+};
+
+const flat = (v: unknown): unknown[] =>
+  Array.isArray(v) ? v.flatMap(flat) : [v];
+const nums = (v: unknown) =>
+  flat(v).map((x) => (typeof x === "bigint" ? x.toString() : String(x)));
+const list = (
+  r: unknown,
+) => (r instanceof rp.NDArray ? (r as NDArray).tolist() : r);
+
+test(`defaultRng streams equal numpy.random.default_rng ${fx.numpy}`, () => {
+  for (const s of fx.streams) {
+    const g = rp.defaultRng(Array.isArray(s.seed) ? s.seed : BigInt(s.seed));
+    for (const [k, c] of s.calls.entries()) {
+      const what = `seed ${s.seed}, call ${k} ${c.call}(${
+        JSON.stringify(c.args)
+      })`;
+      const a = c.args;
+      let got: unknown;
+      switch (c.call) {
+        case "random":
+          got = a.length ? g.random(a[0]) : g.random();
+          break;
+        case "random32":
+          got = g.random(a[0], { dtype: "float32" });
+          break;
+        case "integers":
+          got = g.integers(
+            BigInt(a[0]),
+            a[1] === null ? null : BigInt(a[1]),
+            a[2],
+            {
+              endpoint: a[3] ?? false,
+            },
+          );
+          break;
+        case "uniform":
+          got = g.uniform(a[0], a[1], a[2]);
+          break;
+        case "permutation":
+          got = g.permutation(typeof a[0] === "number" ? a[0] : rp.array(a[0]));
+          break;
+        case "shuffle": {
+          const x = rp.arange(12).reshape(4, 3);
+          g.shuffle(x);
+          got = x;
+          break;
+        }
+        case "choice":
+          got = g.choice(a[0], a[1]);
+          break;
+        case "choicep":
+          got = g.choice(a[0], a[1], { p: a[2] });
+          break;
+      }
+      assert.deepEqual(nums(list(got)), c.result, what);
+    }
+  }
+});
+
+test("generator arguments are checked; unseeded generators differ", () => {
+  const g = rp.defaultRng(1);
+  assert.throws(() => g.integers(5, 5), /low >= high/);
+  assert.throws(() => g.integers(0, 2n ** 64n), /int64/);
+  assert.throws(() => rp.defaultRng(-1), /non-negative/);
+  assert.throws(() => rp.defaultRng(1.5), /not an integer/);
+  assert.throws(() => g.choice(3, 2, { p: [0.5, 0.6, -0.1] }), /non-negative/);
+  assert.throws(() => g.choice(3, 2, { p: [0.5, 0.6, 0.1] }), /sum to 1/);
+  assert.throws(() => g.choice(3, 2, { replace: false }), /not implemented/);
+  assert.notEqual(rp.defaultRng().random(), rp.defaultRng().random());
+  assert.equal(rp.defaultRng(7).random(), rp.defaultRng(7).random());
+});
