@@ -36,7 +36,7 @@ f=$(printf '%s\n' "$out" | sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passe
 [ "$code" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
 add "${p:-0}" "${f:-0}" "cargo test"
 
-TEST_FLAGS=(--allow-ffi --allow-env --allow-read --allow-run --allow-net=127.0.0.1 --v8-flags=--expose-gc)
+TEST_FLAGS=(--allow-ffi --allow-env --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --v8-flags=--expose-gc)
 log "deno test"
 out=$($DENO test "${TEST_FLAGS[@]}" tests/ 2>&1)
 code=$?

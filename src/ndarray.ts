@@ -209,6 +209,15 @@ export class NDArray {
     return c;
   }
 
+  /** The C-order bytes of the elements (NumPy's `tobytes()`). */
+  tobytes(): Uint8Array {
+    const c = this.copy();
+    const st = c._storage;
+    return new Uint8Array(
+      st.buffer.slice(st.byteOffset, st.byteOffset + c.nbytes) as ArrayBuffer,
+    );
+  }
+
   /** `using` support: {@link dispose}. */
   [Symbol.dispose](): void {
     this.dispose();
