@@ -148,6 +148,7 @@ export {
 } from "./src/engine.ts";
 export * from "./src/async.ts";
 export { defaultRng, Generator, type Size } from "./src/random.ts";
+export { einsum } from "./src/einsum.ts";
 export { fromNpy, save, tobytes, toNpy } from "./src/npy.ts";
 export { fromNpz, load, savez, savezCompressed, toNpz } from "./src/npz.ts";
 export {

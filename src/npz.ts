@@ -9,7 +9,7 @@
  * @module
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { NDArray } from "./ndarray.ts";
+import type { NDArray } from "./ndarray.ts";
 import { fromNpy, toNpy } from "./npy.ts";
 
 let crcTable: Uint32Array | undefined;
