@@ -149,6 +149,7 @@ export {
 export * from "./src/async.ts";
 export { defaultRng, Generator, type Size } from "./src/random.ts";
 export { einsum } from "./src/einsum.ts";
+export { linalg, LinAlgError } from "./src/linalg_dense.ts";
 export { fromNpy, save, tobytes, toNpy } from "./src/npy.ts";
 export { fromNpz, load, savez, savezCompressed, toNpz } from "./src/npz.ts";
 export {

@@ -52,6 +52,7 @@ export const STATUS = {
   CANCELLED: 8,
   QUEUE_FULL: 9,
   CLOSED: 10,
+  LINALG: 11,
 } as const;
 
 /**
@@ -343,6 +344,11 @@ export const symbols = {
   // unsafe fn rp_rng_fill(kind: u32, state: *mut u8, out: *mut u8, n: u32, params: *const u8) -> i32
   rp_rng_fill: {
     parameters: ["u32", "ptr", "ptr", "u32", "ptr"],
+    result: "i32",
+  },
+  // unsafe fn rp_linalg(op: u32, dt: u32, a: *mut u8, n: u32, batch: u32, b: *mut u8, nrhs: u32, out: *mut u8) -> i32
+  rp_linalg: {
+    parameters: ["u32", "u32", "ptr", "u32", "u32", "ptr", "u32", "ptr"],
     result: "i32",
   },
 } as const satisfies Record<string, SymbolSpec>;

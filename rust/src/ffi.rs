@@ -1559,3 +1559,65 @@ export! {
         Ok(())
     }
 }
+
+unsafe fn linalg_typed<T: Float>(
+    op: u32,
+    a: *mut u8,
+    n: usize,
+    batch: usize,
+    b: *mut u8,
+    nrhs: usize,
+    out: *mut u8,
+) -> Result<()> {
+    use crate::kernels::linalg as la;
+    let a = out_slice::<T>(a, (n * n * batch) as u32, "a")?;
+    let mut piv = vec![0usize; n];
+    match op {
+        0 => {
+            let b = out_slice::<T>(b, (n * nrhs * batch) as u32, "b")?;
+            for t in 0..batch {
+                let m = &mut a[t * n * n..(t + 1) * n * n];
+                if !la::lu(m, n, &mut piv) {
+                    return Err(Error::new(la::LINALG, "Singular matrix"));
+                }
+                la::lu_solve(m, n, &piv, &mut b[t * n * nrhs..(t + 1) * n * nrhs], nrhs);
+            }
+        }
+        1 | 2 => {
+            let o = out_slice::<f64>(out, (batch * 2) as u32, "out")?;
+            for t in 0..batch {
+                let m = &mut a[t * n * n..(t + 1) * n * n];
+                la::lu(m, n, &mut piv);
+                let (s, l) = la::slogdet(m, n, &piv);
+                o[2 * t] = s;
+                o[2 * t + 1] = l;
+            }
+        }
+        3 => {
+            for t in 0..batch {
+                la::cholesky(&mut a[t * n * n..(t + 1) * n * n], n)?;
+            }
+        }
+        _ => return Err(Error::invalid(format!("unknown linalg op {op}"))),
+    }
+    Ok(())
+}
+
+export! {
+    /// Batched square linear algebra on C-contiguous (batch, n, n) `a`
+    /// (overwritten): `op` 0 solve (`b`: (batch, n, nrhs), becomes X), 1/2
+    /// sign and log|det| into `out` (f64 x 2 per matrix), 3 Cholesky (L in
+    /// place). Singular / indefinite input: status LINALG.
+    fn rp_linalg(op: u32, dt: u32, a: *mut u8, n: u32, batch: u32, b: *mut u8, nrhs: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let (n, batch, nrhs) = (n as usize, batch as usize, nrhs as usize);
+        if n.checked_mul(n).and_then(|v| v.checked_mul(batch)).map_or(true, |v| v > u32::MAX as usize) {
+            return Err(Error::invalid("linalg: too many elements"));
+        }
+        match dt {
+            DType::Float64 => linalg_typed::<f64>(op, a, n, batch, b, nrhs, out),
+            DType::Float32 => linalg_typed::<f32>(op, a, n, batch, b, nrhs, out),
+            _ => Err(unsupported("linalg", dt)),
+        }
+    }
+}

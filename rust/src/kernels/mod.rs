@@ -9,6 +9,7 @@
 pub mod elementwise;
 pub mod gather;
 pub mod gemm;
+pub mod linalg;
 pub mod ops;
 pub mod random;
 pub mod reduce;
