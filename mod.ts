@@ -174,6 +174,8 @@ export {
 } from "./src/stats.ts";
 export {
   argpartition,
+  digitize,
+  lexsort,
   partition,
   searchsorted,
   type SortOptions,

@@ -87,6 +87,17 @@ def main():
                     cases.append({"call": "topk", "in": {"nd": enc(a), "view": "c"}, "k": k, "largest": largest,
                                   "axis": axis, "indices": enc(top),
                                   "values": enc(np.take_along_axis(a, top, axis=axis))})
+    # lexsort and digitize
+    k1 = data((30,), "int32", seed=1) % 3
+    k2 = data((30,), "float64", seed=2)
+    k3 = data((30,), "uint8", seed=3) % 4
+    cases.append({"call": "lexsort", "keys": [enc(k1), enc(k2)], "result": enc(np.lexsort((k1, k2)))})
+    cases.append({"call": "lexsort", "keys": [enc(k2), enc(k3), enc(k1)], "result": enc(np.lexsort((k2, k3, k1)))})
+    xs = data((5, 6), "float64", seed=4, special=True)
+    for bins in [np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), np.array([2.0, 1.0, 0.0, -1.0])]:
+        for right in [False, True]:
+            cases.append({"call": "digitize", "x": enc(xs), "bins": enc(bins), "right": right,
+                          "result": enc(np.digitize(xs, bins, right=right))})
     OUT.write_text(json.dumps({"numpy": np.__version__, "cases": cases}))
     print(f"{len(cases)} cases -> {OUT}")
 

@@ -268,3 +268,66 @@ export function topk(
   const indices = takeAlongAxis(candSorted, order, ax);
   return { values: takeAlongAxis(x, indices, ax), indices };
 }
+
+/**
+ * Indirect stable sort on several keys, the last key primary (NumPy's
+ * `lexsort`): `keys` is a list of 1-d arrays of one length (or a 2-d
+ * array, one key per row). Returns int64 indices.
+ */
+export function lexsort(keys: readonly ArrayLikeInput[] | NDArray): NDArray {
+  const ks = keys instanceof NDArray
+    ? Array.from({ length: keys.shape[0] ?? 0 }, (_, i) => keys.slice(i))
+    : keys.map(nd);
+  if (ks.length === 0) {
+    throw new TypeError("lexsort(): need sequence of keys with len > 0");
+  }
+  const n = ks[0]!.size;
+  for (const k of ks) {
+    if (k.ndim !== 1 || k.size !== n) {
+      throw new RangeError(
+        "lexsort(): all keys need to be the same shape (1-d)",
+      );
+    }
+  }
+  // stable sorts from the least significant key (the first) to the primary
+  let idx = argsortNd(ks[0]!);
+  for (let j = 1; j < ks.length; j++) {
+    const order = argsortNd(take(ks[j]!, idx));
+    idx = take(idx, order);
+  }
+  return idx;
+}
+
+/**
+ * The index of the bin each value of `x` falls in (NumPy's `digitize`):
+ * `bins` increasing or decreasing; `right` puts values equal to an edge
+ * in the bin to its left.
+ */
+export function digitize(
+  x: ArrayLikeInput,
+  bins: ArrayLikeInput,
+  options: { right?: boolean } = {},
+): NDArray | number {
+  const b = nd(bins);
+  if (b.ndim !== 1) {
+    throw new RangeError("digitize(): bins must be 1-dimensional");
+  }
+  const v = b.astype("float64").copy()._storage as Float64Array;
+  let inc = true, dec = true;
+  for (let i = 1; i < v.length; i++) {
+    if (v[i]! < v[i - 1]!) inc = false;
+    if (v[i]! > v[i - 1]!) dec = false;
+  }
+  if (!inc && !dec) {
+    throw new RangeError(
+      "digitize(): bins must be monotonically increasing or decreasing",
+    );
+  }
+  const right = options.right ?? false;
+  if (inc) return searchsorted(b, x, { side: right ? "left" : "right" });
+  const r = searchsorted(b.slice("::-1"), x, {
+    side: right ? "left" : "right",
+  });
+  if (typeof r === "number") return b.size - r;
+  return ufunc2("subtract", BigInt(b.size), r);
+}

@@ -110,6 +110,16 @@ test(`sort, argsort, partition, searchsorted, topk match NumPy ${fx.numpy}`, () 
       if (v.ndim === 0) {
         assert.equal(r, Number(decodeNd(c.result).item()), what);
       } else same(r as NDArray, decodeNd(c.result), what);
+    } else if (c.call === "lexsort") {
+      same(rp.lexsort(c.keys.map(decodeNd)), decodeNd(c.result), what);
+    } else if (c.call === "digitize") {
+      same(
+        rp.digitize(decodeNd(c.x), decodeNd(c.bins), {
+          right: c.right,
+        }) as NDArray,
+        decodeNd(c.result),
+        `${what} digitize right=${c.right}`,
+      );
     } else if (c.call === "topk") {
       const t = rp.topk(build(c.in), c.k, { axis: c.axis, largest: c.largest });
       same(
