@@ -150,7 +150,7 @@ test("backpressure: reject throws QueueFullError at once; wait waits for a slot"
   const t0 = performance.now();
   const err = await e.submit(() => rp.matmul(heavy, heavy)).catch((x) => x);
   assert.ok(err instanceof rp.QueueFullError, String(err));
-  assert.ok(performance.now() - t0 < 20, "rejection must be immediate");
+  assert.ok(performance.now() - t0 < 50, "rejection must be immediate");
   assert.equal(err.retryAfter, 1);
   ac.abort();
   await Promise.allSettled(jobs);

@@ -660,7 +660,11 @@ mod tests {
             ]
         };
         let j1 = unsafe { submit(id, &sort_prog(&big), 1) }.unwrap();
-        std::thread::sleep(Duration::from_millis(20));
+        // wait until the worker has taken it (the queue is then empty)
+        let t0 = Instant::now();
+        while stats(id).unwrap()[2] < 1.0 && t0.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         let j2 = unsafe { submit(id, &sort_prog(&big), 1) }.unwrap();
         let j3 = unsafe { submit(id, &sort_prog(&big), 1) }.unwrap();
         let err = unsafe { submit(id, &sort_prog(&big), 1) }.unwrap_err();
