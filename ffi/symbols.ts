@@ -73,6 +73,7 @@ export const STEP_SYMBOLS = [
   "rp_argsort",
   "rp_searchsorted",
   "rp_sort_axis",
+  "rp_linalg",
 ] as const;
 
 /** Marks a step argument that names a copied input (`engine.rs`). */

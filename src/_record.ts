@@ -37,6 +37,7 @@ export const STEP_OUTPUT: Readonly<Record<StepName, number>> = {
   rp_argsort: 3,
   rp_searchsorted: 5,
   rp_sort_axis: 4,
+  rp_linalg: 2,
 };
 
 /** One recorded kernel call. */
@@ -121,11 +122,11 @@ export function kernel(name: StepName, ...args: KernelArg[]): number {
 }
 
 /** Refuses a data-dependent kernel inside a recording. */
-export function notRecordable(fn: string): void {
+export function notRecordable(
+  fn: string,
+  why = "the size of its result depends on the data",
+): void {
   if (current) {
-    throw new RaptorsError(
-      `${fn}() cannot run inside an engine job: the size of its result ` +
-        "depends on the data",
-    );
+    throw new RaptorsError(`${fn}() cannot run inside an engine job: ${why}`);
   }
 }

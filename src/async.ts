@@ -11,6 +11,8 @@ import { NDArray, type Scalar } from "./ndarray.ts";
 import { array, asarray } from "./creation.ts";
 import { defaultEngine, type JobOptions } from "./engine.ts";
 import { argsortNd, sortNd, type SortOptions } from "./sorting.ts";
+import { cholesky, inv, solve } from "./linalg_dense.ts";
+import { einsumKeep as einsumNd } from "./einsum.ts";
 import { normAxis } from "./_shape.ts";
 import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
@@ -278,3 +280,34 @@ export const sinAsync: UnaryAsync = unary("sin");
 export const cosAsync: UnaryAsync = unary("cos");
 /** `tanh` on the engine. */
 export const tanhAsync: UnaryAsync = unary("tanh");
+
+/** `linalg.solve` on the engine. */
+export function solveAsync(
+  a: In,
+  b: In,
+  options: JobOptions = {},
+): Promise<NDArray> {
+  return job(() => solve(nd(a), nd(b)), options);
+}
+/** `linalg.inv` on the engine. */
+export function invAsync(a: In, options: JobOptions = {}): Promise<NDArray> {
+  return job(() => inv(nd(a)), options);
+}
+/** `linalg.cholesky` on the engine. */
+export function choleskyAsync(
+  a: In,
+  options: JobOptions = {},
+): Promise<NDArray> {
+  return job(() => cholesky(nd(a)), options);
+}
+/** `einsum` on the engine (a 0-d result resolves to a JS scalar). */
+export async function einsumAsync(
+  subscripts: string,
+  operands: In[],
+  options: JobOptions = {},
+): Promise<NDArray | Scalar> {
+  const xs = operands.map(nd);
+  // record with a kept 0-d result: its value exists only after the job
+  const r = await job(() => einsumNd(subscripts, ...xs), options);
+  return r.ndim === 0 ? r.item() : r;
+}

@@ -62,12 +62,12 @@ function sumOut(t: Term, keep: Set<string>): Term {
     i >= 0
   );
   if (axes.length === 0) return t;
-  const s = sumAxis(t.x, { axis: axes, keepdims: false });
+  // keepdims, then drop the axes: never reads a value (works in jobs)
+  const s = sumAxis(t.x, { axis: axes, keepdims: true }) as NDArray;
+  const labels = t.labels.filter((l) => keep.has(l));
   return {
-    x: s instanceof NDArray
-      ? s
-      : array(s, { dtype: t.x.dtype === "bool" ? "int64" : undefined }),
-    labels: t.labels.filter((l) => keep.has(l)),
+    x: s.reshape(s.shape.filter((_, i) => !axes.includes(i))),
+    labels,
   };
 }
 
@@ -118,6 +118,15 @@ export function einsum(
   subscripts: string,
   ...operands: ArrayLikeInput[]
 ): NDArray | number | bigint | boolean {
+  const r = einsumKeep(subscripts, ...operands);
+  return r.ndim === 0 ? r.item() : r;
+}
+
+/** @internal {@link einsum} that keeps a 0-d result as an array. */
+export function einsumKeep(
+  subscripts: string,
+  ...operands: ArrayLikeInput[]
+): NDArray {
   const xs = operands.map(nd);
   const spec = subscripts.replace(/\s+/g, "");
   const [lhs, rhs] = spec.includes("->") ? spec.split("->") : [spec, undefined];
@@ -215,6 +224,5 @@ export function einsum(
   }
   acc = [];
   cur = sumOut(cur, new Set(out));
-  const r = out.length === 0 ? cur.x : transposeTo(cur, out).copy();
-  return r.ndim === 0 ? r.item() : r;
+  return out.length === 0 ? cur.x : transposeTo(cur, out).copy();
 }

@@ -61,3 +61,11 @@ export class IndexError extends RangeError {
     this.name = "IndexError";
   }
 }
+
+/** A matrix is singular or not positive definite (NumPy's `LinAlgError`). */
+export class LinAlgError extends RaptorsError {
+  constructor(message: string) {
+    super(message);
+    this.name = "LinAlgError";
+  }
+}

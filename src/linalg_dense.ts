@@ -7,23 +7,17 @@
  *
  * @module
  */
-import { native, statusError } from "./_native.ts";
+import { statusError } from "./_native.ts";
+import { kernel, notRecordable } from "./_record.ts";
 import { NDArray } from "./ndarray.ts";
 import { array, eye } from "./creation.ts";
 import { type DType, dtypeCode, resultType } from "./dtype.ts";
 import { broadcastShapes, sizeOf } from "./_shape.ts";
 import { STATUS } from "../ffi/symbols.ts";
-import { RaptorsError } from "./errors.ts";
+import { LinAlgError } from "./errors.ts";
+export { LinAlgError };
 import type { ArrayLikeInput } from "./ufunc.ts";
 import { normNd } from "./linalg.ts";
-
-/** A matrix is singular or not positive definite (NumPy's `LinAlgError`). */
-export class LinAlgError extends RaptorsError {
-  constructor(message: string) {
-    super(message);
-    this.name = "LinAlgError";
-  }
-}
 
 const nd = (a: ArrayLikeInput): NDArray => a instanceof NDArray ? a : array(a);
 
@@ -57,7 +51,13 @@ function call(
   out: Float64Array | null,
   fn: string,
 ): void {
-  const st = native.rp_linalg(
+  // solve and cholesky can be engine-job steps; determinants read their
+  // output here, so they cannot
+  if (op === 1 || op === 2) {
+    notRecordable(fn, "its result is read on the calling thread");
+  }
+  const st = kernel(
+    "rp_linalg",
     op,
     dtypeCode(dt),
     a._storage,

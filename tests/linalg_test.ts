@@ -97,3 +97,30 @@ test("linalg errors: singular, non-square, indefinite", () => {
   assert.throws(() => rp.linalg.solve(rp.eye(3), rp.ones([2])), /mismatch/);
   assert.equal(rp.linalg.norm(rp.array([3, 4])), 5);
 });
+
+test("linalg and einsum run as engine jobs; failures keep their error class", async () => {
+  const a = rp.array([[4, 2, 1], [2, 5, 3], [1, 3, 6]]);
+  assert.deepEqual(
+    (await rp.solveAsync(a, [1, 2, 3])).tolist(),
+    rp.linalg.solve(a, [1, 2, 3]).tolist(),
+  );
+  assert.deepEqual((await rp.invAsync(a)).tolist(), rp.linalg.inv(a).tolist());
+  assert.deepEqual(
+    (await rp.choleskyAsync(a)).tolist(),
+    rp.linalg.cholesky(a).tolist(),
+  );
+  assert.equal(await rp.einsumAsync("ii", [a]), rp.einsum("ii", a));
+  assert.deepEqual(
+    (await rp.einsumAsync("ij,jk->ik", [a, a]) as rp.NDArray).tolist(),
+    rp.matmul(a, a).tolist(),
+  );
+  await assert.rejects(rp.solveAsync([[1, 2], [2, 4]], [1, 1]), rp.LinAlgError);
+  await assert.rejects(
+    rp.choleskyAsync([[1, 2], [2, 1]]),
+    /not positive definite/,
+  );
+  await assert.rejects(
+    rp.defaultEngine().submit(() => rp.linalg.det(a)),
+    /cannot run inside an engine job/,
+  );
+});

@@ -89,6 +89,7 @@ pub const STEP_SYMBOLS: &[&str] = &[
     "rp_argsort",
     "rp_searchsorted",
     "rp_sort_axis",
+    "rp_linalg",
 ];
 
 macro_rules! call {
@@ -124,6 +125,7 @@ unsafe fn run_step(op: u32, a: &[u64]) -> Result<i32> {
         10 => call!(rp_argsort, a; 0, 1, 2, 3),
         11 => call!(rp_searchsorted, a; 0, 1, 2, 3, 4, 5, 6),
         12 => call!(rp_sort_axis, a; 0, 1, 2, 3, 4, 5, 6, 7, 8),
+        13 => call!(rp_linalg, a; 0, 1, 2, 3, 4, 5, 6, 7),
         _ => return Err(Error::invalid(format!("unknown step op {op}"))),
     })
 }
