@@ -5,7 +5,7 @@
  */
 import { loadLibrary, type NativeLibrary } from "../ffi/load.ts";
 import type { NativeSymbols } from "../ffi/symbols.ts";
-import { IndexError, NativeError } from "./errors.ts";
+import { IndexError, LinAlgError, NativeError } from "./errors.ts";
 import { STATUS } from "../ffi/symbols.ts";
 
 /** The opened library. */
@@ -26,7 +26,14 @@ export function lastError(): string {
 
 /** Turns a non-zero status into the right error for `fn`. */
 export function statusError(status: number, fn: string): Error {
-  const msg = `${fn}(): ${lastError()}`;
+  return errorForStatus(status, `${fn}(): ${lastError()}`);
+}
+
+/**
+ * The error class a native status maps to, with `msg`: the one mapping
+ * shared by synchronous calls and finished engine jobs.
+ */
+export function errorForStatus(status: number, msg: string): Error {
   switch (status) {
     case STATUS.EMPTY:
     case STATUS.OVERFLOW:
@@ -36,6 +43,8 @@ export function statusError(status: number, fn: string): Error {
     case STATUS.UNSUPPORTED_DTYPE:
     case STATUS.INVALID_ARGUMENT:
       return new TypeError(msg);
+    case STATUS.LINALG:
+      return new LinAlgError(msg);
     default:
       return new NativeError(status, msg);
   }

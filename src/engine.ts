@@ -24,14 +24,9 @@
  */
 import { COPY_TAG, STATUS, STEP_SYMBOLS } from "../ffi/symbols.ts";
 import type { NotifyCallback } from "../ffi/symbols.ts";
-import { library, native } from "./_native.ts";
+import { errorForStatus, library, native } from "./_native.ts";
 import { isReadOnly, type KernelArg, record, STEP_OUTPUT } from "./_record.ts";
-import {
-  IndexError,
-  LinAlgError,
-  NativeError,
-  RaptorsError,
-} from "./errors.ts";
+import { NativeError, RaptorsError } from "./errors.ts";
 
 /** The queue is full and the engine's policy is `"reject"`. */
 export class QueueFullError extends RaptorsError {
@@ -190,24 +185,6 @@ function abortError(signal?: AbortSignal): Error {
 }
 function timeoutError(ms: number): Error {
   return new DOMException(`The job timed out after ${ms} ms`, "TimeoutError");
-}
-
-/** The error class a failed job's status maps to (as the sync calls'). */
-function jobError(status: number, msg: string): Error {
-  switch (status) {
-    case STATUS.EMPTY:
-    case STATUS.OVERFLOW:
-      return new RangeError(msg);
-    case STATUS.INDEX:
-      return new IndexError(msg);
-    case STATUS.UNSUPPORTED_DTYPE:
-    case STATUS.INVALID_ARGUMENT:
-      return new TypeError(msg);
-    case STATUS.LINALG:
-      return new LinAlgError(msg);
-    default:
-      return new NativeError(status, msg);
-  }
 }
 
 const slot = new Float64Array(1);
@@ -581,7 +558,7 @@ export class Engine {
       p.reject(error);
     } else {
       outcome = "failed";
-      error = jobError(status, `engine job: ${msg}`);
+      error = errorForStatus(status, `engine job: ${msg}`);
       p.settled = true;
       p.cleanup();
       p.reject(error);

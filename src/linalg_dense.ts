@@ -13,7 +13,6 @@ import { NDArray } from "./ndarray.ts";
 import { array, eye } from "./creation.ts";
 import { type DType, dtypeCode, resultType } from "./dtype.ts";
 import { broadcastShapes, sizeOf } from "./_shape.ts";
-import { STATUS } from "../ffi/symbols.ts";
 import { LinAlgError } from "./errors.ts";
 export { LinAlgError };
 import type { ArrayLikeInput } from "./ufunc.ts";
@@ -67,9 +66,6 @@ function call(
     nrhs,
     out,
   );
-  if (st === STATUS.LINALG) {
-    throw new LinAlgError(statusError(st, fn).message.replace(`${fn}(): `, ""));
-  }
   if (st !== 0) throw statusError(st, fn);
 }
 
