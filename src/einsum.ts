@@ -9,14 +9,11 @@
  * @module
  */
 import { NDArray } from "./ndarray.ts";
-import { array } from "./creation.ts";
 import { resultType } from "./dtype.ts";
-import type { ArrayLikeInput } from "./ufunc.ts";
+import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
 import { sumAxis } from "./reduce.ts";
 import { matmul } from "./linalg.ts";
 import { broadcastShapes, sizeOf } from "./_shape.ts";
-
-const nd = (a: ArrayLikeInput): NDArray => a instanceof NDArray ? a : array(a);
 
 /** An operand with one label per axis (after diagonals are taken). */
 interface Term {

@@ -15,12 +15,16 @@ import { IndexError } from "./errors.ts";
 import { copyInto, NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { fmtShape, normAxis, sizeOf } from "./_shape.ts";
-import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
+import {
+  type ArrayLikeInput,
+  asNd as nd,
+  ufunc1,
+  ufunc2,
+  where,
+} from "./ufunc.ts";
 import { axisLayout, countNonzero, cumsumAxis } from "./reduce.ts";
 import { argsort } from "./ops.ts";
 import { concatenate } from "./manipulation.ts";
-
-const nd = (x: ArrayLikeInput): NDArray => x instanceof NDArray ? x : array(x);
 
 function asIndices(x: ArrayLikeInput | readonly number[], fn: string): NDArray {
   const i = nd(x as ArrayLikeInput);

@@ -18,7 +18,7 @@ import {
   normAxis,
   sizeOf,
 } from "./_shape.ts";
-import { type ArrayLikeInput, ufunc1, ufunc2 } from "./ufunc.ts";
+import { type ArrayLikeInput, asNd as nd, ufunc1, ufunc2 } from "./ufunc.ts";
 import { amax, amin, sumAxis } from "./reduce.ts";
 
 /**
@@ -104,8 +104,6 @@ export function matmul(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
   if (bVec) shape = shape.slice(0, -1);
   return shape.length === out.ndim ? out : out.reshape(shape);
 }
-
-const nd = (x: ArrayLikeInput): NDArray => x instanceof NDArray ? x : array(x);
 
 /** A 0-d result as NumPy returns it from `dot`: a JS scalar. */
 function scalarIf0d(x: NDArray): NDArray | Scalar {

@@ -10,15 +10,13 @@
 import { statusError } from "./_native.ts";
 import { kernel, notRecordable } from "./_record.ts";
 import { NDArray } from "./ndarray.ts";
-import { array, eye } from "./creation.ts";
+import { eye } from "./creation.ts";
 import { type DType, dtypeCode, resultType } from "./dtype.ts";
 import { broadcastShapes, sizeOf } from "./_shape.ts";
 import { LinAlgError } from "./errors.ts";
 export { LinAlgError };
-import type { ArrayLikeInput } from "./ufunc.ts";
+import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
 import { normNd } from "./linalg.ts";
-
-const nd = (a: ArrayLikeInput): NDArray => a instanceof NDArray ? a : array(a);
 
 function floatOf(d: DType): DType {
   return d === "float32" ? "float32" : "float64";

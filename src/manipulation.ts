@@ -10,19 +10,15 @@
 import { allocStorage } from "./_pool.ts";
 import { resultType } from "./dtype.ts";
 import { copyInto, NDArray } from "./ndarray.ts";
-import { array } from "./creation.ts";
 import { normAxis, sizeOf } from "./_shape.ts";
 import {
   type ArrayLikeInput,
+  asNd as nd,
   ufunc1,
   ufunc2,
   type UfuncOptions,
 } from "./ufunc.ts";
 import { all } from "./reduce.ts";
-
-const nd = (
-  x: ArrayLikeInput,
-): NDArray => (x instanceof NDArray ? x : array(x));
 
 /** Options naming an axis. */
 export interface AxisOptions {

@@ -16,10 +16,8 @@ import { allocStorage } from "./_pool.ts";
 import { statusError } from "./_native.ts";
 import { normAxis } from "./_shape.ts";
 import { axisLayout } from "./reduce.ts";
-import { type ArrayLikeInput, ufunc2 } from "./ufunc.ts";
+import { type ArrayLikeInput, asNd as nd, ufunc2 } from "./ufunc.ts";
 import { take } from "./indexing.ts";
-
-const nd = (a: ArrayLikeInput): NDArray => a instanceof NDArray ? a : array(a);
 
 /** Options of {@link sortNd} and {@link argsortNd}. */
 export interface SortOptions {

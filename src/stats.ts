@@ -11,17 +11,21 @@
  * @module
  */
 import { NDArray, type Scalar } from "./ndarray.ts";
-import { array, linspace, zeros } from "./creation.ts";
+import { linspace, zeros } from "./creation.ts";
 import { kind, resultType } from "./dtype.ts";
 import { normAxis } from "./_shape.ts";
-import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
+import {
+  type ArrayLikeInput,
+  asNd as nd,
+  ufunc1,
+  ufunc2,
+  where,
+} from "./ufunc.ts";
 import { amax, amin, meanAxis } from "./reduce.ts";
 import { searchsorted, sortNd } from "./sorting.ts";
 import { take } from "./indexing.ts";
 import { concatenate } from "./manipulation.ts";
 import { matmul } from "./linalg.ts";
-
-const nd = (a: ArrayLikeInput): NDArray => a instanceof NDArray ? a : array(a);
 
 /** Interpolation methods of {@link quantile}. */
 export type QuantileMethod =

@@ -51,7 +51,8 @@ function isScalar(x: unknown): x is Scalar {
     typeof x === "boolean";
 }
 
-function asNd(x: ArrayLikeInput): NDArray {
+/** An NDArray as is, anything else through `array()`. */
+export function asNd(x: ArrayLikeInput): NDArray {
   return x instanceof NDArray ? x : array(x);
 }
 
