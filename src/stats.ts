@@ -44,6 +44,27 @@ export interface QuantileOptions {
   keepdims?: boolean;
 }
 
+/**
+ * The lanes along `axis` of a sorted float array as rows of one C-order
+ * buffer (`L` rows of `n`), with each row's count of non-NaN values (NaN
+ * sorts last, so they are a prefix).
+ */
+function nanLanes(sorted: NDArray, axis: number) {
+  const n = sorted.shape[axis]!;
+  const perm = [...Array(sorted.ndim).keys()].filter((i) => i !== axis)
+    .concat(axis);
+  const lanes = sorted.transpose(perm).copy().reshape(-1, n);
+  const L = lanes.shape[0]!;
+  const data = lanes._storage as Float64Array | Float32Array;
+  const valid = new Uint32Array(L);
+  for (let l = 0; l < L; l++) {
+    let m = n;
+    while (m > 0 && Number.isNaN(data[l * n + m - 1]!)) m--;
+    valid[l] = m;
+  }
+  return { data, L, valid };
+}
+
 /** Round half to even, as `np.around`. */
 function roundHalfEven(v: number): number {
   const r = Math.round(v);
@@ -154,17 +175,11 @@ function quantileImpl(
     });
   } else {
     // per lane: the non-NaN prefix of the sorted lane
-    const perm = [...Array(x.ndim).keys()].filter((i) => i !== axis).concat(
-      axis,
-    );
-    const lanes = sorted.transpose(perm).copy().reshape(-1, n);
-    const L = lanes.shape[0]!;
-    const data = lanes._storage as Float64Array | Float32Array;
+    const { data, L, valid } = nanLanes(sorted, axis);
     const outs = qs.map(() => new Float64Array(L));
     const round = outDtype === "float32" ? Math.fround : (v: number) => v;
     for (let l = 0; l < L; l++) {
-      let m = n;
-      while (m > 0 && Number.isNaN(data[l * n + m - 1]!)) m--;
+      const m = valid[l]!;
       plan(Math.max(m, 1), qs, method).forEach(({ lo, hi, g }, k) => {
         if (m === 0) {
           outs[k]![l] = NaN;
@@ -322,15 +337,11 @@ function nanMedianImpl(
   } else axis = normAxis(options.axis!, a.ndim, "nanmedian");
   const n = a.shape[axis]!;
   const sorted = sortNd(a, { axis });
-  const perm = [...Array(a.ndim).keys()].filter((i) => i !== axis).concat(axis);
-  const lanes = sorted.transpose(perm).copy().reshape(-1, n);
-  const L = lanes.shape[0]!;
-  const data = lanes._storage as Float64Array | Float32Array;
+  const { data, L, valid } = nanLanes(sorted, axis);
   const out = new Float64Array(L);
   const f32 = a.dtype === "float32";
   for (let l = 0; l < L; l++) {
-    let m = n;
-    while (m > 0 && Number.isNaN(data[l * n + m - 1]!)) m--;
+    const m = valid[l]!;
     if (m === 0) {
       out[l] = NaN;
       continue;
