@@ -32,6 +32,7 @@
  */
 import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
 import { noteFresh, recording } from "./_record.ts";
+import { readEnv } from "../ffi/load.ts";
 
 /** Smallest pooled allocation, in bytes (2^16). */
 const MIN_CLASS = 16;
@@ -39,16 +40,7 @@ const MIN_CLASS = 16;
 const MAX_CLASS = 30;
 
 function envNumber(name: string): number | undefined {
-  const g = globalThis as {
-    Deno?: { env: { get(k: string): string | undefined } };
-    process?: { env: Record<string, string | undefined> };
-  };
-  let v: string | undefined;
-  try {
-    v = g.Deno ? g.Deno.env.get(name) : g.process?.env[name];
-  } catch {
-    return undefined; // no --allow-env: the default applies
-  }
+  const v = readEnv(name); // without --allow-env: unset, the default applies
   if (v === undefined || v === "") return undefined;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) {

@@ -188,6 +188,7 @@ function timeoutError(ms: number): Error {
 }
 
 const slot = new Float64Array(1);
+const decoder = new TextDecoder();
 const POLL_CAP = 64;
 
 /**
@@ -495,7 +496,6 @@ export class Engine {
 
   /** Drains finished jobs (called from the notifier's callback). */
   #drain(): void {
-    const decoder = new TextDecoder();
     while (true) {
       const st = native.rp_engine_poll(
         this.#id,

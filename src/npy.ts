@@ -47,12 +47,7 @@ const FROM_CODE: Record<string, DType> = {
 
 /** The C-order bytes of `a` (little endian), as NumPy's `tobytes()`. */
 export function tobytes(a: ArrayLikeInput): Uint8Array {
-  const x = a instanceof NDArray ? a : array(a);
-  const c = x.copy();
-  const st = c._storage;
-  return new Uint8Array(
-    st.buffer.slice(st.byteOffset, st.byteOffset + c.nbytes),
-  );
+  return (a instanceof NDArray ? a : array(a)).tobytes();
 }
 
 /** The bytes of a `.npy` file holding `a` (what `np.save` writes). */
