@@ -5,6 +5,7 @@
  * @module
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { run } from "mitata";
 
 const g = globalThis as {
   Bun?: { version: string };
@@ -59,4 +60,36 @@ export function fmtNs(ns: number | null | undefined): string {
   if (ns < 1e3) return `${ns.toFixed(1)} ns`;
   if (ns < 1e6) return `${(ns / 1e3).toFixed(2)} µs`;
   return `${(ns / 1e6).toFixed(2)} ms`;
+}
+
+/**
+ * Runs the registered mitata benchmarks, prints each mean in `unit` ("ms",
+ * 2 decimals, or "us", 1 decimal) after the runtime's version, and saves
+ * `{ runtime, rows: [{ name, ms | us }] }` as bench/results/<file>-<runtime>.json.
+ */
+export async function runAndSave(
+  file: string,
+  unit: "ms" | "us",
+): Promise<void> {
+  const result = await run({ format: "quiet", throw: true });
+  const scale = unit === "ms" ? 1e6 : 1e3;
+  const rows = result.benchmarks.map((b) => ({
+    name: b.alias,
+    [unit]: b.runs[0]!.stats!.avg / scale,
+  }));
+  console.log(runtimeVersion);
+  for (const r of rows) {
+    const v = r[unit] as number;
+    console.log(
+      `${r.name}: ${
+        unit === "ms" ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} µs`
+      }`,
+    );
+  }
+  console.log(
+    `saved ${await saveResults(`${file}-${runtimeName}`, {
+      runtime: runtimeVersion,
+      rows,
+    })}`,
+  );
 }

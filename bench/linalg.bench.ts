@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { bench, do_not_optimize, run } from "mitata";
+import { bench, do_not_optimize } from "mitata";
 import * as rp from "../mod.ts";
-import { runtimeName, runtimeVersion, saveResults } from "./_common.ts";
+import { runAndSave } from "./_common.ts";
 
 const g = rp.defaultRng(1);
 const M = g.random([512, 512]) as rp.NDArray;
@@ -20,16 +20,4 @@ bench("solve 512x512 float64", () => do_not_optimize(rp.linalg.solve(M, B)));
 bench("inv 512x512 float64", () => do_not_optimize(rp.linalg.inv(M)));
 bench("det 512x512 float64", () => do_not_optimize(rp.linalg.det(M)));
 bench("cholesky 512x512 float64", () => do_not_optimize(rp.linalg.cholesky(S)));
-const result = await run({ format: "quiet", throw: true });
-const rows = result.benchmarks.map((b) => ({
-  name: b.alias,
-  ms: b.runs[0]!.stats!.avg / 1e6,
-}));
-console.log(runtimeVersion);
-for (const r of rows) console.log(`${r.name}: ${r.ms.toFixed(2)} ms`);
-console.log(
-  `saved ${await saveResults(`linalg-${runtimeName}`, {
-    runtime: runtimeVersion,
-    rows,
-  })}`,
-);
+await runAndSave("linalg", "ms");

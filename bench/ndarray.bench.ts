@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { bench, do_not_optimize, run } from "mitata";
+import { bench, do_not_optimize } from "mitata";
 import * as rp from "../mod.ts";
-import { runtimeName, runtimeVersion, saveResults } from "./_common.ts";
+import { runAndSave } from "./_common.ts";
 
 const m = rp.divide(rp.mod(rp.arange(1_000_000), 97), 7).reshape(1000, 1000);
 const row = rp.divide(rp.arange(1000), 3);
@@ -40,16 +40,4 @@ bench(
   () => do_not_optimize(rp.subtract(m, row)),
 );
 
-const result = await run({ format: "quiet", throw: true });
-const rows = result.benchmarks.map((b) => ({
-  name: b.alias,
-  us: b.runs[0]!.stats!.avg / 1e3,
-}));
-console.log(runtimeVersion);
-for (const r of rows) console.log(`${r.name}: ${r.us.toFixed(1)} µs`);
-console.log(
-  `saved ${await saveResults(`ndarray-${runtimeName}`, {
-    runtime: runtimeVersion,
-    rows,
-  })}`,
-);
+await runAndSave("ndarray", "us");

@@ -8,14 +8,9 @@
  *
  * @module
  */
-import { bench, do_not_optimize, run } from "mitata";
+import { bench, do_not_optimize } from "mitata";
 import * as rp from "../mod.ts";
-import {
-  randomF64,
-  runtimeName,
-  runtimeVersion,
-  saveResults,
-} from "./_common.ts";
+import { randomF64, runAndSave } from "./_common.ts";
 
 const N = 1_000_000;
 const x = rp.asarray(randomF64(N, 3));
@@ -34,16 +29,4 @@ bench("argpartition top-10 of 1e6 float64", () => {
 bench("topk 10 of 1e6 float64 (sorted values and indices)", () => {
   do_not_optimize(rp.topk(x, 10));
 });
-const result = await run({ format: "quiet", throw: true });
-const rows = result.benchmarks.map((b) => ({
-  name: b.alias,
-  ms: b.runs[0]!.stats!.avg / 1e6,
-}));
-console.log(runtimeVersion);
-for (const r of rows) console.log(`${r.name}: ${r.ms.toFixed(2)} ms`);
-console.log(
-  `saved ${await saveResults(`sort-${runtimeName}`, {
-    runtime: runtimeVersion,
-    rows,
-  })}`,
-);
+await runAndSave("sort", "ms");
