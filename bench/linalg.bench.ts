@@ -1,6 +1,6 @@
 /**
- * Dense linear algebra against NumPy (issue 6 target: `solve` of 512x512
- * float64 within 3x of NumPy/LAPACK). NumPy is timed by the one-liner in
+ * Dense linear algebra against NumPy (issue 6 targets: `solve` and `svd`
+ * of 512x512 float64 within 3x of NumPy/LAPACK). NumPy is timed by the one-liner in
  * the output header, in a separate process on the same machine.
  *
  *     deno run --allow-ffi --allow-env --allow-read --allow-write bench/linalg.bench.ts
@@ -20,4 +20,8 @@ bench("solve 512x512 float64", () => do_not_optimize(rp.linalg.solve(M, B)));
 bench("inv 512x512 float64", () => do_not_optimize(rp.linalg.inv(M)));
 bench("det 512x512 float64", () => do_not_optimize(rp.linalg.det(M)));
 bench("cholesky 512x512 float64", () => do_not_optimize(rp.linalg.cholesky(S)));
+bench("svd 512x512 float64", () => do_not_optimize(rp.linalg.svd(M)));
+bench("svdvals 512x512 float64", () => do_not_optimize(rp.linalg.svdvals(M)));
+bench("eigh 512x512 float64", () => do_not_optimize(rp.linalg.eigh(S)));
+bench("qr 512x512 float64", () => do_not_optimize(rp.linalg.qr(M)));
 await runAndSave("linalg", "ms");

@@ -11,6 +11,10 @@ S = M @ M.T + 512 * np.eye(512)
 for name, f in [("solve 512x512 float64", lambda: np.linalg.solve(M, B)),
                 ("inv 512x512 float64", lambda: np.linalg.inv(M)),
                 ("det 512x512 float64", lambda: np.linalg.det(M)),
-                ("cholesky 512x512 float64", lambda: np.linalg.cholesky(S))]:
+                ("cholesky 512x512 float64", lambda: np.linalg.cholesky(S)),
+                ("svd 512x512 float64", lambda: np.linalg.svd(M)),
+                ("svdvals 512x512 float64", lambda: np.linalg.svd(M, compute_uv=False)),
+                ("eigh 512x512 float64", lambda: np.linalg.eigh(S)),
+                ("qr 512x512 float64", lambda: np.linalg.qr(M))]:
     print(f"{name}: {min(timeit.repeat(f, number=5, repeat=5)) / 5 * 1e3:.2f} ms")
 print(f"numpy {np.__version__}")

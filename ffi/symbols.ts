@@ -74,6 +74,7 @@ export const STEP_SYMBOLS = [
   "rp_searchsorted",
   "rp_sort_axis",
   "rp_linalg",
+  "rp_decomp",
 ] as const;
 
 /** Marks a step argument that names a copied input (`engine.rs`). */
@@ -350,6 +351,22 @@ export const symbols = {
   // unsafe fn rp_linalg(op: u32, dt: u32, a: *mut u8, n: u32, batch: u32, b: *mut u8, nrhs: u32, out: *mut u8) -> i32
   rp_linalg: {
     parameters: ["u32", "u32", "ptr", "u32", "u32", "ptr", "u32", "ptr"],
+    result: "i32",
+  },
+  // unsafe fn rp_decomp(op: u32, dt: u32, a: *mut u8, m: u32, n: u32, batch: u32, o1: *mut u8, o2: *mut u8, o3: *mut u8, flags: u32) -> i32
+  rp_decomp: {
+    parameters: [
+      "u32",
+      "u32",
+      "ptr",
+      "u32",
+      "u32",
+      "u32",
+      "ptr",
+      "ptr",
+      "ptr",
+      "u32",
+    ],
     result: "i32",
   },
 } as const satisfies Record<string, SymbolSpec>;

@@ -20,24 +20,25 @@ type StepName = (typeof STEP_SYMBOLS)[number];
 export type KernelArg = number | ArrayBufferView | null;
 
 /**
- * Which argument of each step kernel is written (the output): it must be
+ * Which arguments of each step kernel are written (the outputs): they must be
  * job-private, or the job would write into a copy and the result be lost.
  */
-export const STEP_OUTPUT: Readonly<Record<StepName, number>> = {
-  rp_copy_cast: 4,
-  rp_ufunc1: 4,
-  rp_ufunc2: 6,
-  rp_reduce_axis: 4,
-  rp_where: 7,
-  rp_arg_axis: 4,
-  rp_matmul: 5,
-  rp_take: 7,
-  rp_scan_axis: 4,
-  rp_sort: 1,
-  rp_argsort: 3,
-  rp_searchsorted: 5,
-  rp_sort_axis: 4,
-  rp_linalg: 2,
+export const STEP_OUTPUT: Readonly<Record<StepName, readonly number[]>> = {
+  rp_copy_cast: [4],
+  rp_ufunc1: [4],
+  rp_ufunc2: [6],
+  rp_reduce_axis: [4],
+  rp_where: [7],
+  rp_arg_axis: [4],
+  rp_matmul: [5],
+  rp_take: [7],
+  rp_scan_axis: [4],
+  rp_sort: [1],
+  rp_argsort: [3],
+  rp_searchsorted: [5],
+  rp_sort_axis: [4],
+  rp_linalg: [2, 5],
+  rp_decomp: [2, 6, 7, 8],
 };
 
 /** One recorded kernel call. */

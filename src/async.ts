@@ -11,7 +11,17 @@ import { NDArray, type Scalar } from "./ndarray.ts";
 import { array, asarray } from "./creation.ts";
 import { defaultEngine, type JobOptions } from "./engine.ts";
 import { argsortNd, sortNd, type SortOptions } from "./sorting.ts";
-import { cholesky, inv, solve } from "./linalg_dense.ts";
+import {
+  cholesky,
+  eigh,
+  inv,
+  pinv,
+  type PinvOptions,
+  qr,
+  solve,
+  svd,
+  type SvdOptions,
+} from "./linalg_dense.ts";
 import { einsumKeep as einsumNd } from "./einsum.ts";
 import { normAxis } from "./_shape.ts";
 import * as la from "./linalg.ts";
@@ -299,6 +309,42 @@ export function choleskyAsync(
   options: JobOptions = {},
 ): Promise<NDArray> {
   return job(() => cholesky(nd(a)), options);
+}
+/** `linalg.qr` (reduced or complete) on the engine. */
+export function qrAsync(
+  a: In,
+  options: JobOptions & { mode?: "reduced" | "complete" } = {},
+): Promise<{ Q: NDArray; R: NDArray }> {
+  return job(() => qr(nd(a), options.mode ?? "reduced"), options);
+}
+/** `linalg.eigh` on the engine. */
+export function eighAsync(
+  a: In,
+  options: JobOptions & { UPLO?: "L" | "U" } = {},
+): Promise<{ eigenvalues: NDArray; eigenvectors: NDArray }> {
+  return job(() => eigh(nd(a), options.UPLO ?? "L"), options);
+}
+/** `linalg.svd` on the engine (`computeUv: false` gives the values). */
+export function svdAsync(
+  a: In,
+  options: JobOptions & SvdOptions & { computeUv: false },
+): Promise<NDArray>;
+export function svdAsync(
+  a: In,
+  options?: JobOptions & SvdOptions,
+): Promise<{ U: NDArray; S: NDArray; Vh: NDArray }>;
+export function svdAsync(
+  a: In,
+  options: JobOptions & SvdOptions = {},
+): Promise<NDArray | { U: NDArray; S: NDArray; Vh: NDArray }> {
+  return job(() => svd(nd(a), options), options);
+}
+/** `linalg.pinv` on the engine. */
+export function pinvAsync(
+  a: In,
+  options: JobOptions & PinvOptions = {},
+): Promise<NDArray> {
+  return job(() => pinv(nd(a), options), options);
 }
 /** `einsum` on the engine (a 0-d result resolves to a JS scalar). */
 export async function einsumAsync(

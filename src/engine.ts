@@ -287,12 +287,14 @@ export class Engine {
     try {
       for (const step of recording.steps) {
         const name = STEP_SYMBOLS[step.op]!;
-        const out = step.args[STEP_OUTPUT[name]];
-        if (ArrayBuffer.isView(out) && !recording.fresh.has(out.buffer)) {
-          throw new RaptorsError(
-            `submit(): ${name} would write into memory the job does not own ` +
-              "(an array created outside the job, or an out= argument)",
-          );
+        for (const o of STEP_OUTPUT[name]) {
+          const out = step.args[o];
+          if (ArrayBuffer.isView(out) && !recording.fresh.has(out.buffer)) {
+            throw new RaptorsError(
+              `submit(): ${name} would write into memory the job does not own ` +
+                "(an array created outside the job, or an out= argument)",
+            );
+          }
         }
         stepWords.push(BigInt(step.op), BigInt(step.args.length));
         for (const a of step.args) {

@@ -20,6 +20,7 @@ import {
 } from "./_shape.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc1, ufunc2 } from "./ufunc.ts";
 import { amax, amin, sumAxis } from "./reduce.ts";
+import { svdvals } from "./linalg_dense.ts";
 
 /**
  * Matrix product of two arrays (NumPy's `matmul` / `@`). Batched over
@@ -262,9 +263,10 @@ export function trace(
 export interface NormOptions {
   /**
    * Vectors: `2` (default), `1`, `Infinity`, `-Infinity`, `0`, or any p.
-   * Matrices: `"fro"` (default), `1`, `-1`, `Infinity`, `-Infinity`.
+   * Matrices: `"fro"` (default), `"nuc"`, `1`, `-1`, `2`, `-2`,
+   * `Infinity`, `-Infinity`.
    */
-  ord?: number | "fro" | null;
+  ord?: number | "fro" | "nuc" | null;
   /** One axis (vector norms) or two (matrix norms); default all. */
   axis?: number | readonly [number, number] | null;
   keepdims?: boolean;
@@ -309,8 +311,8 @@ export function normNd(
   const o = { keepdims: keep };
   if (axes.length === 1) {
     const axis = axes[0]!;
-    if (ord === "fro") {
-      throw new RangeError("norm(): Invalid norm order 'fro' for vectors");
+    if (ord === "fro" || ord === "nuc") {
+      throw new RangeError(`norm(): Invalid norm order '${ord}' for vectors`);
     }
     const abs = ufunc1("abs", a);
     if (ord === Infinity) return fin(amax(abs, { axis, ...o }));
@@ -356,10 +358,27 @@ export function normNd(
     r = ord === Infinity
       ? amax(s, { axis: row, keepdims: keep })
       : amin(s, { axis: row, keepdims: keep });
-  } else {
-    throw new RangeError(
-      `norm(): matrix norm order ${ord} is not supported yet (2, -2 and "nuc" need the SVD)`,
+  } else if (ord === 2 || ord === -2 || ord === "nuc") {
+    // singular values of the (row, col) matrices, moved to the end
+    const rest = [...Array(a.ndim).keys()].filter((i) =>
+      i !== row && i !== col
     );
+    const s = svdvals(a.transpose([...rest, row, col]));
+    r = ord === 2
+      ? amax(s, { axis: -1 })
+      : ord === -2
+      ? amin(s, { axis: -1 })
+      : sumAxis(s, { axis: -1 });
+    if (keep) {
+      const shape = a.shape.slice();
+      shape[row] = 1;
+      shape[col] = 1;
+      r = (r instanceof NDArray ? r : array(r, { dtype: s.dtype })).reshape(
+        shape,
+      );
+    }
+  } else {
+    throw new RangeError(`norm(): Invalid norm order ${ord} for matrices`);
   }
   return fin(r);
 }

@@ -10,7 +10,10 @@
 import { statusError } from "./_native.ts";
 import { kernel, notRecordable } from "./_record.ts";
 import { NDArray } from "./ndarray.ts";
-import { eye } from "./creation.ts";
+import { empty, eye, zeros } from "./creation.ts";
+import { amax, sumAxis } from "./reduce.ts";
+import { matmul } from "./linalg.ts";
+import { ufunc2, where } from "./ufunc.ts";
 import { type DType, dtypeCode, resultType } from "./dtype.ts";
 import { broadcastShapes, sizeOf } from "./_shape.ts";
 import { LinAlgError } from "./errors.ts";
@@ -157,6 +160,314 @@ export function cholesky(a: ArrayLikeInput): NDArray {
   return Ac;
 }
 
+/** The last two axes of `a` as (m, n), or LinAlgError below 2 dimensions. */
+function matrixDims(a: NDArray): [number, number] {
+  if (a.ndim < 2) {
+    throw new LinAlgError(
+      `${a.ndim}-dimensional array given. Array must be at least two-dimensional`,
+    );
+  }
+  return [a.shape.at(-2)!, a.shape.at(-1)!];
+}
+
+/**
+ * Runs `rp_decomp` over every matrix of `A` (cast to its float dtype and
+ * copied: the kernel overwrites it) into arrays of the given trailing
+ * shapes (null: not computed).
+ */
+function decomp(
+  op: number,
+  A: NDArray,
+  m: number,
+  n: number,
+  flags: number,
+  outs: Array<number[] | null>,
+  fn: string,
+): Array<NDArray | null> {
+  const dt = floatOf(A.dtype);
+  const batchShape = A.shape.slice(0, -2);
+  const batch = sizeOf(batchShape);
+  const Ac = A.astype(dt).copy();
+  const res = outs.map((t) =>
+    t === null ? null : empty([...batchShape, ...t], { dtype: dt })
+  );
+  if (batch > 0) {
+    const st = kernel(
+      "rp_decomp",
+      op,
+      dtypeCode(dt),
+      Ac._storage,
+      m,
+      n,
+      batch,
+      res[0]?._storage ?? null,
+      res[1]?._storage ?? null,
+      res[2]?._storage ?? null,
+      flags,
+    );
+    if (st !== 0) throw statusError(st, fn);
+  }
+  return res;
+}
+
+/** `qr` modes (NumPy's; `"raw"` is not supported). */
+export type QrMode = "reduced" | "complete" | "r";
+
+/**
+ * Householder QR of each matrix: `{ Q, R }` with `Q` orthonormal columns
+ * and `R` upper triangular (`mode: "r"` returns `R` alone). Signs follow
+ * LAPACK's, so the factors equal NumPy's up to rounding.
+ */
+export function qr(a: ArrayLikeInput, mode: "r"): NDArray;
+export function qr(
+  a: ArrayLikeInput,
+  mode?: "reduced" | "complete",
+): { Q: NDArray; R: NDArray };
+export function qr(
+  a: ArrayLikeInput,
+  mode: QrMode = "reduced",
+): NDArray | { Q: NDArray; R: NDArray } {
+  const A = nd(a);
+  const [m, n] = matrixDims(A);
+  if (mode !== "reduced" && mode !== "complete" && mode !== "r") {
+    throw new TypeError(
+      `qr(): Unrecognized mode '${String(mode)}' (reduced, complete, r)`,
+    );
+  }
+  const qc = mode === "complete" ? m : Math.min(m, n);
+  const wantQ = mode !== "r";
+  const [Q, R] = decomp(
+    0,
+    A,
+    m,
+    n,
+    (mode === "complete" ? 1 : 0) | (wantQ ? 2 : 0),
+    [wantQ ? [m, qc] : null, [qc, n]],
+    "qr",
+  );
+  return wantQ ? { Q: Q!, R: R! } : R!;
+}
+
+function uplo(u: string, fn: string): number {
+  if (u !== "L" && u !== "U") {
+    throw new TypeError(`${fn}(): UPLO argument must be 'L' or 'U'`);
+  }
+  return u === "U" ? 1 : 0;
+}
+
+/**
+ * Eigenvalues (ascending) and orthonormal eigenvectors (the columns of
+ * `eigenvectors`) of each symmetric matrix, read from its lower (`"L"`,
+ * NumPy's default) or upper triangle. Householder tridiagonalization and
+ * implicit QR with Wilkinson shifts, in float64.
+ */
+export function eigh(
+  a: ArrayLikeInput,
+  UPLO: "L" | "U" = "L",
+): { eigenvalues: NDArray; eigenvectors: NDArray } {
+  const A = nd(a);
+  const n = square(A, "eigh");
+  const [w, v] = decomp(
+    1,
+    A,
+    n,
+    n,
+    uplo(UPLO, "eigh") | 2,
+    [[n], [n, n]],
+    "eigh",
+  );
+  return { eigenvalues: w!, eigenvectors: v! };
+}
+
+/** The eigenvalues (ascending) of each symmetric matrix. */
+export function eigvalsh(a: ArrayLikeInput, UPLO: "L" | "U" = "L"): NDArray {
+  const A = nd(a);
+  const n = square(A, "eigvalsh");
+  return decomp(1, A, n, n, uplo(UPLO, "eigvalsh"), [[n]], "eigvalsh")[0]!;
+}
+
+/** Options of {@link svd}. */
+export interface SvdOptions {
+  /** `U` is (m, m) and `Vh` (n, n) (default true), else (m, k) and (k, n). */
+  fullMatrices?: boolean;
+  /** Return `{ U, S, Vh }` (default true) or the singular values alone. */
+  computeUv?: boolean;
+}
+
+/**
+ * Singular value decomposition of each matrix: `a = U @ diag(S) @ Vh`,
+ * `S` descending. Householder bidiagonalization and the Golub-Kahan
+ * implicit QR, in float64; non-finite input raises LinAlgError.
+ */
+export function svd(
+  a: ArrayLikeInput,
+  options: SvdOptions & { computeUv: false },
+): NDArray;
+export function svd(
+  a: ArrayLikeInput,
+  options?: SvdOptions,
+): { U: NDArray; S: NDArray; Vh: NDArray };
+export function svd(
+  a: ArrayLikeInput,
+  options: SvdOptions = {},
+): NDArray | { U: NDArray; S: NDArray; Vh: NDArray } {
+  const A = nd(a);
+  const [m, n] = matrixDims(A);
+  const k = Math.min(m, n);
+  const full = options.fullMatrices ?? true;
+  if (options.computeUv === false) return svdvals(A);
+  const [uc, vr] = full ? [m, n] : [k, k];
+  const [S, U, Vh] = decomp(
+    2,
+    A,
+    m,
+    n,
+    (full ? 1 : 0) | 2,
+    [[k], [m, uc], [vr, n]],
+    "svd",
+  );
+  return { U: U!, S: S!, Vh: Vh! };
+}
+
+/** The singular values of each matrix, descending (NumPy 2's `svdvals`). */
+export function svdvals(a: ArrayLikeInput): NDArray {
+  const A = nd(a);
+  const [m, n] = matrixDims(A);
+  return decomp(2, A, m, n, 0, [[Math.min(m, n)]], "svdvals")[0]!;
+}
+
+/** Cutoff `rtol * max(s)` per matrix; entries of `s` above it count. */
+function largeMask(s: NDArray, rtol: number | NDArray): NDArray {
+  const top = amax(s, { axis: -1, keepdims: true }) as NDArray;
+  return ufunc2("greater", s, ufunc2("multiply", top, rtol));
+}
+
+/** Options of {@link pinv}. */
+export interface PinvOptions {
+  /** Relative cutoff for small singular values (default 1e-15, NumPy's). */
+  rcond?: number;
+  /** As NumPy's `rtol`; `null` means `max(m, n) * eps`. */
+  rtol?: number | null;
+}
+
+/** The Moore-Penrose pseudo-inverse of each matrix (through the SVD). */
+export function pinv(a: ArrayLikeInput, options: PinvOptions = {}): NDArray {
+  const A = nd(a);
+  const [m, n] = matrixDims(A);
+  const dt = floatOf(A.dtype);
+  if (options.rcond !== undefined && options.rtol !== undefined) {
+    throw new TypeError("pinv(): `rtol` and `rcond` can't be both set.");
+  }
+  const rcond = options.rcond ??
+    (options.rtol === null
+      ? Math.max(m, n) * epsOf(dt)
+      : options.rtol ?? 1e-15);
+  if (m * n === 0) return empty([...A.shape.slice(0, -2), n, m], { dtype: dt });
+  const { U, S, Vh } = svd(A, { fullMatrices: false });
+  const inv = where(largeMask(S, rcond), ufunc2("divide", 1, S), 0).astype(dt);
+  // Vᵀ diag(1/s) Uᵀ
+  return matmul(
+    Vh.swapaxes(-1, -2),
+    ufunc2("multiply", inv.expandDims(-1), U.swapaxes(-1, -2)),
+  );
+}
+
+function epsOf(dt: DType): number {
+  return dt === "float32" ? 2 ** -23 : 2 ** -52;
+}
+
+/** Options of {@link matrixRank}. */
+export interface MatrixRankOptions {
+  /** Absolute threshold: singular values above it count. */
+  tol?: number;
+  /** Relative threshold (times the largest singular value). */
+  rtol?: number;
+}
+
+/**
+ * The rank of each matrix: singular values above `tol` (default
+ * `max(s) * max(m, n) * eps`, NumPy's). A 0-d or 1-d input is rank 0 or 1
+ * as in NumPy.
+ */
+export function matrixRank(
+  A: ArrayLikeInput,
+  options: MatrixRankOptions = {},
+): NDArray | number {
+  const a = nd(A);
+  if (a.ndim < 2) {
+    const any = a.size > 0 &&
+      (ufunc2("notEqual", a, 0).astype("int64").sum() as bigint) > 0n;
+    return any ? 1 : 0;
+  }
+  if (options.tol !== undefined && options.rtol !== undefined) {
+    throw new TypeError("matrixRank(): `tol` and `rtol` can't be both set.");
+  }
+  const [m, n] = matrixDims(a);
+  const S = svdvals(a);
+  let big: NDArray;
+  if (options.tol !== undefined) big = ufunc2("greater", S, options.tol);
+  else {
+    const rtol = options.rtol ?? Math.max(m, n) * epsOf(floatOf(a.dtype));
+    big = largeMask(S, rtol);
+  }
+  const r = sumAxis(big.astype("int64"), { axis: -1 });
+  return r instanceof NDArray ? r : Number(r);
+}
+
+/**
+ * Least-squares solution of `a @ x = b` (NumPy's `lstsq`, through the
+ * SVD): `{ x, residuals, rank, s }`. `residuals` holds the squared
+ * residual norms per column only when `rank == n` and `m > n`, else is
+ * empty, as NumPy. `rcond` defaults to `max(m, n) * eps`.
+ */
+export function lstsq(
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  rcond: number | null = null,
+): { x: NDArray; residuals: NDArray; rank: number; s: NDArray } {
+  const A = nd(a), B = nd(b);
+  if (A.ndim !== 2) {
+    throw new LinAlgError(
+      `${A.ndim}-dimensional array given. Array must be two-dimensional`,
+    );
+  }
+  const [m, n] = [A.shape[0]!, A.shape[1]!];
+  const vec = B.ndim === 1;
+  if (B.ndim !== 1 && B.ndim !== 2) {
+    throw new LinAlgError(
+      `${B.ndim}-dimensional array given. Array must be one or two-dimensional`,
+    );
+  }
+  if (B.shape[0] !== m) {
+    throw new LinAlgError("Incompatible dimensions");
+  }
+  const dt = floatOf(resultType(A.dtype, B.dtype));
+  const Bm = (vec ? B.reshape(-1, 1) : B).astype(dt);
+  const nrhs = Bm.shape[1]!;
+  const rc = rcond ?? Math.max(m, n) * epsOf(dt);
+  const k = Math.min(m, n);
+  if (k === 0) {
+    const x = zeros(vec ? [n] : [n, nrhs], { dtype: dt });
+    const res = m > 0 && n === 0
+      ? sumAxis(ufunc2("multiply", Bm, Bm), { axis: 0 }) as NDArray
+      : empty([0], { dtype: dt });
+    return { x, residuals: res, rank: 0, s: empty([0], { dtype: dt }) };
+  }
+  const { U, S, Vh } = svd(A.astype(dt), { fullMatrices: false });
+  const big = largeMask(S, rc);
+  const rank = Number(sumAxis(big.astype("int64")));
+  const inv = where(big, ufunc2("divide", 1, S), 0).astype(dt);
+  // x = V diag(1/s) Uᵀ b
+  const uTb = ufunc2("multiply", inv.expandDims(-1), matmul(U.T, Bm));
+  const X = matmul(Vh.T, uTb);
+  let residuals: NDArray;
+  if (rank === n && m > n) {
+    const r = ufunc2("subtract", matmul(A.astype(dt), X), Bm);
+    residuals = sumAxis(ufunc2("multiply", r, r), { axis: 0 }) as NDArray;
+  } else residuals = empty([0], { dtype: dt });
+  return { x: vec ? X.reshape(n) : X, residuals, rank, s: S };
+}
+
 /** NumPy's `numpy.linalg` namespace (the parts that exist; see COMPATIBILITY.md). */
 export const linalg = {
   solve,
@@ -164,6 +475,14 @@ export const linalg = {
   det,
   slogdet,
   cholesky,
+  qr,
+  eigh,
+  eigvalsh,
+  svd,
+  svdvals,
+  lstsq,
+  pinv,
+  matrixRank,
   norm: normNd,
   LinAlgError,
 } as const;

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import type { NumericArray } from "../src/ops.ts";
-import { frombuffer } from "../src/creation.ts";
+import { array, frombuffer } from "../src/creation.ts";
 import { asDType, type DType, storageCtor } from "../src/dtype.ts";
-import type { NDArray } from "../src/ndarray.ts";
+import { NDArray } from "../src/ndarray.ts";
 
 /** An encoded array: dtype and base64 of its little-endian bytes. */
 export interface Encoded {
@@ -148,4 +148,35 @@ export function decodeNd(e: EncodedNd): NDArray {
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return frombuffer(bytes.buffer, { dtype: e.dtype as DType }).reshape(e.shape);
+}
+
+/**
+ * Asserts `got` has NumPy's dtype and shape and every element within
+ * `tol` times the largest finite magnitude of the expected array (at
+ * least 1); non-finite expected values must match exactly.
+ */
+export function closeNd(
+  got: NDArray | number,
+  e: EncodedNd,
+  tol: number,
+  what: string,
+): void {
+  const exp = decodeNd(e);
+  const g = got instanceof NDArray ? got : array(got, { dtype: exp.dtype });
+  assert.equal(g.dtype, exp.dtype, `${what}: dtype`);
+  assert.deepEqual(g.shape, exp.shape, `${what}: shape`);
+  const x = g.astype("float64").copy()._storage as Float64Array;
+  const y = exp.astype("float64").copy()._storage as Float64Array;
+  const scale = Math.max(1, ...Array.from(y, Math.abs).filter(Number.isFinite));
+  x.forEach((v, i) => {
+    if (!Number.isFinite(y[i]!)) {
+      assert.equal(v, y[i], `${what}: element ${i}`);
+      return;
+    }
+    if (!(Math.abs(v - y[i]!) <= tol * scale)) {
+      assert.fail(
+        `${what}: element ${i} is ${v}, NumPy gives ${y[i]} (scale ${scale})`,
+      );
+    }
+  });
 }

@@ -10,41 +10,13 @@ import { readFile } from "node:fs/promises";
 import * as rp from "../mod.ts";
 import type { NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
-import { decodeNd, type EncodedNd } from "./_fixtures.ts";
+import { closeNd as close, decodeNd, type EncodedNd } from "./_fixtures.ts";
 
 // deno-lint-ignore no-explicit-any
 type Case = Record<string, EncodedNd> & any;
 const fx = JSON.parse(
   await readFile(new URL("./fixtures/linalg.json", import.meta.url), "utf8"),
 ) as { numpy: string; cases: Case[] };
-
-function close(
-  got: NDArray | number,
-  e: EncodedNd,
-  tol: number,
-  what: string,
-): void {
-  const exp = decodeNd(e);
-  const g = got instanceof rp.NDArray
-    ? got
-    : rp.array(got, { dtype: exp.dtype });
-  assert.equal(g.dtype, exp.dtype, `${what}: dtype`);
-  assert.deepEqual(g.shape, exp.shape, `${what}: shape`);
-  const x = g.astype("float64").copy()._storage as Float64Array;
-  const y = exp.astype("float64").copy()._storage as Float64Array;
-  const scale = Math.max(1, ...Array.from(y, Math.abs).filter(Number.isFinite));
-  x.forEach((v, i) => {
-    if (!Number.isFinite(y[i]!)) {
-      assert.equal(v, y[i], `${what}: element ${i}`);
-      return;
-    }
-    if (!(Math.abs(v - y[i]!) <= tol * scale)) {
-      assert.fail(
-        `${what}: element ${i} is ${v}, NumPy gives ${y[i]} (scale ${scale})`,
-      );
-    }
-  });
-}
 
 test(`linalg solve/inv/det/slogdet/cholesky match NumPy ${fx.numpy}`, () => {
   for (const c of fx.cases) {

@@ -74,24 +74,6 @@ impl CancelToken {
     }
 }
 
-/// The kernels a step may call, by index (mirrored in `ffi/symbols.ts`).
-pub const STEP_SYMBOLS: &[&str] = &[
-    "rp_copy_cast",
-    "rp_ufunc1",
-    "rp_ufunc2",
-    "rp_reduce_axis",
-    "rp_where",
-    "rp_arg_axis",
-    "rp_matmul",
-    "rp_take",
-    "rp_scan_axis",
-    "rp_sort",
-    "rp_argsort",
-    "rp_searchsorted",
-    "rp_sort_axis",
-    "rp_linalg",
-];
-
 macro_rules! call {
     ($f:path, $a:ident; $($i:literal),*) => {{
         let n = [$($i),*].len();
@@ -104,30 +86,52 @@ macro_rules! call {
     }};
 }
 
+type StepFn = unsafe fn(&[u64]) -> Result<i32>;
+
+/// One list defines both the step names (by index, mirrored in
+/// `ffi/symbols.ts` and checked by a test) and the calls they make.
+macro_rules! steps {
+    ($($f:ident($($i:literal),*)),* $(,)?) => {
+        /// The kernels a step may call, by index.
+        pub const STEP_SYMBOLS: &[&str] = &[$(stringify!($f)),*];
+        const STEP_FNS: &[StepFn] = &[$({
+            unsafe fn step(a: &[u64]) -> Result<i32> {
+                use crate::ffi::*;
+                Ok(call!($f, a; $($i),*))
+            }
+            step
+        }),*];
+    };
+}
+
+steps! {
+    rp_copy_cast(0, 1, 2, 3, 4, 5, 6, 7),
+    rp_ufunc1(0, 1, 2, 3, 4, 5, 6, 7),
+    rp_ufunc2(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    rp_reduce_axis(0, 1, 2, 3, 4, 5, 6, 7, 8),
+    rp_where(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+    rp_arg_axis(0, 1, 2, 3, 4, 5, 6, 7),
+    rp_matmul(0, 1, 2, 3, 4, 5, 6, 7, 8),
+    rp_take(0, 1, 2, 3, 4, 5, 6, 7, 8),
+    rp_scan_axis(0, 1, 2, 3, 4, 5, 6, 7),
+    rp_sort(0, 1, 2),
+    rp_argsort(0, 1, 2, 3),
+    rp_searchsorted(0, 1, 2, 3, 4, 5, 6),
+    rp_sort_axis(0, 1, 2, 3, 4, 5, 6, 7, 8),
+    rp_linalg(0, 1, 2, 3, 4, 5, 6, 7),
+    rp_decomp(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+}
+
 /// Runs one step; returns the kernel's status (its message is this
 /// thread's last error).
 ///
 /// # Safety
 /// Every pointer argument must be valid as the kernel's contract requires.
 unsafe fn run_step(op: u32, a: &[u64]) -> Result<i32> {
-    use crate::ffi::*;
-    Ok(match op {
-        0 => call!(rp_copy_cast, a; 0, 1, 2, 3, 4, 5, 6, 7),
-        1 => call!(rp_ufunc1, a; 0, 1, 2, 3, 4, 5, 6, 7),
-        2 => call!(rp_ufunc2, a; 0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-        3 => call!(rp_reduce_axis, a; 0, 1, 2, 3, 4, 5, 6, 7, 8),
-        4 => call!(rp_where, a; 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
-        5 => call!(rp_arg_axis, a; 0, 1, 2, 3, 4, 5, 6, 7),
-        6 => call!(rp_matmul, a; 0, 1, 2, 3, 4, 5, 6, 7, 8),
-        7 => call!(rp_take, a; 0, 1, 2, 3, 4, 5, 6, 7, 8),
-        8 => call!(rp_scan_axis, a; 0, 1, 2, 3, 4, 5, 6, 7),
-        9 => call!(rp_sort, a; 0, 1, 2),
-        10 => call!(rp_argsort, a; 0, 1, 2, 3),
-        11 => call!(rp_searchsorted, a; 0, 1, 2, 3, 4, 5, 6),
-        12 => call!(rp_sort_axis, a; 0, 1, 2, 3, 4, 5, 6, 7, 8),
-        13 => call!(rp_linalg, a; 0, 1, 2, 3, 4, 5, 6, 7),
-        _ => return Err(Error::invalid(format!("unknown step op {op}"))),
-    })
+    match STEP_FNS.get(op as usize) {
+        Some(f) => f(a),
+        None => Err(Error::invalid(format!("unknown step op {op}"))),
+    }
 }
 
 struct Step {
@@ -581,6 +585,16 @@ pub fn close(id: u32, drain: bool, join: bool) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn step_symbols_match_the_typescript_mirror() {
+        let ts = include_str!("../../ffi/symbols.ts");
+        let start = ts.find("export const STEP_SYMBOLS = [").expect("STEP_SYMBOLS in symbols.ts");
+        let body = &ts[start..start + ts[start..].find("] as const").unwrap()];
+        let names: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
+        assert_eq!(names, STEP_SYMBOLS);
+        assert_eq!(STEP_FNS.len(), STEP_SYMBOLS.len());
+    }
+
     use super::*;
     use std::time::Duration;
 

@@ -1603,6 +1603,78 @@ unsafe fn linalg_typed<T: Float>(
     Ok(())
 }
 
+unsafe fn decomp_typed<T: Float>(op: u32, a: *mut u8, m: usize, n: usize, batch: usize, o: [*mut u8; 3], flags: u32) -> Result<()> {
+    use crate::kernels::decomp as dc;
+    let k = m.min(n);
+    let (bit0, want) = (flags & 1 != 0, flags & 2 != 0);
+    let a = out_slice::<T>(a, (m * n * batch) as u32, "a")?;
+    let mut w = vec![0.0f64; m * n];
+    // output slices (null when not wanted) and float64 scratch per matrix
+    let sizes: [usize; 3] = match op {
+        0 => {
+            let qc = if bit0 { m } else { k };
+            [if want { m * qc } else { 0 }, qc * n, 0]
+        }
+        1 => [n, if want { n * n } else { 0 }, 0],
+        2 => {
+            let (uc, vr) = if bit0 { (m, n) } else { (k, k) };
+            [k, if want { m * uc } else { 0 }, if want { vr * n } else { 0 }]
+        }
+        _ => return Err(Error::invalid(format!("unknown decomposition {op}"))),
+    };
+    if op == 1 && m != n {
+        return Err(Error::invalid("eigh: matrix must be square"));
+    }
+    let mut outs: Vec<&mut [T]> = Vec::with_capacity(3);
+    for (i, &sz) in sizes.iter().enumerate() {
+        let len = sz.checked_mul(batch).filter(|&v| v <= u32::MAX as usize);
+        let len = len.ok_or_else(|| Error::invalid("decomposition: too many elements"))?;
+        outs.push(if sz == 0 { &mut [] } else { out_slice::<T>(o[i], len as u32, ["o1", "o2", "o3"][i])? });
+    }
+    let mut s: [Vec<f64>; 3] = [vec![0.0; sizes[0]], vec![0.0; sizes[1]], vec![0.0; sizes[2]]];
+    for t in 0..batch {
+        for (x, v) in w.iter_mut().zip(&a[t * m * n..(t + 1) * m * n]) {
+            *x = v.to_f64();
+        }
+        let [s0, s1, s2] = &mut s;
+        match op {
+            0 => dc::qr(&mut w, m, n, if bit0 { m } else { k }, if want { Some(s0) } else { None }, s1)?,
+            1 => dc::eigh(&mut w, n, bit0, s0, if want { Some(s1) } else { None })?,
+            _ => dc::svd(&mut w, m, n, s0, if want { Some((s1, s2, bit0)) } else { None })?,
+        }
+        for (dst, src) in outs.iter_mut().zip(&s) {
+            let sz = src.len();
+            for (x, &v) in dst[t * sz..(t + 1) * sz].iter_mut().zip(src) {
+                *x = T::from_f64(v);
+            }
+        }
+    }
+    Ok(())
+}
+
+export! {
+    /// Batched orthogonal decompositions of C-contiguous (batch, m, n) `a`
+    /// (read as float32/float64, computed in float64): `op` 0 QR (`o1` Q,
+    /// `o2` R; flags bit 0 complete, bit 1 compute Q), 1 eigh (square; `o1`
+    /// eigenvalues ascending, `o2` eigenvectors as columns; bit 0 use the
+    /// upper triangle, bit 1 compute vectors), 2 SVD (`o1` s descending,
+    /// `o2` U, `o3` Vᵀ; bit 0 full matrices, bit 1 compute U and Vᵀ).
+    /// Non-finite input or no convergence: status LINALG.
+    fn rp_decomp(op: u32, dt: u32, a: *mut u8, m: u32, n: u32, batch: u32, o1: *mut u8, o2: *mut u8, o3: *mut u8, flags: u32) {
+        let dt = dtype(dt)?;
+        let (m, n, batch) = (m as usize, n as usize, batch as usize);
+        if m.checked_mul(n).and_then(|v| v.checked_mul(batch)).map_or(true, |v| v > u32::MAX as usize) {
+            return Err(Error::invalid("decomposition: too many elements"));
+        }
+        let o = [o1, o2, o3];
+        match dt {
+            DType::Float64 => decomp_typed::<f64>(op, a, m, n, batch, o, flags),
+            DType::Float32 => decomp_typed::<f32>(op, a, m, n, batch, o, flags),
+            _ => Err(unsupported("decomposition", dt)),
+        }
+    }
+}
+
 export! {
     /// Batched square linear algebra on C-contiguous (batch, n, n) `a`
     /// (overwritten): `op` 0 solve (`b`: (batch, n, nrhs), becomes X), 1/2

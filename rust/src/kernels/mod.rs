@@ -6,6 +6,7 @@
 //! LLVM vectorizes them without changing the order of float operations; the
 //! per-ISA copies come from [`crate::multiversion!`].
 
+pub mod decomp;
 pub mod elementwise;
 pub mod gather;
 pub mod gemm;

@@ -1,0 +1,780 @@
+//! Orthogonal decompositions of row-major matrices, computed in float64:
+//! Householder QR, the symmetric eigenproblem (Householder
+//! tridiagonalization + implicit QR with Wilkinson shifts) and the SVD
+//! (Householder bidiagonalization + the Golub-Kahan implicit QR).
+//!
+//! Layout choice: every orthogonal factor that receives plane rotations is
+//! kept *transposed* while rotations are applied, so a rotation of two
+//! columns of U/V/Z is a rotation of two contiguous rows (vectorized by the
+//! `multiversion!` helpers below). Householder reflectors are applied row
+//! by row (`w = vᵀA` as row axpys, then rank-1 row updates), which is also
+//! contiguous in row-major storage. Reflectors follow LAPACK's `dlarfg`
+//! sign convention, so QR factors equal LAPACK's up to rounding.
+
+use crate::dtype::Float;
+use crate::error::{Error, Result};
+use crate::multiversion;
+
+use super::linalg::LINALG;
+
+fn rot_body<T: Float>(x: &mut [T], y: &mut [T], c: T, s: T) {
+    for (a, b) in x.iter_mut().zip(y.iter_mut()) {
+        let (u, v) = (*a, *b);
+        *a = c.mul(u).add(s.mul(v));
+        *b = c.mul(v).sub(s.mul(u));
+    }
+}
+multiversion!(fn rot_t<T: Float>(x: &mut [T], y: &mut [T], c: T, s: T) => rot_body);
+
+fn axpy_body<T: Float>(y: &mut [T], a: T, x: &[T]) {
+    for (u, &v) in y.iter_mut().zip(x) {
+        *u = u.add(a.mul(v));
+    }
+}
+multiversion!(fn axpy_t<T: Float>(y: &mut [T], a: T, x: &[T]) => axpy_body);
+
+fn dot_body<T: Float>(x: &[T], y: &[T]) -> T {
+    // four independent accumulators so the loop vectorizes
+    let mut acc = [T::default(); 4];
+    let n4 = x.len() / 4 * 4;
+    for (cx, cy) in x[..n4].chunks_exact(4).zip(y[..n4].chunks_exact(4)) {
+        for l in 0..4 {
+            acc[l] = acc[l].add(cx[l].mul(cy[l]));
+        }
+    }
+    let mut s = acc[0].add(acc[1]).add(acc[2].add(acc[3]));
+    for (&a, &b) in x[n4..].iter().zip(&y[n4..]) {
+        s = s.add(a.mul(b));
+    }
+    s
+}
+multiversion!(fn dot_t<T: Float>(x: &[T], y: &[T]) -> T => dot_body);
+
+/// `x ← c·x + s·y`, `y ← c·y − s·x` (a plane rotation of two rows).
+#[inline]
+fn rot(x: &mut [f64], y: &mut [f64], c: f64, s: f64) {
+    rot_t::<f64>(x, y, c, s)
+}
+#[inline]
+fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
+    axpy_t::<f64>(y, a, x)
+}
+#[inline]
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    dot_t::<f64>(x, y)
+}
+
+/// Rows `i < j` of a row-major matrix with `w` columns, both mutable.
+fn two_rows(a: &mut [f64], w: usize, i: usize, j: usize) -> (&mut [f64], &mut [f64]) {
+    debug_assert!(i < j);
+    let (lo, hi) = a.split_at_mut(j * w);
+    (&mut lo[i * w..(i + 1) * w], &mut hi[..w])
+}
+
+/// Euclidean norm without overflow or underflow.
+fn norm2(x: &[f64]) -> f64 {
+    let scale = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if scale == 0.0 || !scale.is_finite() {
+        return scale;
+    }
+    let inv = 1.0 / scale;
+    scale * x.iter().map(|v| (v * inv) * (v * inv)).sum::<f64>().sqrt()
+}
+
+/// LAPACK `dlarfg`: for `x = [alpha, rest]` finds `H = I − τ v vᵀ` with
+/// `v = [1, rest']` so that `H x = [beta, 0…]`. `rest` becomes `rest'`;
+/// returns `(beta, tau)`.
+fn house(alpha: f64, rest: &mut [f64]) -> (f64, f64) {
+    let xnorm = norm2(rest);
+    if xnorm == 0.0 {
+        return (alpha, 0.0);
+    }
+    let beta = -alpha.signum() * alpha.hypot(xnorm);
+    let tau = (beta - alpha) / beta;
+    let inv = 1.0 / (alpha - beta);
+    rest.iter_mut().for_each(|v| *v *= inv);
+    (beta, tau)
+}
+
+/// Applies `H = I − τ v vᵀ` from the left to rows `r0..r0+v.len()`,
+/// columns `c0..c1` of the row-major matrix `a` (width `w`). `tmp` is
+/// scratch of at least `c1 − c0`.
+#[allow(clippy::too_many_arguments)]
+fn reflect_left(
+    a: &mut [f64],
+    w: usize,
+    r0: usize,
+    c0: usize,
+    c1: usize,
+    v: &[f64],
+    tau: f64,
+    tmp: &mut Vec<f64>,
+) {
+    if tau == 0.0 || c1 <= c0 {
+        return;
+    }
+    tmp.clear();
+    tmp.resize(c1 - c0, 0.0);
+    for (i, &vi) in v.iter().enumerate() {
+        if vi != 0.0 {
+            let r = (r0 + i) * w;
+            axpy(tmp, vi, &a[r + c0..r + c1]);
+        }
+    }
+    for (i, &vi) in v.iter().enumerate() {
+        let f = -tau * vi;
+        if f != 0.0 {
+            let r = (r0 + i) * w;
+            axpy(&mut a[r + c0..r + c1], f, tmp);
+        }
+    }
+}
+
+/// Applies `H = I − τ v vᵀ` from the right to columns `c0..c0+v.len()` of
+/// rows `r0..r1`.
+fn reflect_right(a: &mut [f64], w: usize, r0: usize, r1: usize, c0: usize, v: &[f64], tau: f64) {
+    if tau == 0.0 {
+        return;
+    }
+    for r in r0..r1 {
+        let row = &mut a[r * w + c0..r * w + c0 + v.len()];
+        let s = dot(row, v);
+        axpy(row, -tau * s, v);
+    }
+}
+
+/// Householder QR of the m x n matrix `a`. Fills `q` (m x qc) if given and
+/// `r` (qc x n, upper triangular); `qc` is min(m, n) (reduced) or m
+/// (complete).
+pub fn qr(a: &mut [f64], m: usize, n: usize, qc: usize, q: Option<&mut [f64]>, r: &mut [f64]) -> Result<()> {
+    let k = m.min(n);
+    let mut vs: Vec<Vec<f64>> = Vec::with_capacity(k);
+    let mut taus = Vec::with_capacity(k);
+    let mut tmp = Vec::new();
+    let mut col = Vec::with_capacity(m);
+    for j in 0..k {
+        check_cancel()?;
+        col.clear();
+        col.extend((j..m).map(|i| a[i * n + j]));
+        let (beta, tau) = house(col[0], &mut col[1..]);
+        col[0] = 1.0;
+        reflect_left(a, n, j, j + 1, n, &col, tau, &mut tmp);
+        a[j * n + j] = beta;
+        for i in j + 1..m {
+            a[i * n + j] = 0.0;
+        }
+        vs.push(col.clone());
+        taus.push(tau);
+    }
+    r.iter_mut().for_each(|v| *v = 0.0);
+    for i in 0..qc.min(m) {
+        for j in i..n {
+            r[i * n + j] = a[i * n + j];
+        }
+    }
+    if let Some(q) = q {
+        q.iter_mut().for_each(|v| *v = 0.0);
+        for i in 0..qc {
+            q[i * qc + i] = 1.0;
+        }
+        for j in (0..k).rev() {
+            reflect_left(q, qc, j, j, qc, &vs[j], taus[j], &mut tmp);
+        }
+    }
+    Ok(())
+}
+
+/// A Givens pair `(c, s, r)` with `c·f + s·g = r` and `−s·f + c·g = 0`.
+fn givens(f: f64, g: f64) -> (f64, f64, f64) {
+    if g == 0.0 {
+        return (1.0, 0.0, f);
+    }
+    let r = f.hypot(g);
+    (f / r, g / r, r)
+}
+
+/// Engine jobs stop between outer iterations once cancelled.
+fn check_cancel() -> Result<()> {
+    if crate::engine::cancelled() {
+        return Err(Error::new(crate::error::CANCELLED, "cancelled"));
+    }
+    Ok(())
+}
+
+fn not_finite(a: &[f64]) -> bool {
+    a.iter().any(|v| !v.is_finite())
+}
+
+/// A power of two that brings the largest magnitude near 1, or 1 when no
+/// scaling is needed (avoids overflow and underflow in squares).
+fn scale_of(a: &[f64]) -> f64 {
+    let m = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if m == 0.0 || (1e-100..=1e100).contains(&m) {
+        1.0
+    } else {
+        2f64.powi(-(m.log2().round() as i32))
+    }
+}
+
+/// Eigenvalues (ascending, into `w`) and, if `z` is given, orthonormal
+/// eigenvectors as its columns (n x n) of the symmetric matrix whose lower
+/// (`upper` false) or upper triangle is in `a` (destroyed).
+pub fn eigh(a: &mut [f64], n: usize, upper: bool, w: &mut [f64], z: Option<&mut [f64]>) -> Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            if upper {
+                a[j * n + i] = a[i * n + j];
+            } else {
+                a[i * n + j] = a[j * n + i];
+            }
+        }
+    }
+    if not_finite(a) {
+        return Err(Error::new(LINALG, "Array must not contain infs or NaNs"));
+    }
+    let sc = scale_of(a);
+    if sc != 1.0 {
+        a.iter_mut().for_each(|v| *v *= sc);
+    }
+    let want = z.is_some();
+    let mut d = vec![0.0; n];
+    let mut e = vec![0.0; n];
+    let mut vs: Vec<(Vec<f64>, f64)> = Vec::new();
+    let mut p = Vec::with_capacity(n);
+    for k in 0..n.saturating_sub(2) {
+        check_cancel()?;
+        d[k] = a[k * n + k];
+        // the column below the diagonal equals row k right of it
+        let mut v: Vec<f64> = a[k * n + k + 1..(k + 1) * n].to_vec();
+        let (beta, tau) = house(v[0], &mut v[1..]);
+        v[0] = 1.0;
+        e[k] = beta;
+        if tau != 0.0 {
+            // B ← H B H for B = a[k+1.., k+1..]: w = p − (τ/2)(pᵀv)v,
+            // p = τ B v, then B −= v wᵀ + w vᵀ
+            let c0 = k + 1;
+            p.clear();
+            for i in c0..n {
+                p.push(tau * dot(&a[i * n + c0..(i + 1) * n], &v));
+            }
+            let kk = 0.5 * tau * dot(&p, &v);
+            for (pi, &vi) in p.iter_mut().zip(&v) {
+                *pi -= kk * vi;
+            }
+            for (i, (&vi, &wi)) in v.iter().zip(&p).enumerate() {
+                let row = &mut a[(c0 + i) * n + c0..(c0 + i + 1) * n];
+                axpy(row, -vi, &p);
+                axpy(row, -wi, &v);
+            }
+        }
+        if want {
+            vs.push((v, tau));
+        }
+    }
+    if n >= 2 {
+        d[n - 2] = a[(n - 2) * n + n - 2];
+        e[n - 2] = a[(n - 1) * n + n - 2];
+    }
+    d[n - 1] = a[(n - 1) * n + n - 1];
+    // zt: the transpose of Q = H_0 ⋯ H_{n-3} (rows are eigenvectors)
+    let mut zt: Vec<f64> = Vec::new();
+    if want {
+        zt = vec![0.0; n * n];
+        for i in 0..n {
+            zt[i * n + i] = 1.0;
+        }
+        let mut tmp = Vec::new();
+        for (k, (v, tau)) in vs.iter().enumerate().rev() {
+            reflect_left(&mut zt, n, k + 1, k + 1, n, v, *tau, &mut tmp);
+        }
+        transpose_square(&mut zt, n);
+    }
+    tridiagonal_qr(&mut d, &mut e, if want { Some(&mut zt) } else { None }, n)?;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| d[i].total_cmp(&d[j]));
+    for (o, &i) in w.iter_mut().zip(&order) {
+        *o = d[i] / sc;
+    }
+    if let Some(z) = z {
+        for (c, &i) in order.iter().enumerate() {
+            for r in 0..n {
+                z[r * n + c] = zt[i * n + r];
+            }
+        }
+    }
+    Ok(())
+}
+
+fn transpose_square(a: &mut [f64], n: usize) {
+    for i in 0..n {
+        for j in i + 1..n {
+            a.swap(i * n + j, j * n + i);
+        }
+    }
+}
+
+/// Implicit symmetric QR with Wilkinson shifts on the tridiagonal matrix
+/// (`d` diagonal, `e[i]` couples i and i+1), rotating the rows of `zt`.
+fn tridiagonal_qr(d: &mut [f64], e: &mut [f64], mut zt: Option<&mut Vec<f64>>, n: usize) -> Result<()> {
+    let eps = f64::EPSILON;
+    let mut h = n - 1;
+    let mut iters = 0usize;
+    while h > 0 {
+        if e[h - 1].abs() <= eps * (d[h - 1].abs() + d[h].abs()) {
+            e[h - 1] = 0.0;
+            h -= 1;
+            continue;
+        }
+        let mut l = h - 1;
+        while l > 0 && e[l - 1].abs() > eps * (d[l - 1].abs() + d[l].abs()) {
+            l -= 1;
+        }
+        if l > 0 {
+            e[l - 1] = 0.0;
+        }
+        iters += 1;
+        check_cancel()?;
+        if iters > 40 * n {
+            return Err(Error::new(LINALG, "Eigenvalues did not converge"));
+        }
+        // Wilkinson shift from the trailing 2 x 2
+        let dd = 0.5 * (d[h - 1] - d[h]);
+        let eh = e[h - 1];
+        let sg = if dd >= 0.0 { 1.0 } else { -1.0 };
+        let mu = d[h] - eh * (eh / (dd + sg * dd.hypot(eh)));
+        let mut x = d[l] - mu;
+        let mut z = e[l];
+        for k in l..h {
+            let (c, s, r) = givens(x, z);
+            if k > l {
+                e[k - 1] = r;
+            }
+            let (a, b, cc) = (d[k], e[k], d[k + 1]);
+            let cs2 = 2.0 * c * s * b;
+            d[k] = c * c * a + cs2 + s * s * cc;
+            d[k + 1] = s * s * a - cs2 + c * c * cc;
+            e[k] = c * s * (cc - a) + (c * c - s * s) * b;
+            if k + 1 < h {
+                z = s * e[k + 1];
+                e[k + 1] *= c;
+                x = e[k];
+            }
+            if let Some(zt) = zt.as_deref_mut() {
+                let (r0, r1) = two_rows(zt, n, k, k + 1);
+                rot(r0, r1, c, s);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Singular values (descending, into `s`) of the m x n matrix `a`
+/// (destroyed). With `uv`, also `u` (m x uc) and `vt` (vr x n) where
+/// (uc, vr) = (m, n) if `full` else (k, k), k = min(m, n).
+pub fn svd(
+    a: &mut [f64],
+    m: usize,
+    n: usize,
+    s: &mut [f64],
+    uv: Option<(&mut [f64], &mut [f64], bool)>,
+) -> Result<()> {
+    if not_finite(a) {
+        return Err(Error::new(LINALG, "SVD did not converge (the array contains infs or NaNs)"));
+    }
+    if m < n {
+        // svd(Aᵀ) = U' S V'ᵀ  =>  A = V' S U'ᵀ
+        let mut at = vec![0.0; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                at[j * m + i] = a[i * n + j];
+            }
+        }
+        return match uv {
+            None => svd_tall(&mut at, n, m, s, None),
+            Some((u, vt, full)) => {
+                let vr = if full { n } else { m };
+                let mut u2 = vec![0.0; n * vr];
+                let mut v2 = vec![0.0; m * m];
+                svd_tall(&mut at, n, m, s, Some((&mut u2, &mut v2, full)))?;
+                // U = V'  (m x m): V' = v2ᵀ
+                for i in 0..m {
+                    for j in 0..m {
+                        u[i * m + j] = v2[j * m + i];
+                    }
+                }
+                // Vᵀ = U'ᵀ  (vr x n)
+                for i in 0..n {
+                    for j in 0..vr {
+                        vt[j * n + i] = u2[i * vr + j];
+                    }
+                }
+                Ok(())
+            }
+        };
+    }
+    svd_tall(a, m, n, s, uv)
+}
+
+/// [`svd`] for m >= n.
+fn svd_tall(
+    a: &mut [f64],
+    m: usize,
+    n: usize,
+    s: &mut [f64],
+    uv: Option<(&mut [f64], &mut [f64], bool)>,
+) -> Result<()> {
+    if n == 0 {
+        if let Some((u, _, true)) = uv {
+            u.iter_mut().for_each(|v| *v = 0.0);
+            for i in 0..m {
+                u[i * m + i] = 1.0;
+            }
+        }
+        return Ok(());
+    }
+    let sc = scale_of(a);
+    if sc != 1.0 {
+        a.iter_mut().for_each(|v| *v *= sc);
+    }
+    let want = uv.is_some();
+    let mut d = vec![0.0; n];
+    let mut e = vec![0.0; n];
+    let mut left: Vec<(Vec<f64>, f64)> = Vec::new();
+    let mut right: Vec<(Vec<f64>, f64)> = Vec::new();
+    let mut tmp = Vec::new();
+    let mut col = Vec::with_capacity(m);
+    for k in 0..n {
+        check_cancel()?;
+        col.clear();
+        col.extend((k..m).map(|i| a[i * n + k]));
+        let (beta, tau) = house(col[0], &mut col[1..]);
+        col[0] = 1.0;
+        d[k] = beta;
+        reflect_left(a, n, k, k + 1, n, &col, tau, &mut tmp);
+        if want {
+            left.push((col.clone(), tau));
+        }
+        if k + 1 < n {
+            let mut v = a[k * n + k + 1..(k + 1) * n].to_vec();
+            let (beta, tau) = house(v[0], &mut v[1..]);
+            v[0] = 1.0;
+            e[k] = beta;
+            reflect_right(a, n, k + 1, m, k + 1, &v, tau);
+            if want {
+                right.push((v, tau));
+            }
+        }
+    }
+    let (mut ut, mut vt) = (Vec::new(), Vec::new());
+    let uc = if let Some((_, _, full)) = &uv {
+        let uc = if *full { m } else { n };
+        // U = H_0 ⋯ H_{n-1} applied to I (m x uc), then transposed
+        let mut u = vec![0.0; m * uc];
+        for i in 0..uc {
+            u[i * uc + i] = 1.0;
+        }
+        for (k, (v, tau)) in left.iter().enumerate().rev() {
+            reflect_left(&mut u, uc, k, k, uc, v, *tau, &mut tmp);
+        }
+        ut = vec![0.0; uc * m];
+        for i in 0..m {
+            for j in 0..uc {
+                ut[j * m + i] = u[i * uc + j];
+            }
+        }
+        // V = G_0 ⋯ G_{n-2} (n x n); we keep Vᵀ
+        let mut v = vec![0.0; n * n];
+        for i in 0..n {
+            v[i * n + i] = 1.0;
+        }
+        for (k, (g, tau)) in right.iter().enumerate().rev() {
+            reflect_left(&mut v, n, k + 1, k + 1, n, g, *tau, &mut tmp);
+        }
+        transpose_square(&mut v, n);
+        vt = v;
+        uc
+    } else {
+        0
+    };
+    bidiagonal_qr(&mut d, &mut e, n, m, if want { Some((&mut ut, &mut vt)) } else { None })?;
+    // positive values, descending
+    for i in 0..n {
+        if d[i] < 0.0 {
+            d[i] = -d[i];
+            if want {
+                vt[i * n..(i + 1) * n].iter_mut().for_each(|v| *v = -*v);
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| d[j].total_cmp(&d[i]));
+    for (o, &i) in s.iter_mut().zip(&order) {
+        *o = d[i] / sc;
+    }
+    if let Some((u, vto, _)) = uv {
+        // columns 0..n of U and rows of Vᵀ follow the order; U's extra
+        // columns (full) keep theirs
+        for i in 0..m {
+            for (c, &src) in order.iter().enumerate() {
+                u[i * uc + c] = ut[src * m + i];
+            }
+            for c in n..uc {
+                u[i * uc + c] = ut[c * m + i];
+            }
+        }
+        for (r, &src) in order.iter().enumerate() {
+            vto[r * n..(r + 1) * n].copy_from_slice(&vt[src * n..(src + 1) * n]);
+        }
+    }
+    Ok(())
+}
+
+/// Golub-Kahan implicit QR on the upper bidiagonal matrix (`d`, `e[i]`
+/// couples i and i+1), rotating rows of `ut` (width m) and `vt` (width n).
+fn bidiagonal_qr(
+    d: &mut [f64],
+    e: &mut [f64],
+    n: usize,
+    m: usize,
+    mut uv: Option<(&mut Vec<f64>, &mut Vec<f64>)>,
+) -> Result<()> {
+    let eps = f64::EPSILON;
+    let anorm = (0..n).fold(0.0f64, |a, i| a.max(d[i].abs() + if i + 1 < n { e[i].abs() } else { 0.0 }));
+    let tiny = eps * anorm;
+    let mut h = n - 1;
+    let mut iters = 0usize;
+    while h > 0 {
+        if e[h - 1].abs() <= eps * (d[h - 1].abs() + d[h].abs()) || e[h - 1].abs() <= f64::MIN_POSITIVE {
+            e[h - 1] = 0.0;
+            h -= 1;
+            continue;
+        }
+        let mut l = h - 1;
+        while l > 0 && e[l - 1].abs() > eps * (d[l - 1].abs() + d[l].abs()) {
+            l -= 1;
+        }
+        if l > 0 {
+            e[l - 1] = 0.0;
+        }
+        iters += 1;
+        check_cancel()?;
+        if iters > 40 * n {
+            return Err(Error::new(LINALG, "SVD did not converge"));
+        }
+        // a negligible diagonal entry splits the block: chase its row's
+        // superdiagonal away with left rotations (or, for the last one,
+        // its column's with right rotations)
+        if d[h].abs() <= tiny {
+            d[h] = 0.0;
+            let mut f = e[h - 1];
+            e[h - 1] = 0.0;
+            for j in (l..h).rev() {
+                let (c, s, r) = givens(d[j], f);
+                d[j] = r;
+                if j > l {
+                    f = -s * e[j - 1];
+                    e[j - 1] *= c;
+                }
+                if let Some((_, vt)) = uv.as_mut() {
+                    let (rj, rh) = two_rows(vt, n, j, h);
+                    rot(rj, rh, c, s);
+                }
+            }
+            continue;
+        }
+        if let Some(k) = (l..h).find(|&k| d[k].abs() <= tiny) {
+            d[k] = 0.0;
+            let mut f = e[k];
+            e[k] = 0.0;
+            for j in k + 1..=h {
+                let (c, s, r) = givens(d[j], f);
+                d[j] = r;
+                if j < h {
+                    f = -s * e[j];
+                    e[j] *= c;
+                }
+                if let Some((ut, _)) = uv.as_mut() {
+                    // row k ← c·row_k − s·row_j, row j ← s·row_k + c·row_j
+                    let (rk, rj) = two_rows(ut, m, k, j);
+                    rot(rj, rk, c, s);
+                }
+            }
+            continue;
+        }
+        // shift: the eigenvalue of the trailing 2 x 2 of BᵀB nearer its end
+        let t11 = d[h - 1] * d[h - 1] + if h - 1 > l { e[h - 2] * e[h - 2] } else { 0.0 };
+        let t12 = d[h - 1] * e[h - 1];
+        let t22 = d[h] * d[h] + e[h - 1] * e[h - 1];
+        let dd = 0.5 * (t11 - t22);
+        let sg = if dd >= 0.0 { 1.0 } else { -1.0 };
+        let mu = t22 - t12 * (t12 / (dd + sg * dd.hypot(t12)));
+        let mut y = d[l] * d[l] - mu;
+        let mut z = d[l] * e[l];
+        for k in l..h {
+            // right rotation on columns k, k+1
+            let (c, s, r) = givens(y, z);
+            if k > l {
+                e[k - 1] = r;
+            }
+            let (dk, ek) = (d[k], e[k]);
+            d[k] = c * dk + s * ek;
+            e[k] = c * ek - s * dk;
+            let bulge = s * d[k + 1];
+            d[k + 1] *= c;
+            if let Some((_, vt)) = uv.as_mut() {
+                let (r0, r1) = two_rows(vt, n, k, k + 1);
+                rot(r0, r1, c, s);
+            }
+            // left rotation on rows k, k+1
+            let (c, s, r) = givens(d[k], bulge);
+            d[k] = r;
+            let (ek, dk1) = (e[k], d[k + 1]);
+            e[k] = c * ek + s * dk1;
+            d[k + 1] = c * dk1 - s * ek;
+            if k + 1 < h {
+                z = s * e[k + 1];
+                e[k + 1] *= c;
+                y = e[k];
+            }
+            if let Some((ut, _)) = uv.as_mut() {
+                let (r0, r1) = two_rows(ut, m, k, k + 1);
+                rot(r0, r1, c, s);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mat(m: usize, n: usize, seed: u64) -> Vec<f64> {
+        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (0..m * n)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((x >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    fn mm(a: &[f64], b: &[f64], m: usize, k: usize, n: usize) -> Vec<f64> {
+        let mut c = vec![0.0; m * n];
+        for i in 0..m {
+            for p in 0..k {
+                for j in 0..n {
+                    c[i * n + j] += a[i * k + p] * b[p * n + j];
+                }
+            }
+        }
+        c
+    }
+
+    fn tr(a: &[f64], m: usize, n: usize) -> Vec<f64> {
+        let mut t = vec![0.0; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                t[j * m + i] = a[i * n + j];
+            }
+        }
+        t
+    }
+
+    fn close(a: &[f64], b: &[f64], tol: f64) {
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() <= tol, "{x} vs {y}");
+        }
+    }
+
+    fn orthonormal_cols(q: &[f64], m: usize, c: usize) {
+        let g = mm(&tr(q, m, c), q, c, m, c);
+        for i in 0..c {
+            for j in 0..c {
+                let want = if i == j { 1.0 } else { 0.0 };
+                assert!((g[i * c + j] - want).abs() < 1e-12, "QᵀQ[{i},{j}] = {}", g[i * c + j]);
+            }
+        }
+    }
+
+    #[test]
+    fn qr_reconstructs_in_both_modes() {
+        for &(m, n) in &[(1, 1), (5, 3), (3, 5), (7, 7), (40, 17), (17, 40)] {
+            let a = mat(m, n, (m * 31 + n) as u64);
+            for &complete in &[false, true] {
+                let qc = if complete { m } else { m.min(n) };
+                let (mut w, mut q, mut r) = (a.clone(), vec![0.0; m * qc], vec![0.0; qc * n]);
+                qr(&mut w, m, n, qc, Some(&mut q), &mut r).unwrap();
+                close(&mm(&q, &r, m, qc, n), &a, 1e-13);
+                orthonormal_cols(&q, m, qc);
+                for i in 0..qc {
+                    for j in 0..i.min(n) {
+                        assert_eq!(r[i * n + j], 0.0);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn eigh_diagonalizes_symmetric_matrices() {
+        for &n in &[1usize, 2, 3, 10, 33] {
+            let b = mat(n, n, n as u64);
+            let a: Vec<f64> = (0..n * n).map(|i| b[i] + b[(i % n) * n + i / n]).collect();
+            let (mut w, mut z, mut work) = (vec![0.0; n], vec![0.0; n * n], a.clone());
+            eigh(&mut work, n, false, &mut w, Some(&mut z)).unwrap();
+            orthonormal_cols(&z, n, n);
+            let az = mm(&a, &z, n, n, n);
+            for i in 0..n {
+                for j in 0..n {
+                    assert!((az[i * n + j] - z[i * n + j] * w[j]).abs() < 1e-12);
+                }
+            }
+            assert!(w.windows(2).all(|p| p[0] <= p[1]));
+            let mut only = vec![0.0; n];
+            eigh(&mut a.clone(), n, false, &mut only, None).unwrap();
+            close(&only, &w, 1e-12);
+        }
+    }
+
+    #[test]
+    fn svd_reconstructs_tall_wide_and_rank_deficient() {
+        for &(m, n) in &[(1, 1), (4, 4), (9, 4), (4, 9), (30, 30), (50, 20)] {
+            let mut a = mat(m, n, (m * 7 + n) as u64);
+            if m > 3 && n > 3 {
+                // two equal columns and a zero column: rank deficient
+                for i in 0..m {
+                    a[i * n + 1] = a[i * n];
+                    a[i * n + 2] = 0.0;
+                }
+            }
+            let k = m.min(n);
+            for &full in &[false, true] {
+                let (uc, vr) = if full { (m, n) } else { (k, k) };
+                let (mut s, mut u, mut vt) = (vec![0.0; k], vec![0.0; m * uc], vec![0.0; vr * n]);
+                svd(&mut a.clone(), m, n, &mut s, Some((&mut u, &mut vt, full))).unwrap();
+                orthonormal_cols(&u, m, uc);
+                orthonormal_cols(&tr(&vt, vr, n), n, vr);
+                let mut us = vec![0.0; m * k];
+                for i in 0..m {
+                    for j in 0..k {
+                        us[i * k + j] = u[i * uc + j] * s[j];
+                    }
+                }
+                close(&mm(&us, &vt[..k * n], m, k, n), &a, 1e-12);
+                assert!(s.windows(2).all(|p| p[0] >= p[1]) && s.iter().all(|&v| v >= 0.0));
+            }
+        }
+    }
+
+    #[test]
+    fn nan_is_a_linalg_error() {
+        let mut a = vec![1.0, f64::NAN, 0.0, 1.0];
+        let mut s = vec![0.0; 2];
+        assert_eq!(svd(&mut a.clone(), 2, 2, &mut s, None).unwrap_err().code, LINALG);
+        assert_eq!(eigh(&mut a, 2, true, &mut s, None).unwrap_err().code, LINALG);
+    }
+}
