@@ -6,6 +6,7 @@ exercised across calls, including the buffered 32-bit halves).
 
     python3 scripts/gen_fixtures_random.py
 """
+import hashlib
 import json
 import pathlib
 
@@ -37,7 +38,24 @@ def script(g):
     rec("shuffle", [[4, 3]], x)
     rec("choice", [6, 8], g.choice(6, 8))
     rec("choicep", [4, 10, [0.1, 0.0, 0.6, 0.3]], g.choice(4, 10, p=[0.1, 0.0, 0.6, 0.3]))
+    rec("standard_normal", [9], g.standard_normal(9))
+    rec("standard_normal32", [7], g.standard_normal(7, dtype=np.float32))
+    rec("normal", [2.5, 0.5, 5], g.normal(2.5, 0.5, 5))
+    rec("normal", [0.0, 1.0, None], g.normal())
+    rec("choice_noreplace", [10, 4, True], g.choice(10, 4, replace=False))
+    rec("choice_noreplace", [1000, 30, False], g.choice(1000, 30, replace=False, shuffle=False))
+    rec("choice_noreplace", [20000, 500, True], g.choice(20000, 500, replace=False))
+    rec("choice_noreplace", [20000, 300, False], g.choice(20000, 300, replace=False, shuffle=False))
+    rec("choice_noreplace", [50, 50, True], g.choice(50, 50, replace=False))
+    rec("choicep_noreplace", [6, 4, [0.1, 0.0, 0.3, 0.2, 0.25, 0.15]],
+        g.choice(6, 4, replace=False, p=[0.1, 0.0, 0.3, 0.2, 0.25, 0.15]))
     rec("random", [3], g.random(3))
+    # long streams, compared by SHA-256 of the little-endian bytes
+    for name, v in [("sha_standard_normal", g.standard_normal(1_000_000)),
+                    ("sha_standard_normal32", g.standard_normal(1_000_000, dtype=np.float32)),
+                    ("sha_normal", g.normal(-1.0, 3.0, 300_000))]:
+        out.append({"call": name, "args": [v.size], "result": [hashlib.sha256(v.astype(v.dtype.newbyteorder("<")).tobytes()).hexdigest()]})
+    rec("random", [2], g.random(2))
     return out
 
 

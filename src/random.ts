@@ -3,9 +3,10 @@
  * {@link Generator} whose PCG64 stream, seeded through NumPy's
  * `SeedSequence`, yields the same values as
  * `numpy.random.default_rng(seed)` for `random` (float64 and float32),
- * `integers` (int64, `endpoint`), `uniform`, `choice` (with replacement,
- * optionally weighted), `permutation` and `shuffle`. The bit generator and
- * the draws run natively (`rust/src/kernels/random.rs`).
+ * `integers` (int64, `endpoint`), `uniform`, `standardNormal` (float64 and
+ * float32, NumPy's ziggurat), `normal`, `choice` (with or without
+ * replacement, optionally weighted), `permutation` and `shuffle`. The bit
+ * generator and the draws run natively (`rust/src/kernels/random.rs`).
  *
  * @module
  */
@@ -28,6 +29,10 @@ const KIND = {
   integers: 2,
   uniform: 3,
   permutation: 4,
+  standardNormal: 5,
+  standardNormal32: 6,
+  normal: 7,
+  choiceNoReplace: 8,
 } as const;
 
 /** The uint32 words (least significant first) NumPy seeds from. */
@@ -139,6 +144,49 @@ export class Generator {
     return size === undefined ? (r.item() as number) : r;
   }
 
+  /**
+   * Standard normal draws (NumPy's 256-layer ziggurat, the same stream as
+   * `standard_normal`), float64 or float32.
+   */
+  standardNormal(
+    size?: Size,
+    options: { dtype?: "float64" | "float32" } = {},
+  ): NDArray | number {
+    const dtype = options.dtype ?? "float64";
+    const shape = size === undefined
+      ? []
+      : asShape(size as number | number[], "standardNormal");
+    const n = sizeOf(shape);
+    const out = dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
+    this.#fill(
+      dtype === "float32" ? KIND.standardNormal32 : KIND.standardNormal,
+      out,
+      n,
+    );
+    const r = new NDArray(out, dtype, shape);
+    return size === undefined ? (r.item() as number) : r;
+  }
+
+  /** Normal draws `loc + scale * standardNormal()` (float64). */
+  normal(loc = 0, scale = 1, size?: Size): NDArray | number {
+    if (typeof loc !== "number" || typeof scale !== "number") {
+      throw new TypeError("normal(): loc and scale must be numbers");
+    }
+    if (scale < 0 || Object.is(scale, -0)) {
+      throw new RangeError("normal(): scale < 0");
+    }
+    this.#paramsF[0] = loc;
+    this.#paramsF[1] = scale;
+    const shape = size === undefined
+      ? []
+      : asShape(size as number | number[], "normal");
+    const n = sizeOf(shape);
+    const out = new Float64Array(n);
+    this.#fill(KIND.normal, out, n);
+    const r = new NDArray(out, "float64", shape);
+    return size === undefined ? (r.item() as number) : r;
+  }
+
   /** NumPy's shuffle order for `n` items: result[i] = items[order[i]]. */
   #order(n: number): NDArray {
     const out = new BigInt64Array(n);
@@ -158,6 +206,48 @@ export class Generator {
     return take(a, this.#order(a.shape[0]!), { axis: 0 });
   }
 
+  /** `count` distinct indices of 0..pop, uniformly (native, NumPy's). */
+  #distinct(pop: number, count: number, shuffle: boolean): NDArray {
+    const out = new BigInt64Array(count);
+    this.#params[0] = BigInt(pop);
+    this.#params[1] = shuffle ? 1n : 0n;
+    this.#fill(KIND.choiceNoReplace, out, count);
+    return new NDArray(out, "int64", [count]);
+  }
+
+  /**
+   * `count` distinct indices drawn with probabilities `p` (NumPy's loop:
+   * draw the missing number of uniforms against the CDF of the not yet
+   * chosen items, keep first occurrences, repeat).
+   */
+  #distinctWeighted(p: NDArray, count: number): NDArray {
+    const w = Float64Array.from(p.copy()._storage as Float64Array);
+    if (w.reduce((n, v) => n + (v > 0 ? 1 : 0), 0) < count) {
+      throw new RangeError("choice(): Fewer non-zero entries in p than size");
+    }
+    const found: number[] = [];
+    const cdf = new Float64Array(w.length);
+    while (found.length < count) {
+      const u = this.random([count - found.length]) as NDArray;
+      for (const f of found) w[f] = 0;
+      let acc = 0;
+      for (let i = 0; i < w.length; i++) cdf[i] = acc += w[i]!;
+      const last = cdf[w.length - 1]!;
+      for (let i = 0; i < w.length; i++) cdf[i] = cdf[i]! / last;
+      const pos = (searchsorted(new NDArray(cdf, "float64", [cdf.length]), u, {
+        side: "right",
+      }) as NDArray).astype("float64").copy()._storage as Float64Array;
+      const seen = new Set<number>();
+      for (const v of pos) {
+        if (!seen.has(v)) {
+          seen.add(v);
+          found.push(v);
+        }
+      }
+    }
+    return new NDArray(BigInt64Array.from(found, BigInt), "int64", [count]);
+  }
+
   /** Shuffles `x` in place along axis 0 (NumPy's `shuffle`). */
   shuffle(x: NDArray): void {
     if (x.ndim === 0) {
@@ -168,43 +258,68 @@ export class Generator {
   }
 
   /**
-   * Samples from `a` (an array, or `arange(a)` for a number) with
-   * replacement, uniformly or with probabilities `p` (NumPy's `choice`).
+   * Samples from `a` (an array, or `arange(a)` for a number) uniformly or
+   * with probabilities `p`, with replacement (default) or without
+   * (`replace: false`; `shuffle: false` keeps NumPy's unshuffled order).
+   * The same draws as NumPy's `Generator.choice` in every mode.
    */
   choice(
     a: number | ArrayLikeInput,
     size?: Size,
-    options: { replace?: boolean; p?: ArrayLikeInput } = {},
+    options: { replace?: boolean; p?: ArrayLikeInput; shuffle?: boolean } = {},
   ): NDArray | number | bigint {
     const pop = typeof a === "number"
       ? a
       : (a instanceof NDArray ? a : array(a)).shape[0]!;
-    if (options.replace === false) {
-      throw new RangeError("choice(): replace=false is not implemented yet");
+    if (typeof a === "number" && !(Number.isSafeInteger(a) && a >= 0)) {
+      throw new RangeError("choice(): a must be a non-negative integer");
     }
+    const shape = size === undefined
+      ? []
+      : asShape(size as number | number[], "choice");
+    const count = sizeOf(shape.length ? shape : [1]);
     if (pop === 0 || pop === undefined) {
+      if (count === 0 && size !== undefined) {
+        return new NDArray(new BigInt64Array(0), "int64", shape);
+      }
       throw new RangeError(
         "choice(): a cannot be empty unless no samples are taken",
       );
     }
-    let idx: NDArray;
-    const shape = size === undefined
-      ? []
-      : asShape(size as number | number[], "choice");
+    let p: NDArray | null = null;
     if (options.p !== undefined) {
-      const p = (options.p instanceof NDArray ? options.p : array(options.p))
+      p = (options.p instanceof NDArray ? options.p : array(options.p))
         .astype("float64");
-      if (p.ndim !== 1 || p.size !== pop) {
+      if (p.ndim !== 1) {
+        throw new RangeError("choice(): p must be 1-dimensional");
+      }
+      if (p.size !== pop) {
         throw new RangeError("choice(): a and p must have same size");
       }
       const ps = p.copy()._storage as Float64Array;
-      if (ps.some((v) => !(v >= 0))) {
+      if (ps.some((v) => !Number.isFinite(v))) {
+        throw new RangeError("choice(): probabilities contain NaN");
+      }
+      if (ps.some((v) => v < 0)) {
         throw new RangeError("choice(): probabilities are not non-negative");
       }
       const total = ps.reduce((s, v) => s + v, 0);
       if (Math.abs(total - 1) > Math.sqrt(Number.EPSILON)) {
         throw new RangeError("choice(): probabilities do not sum to 1");
       }
+    }
+    let idx: NDArray;
+    if (options.replace === false) {
+      if (count > pop) {
+        throw new RangeError(
+          "choice(): Cannot take a larger sample than population when replace is False",
+        );
+      }
+      idx = p === null
+        ? this.#distinct(pop, count, options.shuffle ?? true)
+        : this.#distinctWeighted(p, count);
+      idx = idx.reshape(shape.length ? shape : [1]);
+    } else if (p !== null) {
       let cdf = cumsumAxis(p);
       cdf = ufunc2("divide", cdf, cdf.get(pop - 1) as number);
       const u = this.random(shape.length ? shape : [1]) as NDArray;

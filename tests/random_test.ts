@@ -2,7 +2,10 @@
  * `defaultRng` against NumPy (`scripts/gen_fixtures_random.py`): for nine
  * seeds (small, large, > 2^64, 5-word, lists) one script of calls replays
  * value for value: random (float64 and float32), integers (endpoint,
- * negative and 64-bit ranges), uniform, permutation, shuffle, choice.
+ * negative and 64-bit ranges), uniform, permutation, shuffle, choice
+ * (with and without replacement, weighted, every NumPy algorithm branch),
+ * standardNormal (float64 / float32) and normal; plus SHA-256 digests of
+ * 1,000,000-draw normal streams per seed and dtype.
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -27,7 +30,13 @@ const list = (
   r: unknown,
 ) => (r instanceof rp.NDArray ? (r as NDArray).tolist() : r);
 
-test(`defaultRng streams equal numpy.random.default_rng ${fx.numpy}`, () => {
+async function sha256(v: ArrayBufferView): Promise<string> {
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+test(`defaultRng streams equal numpy.random.default_rng ${fx.numpy}`, async () => {
   for (const s of fx.streams) {
     const g = rp.defaultRng(Array.isArray(s.seed) ? s.seed : BigInt(s.seed));
     for (const [k, c] of s.calls.entries()) {
@@ -71,6 +80,32 @@ test(`defaultRng streams equal numpy.random.default_rng ${fx.numpy}`, () => {
         case "choicep":
           got = g.choice(a[0], a[1], { p: a[2] });
           break;
+        case "standard_normal":
+          got = g.standardNormal(a[0]);
+          break;
+        case "standard_normal32":
+          got = g.standardNormal(a[0], { dtype: "float32" });
+          break;
+        case "normal":
+          got = g.normal(a[0], a[1], a[2] ?? undefined);
+          break;
+        case "choice_noreplace":
+          got = g.choice(a[0], a[1], { replace: false, shuffle: a[2] });
+          break;
+        case "choicep_noreplace":
+          got = g.choice(a[0], a[1], { replace: false, p: a[2] });
+          break;
+        case "sha_standard_normal":
+        case "sha_standard_normal32":
+        case "sha_normal": {
+          const v = c.call === "sha_normal"
+            ? g.normal(-1, 3, a[0])
+            : g.standardNormal(a[0], {
+              dtype: c.call.endsWith("32") ? "float32" : "float64",
+            });
+          got = await sha256((v as NDArray).data as ArrayBufferView);
+          break;
+        }
       }
       assert.deepEqual(nums(list(got)), c.result, what);
     }
@@ -85,7 +120,24 @@ test("generator arguments are checked; unseeded generators differ", () => {
   assert.throws(() => rp.defaultRng(1.5), /not an integer/);
   assert.throws(() => g.choice(3, 2, { p: [0.5, 0.6, -0.1] }), /non-negative/);
   assert.throws(() => g.choice(3, 2, { p: [0.5, 0.6, 0.1] }), /sum to 1/);
-  assert.throws(() => g.choice(3, 2, { replace: false }), /not implemented/);
+  assert.throws(() => g.choice(3, 4, { replace: false }), /larger sample/);
+  assert.throws(
+    () => g.choice(3, 3, { replace: false, p: [0.5, 0.5, 0] }),
+    /Fewer non-zero/,
+  );
+  assert.throws(() => g.choice(3, 2, { p: [NaN, 0.5, 0.5] }), /NaN/);
+  assert.throws(() => g.normal(0, -1), /scale < 0/);
+  // distinct, in range, for every algorithm branch
+  for (const [pop, k] of [[10, 10], [20000, 1000], [20000, 100], [7, 0]]) {
+    const v = (g.choice(pop!, k, { replace: false }) as NDArray).tolist();
+    const xs = (v as bigint[]).map(Number);
+    assert.equal(new Set(xs).size, k);
+    assert.ok(xs.every((x) => x >= 0 && x < pop!));
+  }
+  // moments of a long normal stream
+  const z = g.standardNormal(200000) as NDArray;
+  const m = Number(z.mean()), sd = Number(z.std());
+  assert.ok(Math.abs(m) < 0.01 && Math.abs(sd - 1) < 0.01, `${m} ${sd}`);
   assert.notEqual(rp.defaultRng().random(), rp.defaultRng().random());
   assert.equal(rp.defaultRng(7).random(), rp.defaultRng(7).random());
 });

@@ -588,7 +588,9 @@ mod tests {
     #[test]
     fn step_symbols_match_the_typescript_mirror() {
         let ts = include_str!("../../ffi/symbols.ts");
-        let start = ts.find("export const STEP_SYMBOLS = [").expect("STEP_SYMBOLS in symbols.ts");
+        let start = ts
+            .find("export const STEP_SYMBOLS = [")
+            .expect("STEP_SYMBOLS in symbols.ts");
         let body = &ts[start..start + ts[start..].find("] as const").unwrap()];
         let names: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
         assert_eq!(names, STEP_SYMBOLS);

@@ -1522,7 +1522,11 @@ export! {
     /// Draws `n` values from the PCG64 `state` (updated in place): `kind` 0
     /// random float64, 1 random float32, 2 integers int64 (`params`: off,
     /// range as i64/u64 bits), 3 uniform float64 (`params`: low, high -
-    /// low as f64), 4 a permutation of 0..n (int64, NumPy's shuffle).
+    /// low as f64), 4 a permutation of 0..n (int64, NumPy's shuffle), 5
+    /// standard normal float64, 6 standard normal float32, 7 normal
+    /// float64 (`params`: loc, scale as f64), 8 `n` distinct indices of
+    /// 0..pop (int64; `params`: pop, shuffle flag; NumPy's `choice` with
+    /// `replace=False` and no `p`).
     fn rp_rng_fill(kind: u32, state: *mut u8, out: *mut u8, n: u32, params: *const u8) {
         use crate::kernels::random::Pcg64;
         let st = out_slice::<u64>(state, 6, "state")?;
@@ -1553,11 +1557,89 @@ export! {
                     o.swap(i, j);
                 }
             }
+            5 => out_slice::<f64>(out, n, "out")?.iter_mut().for_each(|o| *o = g.standard_normal()),
+            6 => out_slice::<f32>(out, n, "out")?.iter_mut().for_each(|o| *o = g.standard_normal_f32()),
+            7 => {
+                let (loc, scale) = (f64::from_bits(p[0]), f64::from_bits(p[1]));
+                out_slice::<f64>(out, n, "out")?
+                    .iter_mut()
+                    .for_each(|o| *o = loc + scale * g.standard_normal());
+            }
+            8 => {
+                let (pop, shuffle) = (p[0], p[1] != 0);
+                choice_without_replacement(&mut g, pop, shuffle, out_slice::<i64>(out, n, "out")?)?;
+            }
             _ => return Err(Error::invalid(format!("unknown draw kind {kind}"))),
         }
         st.copy_from_slice(&g.to_words());
         Ok(())
     }
+}
+
+/// NumPy's `Generator.choice(pop, size, replace=False, shuffle=...)`:
+/// a partial Fisher-Yates over the tail of `arange(pop)` when the sample
+/// is a large share of a large population, Floyd's algorithm with an
+/// open-addressing set otherwise (then shuffled), drawing exactly the same
+/// numbers in the same order as NumPy.
+fn choice_without_replacement(
+    g: &mut crate::kernels::random::Pcg64,
+    pop: u64,
+    shuffle: bool,
+    o: &mut [i64],
+) -> Result<()> {
+    let size = o.len() as u64;
+    if size > pop {
+        return Err(Error::invalid(
+            "Cannot take a larger sample than population when replace is False",
+        ));
+    }
+    let cutoff = if shuffle { 50 } else { 20 };
+    if pop > 10000 && size > pop / cutoff {
+        if pop > (1u64 << 32) {
+            return Err(Error::invalid(
+                "choice: population too large for replace=False",
+            ));
+        }
+        let mut idx: Vec<i64> = (0..pop as i64).collect();
+        for i in ((pop - size).max(1)..pop).rev() {
+            let j = g.bounded(i) as usize;
+            idx.swap(i as usize, j);
+        }
+        o.copy_from_slice(&idx[(pop - size) as usize..]);
+        return Ok(());
+    }
+    let mut mask = (1.2 * size as f64) as u64;
+    for s in [1, 2, 4, 8, 16, 32] {
+        mask |= mask >> s;
+    }
+    let mut set = vec![u64::MAX; mask as usize + 1];
+    let m = mask as usize;
+    for (k, j) in (pop - size..pop).enumerate() {
+        let val = g.bounded(j);
+        let mut loc = val as usize & m;
+        while set[loc] != u64::MAX && set[loc] != val {
+            loc = (loc + 1) & m;
+        }
+        if set[loc] == u64::MAX {
+            set[loc] = val;
+            o[k] = val as i64;
+        } else {
+            // val was drawn before: take j itself (not yet in the set)
+            let mut loc = j as usize & m;
+            while set[loc] != u64::MAX {
+                loc = (loc + 1) & m;
+            }
+            set[loc] = j;
+            o[k] = j as i64;
+        }
+    }
+    if shuffle {
+        for i in (1..o.len()).rev() {
+            let j = g.bounded(i as u64) as usize;
+            o.swap(i, j);
+        }
+    }
+    Ok(())
 }
 
 unsafe fn linalg_typed<T: Float>(
@@ -1603,7 +1685,15 @@ unsafe fn linalg_typed<T: Float>(
     Ok(())
 }
 
-unsafe fn decomp_typed<T: Float>(op: u32, a: *mut u8, m: usize, n: usize, batch: usize, o: [*mut u8; 3], flags: u32) -> Result<()> {
+unsafe fn decomp_typed<T: Float>(
+    op: u32,
+    a: *mut u8,
+    m: usize,
+    n: usize,
+    batch: usize,
+    o: [*mut u8; 3],
+    flags: u32,
+) -> Result<()> {
     use crate::kernels::decomp as dc;
     let k = m.min(n);
     let (bit0, want) = (flags & 1 != 0, flags & 2 != 0);
@@ -1618,7 +1708,11 @@ unsafe fn decomp_typed<T: Float>(op: u32, a: *mut u8, m: usize, n: usize, batch:
         1 => [n, if want { n * n } else { 0 }, 0],
         2 => {
             let (uc, vr) = if bit0 { (m, n) } else { (k, k) };
-            [k, if want { m * uc } else { 0 }, if want { vr * n } else { 0 }]
+            [
+                k,
+                if want { m * uc } else { 0 },
+                if want { vr * n } else { 0 },
+            ]
         }
         _ => return Err(Error::invalid(format!("unknown decomposition {op}"))),
     };
@@ -1629,18 +1723,39 @@ unsafe fn decomp_typed<T: Float>(op: u32, a: *mut u8, m: usize, n: usize, batch:
     for (i, &sz) in sizes.iter().enumerate() {
         let len = sz.checked_mul(batch).filter(|&v| v <= u32::MAX as usize);
         let len = len.ok_or_else(|| Error::invalid("decomposition: too many elements"))?;
-        outs.push(if sz == 0 { &mut [] } else { out_slice::<T>(o[i], len as u32, ["o1", "o2", "o3"][i])? });
+        outs.push(if sz == 0 {
+            &mut []
+        } else {
+            out_slice::<T>(o[i], len as u32, ["o1", "o2", "o3"][i])?
+        });
     }
-    let mut s: [Vec<f64>; 3] = [vec![0.0; sizes[0]], vec![0.0; sizes[1]], vec![0.0; sizes[2]]];
+    let mut s: [Vec<f64>; 3] = [
+        vec![0.0; sizes[0]],
+        vec![0.0; sizes[1]],
+        vec![0.0; sizes[2]],
+    ];
     for t in 0..batch {
         for (x, v) in w.iter_mut().zip(&a[t * m * n..(t + 1) * m * n]) {
             *x = v.to_f64();
         }
         let [s0, s1, s2] = &mut s;
         match op {
-            0 => dc::qr(&mut w, m, n, if bit0 { m } else { k }, if want { Some(s0) } else { None }, s1)?,
+            0 => dc::qr(
+                &mut w,
+                m,
+                n,
+                if bit0 { m } else { k },
+                if want { Some(s0) } else { None },
+                s1,
+            )?,
             1 => dc::eigh(&mut w, n, bit0, s0, if want { Some(s1) } else { None })?,
-            _ => dc::svd(&mut w, m, n, s0, if want { Some((s1, s2, bit0)) } else { None })?,
+            _ => dc::svd(
+                &mut w,
+                m,
+                n,
+                s0,
+                if want { Some((s1, s2, bit0)) } else { None },
+            )?,
         }
         for (dst, src) in outs.iter_mut().zip(&s) {
             let sz = src.len();

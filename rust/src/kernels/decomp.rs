@@ -146,7 +146,14 @@ fn reflect_right(a: &mut [f64], w: usize, r0: usize, r1: usize, c0: usize, v: &[
 /// Householder QR of the m x n matrix `a`. Fills `q` (m x qc) if given and
 /// `r` (qc x n, upper triangular); `qc` is min(m, n) (reduced) or m
 /// (complete).
-pub fn qr(a: &mut [f64], m: usize, n: usize, qc: usize, q: Option<&mut [f64]>, r: &mut [f64]) -> Result<()> {
+pub fn qr(
+    a: &mut [f64],
+    m: usize,
+    n: usize,
+    qc: usize,
+    q: Option<&mut [f64]>,
+    r: &mut [f64],
+) -> Result<()> {
     let k = m.min(n);
     let mut vs: Vec<Vec<f64>> = Vec::with_capacity(k);
     let mut taus = Vec::with_capacity(k);
@@ -219,7 +226,13 @@ fn scale_of(a: &[f64]) -> f64 {
 /// Eigenvalues (ascending, into `w`) and, if `z` is given, orthonormal
 /// eigenvectors as its columns (n x n) of the symmetric matrix whose lower
 /// (`upper` false) or upper triangle is in `a` (destroyed).
-pub fn eigh(a: &mut [f64], n: usize, upper: bool, w: &mut [f64], z: Option<&mut [f64]>) -> Result<()> {
+pub fn eigh(
+    a: &mut [f64],
+    n: usize,
+    upper: bool,
+    w: &mut [f64],
+    z: Option<&mut [f64]>,
+) -> Result<()> {
     if n == 0 {
         return Ok(());
     }
@@ -318,7 +331,12 @@ fn transpose_square(a: &mut [f64], n: usize) {
 
 /// Implicit symmetric QR with Wilkinson shifts on the tridiagonal matrix
 /// (`d` diagonal, `e[i]` couples i and i+1), rotating the rows of `zt`.
-fn tridiagonal_qr(d: &mut [f64], e: &mut [f64], mut zt: Option<&mut Vec<f64>>, n: usize) -> Result<()> {
+fn tridiagonal_qr(
+    d: &mut [f64],
+    e: &mut [f64],
+    mut zt: Option<&mut Vec<f64>>,
+    n: usize,
+) -> Result<()> {
     let eps = f64::EPSILON;
     let mut h = n - 1;
     let mut iters = 0usize;
@@ -382,7 +400,10 @@ pub fn svd(
     uv: Option<(&mut [f64], &mut [f64], bool)>,
 ) -> Result<()> {
     if not_finite(a) {
-        return Err(Error::new(LINALG, "SVD did not converge (the array contains infs or NaNs)"));
+        return Err(Error::new(
+            LINALG,
+            "SVD did not converge (the array contains infs or NaNs)",
+        ));
     }
     if m < n {
         // svd(Aᵀ) = U' S V'ᵀ  =>  A = V' S U'ᵀ
@@ -499,7 +520,13 @@ fn svd_tall(
     } else {
         0
     };
-    bidiagonal_qr(&mut d, &mut e, n, m, if want { Some((&mut ut, &mut vt)) } else { None })?;
+    bidiagonal_qr(
+        &mut d,
+        &mut e,
+        n,
+        m,
+        if want { Some((&mut ut, &mut vt)) } else { None },
+    )?;
     // positive values, descending
     for i in 0..n {
         if d[i] < 0.0 {
@@ -542,12 +569,16 @@ fn bidiagonal_qr(
     mut uv: Option<(&mut Vec<f64>, &mut Vec<f64>)>,
 ) -> Result<()> {
     let eps = f64::EPSILON;
-    let anorm = (0..n).fold(0.0f64, |a, i| a.max(d[i].abs() + if i + 1 < n { e[i].abs() } else { 0.0 }));
+    let anorm = (0..n).fold(0.0f64, |a, i| {
+        a.max(d[i].abs() + if i + 1 < n { e[i].abs() } else { 0.0 })
+    });
     let tiny = eps * anorm;
     let mut h = n - 1;
     let mut iters = 0usize;
     while h > 0 {
-        if e[h - 1].abs() <= eps * (d[h - 1].abs() + d[h].abs()) || e[h - 1].abs() <= f64::MIN_POSITIVE {
+        if e[h - 1].abs() <= eps * (d[h - 1].abs() + d[h].abs())
+            || e[h - 1].abs() <= f64::MIN_POSITIVE
+        {
             e[h - 1] = 0.0;
             h -= 1;
             continue;
@@ -653,10 +684,14 @@ mod tests {
     use super::*;
 
     fn mat(m: usize, n: usize, seed: u64) -> Vec<f64> {
-        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (0..m * n)
             .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 ((x >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
             })
             .collect()
@@ -695,7 +730,11 @@ mod tests {
         for i in 0..c {
             for j in 0..c {
                 let want = if i == j { 1.0 } else { 0.0 };
-                assert!((g[i * c + j] - want).abs() < 1e-12, "QᵀQ[{i},{j}] = {}", g[i * c + j]);
+                assert!(
+                    (g[i * c + j] - want).abs() < 1e-12,
+                    "QᵀQ[{i},{j}] = {}",
+                    g[i * c + j]
+                );
             }
         }
     }
@@ -774,7 +813,13 @@ mod tests {
     fn nan_is_a_linalg_error() {
         let mut a = vec![1.0, f64::NAN, 0.0, 1.0];
         let mut s = vec![0.0; 2];
-        assert_eq!(svd(&mut a.clone(), 2, 2, &mut s, None).unwrap_err().code, LINALG);
-        assert_eq!(eigh(&mut a, 2, true, &mut s, None).unwrap_err().code, LINALG);
+        assert_eq!(
+            svd(&mut a.clone(), 2, 2, &mut s, None).unwrap_err().code,
+            LINALG
+        );
+        assert_eq!(
+            eigh(&mut a, 2, true, &mut s, None).unwrap_err().code,
+            LINALG
+        );
     }
 }

@@ -20,6 +20,7 @@ pub mod sort;
 pub mod sort_axis;
 pub mod strided;
 pub mod ufunc;
+pub mod ziggurat;
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -182,6 +182,78 @@ impl Pcg64 {
             }
         }
     }
+    /// NumPy's `random_standard_normal`: the 256-layer ziggurat over
+    /// 52-bit mantissas (tables in [`super::ziggurat`]).
+    pub fn standard_normal(&mut self) -> f64 {
+        use super::ziggurat::*;
+        loop {
+            let r = self.next_u64();
+            let idx = (r & 0xff) as usize;
+            let r = r >> 8;
+            let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
+            let mut x = rabs as f64 * WI_DOUBLE[idx];
+            if r & 1 != 0 {
+                x = -x;
+            }
+            if rabs < KI_DOUBLE[idx] {
+                return x;
+            }
+            if idx == 0 {
+                // the tail beyond R (1 - U avoids log(0))
+                loop {
+                    let xx = -NOR_INV_R * (-self.next_f64()).ln_1p();
+                    let yy = -(-self.next_f64()).ln_1p();
+                    if yy + yy > xx * xx {
+                        return if (rabs >> 8) & 1 != 0 {
+                            -(NOR_R + xx)
+                        } else {
+                            NOR_R + xx
+                        };
+                    }
+                }
+            }
+            if (FI_DOUBLE[idx - 1] - FI_DOUBLE[idx]) * self.next_f64() + FI_DOUBLE[idx]
+                < (-0.5 * x * x).exp()
+            {
+                return x;
+            }
+        }
+    }
+    /// NumPy's `random_standard_normal_f` (23-bit mantissas, float32).
+    pub fn standard_normal_f32(&mut self) -> f32 {
+        use super::ziggurat::*;
+        loop {
+            let r = self.next_u32();
+            let idx = (r & 0xff) as usize;
+            let sign = (r >> 8) & 1;
+            let rabs = (r >> 9) & 0x007f_ffff;
+            let mut x = rabs as f32 * WI_FLOAT[idx];
+            if sign != 0 {
+                x = -x;
+            }
+            if rabs < KI_FLOAT[idx] {
+                return x;
+            }
+            if idx == 0 {
+                loop {
+                    let xx = -NOR_INV_R_F * (-self.next_f32()).ln_1p();
+                    let yy = -(-self.next_f32()).ln_1p();
+                    if yy + yy > xx * xx {
+                        return if (rabs >> 8) & 1 != 0 {
+                            -(NOR_R_F + xx)
+                        } else {
+                            NOR_R_F + xx
+                        };
+                    }
+                }
+            }
+            if (FI_FLOAT[idx - 1] - FI_FLOAT[idx]) * self.next_f32() + FI_FLOAT[idx]
+                < (-0.5f32 * x * x).exp()
+            {
+                return x;
+            }
+        }
+    }
     /// The state as six u64 words: state hi/lo, inc hi/lo, has_uint32,
     /// uinteger (the layout JS keeps).
     pub fn to_words(self) -> [u64; 6] {
