@@ -26,6 +26,7 @@ import { einsumKeep as einsumNd } from "./einsum.ts";
 import { normAxis } from "./_shape.ts";
 import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
+import * as st from "./stats.ts";
 import * as uf from "./ufunc.ts";
 
 type In = uf.ArrayLikeInput;
@@ -346,6 +347,100 @@ export function pinvAsync(
 ): Promise<NDArray> {
   return job(() => pinv(nd(a), options), options);
 }
+/**
+ * Runs a reduction along one axis (or all) on the engine with kept
+ * dimensions (a job's result must be an array), then drops them as the
+ * synchronous function would: `lead` leading result axes (quantiles) come
+ * before the reduced ones.
+ */
+async function reduceJob(
+  x: NDArray,
+  axis: number | null | undefined,
+  keepdims: boolean | undefined,
+  lead: number[],
+  fn: () => NDArray | Scalar,
+  options: JobOptions,
+): Promise<NDArray | Scalar> {
+  const r = await job(() => fn() as NDArray, options);
+  if (keepdims) return r;
+  const shape = r.shape.slice(lead.length);
+  const rest = axis === undefined || axis === null
+    ? []
+    : shape.filter((_, i) => i !== normAxis(axis, x.ndim, "reduce"));
+  const out = r.reshape([...lead, ...rest]);
+  return out.ndim === 0 ? out.item() : out;
+}
+
+type StatOptions = JobOptions & { axis?: number | null; keepdims?: boolean };
+
+/** `median` on the engine. */
+export function medianAsync(
+  a: In,
+  options: StatOptions = {},
+): Promise<NDArray | Scalar> {
+  const x = nd(a);
+  const o = { axis: options.axis, keepdims: true };
+  return reduceJob(
+    x,
+    options.axis,
+    options.keepdims,
+    [],
+    () => st.median(x, o),
+    options,
+  );
+}
+type QuantileFn = (
+  a: In,
+  q: number | readonly number[],
+  o?: st.QuantileOptions,
+) => NDArray | Scalar;
+type QuantileAsync = (
+  a: In,
+  q: number | readonly number[],
+  options?: JobOptions & st.QuantileOptions,
+) => Promise<NDArray | Scalar>;
+
+function quantileAsyncOf(f: QuantileFn): QuantileAsync {
+  return (a, q, options = {}) => {
+    const x = nd(a);
+    const o = { axis: options.axis, method: options.method, keepdims: true };
+    const lead = typeof q === "number" ? [] : [q.length];
+    return reduceJob(
+      x,
+      options.axis,
+      options.keepdims,
+      lead,
+      () => f(x, q, o),
+      options,
+    );
+  };
+}
+/** `quantile` on the engine. */
+export const quantileAsync: QuantileAsync = quantileAsyncOf(st.quantile);
+/** `percentile` on the engine. */
+export const percentileAsync: QuantileAsync = quantileAsyncOf(st.percentile);
+/** `cov` on the engine (a JS number for a single variable, as `cov`). */
+export async function covAsync(
+  m: In,
+  options: JobOptions & st.CovOptions = {},
+): Promise<NDArray | number> {
+  // the job's result must be an array: 1 x 1 for a single variable
+  const r = await job(() => st.covMatrix(nd(m), options), options);
+  return r.size === 1 ? Number(r.item()) : r;
+}
+/** `corrcoef` on the engine. */
+export async function corrcoefAsync(
+  x: In,
+  options: JobOptions & { rowvar?: boolean } = {},
+): Promise<NDArray | number> {
+  const a = nd(x);
+  // one variable: its coefficient with itself (1 or NaN), no job needed
+  if (a.ndim === 1 || a.shape[options.rowvar === false ? 1 : 0] === 1) {
+    return st.corrcoef(a, options);
+  }
+  return await job(() => st.corrcoef(a, options) as NDArray, options);
+}
+
 /** `einsum` on the engine (a 0-d result resolves to a JS scalar). */
 export async function einsumAsync(
   subscripts: string,

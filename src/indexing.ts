@@ -244,7 +244,7 @@ export function unique(
   const keys = bool ? x.astype("uint8") : x;
   if (extra) {
     perm = new NDArray(
-      new Uint32Array(argsort(keys._storage as Float64Array)),
+      new Uint32Array(argsort(keys._read("unique") as Float64Array)),
       "uint32",
       [n],
     ).astype("int64");
@@ -286,12 +286,12 @@ export function unique(
   if (options.returnInverse) {
     // rank of each sorted element's run, scattered back through perm
     const flag = new Uint8Array(n);
-    const st = starts._storage as BigInt64Array;
+    const st = starts._read("unique") as BigInt64Array;
     for (let i = 1; i < st.length; i++) flag[Number(st[i]!)] = 1;
     const rank = cumsumAxis(new NDArray(flag, "uint8", [n]));
     const inv = new BigInt64Array(n);
-    const p = perm!._storage as BigInt64Array;
-    const r = rank._storage as BigUint64Array;
+    const p = perm!._read("unique") as BigInt64Array;
+    const r = rank._read("unique") as BigUint64Array;
     for (let i = 0; i < n; i++) inv[Number(p[i]!)] = BigInt.asIntN(64, r[i]!);
     result.inverse = new NDArray(inv, "int64", [n]).reshape(x0.shape.slice());
   }

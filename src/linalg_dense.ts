@@ -140,9 +140,11 @@ export function det(a: ArrayLikeInput): NDArray | number {
     const d = sign * Math.exp(logabsdet as number);
     return A.dtype === "float32" ? Math.fround(d) : d;
   }
-  const s = (sign as NDArray).astype("float64").copy()._storage as Float64Array;
+  const s = (sign as NDArray).astype("float64").copy()._read(
+    "det",
+  ) as Float64Array;
   const l = (logabsdet as NDArray).astype("float64").copy()
-    ._storage as Float64Array;
+    ._read("det") as Float64Array;
   const d = s.map((v, i) => v * Math.exp(l[i]!));
   return new NDArray(d, "float64", (sign as NDArray).shape.slice()).astype(
     floatOf(A.dtype),

@@ -156,6 +156,17 @@ export class NDArray {
     };
   }
   /**
+   * The storage for a JS-side read by library code: throws if this array
+   * is the output of a step in the engine job being recorded (its values
+   * do not exist yet), instead of silently reading zeros.
+   * @internal
+   */
+  _read(fn: string): Storage {
+    checkReadable(this._storage.buffer, fn);
+    return this._storage;
+  }
+
+  /**
    * The elements as a TypedArray view (zero-copy), for a C-contiguous
    * array. `bool` arrays give their Uint8Array of 0/1.
    * @throws {TypeError} if the array is not C-contiguous (use `copy()`).

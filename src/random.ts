@@ -221,7 +221,7 @@ export class Generator {
    * chosen items, keep first occurrences, repeat).
    */
   #distinctWeighted(p: NDArray, count: number): NDArray {
-    const w = Float64Array.from(p.copy()._storage as Float64Array);
+    const w = Float64Array.from(p.copy()._read("choice") as Float64Array);
     if (w.reduce((n, v) => n + (v > 0 ? 1 : 0), 0) < count) {
       throw new RangeError("choice(): Fewer non-zero entries in p than size");
     }
@@ -236,7 +236,7 @@ export class Generator {
       for (let i = 0; i < w.length; i++) cdf[i] = cdf[i]! / last;
       const pos = (searchsorted(new NDArray(cdf, "float64", [cdf.length]), u, {
         side: "right",
-      }) as NDArray).astype("float64").copy()._storage as Float64Array;
+      }) as NDArray).astype("float64").copy()._read("choice") as Float64Array;
       const seen = new Set<number>();
       for (const v of pos) {
         if (!seen.has(v)) {
@@ -296,7 +296,7 @@ export class Generator {
       if (p.size !== pop) {
         throw new RangeError("choice(): a and p must have same size");
       }
-      const ps = p.copy()._storage as Float64Array;
+      const ps = p.copy()._read("choice") as Float64Array;
       if (ps.some((v) => !Number.isFinite(v))) {
         throw new RangeError("choice(): probabilities contain NaN");
       }

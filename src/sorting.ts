@@ -310,7 +310,7 @@ export function digitize(
   if (b.ndim !== 1) {
     throw new RangeError("digitize(): bins must be 1-dimensional");
   }
-  const v = b.astype("float64").copy()._storage as Float64Array;
+  const v = b.astype("float64").copy()._read("digitize") as Float64Array;
   let inc = true, dec = true;
   for (let i = 1; i < v.length; i++) {
     if (v[i]! < v[i - 1]!) inc = false;

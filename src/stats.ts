@@ -55,7 +55,7 @@ function nanLanes(sorted: NDArray, axis: number) {
     .concat(axis);
   const lanes = sorted.transpose(perm).copy().reshape(-1, n);
   const L = lanes.shape[0]!;
-  const data = lanes._storage as Float64Array | Float32Array;
+  const data = lanes._read("nanLanes") as Float64Array | Float32Array;
   const valid = new Uint32Array(L);
   for (let l = 0; l < L; l++) {
     let m = n;
@@ -427,7 +427,7 @@ export function bincount(
       `bincount(): Cannot cast array data from dtype('${a.dtype}') to dtype('int64') according to the rule 'safe'`,
     );
   }
-  const vals = a.astype("float64").copy()._storage as Float64Array;
+  const vals = a.astype("float64").copy()._read("bincount") as Float64Array;
   let max = -1;
   for (const v of vals) {
     if (v < 0) {
@@ -455,7 +455,7 @@ export function bincount(
       "bincount(): The weights and list don't have the same length.",
     );
   }
-  const ws = w._storage as Float64Array;
+  const ws = w._read("bincount") as Float64Array;
   const out = new Float64Array(len);
   vals.forEach((v, i) => (out[v]! += ws[i]!));
   return new NDArray(out, "float64", [len]);
@@ -514,7 +514,7 @@ export function histogram(
   } else {
     edges = nd(bins).astype("float64");
     nbins = edges.size - 1;
-    const e = edges._storage as Float64Array;
+    const e = edges._read("histogram") as Float64Array;
     for (let i = 1; i < e.length; i++) {
       if (e[i]! < e[i - 1]!) {
         throw new RangeError(
@@ -523,13 +523,13 @@ export function histogram(
       }
     }
   }
-  const xs = x.copy()._storage as Float64Array;
+  const xs = x.copy()._read("histogram") as Float64Array;
   const ws = options.weights === undefined
     ? undefined
     : nd(options.weights).ravel().astype("float64").copy()
-      ._storage as Float64Array;
+      ._read("histogram") as Float64Array;
   const counts = new Float64Array(nbins);
-  const e = edges.copy()._storage as Float64Array;
+  const e = edges.copy()._read("histogram") as Float64Array;
   if (uniform) {
     // NumPy's fast path: index from the scaled value, then fix rounding
     const norm = nbins / (hi - lo);
@@ -544,7 +544,7 @@ export function histogram(
     }
   } else {
     const idx = searchsorted(edges, x, { side: "right" }) as NDArray;
-    const is = idx._storage as BigInt64Array;
+    const is = idx._read("histogram") as BigInt64Array;
     for (let i = 0; i < xs.length; i++) {
       let k = Number(is[i]!) - 1;
       if (xs[i] === e[nbins]) k = nbins - 1;
@@ -580,8 +580,12 @@ export function interp(
   options: { left?: number; right?: number } = {},
 ): NDArray | number {
   const X = nd(x);
-  const dx = nd(xp).astype("float64").ravel().copy()._storage as Float64Array;
-  const dy = nd(fp).astype("float64").ravel().copy()._storage as Float64Array;
+  const dx = nd(xp).astype("float64").ravel().copy()._read(
+    "interp",
+  ) as Float64Array;
+  const dy = nd(fp).astype("float64").ravel().copy()._read(
+    "interp",
+  ) as Float64Array;
   if (dx.length === 0) {
     throw new RangeError("interp(): array of sample points is empty");
   }
@@ -590,7 +594,7 @@ export function interp(
   }
   const left = options.left ?? dy[0]!,
     right = options.right ?? dy[dy.length - 1]!;
-  const xs = X.astype("float64").copy()._storage as Float64Array;
+  const xs = X.astype("float64").copy()._read("interp") as Float64Array;
   const out = new Float64Array(xs.length);
   const n = dx.length;
   for (let i = 0; i < xs.length; i++) {
@@ -637,6 +641,15 @@ export function cov(
   m: ArrayLikeInput,
   options: CovOptions = {},
 ): NDArray | number {
+  const c = covMatrix(m, options);
+  return c.size === 1 ? (c.item() as number) : c;
+}
+
+/** {@link cov}, always as a matrix (1 x 1 for one variable). */
+export function covMatrix(
+  m: ArrayLikeInput,
+  options: CovOptions = {},
+): NDArray {
   let X = nd(m);
   if (X.ndim > 2) throw new RangeError("cov(): m has more than 2 dimensions");
   const dtype = resultType(X.dtype, "float64");
@@ -648,8 +661,7 @@ export function cov(
   const avg = meanAxis(X, { axis: 1, keepdims: true }) as NDArray;
   const Xc = ufunc2("subtract", X, avg);
   const fact = Math.max(N - ddof, 0);
-  const c = ufunc2("divide", matmul(Xc, Xc.T), fact);
-  return c.size === 1 ? (c.item() as number) : c;
+  return ufunc2("divide", matmul(Xc, Xc.T), fact);
 }
 
 /** Pearson correlation coefficients (NumPy's `corrcoef`), clipped to [-1, 1]. */

@@ -8,7 +8,6 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import * as rp from "../mod.ts";
-import type { NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
 import { closeNd as close, decodeNd, type EncodedNd } from "./_fixtures.ts";
 
