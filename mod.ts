@@ -147,6 +147,7 @@ export {
   setDefaultEngine,
 } from "./src/engine.ts";
 export * from "./src/async.ts";
+export { backend } from "./src/_native.ts";
 export { defaultRng, Generator, type Size } from "./src/random.ts";
 export { einsum } from "./src/einsum.ts";
 export { linalg, LinAlgError } from "./src/linalg_dense.ts";

@@ -5,8 +5,9 @@
  *    silent fallback past an explicit choice.
  * 2. The local build: `rust/target/release/` beside this package (a git
  *    checkout after `cargo build --release`).
- * 3. (The cache and the verified download of the prebuilt binary slot in
- *    here: each is one more {@link LibrarySource}.)
+ * 3. The prebuilt binary for this platform: verified against the SHA-256
+ *    manifest shipped with the package, from the per-version cache or
+ *    downloaded into it first (`fetch.ts`).
  *
  * When nothing loads, the error lists every attempt and the fix. A missing
  * FFI permission is reported as such at once, with the flag to add.
@@ -21,6 +22,7 @@ import {
 } from "./symbols.ts";
 import { openDeno } from "./deno.ts";
 import { openBun } from "./bun.ts";
+import { downloadSource } from "./fetch.ts";
 
 /** The JS runtime we are in. */
 export type Runtime = "deno" | "bun" | "other";
@@ -107,6 +109,7 @@ export const localBuildSource: LibrarySource = {
 export const defaultSources: readonly LibrarySource[] = [
   envSource,
   localBuildSource,
+  downloadSource(),
 ];
 
 function isPermissionError(e: unknown): boolean {
@@ -153,7 +156,18 @@ export async function loadLibrary(
   }
   const attempts: string[] = [];
   for (const source of sources) {
-    const path = await source.path();
+    let path: string | undefined;
+    try {
+      path = await source.path();
+    } catch (e) {
+      if (!(e instanceof LibraryLoadError)) throw e;
+      attempts.push(`${source.name}: ${e.message}`);
+      throw new LibraryLoadError(
+        `${e.message}\nOr ${BUILD_HINT}. Tried:\n  ${attempts.join("\n  ")}`,
+        attempts,
+        { cause: e },
+      );
+    }
     if (path === undefined) {
       attempts.push(`${source.name}: not available`);
       continue;

@@ -62,6 +62,11 @@ check "symbol table matches the library (bun)" $BUN scripts/check_symbols.ts
 # add up, or RSS growth
 check "engine soak (deno, 20 s)" env SOAK_SECONDS=20 $DENO run --allow-ffi --allow-env --allow-read --v8-flags=--expose-gc bench/soak.ts
 check "engine soak (bun, 20 s)" env SOAK_SECONDS=20 $BUN bench/soak.ts
+# release build: glibc 2.17 via cargo-zigbuild, then loaded by both runtimes
+REL=dist/v$(python3 -c 'import json; print(json.load(open("deno.json"))["version"])')/libraptors-linux-x64-gnu.so
+check "release build for glibc 2.17 (scripts/release.sh)" env RELEASE_MANIFEST=0 bash scripts/release.sh
+check "release build loads (deno)" env RAPTORS_LIB_PATH=$REL $DENO run --allow-ffi --allow-env --allow-read scripts/check_release.ts
+check "release build loads (bun)" env RAPTORS_LIB_PATH=$REL $BUN scripts/check_release.ts
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 check "deno check" $DENO check mod.ts src/ ffi/ tests/ scripts/ bench/ examples/

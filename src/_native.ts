@@ -3,13 +3,46 @@
  *
  * @module
  */
-import { loadLibrary, type NativeLibrary } from "../ffi/load.ts";
+import { loadLibrary, type NativeLibrary, readEnv } from "../ffi/load.ts";
 import type { NativeSymbols } from "../ffi/symbols.ts";
-import { IndexError, LinAlgError, NativeError } from "./errors.ts";
+import {
+  IndexError,
+  LibraryLoadError,
+  LinAlgError,
+  NativeError,
+} from "./errors.ts";
 import { STATUS } from "../ffi/symbols.ts";
 
+/** `RAPTORS_BACKEND`: `auto` (default) or `native`; `wasm` is refused. */
+function selectBackend(): "native" {
+  const want = (readEnv("RAPTORS_BACKEND") ?? "auto").trim() || "auto";
+  if (want === "native" || want === "auto") return "native";
+  if (want === "wasm") {
+    throw new LibraryLoadError(
+      "RAPTORS_BACKEND=wasm: this build of raptors has no WebAssembly " +
+        "backend yet; unset RAPTORS_BACKEND or set it to native (Deno with " +
+        "--allow-ffi, or Bun)",
+    );
+  }
+  throw new LibraryLoadError(
+    `RAPTORS_BACKEND=${want} is not one of auto, native, wasm`,
+  );
+}
+
+const backendName = selectBackend();
 /** The opened library. */
 export const library: NativeLibrary = await loadLibrary();
+
+/** Which backend runs, and from where (`rp.backend`). */
+export const backend: {
+  readonly name: "native";
+  readonly path: string;
+  readonly source: string;
+} = Object.freeze({
+  name: backendName,
+  path: library.path,
+  source: library.source,
+});
 /** Its functions. */
 export const native: NativeSymbols = library.symbols;
 

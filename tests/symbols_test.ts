@@ -137,3 +137,39 @@ if (runtime === "deno") {
     assert.match(err, /--allow-ffi/);
   });
 }
+
+test("rp.backend names the backend and library; RAPTORS_BACKEND is checked", async () => {
+  const rp = await import("../mod.ts");
+  assert.equal(rp.backend.name, "native");
+  assert.equal(rp.backend.path, library.path);
+  assert.equal(rp.backend.source, library.source);
+  const { spawnSync } = await import("node:child_process");
+  const exe = runtime === "deno"
+    ? (globalThis as unknown as { Deno: { execPath(): string } }).Deno
+      .execPath()
+    : process.execPath;
+  const mod = decodeURIComponent(
+    new URL("../mod.ts", import.meta.url).pathname,
+  );
+  const code = `import(${
+    JSON.stringify(mod)
+  }).then((m) => console.log("backend", m.backend.name), (e) => console.log(e.name, e.message))`;
+  const run = (value: string) => {
+    const args = runtime === "deno" ? ["eval", "--ext=js", code] : ["-e", code];
+    const p = spawnSync(exe, args, {
+      env: { ...process.env, RAPTORS_BACKEND: value },
+      encoding: "utf8",
+    });
+    return p.stdout + p.stderr;
+  };
+  assert.match(run("native"), /backend native/);
+  assert.match(run("auto"), /backend native/);
+  assert.match(
+    run("wasm"),
+    /LibraryLoadError RAPTORS_BACKEND=wasm.*no WebAssembly/,
+  );
+  assert.match(
+    run("gpu"),
+    /RAPTORS_BACKEND=gpu is not one of auto, native, wasm/,
+  );
+});
