@@ -67,6 +67,7 @@ REL=dist/v$(python3 -c 'import json; print(json.load(open("deno.json"))["version
 check "release build for glibc 2.17 (scripts/release.sh)" env RELEASE_MANIFEST=0 bash scripts/release.sh
 check "release build loads (deno)" env RAPTORS_LIB_PATH=$REL $DENO run --allow-ffi --allow-env --allow-read scripts/check_release.ts
 check "release build loads (bun)" env RAPTORS_LIB_PATH=$REL $BUN scripts/check_release.ts
+check "deno publish --dry-run (JSR: exports, docs, no slow types)" $DENO publish --dry-run --allow-dirty
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 check "deno check" $DENO check mod.ts src/ ffi/ tests/ scripts/ bench/ examples/

@@ -3,7 +3,7 @@
  * on loopback started here, serving a release directory built here from
  * the local library: a verified download is cached and loaded; a cached
  * file is re-verified (a tampered one is replaced); a warm cache works
- * offline; tampered, truncated, 404 and unreachable downloads, and an
+ * offline; a file: URL mirror works; tampered, truncated, 404 and unreachable downloads, and an
  * unusable cache, give errors naming the platform, the URL and the fix,
  * and leave nothing in the cache; concurrent first imports in separate
  * processes download once; Deno without --allow-net is told the flag.
@@ -11,7 +11,15 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from "node:fs/promises";
+import { pathToFileURL } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runtime, test } from "./_shim.ts";
@@ -129,6 +137,20 @@ test("download: verified, cached, re-verified, loaded; warm cache works offline"
   assert.deepEqual(await readdir(dir), [], "the bad file was removed");
   assert.equal(await src("good", dir).path(), path);
   assert.deepEqual(await readFile(path!), Buffer.from(bytes));
+});
+
+test("a file: URL mirror (air-gapped hosts) works like HTTP", async () => {
+  const mirror = await freshDir();
+  await mkdir(join(mirror, `v${manifest.version}`));
+  await writeFile(join(mirror, `v${manifest.version}`, file), bytes);
+  const dir = await freshDir();
+  const s = downloadSource({
+    manifest,
+    baseUrl: pathToFileURL(mirror).href,
+    cacheDir: dir,
+  });
+  assert.equal(await s.path(), join(dir, file));
+  assert.deepEqual(await readFile(join(dir, file)), Buffer.from(bytes));
 });
 
 test("download failures name platform, URL and fix; nothing is cached", async () => {
