@@ -9,6 +9,7 @@
  *
  *     deno run --allow-ffi --allow-env --allow-read --allow-write bench/peers.bench.ts
  *     bun bench/peers.bench.ts
+ *     RAPTORS_BACKEND=wasm bun bench/peers.bench.ts   # the WebAssembly backend
  *
  * Each pair computes the same result; the script checks a few of them
  * agree before timing.
@@ -184,6 +185,7 @@ const cases: Array<[string, () => unknown, () => unknown]> = [
     () => np.matmul(n.a512f32, n.a512f32),
   ],
   ["unique int32 1e5", () => rp.unique(r.ints), () => np.unique(n.ints)],
+  ["sort 1e6", () => rp.sort(r.v), () => np.sort(n.v)],
   // last: undisposed results fill the pool until the event loop turns
   [
     "add 1e6 (no dispose)",
@@ -212,6 +214,7 @@ for (const [name, a, b] of cases) {
   });
 }
 
+const wasm = rp.backend.name === "wasm" ? "wasm-" : "";
 const result = await run({ format: "quiet", throw: true });
 if (heapExhausted) {
   throw new Error("numpy-ts ran out of WASM heap: the comparison is unfair");
@@ -229,7 +232,9 @@ const rows = cases.map(([name]) => {
     speedup: peer / rap,
   };
 });
-console.log(`${runtimeVersion}, numpy-ts 1.7.0`);
+console.log(
+  `${runtimeVersion}, raptors ${rp.backend.name} backend, numpy-ts 1.7.0`,
+);
 for (const row of rows) {
   console.log(
     `${row.name}: raptors ${row.raptorsUs.toFixed(1)} µs, numpy-ts ${
@@ -238,8 +243,9 @@ for (const row of rows) {
   );
 }
 console.log(
-  `saved ${await saveResults(`peers-${runtimeName}`, {
+  `saved ${await saveResults(`peers-${wasm}${runtimeName}`, {
     runtime: runtimeVersion,
+    backend: rp.backend.name,
     rows,
   })}`,
 );

@@ -21,9 +21,6 @@
  *
  * @module
  */
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { LibraryLoadError } from "../src/errors.ts";
 import type { LibrarySource } from "./load.ts";
 import { libraryFileName, readEnv } from "./load.ts";
@@ -93,8 +90,26 @@ function isMusl(): boolean {
   return false;
 }
 
+// node: modules are loaded on first use, so importing raptors in a place
+// without them (edge workers: the wasm backend) never touches them
+type Fs = typeof import("node:fs/promises");
+let fsp: Fs;
+let homedir: () => string;
+let join: (...p: string[]) => string;
+let mkdir: Fs["mkdir"], open: Fs["open"], readFile: Fs["readFile"];
+let rename: Fs["rename"], rm: Fs["rm"], stat: Fs["stat"];
+
+async function nodeModules(): Promise<void> {
+  if (fsp) return;
+  fsp = await import("node:fs/promises");
+  ({ mkdir, open, readFile, rename, rm, stat } = fsp);
+  homedir = (await import("node:os")).homedir;
+  join = (await import("node:path")).join;
+}
+
 /** The cache directory for `version` (see the module doc). */
-export function cacheDir(version: string): string {
+export async function cacheDir(version: string): Promise<string> {
+  await nodeModules();
   const override = readEnv("RAPTORS_CACHE_DIR");
   if (override) return join(override, version);
   const g = globalThis as { Deno?: unknown };
@@ -161,6 +176,7 @@ export interface DownloadOptions {
 
 /** The shipped manifest, or the file `RAPTORS_MANIFEST` names. */
 async function shippedManifest(): Promise<Manifest> {
+  await nodeModules();
   const override = readEnv("RAPTORS_MANIFEST");
   if (override) return JSON.parse(await readFile(override, "utf8"));
   return shipped as Manifest;
@@ -176,6 +192,7 @@ export function downloadSource(options: DownloadOptions = {}): LibrarySource {
     name: "prebuilt download",
     explicit: false,
     async path() {
+      await nodeModules();
       const manifest = options.manifest ?? await shippedManifest();
       const key = platformKey();
       const entry = manifest.files[key];
@@ -192,7 +209,7 @@ export function downloadSource(options: DownloadOptions = {}): LibrarySource {
         );
       }
       const url = `${base}/v${manifest.version}/${entry.file}`;
-      const dir = options.cacheDir ?? cacheDir(manifest.version);
+      const dir = options.cacheDir ?? await cacheDir(manifest.version);
       const fail = (what: string, fix: string, cause?: unknown): never => {
         throw new LibraryLoadError(
           `raptors could not get its native library for ${key} from ${url}: ` +

@@ -23,6 +23,7 @@ import {
 import { openDeno } from "./deno.ts";
 import { openBun } from "./bun.ts";
 import { downloadSource } from "./fetch.ts";
+import { openWasm } from "./wasm.ts";
 
 /** The JS runtime we are in. */
 export type Runtime = "deno" | "bun" | "other";
@@ -212,4 +213,79 @@ export async function loadLibrary(
       attempts.join("\n  "),
     attempts,
   );
+}
+
+/**
+ * A precompiled module set by an edge entry point (`edge.ts`) before
+ * raptors loads: bundlers for edge platforms compile `.wasm` imports at
+ * build time, and those platforms refuse to compile bytes at run time.
+ */
+export const WASM_MODULE_KEY: unique symbol = Symbol.for("raptors.wasm");
+
+/**
+ * Opens the WebAssembly backend: the module an edge entry registered
+ * under {@link WASM_MODULE_KEY}, else `RAPTORS_WASM_PATH`, else
+ * `wasm/raptors.wasm` in this package (read from disk for `file:` URLs,
+ * fetched otherwise).
+ *
+ * @throws {LibraryLoadError} naming the file and the fix.
+ */
+export async function loadWasm(): Promise<NativeLibrary> {
+  const pre = (globalThis as Record<symbol, unknown>)[WASM_MODULE_KEY];
+  let module: WebAssembly.Module;
+  let where: string;
+  if (pre instanceof WebAssembly.Module) {
+    module = pre;
+    where = "(precompiled module)";
+  } else {
+    const env = readEnv("RAPTORS_WASM_PATH");
+    const url = env
+      ? new URL(env, `file://${cwd()}/`)
+      : new URL("../wasm/raptors.wasm", import.meta.url);
+    where = url.protocol === "file:"
+      ? decodeURIComponent(url.pathname)
+      : url.href;
+    try {
+      let bytes: Uint8Array;
+      if (url.protocol === "file:") {
+        const fs = await import("node:fs/promises");
+        bytes = new Uint8Array(await fs.readFile(where));
+      } else {
+        const res = await fetch(url);
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        bytes = new Uint8Array(await res.arrayBuffer());
+      }
+      module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    } catch (e) {
+      throw new LibraryLoadError(
+        `Cannot load the WebAssembly backend from ${where}: ` +
+          `${e instanceof Error ? e.message : String(e)}. Build it with ` +
+          "`bash scripts/build_wasm.sh`, or set RAPTORS_WASM_PATH" +
+          (isPermissionError(e) ? " (Deno needs --allow-read for it)" : ""),
+        [],
+        { cause: e },
+      );
+    }
+  }
+  const lib = openWasm(module);
+  const abi = lib.symbols.rp_abi_version();
+  if (abi !== ABI_VERSION) {
+    throw new LibraryLoadError(
+      `The WebAssembly module ${where} has ABI version ${abi} but this ` +
+        `package expects ${ABI_VERSION}: rebuild it (bash scripts/build_wasm.sh)`,
+    );
+  }
+  return { ...lib, path: where, source: "wasm" };
+}
+
+function cwd(): string {
+  const g = globalThis as {
+    Deno?: { cwd(): string };
+    process?: { cwd(): string };
+  };
+  try {
+    return g.Deno?.cwd() ?? g.process?.cwd() ?? "/";
+  } catch {
+    return "/";
+  }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh), then runs every test and check:
-#   cargo test, the same test files under `deno test` and `bun test`, the
-#   symbol-table check, deno fmt/lint/check, cargo fmt/clippy.
+#   cargo test, the same test files under `deno test` and `bun test` on the
+#   native and the WebAssembly backends (the edge bundle in workerd among
+#   them), the symbol-table check, the glibc 2.17 release build, deno
+#   publish --dry-run, deno fmt/lint/check, cargo fmt/clippy.
 # Prints one summary line per step and writes the totals to
 # .cache/test-totals ("PASSED FAILED") for .ci/run. Exits non-zero if
 # anything failed.
@@ -10,6 +12,10 @@ cd "$(dirname "$0")/.."
 export NO_COLOR=1 RUST_BACKTRACE=0
 bash scripts/setup.sh || exit 1
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+# the WebAssembly backend (Debian's rustc 1.63 for wasm32; ~4 min from
+# scratch): the suite runs on it too, and the edge test serves it
+printf '\n==> building the WebAssembly backend (scripts/build_wasm.sh)\n'
+bash scripts/build_wasm.sh 2>&1 | tail -3 || exit 1
 
 DENO=node_modules/.bin/deno
 BUN=node_modules/.bin/bun
@@ -37,23 +43,34 @@ f=$(printf '%s\n' "$out" | sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passe
 add "${p:-0}" "${f:-0}" "cargo test"
 
 TEST_FLAGS=(--allow-ffi --allow-env --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --v8-flags=--expose-gc)
-log "deno test"
-out=$($DENO test "${TEST_FLAGS[@]}" tests/ 2>&1)
-code=$?
-printf '%s\n' "$out" | grep -E 'FAILED|error|passed' | tail -40
-p=$(printf '%s\n' "$out" | sed -n 's/^\(ok\|FAILED\) | \([0-9]*\) passed.*| \([0-9]*\) failed.*/\2/p' | tail -1)
-f=$(printf '%s\n' "$out" | sed -n 's/^\(ok\|FAILED\) | \([0-9]*\) passed.*| \([0-9]*\) failed.*/\3/p' | tail -1)
-[ "$code" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
-add "${p:-0}" "${f:-0}" "deno test"
-
-log "bun test"
-out=$($BUN test tests/ 2>&1)
-code=$?
-printf '%s\n' "$out" | grep -E '^\(fail\)|error:|^ *[0-9]+ (pass|fail)$' | tail -40
-p=$(printf '%s\n' "$out" | sed -n 's/^ *\([0-9]*\) pass$/\1/p' | tail -1)
-f=$(printf '%s\n' "$out" | sed -n 's/^ *\([0-9]*\) fail$/\1/p' | tail -1)
-[ "$code" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
-add "${p:-0}" "${f:-0}" "bun test"
+# The whole suite runs twice per runtime: on the native library (FFI) and
+# on the WebAssembly backend (RAPTORS_BACKEND=wasm).
+deno_tests() {
+  local name="deno test ($1)"
+  log "$name"
+  out=$(RAPTORS_BACKEND=$1 $DENO test "${TEST_FLAGS[@]}" tests/ 2>&1)
+  code=$?
+  printf '%s\n' "$out" | grep -E 'FAILED|error|passed' | tail -40
+  p=$(printf '%s\n' "$out" | sed -n 's/^\(ok\|FAILED\) | \([0-9]*\) passed.*| \([0-9]*\) failed.*/\2/p' | tail -1)
+  f=$(printf '%s\n' "$out" | sed -n 's/^\(ok\|FAILED\) | \([0-9]*\) passed.*| \([0-9]*\) failed.*/\3/p' | tail -1)
+  [ "$code" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
+  add "${p:-0}" "${f:-0}" "$name"
+}
+bun_tests() {
+  local name="bun test ($1)"
+  log "$name"
+  out=$(RAPTORS_BACKEND=$1 $BUN test tests/ 2>&1)
+  code=$?
+  printf '%s\n' "$out" | grep -E '^\(fail\)|error:|^ *[0-9]+ (pass|fail)$' | tail -40
+  p=$(printf '%s\n' "$out" | sed -n 's/^ *\([0-9]*\) pass$/\1/p' | tail -1)
+  f=$(printf '%s\n' "$out" | sed -n 's/^ *\([0-9]*\) fail$/\1/p' | tail -1)
+  [ "$code" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
+  add "${p:-0}" "${f:-0}" "$name"
+}
+deno_tests native
+bun_tests native
+deno_tests wasm
+bun_tests wasm
 
 check "symbol table matches the library (deno)" $DENO run --allow-read --allow-env scripts/check_symbols.ts
 check "symbol table matches the library (bun)" $BUN scripts/check_symbols.ts

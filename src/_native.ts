@@ -3,7 +3,13 @@
  *
  * @module
  */
-import { loadLibrary, type NativeLibrary, readEnv } from "../ffi/load.ts";
+import {
+  detectRuntime,
+  loadLibrary,
+  loadWasm,
+  type NativeLibrary,
+  readEnv,
+} from "../ffi/load.ts";
 import type { NativeSymbols } from "../ffi/symbols.ts";
 import {
   IndexError,
@@ -13,35 +19,60 @@ import {
 } from "./errors.ts";
 import { STATUS } from "../ffi/symbols.ts";
 
-/** `RAPTORS_BACKEND`: `auto` (default) or `native`; `wasm` is refused. */
-function selectBackend(): "native" {
+/**
+ * `RAPTORS_BACKEND`: `native` (the FFI library or an error), `wasm` (the
+ * WebAssembly backend or an error), `auto` (default: native where the
+ * runtime has FFI and it loads, else wasm).
+ */
+async function open(): Promise<
+  { lib: NativeLibrary; name: "native" | "wasm"; fallback?: string }
+> {
   const want = (readEnv("RAPTORS_BACKEND") ?? "auto").trim() || "auto";
-  if (want === "native" || want === "auto") return "native";
-  if (want === "wasm") {
+  if (want !== "auto" && want !== "native" && want !== "wasm") {
     throw new LibraryLoadError(
-      "RAPTORS_BACKEND=wasm: this build of raptors has no WebAssembly " +
-        "backend yet; unset RAPTORS_BACKEND or set it to native (Deno with " +
-        "--allow-ffi, or Bun)",
+      `RAPTORS_BACKEND=${want} is not one of auto, native, wasm`,
     );
   }
-  throw new LibraryLoadError(
-    `RAPTORS_BACKEND=${want} is not one of auto, native, wasm`,
-  );
+  if (want === "wasm") return { lib: await loadWasm(), name: "wasm" };
+  if (want === "native" || detectRuntime() !== "other") {
+    try {
+      return { lib: await loadLibrary(), name: "native" };
+    } catch (e) {
+      if (want === "native" || !(e instanceof LibraryLoadError)) throw e;
+      try {
+        return { lib: await loadWasm(), name: "wasm", fallback: e.message };
+      } catch (w) {
+        throw new LibraryLoadError(
+          `${e.message}\nThe WebAssembly fallback did not load either: ` +
+            (w instanceof Error ? w.message : String(w)),
+          e.attempts,
+          { cause: e },
+        );
+      }
+    }
+  }
+  return { lib: await loadWasm(), name: "wasm" };
 }
 
-const backendName = selectBackend();
+const opened = await open();
 /** The opened library. */
-export const library: NativeLibrary = await loadLibrary();
+export const library: NativeLibrary = opened.lib;
 
 /** Which backend runs, and from where (`rp.backend`). */
 export const backend: {
-  readonly name: "native";
+  /** `native` (FFI) or `wasm`. */
+  readonly name: "native" | "wasm";
+  /** The library file or module that was loaded. */
   readonly path: string;
+  /** Which loader source provided it. */
   readonly source: string;
+  /** Why `auto` fell back to wasm (the native loader's error), if it did. */
+  readonly fallback?: string;
 } = Object.freeze({
-  name: backendName,
+  name: opened.name,
   path: library.path,
   source: library.source,
+  ...(opened.fallback ? { fallback: opened.fallback } : {}),
 });
 /** Its functions. */
 export const native: NativeSymbols = library.symbols;

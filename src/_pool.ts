@@ -59,7 +59,14 @@ let owned = 0;
 /** Storage objects whose buffer belongs to the pool, with their view count. */
 const views = new WeakMap<Storage, number>();
 
-const registry = new FinalizationRegistry<ArrayBuffer>((buf) => release(buf));
+// Some edge runtimes (workerd) have no FinalizationRegistry: there, pooled
+// buffers come back only through dispose() / `using`.
+const registry: Pick<
+  FinalizationRegistry<ArrayBuffer>,
+  "register" | "unregister"
+> = typeof FinalizationRegistry === "function"
+  ? new FinalizationRegistry<ArrayBuffer>((buf) => release(buf))
+  : { register: () => {}, unregister: () => false };
 
 /**
  * Size class of `bytes`: index `4e + j` holds buffers of `2^e (4 + j) / 4`

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { writeFile } from "node:fs/promises";
 import { NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { type DType, itemsize, storageCtor } from "./dtype.ts";
@@ -223,5 +222,7 @@ export function fromNpy(bytes: Uint8Array | ArrayBuffer): NDArray {
 
 /** Writes `a` to `path` as `.npy` (`np.save`). */
 export async function save(path: string, a: ArrayLikeInput): Promise<void> {
+  // loaded on use: importing raptors never needs a file system (edge)
+  const { writeFile } = await import("node:fs/promises");
   await writeFile(path, toNpy(a));
 }

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { readFile, writeFile } from "node:fs/promises";
 import type { NDArray } from "./ndarray.ts";
 import { fromNpy, toNpy } from "./npy.ts";
 
@@ -223,6 +222,7 @@ export async function savez(
   path: string,
   arrays: Record<string, NDArray> | readonly NDArray[],
 ): Promise<void> {
+  const { writeFile } = await import("node:fs/promises");
   await writeFile(path, await toNpz(arrays));
 }
 
@@ -231,6 +231,7 @@ export async function savezCompressed(
   path: string,
   arrays: Record<string, NDArray> | readonly NDArray[],
 ): Promise<void> {
+  const { writeFile } = await import("node:fs/promises");
   await writeFile(path, await toNpz(arrays, { compress: true }));
 }
 
@@ -241,6 +242,7 @@ export async function savezCompressed(
 export async function load(
   path: string,
 ): Promise<NDArray | Record<string, NDArray>> {
+  const { readFile } = await import("node:fs/promises");
   const b = await readFile(path);
   if (
     b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 3 && b[3] === 4

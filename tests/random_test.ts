@@ -13,8 +13,16 @@ import * as rp from "../mod.ts";
 import type { NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
 
-// deno-lint-ignore no-explicit-any
-type Call = { call: string; args: any[]; result: any };
+type Call = {
+  call: string;
+  // deno-lint-ignore no-explicit-any
+  args: any[];
+  // deno-lint-ignore no-explicit-any
+  result: any;
+  /** float64 streams: SHA-256 with tail draws zeroed, and those draws */
+  body?: string;
+  tail?: [number, string][];
+};
 const fx = JSON.parse(
   await readFile(new URL("./fixtures/random.json", import.meta.url), "utf8"),
 ) as {
@@ -103,7 +111,24 @@ test(`defaultRng streams equal numpy.random.default_rng ${fx.numpy}`, async () =
             : g.standardNormal(a[0], {
               dtype: c.call.endsWith("32") ? "float32" : "float64",
             });
-          got = await sha256((v as NDArray).data as ArrayBufferView);
+          const data = (v as NDArray).data as Float64Array | Float32Array;
+          got = await sha256(data);
+          if (rp.backend.name === "wasm" && c.tail && got !== c.result[0]) {
+            // wasm's bundled log1p may differ from glibc's in the last bit:
+            // every draw outside the ziggurat's tail must still be exact,
+            // tail draws within 2 ulp (see COMPATIBILITY.md)
+            const body = Float64Array.from(data);
+            for (const [i, val] of c.tail) {
+              const want = Number(val);
+              assert.ok(
+                Math.abs(body[i]! - want) <= 4.5e-16 * Math.abs(want),
+                `${what}: tail draw ${i} is ${body[i]}, NumPy ${want}`,
+              );
+              body[i] = 0;
+            }
+            assert.equal(await sha256(body), c.body, `${what}: non-tail draws`);
+            got = c.result[0];
+          }
           break;
         }
       }

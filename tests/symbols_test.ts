@@ -10,15 +10,24 @@ import {
   libraryFileName,
   type LibrarySource,
   loadLibrary,
+  localBuildSource,
 } from "../ffi/load.ts";
 import { compareExports, elfExports } from "../scripts/_elf.ts";
 import { lastError, library, native } from "../src/_native.ts";
 import { LibraryLoadError } from "../src/errors.ts";
 import { runtime, test } from "./_shim.ts";
 
+const onWasm = library.source === "wasm";
+
 test("every symbol in ffi/symbols.ts is exported by the library, and vice versa", async () => {
   const bytes = new Uint8Array(await readFile(library.path));
-  const exported = elfExports(bytes);
+  // the wasm module also exports its memory and the shim's allocator
+  const exported = onWasm
+    ? WebAssembly.Module.exports(new WebAssembly.Module(bytes))
+      .filter((e) => e.kind === "function")
+      .map((e) => e.name)
+      .filter((n) => n !== "rp_wasm_alloc" && n !== "rp_wasm_free")
+    : elfExports(bytes);
   const diff = compareExports(exported, Object.keys(symbols));
   assert.deepEqual(diff, { missingInLibrary: [], missingInTable: [] });
   assert.ok(exported.includes("rp_sum"));
@@ -36,9 +45,18 @@ test("the symbol comparison reports a symbol missing on either side", () => {
 test("a Rust panic becomes status 5 and a message, and the process lives on", () => {
   for (let i = 0; i < 3; i++) {
     assert.equal(native.rp_debug_panic(), 5);
-    assert.match(lastError(), /Rust panic caught.*deliberate panic/);
+    // wasm has no unwinding: the trap is reported and the instance reset
+    assert.match(
+      lastError(),
+      onWasm
+        ? /rp_debug_panic: the WebAssembly kernel trapped.*reset/
+        : /Rust panic caught.*deliberate panic/,
+    );
   }
   assert.equal(native.rp_noop(), 0);
+  const slot = new Float64Array(1);
+  assert.equal(native.rp_sum(10, new Float64Array([1, 2]), 2, slot), 0);
+  assert.equal(slot[0], 3);
 });
 
 test("native argument checks reject null pointers with a length and unknown codes", () => {
@@ -89,7 +107,7 @@ test("an explicit path that does not load is an error, not a silent fallback", a
     explicit: true,
     path: () => "/nonexistent/explicit.so",
   };
-  const good: LibrarySource = {
+  const good: LibrarySource = onWasm ? localBuildSource : {
     name: "local build",
     explicit: false,
     path: () => library.path,
@@ -117,30 +135,44 @@ test("a file that is not a shared library is reported with its path", async () =
 });
 
 if (runtime === "deno") {
-  test("without --allow-ffi, Deno reports the missing permission and the flag", async () => {
-    const cmd = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-check",
-        "--allow-read",
-        "--allow-env",
-        new URL("../mod.ts", import.meta.url).href,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
-    });
-    const out = await cmd.output();
-    const err = new TextDecoder().decode(out.stderr);
-    assert.equal(out.success, false);
-    assert.match(err, /LibraryLoadError: raptors needs FFI permission/);
-    assert.match(err, /--allow-ffi/);
+  test("without --allow-ffi: native names the flag; auto falls back to wasm and says why", async () => {
+    const script = await Deno.makeTempFile({ suffix: ".ts" });
+    await Deno.writeTextFile(
+      script,
+      `import { backend } from ${
+        JSON.stringify(new URL("../mod.ts", import.meta.url).href)
+      };\nconsole.log(JSON.stringify(backend));\n`,
+    );
+    const run = async (backend: string) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--no-check", "--allow-read", "--allow-env", script],
+        stdout: "piped",
+        stderr: "piped",
+        env: { NO_COLOR: "1", RUST_BACKTRACE: "0", RAPTORS_BACKEND: backend },
+      }).output();
+      const d = new TextDecoder();
+      return {
+        ok: out.success,
+        out: d.decode(out.stdout),
+        err: d.decode(out.stderr),
+      };
+    };
+    const nat = await run("native");
+    assert.equal(nat.ok, false);
+    assert.match(nat.err, /LibraryLoadError: raptors needs FFI permission/);
+    assert.match(nat.err, /--allow-ffi/);
+    const auto = await run("auto");
+    assert.equal(auto.ok, true, auto.err);
+    const b = JSON.parse(auto.out);
+    assert.equal(b.name, "wasm");
+    assert.match(b.fallback, /--allow-ffi/);
+    await Deno.remove(script);
   });
 }
 
 test("rp.backend names the backend and library; RAPTORS_BACKEND is checked", async () => {
   const rp = await import("../mod.ts");
-  assert.equal(rp.backend.name, "native");
+  assert.equal(rp.backend.name, onWasm ? "wasm" : "native");
   assert.equal(rp.backend.path, library.path);
   assert.equal(rp.backend.source, library.source);
   const { spawnSync } = await import("node:child_process");
@@ -164,10 +196,8 @@ test("rp.backend names the backend and library; RAPTORS_BACKEND is checked", asy
   };
   assert.match(run("native"), /backend native/);
   assert.match(run("auto"), /backend native/);
-  assert.match(
-    run("wasm"),
-    /LibraryLoadError RAPTORS_BACKEND=wasm.*no WebAssembly/,
-  );
+  assert.match(run("wasm"), /backend wasm/);
+
   assert.match(
     run("gpu"),
     /RAPTORS_BACKEND=gpu is not one of auto, native, wasm/,

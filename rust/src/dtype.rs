@@ -167,7 +167,16 @@ macro_rules! impl_float {
             }
             #[inline(always)]
             fn mul_add_to(self, a: Self, b: Self) -> Self {
-                a.mul_add(b, self)
+                // wasm32 has no fused multiply-add instruction: `mul_add`
+                // would be a software fma call per element
+                #[cfg(target_arch = "wasm32")]
+                {
+                    self + a * b
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    a.mul_add(b, self)
+                }
             }
             #[inline(always)]
             fn neg(self) -> Self {

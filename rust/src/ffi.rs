@@ -1808,3 +1808,29 @@ export! {
         }
     }
 }
+
+/// WebAssembly only: `size` bytes (16-aligned) of the module's heap for
+/// the JS shim (`ffi/wasm.ts`), which copies call arguments in and out;
+/// null when the heap cannot grow.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_alloc(size: u32) -> *mut u8 {
+    match std::alloc::Layout::from_size_align(size.max(1) as usize, 16) {
+        // SAFETY: the layout has a non-zero size.
+        Ok(l) => unsafe { std::alloc::alloc(l) },
+        Err(_) => std::ptr::null_mut(),
+    }
+}
+
+/// WebAssembly only: frees what [`rp_wasm_alloc`] returned for `size`.
+///
+/// # Safety
+/// `ptr` must come from `rp_wasm_alloc(size)` and not be freed twice.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub unsafe extern "C" fn rp_wasm_free(ptr: *mut u8, size: u32) {
+    if !ptr.is_null() {
+        let l = std::alloc::Layout::from_size_align_unchecked(size.max(1) as usize, 16);
+        std::alloc::dealloc(ptr, l);
+    }
+}
