@@ -26,7 +26,9 @@ export function bunInterface(): Record<
   const out: Record<string, { args: string[]; returns: string }> = {};
   for (const [name, spec] of Object.entries(symbols)) {
     out[name] = {
-      args: spec.parameters.map((t) => (t === "fn" ? "function" : t)),
+      args: spec.parameters.map((t) =>
+        t === "fn" ? "function" : t === "cptr" ? "ptr" : t
+      ),
       returns: spec.result,
     };
   }

@@ -12,7 +12,7 @@ import {
 } from "./symbols.ts";
 
 function denoType(t: NativeType): Deno.NativeType {
-  return t === "ptr" ? "buffer" : t === "fn" ? "function" : t;
+  return t === "ptr" || t === "cptr" ? "buffer" : t === "fn" ? "function" : t;
 }
 
 /** The table in `Deno.dlopen` form. */

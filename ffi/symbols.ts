@@ -13,12 +13,17 @@
  */
 
 /** Abstract parameter/result types, mapped per runtime by the adapters. */
-export type NativeType = "u32" | "i32" | "f64" | "ptr" | "fn";
+/**
+ * Parameter types: `ptr` a buffer the kernel may write, `cptr` one it only
+ * reads (`*const` in Rust; the wasm backend then skips copying it back),
+ * `fn` a callback.
+ */
+export type NativeType = "u32" | "i32" | "f64" | "ptr" | "cptr" | "fn";
 
 /** One native function: its parameters and result. */
 export interface SymbolSpec {
   readonly parameters: readonly NativeType[];
-  readonly result: Exclude<NativeType, "ptr" | "fn">;
+  readonly result: Exclude<NativeType, "ptr" | "cptr" | "fn">;
 }
 
 /** Version of the C ABI this table describes (`rp_abi_version`). */
@@ -194,48 +199,48 @@ export const symbols = {
   // fn rp_debug_panic() -> i32
   rp_debug_panic: { parameters: [], result: "i32" },
   // unsafe fn rp_sum(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
-  rp_sum: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_sum: { parameters: ["u32", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_mean(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
-  rp_mean: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_mean: { parameters: ["u32", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_min(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
-  rp_min: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_min: { parameters: ["u32", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_max(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
-  rp_max: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_max: { parameters: ["u32", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_argmin(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
-  rp_argmin: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_argmin: { parameters: ["u32", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_argmax(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
-  rp_argmax: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_argmax: { parameters: ["u32", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_dot(dt: u32, a: *const u8, b: *const u8, n: u32, out: *mut u8) -> i32
-  rp_dot: { parameters: ["u32", "ptr", "ptr", "u32", "ptr"], result: "i32" },
+  rp_dot: { parameters: ["u32", "cptr", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_norm(dt: u32, a: *const u8, n: u32, out: *mut u8) -> i32
-  rp_norm: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_norm: { parameters: ["u32", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_binary(op: u32, dt: u32, a: *const u8, b: *const u8, out: *mut u8, n: u32) -> i32
   rp_binary: {
-    parameters: ["u32", "u32", "ptr", "ptr", "ptr", "u32"],
+    parameters: ["u32", "u32", "cptr", "cptr", "ptr", "u32"],
     result: "i32",
   },
   // unsafe fn rp_binary_scalar(op: u32, dt: u32, a: *const u8, s: *const u8, out: *mut u8, n: u32) -> i32
   rp_binary_scalar: {
-    parameters: ["u32", "u32", "ptr", "ptr", "ptr", "u32"],
+    parameters: ["u32", "u32", "cptr", "cptr", "ptr", "u32"],
     result: "i32",
   },
   // unsafe fn rp_unary(op: u32, dt: u32, a: *const u8, out: *mut u8, n: u32) -> i32
-  rp_unary: { parameters: ["u32", "u32", "ptr", "ptr", "u32"], result: "i32" },
+  rp_unary: { parameters: ["u32", "u32", "cptr", "ptr", "u32"], result: "i32" },
   // unsafe fn rp_clip(dt: u32, a: *const u8, out: *mut u8, n: u32, bounds: *const u8) -> i32
-  rp_clip: { parameters: ["u32", "ptr", "ptr", "u32", "ptr"], result: "i32" },
+  rp_clip: { parameters: ["u32", "cptr", "ptr", "u32", "cptr"], result: "i32" },
   // unsafe fn rp_cumsum(dt: u32, a: *const u8, out: *mut u8, n: u32) -> i32
-  rp_cumsum: { parameters: ["u32", "ptr", "ptr", "u32"], result: "i32" },
+  rp_cumsum: { parameters: ["u32", "cptr", "ptr", "u32"], result: "i32" },
   // unsafe fn rp_sort(dt: u32, a: *mut u8, n: u32) -> i32
   rp_sort: { parameters: ["u32", "ptr", "u32"], result: "i32" },
   // unsafe fn rp_argsort(dt: u32, a: *const u8, n: u32, idx: *mut u8) -> i32
-  rp_argsort: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_argsort: { parameters: ["u32", "cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_fill(dt: u32, a: *mut u8, n: u32, value: *const u8) -> i32
-  rp_fill: { parameters: ["u32", "ptr", "u32", "ptr"], result: "i32" },
+  rp_fill: { parameters: ["u32", "ptr", "u32", "cptr"], result: "i32" },
   // unsafe fn rp_copy(dt: u32, src: *const u8, dst: *mut u8, n: u32) -> i32
-  rp_copy: { parameters: ["u32", "ptr", "ptr", "u32"], result: "i32" },
+  rp_copy: { parameters: ["u32", "cptr", "ptr", "u32"], result: "i32" },
   // unsafe fn rp_copy_cast(src_dt: u32, src: *const u8, src_len: u32, dst_dt: u32, dst: *mut u8, dst_len: u32, ndim: u32, meta: *const u8) -> i32
   rp_copy_cast: {
-    parameters: ["u32", "ptr", "u32", "u32", "ptr", "u32", "u32", "ptr"],
+    parameters: ["u32", "cptr", "u32", "u32", "ptr", "u32", "u32", "cptr"],
     result: "i32",
   },
   // unsafe fn rp_ufunc2(op: u32, dt: u32, a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) -> i32
@@ -243,72 +248,102 @@ export const symbols = {
     parameters: [
       "u32",
       "u32",
-      "ptr",
+      "cptr",
+      "u32",
+      "cptr",
       "u32",
       "ptr",
       "u32",
-      "ptr",
       "u32",
-      "u32",
-      "ptr",
+      "cptr",
     ],
     result: "i32",
   },
   // unsafe fn rp_ufunc1(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) -> i32
   rp_ufunc1: {
-    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "ptr"],
+    parameters: ["u32", "u32", "cptr", "u32", "ptr", "u32", "u32", "cptr"],
     result: "i32",
   },
   // unsafe fn rp_reduce_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, nk: u32, nr: u32, meta: *const u8) -> i32
   rp_reduce_axis: {
-    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "u32", "ptr"],
+    parameters: [
+      "u32",
+      "u32",
+      "cptr",
+      "u32",
+      "ptr",
+      "u32",
+      "u32",
+      "u32",
+      "cptr",
+    ],
     result: "i32",
   },
   // unsafe fn rp_where(dt: u32, c: *const u8, c_len: u32, x: *const u8, x_len: u32, y: *const u8, y_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) -> i32
   rp_where: {
     parameters: [
       "u32",
-      "ptr",
+      "cptr",
+      "u32",
+      "cptr",
+      "u32",
+      "cptr",
       "u32",
       "ptr",
       "u32",
-      "ptr",
       "u32",
-      "ptr",
-      "u32",
-      "u32",
-      "ptr",
+      "cptr",
     ],
     result: "i32",
   },
   // unsafe fn rp_arg_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, nk: u32, meta: *const u8) -> i32
   rp_arg_axis: {
-    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "u32", "ptr"],
+    parameters: ["u32", "u32", "cptr", "u32", "ptr", "u32", "u32", "cptr"],
     result: "i32",
   },
   // unsafe fn rp_matmul(dt: u32, a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) -> i32
   rp_matmul: {
-    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    parameters: [
+      "u32",
+      "cptr",
+      "u32",
+      "cptr",
+      "u32",
+      "ptr",
+      "u32",
+      "cptr",
+      "u32",
+    ],
     result: "i32",
   },
   // unsafe fn rp_take(dt: u32, a: *const u8, a_len: u32, meta: *const u8, meta_len: u32, idx: *const u8, idx_len: u32, out: *mut u8, out_len: u32) -> i32
   rp_take: {
-    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    parameters: [
+      "u32",
+      "cptr",
+      "u32",
+      "cptr",
+      "u32",
+      "cptr",
+      "u32",
+      "ptr",
+      "u32",
+    ],
     result: "i32",
   },
   // unsafe fn rp_nonzero(dt: u32, a: *const u8, a_len: u32, shape: *const u8, ndim: u32, out: *mut u8, out_len: u32) -> i32
   rp_nonzero: {
-    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    parameters: ["u32", "cptr", "u32", "cptr", "u32", "ptr", "u32"],
     result: "i32",
   },
   // unsafe fn rp_scan_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) -> i32
   rp_scan_axis: {
-    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    parameters: ["u32", "u32", "cptr", "u32", "ptr", "u32", "cptr", "u32"],
     result: "i32",
   },
   // unsafe fn rp_unique(dt: u32, a: *const u8, n: u32, out: *mut u8, count: *mut u8) -> i32
   rp_unique: {
-    parameters: ["u32", "ptr", "u32", "ptr", "ptr"],
+    parameters: ["u32", "cptr", "u32", "ptr", "ptr"],
     result: "i32",
   },
   // unsafe fn rp_engine_new(threads: u32, max_queue: u32, intra_op: u32, id: *mut u8) -> i32
@@ -317,7 +352,7 @@ export const symbols = {
   rp_engine_set_callback: { parameters: ["u32", "fn"], result: "i32" },
   // unsafe fn rp_engine_submit(id: u32, prog: *const u8, len: u32, priority: u32, job: *mut u8) -> i32
   rp_engine_submit: {
-    parameters: ["u32", "ptr", "u32", "u32", "ptr"],
+    parameters: ["u32", "cptr", "u32", "u32", "ptr"],
     result: "i32",
   },
   // unsafe fn rp_engine_cancel(id: u32, job: f64, state: *mut u8) -> i32
@@ -333,19 +368,29 @@ export const symbols = {
   rp_engine_close: { parameters: ["u32", "u32"], result: "i32" },
   // unsafe fn rp_sort_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32, kth: u32) -> i32
   rp_sort_axis: {
-    parameters: ["u32", "u32", "ptr", "u32", "ptr", "u32", "ptr", "u32", "u32"],
+    parameters: [
+      "u32",
+      "u32",
+      "cptr",
+      "u32",
+      "ptr",
+      "u32",
+      "cptr",
+      "u32",
+      "u32",
+    ],
     result: "i32",
   },
   // unsafe fn rp_searchsorted(dt: u32, a: *const u8, n: u32, v: *const u8, m: u32, out: *mut u8, right: u32) -> i32
   rp_searchsorted: {
-    parameters: ["u32", "ptr", "u32", "ptr", "u32", "ptr", "u32"],
+    parameters: ["u32", "cptr", "u32", "cptr", "u32", "ptr", "u32"],
     result: "i32",
   },
   // unsafe fn rp_rng_seed(entropy: *const u8, n: u32, state: *mut u8) -> i32
-  rp_rng_seed: { parameters: ["ptr", "u32", "ptr"], result: "i32" },
+  rp_rng_seed: { parameters: ["cptr", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_rng_fill(kind: u32, state: *mut u8, out: *mut u8, n: u32, params: *const u8) -> i32
   rp_rng_fill: {
-    parameters: ["u32", "ptr", "ptr", "u32", "ptr"],
+    parameters: ["u32", "ptr", "ptr", "u32", "cptr"],
     result: "i32",
   },
   // unsafe fn rp_linalg(op: u32, dt: u32, a: *mut u8, n: u32, batch: u32, b: *mut u8, nrhs: u32, out: *mut u8) -> i32
@@ -395,7 +440,7 @@ export type SymbolName = keyof typeof symbols;
 /** A pointer argument: any TypedArray/DataView (zero-copy) or null. */
 export type PtrArg = ArrayBufferView | null;
 
-type JsArg<T extends NativeType> = T extends "ptr" ? PtrArg
+type JsArg<T extends NativeType> = T extends "ptr" | "cptr" ? PtrArg
   : T extends "fn" ? unknown
   : number;
 type JsArgs<P extends readonly NativeType[]> = {

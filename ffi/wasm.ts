@@ -40,6 +40,8 @@ interface WasmExports {
 
 interface Region {
   buffer: ArrayBufferLike;
+  /** Some argument in it may be written (a `ptr`, not a `cptr`). */
+  written: boolean;
   lo: number;
   hi: number;
   base: number; // allocation
@@ -80,12 +82,16 @@ export function openWasm(module: WebAssembly.Module): WasmLibrary {
         // one region per distinct buffer, spanning every view on it
         for (let i = 0; i < params.length; i++) {
           const t = params[i], a = args[i];
-          if (t !== "ptr" || a === null || a === undefined) continue;
+          if ((t !== "ptr" && t !== "cptr") || a === null || a === undefined) {
+            continue;
+          }
           const v = a as ArrayBufferView;
           if (v.byteLength === 0) continue;
           let r = regions.find((x) => x.buffer === v.buffer);
+          if (r) r.written ||= t === "ptr";
           if (!r) {
             r = {
+              written: t === "ptr",
               buffer: v.buffer,
               lo: v.byteOffset,
               hi: v.byteOffset + v.byteLength,
@@ -114,7 +120,7 @@ export function openWasm(module: WebAssembly.Module): WasmLibrary {
         }
         for (let i = 0; i < params.length; i++) {
           const t = params[i], a = args[i];
-          if (t === "ptr") {
+          if (t === "ptr" || t === "cptr") {
             const v = a as ArrayBufferView | null | undefined;
             if (!v || v.byteLength === 0) call[i] = 0;
             else {
@@ -143,6 +149,7 @@ export function openWasm(module: WebAssembly.Module): WasmLibrary {
         }
         // results back (the memory may have grown: fresh views)
         for (const r of regions) {
+          if (!r.written) continue; // read-only arguments: nothing changed
           new Uint8Array(r.buffer, r.lo, r.hi - r.lo).set(
             new Uint8Array(ex.memory.buffer, r.at, r.hi - r.lo),
           );

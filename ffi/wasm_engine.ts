@@ -137,7 +137,7 @@ export function wasmEngine(
         }
         const params = symbols[step.name as keyof typeof symbols].parameters;
         const args = step.args.map((w, i) => {
-          if (params[i] !== "ptr") return Number(w);
+          if (params[i] !== "ptr" && params[i] !== "cptr") return Number(w);
           if (w === 0n) return null;
           if (w & COPY_TAG) return job.copies[Number(w & ~COPY_TAG)];
           const v = views.get(w)?.deref();
@@ -241,7 +241,10 @@ export function wasmEngine(
           for (let i = 0; i < n; i++) {
             const w = next();
             args.push(w);
-            if (params[i] === "ptr" && w !== 0n && !(w & COPY_TAG)) {
+            if (
+              (params[i] === "ptr" || params[i] === "cptr") && w !== 0n &&
+              !(w & COPY_TAG)
+            ) {
               handles.push(w);
             }
           }

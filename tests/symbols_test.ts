@@ -203,3 +203,30 @@ test("rp.backend names the backend and library; RAPTORS_BACKEND is checked", asy
     /RAPTORS_BACKEND=gpu is not one of auto, native, wasm/,
   );
 });
+
+test("parameter types match the Rust signatures (ptr = *mut, cptr = *const)", async () => {
+  const src = await readFile(
+    new URL("../rust/src/ffi.rs", import.meta.url),
+    "utf8",
+  );
+  const rust = new Map<string, string[]>();
+  for (const m of src.matchAll(/fn (rp_\w+)\(([^)]*)\)/g)) {
+    const params = m[2]!.split(",").map((p) => p.trim()).filter(Boolean);
+    rust.set(m[1]!, params.map((p) => p.split(":")[1]!.trim()));
+  }
+  let checked = 0;
+  for (const [name, spec] of Object.entries(symbols)) {
+    const r = rust.get(name);
+    assert.ok(r, `${name} not found in rust/src/ffi.rs`);
+    const want = r.map((t, i) =>
+      t === "*mut u8"
+        ? "ptr"
+        : t === "*const u8"
+        ? (spec.parameters[i] === "fn" ? "fn" : "cptr")
+        : t
+    );
+    assert.deepEqual([...spec.parameters], want, name);
+    checked++;
+  }
+  assert.equal(checked, Object.keys(symbols).length);
+});
