@@ -106,10 +106,36 @@ export const localBuildSource: LibrarySource = {
   },
 };
 
+/**
+ * The npm per-platform package (`@raptors/<platform>`, an optional
+ * dependency of the `raptors` npm package that npm/bun install only on its
+ * os/cpu/libc), resolved from `from` (default: this file).
+ */
+export function platformPackageSource(from?: string): LibrarySource {
+  return {
+    name: "npm platform package",
+    explicit: false,
+    async path() {
+      const base = from ?? import.meta.url;
+      if (!base.startsWith("file:") && !base.startsWith("/")) return undefined;
+      try {
+        const { createRequire } = await import("node:module");
+        const { platformKey } = await import("./fetch.ts");
+        const req = createRequire(base);
+        const pkg = req.resolve(`@raptors/${platformKey()}/package.json`);
+        return pkg.replace(/package\.json$/, libraryFileName());
+      } catch {
+        return undefined; // not installed (another platform, or not npm)
+      }
+    },
+  };
+}
+
 /** The default search order. */
 export const defaultSources: readonly LibrarySource[] = [
   envSource,
   localBuildSource,
+  platformPackageSource(),
   downloadSource(),
 ];
 

@@ -1,0 +1,129 @@
+/**
+ * The npm packages (scripts/npm_pack.ts, `npm pack --dry-run`): the main
+ * package holds exactly the sources, the wasm backend, the edge entry and
+ * the manifest (no tests, builds, benchmarks or caches); each platform
+ * package holds only its library and is restricted by os/cpu/libc; and the
+ * loader finds an installed platform package before any download.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  libraryFileName,
+  loadLibrary,
+  platformPackageSource,
+} from "../ffi/load.ts";
+import { platformKey } from "../ffi/fetch.ts";
+import { runtime, test } from "./_shim.ts";
+
+const root = decodeURIComponent(new URL("../", import.meta.url).pathname);
+const localLib = join(root, "rust", "target", "release", libraryFileName());
+
+test("npm pack: the main and platform packages contain the right files", async () => {
+  const tmp = await mkdtemp(join(tmpdir(), "raptors-npm-"));
+  try {
+    const dist = join(tmp, "dist");
+    await mkdir(dist);
+    await copyFile(localLib, join(dist, "libraptors-linux-x64-gnu.so"));
+    const deno = runtime === "deno"
+      ? (globalThis as unknown as { Deno: { execPath(): string } }).Deno
+        .execPath()
+      : join(root, "node_modules", ".bin", "deno");
+    const r = spawnSync(deno, [
+      "run",
+      "-A",
+      join(root, "scripts", "npm_pack.ts"),
+    ], {
+      env: {
+        ...process.env,
+        RAPTORS_DIST: dist,
+        RAPTORS_NPM_OUT: join(tmp, "npm"),
+      },
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const files = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<
+      string,
+      string[]
+    >;
+    const main = files["raptors"]!;
+    for (
+      const f of [
+        "mod.ts",
+        "edge.js",
+        "edge_init.js",
+        "ffi/load.ts",
+        "ffi/fetch.ts",
+        "ffi/manifest.json",
+        "ffi/wasm.ts",
+        "src/ndarray.ts",
+        "wasm/raptors.wasm",
+        "package.json",
+        "README.md",
+      ]
+    ) {
+      assert.ok(main.includes(f), `raptors package lacks ${f}`);
+    }
+    for (const f of main) {
+      assert.doesNotMatch(
+        f,
+        /^(tests|bench|scripts|rust|docs|examples|dist|node_modules|\.cache|\.ci)\//,
+        f,
+      );
+      assert.match(f, /\.(ts|js|json|wasm|md)$/, `unexpected file ${f}`);
+    }
+    assert.deepEqual(files["@raptors/linux-x64-gnu"], [
+      "libraptors.so",
+      "package.json",
+    ]);
+    const pj = JSON.parse(
+      await readFile(join(tmp, "npm", "linux-x64-gnu", "package.json"), "utf8"),
+    );
+    assert.deepEqual([pj.os, pj.cpu, pj.libc], [["linux"], ["x64"], ["glibc"]]);
+    const mj = JSON.parse(
+      await readFile(join(tmp, "npm", "raptors", "package.json"), "utf8"),
+    );
+    assert.equal(Object.keys(mj.optionalDependencies).length, 7);
+    assert.equal(mj.optionalDependencies["@raptors/darwin-arm64"], mj.version);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+test("the loader finds an installed @raptors/<platform> package", async () => {
+  const tmp = await mkdtemp(join(tmpdir(), "raptors-pp-"));
+  try {
+    // not installed: no path (another tree: Bun's resolver caches misses
+    // of every directory it walked through)
+    const other = await mkdtemp(join(tmpdir(), "raptors-none-"));
+    const none = pathToFileURL(join(other, "app.js")).href;
+    assert.equal(await platformPackageSource(none).path(), undefined);
+    await rm(other, { recursive: true, force: true });
+    const from = pathToFileURL(join(tmp, "app.js")).href;
+    const pkg = join(tmp, "node_modules", "@raptors", platformKey());
+    await mkdir(pkg, { recursive: true });
+    await writeFile(
+      join(pkg, "package.json"),
+      JSON.stringify({ name: `@raptors/${platformKey()}`, version: "0.1.0" }),
+    );
+    await copyFile(localLib, join(pkg, libraryFileName()));
+    const src = platformPackageSource(from);
+    assert.equal(await src.path(), join(pkg, libraryFileName()));
+    const lib = await loadLibrary([src]);
+    assert.equal(lib.source, "npm platform package");
+    assert.ok(lib.symbols.rp_abi_version() > 0);
+    lib.close();
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
