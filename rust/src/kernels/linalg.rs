@@ -120,8 +120,48 @@ pub fn lu<T: Float>(a: &mut [T], n: usize, piv: &mut [usize]) -> bool {
     regular
 }
 
+/// `b[r0..r1, :] -= m[r0..r1, c0..c1] · b[c0..c1, :]` by one GEMM (`m` is
+/// n x n, `b` n x nrhs; the two row ranges of `b` are disjoint).
+fn block_update<T: Float>(
+    m: &[T],
+    n: usize,
+    b: &mut [T],
+    nrhs: usize,
+    (r0, r1): (usize, usize),
+    (c0, c1): (usize, usize),
+    tmp: &mut Vec<T>,
+) {
+    let rows = r1 - r0;
+    tmp.clear();
+    tmp.resize(rows * nrhs, T::default());
+    // SAFETY: the views are inside `m` and `b`, read only, and the rows of
+    // `b` read (c0..c1) are not the rows written below (r0..r1)
+    unsafe {
+        gemm(
+            rows,
+            nrhs,
+            c1 - c0,
+            Mat {
+                ptr: m.as_ptr().add(r0 * n + c0),
+                rs: n as isize,
+                cs: 1,
+            },
+            Mat {
+                ptr: b.as_ptr().add(c0 * nrhs),
+                rs: nrhs as isize,
+                cs: 1,
+            },
+            tmp.as_mut_ptr(),
+        );
+    }
+    for (x, &t) in b[r0 * nrhs..r1 * nrhs].iter_mut().zip(tmp.iter()) {
+        *x = x.sub(t);
+    }
+}
+
 /// Solves `A X = B` given `lu`'s factors; `b` is n x nrhs row-major and
-/// becomes X.
+/// becomes X. With many right-hand sides (`inv`) the triangular solves are
+/// blocked: everything but the 48 x 48 diagonal blocks is one GEMM each.
 pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: usize) {
     for (k, &p) in piv.iter().enumerate().take(n) {
         if p != k {
@@ -129,6 +169,56 @@ pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: 
                 b.swap(k * nrhs + j, p * nrhs + j);
             }
         }
+    }
+    if nrhs >= 16 && n > NB {
+        let mut tmp = Vec::new();
+        // L y = b, block rows top down
+        for b0 in (0..n).step_by(NB) {
+            let b1 = (b0 + NB).min(n);
+            if b0 > 0 {
+                block_update(lu, n, b, nrhs, (b0, b1), (0, b0), &mut tmp);
+            }
+            for i in b0 + 1..b1 {
+                let (top, rest) = b.split_at_mut(i * nrhs);
+                let row = &mut rest[..nrhs];
+                for r in b0..i {
+                    let l = lu[i * n + r];
+                    if l != T::default() {
+                        for (x, &y) in row.iter_mut().zip(&top[r * nrhs..(r + 1) * nrhs]) {
+                            *x = x.sub(l.mul(y));
+                        }
+                    }
+                }
+            }
+        }
+        // U x = y, block rows bottom up
+        let starts: Vec<usize> = (0..n).step_by(NB).collect();
+        for &b0 in starts.iter().rev() {
+            let b1 = (b0 + NB).min(n);
+            if b1 < n {
+                block_update(lu, n, b, nrhs, (b0, b1), (b1, n), &mut tmp);
+            }
+            for i in (b0..b1).rev() {
+                let (top, rest) = b.split_at_mut((i + 1) * nrhs);
+                let row = &mut top[i * nrhs..];
+                for r in i + 1..b1 {
+                    let u = lu[i * n + r];
+                    if u != T::default() {
+                        for (x, &y) in row
+                            .iter_mut()
+                            .zip(&rest[(r - i - 1) * nrhs..(r - i) * nrhs])
+                        {
+                            *x = x.sub(u.mul(y));
+                        }
+                    }
+                }
+                let d = lu[i * n + i];
+                for x in row.iter_mut() {
+                    *x = *x / d;
+                }
+            }
+        }
+        return;
     }
     // L y = b (unit lower), row by row
     for i in 1..n {
@@ -186,27 +276,71 @@ pub fn slogdet<T: Float>(lu: &[T], n: usize, piv: &[usize]) -> (f64, f64) {
 }
 
 /// In-place lower Cholesky factor (upper triangle zeroed). Errors if the
-/// matrix is not positive definite.
+/// matrix is not positive definite. Blocked right-looking: each 48-column
+/// panel is factored, the rows below it solved against it, and the
+/// trailing matrix updated by one GEMM (`A22 -= L21 L21ᵀ`).
 pub fn cholesky<T: Float>(a: &mut [T], n: usize) -> Result<()> {
-    for j in 0..n {
-        let mut d = a[j * n + j];
-        for k in 0..j {
-            d = d.sub(a[j * n + k].mul(a[j * n + k]));
-        }
-        if d.partial_cmp(&T::default()) != Some(std::cmp::Ordering::Greater) {
-            return Err(Error::new(LINALG, "Matrix is not positive definite"));
-        }
-        let s = d.sqrt();
-        a[j * n + j] = s;
-        for i in j + 1..n {
-            let mut v = a[i * n + j];
-            for k in 0..j {
-                v = v.sub(a[i * n + k].mul(a[j * n + k]));
+    let mut tmp: Vec<T> = Vec::new();
+    for k0 in (0..n).step_by(NB) {
+        let k1 = (k0 + NB).min(n);
+        // the diagonal block and the rows below it, against this panel only
+        for j in k0..k1 {
+            let mut d = a[j * n + j];
+            for k in k0..j {
+                d = d.sub(a[j * n + k].mul(a[j * n + k]));
             }
-            a[i * n + j] = v / s;
+            if d.partial_cmp(&T::default()) != Some(std::cmp::Ordering::Greater) {
+                return Err(Error::new(LINALG, "Matrix is not positive definite"));
+            }
+            let s = d.sqrt();
+            a[j * n + j] = s;
+            let (top, rest) = a.split_at_mut((j + 1) * n);
+            let lj = &top[j * n + k0..j * n + j];
+            for i in 0..n - j - 1 {
+                let row = &mut rest[i * n..(i + 1) * n];
+                let mut v = row[j];
+                for (x, &y) in row[k0..j].iter().zip(lj) {
+                    v = v.sub(x.mul(y));
+                }
+                row[j] = v / s;
+            }
         }
-        for k in j + 1..n {
-            a[j * n + k] = T::default();
+        if k1 == n {
+            break;
+        }
+        // A22 -= L21 L21ᵀ (lower triangle used; the GEMM computes it whole)
+        let (m, kk) = (n - k1, k1 - k0);
+        tmp.clear();
+        tmp.resize(m * m, T::default());
+        // SAFETY: both views are inside `a`, read only; tmp holds m * m
+        unsafe {
+            gemm(
+                m,
+                m,
+                kk,
+                Mat {
+                    ptr: a.as_ptr().add(k1 * n + k0),
+                    rs: n as isize,
+                    cs: 1,
+                },
+                Mat {
+                    ptr: a.as_ptr().add(k1 * n + k0),
+                    rs: 1,
+                    cs: n as isize,
+                },
+                tmp.as_mut_ptr(),
+            );
+        }
+        for i in 0..m {
+            let row = &mut a[(k1 + i) * n + k1..(k1 + i) * n + k1 + i + 1];
+            for (x, &t) in row.iter_mut().zip(&tmp[i * m..i * m + i + 1]) {
+                *x = x.sub(t);
+            }
+        }
+    }
+    for i in 0..n {
+        for x in a[i * n + i + 1..(i + 1) * n].iter_mut() {
+            *x = T::default();
         }
     }
     Ok(())
@@ -237,14 +371,16 @@ mod tests {
                         + if i % (n + 1) == 0 { 5.0 } else { 0.0 }
                 })
                 .collect();
-            let x: Vec<f64> = (0..n * 2).map(|i| (i % 7) as f64 - 2.5).collect();
-            let mut b = matmul(&a, &x, n, 2);
-            let mut f = a.clone();
-            let mut piv = vec![0; n];
-            assert!(lu(&mut f, n, &mut piv));
-            lu_solve(&f, n, &piv, &mut b, 2);
-            for (u, v) in b.iter().zip(&x) {
-                assert!((u - v).abs() < 1e-8, "n={n}: {u} vs {v}");
+            for &nrhs in &[2usize, 40] {
+                let x: Vec<f64> = (0..n * nrhs).map(|i| (i % 7) as f64 - 2.5).collect();
+                let mut b = matmul(&a, &x, n, nrhs);
+                let mut f = a.clone();
+                let mut piv = vec![0; n];
+                assert!(lu(&mut f, n, &mut piv));
+                lu_solve(&f, n, &piv, &mut b, nrhs);
+                for (u, v) in b.iter().zip(&x) {
+                    assert!((u - v).abs() < 1e-8, "n={n} nrhs={nrhs}: {u} vs {v}");
+                }
             }
         }
     }
@@ -260,6 +396,40 @@ mod tests {
         let (s, l) = slogdet(&b, 2, &piv);
         assert_eq!(s, -1.0);
         assert!((l.exp() - 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn blocked_cholesky_reconstructs_across_panels() {
+        for &n in &[1usize, 47, 48, 49, 97, 130] {
+            let b: Vec<f64> = (0..n * n)
+                .map(|i| ((i * 7919 % 101) as f64) / 50.0 - 1.0)
+                .collect();
+            // A = B Bᵀ + n I
+            let mut a = vec![0.0; n * n];
+            for i in 0..n {
+                for j in 0..n {
+                    let mut v = if i == j { n as f64 } else { 0.0 };
+                    for k in 0..n {
+                        v += b[i * n + k] * b[j * n + k];
+                    }
+                    a[i * n + j] = v;
+                }
+            }
+            let mut l = a.clone();
+            cholesky(&mut l, n).unwrap();
+            for i in 0..n {
+                for j in 0..n {
+                    if j > i {
+                        assert_eq!(l[i * n + j], 0.0);
+                    }
+                    let v: f64 = (0..n).map(|k| l[i * n + k] * l[j * n + k]).sum();
+                    assert!(
+                        (v - a[i * n + j]).abs() < 1e-9 * n as f64,
+                        "n={n} ({i},{j})"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
