@@ -81,20 +81,42 @@ export class Generator {
     if (st !== 0) throw statusError(st, "random");
   }
 
+  /**
+   * `size` draws of `kind` into a new array of `dtype` (with the params
+   * already set), or one JS scalar when `size` is undefined.
+   */
+  #draw(
+    kind: number,
+    dtype: "float64" | "float32" | "int64",
+    size: Size,
+    fn: string,
+  ): NDArray | number | bigint {
+    const shape = size === undefined
+      ? []
+      : asShape(size as number | number[], fn);
+    const n = sizeOf(shape);
+    const out = dtype === "float32"
+      ? new Float32Array(n)
+      : dtype === "int64"
+      ? new BigInt64Array(n)
+      : new Float64Array(n);
+    this.#fill(kind, out, n);
+    const r = new NDArray(out, dtype, shape);
+    return size === undefined ? (r.item() as number | bigint) : r;
+  }
+
   /** Floats in [0, 1): a JS number, or an array of `size`. */
   random(
     size?: Size,
     options: { dtype?: "float64" | "float32" } = {},
   ): NDArray | number {
-    const dtype = options.dtype ?? "float64";
-    const shape = size === undefined
-      ? []
-      : asShape(size as number | number[], "random");
-    const n = sizeOf(shape);
-    const out = dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
-    this.#fill(dtype === "float32" ? KIND.random32 : KIND.random, out, n);
-    const r = new NDArray(out, dtype, shape);
-    return size === undefined ? (r.item() as number) : r;
+    const f32 = options.dtype === "float32";
+    return this.#draw(
+      f32 ? KIND.random32 : KIND.random,
+      f32 ? "float32" : "float64",
+      size,
+      "random",
+    ) as NDArray | number;
   }
 
   /**
@@ -120,28 +142,18 @@ export class Generator {
     }
     this.#params[0] = BigInt.asUintN(64, lo);
     this.#params[1] = BigInt.asUintN(64, hi - lo);
-    const shape = size === undefined
-      ? []
-      : asShape(size as number | number[], "integers");
-    const n = sizeOf(shape);
-    const out = new BigInt64Array(n);
-    this.#fill(KIND.integers, out, n);
-    const r = new NDArray(out, "int64", shape);
-    return size === undefined ? (r.item() as bigint) : r;
+    return this.#draw(KIND.integers, "int64", size, "integers") as
+      | NDArray
+      | bigint;
   }
 
   /** Floats uniform in [low, high): `low + (high - low) * random()`. */
   uniform(low = 0, high = 1, size?: Size): NDArray | number {
     this.#paramsF[0] = low;
     this.#paramsF[1] = high - low;
-    const shape = size === undefined
-      ? []
-      : asShape(size as number | number[], "uniform");
-    const n = sizeOf(shape);
-    const out = new Float64Array(n);
-    this.#fill(KIND.uniform, out, n);
-    const r = new NDArray(out, "float64", shape);
-    return size === undefined ? (r.item() as number) : r;
+    return this.#draw(KIND.uniform, "float64", size, "uniform") as
+      | NDArray
+      | number;
   }
 
   /**
@@ -152,19 +164,13 @@ export class Generator {
     size?: Size,
     options: { dtype?: "float64" | "float32" } = {},
   ): NDArray | number {
-    const dtype = options.dtype ?? "float64";
-    const shape = size === undefined
-      ? []
-      : asShape(size as number | number[], "standardNormal");
-    const n = sizeOf(shape);
-    const out = dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
-    this.#fill(
-      dtype === "float32" ? KIND.standardNormal32 : KIND.standardNormal,
-      out,
-      n,
-    );
-    const r = new NDArray(out, dtype, shape);
-    return size === undefined ? (r.item() as number) : r;
+    const f32 = options.dtype === "float32";
+    return this.#draw(
+      f32 ? KIND.standardNormal32 : KIND.standardNormal,
+      f32 ? "float32" : "float64",
+      size,
+      "standardNormal",
+    ) as NDArray | number;
   }
 
   /** Normal draws `loc + scale * standardNormal()` (float64). */
@@ -177,14 +183,9 @@ export class Generator {
     }
     this.#paramsF[0] = loc;
     this.#paramsF[1] = scale;
-    const shape = size === undefined
-      ? []
-      : asShape(size as number | number[], "normal");
-    const n = sizeOf(shape);
-    const out = new Float64Array(n);
-    this.#fill(KIND.normal, out, n);
-    const r = new NDArray(out, "float64", shape);
-    return size === undefined ? (r.item() as number) : r;
+    return this.#draw(KIND.normal, "float64", size, "normal") as
+      | NDArray
+      | number;
   }
 
   /** NumPy's shuffle order for `n` items: result[i] = items[order[i]]. */
