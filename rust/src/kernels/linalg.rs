@@ -21,6 +21,16 @@ fn abs<T: Float>(v: T) -> T {
     }
 }
 
+/// `tmp` becomes the m x n product `a · b` (C-contiguous).
+///
+/// # Safety
+/// `a` (m x k) and `b` (k x n) must be readable for those extents.
+unsafe fn product<T: Float>(tmp: &mut Vec<T>, m: usize, n: usize, k: usize, a: Mat<T>, b: Mat<T>) {
+    tmp.clear();
+    tmp.resize(m * n, T::default());
+    gemm(m, n, k, a, b, tmp.as_mut_ptr());
+}
+
 /// Unblocked LU of the panel `a[k0.., k0..k1]` (rows k0..n), swapping whole
 /// rows. Returns false if a zero pivot was met (the matrix is singular).
 fn panel<T: Float>(a: &mut [T], n: usize, k0: usize, k1: usize, piv: &mut [usize]) -> bool {
@@ -89,11 +99,10 @@ pub fn lu<T: Float>(a: &mut [T], n: usize, piv: &mut [usize]) -> bool {
         }
         // A22 -= L21 U12 by one GEMM
         let (m, kk, nn) = (n - k1, k1 - k0, n - k1);
-        tmp.clear();
-        tmp.resize(m * nn, T::default());
-        // SAFETY: both views are inside `a`, read only; tmp holds m * nn
+        // SAFETY: both views are inside `a`, read only
         unsafe {
-            gemm(
+            product(
+                &mut tmp,
                 m,
                 nn,
                 kk,
@@ -107,7 +116,6 @@ pub fn lu<T: Float>(a: &mut [T], n: usize, piv: &mut [usize]) -> bool {
                     rs: n as isize,
                     cs: 1,
                 },
-                tmp.as_mut_ptr(),
             );
         }
         for i in 0..m {
@@ -131,14 +139,12 @@ fn block_update<T: Float>(
     (c0, c1): (usize, usize),
     tmp: &mut Vec<T>,
 ) {
-    let rows = r1 - r0;
-    tmp.clear();
-    tmp.resize(rows * nrhs, T::default());
     // SAFETY: the views are inside `m` and `b`, read only, and the rows of
     // `b` read (c0..c1) are not the rows written below (r0..r1)
     unsafe {
-        gemm(
-            rows,
+        product(
+            tmp,
+            r1 - r0,
             nrhs,
             c1 - c0,
             Mat {
@@ -151,7 +157,6 @@ fn block_update<T: Float>(
                 rs: nrhs as isize,
                 cs: 1,
             },
-            tmp.as_mut_ptr(),
         );
     }
     for (x, &t) in b[r0 * nrhs..r1 * nrhs].iter_mut().zip(tmp.iter()) {
@@ -170,87 +175,54 @@ pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: 
             }
         }
     }
-    if nrhs >= 16 && n > NB {
-        let mut tmp = Vec::new();
-        // L y = b, block rows top down
-        for b0 in (0..n).step_by(NB) {
-            let b1 = (b0 + NB).min(n);
-            if b0 > 0 {
-                block_update(lu, n, b, nrhs, (b0, b1), (0, b0), &mut tmp);
-            }
-            for i in b0 + 1..b1 {
-                let (top, rest) = b.split_at_mut(i * nrhs);
-                let row = &mut rest[..nrhs];
-                for r in b0..i {
-                    let l = lu[i * n + r];
-                    if l != T::default() {
-                        for (x, &y) in row.iter_mut().zip(&top[r * nrhs..(r + 1) * nrhs]) {
-                            *x = x.sub(l.mul(y));
-                        }
+    // one block (plain row-by-row substitution) unless there are many
+    // right-hand sides to amortize the GEMMs over
+    let bs = if nrhs >= 16 && n > NB { NB } else { n.max(1) };
+    let mut tmp = Vec::new();
+    // L y = b (unit lower), block rows top down
+    for b0 in (0..n).step_by(bs) {
+        let b1 = (b0 + bs).min(n);
+        if b0 > 0 {
+            block_update(lu, n, b, nrhs, (b0, b1), (0, b0), &mut tmp);
+        }
+        for i in b0 + 1..b1 {
+            let (top, rest) = b.split_at_mut(i * nrhs);
+            let row = &mut rest[..nrhs];
+            for r in b0..i {
+                let l = lu[i * n + r];
+                if l != T::default() {
+                    for (x, &y) in row.iter_mut().zip(&top[r * nrhs..(r + 1) * nrhs]) {
+                        *x = x.sub(l.mul(y));
                     }
                 }
             }
         }
-        // U x = y, block rows bottom up
-        let starts: Vec<usize> = (0..n).step_by(NB).collect();
-        for &b0 in starts.iter().rev() {
-            let b1 = (b0 + NB).min(n);
-            if b1 < n {
-                block_update(lu, n, b, nrhs, (b0, b1), (b1, n), &mut tmp);
-            }
-            for i in (b0..b1).rev() {
-                let (top, rest) = b.split_at_mut((i + 1) * nrhs);
-                let row = &mut top[i * nrhs..];
-                for r in i + 1..b1 {
-                    let u = lu[i * n + r];
-                    if u != T::default() {
-                        for (x, &y) in row
-                            .iter_mut()
-                            .zip(&rest[(r - i - 1) * nrhs..(r - i) * nrhs])
-                        {
-                            *x = x.sub(u.mul(y));
-                        }
+    }
+    // U x = y, block rows bottom up
+    let starts: Vec<usize> = (0..n).step_by(bs).collect();
+    for &b0 in starts.iter().rev() {
+        let b1 = (b0 + bs).min(n);
+        if b1 < n {
+            block_update(lu, n, b, nrhs, (b0, b1), (b1, n), &mut tmp);
+        }
+        for i in (b0..b1).rev() {
+            let (top, rest) = b.split_at_mut((i + 1) * nrhs);
+            let row = &mut top[i * nrhs..];
+            for r in i + 1..b1 {
+                let u = lu[i * n + r];
+                if u != T::default() {
+                    for (x, &y) in row
+                        .iter_mut()
+                        .zip(&rest[(r - i - 1) * nrhs..(r - i) * nrhs])
+                    {
+                        *x = x.sub(u.mul(y));
                     }
                 }
-                let d = lu[i * n + i];
-                for x in row.iter_mut() {
-                    *x = *x / d;
-                }
             }
-        }
-        return;
-    }
-    // L y = b (unit lower), row by row
-    for i in 1..n {
-        let (top, rest) = b.split_at_mut(i * nrhs);
-        let row = &mut rest[..nrhs];
-        for r in 0..i {
-            let l = lu[i * n + r];
-            if l != T::default() {
-                for (x, &y) in row.iter_mut().zip(&top[r * nrhs..(r + 1) * nrhs]) {
-                    *x = x.sub(l.mul(y));
-                }
+            let d = lu[i * n + i];
+            for x in row.iter_mut() {
+                *x = *x / d;
             }
-        }
-    }
-    // U x = y, from the bottom
-    for i in (0..n).rev() {
-        let (top, rest) = b.split_at_mut((i + 1) * nrhs);
-        let row = &mut top[i * nrhs..];
-        for r in i + 1..n {
-            let u = lu[i * n + r];
-            if u != T::default() {
-                for (x, &y) in row
-                    .iter_mut()
-                    .zip(&rest[(r - i - 1) * nrhs..(r - i) * nrhs])
-                {
-                    *x = x.sub(u.mul(y));
-                }
-            }
-        }
-        let d = lu[i * n + i];
-        for x in row.iter_mut() {
-            *x = *x / d;
         }
     }
 }
@@ -310,11 +282,10 @@ pub fn cholesky<T: Float>(a: &mut [T], n: usize) -> Result<()> {
         }
         // A22 -= L21 L21ᵀ (lower triangle used; the GEMM computes it whole)
         let (m, kk) = (n - k1, k1 - k0);
-        tmp.clear();
-        tmp.resize(m * m, T::default());
-        // SAFETY: both views are inside `a`, read only; tmp holds m * m
+        // SAFETY: both views are inside `a`, read only
         unsafe {
-            gemm(
+            product(
+                &mut tmp,
                 m,
                 m,
                 kk,
@@ -328,7 +299,6 @@ pub fn cholesky<T: Float>(a: &mut [T], n: usize) -> Result<()> {
                     rs: 1,
                     cs: n as isize,
                 },
-                tmp.as_mut_ptr(),
             );
         }
         for i in 0..m {
