@@ -329,6 +329,21 @@ fn transpose_square(a: &mut [f64], n: usize) {
     }
 }
 
+/// The first index of the unreduced block ending at `h` of a tridiagonal
+/// or bidiagonal matrix (`e[i]` couples i and i+1): walks up while the
+/// coupling is not negligible, and sets the one that splits it off to 0.
+fn block_start(d: &[f64], e: &mut [f64], h: usize) -> usize {
+    let eps = f64::EPSILON;
+    let mut l = h - 1;
+    while l > 0 && e[l - 1].abs() > eps * (d[l - 1].abs() + d[l].abs()) {
+        l -= 1;
+    }
+    if l > 0 {
+        e[l - 1] = 0.0;
+    }
+    l
+}
+
 /// Implicit symmetric QR with Wilkinson shifts on the tridiagonal matrix
 /// (`d` diagonal, `e[i]` couples i and i+1), rotating the rows of `zt`.
 fn tridiagonal_qr(
@@ -346,13 +361,7 @@ fn tridiagonal_qr(
             h -= 1;
             continue;
         }
-        let mut l = h - 1;
-        while l > 0 && e[l - 1].abs() > eps * (d[l - 1].abs() + d[l].abs()) {
-            l -= 1;
-        }
-        if l > 0 {
-            e[l - 1] = 0.0;
-        }
+        let l = block_start(d, e, h);
         iters += 1;
         check_cancel()?;
         if iters > 40 * n {
@@ -583,13 +592,7 @@ fn bidiagonal_qr(
             h -= 1;
             continue;
         }
-        let mut l = h - 1;
-        while l > 0 && e[l - 1].abs() > eps * (d[l - 1].abs() + d[l].abs()) {
-            l -= 1;
-        }
-        if l > 0 {
-            e[l - 1] = 0.0;
-        }
+        let l = block_start(d, e, h);
         iters += 1;
         check_cancel()?;
         if iters > 40 * n {
