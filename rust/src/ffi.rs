@@ -1834,3 +1834,34 @@ pub unsafe extern "C" fn rp_wasm_free(ptr: *mut u8, size: u32) {
         std::alloc::dealloc(ptr, l);
     }
 }
+
+/// WebAssembly only: grows the memory once to `mb` MiB and sets up the
+/// fixed heap ([`crate::arena`]) in it; 1 on success, 0 if the heap was
+/// already set up or the memory cannot grow that far. The memory never
+/// grows after this, so JS views of it never detach.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_init(mb: u32) -> u32 {
+    crate::arena::wasm_heap::init((mb as u64) << 20) as u32
+}
+
+/// WebAssembly only: like [`rp_wasm_alloc`], but null unless `keep` bytes
+/// stay free afterwards (room for the kernels' scratch buffers).
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_alloc_keep(size: u32, keep: u32) -> *mut u8 {
+    crate::arena::wasm_heap::alloc_keeping(size, keep)
+}
+
+/// WebAssembly only: the heap's size (`which` 0), free bytes (1), or the
+/// size of the last allocation that failed (2).
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_heap(which: u32) -> u32 {
+    let (size, free) = crate::arena::wasm_heap::stats();
+    match which {
+        0 => size,
+        1 => free,
+        _ => crate::arena::wasm_heap::last_failed(),
+    }
+}

@@ -9,6 +9,7 @@
 //!   ([`simd`]).
 //! - [`parallel`]: splits large inputs across threads.
 
+pub mod arena;
 pub mod dtype;
 pub mod engine;
 pub mod error;
