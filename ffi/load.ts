@@ -23,7 +23,7 @@ import {
 import { openDeno } from "./deno.ts";
 import { openBun } from "./bun.ts";
 import { downloadSource } from "./fetch.ts";
-import { openWasm } from "./wasm.ts";
+import { DEFAULT_WASM_MB, openWasm, type WasmArena } from "./wasm.ts";
 
 /** The JS runtime we are in. */
 export type Runtime = "deno" | "bun" | "other";
@@ -49,6 +49,8 @@ export interface LibrarySource {
 /** An opened native library. */
 export interface NativeLibrary extends RuntimeHooks {
   readonly symbols: NativeSymbols;
+  /** Arrays in the module's memory (the wasm backend only). */
+  readonly arena?: WasmArena;
   readonly path: string;
   /** Which source provided it. */
   readonly source: string;
@@ -293,7 +295,25 @@ export async function loadWasm(): Promise<NativeLibrary> {
       );
     }
   }
-  const lib = openWasm(module);
+  // edge isolates have little memory (128 MB on Cloudflare): a smaller heap
+  const mb = readEnv("RAPTORS_WASM_MEMORY_MB");
+  let lib: ReturnType<typeof openWasm>;
+  try {
+    lib = openWasm(
+      module,
+      mb
+        ? Number(mb)
+        : pre instanceof WebAssembly.Module
+        ? 64
+        : DEFAULT_WASM_MB,
+    );
+  } catch (e) {
+    throw new LibraryLoadError(
+      `Cannot start the WebAssembly backend: ${(e as Error).message}`,
+      [],
+      { cause: e },
+    );
+  }
   const abi = lib.symbols.rp_abi_version();
   if (abi !== ABI_VERSION) {
     throw new LibraryLoadError(

@@ -3,8 +3,11 @@
  * `wasm32-unknown-unknown` (SIMD128, single-threaded), behind the same
  * {@link NativeSymbols} interface as the native library.
  *
- * A wasm module can only address its own linear memory, so each call
- * copies its buffer arguments in and back out. Arguments that share an
+ * A wasm module can only address its own linear memory. The memory is
+ * grown once, at start-up, to a fixed size (`RAPTORS_WASM_MEMORY_MB`) and
+ * never again, so views of it never detach: NDArray results live there
+ * (`src/_arena.ts`) and are passed by address, with no copy. Any other
+ * buffer argument is copied in and back out of each call. Arguments that share an
  * `ArrayBuffer` are copied as one region (the span they cover), so
  * aliasing between inputs and outputs — `out` overlapping an input, views
  * of one buffer — is exactly what the kernels see natively. Each region
@@ -33,10 +36,31 @@ import { wasmEngine } from "./wasm_engine.ts";
 
 interface WasmExports {
   memory: WebAssembly.Memory;
+  rp_wasm_init(mb: number): number;
   rp_wasm_alloc(size: number): number;
+  rp_wasm_alloc_keep(size: number, keep: number): number;
   rp_wasm_free(ptr: number, size: number): void;
+  rp_wasm_heap(which: number): number;
   [name: string]: unknown;
 }
+
+/** Arrays in the module's memory (used by `src/_arena.ts`). */
+export interface WasmArena {
+  /**
+   * The memory's buffer. It only changes when a trap reset the instance;
+   * arrays in the old one then stay valid and are copied like any other.
+   */
+  memory(): ArrayBuffer;
+  /** `bytes` (16-aligned) outside the scratch reserve, or 0. */
+  alloc(bytes: number): number;
+  /** Frees `ptr` if `mem` is still the current memory. */
+  free(mem: ArrayBuffer, ptr: number): void;
+  /** The heap's size and free bytes. */
+  stats(): { size: number; free: number };
+}
+
+/** Default size of the wasm memory, MiB (`RAPTORS_WASM_MEMORY_MB`). */
+export const DEFAULT_WASM_MB = 1024;
 
 interface Region {
   buffer: ArrayBufferLike;
@@ -52,6 +76,7 @@ interface Region {
 /** An opened wasm backend (the loader's `NativeLibrary` minus `path`). */
 export interface WasmLibrary extends RuntimeHooks {
   readonly symbols: NativeSymbols;
+  readonly arena: WasmArena;
   close(): void;
 }
 
@@ -60,9 +85,30 @@ export interface WasmLibrary extends RuntimeHooks {
  * The engine symbols exist but the engine never calls them on this
  * backend (`src/engine.ts` runs jobs inline: there are no threads).
  */
-export function openWasm(module: WebAssembly.Module): WasmLibrary {
-  let ex = new WebAssembly.Instance(module, {})
-    .exports as unknown as WasmExports;
+export function openWasm(
+  module: WebAssembly.Module,
+  memoryMB: number = DEFAULT_WASM_MB,
+): WasmLibrary {
+  if (!Number.isInteger(memoryMB) || memoryMB < 16 || memoryMB > 4095) {
+    throw new RangeError(
+      `RAPTORS_WASM_MEMORY_MB=${memoryMB}: expected an integer from 16 to 4095`,
+    );
+  }
+  const instantiate = () => {
+    const e = new WebAssembly.Instance(module, {})
+      .exports as unknown as WasmExports;
+    if (e.rp_wasm_init(memoryMB) !== 1) {
+      throw new RangeError(
+        `cannot reserve ${memoryMB} MiB of WebAssembly memory for raptors: ` +
+          "set RAPTORS_WASM_MEMORY_MB lower",
+      );
+    }
+    return e;
+  };
+  let ex = instantiate();
+  let mem = ex.memory.buffer;
+  // arrays never take the last quarter (at least 16 MiB): kernel scratch
+  const keep = Math.max(16 << 20, ex.rp_wasm_heap(0) / 4) >>> 0;
   const out: Record<string, (...args: unknown[]) => number> = {};
   // a message from the JS engine emulation, reported by rp_last_error_*
   let shimError: string | null = null;
@@ -79,14 +125,15 @@ export function openWasm(module: WebAssembly.Module): WasmLibrary {
       const regions: Region[] = [];
       const call: number[] = new Array(params.length);
       try {
-        // one region per distinct buffer, spanning every view on it
+        // one region per distinct buffer, spanning every view on it; views
+        // of the wasm memory itself are passed as they are
         for (let i = 0; i < params.length; i++) {
           const t = params[i], a = args[i];
           if ((t !== "ptr" && t !== "cptr") || a === null || a === undefined) {
             continue;
           }
           const v = a as ArrayBufferView;
-          if (v.byteLength === 0) continue;
+          if (v.byteLength === 0 || v.buffer === mem) continue;
           let r = regions.find((x) => x.buffer === v.buffer);
           if (r) r.written ||= t === "ptr";
           if (!r) {
@@ -110,7 +157,9 @@ export function openWasm(module: WebAssembly.Module): WasmLibrary {
           r.base = ex.rp_wasm_alloc(r.size) >>> 0;
           if (r.base === 0) {
             throw new RangeError(
-              `${name}: the wasm heap cannot hold ${r.hi - r.lo} more bytes`,
+              `${name}: the WebAssembly heap (${memoryMB} MiB) cannot hold ` +
+                `a copy of ${r.hi - r.lo} more bytes (${ex.rp_wasm_heap(1)} ` +
+                "bytes free): set RAPTORS_WASM_MEMORY_MB higher",
             );
           }
           r.at = r.base + (r.lo & 15);
@@ -123,6 +172,7 @@ export function openWasm(module: WebAssembly.Module): WasmLibrary {
           if (t === "ptr" || t === "cptr") {
             const v = a as ArrayBufferView | null | undefined;
             if (!v || v.byteLength === 0) call[i] = 0;
+            else if (v.buffer === mem) call[i] = v.byteOffset;
             else {
               const r = regions.find((x) => x.buffer === v.buffer)!;
               call[i] = r.at + (v.byteOffset - r.lo);
@@ -136,18 +186,27 @@ export function openWasm(module: WebAssembly.Module): WasmLibrary {
           result = fn(...call);
         } catch (e) {
           if (e instanceof WebAssembly.RuntimeError) {
-            // a trap (panic): never reuse this instance
-            ex = new WebAssembly.Instance(module, {})
-              .exports as unknown as WasmExports;
+            // a trap (panic, or a failed allocation): never reuse this
+            // instance. Arrays in its memory stay readable (the buffer
+            // does not detach) and are copied from now on.
+            const failed = ex.rp_wasm_heap(2) >>> 0;
+            const free = ex.rp_wasm_heap(1) >>> 0;
+            ex = instantiate();
+            mem = ex.memory.buffer;
             regions.length = 0;
             // reported like a native panic: status PANIC and a message
-            shimError = `${name}: the WebAssembly kernel trapped ` +
-              `(${e.message}); the instance was reset`;
+            shimError = failed !== 0
+              ? `${name}: out of WebAssembly memory: the kernel needed ` +
+                `${failed} bytes and the ${memoryMB} MiB heap had ${free} ` +
+                "free (set RAPTORS_WASM_MEMORY_MB higher, or dispose() " +
+                "arrays sooner); the instance was reset"
+              : `${name}: the WebAssembly kernel trapped ` +
+                `(${e.message}); the instance was reset`;
             return STATUS.PANIC;
           }
           throw e;
         }
-        // results back (the memory may have grown: fresh views)
+        // results back
         for (const r of regions) {
           if (!r.written) continue; // read-only arguments: nothing changed
           new Uint8Array(r.buffer, r.lo, r.hi - r.lo).set(
@@ -181,8 +240,20 @@ export function openWasm(module: WebAssembly.Module): WasmLibrary {
   };
   const engine = wasmEngine(out, readLast, (m) => (shimError = m));
   Object.assign(out, engine.functions);
+  const arena: WasmArena = {
+    memory: () => mem,
+    alloc: (bytes) => ex.rp_wasm_alloc_keep(bytes, keep) >>> 0,
+    free: (m, ptr) => {
+      if (m === mem) ex.rp_wasm_free(ptr, 0);
+    },
+    stats: () => ({
+      size: ex.rp_wasm_heap(0) >>> 0,
+      free: ex.rp_wasm_heap(1) >>> 0,
+    }),
+  };
   return {
     symbols: out as unknown as NativeSymbols,
+    arena,
     close: () => {},
     addressOf: engine.addressOf,
     notifyCallback: (fn): NotifyCallback => ({

@@ -32,6 +32,7 @@
  */
 import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
 import { noteFresh, recording } from "./_record.ts";
+import { adopt, arenaBlock, arenaStorage, freeNow } from "./_arena.ts";
 import { readEnv } from "../ffi/load.ts";
 
 /** Smallest pooled allocation, in bytes (2^16). */
@@ -113,6 +114,24 @@ function release(buf: ArrayBuffer): void {
 export function allocStorage(dtype: DType, n: number, zero = false): Storage {
   const Ctor = storageCtor(dtype);
   const bytes = n * itemsize(dtype);
+  // the wasm backend: in the module's memory, so kernels need no copies
+  const inWasm = arenaStorage(
+    Ctor as unknown as new (b: ArrayBuffer, o: number, n: number) => Storage,
+    n,
+    bytes,
+  );
+  if (inWasm !== undefined) {
+    if (zero) {
+      const big = inWasm instanceof BigInt64Array ||
+        inWasm instanceof BigUint64Array;
+      (inWasm as unknown as { fill(v: number | bigint): unknown }).fill(
+        big ? 0n : 0,
+      );
+    }
+    views.set(inWasm, 0);
+    noteFresh(arenaBlock(inWasm)!);
+    return inWasm;
+  }
   if (bytes < 2 ** MIN_CLASS || bytes > 2 ** MAX_CLASS || budget === 0) {
     const plain = new Ctor(n);
     noteFresh(plain.buffer);
@@ -158,8 +177,17 @@ export function noteView(st: Storage): void {
   if (v !== undefined) views.set(st, v + 1);
 }
 
-/** `st` leaves the pool: user code holds its memory from now on. */
-export function escape(st: Storage): void {
+/**
+ * `st` leaves the pool: user code holds its memory from now on, through
+ * `st` or `view` (a view of it).
+ */
+export function escape(st: Storage, view?: Storage): void {
+  if (arenaBlock(st) !== undefined) {
+    // wasm memory: freed once st and every view handed out are collected
+    views.delete(st);
+    if (view !== undefined) adopt(st, view);
+    return;
+  }
   if (views.delete(st)) {
     registry.unregister(st);
     owned -= st.buffer.byteLength;
@@ -174,6 +202,7 @@ export function disposeStorage(st: Storage): boolean {
   // inside an engine job being recorded, buffers stay with the job
   if (views.get(st) !== 1 || recording()) return false;
   views.delete(st);
+  if (arenaBlock(st) !== undefined) return freeNow(st);
   registry.unregister(st);
   release(st.buffer as ArrayBuffer);
   return true;

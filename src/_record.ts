@@ -14,6 +14,7 @@
 import { STEP_SYMBOLS } from "../ffi/symbols.ts";
 import { native } from "./_native.ts";
 import { RaptorsError } from "./errors.ts";
+import { home } from "./_arena.ts";
 
 type StepName = (typeof STEP_SYMBOLS)[number];
 /** A kernel argument: a number (u32/f64) or a view (pointer). */
@@ -50,25 +51,25 @@ export interface Step {
 /** What {@link record} collected. */
 export interface Recording {
   steps: Step[];
-  /** Buffers allocated during the recording (job-private). */
-  fresh: WeakSet<ArrayBufferLike>;
+  /** Memory allocated during the recording (job-private), by {@link home}. */
+  fresh: WeakSet<object>;
 }
 
 let current: Recording | null = null;
 
-/** Buffers of read-only arrays ({@link markReadOnly}). */
-const readOnly = new WeakSet<ArrayBufferLike>();
-/** Marks a buffer read-only: no raptors write reaches it from now on. */
-export function markReadOnly(buf: ArrayBufferLike): void {
-  readOnly.add(buf);
+/** Memory of read-only arrays ({@link markReadOnly}), by {@link home}. */
+const readOnly = new WeakSet<object>();
+/** Marks `st`'s memory read-only: no raptors write reaches it from now on. */
+export function markReadOnly(st: ArrayBufferView): void {
+  readOnly.add(home(st));
 }
-/** Whether `buf` belongs to a read-only array. */
-export function isReadOnly(buf: ArrayBufferLike): boolean {
-  return readOnly.has(buf);
+/** Whether `st` is the memory of a read-only array. */
+export function isReadOnly(st: ArrayBufferView): boolean {
+  return readOnly.has(home(st));
 }
-/** Throws when `buf` belongs to a read-only array. */
-export function checkWritable(buf: ArrayBufferLike, fn: string): void {
-  if (readOnly.has(buf)) {
+/** Throws when `st` is the memory of a read-only array. */
+export function checkWritable(st: ArrayBufferView, fn: string): void {
+  if (readOnly.has(home(st))) {
     throw new TypeError(`${fn}(): assignment destination is read-only`);
   }
 }
@@ -95,14 +96,17 @@ export function record<T>(fn: () => T): { result: T; rec: Recording } {
   }
 }
 
-/** Marks a newly allocated buffer as private to the recording job. */
-export function noteFresh(buf: ArrayBufferLike): void {
-  current?.fresh.add(buf);
+/**
+ * Marks newly allocated memory (a {@link home}) as private to the
+ * recording job.
+ */
+export function noteFresh(mem: object): void {
+  current?.fresh.add(mem);
 }
 
-/** Throws when `buf`'s values are produced by the job being recorded. */
-export function checkReadable(buf: ArrayBufferLike, fn: string): void {
-  if (current?.fresh.has(buf)) {
+/** Throws when `st`'s values are produced by the job being recorded. */
+export function checkReadable(st: ArrayBufferView, fn: string): void {
+  if (current?.fresh.has(home(st))) {
     throw new RaptorsError(
       `${fn}(): this array is computed by the engine job being built and ` +
         "has no values yet; return it from the job instead of reading it",

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { adopt } from "./_arena.ts";
 import {
   asDType,
   type DType,
@@ -256,6 +257,8 @@ export function frombuffer(
     base,
     count,
   );
+  // a view of an array in wasm memory keeps that memory alive
+  if (ArrayBuffer.isView(buffer)) adopt(buffer, storage);
   return new NDArray(storage, dtype, [count]);
 }
 

@@ -26,6 +26,7 @@ import { COPY_TAG, STATUS, STEP_SYMBOLS } from "../ffi/symbols.ts";
 import type { NotifyCallback } from "../ffi/symbols.ts";
 import { errorForStatus, library, native } from "./_native.ts";
 import { isReadOnly, type KernelArg, record, STEP_OUTPUT } from "./_record.ts";
+import { home } from "./_arena.ts";
 import { NativeError, RaptorsError } from "./errors.ts";
 
 /** The queue is full and the engine's policy is `"reject"`. */
@@ -289,7 +290,7 @@ export class Engine {
         const name = STEP_SYMBOLS[step.op]!;
         for (const o of STEP_OUTPUT[name]) {
           const out = step.args[o];
-          if (ArrayBuffer.isView(out) && !recording.fresh.has(out.buffer)) {
+          if (ArrayBuffer.isView(out) && !recording.fresh.has(home(out))) {
             throw new RaptorsError(
               `submit(): ${name} would write into memory the job does not own ` +
                 "(an array created outside the job, or an out= argument)",
@@ -406,7 +407,7 @@ export class Engine {
 
   #arg(
     a: KernelArg,
-    fresh: WeakSet<ArrayBufferLike>,
+    fresh: WeakSet<object>,
     inputs: ArrayBufferView[],
     index: Map<ArrayBufferView, number>,
     keep: unknown[],
@@ -424,7 +425,7 @@ export class Engine {
         "submit(): an input is a view of a detached ArrayBuffer",
       );
     }
-    if (fresh.has(a.buffer) || isReadOnly(a.buffer)) {
+    if (fresh.has(home(a)) || isReadOnly(a)) {
       // job-private, or read-only and kept alive by `keep`: used in place
       keep.push(a);
       return library.addressOf(a);

@@ -20,6 +20,7 @@ import {
   markReadOnly,
 } from "./_record.ts";
 import { allocStorage, disposeStorage, escape, noteView } from "./_pool.ts";
+import { overlaps } from "./_arena.ts";
 import { statusError } from "./_native.ts";
 import {
   asDType,
@@ -152,7 +153,7 @@ export class NDArray {
     return {
       cContiguous: isContiguous(this.shape, this._strides, false),
       fContiguous: isContiguous(this.shape, this._strides, true),
-      writeable: !isReadOnly(this._storage.buffer),
+      writeable: !isReadOnly(this._storage),
     };
   }
   /**
@@ -162,7 +163,7 @@ export class NDArray {
    * @internal
    */
   _read(fn: string): Storage {
-    checkReadable(this._storage.buffer, fn);
+    checkReadable(this._storage, fn);
     return this._storage;
   }
 
@@ -177,15 +178,16 @@ export class NDArray {
         "data: array is not C-contiguous; call copy() (or ascontiguousarray) first",
       );
     }
-    checkReadable(this._storage.buffer, "data");
+    checkReadable(this._storage, "data");
     // a read-only array never exposes its memory: callers get a copy
-    if (isReadOnly(this._storage.buffer)) return this.copy()._storage;
+    if (isReadOnly(this._storage)) return this.copy()._storage;
     // the caller now holds this memory: it never returns to the pool
-    escape(this._storage);
-    return this._storage.subarray(
+    const view = this._storage.subarray(
       this._offset,
       this._offset + this.size,
     ) as Storage;
+    escape(this._storage, view);
+    return view;
   }
 
   /**
@@ -198,7 +200,7 @@ export class NDArray {
    * Otherwise nothing changes and it returns `false`.
    */
   dispose(): boolean {
-    if (isReadOnly(this._storage.buffer)) return false;
+    if (isReadOnly(this._storage)) return false;
     if (!disposeStorage(this._storage)) return false;
     (this as { _storage: Storage })._storage = new (storageCtor(this.dtype))(
       0,
@@ -213,10 +215,10 @@ export class NDArray {
    * returns a copy, so its memory never changes while jobs read it.
    */
   asReadOnly(): NDArray {
-    if (isReadOnly(this._storage.buffer)) return this;
+    if (isReadOnly(this._storage)) return this;
     const c = this.copy();
     escapeNever(c);
-    markReadOnly(c._storage.buffer);
+    markReadOnly(c._storage);
     return c;
   }
 
@@ -424,7 +426,7 @@ export class NDArray {
 
   private at(idx: readonly number[], fn: string): number {
     this._live(fn);
-    checkReadable(this._storage.buffer, fn);
+    checkReadable(this._storage, fn);
     if (idx.length !== this.ndim) {
       throw new RangeError(
         `${fn}(): expected ${this.ndim} indices for a ${this.ndim}-d array; got ${idx.length}`,
@@ -464,7 +466,7 @@ export class NDArray {
    * assigned to integer arrays truncate toward zero, as NumPy does.
    */
   set(idx: number | readonly number[], value: Scalar): this {
-    checkWritable(this._storage.buffer, "set");
+    checkWritable(this._storage, "set");
     const p = this.at(typeof idx === "number" ? [idx] : idx, "set");
     (this._storage as unknown as Scalar[])[p] = toStored(
       this.dtype,
@@ -480,7 +482,7 @@ export class NDArray {
    */
   item(...idx: number[]): Scalar {
     this._live("item");
-    checkReadable(this._storage.buffer, "item");
+    checkReadable(this._storage, "item");
     if (idx.length === 0) {
       if (this.size !== 1) {
         throw new RangeError(
@@ -511,7 +513,7 @@ export class NDArray {
   /** The elements as nested JS arrays (0-d: the scalar). */
   tolist(): NestedList {
     this._live("tolist");
-    checkReadable(this._storage.buffer, "tolist");
+    checkReadable(this._storage, "tolist");
     const rec = (dim: number, p: number): NestedList => {
       if (dim === this.ndim) return this.read(p);
       const out: NestedList[] = new Array(this.shape[dim]!);
@@ -929,9 +931,9 @@ export function copyInto(src: NDArray, dst: NDArray): void {
   if (src.size === 0) return;
   src._live("copy");
   dst._live("copy");
-  checkWritable(dst._storage.buffer, "copy");
+  checkWritable(dst._storage, "copy");
   // The kernel reads `src` while writing `dst`: never over the same memory.
-  if (src._storage.buffer === dst._storage.buffer) src = src.astype(src.dtype);
+  if (overlaps(src._storage, dst._storage)) src = src.astype(src.dtype);
   const nd = src.ndim;
   const meta = new Float64Array(2 + 3 * nd);
   meta[0] = src._offset;

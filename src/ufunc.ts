@@ -10,6 +10,7 @@
  * @module
  */
 import { checkWritable, kernel } from "./_record.ts";
+import { overlaps } from "./_arena.ts";
 import { allocStorage } from "./_pool.ts";
 import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
 import { statusError } from "./_native.ts";
@@ -107,7 +108,7 @@ function prepareOut(
     throw new TypeError(`${fn}(): 'out' must be an NDArray`);
   }
   out._live(fn);
-  checkWritable(out._storage.buffer, fn);
+  checkWritable(out._storage, fn);
   if (
     out.shape.length !== shape.length ||
     out.shape.some((d, i) => d !== shape[i])
@@ -128,7 +129,7 @@ function prepareOut(
 
 /** An input overlapping `out` in any way but exactly is copied first. */
 function unaliasInput(x: NDArray, xStrides: number[], out: NDArray): NDArray {
-  if (x._storage.buffer !== out._storage.buffer) return x;
+  if (!overlaps(x._storage, out._storage)) return x;
   const same = x._storage.byteOffset === out._storage.byteOffset &&
     x._offset === out._offset &&
     xStrides.every((s, i) => s === out._strides[i]);

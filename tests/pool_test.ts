@@ -8,6 +8,9 @@ import * as rp from "../mod.ts";
 import fc from "fast-check";
 import { pooledSize, poolHas } from "../src/_pool.ts";
 import { gc, test } from "./_shim.ts";
+import { wasmHeap } from "../src/_arena.ts";
+
+const onWasm = rp.backend.name === "wasm";
 
 const N = 100_000; // 800 KB of float64: pooled
 const a = rp.arange(N).astype("float64");
@@ -63,6 +66,13 @@ test("`using` disposes at the end of the block", () => {
 test("a detached pooled buffer is dropped, never reused", () => {
   const r = rp.add(a, 1);
   const buf = r._storage.buffer as ArrayBuffer;
+  if (onWasm) {
+    // results live in the wasm memory, which no holder can detach
+    assert.throws(() => buf.transfer(), TypeError);
+    assert.equal(r.get(2), 3);
+    assert.equal(r.dispose(), true);
+    return;
+  }
   buf.transfer(); // a holder detaches it
   assert.equal(r.dispose(), true); // released, but detached: dropped
   const r2 = rp.add(a, 3);
@@ -71,10 +81,24 @@ test("a detached pooled buffer is dropped, never reused", () => {
 });
 
 test("collected results return to the pool after GC (event-loop turn)", async () => {
+  if (onWasm) {
+    // results live in the wasm heap: collection frees their blocks
+    const free0 = wasmHeap()!.free;
+    for (let i = 0; i < 8; i++) rp.add(a, i);
+    const free1 = wasmHeap()!.free;
+    assert.ok(free1 < free0, "results were allocated in the wasm heap");
+    let free = free1;
+    for (let round = 0; round < 40 && free <= free1; round++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+      free = wasmHeap()!.free;
+    }
+    assert.ok(free > free1, "no collected result gave its memory back");
+  }
   // hold the buffers, not the arrays: the storages can be collected
   const used = new Set<ArrayBufferLike>();
   for (let i = 0; i < 8; i++) used.add(rp.add(a, i)._storage.buffer);
-  let back = false;
+  let back = onWasm; // no pooled buffers there: checked above
   for (let round = 0; round < 40 && !back; round++) {
     gc();
     await new Promise((r) => setTimeout(r, 10));

@@ -1,0 +1,124 @@
+/**
+ * Arrays that live in the WebAssembly backend's memory.
+ *
+ * On the wasm backend a kernel can only address the module's linear
+ * memory, so an argument anywhere else is copied in and out of every call
+ * (`ffi/wasm.ts`). NDArray results of {@link ARENA_MIN} bytes or more are
+ * therefore allocated *in* that memory (by the Rust heap, `rp_wasm_alloc_keep`)
+ * and passed to kernels by address: no copy at all. That is safe because the
+ * memory is grown once, at start-up, to a fixed size and never again (see
+ * `rust/src/arena.rs`), so these views never detach.
+ *
+ * Lifetime: a block is freed when every JS object that can reach it (the
+ * storage TypedArray NDArrays share, and each `data` view handed to user
+ * code) has been garbage collected, or at once by `dispose()` when no view
+ * was ever made. A scratch reserve (a quarter of the heap, at least 16 MiB)
+ * is never given to arrays, so kernels keep room for their work buffers;
+ * when arrays would eat into it, new results are ordinary TypedArrays
+ * (copied per call, as any user TypedArray is).
+ *
+ * All arrays in wasm memory share one `ArrayBuffer`, so "the same buffer"
+ * no longer means "the same array": {@link home} names the memory an array
+ * owns (its block, or its ArrayBuffer elsewhere), and overlap is decided by
+ * byte ranges ({@link overlaps}).
+ *
+ * @module
+ */
+import { library } from "./_native.ts";
+
+/** Smallest array, in bytes, placed in wasm memory. */
+export const ARENA_MIN = 4096;
+
+interface Block {
+  /** The wasm memory it was allocated in (a reset instance has another). */
+  mem: ArrayBuffer;
+  ptr: number;
+  /** Live JS objects that can reach the block. */
+  holders: number;
+}
+
+const arena = library.arena;
+const blocks = new WeakMap<object, Block>();
+
+function dropHolder(b: Block): void {
+  if (--b.holders === 0) arena!.free(b.mem, b.ptr);
+}
+
+const registry: Pick<FinalizationRegistry<Block>, "register" | "unregister"> =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Block>(dropHolder)
+    : { register: () => {}, unregister: () => false };
+
+/**
+ * Storage for `n` elements in wasm memory, or undefined (not the wasm
+ * backend, too small, or no room outside the scratch reserve). Contents
+ * are unspecified (memory is reused).
+ */
+export function arenaStorage<T extends ArrayBufferView>(
+  Ctor: new (b: ArrayBuffer, o: number, n: number) => T,
+  n: number,
+  bytes: number,
+): T | undefined {
+  if (arena === undefined || bytes < ARENA_MIN) return undefined;
+  const ptr = arena.alloc(bytes);
+  if (ptr === 0) return undefined;
+  const mem = arena.memory();
+  const st = new Ctor(mem, ptr, n);
+  const b: Block = { mem, ptr, holders: 1 };
+  blocks.set(st, b);
+  registry.register(st, b, st);
+  return st;
+}
+
+/** The block `v` holds, if it is an array in wasm memory. */
+export function arenaBlock(v: object): object | undefined {
+  return blocks.get(v);
+}
+
+/**
+ * `view` (a view of `st`'s memory handed to user code, or another storage
+ * over it) keeps `st`'s block alive too, for as long as it lives.
+ */
+export function adopt(st: ArrayBufferView, view: ArrayBufferView): void {
+  const b = blocks.get(st);
+  if (b === undefined || view === st || blocks.has(view)) return;
+  b.holders++;
+  blocks.set(view, b);
+  registry.register(view, b);
+}
+
+/**
+ * Frees `st`'s block now (its only holder is being disposed). Returns
+ * false if `st` is not in wasm memory or something else still holds it.
+ */
+export function freeNow(st: ArrayBufferView): boolean {
+  const b = blocks.get(st);
+  if (b === undefined || b.holders !== 1) return false;
+  registry.unregister(st);
+  blocks.delete(st);
+  dropHolder(b);
+  return true;
+}
+
+/**
+ * The memory `v` owns, as an identity: its block in wasm memory, else its
+ * ArrayBuffer (a view of wasm memory raptors did not allocate is its own).
+ */
+export function home(v: ArrayBufferView): object {
+  const b = blocks.get(v);
+  if (b !== undefined) return b;
+  const buf = v.buffer;
+  return arena !== undefined && buf === arena.memory() ? v : buf;
+}
+
+/** Whether the bytes of `a` and `b` overlap. */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer &&
+    a.byteOffset < b.byteOffset + b.byteLength &&
+    b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/** The wasm heap's size and free bytes (undefined on the native backend). */
+export function wasmHeap(): { size: number; free: number } | undefined {
+  return arena?.stats();
+}

@@ -1,0 +1,106 @@
+/**
+ * Run by `wasm_memory_test.ts` in a child process with
+ * `RAPTORS_BACKEND=wasm RAPTORS_WASM_MEMORY_MB=32`: exercises the fixed
+ * WebAssembly heap (arrays in wasm memory, the scratch reserve, exhaustion,
+ * a trap and the reset that follows) and prints what it saw as JSON.
+ */
+import * as rp from "../mod.ts";
+import { wasmHeap } from "../src/_arena.ts";
+import { gc } from "./_shim.ts";
+
+const seen: Record<string, unknown> = {};
+const MB = 1 << 20;
+const turn = () => new Promise((r) => setTimeout(r, 5));
+const inWasm = (x: rp.NDArray) => x._storage.buffer.byteLength === 32 * MB;
+
+seen.backend = rp.backend.name;
+const heap0 = wasmHeap()!;
+seen.heapSize = heap0.size;
+
+// results of 4 KiB or more live in wasm memory; smaller ones do not
+const a = rp.arange(131072).astype("float64"); // 1 MiB
+const r = rp.add(a, 1);
+seen.bigInWasm = inWasm(r);
+seen.smallInWasm = inWasm(rp.add(rp.arange(10), 1));
+seen.values = r.get(131071) === 131072 && r.get(5) === 6;
+// dispose() frees the block at once
+const before = wasmHeap()!.free;
+const t = rp.multiply(a, 2);
+seen.allocatedFromHeap = before - wasmHeap()!.free >= MB;
+t.dispose();
+seen.disposeFrees = wasmHeap()!.free === before;
+
+// fill the heap: arrays stop coming from it before the scratch reserve
+const held: rp.NDArray[] = [];
+let firstOutside = -1;
+for (let i = 0; i < 40 && firstOutside < 0; i++) {
+  const x = rp.add(a, i);
+  if (!inWasm(x)) firstOutside = i;
+  held.push(x);
+}
+seen.firstOutside = firstOutside;
+seen.freeAtFull = wasmHeap()!.free;
+// mixed operands (wasm memory and JS memory) compute correctly
+const mixed = rp.subtract(held[held.length - 1]!, held[0]!);
+seen.mixed = rp.all(rp.equal(mixed, held.length - 1));
+seen.heldValues = held.every((x, i) => x.get(1000) === 1000 + i);
+
+// a plain array larger than the free heap cannot be copied in: typed error
+try {
+  rp.sum(new Float64Array(40 * MB / 8));
+  seen.tooBig = "no error";
+} catch (e) {
+  seen.tooBig = `${(e as Error).name}: ${(e as Error).message}`;
+}
+
+// kernel scratch that does not fit: a trap, reported, and the instance is
+// reset; arrays in the old memory keep their values and still work
+const big = held.splice(0);
+for (const x of big) x.dispose();
+mixed.dispose();
+const s = rp.array(rp.linspace(1, 0, 1_250_000)); // 10 MB, in the heap
+seen.sortInputInWasm = inWasm(s);
+const hog: rp.NDArray[] = [];
+for (let i = 0; i < 30; i++) {
+  const x = rp.add(a, i);
+  if (!inWasm(x)) break;
+  hog.push(x);
+}
+try {
+  rp.sort(s);
+  seen.trap = "no error";
+} catch (e) {
+  seen.trap = `${(e as Error).name}: ${(e as Error).message}`;
+}
+seen.afterTrapOld = s.get(0) === 1 && s.get(1_249_999) === 0 &&
+  hog.every((x, i) => x.get(7) === 7 + i);
+// the old memory is now ordinary JS memory to the new instance: copied
+const plus = rp.add(s, 1);
+seen.afterTrapCopied = plus.get(0) === 2 && plus.get(1_249_999) === 1 &&
+  plus._storage.buffer !== s._storage.buffer;
+const sorted = rp.sort(rp.array(rp.linspace(1, 0, 100_000)));
+seen.afterTrapSort = sorted.get(0) === 0 && sorted.get(99_999) === 1;
+const fresh = rp.add(a, 3);
+seen.afterTrapNewInWasm = fresh._storage.buffer !== s._storage.buffer &&
+  fresh.get(9) === 12;
+
+// a `data` view handed out keeps its block alive after the array is gone
+let d: Float64Array | undefined = (() => rp.add(a, 7).data as Float64Array)();
+for (let i = 0; i < 5; i++) {
+  gc();
+  await turn();
+  for (let j = 0; j < 8; j++) rp.multiply(a, -1).dispose();
+}
+seen.escapedIntact = d[0] === 7 && d[131071] === 131078;
+// and garbage-collected results (and views) give their memory back
+d = undefined;
+for (let i = 0; i < 6; i++) rp.add(a, i); // dropped at once
+const free1 = wasmHeap()!.free;
+let free2 = free1;
+for (let i = 0; i < 40 && free2 <= free1; i++) {
+  gc();
+  await turn();
+  free2 = wasmHeap()!.free;
+}
+seen.gcFrees = free2 > free1;
+console.log(JSON.stringify(seen));

@@ -1,0 +1,60 @@
+/**
+ * The WebAssembly backend's fixed heap (`rust/src/arena.rs`,
+ * `src/_arena.ts`), in a child process with a 32 MiB heap so exhaustion is
+ * quick to reach. Runs from either backend: the child always uses wasm.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { runtime, test } from "./_shim.ts";
+
+const script = fileURLToPath(
+  new URL("./_wasm_memory_child.ts", import.meta.url),
+);
+const exe = (globalThis as unknown as { process: { execPath: string } })
+  .process.execPath;
+
+test("wasm heap: arrays live in wasm memory, the scratch reserve holds, a trap resets cleanly", () => {
+  const args = runtime === "deno"
+    ? ["run", "--allow-env", "--allow-read", "--v8-flags=--expose-gc", script]
+    : [script];
+  const out = execFileSync(exe, args, {
+    timeout: 60_000,
+    encoding: "utf8",
+    env: {
+      ...(globalThis as unknown as { process: { env: Record<string, string> } })
+        .process.env,
+      RAPTORS_BACKEND: "wasm",
+      RAPTORS_WASM_MEMORY_MB: "32",
+    },
+  });
+  const seen = JSON.parse(out.trim().split("\n").at(-1)!);
+  assert.equal(seen.backend, "wasm");
+  // 32 MiB minus the module's static data and stack
+  assert.ok(seen.heapSize > 28 << 20 && seen.heapSize < 32 << 20);
+  assert.equal(seen.bigInWasm, true);
+  assert.equal(seen.smallInWasm, false);
+  assert.equal(seen.values, true);
+  assert.equal(seen.allocatedFromHeap, true);
+  assert.equal(seen.disposeFrees, true);
+  // 1 MiB arrays: about (heap - 16 MiB reserve) of them fit, then JS memory
+  assert.ok(
+    seen.firstOutside >= 10 && seen.firstOutside <= 16,
+    `first array outside the heap: #${seen.firstOutside}`,
+  );
+  assert.ok(seen.freeAtFull >= 16 << 20, "the scratch reserve was kept");
+  assert.equal(seen.mixed, true);
+  assert.equal(seen.heldValues, true);
+  assert.match(seen.tooBig, /^RangeError: .*RAPTORS_WASM_MEMORY_MB higher/);
+  assert.equal(seen.sortInputInWasm, true);
+  assert.match(
+    seen.trap,
+    /out of WebAssembly memory: the kernel needed \d+ bytes.*instance was reset/,
+  );
+  assert.equal(seen.afterTrapOld, true);
+  assert.equal(seen.afterTrapCopied, true);
+  assert.equal(seen.afterTrapSort, true);
+  assert.equal(seen.afterTrapNewInWasm, true);
+  assert.equal(seen.escapedIntact, true);
+  assert.equal(seen.gcFrees, true);
+});
