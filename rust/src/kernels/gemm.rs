@@ -69,7 +69,147 @@ fn micro<T: Elem, const MR: usize, const NR: usize>(
             return unsafe { v256::<T, MR, NR>(kc, a, b, acc) };
         }
     }
+    #[cfg(target_arch = "wasm32")]
+    {
+        use crate::dtype::DType;
+        if T::DTYPE == DType::Float64
+            && MR == 4
+            && NR == 4
+            && a.len() >= kc * 8
+            && b.len() >= kc * 4
+        {
+            // SAFETY: T is f64; both slivers hold kc rows; acc is 4x4 f64.
+            return unsafe {
+                wasm_micro::f64_4x4(
+                    kc,
+                    a.as_ptr() as *const f64,
+                    b.as_ptr() as *const f64,
+                    acc as *mut _ as *mut f64,
+                )
+            };
+        }
+        if T::DTYPE == DType::Float32
+            && MR == 4
+            && NR == 8
+            && a.len() >= kc * 16
+            && b.len() >= kc * 8
+        {
+            // SAFETY: T is f32; both slivers hold kc rows; acc is 4x8 f32.
+            return unsafe {
+                wasm_micro::f32_4x8(
+                    kc,
+                    a.as_ptr() as *const f32,
+                    b.as_ptr() as *const f32,
+                    acc as *mut _ as *mut f32,
+                )
+            };
+        }
+    }
     micro_body::<T, MR, NR>(kc, a, b, acc)
+}
+
+/// How many copies of each A element the packed sliver holds: the wasm32
+/// kernels below read A pre-broadcast across a vector (one load instead of
+/// a load and a shuffle); everything else reads one.
+#[inline(always)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    allow(clippy::extra_unused_type_parameters)
+)]
+fn a_lanes<T: Elem, const MR: usize, const NR: usize>() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use crate::dtype::DType;
+        if (T::DTYPE == DType::Float64 && MR == 4 && NR == 4)
+            || (T::DTYPE == DType::Float32 && MR == 4 && NR == 8)
+        {
+            return 16 / std::mem::size_of::<T>();
+        }
+    }
+    1
+}
+
+/// Hand-written SIMD128 micro-kernels for wasm32: 8 vector accumulators, so
+/// the engine's register allocator (16 XMM registers on x86-64 in V8 and
+/// JSC) keeps them, the B row and the broadcast A value in registers. The
+/// generic kernel's 24 accumulators (6x8 f64) are spilled by the engines.
+#[cfg(target_arch = "wasm32")]
+mod wasm_micro {
+    use std::arch::wasm32::*;
+
+    /// acc (4x4, row-major) = sum over p of a[p][i] * b[p][j].
+    ///
+    /// # Safety
+    /// `a` and `b` valid for `4 * kc` reads, `acc` for 16 writes.
+    #[inline(never)]
+    pub unsafe fn f64_4x4(kc: usize, a: *const f64, b: *const f64, acc: *mut f64) {
+        let z = f64x2_splat(0.0);
+        let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
+        let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
+        let (mut ap, mut bp) = (a as *const v128, b as *const v128);
+        // a: per p, 4 vectors (a[p][i], a[p][i]); b: per p, 2 vectors
+        for _ in 0..kc {
+            let (b0, b1) = (v128_load(bp), v128_load(bp.add(1)));
+            let x = v128_load(ap);
+            c00 = f64x2_add(c00, f64x2_mul(x, b0));
+            c01 = f64x2_add(c01, f64x2_mul(x, b1));
+            let x = v128_load(ap.add(1));
+            c10 = f64x2_add(c10, f64x2_mul(x, b0));
+            c11 = f64x2_add(c11, f64x2_mul(x, b1));
+            let x = v128_load(ap.add(2));
+            c20 = f64x2_add(c20, f64x2_mul(x, b0));
+            c21 = f64x2_add(c21, f64x2_mul(x, b1));
+            let x = v128_load(ap.add(3));
+            c30 = f64x2_add(c30, f64x2_mul(x, b0));
+            c31 = f64x2_add(c31, f64x2_mul(x, b1));
+            ap = ap.add(4);
+            bp = bp.add(2);
+        }
+        let o = acc as *mut v128;
+        for (i, v) in [c00, c01, c10, c11, c20, c21, c30, c31]
+            .into_iter()
+            .enumerate()
+        {
+            v128_store(o.add(i), v);
+        }
+    }
+
+    /// acc (4x8, row-major) = sum over p of a[p][i] * b[p][j].
+    ///
+    /// # Safety
+    /// `a` valid for `4 * kc` reads, `b` for `8 * kc`, `acc` for 32 writes.
+    #[inline(never)]
+    pub unsafe fn f32_4x8(kc: usize, a: *const f32, b: *const f32, acc: *mut f32) {
+        let z = f32x4_splat(0.0);
+        let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
+        let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
+        let (mut ap, mut bp) = (a as *const v128, b as *const v128);
+        // a: per p, 4 vectors of a[p][i] x4; b: per p, 2 vectors
+        for _ in 0..kc {
+            let (b0, b1) = (v128_load(bp), v128_load(bp.add(1)));
+            let x = v128_load(ap);
+            c00 = f32x4_add(c00, f32x4_mul(x, b0));
+            c01 = f32x4_add(c01, f32x4_mul(x, b1));
+            let x = v128_load(ap.add(1));
+            c10 = f32x4_add(c10, f32x4_mul(x, b0));
+            c11 = f32x4_add(c11, f32x4_mul(x, b1));
+            let x = v128_load(ap.add(2));
+            c20 = f32x4_add(c20, f32x4_mul(x, b0));
+            c21 = f32x4_add(c21, f32x4_mul(x, b1));
+            let x = v128_load(ap.add(3));
+            c30 = f32x4_add(c30, f32x4_mul(x, b0));
+            c31 = f32x4_add(c31, f32x4_mul(x, b1));
+            ap = ap.add(4);
+            bp = bp.add(2);
+        }
+        let o = acc as *mut v128;
+        for (i, v) in [c00, c01, c10, c11, c20, c21, c30, c31]
+            .into_iter()
+            .enumerate()
+        {
+            v128_store(o.add(i), v);
+        }
+    }
 }
 
 /// A strided matrix view.
@@ -100,9 +240,18 @@ impl<T: Copy> Mat<T> {
 /// Every index reachable through `a` and `b` for these extents must be
 /// valid (the caller bounds-checks the layouts); `c` valid for m*n writes.
 pub unsafe fn gemm<T: Elem>(m: usize, n: usize, k: usize, a: Mat<T>, b: Mat<T>, c: *mut T) {
-    // 12 accumulator registers of 8 f32 / 4 f64 lanes (AVX2). Half-width
-    // tiles for wasm SIMD128 were measured: faster in Deno, slower in Bun
-    // (f64 256: 4.7 -> 4.1 ms, 2.7 -> 3.4 ms), so one tiling serves both.
+    // 12 accumulator registers of 8 f32 / 4 f64 lanes (AVX2).
+    // wasm32: 4 x (2 vectors) tiles with the hand-written SIMD128 kernels
+    // (see `wasm_micro`). Measured against the x86 tiling and generic 6x4,
+    // 3x8 and 2x8 tiles (best of 12 interleaved rounds): f64 256 the same
+    // in Deno (2.8 ms) and 2.46 -> 2.30 ms in Bun; f32 512 11.3 vs 11.5 ms
+    // in Deno, 11.1 -> 9.0 ms in Bun.
+    #[cfg(target_arch = "wasm32")]
+    match std::mem::size_of::<T>() {
+        8 => return gemm_tiled::<T, 4, 4>(m, n, k, a, b, c),
+        4 => return gemm_tiled::<T, 4, 8>(m, n, k, a, b, c),
+        _ => {}
+    }
     match std::mem::size_of::<T>() {
         4 => gemm_tiled::<T, 6, 16>(m, n, k, a, b, c),
         8 => gemm_tiled::<T, 6, 8>(m, n, k, a, b, c),
@@ -143,7 +292,8 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
         }
         let panels = (n + NR - 1) / NR;
         let mut bpack = vec![T::default(); KC * NR * panels];
-        let mut apack = vec![T::default(); KC * MR];
+        let lanes = a_lanes::<T, MR, NR>();
+        let mut apack = vec![T::default(); KC * MR * lanes];
         for p0 in (0..k).step_by(KC) {
             let kc = KC.min(k - p0);
             // pack the whole B block [p0..p0+kc, 0..n] once: panel-major,
@@ -172,11 +322,13 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
                 // pack the A sliver [i0..i0+MR, p0..p0+kc] once
                 for i in 0..MR {
                     for p in 0..kc {
-                        apack[p * MR + i] = if i < mr {
+                        let v = if i < mr {
                             a.at(i0 + i, p0 + p)
                         } else {
                             T::default()
                         };
+                        let at = (p * MR + i) * lanes;
+                        apack[at..at + lanes].fill(v);
                     }
                 }
                 let cp = cptr.get();
@@ -186,7 +338,7 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
                     let mut acc = [[T::default(); NR]; MR];
                     micro::<T, MR, NR>(
                         kc,
-                        &apack[..kc * MR],
+                        &apack[..kc * MR * lanes],
                         &bpack[jb * KC * NR..jb * KC * NR + kc * NR],
                         &mut acc,
                     );
