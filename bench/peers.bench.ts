@@ -53,14 +53,16 @@ function chain<R>(
 const N = 1_000_000;
 const x = randomF64(N, 7);
 const y = randomF64(N, 11);
+// rp.array copies into memory raptors owns, as np.array does for numpy-ts
+// (on the wasm backend: into the module's memory, so no call copies)
 const r = {
-  v: rp.asarray(x),
-  w: rp.asarray(y),
-  m: rp.asarray(x).reshape(1000, 1000),
-  row: rp.asarray(y.subarray(0, 1000)),
-  tall: rp.asarray(x).reshape(10000, 100),
-  a256: rp.asarray(x.subarray(0, 65536)).reshape(256, 256),
-  a512f32: rp.asarray(x.subarray(0, 262144)).reshape(512, 512).astype(
+  v: rp.array(x),
+  w: rp.array(y),
+  m: rp.array(x).reshape(1000, 1000),
+  row: rp.array(y.subarray(0, 1000)),
+  tall: rp.array(x).reshape(10000, 100),
+  a256: rp.array(x.subarray(0, 65536)).reshape(256, 256),
+  a512f32: rp.array(x.subarray(0, 262144)).reshape(512, 512).astype(
     "float32",
   ),
   ints: rp.asarray(
