@@ -105,10 +105,11 @@ export function freeNow(st: ArrayBufferView): boolean {
  * ArrayBuffer (a view of wasm memory raptors did not allocate is its own).
  */
 export function home(v: ArrayBufferView): object {
+  if (arena === undefined) return v.buffer; // native: no wasm memory
   const b = blocks.get(v);
   if (b !== undefined) return b;
   const buf = v.buffer;
-  return arena !== undefined && buf === arena.memory() ? v : buf;
+  return buf === arena.memory() ? v : buf;
 }
 
 /** Whether the bytes of `a` and `b` overlap. */

@@ -6,6 +6,7 @@
  */
 import * as rp from "../mod.ts";
 import { wasmHeap } from "../src/_arena.ts";
+import { lastError, native } from "../src/_native.ts";
 import { gc } from "./_shim.ts";
 
 const seen: Record<string, unknown> = {};
@@ -52,6 +53,10 @@ try {
 } catch (e) {
   seen.tooBig = `${(e as Error).name}: ${(e as Error).message}`;
 }
+
+// a panic after that refused copy is reported as a panic, not as memory
+const status = native.rp_debug_panic();
+seen.panicAfterRefusedCopy = `${status} ${lastError()}`;
 
 // kernel scratch that does not fit: a trap, reported, and the instance is
 // reset; arrays in the old memory keep their values and still work

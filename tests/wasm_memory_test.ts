@@ -46,6 +46,8 @@ test("wasm heap: arrays live in wasm memory, the scratch reserve holds, a trap r
   assert.equal(seen.mixed, true);
   assert.equal(seen.heldValues, true);
   assert.match(seen.tooBig, /^RangeError: .*RAPTORS_WASM_MEMORY_MB higher/);
+  assert.match(seen.panicAfterRefusedCopy, /^5 .*kernel trapped.*reset/);
+  assert.doesNotMatch(seen.panicAfterRefusedCopy, /out of WebAssembly memory/);
   assert.equal(seen.sortInputInWasm, true);
   assert.match(
     seen.trap,

@@ -450,10 +450,19 @@ pub mod wasm_heap {
         }
     }
 
-    /// Size of the last allocation that failed (0 if none).
+    /// Size of the last allocation that failed inside a kernel (0 if
+    /// none). Failures of the JS-facing allocations ([`alloc_keeping`],
+    /// `rp_wasm_alloc`) are handled by JS and cleared with [`forget_failure`],
+    /// so a nonzero value means a kernel ran out of memory (and trapped).
     pub fn last_failed() -> u32 {
         // SAFETY: single-threaded read.
         unsafe { *HEAP.last_failed.get() }
+    }
+
+    /// Clears [`last_failed`] after a failure JS handles itself.
+    pub fn forget_failure() {
+        // SAFETY: single-threaded write.
+        unsafe { *HEAP.last_failed.get() = 0 }
     }
 
     /// `size` bytes, 16-aligned, only if `keep` bytes stay free after it.
@@ -470,12 +479,16 @@ pub mod wasm_heap {
         // native backend sees.
         let align = if size >= 1 << 16 { 4096 } else { 64 };
         // SAFETY: a valid layout (size >= 1, align a power of two).
-        unsafe {
+        let p = unsafe {
             HEAP.alloc(Layout::from_size_align_unchecked(
                 size.max(1) as usize,
                 align,
             ))
+        };
+        if p.is_null() {
+            forget_failure(); // JS falls back to its own memory
         }
+        p
     }
 
     unsafe impl GlobalAlloc for Heap {

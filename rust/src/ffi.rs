@@ -1815,11 +1815,16 @@ export! {
 #[cfg(target_arch = "wasm32")]
 #[no_mangle]
 pub extern "C" fn rp_wasm_alloc(size: u32) -> *mut u8 {
-    match std::alloc::Layout::from_size_align(size.max(1) as usize, 16) {
+    let p = match std::alloc::Layout::from_size_align(size.max(1) as usize, 16) {
         // SAFETY: the layout has a non-zero size.
         Ok(l) => unsafe { std::alloc::alloc(l) },
         Err(_) => std::ptr::null_mut(),
+    };
+    if p.is_null() {
+        // JS reports this itself (a RangeError): not a kernel's failure
+        crate::arena::wasm_heap::forget_failure();
     }
+    p
 }
 
 /// WebAssembly only: frees what [`rp_wasm_alloc`] returned for `size`.
