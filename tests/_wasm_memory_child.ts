@@ -108,4 +108,66 @@ for (let i = 0; i < 40 && free2 <= free1; i++) {
   free2 = wasmHeap()!.free;
 }
 seen.gcFrees = free2 > free1;
+// stress: random creation, views, `data` views, dispose and dropped
+// references under GC; every live array or view keeps its own value (a
+// block freed while reachable would be reused and overwritten)
+{
+  let state = 12345; // xorshift32
+  const rand = (n: number) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % n;
+  };
+  type Live = {
+    get(i: number): number;
+    n: number;
+    value: number;
+    arr?: rp.NDArray;
+  };
+  const live: Live[] = [];
+  let value = 1, bad = 0, disposed = 0, created = 0;
+  const verify = () => {
+    for (const l of live) {
+      if (l.get(0) !== l.value || l.get(l.n - 1) !== l.value) bad++;
+    }
+  };
+  for (let step = 0; step < 3000; step++) {
+    const op = rand(12);
+    const arrs = live.filter((l) => l.arr !== undefined);
+    if (op < 3 || arrs.length === 0) {
+      const n = 600 + rand(40_000);
+      const x = rp.full([n], value, { dtype: "float64" });
+      if (inWasm(x)) created++;
+      live.push({ get: (i) => x.get(i) as number, n, value: value++, arr: x });
+    } else if (op === 3) {
+      const src = arrs[rand(arrs.length)]!;
+      const v = src.arr!.slice("::2");
+      live.push({
+        get: (i) => v.get(i) as number,
+        n: v.size,
+        value: src.value,
+      });
+    } else if (op === 4) {
+      const src = arrs[rand(arrs.length)]!;
+      const d = src.arr!.data as Float64Array;
+      live.push({ get: (i) => d[i]!, n: d.length, value: src.value });
+    } else if (op < 7) {
+      const i = live.indexOf(arrs[rand(arrs.length)]!);
+      if (live[i]!.arr!.dispose()) {
+        disposed++;
+        live.splice(i, 1);
+      }
+    } else if (live.length > 0) {
+      live.splice(rand(live.length), 1); // dropped: garbage from now on
+    }
+    if (step % 25 === 0) verify();
+    if (step % 100 === 0) {
+      gc();
+      await turn();
+    }
+  }
+  verify();
+  seen.stress = { bad, disposed, created, live: live.length };
+}
 console.log(JSON.stringify(seen));

@@ -59,4 +59,8 @@ test("wasm heap: arrays live in wasm memory, the scratch reserve holds, a trap r
   assert.equal(seen.afterTrapNewInWasm, true);
   assert.equal(seen.escapedIntact, true);
   assert.equal(seen.gcFrees, true);
+  // 3,000 random steps: no live array or view ever saw another's values
+  assert.equal(seen.stress.bad, 0);
+  assert.ok(seen.stress.disposed > 100, `disposed ${seen.stress.disposed}`);
+  assert.ok(seen.stress.created > 500, `in the heap: ${seen.stress.created}`);
 });
