@@ -238,7 +238,18 @@ export function openWasm(
     out.rp_last_error_copy!(b, n);
     return new TextDecoder().decode(b);
   };
-  const engine = wasmEngine(out, readLast, (m) => (shimError = m));
+  // job input copies of 4 KiB or more go to the module's memory, so the
+  // job's kernels read them in place instead of copying them once more
+  const engine = wasmEngine(out, readLast, (m) => (shimError = m), {
+    alloc: (bytes) => {
+      if (bytes < 4096) return undefined;
+      const ptr = ex.rp_wasm_alloc_keep(bytes, keep) >>> 0;
+      return ptr === 0 ? undefined : new Uint8Array(mem, ptr, bytes);
+    },
+    free: (v) => {
+      if (v.buffer === mem) ex.rp_wasm_free(v.byteOffset, 0);
+    },
+  });
   Object.assign(out, engine.functions);
   const arena: WasmArena = {
     memory: () => mem,

@@ -48,6 +48,17 @@ interface EngineState {
   nextId: number;
 }
 
+/**
+ * Where a job's input copies go: the module's memory when it has room
+ * (kernels then read them in place), else ordinary JS memory.
+ */
+export interface JobMemory {
+  /** `bytes` (8-aligned or better) in the module's memory, or undefined. */
+  alloc(bytes: number): Uint8Array | undefined;
+  /** Returns what {@link JobMemory.alloc} gave (other views are ignored). */
+  free(v: Uint8Array): void;
+}
+
 const f64slot = (v: unknown, x: number) => {
   const s = v as ArrayBufferView;
   new Float64Array(s.buffer, s.byteOffset, 1)[0] = x;
@@ -62,6 +73,7 @@ export function wasmEngine(
   kernels: Record<string, Kernel>,
   lastError: () => string,
   setError: (msg: string) => void,
+  copyMemory?: JobMemory,
 ): {
   functions: Record<string, Kernel>;
   addressOf(view: ArrayBufferView): bigint;
@@ -114,6 +126,10 @@ export function wasmEngine(
       }
     }
   };
+  // a job's input copies, once it has run or was cancelled
+  const dropCopies = (copies: Uint8Array[]) => {
+    for (const c of copies.splice(0)) copyMemory?.free(c);
+  };
   const finish = (e: EngineState, d: Done) => {
     e.done.push(d);
     e.cb?.();
@@ -156,6 +172,7 @@ export function wasmEngine(
     }
     e.running = false;
     release(job);
+    dropCopies(job.copies);
     finish(e, {
       id: job.id,
       status,
@@ -213,8 +230,8 @@ export function wasmEngine(
         if (k >= words.length) throw new Error("malformed job program");
         return words[k++]!;
       };
+      const copies: Uint8Array[] = [];
       try {
-        const copies: Uint8Array[] = [];
         const handles: bigint[] = [];
         const nIn = Number(next());
         for (let i = 0; i < nIn; i++) {
@@ -222,7 +239,8 @@ export function wasmEngine(
           const v = addr === 0n ? undefined : views.get(addr)?.deref();
           if (bytes > 0 && !v) throw new Error("unknown input handle");
           // 8-byte aligned copy, like the native engine's u64 vectors
-          const c = new Uint8Array(new ArrayBuffer((bytes + 7) & ~7), 0, bytes);
+          const c = copyMemory?.alloc(bytes) ??
+            new Uint8Array(new ArrayBuffer((bytes + 7) & ~7), 0, bytes);
           if (v) {
             c.set(new Uint8Array(v.buffer, v.byteOffset, bytes));
           }
@@ -265,6 +283,7 @@ export function wasmEngine(
         schedule(e);
         return 0;
       } catch (err) {
+        dropCopies(copies);
         return fail(STATUS.INVALID_ARGUMENT, (err as Error).message);
       }
     },
@@ -276,6 +295,7 @@ export function wasmEngine(
         if (i >= 0) {
           const [j] = q.splice(i, 1);
           release(j!);
+          dropCopies(j!.copies);
           f64slot(slot, 1);
           finish(e, {
             id: j!.id,
@@ -330,6 +350,7 @@ export function wasmEngine(
         for (const q of e.queues) {
           for (const j of q.splice(0)) {
             release(j);
+            dropCopies(j.copies);
             finish(e, {
               id: j.id,
               status: STATUS.CANCELLED,

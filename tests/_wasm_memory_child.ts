@@ -108,6 +108,22 @@ for (let i = 0; i < 40 && free2 <= free1; i++) {
   free2 = wasmHeap()!.free;
 }
 seen.gcFrees = free2 > free1;
+// engine jobs copy their inputs into the heap and free them when done
+for (const x of [...hog.splice(0), plus, sorted, fresh]) x.dispose();
+{
+  const input = rp.array(rp.linspace(1, 0, 200_000)); // 1.6 MB, in the heap
+  gc();
+  await turn();
+  const free0 = wasmHeap()!.free;
+  let right = true;
+  for (let i = 0; i < 20; i++) {
+    const r = await rp.sortAsync(input);
+    right &&= r.get(0) === 0 && r.get(199_999) === 1;
+    r.dispose();
+  }
+  seen.jobs = { right, lost: free0 - wasmHeap()!.free, free0 };
+}
+
 // stress: random creation, views, `data` views, dispose and dropped
 // references under GC; every live array or view keeps its own value (a
 // block freed while reachable would be reused and overwritten)

@@ -59,6 +59,11 @@ test("wasm heap: arrays live in wasm memory, the scratch reserve holds, a trap r
   assert.equal(seen.afterTrapNewInWasm, true);
   assert.equal(seen.escapedIntact, true);
   assert.equal(seen.gcFrees, true);
+  // 20 async sorts of a 1.6 MB array: right, and their copies freed
+  assert.equal(seen.jobs.right, true);
+  assert.ok(seen.jobs.lost <= 1 << 20, `heap bytes lost: ${seen.jobs.lost}`);
+  // (with room for the copies: more than the 16 MiB reserve plus 1.6 MB)
+  assert.ok(seen.jobs.free0 > 18 << 20, `free: ${seen.jobs.free0}`);
   // 3,000 random steps: no live array or view ever saw another's values
   assert.equal(seen.stress.bad, 0);
   assert.ok(seen.stress.disposed > 100, `disposed ${seen.stress.disposed}`);
