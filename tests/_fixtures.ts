@@ -180,3 +180,36 @@ export function closeNd(
     }
   });
 }
+
+/**
+ * Asserts `got` equals NumPy's `exp`: a scalar where NumPy gives a 0-d
+ * result (JS numbers for NumPy ints are compared as integers), else the
+ * same dtype and shape. Floats within 1e-12 (float64) / 2e-6 (float32)
+ * relative, or `abs` absolute; everything else exactly.
+ */
+export function checkNd(got: unknown, exp: NDArray, what: string, abs = 0) {
+  const rel = exp.dtype === "float32" ? 2e-6 : 1e-12;
+  if (!(got instanceof NDArray)) {
+    assert.equal(exp.ndim, 0, `${what}: NumPy gives shape ${exp.shape}`);
+    const e = exp.item();
+    if (typeof e === "number") {
+      assert.equal(typeof got, "number", `${what}: type`);
+      assertClose([got as number], [e], rel, what);
+    } else if (typeof got === "number") {
+      // counts (countNonzero) are JS numbers where NumPy gives an int
+      assert.equal(BigInt(got), e, what);
+    } else assert.equal(got, e, what);
+    return;
+  }
+  assert.equal(got.dtype, exp.dtype, `${what}: dtype`);
+  assert.deepEqual(got.shape, exp.shape, `${what}: shape`);
+  if (exp.dtype.startsWith("float")) {
+    assertClose(
+      got.copy()._storage as Float64Array,
+      exp.copy()._storage as Float64Array,
+      rel,
+      what,
+      abs,
+    );
+  } else assert.deepEqual(got.tolist(), exp.tolist(), `${what}: values`);
+}

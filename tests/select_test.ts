@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import * as rp from "../mod.ts";
 import type { DType, NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
-import { assertClose, decodeNd, type EncodedNd } from "./_fixtures.ts";
+import { checkNd, decodeNd, type EncodedNd } from "./_fixtures.ts";
 
 interface Input {
   nd: EncodedNd;
@@ -67,36 +67,7 @@ function arg(x: unknown): unknown {
   return x;
 }
 
-/** Floats within 1e-12 (float64) / 2e-6 (float32) relative; else exact. */
-function check(got: unknown, exp: NDArray, what: string): void {
-  if (!(got instanceof rp.NDArray)) {
-    assert.equal(exp.ndim, 0, `${what}: NumPy gives shape ${exp.shape}`);
-    const e = exp.item();
-    if (typeof e === "number") {
-      assert.equal(typeof got, "number", `${what}: type`);
-      assertClose(
-        [got as number],
-        [e],
-        exp.dtype === "float32" ? 2e-6 : 1e-12,
-        what,
-      );
-    } else if (typeof got === "number") {
-      // counts (countNonzero) are JS numbers where NumPy gives an int
-      assert.equal(BigInt(got), e, what);
-    } else assert.equal(got, e, what);
-    return;
-  }
-  assert.equal(got.dtype, exp.dtype, `${what}: dtype`);
-  assert.deepEqual(got.shape, exp.shape, `${what}: shape`);
-  if (exp.dtype.startsWith("float")) {
-    assertClose(
-      got.copy()._storage as Float64Array,
-      exp.copy()._storage as Float64Array,
-      exp.dtype === "float32" ? 2e-6 : 1e-12,
-      what,
-    );
-  } else assert.deepEqual(got.tolist(), exp.tolist(), `${what}: values`);
-}
+const check = checkNd;
 
 // deno-lint-ignore no-explicit-any
 const api = rp as any;

@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import * as rp from "../mod.ts";
 import type { NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
-import { assertClose, decodeNd, type EncodedNd } from "./_fixtures.ts";
+import { checkNd, decodeNd, type EncodedNd } from "./_fixtures.ts";
 
 // deno-lint-ignore no-explicit-any
 type Case = any;
@@ -30,31 +30,7 @@ function arg(x: unknown): unknown {
 }
 
 function check(got: unknown, e: EncodedNd, what: string): void {
-  const exp = decodeNd(e);
-  if (!(got instanceof rp.NDArray)) {
-    assert.equal(exp.ndim, 0, `${what}: NumPy gives shape ${exp.shape}`);
-    const v = exp.item();
-    if (typeof v === "number") {
-      assertClose(
-        [got as number],
-        [v],
-        exp.dtype === "float32" ? 2e-6 : 1e-12,
-        what,
-      );
-    } else assert.equal(got, v, what);
-    return;
-  }
-  assert.equal(got.dtype, exp.dtype, `${what}: dtype`);
-  assert.deepEqual(got.shape, exp.shape, `${what}: shape`);
-  if (exp.dtype.startsWith("float")) {
-    assertClose(
-      got.copy()._storage as Float64Array,
-      exp.copy()._storage as Float64Array,
-      exp.dtype === "float32" ? 2e-6 : 1e-12,
-      what,
-      1e-12,
-    );
-  } else assert.deepEqual(got.tolist(), exp.tolist(), `${what}: values`);
+  checkNd(got, decodeNd(e), what, 1e-12);
 }
 
 // deno-lint-ignore no-explicit-any
