@@ -9,18 +9,13 @@ are not unique).
 
     python3 scripts/gen_fixtures_decomp.py
 """
-import base64
 import json
 import pathlib
 
 import numpy as np
+from _fixture_enc import enc
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "decomp.json"
-
-
-def enc(a):
-    a = np.array(np.asarray(a), order="C")
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode()}
 
 
 def main():

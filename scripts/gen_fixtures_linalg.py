@@ -6,18 +6,13 @@ raptors' orders of operations differ).
 
     python3 scripts/gen_fixtures_linalg.py
 """
-import base64
 import json
 import pathlib
 
 import numpy as np
+from _fixture_enc import enc
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "linalg.json"
-
-
-def enc(a):
-    a = np.array(np.asarray(a), order="C")
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode()}
 
 
 def main():

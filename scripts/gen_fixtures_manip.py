@@ -7,11 +7,11 @@ as dtype, then an optional view), rebuilt the same way in the test.
 
     python3 scripts/gen_fixtures_manip.py
 """
-import base64
 import json
 import pathlib
 
 import numpy as np
+from _fixture_enc import enc
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "manip.json"
 
@@ -24,12 +24,6 @@ def build(r):
     elif v == "rev":
         a = a[::-1]
     return a
-
-
-def enc(a):
-    a = np.array(a, order="C")
-    data = a.astype(np.uint8).tobytes() if a.dtype == np.bool_ else a.tobytes()
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(data).decode()}
 
 
 A = lambda shape, dtype="int64", view="c": {"arange": list(shape), "dtype": dtype, "view": view}

@@ -8,22 +8,13 @@ str()/repr() text. Values are base64 of C-order little-endian bytes.
 
     python3 scripts/gen_fixtures_ndarray.py
 """
-import base64
 import json
 import pathlib
 
 import numpy as np
+from _fixture_enc import enc
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ndarray.json"
-
-
-def enc(a):
-    a = np.array(a, order="C")  # keeps 0-d arrays 0-d (ascontiguousarray does not)
-    if a.dtype == np.bool_:
-        data = a.astype(np.uint8).tobytes()
-    else:
-        data = a.astype(a.dtype.newbyteorder("<")).tobytes()
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(data).decode()}
 
 
 def describe(a):

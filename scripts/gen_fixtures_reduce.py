@@ -8,21 +8,15 @@ order of additions reproduces the sums bit for bit.
 
     python3 scripts/gen_fixtures_reduce.py
 """
-import base64
 import json
 import pathlib
 import warnings
 
 import numpy as np
+from _fixture_enc import enc
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reduce.json"
 warnings.simplefilter("ignore")
-
-
-def enc(a):
-    a = np.array(a, order="C")
-    data = a.astype(np.uint8).tobytes() if a.dtype == np.bool_ else a.tobytes()
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(data).decode()}
 
 
 def view(a, v):

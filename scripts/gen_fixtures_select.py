@@ -10,20 +10,13 @@ non-contiguous and negative-stride layouts are covered.
 
     python3 scripts/gen_fixtures_select.py
 """
-import base64
 import json
 import pathlib
 
 import numpy as np
+from _fixture_enc import enc
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "select.json"
-
-
-def enc(a):
-    a = np.asarray(a)
-    a = np.array(a, order="C")
-    data = a.astype(np.uint8).tobytes() if a.dtype == np.bool_ else a.tobytes()
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(data).decode()}
 
 
 def view(a, v):

@@ -7,19 +7,13 @@ views (transposed, reversed, strided) and special values (NaN, -0.0, inf).
 
     python3 scripts/gen_fixtures_sort.py
 """
-import base64
 import json
 import pathlib
 
 import numpy as np
+from _fixture_enc import enc
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sort.json"
-
-
-def enc(a):
-    a = np.array(np.asarray(a), order="C")
-    data = a.astype(np.uint8).tobytes() if a.dtype == np.bool_ else a.tobytes()
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(data).decode()}
 
 
 def view(a, v):

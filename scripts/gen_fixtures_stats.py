@@ -7,20 +7,18 @@ options, result}.
 
     python3 scripts/gen_fixtures_stats.py
 """
-import base64
 import json
 import pathlib
 import warnings
 
 import numpy as np
+from _fixture_enc import enc as enc_nd
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "stats.json"
 
 
 def enc(a):
-    a = np.array(np.asarray(a), order="C")
-    data = a.astype(np.uint8).tobytes() if a.dtype == np.bool_ else a.tobytes()
-    return {"nd": {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(data).decode()}}
+    return {"nd": enc_nd(a)}
 
 
 def data(shape, dtype, seed=0, nan=False):

@@ -9,12 +9,12 @@ Where NumPy raises, the expected error class is stored instead.
 
     python3 scripts/gen_fixtures_ufunc.py
 """
-import base64
 import json
 import pathlib
 import warnings
 
 import numpy as np
+from _fixture_enc import enc
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ufunc.json"
 warnings.simplefilter("ignore")
@@ -63,12 +63,6 @@ def transform(a, t):
     if t == "rev":
         return a[::-1]
     return a
-
-
-def enc(a):
-    a = np.array(a, order="C")
-    data = a.astype(np.uint8).tobytes() if a.dtype == np.bool_ else a.tobytes()
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": base64.b64encode(data).decode()}
 
 
 def run(f, *args):
