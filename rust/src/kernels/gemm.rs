@@ -70,37 +70,24 @@ fn micro<T: Elem, const MR: usize, const NR: usize>(
         }
     }
     #[cfg(target_arch = "wasm32")]
-    {
-        use crate::dtype::DType;
-        if T::DTYPE == DType::Float64
-            && MR == 4
-            && NR == 4
-            && a.len() >= kc * 8
-            && b.len() >= kc * 4
-        {
-            // SAFETY: T is f64; both slivers hold kc rows; acc is 4x4 f64.
-            return unsafe {
-                wasm_micro::f64_4x4(
-                    kc,
-                    a.as_ptr() as *const f64,
-                    b.as_ptr() as *const f64,
-                    acc as *mut _ as *mut f64,
-                )
+    if a_lanes::<T, MR, NR>() > 1 {
+        // bytes per kc step: A 4 vectors (pre-broadcast), B 2 vectors
+        let size = std::mem::size_of::<T>();
+        if a.len() * size >= kc * 64 && b.len() * size >= kc * 32 {
+            use std::arch::wasm32::v128;
+            let f = if size == 8 {
+                wasm_micro::f64_4x4
+            } else {
+                wasm_micro::f32_4x8
             };
-        }
-        if T::DTYPE == DType::Float32
-            && MR == 4
-            && NR == 8
-            && a.len() >= kc * 16
-            && b.len() >= kc * 8
-        {
-            // SAFETY: T is f32; both slivers hold kc rows; acc is 4x8 f32.
+            // SAFETY: the slivers hold kc steps (checked above); acc is
+            // 4 x 2 vectors of T (MR = 4, NR = 2 vectors).
             return unsafe {
-                wasm_micro::f32_4x8(
+                f(
                     kc,
-                    a.as_ptr() as *const f32,
-                    b.as_ptr() as *const f32,
-                    acc as *mut _ as *mut f32,
+                    a.as_ptr() as *const v128,
+                    b.as_ptr() as *const v128,
+                    acc as *mut _ as *mut v128,
                 )
             };
         }
@@ -120,8 +107,10 @@ fn a_lanes<T: Elem, const MR: usize, const NR: usize>() -> usize {
     #[cfg(target_arch = "wasm32")]
     {
         use crate::dtype::DType;
-        if (T::DTYPE == DType::Float64 && MR == 4 && NR == 4)
-            || (T::DTYPE == DType::Float32 && MR == 4 && NR == 8)
+        // 4 rows of 2 vectors: what the hand-written kernels compute
+        if MR == 4
+            && (T::DTYPE == DType::Float64 || T::DTYPE == DType::Float32)
+            && NR * std::mem::size_of::<T>() == 32
         {
             return 16 / std::mem::size_of::<T>();
         }
@@ -137,79 +126,48 @@ fn a_lanes<T: Elem, const MR: usize, const NR: usize>() -> usize {
 mod wasm_micro {
     use std::arch::wasm32::*;
 
-    /// acc (4x4, row-major) = sum over p of a[p][i] * b[p][j].
-    ///
-    /// # Safety
-    /// `a` and `b` valid for `4 * kc` reads, `acc` for 16 writes.
-    #[inline(never)]
-    pub unsafe fn f64_4x4(kc: usize, a: *const f64, b: *const f64, acc: *mut f64) {
-        let z = f64x2_splat(0.0);
-        let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
-        let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
-        let (mut ap, mut bp) = (a as *const v128, b as *const v128);
-        // a: per p, 4 vectors (a[p][i], a[p][i]); b: per p, 2 vectors
-        for _ in 0..kc {
-            let (b0, b1) = (v128_load(bp), v128_load(bp.add(1)));
-            let x = v128_load(ap);
-            c00 = f64x2_add(c00, f64x2_mul(x, b0));
-            c01 = f64x2_add(c01, f64x2_mul(x, b1));
-            let x = v128_load(ap.add(1));
-            c10 = f64x2_add(c10, f64x2_mul(x, b0));
-            c11 = f64x2_add(c11, f64x2_mul(x, b1));
-            let x = v128_load(ap.add(2));
-            c20 = f64x2_add(c20, f64x2_mul(x, b0));
-            c21 = f64x2_add(c21, f64x2_mul(x, b1));
-            let x = v128_load(ap.add(3));
-            c30 = f64x2_add(c30, f64x2_mul(x, b0));
-            c31 = f64x2_add(c31, f64x2_mul(x, b1));
-            ap = ap.add(4);
-            bp = bp.add(2);
-        }
-        let o = acc as *mut v128;
-        for (i, v) in [c00, c01, c10, c11, c20, c21, c30, c31]
-            .into_iter()
-            .enumerate()
-        {
-            v128_store(o.add(i), v);
-        }
+    /// One 4 x (2 vectors) kernel per lane type: `acc` (4 rows of 2
+    /// vectors, row-major) = sum over p < kc of a[p][i] * b[p][j].
+    macro_rules! kernel {
+        ($name:ident, $splat:ident, $add:ident, $mul:ident) => {
+            /// # Safety
+            /// `a` valid for `4 * kc` vector reads (each A element
+            /// broadcast across a vector), `b` for `2 * kc`, `acc` for 8
+            /// vector writes.
+            #[inline(never)]
+            pub unsafe fn $name(kc: usize, a: *const v128, b: *const v128, acc: *mut v128) {
+                let z = $splat(0.0);
+                let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
+                let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
+                let (mut ap, mut bp) = (a, b);
+                for _ in 0..kc {
+                    let (b0, b1) = (v128_load(bp), v128_load(bp.add(1)));
+                    let x = v128_load(ap);
+                    c00 = $add(c00, $mul(x, b0));
+                    c01 = $add(c01, $mul(x, b1));
+                    let x = v128_load(ap.add(1));
+                    c10 = $add(c10, $mul(x, b0));
+                    c11 = $add(c11, $mul(x, b1));
+                    let x = v128_load(ap.add(2));
+                    c20 = $add(c20, $mul(x, b0));
+                    c21 = $add(c21, $mul(x, b1));
+                    let x = v128_load(ap.add(3));
+                    c30 = $add(c30, $mul(x, b0));
+                    c31 = $add(c31, $mul(x, b1));
+                    ap = ap.add(4);
+                    bp = bp.add(2);
+                }
+                for (i, v) in [c00, c01, c10, c11, c20, c21, c30, c31]
+                    .into_iter()
+                    .enumerate()
+                {
+                    v128_store(acc.add(i), v);
+                }
+            }
+        };
     }
-
-    /// acc (4x8, row-major) = sum over p of a[p][i] * b[p][j].
-    ///
-    /// # Safety
-    /// `a` valid for `4 * kc` reads, `b` for `8 * kc`, `acc` for 32 writes.
-    #[inline(never)]
-    pub unsafe fn f32_4x8(kc: usize, a: *const f32, b: *const f32, acc: *mut f32) {
-        let z = f32x4_splat(0.0);
-        let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
-        let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
-        let (mut ap, mut bp) = (a as *const v128, b as *const v128);
-        // a: per p, 4 vectors of a[p][i] x4; b: per p, 2 vectors
-        for _ in 0..kc {
-            let (b0, b1) = (v128_load(bp), v128_load(bp.add(1)));
-            let x = v128_load(ap);
-            c00 = f32x4_add(c00, f32x4_mul(x, b0));
-            c01 = f32x4_add(c01, f32x4_mul(x, b1));
-            let x = v128_load(ap.add(1));
-            c10 = f32x4_add(c10, f32x4_mul(x, b0));
-            c11 = f32x4_add(c11, f32x4_mul(x, b1));
-            let x = v128_load(ap.add(2));
-            c20 = f32x4_add(c20, f32x4_mul(x, b0));
-            c21 = f32x4_add(c21, f32x4_mul(x, b1));
-            let x = v128_load(ap.add(3));
-            c30 = f32x4_add(c30, f32x4_mul(x, b0));
-            c31 = f32x4_add(c31, f32x4_mul(x, b1));
-            ap = ap.add(4);
-            bp = bp.add(2);
-        }
-        let o = acc as *mut v128;
-        for (i, v) in [c00, c01, c10, c11, c20, c21, c30, c31]
-            .into_iter()
-            .enumerate()
-        {
-            v128_store(o.add(i), v);
-        }
-    }
+    kernel!(f64_4x4, f64x2_splat, f64x2_add, f64x2_mul);
+    kernel!(f32_4x8, f32x4_splat, f32x4_add, f32x4_mul);
 }
 
 /// A strided matrix view.
