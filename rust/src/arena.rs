@@ -451,18 +451,29 @@ pub mod wasm_heap {
     }
 
     /// Size of the last allocation that failed inside a kernel (0 if
-    /// none). Failures of the JS-facing allocations ([`alloc_keeping`],
-    /// `rp_wasm_alloc`) are handled by JS and cleared with [`forget_failure`],
-    /// so a nonzero value means a kernel ran out of memory (and trapped).
+    /// none). Failures of the JS-facing allocations ([`alloc_for_js`]) are
+    /// handled by JS and leave it 0, so a nonzero value means a kernel ran
+    /// out of memory (and trapped).
     pub fn last_failed() -> u32 {
         // SAFETY: single-threaded read.
         unsafe { *HEAP.last_failed.get() }
     }
 
-    /// Clears [`last_failed`] after a failure JS handles itself.
-    pub fn forget_failure() {
-        // SAFETY: single-threaded write.
-        unsafe { *HEAP.last_failed.get() = 0 }
+    /// `size` bytes aligned to `align` for JS. A failure is JS's to
+    /// report (or to fall back from), so it does not set [`last_failed`].
+    pub fn alloc_for_js(size: u32, align: usize) -> *mut u8 {
+        // SAFETY: a valid layout (size >= 1, align a power of two).
+        let p = unsafe {
+            HEAP.alloc(Layout::from_size_align_unchecked(
+                size.max(1) as usize,
+                align,
+            ))
+        };
+        if p.is_null() {
+            // SAFETY: single-threaded write.
+            unsafe { *HEAP.last_failed.get() = 0 }
+        }
+        p
     }
 
     /// `size` bytes, 16-aligned, only if `keep` bytes stay free after it.
@@ -477,18 +488,7 @@ pub mod wasm_heap {
         // an input). Measured effect on a 1e6 add: none beyond noise
         // (750 -> 690-740 us); the page alignment is kept as the layout the
         // native backend sees.
-        let align = if size >= 1 << 16 { 4096 } else { 64 };
-        // SAFETY: a valid layout (size >= 1, align a power of two).
-        let p = unsafe {
-            HEAP.alloc(Layout::from_size_align_unchecked(
-                size.max(1) as usize,
-                align,
-            ))
-        };
-        if p.is_null() {
-            forget_failure(); // JS falls back to its own memory
-        }
-        p
+        alloc_for_js(size, if size >= 1 << 16 { 4096 } else { 64 })
     }
 
     unsafe impl GlobalAlloc for Heap {

@@ -1811,20 +1811,11 @@ export! {
 
 /// WebAssembly only: `size` bytes (16-aligned) of the module's heap for
 /// the JS shim (`ffi/wasm.ts`), which copies call arguments in and out;
-/// null when the heap cannot grow.
+/// null when the fixed heap has no room.
 #[cfg(target_arch = "wasm32")]
 #[no_mangle]
 pub extern "C" fn rp_wasm_alloc(size: u32) -> *mut u8 {
-    let p = match std::alloc::Layout::from_size_align(size.max(1) as usize, 16) {
-        // SAFETY: the layout has a non-zero size.
-        Ok(l) => unsafe { std::alloc::alloc(l) },
-        Err(_) => std::ptr::null_mut(),
-    };
-    if p.is_null() {
-        // JS reports this itself (a RangeError): not a kernel's failure
-        crate::arena::wasm_heap::forget_failure();
-    }
-    p
+    crate::arena::wasm_heap::alloc_for_js(size, 16)
 }
 
 /// WebAssembly only: frees what [`rp_wasm_alloc`] returned for `size`.
