@@ -62,6 +62,12 @@ export interface WasmArena {
 /** Default size of the wasm memory, MiB (`RAPTORS_WASM_MEMORY_MB`). */
 export const DEFAULT_WASM_MB = 1024;
 
+/**
+ * Smallest allocation, in bytes, placed in wasm memory (NDArray results,
+ * job input copies); smaller ones are cheaper to copy per call.
+ */
+export const ARENA_MIN = 4096;
+
 interface Region {
   buffer: ArrayBufferLike;
   /** Some argument in it may be written (a `ptr`, not a `cptr`). */
@@ -238,19 +244,6 @@ export function openWasm(
     out.rp_last_error_copy!(b, n);
     return new TextDecoder().decode(b);
   };
-  // job input copies of 4 KiB or more go to the module's memory, so the
-  // job's kernels read them in place instead of copying them once more
-  const engine = wasmEngine(out, readLast, (m) => (shimError = m), {
-    alloc: (bytes) => {
-      if (bytes < 4096) return undefined;
-      const ptr = ex.rp_wasm_alloc_keep(bytes, keep) >>> 0;
-      return ptr === 0 ? undefined : new Uint8Array(mem, ptr, bytes);
-    },
-    free: (v) => {
-      if (v.buffer === mem) ex.rp_wasm_free(v.byteOffset, 0);
-    },
-  });
-  Object.assign(out, engine.functions);
   const arena: WasmArena = {
     memory: () => mem,
     alloc: (bytes) => ex.rp_wasm_alloc_keep(bytes, keep) >>> 0,
@@ -262,6 +255,16 @@ export function openWasm(
       free: ex.rp_wasm_heap(1) >>> 0,
     }),
   };
+  // job input copies of ARENA_MIN or more go to the module's memory, so
+  // the job's kernels read them in place instead of copying them once more
+  const engine = wasmEngine(out, readLast, (m) => (shimError = m), {
+    alloc: (bytes) => {
+      const ptr = bytes < ARENA_MIN ? 0 : arena.alloc(bytes);
+      return ptr === 0 ? undefined : new Uint8Array(mem, ptr, bytes);
+    },
+    free: (v) => arena.free(v.buffer as ArrayBuffer, v.byteOffset),
+  });
+  Object.assign(out, engine.functions);
   return {
     symbols: out as unknown as NativeSymbols,
     arena,

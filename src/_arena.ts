@@ -25,9 +25,7 @@
  * @module
  */
 import { library } from "./_native.ts";
-
-/** Smallest array, in bytes, placed in wasm memory. */
-export const ARENA_MIN = 4096;
+import { ARENA_MIN } from "../ffi/wasm.ts";
 
 interface Block {
   /** The wasm memory it was allocated in (a reset instance has another). */
@@ -44,10 +42,20 @@ function dropHolder(b: Block): void {
   if (--b.holders === 0) arena!.free(b.mem, b.ptr);
 }
 
-const registry: Pick<FinalizationRegistry<Block>, "register" | "unregister"> =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<Block>(dropHolder)
+/**
+ * A FinalizationRegistry calling `cleanup`, or, where the runtime has none
+ * (workerd), one that never calls it: memory then comes back only through
+ * `dispose()`.
+ */
+export function finalizer<T>(
+  cleanup: (held: T) => void,
+): Pick<FinalizationRegistry<T>, "register" | "unregister"> {
+  return typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<T>(cleanup)
     : { register: () => {}, unregister: () => false };
+}
+
+const registry = finalizer(dropHolder);
 
 /**
  * Storage for `n` elements in wasm memory, or undefined (not the wasm

@@ -32,7 +32,13 @@
  */
 import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
 import { noteFresh, recording } from "./_record.ts";
-import { adopt, arenaBlock, arenaStorage, freeNow } from "./_arena.ts";
+import {
+  adopt,
+  arenaBlock,
+  arenaStorage,
+  finalizer,
+  freeNow,
+} from "./_arena.ts";
 import { readEnv } from "../ffi/load.ts";
 
 /** Smallest pooled allocation, in bytes (2^16). */
@@ -60,14 +66,15 @@ let owned = 0;
 /** Storage objects whose buffer belongs to the pool, with their view count. */
 const views = new WeakMap<Storage, number>();
 
-// Some edge runtimes (workerd) have no FinalizationRegistry: there, pooled
-// buffers come back only through dispose() / `using`.
-const registry: Pick<
-  FinalizationRegistry<ArrayBuffer>,
-  "register" | "unregister"
-> = typeof FinalizationRegistry === "function"
-  ? new FinalizationRegistry<ArrayBuffer>((buf) => release(buf))
-  : { register: () => {}, unregister: () => false };
+// (without a FinalizationRegistry, as in workerd, pooled buffers come
+// back only through dispose() / `using`)
+const registry = finalizer<ArrayBuffer>((buf) => release(buf));
+
+/** Sets every element of `st` to zero. */
+function zeroFill(st: Storage): void {
+  const big = st instanceof BigInt64Array || st instanceof BigUint64Array;
+  (st as unknown as { fill(v: number | bigint): unknown }).fill(big ? 0n : 0);
+}
 
 /**
  * Size class of `bytes`: index `4e + j` holds buffers of `2^e (4 + j) / 4`
@@ -121,13 +128,7 @@ export function allocStorage(dtype: DType, n: number, zero = false): Storage {
     bytes,
   );
   if (inWasm !== undefined) {
-    if (zero) {
-      const big = inWasm instanceof BigInt64Array ||
-        inWasm instanceof BigUint64Array;
-      (inWasm as unknown as { fill(v: number | bigint): unknown }).fill(
-        big ? 0n : 0,
-      );
-    }
+    if (zero) zeroFill(inWasm);
     views.set(inWasm, 0);
     noteFresh(arenaBlock(inWasm)!);
     return inWasm;
@@ -161,10 +162,7 @@ export function allocStorage(dtype: DType, n: number, zero = false): Storage {
     o: number,
     n: number,
   ) => Storage)(buf, 0, n);
-  if (zero && !fresh) {
-    const big = st instanceof BigInt64Array || st instanceof BigUint64Array;
-    (st as unknown as { fill(v: number | bigint): unknown }).fill(big ? 0n : 0);
-  }
+  if (zero && !fresh) zeroFill(st);
   registry.register(st, buf, st);
   views.set(st, 0);
   noteFresh(buf);
