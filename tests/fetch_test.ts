@@ -86,6 +86,9 @@ const freshDir = async () => {
 };
 const src = (mode: string, cacheDir: string) =>
   downloadSource({ manifest, baseUrl: base(mode), cacheDir });
+/** A source whose server is unreachable: only its cache can serve. */
+const offline = (cacheDir: string) =>
+  downloadSource({ manifest, baseUrl: `http://127.0.0.1:${closed}`, cacheDir });
 
 async function failsWith(p: unknown, re: RegExp, mode: string) {
   await assert.rejects(Promise.resolve(p), (e: unknown) => {
@@ -114,23 +117,13 @@ test("download: verified, cached, re-verified, loaded; warm cache works offline"
   lib.close();
   assert.equal(hits.good! - before, 1, "downloaded once, then cached");
   // offline: the cache alone serves
-  const off = downloadSource({
-    manifest,
-    baseUrl: `http://127.0.0.1:${closed}`,
-    cacheDir: dir,
-  });
-  assert.equal(await off.path(), path);
+  assert.equal(await offline(dir).path(), path);
   // a tampered cache file is never used: replaced by a fresh download
   const t = bytes.slice();
   t[5] = t[5]! ^ 1;
   await writeFile(path!, t);
   await failsWith(
-    downloadSource({
-      manifest,
-      baseUrl: `http://127.0.0.1:${closed}`,
-      cacheDir: dir,
-    })
-      .path(),
+    offline(dir).path(),
     /download failed/,
     "",
   );
@@ -167,12 +160,7 @@ test("download failures name platform, URL and fix; nothing is cached", async ()
   }
   const dir = await freshDir();
   await failsWith(
-    downloadSource({
-      manifest,
-      baseUrl: `http://127.0.0.1:${closed}`,
-      cacheDir: dir,
-    })
-      .path(),
+    offline(dir).path(),
     /download failed.*RAPTORS_BASE_URL/s,
     "",
   );
