@@ -23,7 +23,12 @@ import {
 import { openDeno } from "./deno.ts";
 import { openBun } from "./bun.ts";
 import { downloadSource } from "./fetch.ts";
-import { DEFAULT_WASM_MB, openWasm, type WasmArena } from "./wasm.ts";
+import {
+  DEFAULT_WASM_MB,
+  openWasm,
+  type WasmArena,
+  type WasmSimd,
+} from "./wasm.ts";
 
 /** The JS runtime we are in. */
 export type Runtime = "deno" | "bun" | "other";
@@ -51,6 +56,8 @@ export interface NativeLibrary extends RuntimeHooks {
   readonly symbols: NativeSymbols;
   /** Arrays in the module's memory (the wasm backend only). */
   readonly arena?: WasmArena;
+  /** The wasm backend's GEMM kernels (the wasm backend only). */
+  readonly simd?: WasmSimd;
   readonly path: string;
   /** Which source provided it. */
   readonly source: string;
@@ -251,6 +258,65 @@ export async function loadLibrary(
 export const WASM_MODULE_KEY: unique symbol = Symbol.for("raptors.wasm");
 
 /**
+ * The relaxed-SIMD GEMM side module (`wasm/gemm_relaxed.wasm`, precompiled)
+ * an edge entry may register beside {@link WASM_MODULE_KEY}.
+ */
+export const WASM_SIDE_KEY: unique symbol = Symbol.for(
+  "raptors.wasm.gemm_relaxed",
+);
+
+/** The bytes at `url`: read from disk for `file:` URLs, fetched otherwise. */
+async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
+  if (url.protocol === "file:") {
+    const fs = await import("node:fs/promises");
+    return new Uint8Array(await fs.readFile(decodeURIComponent(url.pathname)));
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * The relaxed-SIMD GEMM side module, by `RAPTORS_WASM_RELAXED`: `auto`
+ * (default) uses it where this engine compiles relaxed SIMD and the file
+ * is there (`gemm_relaxed.wasm` beside the main module), `0` never, `1`
+ * always (an error where it cannot).
+ */
+async function loadSide(
+  pre: boolean,
+  main: URL | undefined,
+): Promise<WebAssembly.Module | undefined> {
+  const want = (readEnv("RAPTORS_WASM_RELAXED") ?? "auto").trim() || "auto";
+  if (want !== "auto" && want !== "0" && want !== "1") {
+    throw new LibraryLoadError(
+      `RAPTORS_WASM_RELAXED=${want} is not one of auto, 0, 1`,
+    );
+  }
+  if (want === "0") return undefined;
+  const url = main ? new URL("gemm_relaxed.wasm", main) : undefined;
+  try {
+    const g = (globalThis as Record<symbol, unknown>)[WASM_SIDE_KEY];
+    if (g instanceof WebAssembly.Module) return g;
+    if (pre || !url) throw new Error("no side module was registered");
+    const bytes = await readBytes(url);
+    if (!WebAssembly.validate(bytes)) {
+      throw new Error("this engine does not compile relaxed SIMD");
+    }
+    return await WebAssembly.compile(bytes);
+  } catch (e) {
+    if (want === "auto") return undefined;
+    throw new LibraryLoadError(
+      `RAPTORS_WASM_RELAXED=1 but the relaxed-SIMD side module ` +
+        `${url ? decodeURIComponent(url.pathname) : ""} cannot be used: ` +
+        `${e instanceof Error ? e.message : String(e)} (set ` +
+        "RAPTORS_WASM_RELAXED=auto to fall back to SIMD128)",
+      [],
+      { cause: e },
+    );
+  }
+}
+
+/**
  * Opens the WebAssembly backend: the module an edge entry registered
  * under {@link WASM_MODULE_KEY}, else `RAPTORS_WASM_PATH`, else
  * `wasm/raptors.wasm` in this package (read from disk for `file:` URLs,
@@ -262,28 +328,20 @@ export async function loadWasm(): Promise<NativeLibrary> {
   const pre = (globalThis as Record<symbol, unknown>)[WASM_MODULE_KEY];
   let module: WebAssembly.Module;
   let where: string;
+  let url: URL | undefined;
   if (pre instanceof WebAssembly.Module) {
     module = pre;
     where = "(precompiled module)";
   } else {
     const env = readEnv("RAPTORS_WASM_PATH");
-    const url = env
+    url = env
       ? new URL(env, `file://${cwd()}/`)
       : new URL("../wasm/raptors.wasm", import.meta.url);
     where = url.protocol === "file:"
       ? decodeURIComponent(url.pathname)
       : url.href;
     try {
-      let bytes: Uint8Array;
-      if (url.protocol === "file:") {
-        const fs = await import("node:fs/promises");
-        bytes = new Uint8Array(await fs.readFile(where));
-      } else {
-        const res = await fetch(url);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        bytes = new Uint8Array(await res.arrayBuffer());
-      }
-      module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+      module = await WebAssembly.compile(await readBytes(url));
     } catch (e) {
       throw new LibraryLoadError(
         `Cannot load the WebAssembly backend from ${where}: ` +
@@ -295,6 +353,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
       );
     }
   }
+  const side = await loadSide(pre instanceof WebAssembly.Module, url);
   // edge isolates have little memory (128 MB on Cloudflare): a smaller heap
   const mb = readEnv("RAPTORS_WASM_MEMORY_MB");
   let lib: ReturnType<typeof openWasm>;
@@ -306,6 +365,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
         : pre instanceof WebAssembly.Module
         ? 64
         : DEFAULT_WASM_MB,
+      side,
     );
   } catch (e) {
     throw new LibraryLoadError(

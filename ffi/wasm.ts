@@ -36,6 +36,8 @@ import { wasmEngine } from "./wasm_engine.ts";
 
 interface WasmExports {
   memory: WebAssembly.Memory;
+  __indirect_function_table?: WebAssembly.Table;
+  rp_wasm_set_gemm?(f64: number, f32: number): number;
   rp_wasm_init(mb: number): number;
   rp_wasm_alloc(size: number): number;
   rp_wasm_alloc_keep(size: number, keep: number): number;
@@ -79,22 +81,80 @@ interface Region {
   at: number; // wasm address of byte `lo`
 }
 
+/** Which GEMM micro-kernels an opened wasm backend runs. */
+export type WasmSimd = "relaxed-simd" | "simd128";
+
 /** An opened wasm backend (the loader's `NativeLibrary` minus `path`). */
 export interface WasmLibrary extends RuntimeHooks {
   readonly symbols: NativeSymbols;
   readonly arena: WasmArena;
+  /** `relaxed-simd` when the side module's kernels are installed. */
+  readonly simd: WasmSimd;
   close(): void;
+}
+
+/** The side module's kernels, in the main module's table order. */
+const SIDE_KERNELS = ["gemm_f64_4x4", "gemm_f32_4x8"] as const;
+
+/**
+ * Checks that `side` is the GEMM side module (`wasm/gemm_relaxed.wasm`):
+ * it imports only `env.memory` and exports {@link SIDE_KERNELS}.
+ *
+ * @throws {TypeError} naming what differs.
+ */
+export function checkSideModule(side: WebAssembly.Module): void {
+  const imports = WebAssembly.Module.imports(side);
+  const exports = WebAssembly.Module.exports(side);
+  const [m] = imports;
+  const ok = imports.length === 1 && m?.module === "env" &&
+    m.name === "memory" && m.kind === "memory" &&
+    SIDE_KERNELS.every((n) =>
+      exports.some((e) => e.name === n && e.kind === "function")
+    );
+  if (!ok) {
+    throw new TypeError(
+      "not the raptors GEMM side module: expected the import env.memory " +
+        `and the functions ${SIDE_KERNELS.join(", ")}; got imports ` +
+        JSON.stringify(imports) + " and exports " + JSON.stringify(exports),
+    );
+  }
+}
+
+/**
+ * Installs the side module's kernels in a fresh instance `e`: instantiated
+ * on `e`'s memory, its functions appended to `e`'s function table, and
+ * their indices given to `rp_wasm_set_gemm` (Rust calls them through
+ * function pointers, which are table indices in wasm32).
+ */
+function installSide(e: WasmExports, side: WebAssembly.Module): void {
+  const table = e.__indirect_function_table;
+  if (!table || typeof e.rp_wasm_set_gemm !== "function") {
+    throw new TypeError(
+      "this raptors.wasm cannot take side-module kernels (no exported " +
+        "growable table or rp_wasm_set_gemm): rebuild it with " +
+        "`bash scripts/build_wasm.sh`",
+    );
+  }
+  const k = new WebAssembly.Instance(side, { env: { memory: e.memory } })
+    .exports;
+  const at = table.grow(SIDE_KERNELS.length);
+  SIDE_KERNELS.forEach((n, i) => table.set(at + i, k[n]));
+  e.rp_wasm_set_gemm(at, at + 1);
 }
 
 /**
  * Instantiates `module` and wraps its exports as {@link NativeSymbols}.
  * The engine symbols exist but the engine never calls them on this
  * backend (`src/engine.ts` runs jobs inline: there are no threads).
+ * `side`, the relaxed-SIMD GEMM side module compiled by this engine (see
+ * `rust/wasm_kernels/gemm_relaxed.c`), replaces the SIMD128 GEMM kernels.
  */
 export function openWasm(
   module: WebAssembly.Module,
   memoryMB: number = DEFAULT_WASM_MB,
+  side?: WebAssembly.Module,
 ): WasmLibrary {
+  if (side) checkSideModule(side);
   if (!Number.isInteger(memoryMB) || memoryMB < 16 || memoryMB > 4095) {
     throw new RangeError(
       `RAPTORS_WASM_MEMORY_MB=${memoryMB}: expected an integer from 16 to 4095`,
@@ -109,6 +169,7 @@ export function openWasm(
           "set RAPTORS_WASM_MEMORY_MB lower",
       );
     }
+    if (side) installSide(e, side);
     return e;
   };
   let ex = instantiate();
@@ -268,6 +329,7 @@ export function openWasm(
   return {
     symbols: out as unknown as NativeSymbols,
     arena,
+    simd: side ? "relaxed-simd" : "simd128",
     close: () => {},
     addressOf: engine.addressOf,
     notifyCallback: (fn): NotifyCallback => ({

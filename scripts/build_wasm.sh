@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly backend (wasm32-unknown-unknown, SIMD128) with
 # Debian's Rust toolchain (rustc 1.63 ships the wasm32 std; see
-# ../shared/PLATFORM.md), into wasm/raptors.wasm.
+# ../shared/PLATFORM.md), into wasm/raptors.wasm, and the side module
+# wasm/gemm_relaxed.wasm (GEMM micro-kernels with relaxed-SIMD fused
+# multiply-adds, which rustc 1.63 cannot emit) with zig's clang from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -x /usr/bin/rustc ]] || ! ls /usr/lib/rustlib/wasm32-unknown-unknown >/dev/null 2>&1; then
@@ -10,8 +12,24 @@ if [[ ! -x /usr/bin/rustc ]] || ! ls /usr/lib/rustlib/wasm32-unknown-unknown >/d
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rustc cargo lld libstd-rust-dev-wasm32 >/dev/null
 fi
 (cd rust && PATH=/usr/bin:/bin RUSTC=/usr/bin/rustc CARGO_TARGET_DIR=target/wasm \
-  RUSTFLAGS="-C target-feature=+simd128 -C strip=symbols" \
+  RUSTFLAGS="-C target-feature=+simd128 -C strip=symbols -C link-arg=--export-table -C link-arg=--growable-table" \
   /usr/bin/cargo build --release --target wasm32-unknown-unknown --offline)
 mkdir -p wasm
 cp rust/target/wasm/wasm32-unknown-unknown/release/raptors.wasm wasm/raptors.wasm
-ls -l wasm/raptors.wasm
+
+# the side module: no stack, globals or data of its own (ffi/wasm.ts checks
+# its imports and exports), only the main module's memory
+export PATH="$HOME/.local/bin:$PATH"
+if ! python3 -m ziglang version >/dev/null 2>&1; then
+  python3 -m pip --version >/dev/null 2>&1 || {
+    SUDO=$([[ $(id -u) == 0 ]] && echo "" || echo sudo)
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip >/dev/null
+  }
+  python3 -m pip install --quiet ziglang==0.17.1 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages ziglang==0.17.1
+fi
+python3 -m ziglang cc --target=wasm32-freestanding -O3 -msimd128 -mrelaxed-simd \
+  -nostdlib -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all \
+  -o wasm/gemm_relaxed.wasm rust/wasm_kernels/gemm_relaxed.c
+ls -l wasm/raptors.wasm wasm/gemm_relaxed.wasm

@@ -39,10 +39,9 @@ for (const d of ["src", "ffi"]) {
   await cp(join(root, d), join(main, d), { recursive: true });
 }
 await mkdir(join(main, "wasm"));
-await cp(
-  join(root, "wasm", "raptors.wasm"),
-  join(main, "wasm", "raptors.wasm"),
-);
+for (const f of ["raptors.wasm", "gemm_relaxed.wasm"]) {
+  await cp(join(root, "wasm", f), join(main, "wasm", f));
+}
 await writeFile(
   join(main, "package.json"),
   JSON.stringify(

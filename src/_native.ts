@@ -68,10 +68,16 @@ export const backend: {
   readonly source: string;
   /** Why `auto` fell back to wasm (the native loader's error), if it did. */
   readonly fallback?: string;
+  /**
+   * wasm only: `relaxed-simd` when matmul runs the relaxed-SIMD
+   * (fused multiply-add) kernels, else `simd128` (`RAPTORS_WASM_RELAXED`).
+   */
+  readonly simd?: "relaxed-simd" | "simd128";
 } = Object.freeze({
   name: opened.name,
   path: library.path,
   source: library.source,
+  ...(library.simd ? { simd: library.simd } : {}),
   ...(opened.fallback ? { fallback: opened.fallback } : {}),
 });
 /** Its functions. */

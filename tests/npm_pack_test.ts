@@ -68,6 +68,7 @@ test("npm pack: the main and platform packages contain the right files", async (
         "ffi/wasm.ts",
         "src/ndarray.ts",
         "wasm/raptors.wasm",
+        "wasm/gemm_relaxed.wasm",
         "package.json",
         "README.md",
       ]

@@ -1849,6 +1849,17 @@ pub extern "C" fn rp_wasm_alloc_keep(size: u32, keep: u32) -> *mut u8 {
     crate::arena::wasm_heap::alloc_keeping(size, keep)
 }
 
+/// WebAssembly only: makes the GEMM micro-kernels the functions at table
+/// indices `f64` and `f32` (the relaxed-SIMD side module the JS loader
+/// instantiated on this memory); 0 and 0 restore the built-in SIMD128
+/// ones. Returns 1. A function of another signature traps when called.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_set_gemm(f64: u32, f32: u32) -> u32 {
+    crate::kernels::gemm::wasm_micro::set_kernels(f64, f32);
+    1
+}
+
 /// WebAssembly only: the heap's size (`which` 0), free bytes (1), or the
 /// size of the last allocation that failed (2).
 #[cfg(target_arch = "wasm32")]

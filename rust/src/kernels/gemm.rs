@@ -9,7 +9,11 @@
 //! (hardware FMA with AVX2, correctly rounded software FMA otherwise), so
 //! every level gives the same bits; results differ from BLAS in
 //! the last bits (different summation order), as any two BLAS do. On
-//! wasm32 (no FMA instruction) they accumulate with a multiply and an add.
+//! wasm32 they accumulate with a multiply and an add (SIMD128 has no FMA),
+//! or with relaxed-SIMD fused multiply-adds where the engine has them and
+//! the loader installed the side-module kernels (see `wasm_micro`): the
+//! engine then picks fused or not per CPU, so the last bits of a wasm
+//! matmul depend on the machine, as they do between BLAS builds.
 
 use crate::dtype::Elem;
 use crate::parallel::{self, SendPtr};
@@ -75,13 +79,10 @@ fn micro<T: Elem, const MR: usize, const NR: usize>(
         let size = std::mem::size_of::<T>();
         if a.len() * size >= kc * 64 && b.len() * size >= kc * 32 {
             use std::arch::wasm32::v128;
-            let f = if size == 8 {
-                wasm_micro::f64_4x4
-            } else {
-                wasm_micro::f32_4x8
-            };
+            let f = wasm_micro::kernel(size == 8);
             // SAFETY: the slivers hold kc steps (checked above); acc is
-            // 4 x 2 vectors of T (MR = 4, NR = 2 vectors).
+            // 4 x 2 vectors of T (MR = 4, NR = 2 vectors); `f` is one of
+            // the kernels below or a side-module kernel with their contract.
             return unsafe {
                 f(
                     kc,
@@ -122,9 +123,47 @@ fn a_lanes<T: Elem, const MR: usize, const NR: usize>() -> usize {
 /// the engine's register allocator (16 XMM registers on x86-64 in V8 and
 /// JSC) keeps them, the B row and the broadcast A value in registers. The
 /// generic kernel's 24 accumulators (6x8 f64) are spilled by the engines.
+///
+/// A side module may replace them (`set_kernels`): the same kernels with
+/// relaxed-SIMD fused multiply-adds (`rust/wasm_kernels/gemm_relaxed.c`),
+/// which this toolchain cannot emit. The JS loader instantiates it on the
+/// same memory where the engine validates relaxed SIMD, puts its two
+/// functions in this module's table and passes their indices.
 #[cfg(target_arch = "wasm32")]
-mod wasm_micro {
+pub(crate) mod wasm_micro {
     use std::arch::wasm32::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The signature of every kernel, built-in or from the side module.
+    pub type Kernel = unsafe extern "C" fn(usize, *const v128, *const v128, *mut v128);
+
+    /// Table indices of the side module's f64 and f32 kernels (0: none).
+    static SIDE: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
+
+    /// The kernel for f64 (`f64` true) or f32 lanes.
+    #[inline]
+    pub fn kernel(f64: bool) -> Kernel {
+        let side = SIDE[f64 as usize].load(Ordering::Relaxed);
+        if side != 0 {
+            // SAFETY: in wasm32 a function pointer is an index into the
+            // module's function table; `set_kernels` was given indices of
+            // functions with this signature. A wrong one traps (call_indirect
+            // checks the type), it cannot run arbitrary code.
+            return unsafe { std::mem::transmute::<usize, Kernel>(side) };
+        }
+        if f64 {
+            f64_4x4
+        } else {
+            f32_4x8
+        }
+    }
+
+    /// Uses the table entries `f64` and `f32` as the kernels (0 and 0:
+    /// back to the built-in ones).
+    pub fn set_kernels(f64: u32, f32: u32) {
+        SIDE[1].store(f64 as usize, Ordering::Relaxed);
+        SIDE[0].store(f32 as usize, Ordering::Relaxed);
+    }
 
     /// One 4 x (2 vectors) kernel per lane type: `acc` (4 rows of 2
     /// vectors, row-major) = sum over p < kc of a[p][i] * b[p][j].
@@ -135,7 +174,12 @@ mod wasm_micro {
             /// broadcast across a vector), `b` for `2 * kc`, `acc` for 8
             /// vector writes.
             #[inline(never)]
-            pub unsafe fn $name(kc: usize, a: *const v128, b: *const v128, acc: *mut v128) {
+            pub unsafe extern "C" fn $name(
+                kc: usize,
+                a: *const v128,
+                b: *const v128,
+                acc: *mut v128,
+            ) {
                 let z = $splat(0.0);
                 let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
                 let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
@@ -262,6 +306,14 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
                 let panel = &mut bpack[jb * KC * NR..jb * KC * NR + kc * NR];
                 for p in 0..kc {
                     let row = &mut panel[p * NR..p * NR + NR];
+                    if b.cs == 1 && nr == NR {
+                        // a whole contiguous row piece: one copy
+                        row.copy_from_slice(std::slice::from_raw_parts(
+                            b.ptr.offset((p0 + p) as isize * b.rs + j0 as isize),
+                            NR,
+                        ));
+                        continue;
+                    }
                     for (j, x) in row.iter_mut().enumerate() {
                         *x = if j < nr {
                             b.at(p0 + p, j0 + j)
