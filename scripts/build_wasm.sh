@@ -12,7 +12,7 @@ if [[ ! -x /usr/bin/rustc ]] || ! ls /usr/lib/rustlib/wasm32-unknown-unknown >/d
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rustc cargo lld libstd-rust-dev-wasm32 >/dev/null
 fi
 (cd rust && PATH=/usr/bin:/bin RUSTC=/usr/bin/rustc CARGO_TARGET_DIR=target/wasm \
-  RUSTFLAGS="-C target-feature=+simd128 -C strip=symbols -C link-arg=--export-table -C link-arg=--growable-table" \
+  RUSTFLAGS="-C target-feature=+simd128,+bulk-memory -C strip=symbols -C link-arg=--export-table -C link-arg=--growable-table" \
   /usr/bin/cargo build --release --target wasm32-unknown-unknown --offline)
 mkdir -p wasm
 cp rust/target/wasm/wasm32-unknown-unknown/release/raptors.wasm wasm/raptors.wasm

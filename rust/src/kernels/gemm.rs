@@ -270,12 +270,15 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
     c: *mut T,
 ) {
     let cptr = SendPtr(c);
-    for i in 0..m * n {
-        *c.add(i) = T::default();
+    if k == 0 {
+        for i in 0..m * n {
+            *c.add(i) = T::default();
+        }
     }
     if m == 0 || n == 0 || k == 0 {
         return;
     }
+    // C is not zeroed first: the first block of k stores, later ones add
     // Row blocks of C in parallel when the work is large enough.
     let work = m.saturating_mul(n).saturating_mul(k);
     let blocks = (m + MR - 1) / MR;
@@ -329,16 +332,22 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
                     return;
                 }
                 let mr = MR.min(r1 - i0);
-                // pack the A sliver [i0..i0+MR, p0..p0+kc] once
-                for i in 0..MR {
-                    for p in 0..kc {
+                // pack the A sliver [i0..i0+MR, p0..p0+kc] once, in the
+                // order the kernel reads it (each element `lanes` times)
+                assert!(apack.len() >= kc * MR * lanes);
+                let mut dst = apack.as_mut_ptr();
+                for p in 0..kc {
+                    for i in 0..MR {
                         let v = if i < mr {
                             a.at(i0 + i, p0 + p)
                         } else {
                             T::default()
                         };
-                        let at = (p * MR + i) * lanes;
-                        apack[at..at + lanes].fill(v);
+                        for _ in 0..lanes {
+                            // in bounds: kc * MR * lanes writes (asserted)
+                            *dst = v;
+                            dst = dst.add(1);
+                        }
                     }
                 }
                 let cp = cptr.get();
@@ -353,9 +362,15 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
                         &mut acc,
                     );
                     for (i, row) in acc.iter().enumerate().take(mr) {
-                        for (j, &v) in row.iter().enumerate().take(nr) {
-                            let dst = cp.add((i0 + i) * n + j0 + j);
-                            *dst = (*dst).add(v);
+                        let dst = cp.add((i0 + i) * n + j0);
+                        if p0 == 0 {
+                            for (j, &v) in row.iter().enumerate().take(nr) {
+                                *dst.add(j) = v;
+                            }
+                        } else {
+                            for (j, &v) in row.iter().enumerate().take(nr) {
+                                *dst.add(j) = (*dst.add(j)).add(v);
+                            }
                         }
                     }
                 }
@@ -392,6 +407,7 @@ mod tests {
             (33, 65, 300),
             (0, 3, 2),
             (130, 70, 520),
+            (3, 4, 0),
         ] {
             let a: Vec<f64> = (0..m * k)
                 .map(|i| ((i * 37 % 101) as f64) / 7.0 - 5.0)
@@ -400,7 +416,8 @@ mod tests {
                 .map(|i| ((i * 53 % 97) as f64) / 5.0 - 9.0)
                 .collect();
             let expect = naive(m, n, k, &a, &b);
-            let mut c = vec![0.0; m * n];
+            // C starts as NaN: every element must be stored, not added to
+            let mut c = vec![f64::NAN; m * n];
             unsafe {
                 gemm(
                     m,
@@ -427,7 +444,7 @@ mod tests {
             }
             // B given transposed (column-major strides)
             let bt: Vec<f64> = (0..n * k).map(|idx| b[(idx % k) * n + idx / k]).collect();
-            let mut c2 = vec![0.0; m * n];
+            let mut c2 = vec![f64::NAN; m * n];
             unsafe {
                 gemm(
                     m,
