@@ -38,6 +38,31 @@ export const INT_RANGE: Record<number, readonly [number, number]> = {
   [DTYPE.uint32]: [0, 4294967295],
 };
 
+/**
+ * Throws a `TypeError` unless `options` is `undefined` or a plain object.
+ * NumPy takes axis, dtype, out... as positional or keyword arguments;
+ * raptors takes them as one options object, so `sum(x, 0)`,
+ * `zeros(3, "float32")` or `add(x, y, out)` written the NumPy way would
+ * otherwise be read as "no options" and silently do something else.
+ */
+export function checkOptions(options: unknown, fn: string): void {
+  if (options === undefined) return;
+  if (typeof options === "object" && options !== null) {
+    const proto = Object.getPrototypeOf(options);
+    if (proto === Object.prototype || proto === null) return;
+  }
+  const shown = typeof options === "string"
+    ? JSON.stringify(options)
+    : typeof options === "number" || typeof options === "boolean"
+    ? String(options)
+    : describe(options);
+  throw new TypeError(
+    `${fn}(): expected an options object such as { axis: 0 } or ` +
+      `{ dtype: "float32" } (raptors takes NumPy's keyword and optional ` +
+      `arguments as one object), got ${shown}`,
+  );
+}
+
 function describe(x: unknown): string {
   if (x === null) return "null";
   if (ArrayBuffer.isView(x)) return x.constructor.name;

@@ -28,6 +28,7 @@ import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
 import * as st from "./stats.ts";
 import * as uf from "./ufunc.ts";
+import { checkOptions } from "./_typed.ts";
 
 type In = uf.ArrayLikeInput;
 
@@ -53,6 +54,7 @@ export function matmulAsync(
   b: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
+  checkOptions(options, "matmulAsync");
   return job(() => la.matmul(nd(a), nd(b)), options);
 }
 
@@ -62,6 +64,7 @@ export async function dotAsync(
   b: In,
   options: JobOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "dotAsync");
   const x = nd(a), y = nd(b);
   const r = await job(() => {
     if (x.ndim === 0 || y.ndim === 0) return uf.ufunc2("multiply", x, y);
@@ -98,6 +101,7 @@ export function sumAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "sumAsync");
   return reduceAsync(red.sumAxis, a, options);
 }
 /** `mean` along axes on the engine. */
@@ -105,6 +109,7 @@ export function meanAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "meanAsync");
   return reduceAsync(red.meanAxis, a, options);
 }
 /** `prod` along axes on the engine. */
@@ -112,6 +117,7 @@ export function prodAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "prodAsync");
   return reduceAsync(red.prod, a, options);
 }
 /** `max` along axes on the engine. */
@@ -119,6 +125,7 @@ export function maxAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "maxAsync");
   return reduceAsync(red.amax, a, options);
 }
 /** `min` along axes on the engine. */
@@ -126,6 +133,7 @@ export function minAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "minAsync");
   return reduceAsync(red.amin, a, options);
 }
 /** `var` along axes on the engine. */
@@ -133,6 +141,7 @@ export function varAsync(
   a: In,
   options: red.VarOptions & JobOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "varAsync");
   return reduceAsync(red.variance, a, options);
 }
 /** `std` along axes on the engine. */
@@ -140,6 +149,7 @@ export function stdAsync(
   a: In,
   options: red.VarOptions & JobOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "stdAsync");
   return reduceAsync(red.std, a, options);
 }
 
@@ -148,6 +158,7 @@ async function argAsync(
   a: In,
   options: red.ArgOptions & JobOptions,
 ): Promise<NDArray | number> {
+  checkOptions(options, max ? "argmaxAsync" : "argminAsync");
   const x = nd(a);
   const f = max ? red.argmaxAxis : red.argminAxis;
   if (options.axis === undefined || options.axis === null) {
@@ -164,6 +175,7 @@ export function argmaxAsync(
   a: In,
   options: red.ArgOptions & JobOptions = {},
 ): Promise<NDArray | number> {
+  checkOptions(options, "argmaxAsync");
   return argAsync(true, a, options);
 }
 /** `argmin` (flattened or along `axis`) on the engine. */
@@ -171,6 +183,7 @@ export function argminAsync(
   a: In,
   options: red.ArgOptions & JobOptions = {},
 ): Promise<NDArray | number> {
+  checkOptions(options, "argminAsync");
   return argAsync(false, a, options);
 }
 
@@ -179,6 +192,7 @@ export function cumsumAsync(
   a: In,
   options: red.ScanOptions & JobOptions = {},
 ): Promise<NDArray> {
+  checkOptions(options, "cumsumAsync");
   return job(() => red.cumsumAxis(nd(a), options), options);
 }
 
@@ -190,6 +204,7 @@ export async function sortAsync<A extends In>(
   a: A,
   options: SortOptions & JobOptions = {},
 ): Promise<A extends NDArray ? NDArray : A> {
+  checkOptions(options, "sortAsync");
   const x = nd(a);
   const r = await job(() => sortNd(x, options), options);
   return (a instanceof NDArray ? r : r.data) as A extends NDArray ? NDArray
@@ -201,6 +216,7 @@ export function argsortAsync(
   a: In,
   options: SortOptions & JobOptions = {},
 ): Promise<NDArray> {
+  checkOptions(options, "argsortAsync");
   return job(() => argsortNd(nd(a), options), options);
 }
 
@@ -211,6 +227,7 @@ export function whereAsync(
   y: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
+  checkOptions(options, "whereAsync");
   return job(() => uf.where(nd(cond), nd(x), nd(y)), options);
 }
 
@@ -298,10 +315,12 @@ export function solveAsync(
   b: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
+  checkOptions(options, "solveAsync");
   return job(() => solve(nd(a), nd(b)), options);
 }
 /** `linalg.inv` on the engine. */
 export function invAsync(a: In, options: JobOptions = {}): Promise<NDArray> {
+  checkOptions(options, "invAsync");
   return job(() => inv(nd(a)), options);
 }
 /** `linalg.cholesky` on the engine. */
@@ -309,6 +328,7 @@ export function choleskyAsync(
   a: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
+  checkOptions(options, "choleskyAsync");
   return job(() => cholesky(nd(a)), options);
 }
 /** `linalg.qr` (reduced or complete) on the engine. */
@@ -316,6 +336,7 @@ export function qrAsync(
   a: In,
   options: JobOptions & { mode?: "reduced" | "complete" } = {},
 ): Promise<{ Q: NDArray; R: NDArray }> {
+  checkOptions(options, "qrAsync");
   return job(() => qr(nd(a), options.mode ?? "reduced"), options);
 }
 /** `linalg.eigh` on the engine. */
@@ -323,6 +344,7 @@ export function eighAsync(
   a: In,
   options: JobOptions & { UPLO?: "L" | "U" } = {},
 ): Promise<{ eigenvalues: NDArray; eigenvectors: NDArray }> {
+  checkOptions(options, "eighAsync");
   return job(() => eigh(nd(a), options.UPLO ?? "L"), options);
 }
 /** `linalg.svd` on the engine (`computeUv: false` gives the values). */
@@ -338,6 +360,7 @@ export function svdAsync(
   a: In,
   options: JobOptions & SvdOptions = {},
 ): Promise<NDArray | { U: NDArray; S: NDArray; Vh: NDArray }> {
+  checkOptions(options, "svdAsync");
   return job(() => svd(nd(a), options), options);
 }
 /** `linalg.pinv` on the engine. */
@@ -345,6 +368,7 @@ export function pinvAsync(
   a: In,
   options: JobOptions & PinvOptions = {},
 ): Promise<NDArray> {
+  checkOptions(options, "pinvAsync");
   return job(() => pinv(nd(a), options), options);
 }
 /**
@@ -378,6 +402,7 @@ export function medianAsync(
   a: In,
   options: StatOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "medianAsync");
   const x = nd(a);
   const o = { axis: options.axis, keepdims: true };
   return reduceJob(
@@ -424,6 +449,7 @@ export async function covAsync(
   m: In,
   options: JobOptions & st.CovOptions = {},
 ): Promise<NDArray | number> {
+  checkOptions(options, "covAsync");
   // the job's result must be an array: 1 x 1 for a single variable
   const r = await job(() => st.covMatrix(nd(m), options), options);
   return r.size === 1 ? Number(r.item()) : r;
@@ -433,6 +459,7 @@ export async function corrcoefAsync(
   x: In,
   options: JobOptions & { rowvar?: boolean } = {},
 ): Promise<NDArray | number> {
+  checkOptions(options, "corrcoefAsync");
   const a = nd(x);
   // one variable: its coefficient with itself (1 or NaN), no job needed
   if (a.ndim === 1 || a.shape[options.rowvar === false ? 1 : 0] === 1) {
@@ -447,6 +474,7 @@ export async function einsumAsync(
   operands: In[],
   options: JobOptions = {},
 ): Promise<NDArray | Scalar> {
+  checkOptions(options, "einsumAsync");
   const xs = operands.map(nd);
   // record with a kept 0-d result: its value exists only after the job
   const r = await job(() => einsumNd(subscripts, ...xs), options);

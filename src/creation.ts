@@ -17,6 +17,7 @@ import {
 import { NDArray, type Scalar, toStored } from "./ndarray.ts";
 import { asShape, MAX_SIZE, type Shape, sizeOf } from "./_shape.ts";
 import { allocStorage } from "./_pool.ts";
+import { checkOptions } from "./_typed.ts";
 
 /** Options naming a dtype. */
 export interface DTypeOptions {
@@ -45,6 +46,7 @@ export function zeros(
   shape: number | number[],
   options: DTypeOptions = {},
 ): NDArray {
+  checkOptions(options, "zeros");
   return alloc(
     asDType(options.dtype ?? "float64", "zeros"),
     asShape(shape, "zeros"),
@@ -56,6 +58,7 @@ export function empty(
   shape: number | number[],
   options: DTypeOptions = {},
 ): NDArray {
+  checkOptions(options, "empty");
   return alloc(
     asDType(options.dtype ?? "float64", "empty"),
     asShape(shape, "empty"),
@@ -67,6 +70,7 @@ export function ones(
   shape: number | number[],
   options: DTypeOptions = {},
 ): NDArray {
+  checkOptions(options, "ones");
   return fillStorage(zeros(shape, options), 1);
 }
 
@@ -76,16 +80,19 @@ export function full(
   value: Scalar,
   options: DTypeOptions = {},
 ): NDArray {
+  checkOptions(options, "full");
   const dtype = asDType(options.dtype ?? dtypeOfScalar(value), "full");
   return fillStorage(alloc(dtype, asShape(shape, "full")), value);
 }
 
 /** Zeros with the shape (and dtype, unless given) of `a`. */
 export function zerosLike(a: NDArray, options: DTypeOptions = {}): NDArray {
+  checkOptions(options, "zerosLike");
   return zeros(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
 }
 /** Ones with the shape (and dtype, unless given) of `a`. */
 export function onesLike(a: NDArray, options: DTypeOptions = {}): NDArray {
+  checkOptions(options, "onesLike");
   return ones(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
 }
 /** `value` with the shape (and dtype, unless given) of `a`. */
@@ -94,6 +101,7 @@ export function fullLike(
   value: Scalar,
   options: DTypeOptions = {},
 ): NDArray {
+  checkOptions(options, "fullLike");
   return full(a.shape.slice(), value, { dtype: options.dtype ?? a.dtype });
 }
 
@@ -157,6 +165,7 @@ function inhomogeneous(depth: number): Error {
  * or bigints) int64, any other number float64; a TypedArray keeps its type.
  */
 export function array(x: unknown, options: DTypeOptions = {}): NDArray {
+  checkOptions(options, "array");
   if (x instanceof NDArray) return x.astype(options.dtype ?? x.dtype);
   if (ArrayBuffer.isView(x)) {
     const dt = typedDType(x);
@@ -199,6 +208,7 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
 
 /** `x` itself if it is an NDArray of the requested dtype, else `array(x)`. */
 export function asarray(x: unknown, options: DTypeOptions = {}): NDArray {
+  checkOptions(options, "asarray");
   if (
     x instanceof NDArray &&
     (options.dtype === undefined || options.dtype === x.dtype)
@@ -219,6 +229,7 @@ export function frombuffer(
   buffer: ArrayBuffer | SharedArrayBuffer | ArrayBufferView,
   options: FromBufferOptions = {},
 ): NDArray {
+  checkOptions(options, "frombuffer");
   const dtype = asDType(options.dtype ?? "float64", "frombuffer");
   const size = itemsize(dtype);
   const buf = ArrayBuffer.isView(buffer) ? buffer.buffer : buffer;
@@ -267,15 +278,51 @@ export type ArangeOptions = DTypeOptions;
 
 /**
  * Evenly spaced values in [start, stop): `arange(stop)`, `arange(start,
- * stop)`, `arange(start, stop, step)`. int64 when every argument is an
- * integer, else float64 (as NumPy).
+ * stop)`, `arange(start, stop, step)`, each optionally followed by the
+ * options (`arange(5, { dtype: "float32" })`). int64 when every argument
+ * is an integer, else float64 (as NumPy).
  */
+export function arange(stop: number, options?: ArangeOptions): NDArray;
 export function arange(
   start: number,
-  stop?: number,
-  step: number = 1,
-  options: ArangeOptions = {},
+  stop: number,
+  options?: ArangeOptions,
+): NDArray;
+export function arange(
+  start: number,
+  stop: number | undefined,
+  step: number | undefined,
+  options?: ArangeOptions,
+): NDArray;
+export function arange(
+  ...args: Array<number | ArangeOptions | undefined>
 ): NDArray {
+  // the options are the first non-number argument after the numbers
+  let k = 0;
+  while (k < 3 && (typeof args[k] === "number" || args[k] === undefined)) k++;
+  const options = (args[k] ?? {}) as ArangeOptions;
+  checkOptions(args[k], "arange");
+  if (args.length > k + 1) {
+    throw new TypeError(
+      `arange(): takes start, stop, step and an options object; got ` +
+        `${args.length} arguments`,
+    );
+  }
+  for (let i = 0; i < k; i++) {
+    const v = args[i];
+    if (v !== undefined && !Number.isFinite(v)) {
+      throw new RangeError(
+        `arange(): ${
+          (Math.min(k, args.length) === 1
+            ? ["stop"]
+            : ["start", "stop", "step"])[i]
+        } must be a finite number, got ${v}`,
+      );
+    }
+  }
+  let start = (args[0] ?? 0) as number;
+  let stop = (k > 1 ? args[1] : undefined) as number | undefined;
+  const step = (k > 2 ? args[2] ?? 1 : 1) as number;
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0) {
     throw new RangeError("arange(): step must not be zero (division by zero)");
@@ -313,6 +360,7 @@ export function linspace(
   num = 50,
   options: LinspaceOptions = {},
 ): NDArray {
+  checkOptions(options, "linspace");
   if (!Number.isInteger(num) || num < 0) {
     throw new RangeError(
       `linspace(): number of samples, ${num}, must be non-negative`,
@@ -338,6 +386,7 @@ export interface EyeOptions extends DTypeOptions {
 
 /** An N x M array with ones on diagonal `k` (float64 unless `dtype`). */
 export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
+  checkOptions(options, "eye");
   const cols = m ?? n;
   const out = zeros([n, cols], options);
   const k = options.k ?? 0;
@@ -352,5 +401,6 @@ export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
 
 /** The n x n identity matrix. */
 export function identity(n: number, options: DTypeOptions = {}): NDArray {
+  checkOptions(options, "identity");
   return eye(n, n, options);
 }

@@ -28,6 +28,7 @@ import { errorForStatus, library, native } from "./_native.ts";
 import { isReadOnly, type KernelArg, record, STEP_OUTPUT } from "./_record.ts";
 import { home } from "./_arena.ts";
 import { NativeError, RaptorsError } from "./errors.ts";
+import { checkOptions } from "./_typed.ts";
 
 /** The queue is full and the engine's policy is `"reject"`. */
 export class QueueFullError extends RaptorsError {
@@ -647,6 +648,7 @@ export class Engine {
    * with an `AbortError`). Resolves when every job has settled.
    */
   close(options: { drain?: boolean } = {}): Promise<void> {
+    checkOptions(options, "close");
     if (this.#draining) return this.#draining;
     this.#closed = true;
     const drain = options.drain ?? true;

@@ -25,6 +25,7 @@ import {
 import { axisLayout, countNonzero, cumsumAxis } from "./reduce.ts";
 import { argsort } from "./ops.ts";
 import { concatenate } from "./manipulation.ts";
+import { checkOptions } from "./_typed.ts";
 
 function asIndices(x: ArrayLikeInput | readonly number[], fn: string): NDArray {
   const i = nd(x as ArrayLikeInput);
@@ -54,6 +55,7 @@ export function take(
   indices: ArrayLikeInput | readonly number[],
   options: TakeOptions = {},
 ): NDArray {
+  checkOptions(options, "take");
   let x = nd(a);
   let axis: number;
   if (options.axis === undefined || options.axis === null) {
@@ -167,6 +169,7 @@ export function compress(
   a: ArrayLikeInput,
   options: TakeOptions = {},
 ): NDArray {
+  checkOptions(options, "compress");
   const c = nd(condition).astype("bool").ravel();
   const x = nd(a);
   const len = options.axis === undefined || options.axis === null
@@ -229,6 +232,7 @@ export function unique(
   a: ArrayLikeInput,
   options: UniqueOptions = {},
 ): NDArray | UniqueResult {
+  checkOptions(options, "unique");
   const x0 = nd(a);
   const r0 = x0.ravel();
   // the kernels read a flat, contiguous run from index 0
@@ -337,6 +341,7 @@ export function copyto(
   src: ArrayLikeInput,
   options: CopytoOptions = {},
 ): void {
+  checkOptions(options, "copyto");
   let s: NDArray;
   if (
     typeof src === "number" || typeof src === "bigint" ||

@@ -21,6 +21,7 @@ import {
 import { type ArrayLikeInput, asNd as nd, ufunc1, ufunc2 } from "./ufunc.ts";
 import { amax, amin, sumAxis } from "./reduce.ts";
 import { svdvals } from "./linalg_dense.ts";
+import { checkOptions } from "./_typed.ts";
 
 /**
  * Matrix product of two arrays (NumPy's `matmul` / `@`). Batched over
@@ -216,6 +217,7 @@ export function diagonal(
   x: ArrayLikeInput,
   options: DiagonalOptions = {},
 ): NDArray {
+  checkOptions(options, "diagonal");
   const a = nd(x);
   if (a.ndim < 2) {
     throw new RangeError(
@@ -255,6 +257,7 @@ export function trace(
   x: ArrayLikeInput,
   options: DiagonalOptions & { dtype?: DType } = {},
 ): NDArray | Scalar {
+  checkOptions(options, "trace");
   const d = diagonal(x, options);
   return sumAxis(d, { axis: -1, dtype: options.dtype });
 }
@@ -281,6 +284,7 @@ export function normNd(
   x: ArrayLikeInput,
   options: NormOptions = {},
 ): NDArray | number {
+  checkOptions(options, "norm");
   let a = nd(x);
   if (kind(a.dtype) !== "f") a = a.astype("float64");
   const ord = options.ord ?? null;

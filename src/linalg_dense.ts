@@ -20,6 +20,7 @@ import { LinAlgError } from "./errors.ts";
 export { LinAlgError };
 import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
 import { normNd } from "./linalg.ts";
+import { checkOptions } from "./_typed.ts";
 
 function floatOf(d: DType): DType {
   return d === "float32" ? "float32" : "float64";
@@ -313,6 +314,7 @@ export function svd(
   a: ArrayLikeInput,
   options: SvdOptions = {},
 ): NDArray | { U: NDArray; S: NDArray; Vh: NDArray } {
+  checkOptions(options, "svd");
   const A = nd(a);
   const [m, n] = matrixDims(A);
   const k = Math.min(m, n);
@@ -354,6 +356,7 @@ export interface PinvOptions {
 
 /** The Moore-Penrose pseudo-inverse of each matrix (through the SVD). */
 export function pinv(a: ArrayLikeInput, options: PinvOptions = {}): NDArray {
+  checkOptions(options, "pinv");
   const A = nd(a);
   const [m, n] = matrixDims(A);
   const dt = floatOf(A.dtype);
@@ -395,6 +398,7 @@ export function matrixRank(
   A: ArrayLikeInput,
   options: MatrixRankOptions = {},
 ): NDArray | number {
+  checkOptions(options, "matrixRank");
   const a = nd(A);
   if (a.ndim < 2) {
     const any = a.size > 0 &&

@@ -19,6 +19,7 @@ import {
   type UfuncOptions,
 } from "./ufunc.ts";
 import { all } from "./reduce.ts";
+import { checkOptions } from "./_typed.ts";
 
 /** Options naming an axis. */
 export interface AxisOptions {
@@ -30,6 +31,7 @@ export function concatenate(
   arrays: readonly ArrayLikeInput[],
   options: AxisOptions = {},
 ): NDArray {
+  checkOptions(options, "concatenate");
   if (arrays.length === 0) {
     throw new RangeError(
       "concatenate(): need at least one array to concatenate",
@@ -84,6 +86,7 @@ export function stack(
   arrays: readonly ArrayLikeInput[],
   options: AxisOptions = {},
 ): NDArray {
+  checkOptions(options, "stack");
   if (arrays.length === 0) {
     throw new RangeError("stack(): need at least one array to stack");
   }
@@ -132,6 +135,7 @@ export function split(
   sections: number | readonly number[],
   options: AxisOptions = {},
 ): NDArray[] {
+  checkOptions(options, "split");
   const x = nd(a);
   const axis = normAxis(options.axis ?? 0, x.ndim, "split");
   const len = x.shape[axis]!;
@@ -162,6 +166,7 @@ export function flip(
   a: ArrayLikeInput,
   options: { axis?: number | number[] } = {},
 ): NDArray {
+  checkOptions(options, "flip");
   const x = nd(a);
   const axes = options.axis === undefined
     ? [...Array(x.ndim).keys()]
@@ -177,6 +182,7 @@ export function roll(
   shift: number,
   options: AxisOptions = {},
 ): NDArray {
+  checkOptions(options, "roll");
   const x = nd(a);
   if (options.axis === undefined) {
     return roll(x.ravel(), shift, { axis: 0 }).reshape(x.shape.slice());
@@ -217,6 +223,7 @@ export function repeat(
   repeats: number,
   options: AxisOptions = {},
 ): NDArray {
+  checkOptions(options, "repeat");
   const x = nd(a);
   if (!Number.isInteger(repeats) || repeats < 0) {
     throw new RangeError("repeat(): repeats may not contain negative values");
@@ -243,6 +250,7 @@ export function clipNd(
   aMax: ArrayLikeInput,
   options: UfuncOptions = {},
 ): NDArray {
+  checkOptions(options, "clip");
   return ufunc2("minimum", ufunc2("maximum", a, aMin), aMax, options);
 }
 
@@ -262,6 +270,7 @@ export function isclose(
   b: ArrayLikeInput,
   options: CloseOptions = {},
 ): NDArray {
+  checkOptions(options, "isclose");
   const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-8;
   const x = nd(a), y = nd(b);
   const fx = x.dtype.startsWith("float") ? x : x.astype("float64");
@@ -294,6 +303,7 @@ export function allclose(
   b: ArrayLikeInput,
   options: CloseOptions = {},
 ): boolean {
+  checkOptions(options, "allclose");
   return all(isclose(a, b, options)) as boolean;
 }
 
@@ -303,6 +313,7 @@ export function arrayEqual(
   b: ArrayLikeInput,
   options: { equalNan?: boolean } = {},
 ): boolean {
+  checkOptions(options, "arrayEqual");
   const x = nd(a), y = nd(b);
   if (x.ndim !== y.ndim || x.shape.some((d, i) => d !== y.shape[i])) {
     return false;

@@ -10,6 +10,7 @@
  */
 import type { NDArray } from "./ndarray.ts";
 import { fromNpy, toNpy } from "./npy.ts";
+import { checkOptions } from "./_typed.ts";
 
 let crcTable: Uint32Array | undefined;
 /** CRC-32 (IEEE), as zip stores it. */
@@ -66,6 +67,7 @@ export async function toNpz(
   arrays: Record<string, NDArray> | readonly NDArray[],
   options: { compress?: boolean } = {},
 ): Promise<Uint8Array> {
+  checkOptions(options, "toNpz");
   const entries = Array.isArray(arrays)
     ? (arrays as NDArray[]).map((a, i) => [`arr_${i}`, a] as const)
     : Object.entries(arrays as Record<string, NDArray>);

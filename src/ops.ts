@@ -81,6 +81,7 @@ export type {
   NumberArray,
   NumericArray,
 } from "./_typed.ts";
+import { checkOptions } from "./_typed.ts";
 
 // One 16-byte scratch buffer carries scalar arguments and results (slots).
 const slotBuf = new ArrayBuffer(16);
@@ -165,6 +166,7 @@ export function sum(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
+  checkOptions(options, "sum");
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n <= 128 && n < JS_BELOW.sum) return 0 + leafF64(a, 0, n);
@@ -177,6 +179,7 @@ function sumGeneral(
   a: NumericArray,
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
+  checkOptions(options, "sum");
   if (isNdOperand(a)) return sumAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
@@ -221,6 +224,7 @@ export function mean(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ReduceOptions,
 ): number | NDArray | NdScalar {
+  checkOptions(options, "mean");
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n <= 128 && n < JS_BELOW.mean) return leafF64(a, 0, n) / n;
@@ -233,6 +237,7 @@ function meanGeneral(
   a: NumericArray,
   options?: ReduceOptions,
 ): number | NDArray | NdScalar {
+  checkOptions(options, "mean");
   if (isNdOperand(a)) return meanAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
@@ -279,6 +284,7 @@ export function min(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
+  checkOptions(options, "min");
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -301,6 +307,7 @@ function minGeneral(
   a: NumericArray,
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
+  checkOptions(options, "min");
   if (isNdOperand(a)) return amin(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
@@ -341,6 +348,7 @@ export function max(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
+  checkOptions(options, "max");
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -363,6 +371,7 @@ function maxGeneral(
   a: NumericArray,
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
+  checkOptions(options, "max");
   if (isNdOperand(a)) return amax(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
@@ -397,6 +406,7 @@ export function argmin(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ArgOptions,
 ): number | NDArray {
+  checkOptions(options, "argmin");
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.arg) {
@@ -420,6 +430,7 @@ function argminGeneral(
   a: NumericArray,
   options?: ArgOptions,
 ): number | NDArray {
+  checkOptions(options, "argmin");
   if (isNdOperand(a)) {
     return argminAxis(a as unknown as ArrayLikeInput, options);
   }
@@ -461,6 +472,7 @@ export function argmax(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ArgOptions,
 ): number | NDArray {
+  checkOptions(options, "argmax");
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.arg) {
@@ -484,6 +496,7 @@ function argmaxGeneral(
   a: NumericArray,
   options?: ArgOptions,
 ): number | NDArray {
+  checkOptions(options, "argmax");
   if (isNdOperand(a)) {
     return argmaxAxis(a as unknown as ArrayLikeInput, options);
   }
@@ -605,6 +618,7 @@ export function norm(
   a: NumericArray | NDArray | readonly unknown[],
   options?: NormOptions,
 ): number | NDArray {
+  checkOptions(options, "norm");
   if (f64(a)) {
     const n = a.length;
     if (n !== 0 && n < JS_BELOW.dot) {
@@ -1832,6 +1846,7 @@ export function sort<A extends NumericArray>(
   x: A | NDArray,
   options?: SortOptions,
 ): A | NDArray {
+  checkOptions(options, "sort");
   if (isNdOperand(x)) return sortNd(x as unknown as ArrayLikeInput, options);
   const a = x as A;
   if (f64(a)) {
@@ -1871,6 +1886,7 @@ export function argsort(
   x: NumericArray | NDArray,
   options?: ArgsortOptions & SortOptions,
 ): Uint32Array | NDArray {
+  checkOptions(options, "argsort");
   if (isNdOperand(x)) {
     return argsortNd(x as unknown as ArrayLikeInput, options);
   }

@@ -19,6 +19,7 @@ import { take } from "./indexing.ts";
 import { cumsumAxis } from "./reduce.ts";
 import { searchsorted } from "./sorting.ts";
 import { copyInto } from "./ndarray.ts";
+import { checkOptions } from "./_typed.ts";
 
 /** A shape argument: `undefined` (one scalar), a length, or a shape. */
 export type Size = number | readonly number[] | undefined;
@@ -110,6 +111,7 @@ export class Generator {
     size?: Size,
     options: { dtype?: "float64" | "float32" } = {},
   ): NDArray | number {
+    checkOptions(options, "random");
     const f32 = options.dtype === "float32";
     return this.#draw(
       f32 ? KIND.random32 : KIND.random,
@@ -129,6 +131,7 @@ export class Generator {
     size?: Size,
     options: { endpoint?: boolean } = {},
   ): NDArray | bigint {
+    checkOptions(options, "integers");
     let lo = BigInt(low), hi: bigint;
     if (high === undefined || high === null) {
       hi = lo;
@@ -164,6 +167,7 @@ export class Generator {
     size?: Size,
     options: { dtype?: "float64" | "float32" } = {},
   ): NDArray | number {
+    checkOptions(options, "standardNormal");
     const f32 = options.dtype === "float32";
     return this.#draw(
       f32 ? KIND.standardNormal32 : KIND.standardNormal,
@@ -269,6 +273,7 @@ export class Generator {
     size?: Size,
     options: { replace?: boolean; p?: ArrayLikeInput; shuffle?: boolean } = {},
   ): NDArray | number | bigint {
+    checkOptions(options, "choice");
     const pop = typeof a === "number"
       ? a
       : (a instanceof NDArray ? a : array(a)).shape[0]!;

@@ -18,6 +18,7 @@ import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { cStrides, normAxis, sizeOf } from "./_shape.ts";
 import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
+import { checkOptions } from "./_typed.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -59,6 +60,7 @@ function reduceNd(
   options: ReduceOptions,
   fn: string,
 ): NDArray | Scalar {
+  checkOptions(options, fn);
   let a = x instanceof NDArray ? x : array(x);
   a._live(fn);
   const axes = normAxes(options.axis, a.ndim, fn);
@@ -165,6 +167,7 @@ export function sumAxis(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "sum");
   return reduceNd("sum", a, options, "sum");
 }
 /** Product of elements over the given axes. */
@@ -172,6 +175,7 @@ export function prod(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "prod");
   return reduceNd("prod", a, options, "prod");
 }
 /** Maximum over the given axes (NaN propagates). */
@@ -179,6 +183,7 @@ export function amax(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "max");
   return reduceNd("max", a, options, "max");
 }
 /** Minimum over the given axes (NaN propagates). */
@@ -186,6 +191,7 @@ export function amin(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "min");
   return reduceNd("min", a, options, "min");
 }
 /** Whether every element is truthy, over the given axes. */
@@ -193,6 +199,7 @@ export function all(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "all");
   return reduceNd("all", a, options, "all");
 }
 /** Whether any element is truthy, over the given axes. */
@@ -200,6 +207,7 @@ export function any(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "any");
   return reduceNd("any", a, options, "any");
 }
 
@@ -212,6 +220,7 @@ export function meanAxis(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "mean");
   const x = a instanceof NDArray ? a : array(a);
   const axes = normAxes(options.axis, x.ndim, "mean");
   const count = axes.reduce((n, i) => n * x.shape[i]!, 1);
@@ -243,6 +252,7 @@ export function variance(
   a: ArrayLikeInput,
   options: VarOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "var");
   const x = a instanceof NDArray ? a : array(a);
   const axes = normAxes(options.axis, x.ndim, "var");
   const n = axes.reduce((c, i) => c * x.shape[i]!, 1);
@@ -276,6 +286,7 @@ export function std(
   a: ArrayLikeInput,
   options: VarOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "std");
   const v = variance(a, options);
   if (!(v instanceof NDArray)) {
     const r = Math.sqrt(v as number);
@@ -299,6 +310,7 @@ function argAxis(
   x: ArrayLikeInput,
   options: ArgOptions,
 ): NDArray | number {
+  checkOptions(options, max ? "argmax" : "argmin");
   const fn = max ? "argmax" : "argmin";
   let a = x instanceof NDArray ? x : array(x);
   let axis: number;
@@ -356,6 +368,7 @@ export function argmaxAxis(
   a: ArrayLikeInput,
   options: ArgOptions = {},
 ): NDArray | number {
+  checkOptions(options, "argmax");
   return argAxis(true, a, options);
 }
 /** Indices of the minima along `axis` (int64; NaN wins, first occurrence). */
@@ -363,6 +376,7 @@ export function argminAxis(
   a: ArrayLikeInput,
   options: ArgOptions = {},
 ): NDArray | number {
+  checkOptions(options, "argmin");
   return argAxis(false, a, options);
 }
 
@@ -401,6 +415,7 @@ function scan(
   options: ScanOptions,
   fn: string,
 ): NDArray {
+  checkOptions(options, fn);
   let a = x instanceof NDArray ? x : array(x);
   let axis: number;
   if (options.axis === undefined || options.axis === null) {
@@ -444,6 +459,7 @@ export function cumsumAxis(
   a: ArrayLikeInput,
   options: ScanOptions = {},
 ): NDArray {
+  checkOptions(options, "cumsum");
   return scan(0, a, options, "cumsum");
 }
 /** Cumulative product along `axis` (flattened when no axis). */
@@ -451,6 +467,7 @@ export function cumprod(
   a: ArrayLikeInput,
   options: ScanOptions = {},
 ): NDArray {
+  checkOptions(options, "cumprod");
   return scan(1, a, options, "cumprod");
 }
 
@@ -464,6 +481,7 @@ export function nansum(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "nansum");
   const x = a instanceof NDArray ? a : array(a);
   if (!isFloat(x)) return reduceNd("sum", x, options, "nansum");
   return reduceNd(
@@ -482,6 +500,7 @@ export function nanmean(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "nanmean");
   const x = a instanceof NDArray ? a : array(a);
   if (!isFloat(x)) return meanAxis(x, options);
   const mask = ufunc1("isnan", x);
@@ -513,6 +532,7 @@ export function nanmax(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "nanmax");
   const x = a instanceof NDArray ? a : array(a);
   return isFloat(x)
     ? nanExtreme("fmax", x, options)
@@ -523,6 +543,7 @@ export function nanmin(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "nanmin");
   const x = a instanceof NDArray ? a : array(a);
   return isFloat(x)
     ? nanExtreme("fmin", x, options)
@@ -533,6 +554,7 @@ function nanExtreme(
   x: NDArray,
   options: ReduceOptions,
 ): NDArray | Scalar {
+  checkOptions(options, op === "fmax" ? "nanmax" : "nanmin");
   return reduceNd(op, x, options, op === "fmax" ? "nanmax" : "nanmin");
 }
 
@@ -541,6 +563,7 @@ export function ptp(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "ptp");
   const x = a instanceof NDArray ? a : array(a);
   const o = { axis: options.axis, keepdims: options.keepdims };
   const hi = reduceNd("max", x, o, "ptp"), lo = reduceNd("min", x, o, "ptp");
@@ -569,6 +592,7 @@ export function average(
   a: ArrayLikeInput,
   options: AverageOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "average");
   const x = a instanceof NDArray ? a : array(a);
   if (options.weights === undefined) {
     return meanAxis(x, { axis: options.axis, keepdims: options.keepdims });
@@ -635,6 +659,7 @@ export function countNonzero(
   a: ArrayLikeInput,
   options: { axis?: number | number[] | null; keepdims?: boolean } = {},
 ): NDArray | number {
+  checkOptions(options, "countNonzero");
   const x = a instanceof NDArray ? a : array(a);
   const b = x.dtype === "bool" ? x : x.astype("bool");
   const r = reduceNd("sum", b, { ...options, dtype: "int64" }, "countNonzero");

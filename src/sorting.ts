@@ -18,6 +18,7 @@ import { normAxis } from "./_shape.ts";
 import { axisLayout } from "./reduce.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc2 } from "./ufunc.ts";
 import { take } from "./indexing.ts";
+import { checkOptions } from "./_typed.ts";
 
 /** Options of {@link sortNd} and {@link argsortNd}. */
 export interface SortOptions {
@@ -87,6 +88,7 @@ function laneOp(
 
 /** A sorted copy along `axis` (NumPy's `np.sort`; NaN last). */
 export function sortNd(a: ArrayLikeInput, options: SortOptions = {}): NDArray {
+  checkOptions(options, "sortNd");
   return laneOp("sort", a, options.axis);
 }
 
@@ -95,6 +97,7 @@ export function argsortNd(
   a: ArrayLikeInput,
   options: SortOptions = {},
 ): NDArray {
+  checkOptions(options, "argsortNd");
   return laneOp("argsort", a, options.axis);
 }
 
@@ -108,6 +111,7 @@ export function partition(
   kth: number,
   options: { axis?: number | null } = {},
 ): NDArray {
+  checkOptions(options, "partition");
   return laneOp("partition", a, options.axis, kth);
 }
 
@@ -117,6 +121,7 @@ export function argpartition(
   kth: number,
   options: { axis?: number | null } = {},
 ): NDArray {
+  checkOptions(options, "argpartition");
   return laneOp("argpartition", a, options.axis, kth);
 }
 
@@ -130,6 +135,7 @@ export function searchsorted(
   v: ArrayLikeInput,
   options: { side?: "left" | "right" } = {},
 ): NDArray | number {
+  checkOptions(options, "searchsorted");
   const x = nd(a);
   if (x.ndim !== 1) throw new RangeError("searchsorted(): a must be 1-d");
   const side = options.side ?? "left";
@@ -230,6 +236,7 @@ export function topk(
   k: number,
   options: TopkOptions = {},
 ): { values: NDArray; indices: NDArray } {
+  checkOptions(options, "topk");
   const x = nd(a);
   const ax = normAxis(options.axis ?? -1, x.ndim, "topk");
   const n = x.shape[ax]!;
@@ -306,6 +313,7 @@ export function digitize(
   bins: ArrayLikeInput,
   options: { right?: boolean } = {},
 ): NDArray | number {
+  checkOptions(options, "digitize");
   const b = nd(bins);
   if (b.ndim !== 1) {
     throw new RangeError("digitize(): bins must be 1-dimensional");

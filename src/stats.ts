@@ -26,6 +26,7 @@ import { searchsorted, sortNd } from "./sorting.ts";
 import { take } from "./indexing.ts";
 import { concatenate } from "./manipulation.ts";
 import { matmul } from "./linalg.ts";
+import { checkOptions } from "./_typed.ts";
 
 /** Interpolation methods of {@link quantile}. */
 export type QuantileMethod =
@@ -130,6 +131,7 @@ function quantileImpl(
   fn: string,
   nan: boolean,
 ): NDArray | Scalar {
+  checkOptions(options, "quantileImpl");
   let x = nd(a);
   const method = options.method ?? "linear";
   if (!["linear", "lower", "higher", "nearest", "midpoint"].includes(method)) {
@@ -224,6 +226,7 @@ export function quantile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "quantile");
   checkQ(typeof q === "number" ? [q] : [...q], "quantile", 1);
   return quantileImpl(a, q, options, "quantile", false);
 }
@@ -234,6 +237,7 @@ export function percentile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "percentile");
   const qs = typeof q === "number" ? [q] : [...q];
   checkQ(qs, "percentile", 100);
   const s = qs.map((v) => v / 100);
@@ -252,6 +256,7 @@ export function nanquantile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "nanquantile");
   checkQ(typeof q === "number" ? [q] : [...q], "nanquantile", 1);
   return quantileImpl(a, q, options, "nanquantile", true);
 }
@@ -262,6 +267,7 @@ export function nanpercentile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
+  checkOptions(options, "nanpercentile");
   const qs = typeof q === "number" ? [q] : [...q];
   checkQ(qs, "nanpercentile", 100);
   const s = qs.map((v) => v / 100);
@@ -282,6 +288,7 @@ export function median(
   a: ArrayLikeInput,
   options: { axis?: number | null; keepdims?: boolean } = {},
 ): NDArray | Scalar {
+  checkOptions(options, "median");
   let x = nd(a);
   const flat = options.axis === undefined || options.axis === null;
   const origShape = x.shape.slice();
@@ -317,6 +324,7 @@ export function nanmedian(
   a: ArrayLikeInput,
   options: { axis?: number | null; keepdims?: boolean } = {},
 ): NDArray | Scalar {
+  checkOptions(options, "nanmedian");
   const x = nd(a);
   if (kind(x.dtype) !== "f") return median(x, options);
   return nanMedianImpl(x, options);
@@ -326,6 +334,7 @@ function nanMedianImpl(
   x: NDArray,
   options: { axis?: number | null; keepdims?: boolean },
 ): NDArray | Scalar {
+  checkOptions(options, "nanMedianImpl");
   // the median of the non-NaN values: the mean of the middle one or two
   let a = x;
   const flat = options.axis === undefined || options.axis === null;
@@ -374,6 +383,7 @@ export interface DiffOptions {
 
 /** The n-th discrete difference along `axis` (NumPy's `diff`). */
 export function diff(a: ArrayLikeInput, options: DiffOptions = {}): NDArray {
+  checkOptions(options, "diff");
   let x = nd(a);
   const times = options.n ?? 1;
   if (!Number.isInteger(times) || times < 0) {
@@ -417,6 +427,7 @@ export function bincount(
   x: ArrayLikeInput,
   options: { weights?: ArrayLikeInput; minlength?: number } = {},
 ): NDArray {
+  checkOptions(options, "bincount");
   const a = nd(x);
   if (a.ndim !== 1) {
     throw new RangeError("bincount(): object too deep for desired array");
@@ -480,6 +491,7 @@ export function histogram(
   a: ArrayLikeInput,
   options: HistogramOptions = {},
 ): { hist: NDArray; binEdges: NDArray } {
+  checkOptions(options, "histogram");
   const x = nd(a).ravel().astype("float64");
   const bins = options.bins ?? 10;
   let edges: NDArray;
@@ -579,6 +591,7 @@ export function interp(
   fp: ArrayLikeInput,
   options: { left?: number; right?: number } = {},
 ): NDArray | number {
+  checkOptions(options, "interp");
   const X = nd(x);
   const dx = nd(xp).astype("float64").ravel().copy()._read(
     "interp",
@@ -641,6 +654,7 @@ export function cov(
   m: ArrayLikeInput,
   options: CovOptions = {},
 ): NDArray | number {
+  checkOptions(options, "cov");
   const c = covMatrix(m, options);
   return c.size === 1 ? (c.item() as number) : c;
 }
@@ -650,6 +664,7 @@ export function covMatrix(
   m: ArrayLikeInput,
   options: CovOptions = {},
 ): NDArray {
+  checkOptions(options, "covMatrix");
   let X = nd(m);
   if (X.ndim > 2) throw new RangeError("cov(): m has more than 2 dimensions");
   const dtype = resultType(X.dtype, "float64");
@@ -669,6 +684,7 @@ export function corrcoef(
   x: ArrayLikeInput,
   options: { rowvar?: boolean } = {},
 ): NDArray | number {
+  checkOptions(options, "corrcoef");
   const c = cov(x, { rowvar: options.rowvar });
   if (!(c instanceof NDArray)) return c / c;
   const n = c.shape[0]!;

@@ -33,6 +33,7 @@ import {
   kStrides,
   sizeOf,
 } from "./_shape.ts";
+import { checkOptions } from "./_typed.ts";
 
 /** Anything a ufunc accepts as an operand. */
 export type ArrayLikeInput =
@@ -209,6 +210,7 @@ export function ufunc2(
   y: ArrayLikeInput,
   options: UfuncOptions = {},
 ): NDArray {
+  checkOptions(options, op);
   let [a, b, dtype] = promoteOperands(
     x,
     y,
@@ -311,6 +313,7 @@ export function ufunc1(
   x: ArrayLikeInput,
   options: UfuncOptions = {},
 ): NDArray {
+  checkOptions(options, op);
   let a = asNd(x);
   a._live(op);
   let dtype = a.dtype;
