@@ -1,0 +1,154 @@
+/**
+ * raptors against numpy-ts on the four operations of issue 5 (sum, add,
+ * matmul, sort), measured as interleaved A/B rounds instead of one long
+ * block per library: on a shared VM whose speed drifts by 10-30% over
+ * seconds, a block measured after another one can land in a different
+ * "weather". Each round times a burst of raptors calls, then a burst of
+ * numpy-ts calls on the same data (the order alternates per round), and
+ * records the ratio numpy-ts time / raptors time. The median over the
+ * rounds, and the share of rounds raptors won, are what to read; the
+ * spread says how much the machine moved.
+ *
+ *     RAPTORS_BACKEND=wasm deno run --allow-ffi --allow-env --allow-read --allow-write bench/ab.bench.ts
+ *     RAPTORS_BACKEND=wasm bun bench/ab.bench.ts
+ *
+ * Results: bench/results/ab{-wasm}-{deno,bun}.json. Every result is
+ * disposed at once, as both libraries' docs say for loops.
+ *
+ * @module
+ */
+import * as numpyTs from "numpy-ts";
+import * as rp from "../mod.ts";
+import {
+  env,
+  randomF64,
+  runtimeName,
+  runtimeVersion,
+  saveResults,
+} from "./_common.ts";
+
+// deno-lint-ignore no-explicit-any
+const np: any = numpyTs;
+np.configureWasm({ maxMemory: 1024 * 1024 * 1024 });
+
+const ROUNDS = Number(env("AB_ROUNDS") ?? 21);
+const N = 1_000_000;
+const x = randomF64(N, 7), y = randomF64(N, 11);
+const r = {
+  v: rp.array(x),
+  w: rp.array(y),
+  out: rp.zeros([N]),
+  a256: rp.array(x.subarray(0, 65536)).reshape(256, 256),
+  a512: rp.array(x.subarray(0, 262144)).reshape(512, 512).astype("float32"),
+};
+const n = {
+  v: np.array(Array.from(x), "float64"),
+  w: np.array(Array.from(y), "float64"),
+  a256: np.array(Array.from(x.subarray(0, 65536)), "float64").reshape([
+    256,
+    256,
+  ]),
+  a512: np.array(Array.from(x.subarray(0, 262144)), "float32").reshape([
+    512,
+    512,
+  ]),
+};
+
+/** Calls `f` and frees what it returned (a number needs nothing). */
+function once(f: () => unknown): void {
+  const res = f() as { dispose?: () => void } | number;
+  if (typeof res === "object" && res !== null) res.dispose?.();
+}
+
+// [name, raptors, numpy-ts, calls per burst]
+const cases: Array<[string, () => unknown, () => unknown, number]> = [
+  ["sum 1e6 f64", () => rp.sum(r.v), () => np.sum(n.v), 40],
+  ["add 1e6 f64", () => rp.add(r.v, r.w), () => np.add(n.v, n.w), 20],
+  [
+    "add 1e6 f64, out=",
+    () => {
+      rp.add(r.v, r.w, { out: r.out });
+      return 0;
+    },
+    () => np.add(n.v, n.w),
+    20,
+  ],
+  [
+    "matmul 256 f64",
+    () => rp.matmul(r.a256, r.a256),
+    () => np.matmul(n.a256, n.a256),
+    8,
+  ],
+  [
+    "matmul 512 f32",
+    () => rp.matmul(r.a512, r.a512),
+    () => np.matmul(n.a512, n.a512),
+    2,
+  ],
+  ["sort 1e6 f64", () => rp.sort(r.v), () => np.sort(n.v), 1],
+];
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+};
+const burst = (f: () => unknown, calls: number) => {
+  const t = performance.now();
+  for (let i = 0; i < calls; i++) once(f);
+  return (performance.now() - t) / calls;
+};
+
+const rows = [];
+for (const [name, a, b, calls] of cases) {
+  for (let i = 0; i < 3; i++) (once(a), once(b)); // warm both up
+  const ta: number[] = [], tb: number[] = [], ratio: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let ra: number, rb: number;
+    if (round % 2 === 0) {
+      ra = burst(a, calls);
+      rb = burst(b, calls);
+    } else {
+      rb = burst(b, calls);
+      ra = burst(a, calls);
+    }
+    ta.push(ra);
+    tb.push(rb);
+    ratio.push(rb / ra);
+  }
+  const sorted = [...ratio].sort((p, q) => p - q);
+  const row = {
+    name,
+    raptorsUs: median(ta) * 1e3,
+    numpyTsUs: median(tb) * 1e3,
+    ratioMedian: median(ratio),
+    ratioP10: sorted[Math.floor(0.1 * (sorted.length - 1))]!,
+    ratioP90: sorted[Math.ceil(0.9 * (sorted.length - 1))]!,
+    raptorsWon: ratio.filter((q) => q > 1).length / ratio.length,
+  };
+  rows.push(row);
+}
+
+const simd = rp.backend.simd ? `/${rp.backend.simd}` : "";
+console.log(
+  `${runtimeVersion}, raptors ${rp.backend.name}${simd} backend, numpy-ts ` +
+    `1.7.0, ${ROUNDS} interleaved rounds`,
+);
+for (const q of rows) {
+  console.log(
+    `${q.name}: raptors ${q.raptorsUs.toFixed(1)} µs, numpy-ts ` +
+      `${q.numpyTsUs.toFixed(1)} µs (medians); ratio median ` +
+      `${q.ratioMedian.toFixed(2)}x, p10-p90 ${q.ratioP10.toFixed(2)}-` +
+      `${q.ratioP90.toFixed(2)}x, raptors faster in ` +
+      `${Math.round(q.raptorsWon * 100)}% of rounds`,
+  );
+}
+const wasm = rp.backend.name === "wasm" ? "wasm-" : "";
+console.log(
+  `saved ${await saveResults(`ab-${wasm}${runtimeName}`, {
+    runtime: runtimeVersion,
+    backend: rp.backend.name,
+    simd: rp.backend.simd ?? null,
+    rounds: ROUNDS,
+    rows,
+  })}`,
+);
