@@ -307,7 +307,9 @@ async function loadSide(
     if (want === "auto") return undefined;
     throw new LibraryLoadError(
       `RAPTORS_WASM_RELAXED=1 but the relaxed-SIMD side module ` +
-        `${url ? decodeURIComponent(url.pathname) : ""} cannot be used: ` +
+        `${
+          url ? decodeURIComponent(url.pathname) : "(none registered)"
+        } cannot be used: ` +
         `${e instanceof Error ? e.message : String(e)} (set ` +
         "RAPTORS_WASM_RELAXED=auto to fall back to SIMD128)",
       [],

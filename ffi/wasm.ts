@@ -14,7 +14,10 @@
  * keeps its address modulo 16, so the kernels' alignment checks pass or
  * fail exactly as they do natively. The module has no imports: it needs no
  * permission and runs anywhere WebAssembly does (Deno, Bun, Node, edge
- * workers).
+ * workers). Where the engine has relaxed SIMD, a 769-byte side module
+ * (`wasm/gemm_relaxed.wasm`) instantiated on the same memory supplies
+ * fused multiply-add GEMM kernels through the main module's function table
+ * (`installSide`).
  *
  * A Rust panic in wasm is a trap (there is no unwinding): the call returns
  * status PANIC with the trap's message, as a native panic does, and the
