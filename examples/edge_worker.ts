@@ -18,6 +18,7 @@ export default {
       return Response.json({
         name: rp.backend.name,
         source: rp.backend.source,
+        simd: rp.backend.simd,
       });
     }
     if (url.pathname === "/stats") {

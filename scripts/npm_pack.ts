@@ -32,7 +32,9 @@ const PLATFORMS: Record<string, [string, string, string | null, string]> = {
 
 const main = join(out, "raptors");
 await mkdir(main, { recursive: true });
-for (const f of ["mod.ts", "edge.js", "edge_init.js", "README.md"]) {
+for (
+  const f of ["mod.ts", "edge.js", "edge_init.js", "edge_gemm.js", "README.md"]
+) {
   await cp(join(root, f), join(main, f));
 }
 for (const d of ["src", "ffi"]) {
@@ -57,7 +59,15 @@ await writeFile(
         "./ops": "./src/ops.ts",
         "./edge": "./edge.js",
       },
-      files: ["mod.ts", "edge.js", "edge_init.js", "src/", "ffi/", "wasm/"],
+      files: [
+        "mod.ts",
+        "edge.js",
+        "edge_init.js",
+        "edge_gemm.js",
+        "src/",
+        "ffi/",
+        "wasm/",
+      ],
       optionalDependencies: Object.fromEntries(
         Object.keys(PLATFORMS).map((k) => [`@raptors/${k}`, version]),
       ),

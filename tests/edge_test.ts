@@ -42,13 +42,19 @@ const freePort = () =>
     });
   });
 
-test("edge: the esbuild bundle answers correctly in workerd (wasm backend)", async () => {
+/**
+ * Bundles the example worker (with the relaxed-SIMD side module registered
+ * through edge_gemm.js when `gemm`), serves it in workerd and checks its
+ * answers.
+ */
+async function edgeWorker(gemm: boolean): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "raptors-edge-"));
   try {
     const entry = join(dir, "entry.js");
     await writeFile(
       entry,
-      `import ${JSON.stringify(join(root, "edge_init.js"))};\n` +
+      (gemm ? `import ${JSON.stringify(join(root, "edge_gemm.js"))};\n` : "") +
+        `import ${JSON.stringify(join(root, "edge_init.js"))};\n` +
         `export { default } from ${
           JSON.stringify(join(root, "examples", "edge_worker.ts"))
         };\n`,
@@ -59,6 +65,7 @@ test("edge: the esbuild bundle answers correctly in workerd (wasm backend)", asy
       "--format=esm",
       "--platform=neutral",
       "--external:raptors.wasm",
+      "--external:gemm_relaxed.wasm",
       "--external:node:*",
       `--outfile=${join(dir, "worker.js")}`,
       "--log-level=warning",
@@ -68,10 +75,9 @@ test("edge: the esbuild bundle answers correctly in workerd (wasm backend)", asy
     // touches the file system or FFI (those paths are behind runtime checks)
     assert.doesNotMatch(bundle, /^import[^;]*from\s*["'](node|bun):/m);
     assert.match(bundle, /from\s*["']raptors\.wasm["']/);
-    await copyFile(
-      join(root, "wasm", "raptors.wasm"),
-      join(dir, "raptors.wasm"),
-    );
+    for (const f of ["raptors.wasm", "gemm_relaxed.wasm"]) {
+      await copyFile(join(root, "wasm", f), join(dir, f));
+    }
     const port = await freePort();
     await writeFile(
       join(dir, "config.capnp"),
@@ -83,7 +89,11 @@ const config :Workerd.Config = (
 const w :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
-    (name = "raptors.wasm", wasm = embed "raptors.wasm"),
+    (name = "raptors.wasm", wasm = embed "raptors.wasm"),${
+        gemm
+          ? `\n    (name = "gemm_relaxed.wasm", wasm = embed "gemm_relaxed.wasm"),`
+          : ""
+      }
   ],
   compatibilityDate = "2024-09-23",
 );
@@ -104,7 +114,11 @@ const w :Workerd.Worker = (
         }
       }
       assert.ok(res, `workerd did not start: ${log}`);
-      assert.deepEqual(await res.json(), { name: "wasm", source: "wasm" });
+      assert.deepEqual(await res.json(), {
+        name: "wasm",
+        source: "wasm",
+        simd: gemm ? "relaxed-simd" : "simd128",
+      });
 
       const st = await (await fetch(`${base}/stats?n=5000&seed=7`)).json();
       const x = rp.defaultRng(7).standardNormal(5000) as rp.NDArray;
@@ -126,6 +140,20 @@ const w :Workerd.Worker = (
       });
       assert.deepEqual(await mm.json(), rp.matmul(a, b).tolist());
       assert.equal(mm.status, 200);
+      // a product spanning several micro-tiles, within rounding
+      const g = rp.defaultRng(5);
+      const big = [
+        g.standardNormal([12, 40]) as rp.NDArray,
+        g.standardNormal([40, 9]) as rp.NDArray,
+      ];
+      const got = await (await fetch(`${base}/matmul`, {
+        method: "POST",
+        body: JSON.stringify({ a: big[0]!.tolist(), b: big[1]!.tolist() }),
+      })).json() as number[][];
+      const want = rp.matmul(big[0]!, big[1]!).tolist() as number[][];
+      want.forEach((row, i) =>
+        row.forEach((v, j) => close(got[i]![j]!, v, `matmul[${i}][${j}]`))
+      );
 
       const so = await (await fetch(`${base}/sort?n=1000`)).json();
       const s = rp.sort(rp.defaultRng(1).random(1000) as rp.NDArray);
@@ -139,4 +167,10 @@ const w :Workerd.Worker = (
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-});
+}
+
+test("edge: the esbuild bundle answers correctly in workerd (wasm backend, SIMD128 GEMM)", () =>
+  edgeWorker(false));
+
+test("edge: with edge_gemm.js the bundle runs the relaxed-SIMD GEMM kernels in workerd", () =>
+  edgeWorker(true));

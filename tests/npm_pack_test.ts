@@ -62,6 +62,7 @@ test("npm pack: the main and platform packages contain the right files", async (
         "mod.ts",
         "edge.js",
         "edge_init.js",
+        "edge_gemm.js",
         "ffi/load.ts",
         "ffi/fetch.ts",
         "ffi/manifest.json",
