@@ -202,13 +202,22 @@ pub unsafe fn scan_axis<T: Elem, const PROD: bool>(
     ist.extend_from_slice(l.inner_strides);
     let mut ost = ol.outer_strides.to_vec();
     ost.extend_from_slice(ol.inner_strides);
-    for_each2(&shape, (l.offset, &ist), (ol.offset, &ost), |s, d| {
-        let mut acc = *a.offset(s);
-        *out.offset(d) = acc;
-        for k in 1..l.axis_len as isize {
-            let v = *a.offset(s + k * l.axis_stride);
+    // in locals of the closure body: read through `l`/`ol` (or the
+    // closure's captures) inside the loop they are reloaded after every
+    // store through `out`, which could alias them for all the compiler
+    // knows; on wasm32 that made a 1e6 cumsum 2.7x slower than its loop
+    let (n, ast, ost1) = (l.axis_len, l.axis_stride, ol.axis_stride);
+    for_each2(&shape, (l.offset, &ist), (ol.offset, &ost), move |s, d| {
+        let (n, ast, ost1) = (n, ast, ost1);
+        let (mut pa, mut po) = (a.offset(s), out.offset(d));
+        let mut acc = *pa;
+        *po = acc;
+        for _ in 1..n {
+            pa = pa.offset(ast);
+            po = po.offset(ost1);
+            let v = *pa;
             acc = if PROD { acc.mul(v) } else { acc.add(v) };
-            *out.offset(d + k * ol.axis_stride) = acc;
+            *po = acc;
         }
     });
     Ok(())
