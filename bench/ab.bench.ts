@@ -17,42 +17,12 @@
  *
  * @module
  */
-import * as numpyTs from "numpy-ts";
 import * as rp from "../mod.ts";
-import {
-  env,
-  randomF64,
-  runtimeName,
-  runtimeVersion,
-  saveResults,
-} from "./_common.ts";
-
-// deno-lint-ignore no-explicit-any
-const np: any = numpyTs;
-np.configureWasm({ maxMemory: 1024 * 1024 * 1024 });
+import { env, runtimeName, runtimeVersion, saveResults } from "./_common.ts";
+import { checkPeerHeap, N, n, np, r } from "./_peer.ts";
 
 const ROUNDS = Number(env("AB_ROUNDS") ?? 21);
-const N = 1_000_000;
-const x = randomF64(N, 7), y = randomF64(N, 11);
-const r = {
-  v: rp.array(x),
-  w: rp.array(y),
-  out: rp.zeros([N]),
-  a256: rp.array(x.subarray(0, 65536)).reshape(256, 256),
-  a512: rp.array(x.subarray(0, 262144)).reshape(512, 512).astype("float32"),
-};
-const n = {
-  v: np.array(Array.from(x), "float64"),
-  w: np.array(Array.from(y), "float64"),
-  a256: np.array(Array.from(x.subarray(0, 65536)), "float64").reshape([
-    256,
-    256,
-  ]),
-  a512: np.array(Array.from(x.subarray(0, 262144)), "float32").reshape([
-    512,
-    512,
-  ]),
-};
+const out = rp.zeros([N]);
 
 /** Calls `f` and frees what it returned (a number needs nothing). */
 function once(f: () => unknown): void {
@@ -67,7 +37,7 @@ const cases: Array<[string, () => unknown, () => unknown, number]> = [
   [
     "add 1e6 f64, out=",
     () => {
-      rp.add(r.v, r.w, { out: r.out });
+      rp.add(r.v, r.w, { out });
       return 0;
     },
     () => np.add(n.v, n.w),
@@ -81,8 +51,8 @@ const cases: Array<[string, () => unknown, () => unknown, number]> = [
   ],
   [
     "matmul 512 f32",
-    () => rp.matmul(r.a512, r.a512),
-    () => np.matmul(n.a512, n.a512),
+    () => rp.matmul(r.a512f32, r.a512f32),
+    () => np.matmul(n.a512f32, n.a512f32),
     2,
   ],
   ["sort 1e6 f64", () => rp.sort(r.v), () => np.sort(n.v), 1],
@@ -128,6 +98,7 @@ for (const [name, a, b, calls] of cases) {
   rows.push(row);
 }
 
+checkPeerHeap();
 const simd = rp.backend.simd ? `/${rp.backend.simd}` : "";
 console.log(
   `${runtimeVersion}, raptors ${rp.backend.name}${simd} backend, numpy-ts ` +

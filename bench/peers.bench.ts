@@ -17,29 +17,10 @@
  * @module
  */
 import { bench, do_not_optimize, run, summary } from "mitata";
-import * as numpyTs from "numpy-ts";
 import * as rp from "../mod.ts";
-import {
-  randomF64,
-  runtimeName,
-  runtimeVersion,
-  saveResults,
-} from "./_common.ts";
+import { runtimeName, runtimeVersion, saveResults } from "./_common.ts";
+import { checkPeerHeap, N, n as shared, np, r as base, x, y } from "./_peer.ts";
 
-// numpy-ts's typings and raptors' differ in shape-argument conventions; the
-// benchmark calls it as its README does.
-// deno-lint-ignore no-explicit-any
-const np: any = numpyTs;
-// numpy-ts keeps array data in one WebAssembly heap: give it room and free
-// every result at once (its documented use in loops), so its WASM kernels
-// run throughout; the run fails if it ever fell back to JS-backed arrays.
-np.configureWasm({ maxMemory: 1024 * 1024 * 1024 });
-let heapExhausted = false;
-const warn = console.warn;
-console.warn = (...args: unknown[]) => {
-  if (String(args[0]).includes("WASM heap exhausted")) heapExhausted = true;
-  warn(...args);
-};
 /** numpy-ts `f(g(x))`, freeing the intermediate as its docs ask. */
 function chain<R>(
   inner: { dispose(): void },
@@ -50,41 +31,24 @@ function chain<R>(
   inner.dispose();
   return r;
 }
-const N = 1_000_000;
-const x = randomF64(N, 7);
-const y = randomF64(N, 11);
 // rp.array copies into memory raptors owns, as np.array does for numpy-ts
 // (on the wasm backend: into the module's memory, so no call copies)
+const ints = rp.asarray(
+  rp.floor(rp.multiply(rp.asarray(x.subarray(0, 100000)), 1000)),
+).astype("int32");
 const r = {
-  v: rp.array(x),
-  w: rp.array(y),
+  ...base,
   m: rp.array(x).reshape(1000, 1000),
   row: rp.array(y.subarray(0, 1000)),
   tall: rp.array(x).reshape(10000, 100),
-  a256: rp.array(x.subarray(0, 65536)).reshape(256, 256),
-  a512f32: rp.array(x.subarray(0, 262144)).reshape(512, 512).astype(
-    "float32",
-  ),
-  ints: rp.asarray(
-    rp.floor(rp.multiply(rp.asarray(x.subarray(0, 100000)), 1000)),
-  )
-    .astype("int32"),
+  ints,
 };
 const n = {
-  v: np.array(Array.from(x), "float64"),
-  w: np.array(Array.from(y), "float64"),
+  ...shared,
   m: np.array(Array.from(x), "float64").reshape([1000, 1000]),
   row: np.array(Array.from(y.subarray(0, 1000)), "float64"),
   tall: np.array(Array.from(x), "float64").reshape([10000, 100]),
-  a256: np.array(Array.from(x.subarray(0, 65536)), "float64").reshape([
-    256,
-    256,
-  ]),
-  a512f32: np.array(Array.from(x.subarray(0, 262144)), "float32").reshape([
-    512,
-    512,
-  ]),
-  ints: np.array(Array.from(r.ints.data as Int32Array), "int32"),
+  ints: np.array(Array.from(ints.data as Int32Array), "int32"),
 };
 
 // same answers before timing
@@ -218,9 +182,7 @@ for (const [name, a, b] of cases) {
 
 const wasm = rp.backend.name === "wasm" ? "wasm-" : "";
 const result = await run({ format: "quiet", throw: true });
-if (heapExhausted) {
-  throw new Error("numpy-ts ran out of WASM heap: the comparison is unfair");
-}
+checkPeerHeap();
 const avg = new Map(
   result.benchmarks.map((b) => [b.alias, b.runs[0]!.stats!.avg]),
 );
