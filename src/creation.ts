@@ -308,21 +308,16 @@ export function arange(
         `${args.length} arguments`,
     );
   }
-  for (let i = 0; i < k; i++) {
-    const v = args[i];
+  const nums = args.slice(0, k) as Array<number | undefined>;
+  const names = nums.length === 1 ? ["stop"] : ["start", "stop", "step"];
+  nums.forEach((v, i) => {
     if (v !== undefined && !Number.isFinite(v)) {
       throw new RangeError(
-        `arange(): ${
-          (Math.min(k, args.length) === 1
-            ? ["stop"]
-            : ["start", "stop", "step"])[i]
-        } must be a finite number, got ${v}`,
+        `arange(): ${names[i]} must be a finite number, got ${v}`,
       );
     }
-  }
-  let start = (args[0] ?? 0) as number;
-  let stop = (k > 1 ? args[1] : undefined) as number | undefined;
-  const step = (k > 2 ? args[2] ?? 1 : 1) as number;
+  });
+  let [start = 0, stop, step = 1] = nums;
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0) {
     throw new RangeError("arange(): step must not be zero (division by zero)");

@@ -270,12 +270,11 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
     c: *mut T,
 ) {
     let cptr = SendPtr(c);
-    if k == 0 {
+    if m == 0 || n == 0 || k == 0 {
+        // an empty sum over k is zero
         for i in 0..m * n {
             *c.add(i) = T::default();
         }
-    }
-    if m == 0 || n == 0 || k == 0 {
         return;
     }
     // C is not zeroed first: the first block of k stores, later ones add
