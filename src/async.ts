@@ -158,7 +158,6 @@ async function argAsync(
   a: In,
   options: red.ArgOptions & JobOptions,
 ): Promise<NDArray | number> {
-  checkOptions(options, max ? "argmaxAsync" : "argminAsync");
   const x = nd(a);
   const f = max ? red.argmaxAxis : red.argminAxis;
   if (options.axis === undefined || options.axis === null) {

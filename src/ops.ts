@@ -179,7 +179,6 @@ function sumGeneral(
   a: NumericArray,
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "sum");
   if (isNdOperand(a)) return sumAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
@@ -237,7 +236,6 @@ function meanGeneral(
   a: NumericArray,
   options?: ReduceOptions,
 ): number | NDArray | NdScalar {
-  checkOptions(options, "mean");
   if (isNdOperand(a)) return meanAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
@@ -307,7 +305,6 @@ function minGeneral(
   a: NumericArray,
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "min");
   if (isNdOperand(a)) return amin(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
@@ -371,7 +368,6 @@ function maxGeneral(
   a: NumericArray,
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "max");
   if (isNdOperand(a)) return amax(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
     const n = a.length;
@@ -430,7 +426,6 @@ function argminGeneral(
   a: NumericArray,
   options?: ArgOptions,
 ): number | NDArray {
-  checkOptions(options, "argmin");
   if (isNdOperand(a)) {
     return argminAxis(a as unknown as ArrayLikeInput, options);
   }
@@ -496,7 +491,6 @@ function argmaxGeneral(
   a: NumericArray,
   options?: ArgOptions,
 ): number | NDArray {
-  checkOptions(options, "argmax");
   if (isNdOperand(a)) {
     return argmaxAxis(a as unknown as ArrayLikeInput, options);
   }

@@ -60,7 +60,6 @@ function reduceNd(
   options: ReduceOptions,
   fn: string,
 ): NDArray | Scalar {
-  checkOptions(options, fn);
   let a = x instanceof NDArray ? x : array(x);
   a._live(fn);
   const axes = normAxes(options.axis, a.ndim, fn);
@@ -310,7 +309,6 @@ function argAxis(
   x: ArrayLikeInput,
   options: ArgOptions,
 ): NDArray | number {
-  checkOptions(options, max ? "argmax" : "argmin");
   const fn = max ? "argmax" : "argmin";
   let a = x instanceof NDArray ? x : array(x);
   let axis: number;
@@ -415,7 +413,6 @@ function scan(
   options: ScanOptions,
   fn: string,
 ): NDArray {
-  checkOptions(options, fn);
   let a = x instanceof NDArray ? x : array(x);
   let axis: number;
   if (options.axis === undefined || options.axis === null) {
@@ -554,7 +551,6 @@ function nanExtreme(
   x: NDArray,
   options: ReduceOptions,
 ): NDArray | Scalar {
-  checkOptions(options, op === "fmax" ? "nanmax" : "nanmin");
   return reduceNd(op, x, options, op === "fmax" ? "nanmax" : "nanmin");
 }
 

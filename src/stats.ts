@@ -131,7 +131,6 @@ function quantileImpl(
   fn: string,
   nan: boolean,
 ): NDArray | Scalar {
-  checkOptions(options, "quantileImpl");
   let x = nd(a);
   const method = options.method ?? "linear";
   if (!["linear", "lower", "higher", "nearest", "midpoint"].includes(method)) {
@@ -334,7 +333,6 @@ function nanMedianImpl(
   x: NDArray,
   options: { axis?: number | null; keepdims?: boolean },
 ): NDArray | Scalar {
-  checkOptions(options, "nanMedianImpl");
   // the median of the non-NaN values: the mean of the middle one or two
   let a = x;
   const flat = options.axis === undefined || options.axis === null;
