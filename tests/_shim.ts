@@ -4,6 +4,9 @@
  *
  * @module
  */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
 type TestFn = () => void | Promise<void>;
 
 const g = globalThis as { Bun?: unknown };
@@ -33,4 +36,40 @@ export function gc(): void {
   if (b.Bun) b.Bun.gc(true);
   const v = globalThis as { gc?: () => void };
   v.gc?.();
+}
+
+/**
+ * Runs the script `file` in a child process of this runtime (Deno gets
+ * `--allow-env --allow-read` and `denoFlags`), with `env` added to this
+ * process's environment, and returns its last output line parsed as JSON
+ * (`{}` if it printed nothing). A child that exits non-zero throws, with
+ * its stderr in the message, unless `failing` is set: then what it printed
+ * is parsed all the same (for children expected to fail, after reporting).
+ */
+export function childJson(
+  file: URL,
+  env: Record<string, string>,
+  opts: { denoFlags?: string[]; failing?: boolean } = {},
+  // deno-lint-ignore no-explicit-any
+): any { // what JSON.parse gives
+  const proc = (globalThis as unknown as {
+    process: { execPath: string; env: Record<string, string> };
+  }).process;
+  const script = fileURLToPath(file);
+  const args = runtime === "deno"
+    ? ["run", "--allow-env", "--allow-read", ...(opts.denoFlags ?? []), script]
+    : [script];
+  let out: string;
+  try {
+    out = execFileSync(proc.execPath, args, {
+      timeout: 60_000,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...proc.env, ...env },
+    });
+  } catch (e) {
+    if (!opts.failing) throw e;
+    out = (e as { stdout?: string }).stdout ?? "";
+  }
+  return JSON.parse(out.trim().split("\n").at(-1) || "{}");
 }

@@ -5,36 +5,21 @@
  * the children always use wasm.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runtime, test } from "./_shim.ts";
+import { childJson, test } from "./_shim.ts";
 
-const script = fileURLToPath(new URL("./_wasm_gemm_child.ts", import.meta.url));
 const root = fileURLToPath(new URL("..", import.meta.url));
-const proc = (globalThis as unknown as {
-  process: { execPath: string; env: Record<string, string> };
-}).process;
 
-function child(env: Record<string, string>): Record<string, unknown> {
-  const args = runtime === "deno"
-    ? ["run", "--allow-env", "--allow-read", script]
-    : [script];
-  let out: string;
-  try {
-    out = execFileSync(proc.execPath, args, {
-      timeout: 60_000,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...proc.env, RAPTORS_BACKEND: "wasm", ...env },
-    });
-  } catch (e) {
-    out = (e as { stdout?: string }).stdout ?? "";
-  }
-  return JSON.parse(out.trim().split("\n").at(-1) || "{}");
-}
+/** What the child saw, on the wasm backend with `env`. */
+const child = (env: Record<string, string>) =>
+  childJson(
+    new URL("./_wasm_gemm_child.ts", import.meta.url),
+    { RAPTORS_BACKEND: "wasm", ...env },
+    { failing: true },
+  );
 
 // f64 sums of up to 513 products: the rounding of each accumulation
 const TOL64 = 1e-13, TOL32 = 1e-5;
@@ -65,7 +50,10 @@ test("wasm matmul: every micro-tile goes through the side module's kernels, also
 });
 
 test("wasm matmul: a wrong side module, a missing one and a bad setting are named errors", () => {
-  const wrong = child({ GEMM_SIDE: "wrong", RAPTORS_WASM_RELAXED: "auto" });
+  const wrong = child({
+    GEMM_SIDE: "wrong",
+    RAPTORS_WASM_RELAXED: "auto",
+  });
   assert.match(
     wrong.loadError as string,
     /^LibraryLoadError: .*not the raptors GEMM side module.*gemm_f32_4x8/,
@@ -86,7 +74,10 @@ test("wasm matmul: a wrong side module, a missing one and a bad setting are name
     });
     assert.equal(auto.simd, "simd128");
     assert.ok((auto.worst64 as number) < TOL64);
-    const need = child({ RAPTORS_WASM_PATH: path, RAPTORS_WASM_RELAXED: "1" });
+    const need = child({
+      RAPTORS_WASM_PATH: path,
+      RAPTORS_WASM_RELAXED: "1",
+    });
     assert.match(
       need.loadError as string,
       /RAPTORS_WASM_RELAXED=1 but the relaxed-SIMD side module .*gemm_relaxed\.wasm cannot be used: .*RAPTORS_WASM_RELAXED=auto/,

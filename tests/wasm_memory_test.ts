@@ -4,31 +4,14 @@
  * quick to reach. Runs from either backend: the child always uses wasm.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { runtime, test } from "./_shim.ts";
-
-const script = fileURLToPath(
-  new URL("./_wasm_memory_child.ts", import.meta.url),
-);
-const exe = (globalThis as unknown as { process: { execPath: string } })
-  .process.execPath;
+import { childJson, test } from "./_shim.ts";
 
 test("wasm heap: arrays live in wasm memory, the scratch reserve holds, a trap resets cleanly", () => {
-  const args = runtime === "deno"
-    ? ["run", "--allow-env", "--allow-read", "--v8-flags=--expose-gc", script]
-    : [script];
-  const out = execFileSync(exe, args, {
-    timeout: 60_000,
-    encoding: "utf8",
-    env: {
-      ...(globalThis as unknown as { process: { env: Record<string, string> } })
-        .process.env,
-      RAPTORS_BACKEND: "wasm",
-      RAPTORS_WASM_MEMORY_MB: "32",
-    },
-  });
-  const seen = JSON.parse(out.trim().split("\n").at(-1)!);
+  const seen = childJson(
+    new URL("./_wasm_memory_child.ts", import.meta.url),
+    { RAPTORS_BACKEND: "wasm", RAPTORS_WASM_MEMORY_MB: "32" },
+    { denoFlags: ["--v8-flags=--expose-gc"] },
+  );
   assert.equal(seen.backend, "wasm");
   // 32 MiB minus the module's static data and stack
   assert.ok(seen.heapSize > 28 << 20 && seen.heapSize < 32 << 20);
