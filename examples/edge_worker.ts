@@ -19,6 +19,7 @@ export default {
         name: rp.backend.name,
         source: rp.backend.source,
         simd: rp.backend.simd,
+        threads: rp.backend.threads,
       });
     }
     if (url.pathname === "/stats") {

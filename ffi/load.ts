@@ -28,7 +28,9 @@ import {
   openWasm,
   type WasmArena,
   type WasmSimd,
+  type WasmThreads,
 } from "./wasm.ts";
+import { wasmThreadCount, workerStarter } from "./wasm_threads.ts";
 
 /** The JS runtime we are in. */
 export type Runtime = "deno" | "bun" | "other";
@@ -58,6 +60,10 @@ export interface NativeLibrary extends RuntimeHooks {
   readonly arena?: WasmArena;
   /** The wasm backend's GEMM kernels (the wasm backend only). */
   readonly simd?: WasmSimd;
+  /** The wasm backend's kernel threads (the wasm backend only). */
+  readonly threads?: number;
+  /** The wasm backend's worker pool (the wasm backend only). */
+  pool?(): { workers: number; tasks: number };
   readonly path: string;
   /** Which source provided it. */
   readonly source: string;
@@ -358,6 +364,13 @@ export async function loadWasm(): Promise<NativeLibrary> {
   const side = await loadSide(pre instanceof WebAssembly.Module, url);
   // edge isolates have little memory (128 MB on Cloudflare): a smaller heap
   const mb = readEnv("RAPTORS_WASM_MEMORY_MB");
+  // worker threads, except on edge (a precompiled module): no threads there
+  let threads: WasmThreads | undefined;
+  const count = pre instanceof WebAssembly.Module
+    ? 1
+    : wasmThreadCount(readEnv("RAPTORS_NUM_THREADS"));
+  const start = count > 1 ? await workerStarter() : undefined;
+  if (start) threads = { count, start };
   let lib: ReturnType<typeof openWasm>;
   try {
     lib = openWasm(
@@ -368,6 +381,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
         ? 64
         : DEFAULT_WASM_MB,
       side,
+      threads,
     );
   } catch (e) {
     throw new LibraryLoadError(

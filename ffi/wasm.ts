@@ -1,28 +1,29 @@
 /**
  * The WebAssembly backend: the same Rust kernels compiled to
- * `wasm32-unknown-unknown` (SIMD128, single-threaded), behind the same
+ * `wasm32-unknown-unknown` (SIMD128), behind the same
  * {@link NativeSymbols} interface as the native library.
  *
  * A wasm module can only address its own linear memory. The memory is
- * grown once, at start-up, to a fixed size (`RAPTORS_WASM_MEMORY_MB`) and
- * never again, so views of it never detach: NDArray results live there
+ * created here (shared, so worker threads can run kernel tasks on it:
+ * `wasm_threads.ts`) at a fixed size (`RAPTORS_WASM_MEMORY_MB`) and never
+ * grows, so views of it never detach: NDArray results live there
  * (`src/_arena.ts`) and are passed by address, with no copy. Any other
  * buffer argument is copied in and back out of each call. Arguments that share an
  * `ArrayBuffer` are copied as one region (the span they cover), so
  * aliasing between inputs and outputs — `out` overlapping an input, views
  * of one buffer — is exactly what the kernels see natively. Each region
  * keeps its address modulo 16, so the kernels' alignment checks pass or
- * fail exactly as they do natively. The module has no imports: it needs no
- * permission and runs anywhere WebAssembly does (Deno, Bun, Node, edge
- * workers). Where the engine has relaxed SIMD, a 769-byte side module
+ * fail exactly as they do natively. The module imports only its memory:
+ * it needs no permission and runs anywhere WebAssembly does (Deno, Bun,
+ * Node, edge workers). Where the engine has relaxed SIMD, a 769-byte side module
  * (`wasm/gemm_relaxed.wasm`) instantiated on the same memory supplies
  * fused multiply-add GEMM kernels through the main module's function table
  * (`installSide`).
  *
  * A Rust panic in wasm is a trap (there is no unwinding): the call returns
  * status PANIC with the trap's message, as a native panic does, and the
- * instance is discarded and re-created, so no state a trap left
- * half-updated is ever used again.
+ * instance is discarded and re-created on a new memory with new workers,
+ * so no state a trap left half-updated is ever used again.
  *
  * @module
  */
@@ -36,10 +37,13 @@ import {
 } from "./symbols.ts";
 import { NativeError } from "../src/errors.ts";
 import { wasmEngine } from "./wasm_engine.ts";
+import type { StartWorker } from "./wasm_threads.ts";
 
 interface WasmExports {
-  memory: WebAssembly.Memory;
   __indirect_function_table?: WebAssembly.Table;
+  rp_wasm_trapped_flag?(): number;
+  rp_wasm_set_workers?(n: number): number;
+  rp_wasm_pool?(which: number): number;
   rp_wasm_set_gemm?(f64: number, f32: number): number;
   rp_wasm_init(mb: number): number;
   rp_wasm_alloc(size: number): number;
@@ -93,8 +97,25 @@ export interface WasmLibrary extends RuntimeHooks {
   readonly arena: WasmArena;
   /** `relaxed-simd` when the side module's kernels are installed. */
   readonly simd: WasmSimd;
+  /** Kernel threads: the calling thread plus the workers started. */
+  readonly threads: number;
+  /**
+   * The workers that have joined the pool (they join a few ms after
+   * start-up or a trap reset) and the kernel tasks they have run.
+   */
+  pool(): { workers: number; tasks: number };
   close(): void;
 }
+
+/** Worker threads for the kernels (`ffi/wasm_threads.ts`). */
+export interface WasmThreads {
+  /** Threads wanted, the calling one included (1: no workers). */
+  count: number;
+  start: StartWorker;
+}
+
+/** Stack of each worker thread (the main thread's is the same 1 MiB). */
+const WORKER_STACK = 1 << 20;
 
 /** The side module's kernels, in the main module's table order. */
 const SIDE_KERNELS = ["gemm_f64_4x4", "gemm_f32_4x8"] as const;
@@ -129,7 +150,11 @@ export function checkSideModule(side: WebAssembly.Module): void {
  * their indices given to `rp_wasm_set_gemm` (Rust calls them through
  * function pointers, which are table indices in wasm32).
  */
-function installSide(e: WasmExports, side: WebAssembly.Module): void {
+function installSide(
+  e: WasmExports,
+  memory: WebAssembly.Memory,
+  side: WebAssembly.Module,
+): number {
   const table = e.__indirect_function_table;
   if (!table || typeof e.rp_wasm_set_gemm !== "function") {
     throw new TypeError(
@@ -138,11 +163,11 @@ function installSide(e: WasmExports, side: WebAssembly.Module): void {
         "`bash scripts/build_wasm.sh`",
     );
   }
-  const k = new WebAssembly.Instance(side, { env: { memory: e.memory } })
-    .exports;
+  const k = new WebAssembly.Instance(side, { env: { memory } }).exports;
   const at = table.grow(SIDE_KERNELS.length);
   SIDE_KERNELS.forEach((n, i) => table.set(at + i, k[n]));
   e.rp_wasm_set_gemm(at, at + 1);
+  return at;
 }
 
 /**
@@ -156,6 +181,7 @@ export function openWasm(
   module: WebAssembly.Module,
   memoryMB: number = DEFAULT_WASM_MB,
   side?: WebAssembly.Module,
+  threads?: WasmThreads,
 ): WasmLibrary {
   if (side) checkSideModule(side);
   if (!Number.isInteger(memoryMB) || memoryMB < 16 || memoryMB > 4095) {
@@ -163,8 +189,24 @@ export function openWasm(
       `RAPTORS_WASM_MEMORY_MB=${memoryMB}: expected an integer from 16 to 4095`,
     );
   }
+  const pages = memoryMB * 16;
+  let stopWorkers: (() => void)[] = [];
   const instantiate = () => {
-    const e = new WebAssembly.Instance(module, {})
+    let memory: WebAssembly.Memory;
+    try {
+      // shared, for the worker threads; sized once, never grown
+      memory = new WebAssembly.Memory({
+        initial: pages,
+        maximum: pages,
+        shared: true,
+      });
+    } catch (e) {
+      throw new RangeError(
+        `cannot reserve ${memoryMB} MiB of WebAssembly memory for raptors ` +
+          `(${(e as Error).message}): set RAPTORS_WASM_MEMORY_MB lower`,
+      );
+    }
+    const e = new WebAssembly.Instance(module, { env: { memory } })
       .exports as unknown as WasmExports;
     if (e.rp_wasm_init(memoryMB) !== 1) {
       throw new RangeError(
@@ -172,11 +214,28 @@ export function openWasm(
           "set RAPTORS_WASM_MEMORY_MB lower",
       );
     }
-    if (side) installSide(e, side);
-    return e;
+    const at = side ? installSide(e, memory, side) : 0;
+    // workers of a trapped instance wait on a memory nothing uses again
+    for (const stop of stopWorkers) stop();
+    stopWorkers = [];
+    for (let i = 1; i < (threads?.count ?? 1); i++) {
+      const stack = e.rp_wasm_alloc(WORKER_STACK) >>> 0;
+      if (stack === 0 || typeof e.rp_wasm_trapped_flag !== "function") break;
+      stopWorkers.push(threads!.start({
+        module,
+        memory,
+        side,
+        kernels: SIDE_KERNELS,
+        at,
+        stackTop: stack + WORKER_STACK,
+        flag: e.rp_wasm_trapped_flag() >>> 0,
+      }));
+    }
+    e.rp_wasm_set_workers?.(stopWorkers.length);
+    return { e, memory };
   };
-  let ex = instantiate();
-  let mem = ex.memory.buffer;
+  let { e: ex, memory } = instantiate();
+  let mem = memory.buffer as ArrayBuffer;
   // arrays never take the last quarter (at least 16 MiB): kernel scratch
   const keep = Math.max(16 << 20, ex.rp_wasm_heap(0) / 4) >>> 0;
   const out: Record<string, (...args: unknown[]) => number> = {};
@@ -233,7 +292,7 @@ export function openWasm(
             );
           }
           r.at = r.base + (r.lo & 15);
-          new Uint8Array(ex.memory.buffer, r.at, r.hi - r.lo).set(
+          new Uint8Array(mem, r.at, r.hi - r.lo).set(
             new Uint8Array(r.buffer, r.lo, r.hi - r.lo),
           );
         }
@@ -261,8 +320,11 @@ export function openWasm(
             // does not detach) and are copied from now on.
             const failed = ex.rp_wasm_heap(2) >>> 0;
             const free = ex.rp_wasm_heap(1) >>> 0;
-            ex = instantiate();
-            mem = ex.memory.buffer;
+            const flag = ex.rp_wasm_trapped_flag?.() ?? 0;
+            const onWorker = flag !== 0 &&
+              Atomics.load(new Int32Array(mem), flag >>> 2) !== 0;
+            ({ e: ex, memory } = instantiate());
+            mem = memory.buffer as ArrayBuffer;
             regions.length = 0;
             // reported like a native panic: status PANIC and a message
             shimError = failed !== 0
@@ -270,6 +332,9 @@ export function openWasm(
                 `${failed} bytes and the ${memoryMB} MiB heap had ${free} ` +
                 "free (set RAPTORS_WASM_MEMORY_MB higher, or dispose() " +
                 "arrays sooner); the instance was reset"
+              : onWorker
+              ? `${name}: a kernel task trapped on a WebAssembly worker ` +
+                "thread; the instance was reset"
               : `${name}: the WebAssembly kernel trapped ` +
                 `(${e.message}); the instance was reset`;
             return STATUS.PANIC;
@@ -280,7 +345,7 @@ export function openWasm(
         for (const r of regions) {
           if (!r.written) continue; // read-only arguments: nothing changed
           new Uint8Array(r.buffer, r.lo, r.hi - r.lo).set(
-            new Uint8Array(ex.memory.buffer, r.at, r.hi - r.lo),
+            new Uint8Array(mem, r.at, r.hi - r.lo),
           );
         }
         return name === "rp_noop" ? 0 : result;
@@ -333,7 +398,15 @@ export function openWasm(
     symbols: out as unknown as NativeSymbols,
     arena,
     simd: side ? "relaxed-simd" : "simd128",
-    close: () => {},
+    threads: 1 + stopWorkers.length,
+    pool: () => ({
+      workers: ex.rp_wasm_pool?.(0) ?? 0,
+      tasks: ex.rp_wasm_pool?.(1) ?? 0,
+    }),
+    close: () => {
+      for (const stop of stopWorkers) stop();
+      stopWorkers = [];
+    },
     addressOf: engine.addressOf,
     notifyCallback: (fn): NotifyCallback => ({
       pointer: fn,

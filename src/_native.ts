@@ -73,11 +73,18 @@ export const backend: {
    * (fused multiply-add) kernels, else `simd128` (`RAPTORS_WASM_RELAXED`).
    */
   readonly simd?: "relaxed-simd" | "simd128";
+  /**
+   * wasm only: kernel threads, the calling thread plus the worker threads
+   * started (`RAPTORS_NUM_THREADS`, default the logical cores; 1 on edge).
+   * Large kernels split across them as natively.
+   */
+  readonly threads?: number;
 } = Object.freeze({
   name: opened.name,
   path: library.path,
   source: library.source,
   ...(library.simd ? { simd: library.simd } : {}),
+  ...(library.threads ? { threads: library.threads } : {}),
   ...(opened.fallback ? { fallback: opened.fallback } : {}),
 });
 /** Its functions. */

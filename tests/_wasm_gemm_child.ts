@@ -10,37 +10,12 @@
  * `GEMM_SIDE=wrong` registers a module without the expected exports.
  */
 import type { NDArray } from "../mod.ts";
+import { sideModule } from "./_wasm_side.ts";
 
 // raptors is imported dynamically, after the side module is registered
 const env =
   (globalThis as unknown as { process: { env: Record<string, string> } })
     .process.env;
-
-/** A wasm module: one function type (i32 x4) -> (), imports env.memory. */
-function sideModule(bodies: Record<string, number[]>): WebAssembly.Module {
-  const str = (s: string) => [s.length, ...new TextEncoder().encode(s)];
-  const section = (id: number, content: number[]) => [
-    id,
-    content.length,
-    ...content,
-  ];
-  const names = Object.keys(bodies);
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
-    ...section(2, [1, ...str("env"), ...str("memory"), 0x02, 0x00, 1]),
-    ...section(3, [names.length, ...names.map(() => 0)]),
-    ...section(7, [
-      names.length,
-      ...names.flatMap((n, i) => [...str(n), 0x00, i]),
-    ]),
-    ...section(10, [
-      names.length,
-      ...names.flatMap((n) => [bodies[n]!.length, ...bodies[n]!]),
-    ]),
-  ];
-  return new WebAssembly.Module(new Uint8Array(bytes));
-}
 
 // local.get 3 (acc); T.const 42; T.store
 const f64of42 = [...new Uint8Array(new Float64Array([42]).buffer)];

@@ -118,6 +118,7 @@ const w :Workerd.Worker = (
         name: "wasm",
         source: "wasm",
         simd: gemm ? "relaxed-simd" : "simd128",
+        threads: 1, // no worker threads on edge
       });
 
       const st = await (await fetch(`${base}/stats?n=5000&seed=7`)).json();

@@ -391,19 +391,41 @@ pub mod wasm_heap {
     use super::Arena;
     use std::alloc::{GlobalAlloc, Layout};
     use std::cell::UnsafeCell;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     struct Heap {
         arena: UnsafeCell<Arena>,
         last_failed: UnsafeCell<u32>,
+        /// A spin lock: kernel tasks on wasm worker threads
+        /// ([`crate::parallel`]) may allocate while the main thread does.
+        lock: AtomicBool,
     }
-    // SAFETY: wasm32-unknown-unknown without the atomics feature has one
-    // thread; nothing here is ever touched concurrently.
+    // SAFETY: every access to `arena` and `last_failed` holds `lock`
+    // (see [`locked`]).
     unsafe impl Sync for Heap {}
+
+    /// Runs `f` holding the heap's lock. Critical sections are a few
+    /// hundred instructions, so waiting spins.
+    #[inline]
+    fn locked<R>(f: impl FnOnce(&mut Arena, &mut u32) -> R) -> R {
+        while HEAP
+            .lock
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            std::hint::spin_loop();
+        }
+        // SAFETY: the lock is held, so no other thread touches the cells.
+        let r = unsafe { f(&mut *HEAP.arena.get(), &mut *HEAP.last_failed.get()) };
+        HEAP.lock.store(false, Ordering::Release);
+        r
+    }
 
     #[global_allocator]
     static HEAP: Heap = Heap {
         arena: UnsafeCell::new(Arena::empty()),
         last_failed: UnsafeCell::new(0),
+        lock: AtomicBool::new(false),
     };
 
     /// Memory used when an allocation comes before [`init`].
@@ -418,36 +440,34 @@ pub mod wasm_heap {
     /// the arena above the static data. Returns false if the memory was
     /// already set up or cannot grow that far.
     pub fn init(total: u64) -> bool {
-        // SAFETY: single-threaded; the arena is set up once, before any
-        // block is handed out.
-        unsafe {
-            let a = &mut *HEAP.arena.get();
-            if a.ready() {
-                return false;
-            }
-            let base = ((&__heap_base as *const u8 as u64) + 15) & !15;
-            let pages = std::arch::wasm32::memory_size(0) as u64;
-            let total = total.min(65535 * PAGE) / PAGE * PAGE;
-            if total < base + (1 << 20) {
-                return false;
-            }
-            if total / PAGE > pages
-                && std::arch::wasm32::memory_grow(0, (total / PAGE - pages) as usize) == usize::MAX
-            {
-                return false;
-            }
-            a.init(base as usize as *mut u8, (total - base) as usize);
-            true
+        locked(|a, _| init_locked(a, total))
+    }
+
+    fn init_locked(a: &mut Arena, total: u64) -> bool {
+        if a.ready() {
+            return false;
         }
+        // SAFETY: only the address of the linker's symbol is taken.
+        let base = ((unsafe { &__heap_base } as *const u8 as u64) + 15) & !15;
+        let pages = std::arch::wasm32::memory_size(0) as u64;
+        let total = total.min(65535 * PAGE) / PAGE * PAGE;
+        if total < base + (1 << 20) {
+            return false;
+        }
+        if total / PAGE > pages
+            && std::arch::wasm32::memory_grow(0, (total / PAGE - pages) as usize) == usize::MAX
+        {
+            return false;
+        }
+        // SAFETY: [base, total) is memory above the static data and the
+        // stack, unused until now, and the arena is set up once.
+        unsafe { a.init(base as usize as *mut u8, (total - base) as usize) };
+        true
     }
 
     /// The arena's size and free bytes.
     pub fn stats() -> (u32, u32) {
-        // SAFETY: single-threaded read.
-        unsafe {
-            let a = &*HEAP.arena.get();
-            (a.len(), a.free_bytes())
-        }
+        locked(|a, _| (a.len(), a.free_bytes()))
     }
 
     /// Size of the last allocation that failed inside a kernel (0 if
@@ -455,66 +475,68 @@ pub mod wasm_heap {
     /// handled by JS and leave it 0, so a nonzero value means a kernel ran
     /// out of memory (and trapped).
     pub fn last_failed() -> u32 {
-        // SAFETY: single-threaded read.
-        unsafe { *HEAP.last_failed.get() }
+        locked(|_, failed| *failed)
     }
 
-    /// `size` bytes aligned to `align` for JS. A failure is JS's to
-    /// report (or to fall back from), so it does not set [`last_failed`].
+    /// `size` bytes aligned to `align` for JS (a power of two). A failure
+    /// is JS's to report (or to fall back from), so it does not set
+    /// [`last_failed`].
     pub fn alloc_for_js(size: u32, align: usize) -> *mut u8 {
-        // SAFETY: a valid layout (size >= 1, align a power of two).
-        let p = unsafe {
-            HEAP.alloc(Layout::from_size_align_unchecked(
-                size.max(1) as usize,
-                align,
-            ))
-        };
-        if p.is_null() {
-            // SAFETY: single-threaded write.
-            unsafe { *HEAP.last_failed.get() = 0 }
+        locked(|a, _| alloc_in(a, size.max(1) as usize, align))
+    }
+
+    fn alloc_in(a: &mut Arena, size: usize, align: usize) -> *mut u8 {
+        if !a.ready() {
+            init_locked(a, DEFAULT_BYTES);
         }
-        p
+        // SAFETY: size >= 1 and align is a power of two (callers).
+        unsafe { a.alloc(size, align) }
     }
 
     /// `size` bytes, 16-aligned, only if `keep` bytes stay free after it.
     pub fn alloc_keeping(size: u32, keep: u32) -> *mut u8 {
-        let (_, free) = stats();
-        if (free as u64) < size as u64 + keep as u64 + 64 {
-            return std::ptr::null_mut();
-        }
         // Large arrays start on a page (4 KiB), as the engines' own large
         // ArrayBuffers do, small ones on a cache line, so no two arrays sit
         // a few bytes apart modulo 4096 (4K aliasing between an output and
         // an input). Measured effect on a 1e6 add: none beyond noise
         // (750 -> 690-740 us); the page alignment is kept as the layout the
         // native backend sees.
-        alloc_for_js(size, if size >= 1 << 16 { 4096 } else { 64 })
+        let align = if size >= 1 << 16 { 4096 } else { 64 };
+        locked(|a, _| {
+            if (a.free_bytes() as u64) < size as u64 + keep as u64 + 64 {
+                return std::ptr::null_mut();
+            }
+            alloc_in(a, size.max(1) as usize, align)
+        })
     }
 
     unsafe impl GlobalAlloc for Heap {
         unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-            if !(*self.arena.get()).ready() {
-                init(DEFAULT_BYTES);
-            }
-            let p = (*self.arena.get()).alloc(l.size(), l.align());
-            if p.is_null() {
-                *self.last_failed.get() = l.size() as u32;
-            }
-            p
+            locked(|a, failed| {
+                let p = alloc_in(a, l.size(), l.align());
+                if p.is_null() {
+                    *failed = l.size() as u32;
+                }
+                p
+            })
         }
         unsafe fn dealloc(&self, p: *mut u8, _l: Layout) {
-            (*self.arena.get()).free(p);
+            locked(|a, _| a.free(p));
         }
         unsafe fn realloc(&self, p: *mut u8, l: Layout, new_size: usize) -> *mut u8 {
-            if new_size <= (*self.arena.get()).usable(p) {
-                return p;
-            }
-            let q = self.alloc(Layout::from_size_align_unchecked(new_size, l.align()));
-            if !q.is_null() {
-                std::ptr::copy_nonoverlapping(p, q, l.size());
-                (*self.arena.get()).free(p);
-            }
-            q
+            locked(|a, failed| {
+                if new_size <= a.usable(p) {
+                    return p;
+                }
+                let q = alloc_in(a, new_size, l.align());
+                if q.is_null() {
+                    *failed = new_size as u32;
+                } else {
+                    std::ptr::copy_nonoverlapping(p, q, l.size());
+                    a.free(p);
+                }
+                q
+            })
         }
     }
 }

@@ -1872,3 +1872,46 @@ pub extern "C" fn rp_wasm_heap(which: u32) -> u32 {
         _ => crate::arena::wasm_heap::last_failed(),
     }
 }
+
+/// WebAssembly only: registers a worker thread (`ffi/wasm_threads.ts`
+/// runs it on an instance sharing the main one's memory, with its own
+/// stack); returns the epoch to pass to [`rp_wasm_worker_step`].
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_worker_join() -> i32 {
+    crate::parallel::wasm_pool::worker_join()
+}
+
+/// WebAssembly only: a worker thread waits for the job after epoch `seen`,
+/// runs tasks of it and returns its epoch; see
+/// [`crate::parallel::wasm_pool`].
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_worker_step(seen: i32) -> i32 {
+    crate::parallel::wasm_pool::worker_step(seen)
+}
+
+/// WebAssembly only: JS started `n` worker threads (kernels split for
+/// `n + 1` threads from now on). Returns 1.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_set_workers(n: u32) -> u32 {
+    crate::parallel::wasm_pool::set_started(n as usize);
+    1
+}
+
+/// WebAssembly only: the address of the flag a worker's JS sets (an i32,
+/// with `Atomics.store`) when its instance trapped.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_trapped_flag() -> u32 {
+    crate::parallel::wasm_pool::trapped_flag() as u32
+}
+
+/// WebAssembly only: worker threads registered (`which` 0) or kernel
+/// tasks they have run (1).
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn rp_wasm_pool(which: u32) -> u32 {
+    crate::parallel::wasm_pool::stats(which) as u32
+}

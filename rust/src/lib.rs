@@ -9,6 +9,15 @@
 //!   ([`simd`]).
 //! - [`parallel`]: splits large inputs across threads.
 
+// The wasm32 atomic wait/notify intrinsics (worker threads of the wasm
+// backend, [`parallel::wasm_pool`]) are unstable in rustc 1.63, the
+// toolchain that builds the wasm backend; `scripts/build_wasm.sh` sets
+// RUSTC_BOOTSTRAP for that one build. Native builds never see this.
+#![cfg_attr(
+    all(target_arch = "wasm32", target_feature = "atomics"),
+    feature(stdsimd)
+)]
+
 pub mod arena;
 pub mod dtype;
 pub mod engine;

@@ -17,9 +17,15 @@
 //! The thread count defaults to the available cores and can be lowered with
 //! `rp_set_num_threads` or `RAPTORS_NUM_THREADS`.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, TryLockError};
+#[cfg(not(target_arch = "wasm32"))]
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+#[cfg(not(target_arch = "wasm32"))]
+use std::sync::{Arc, Condvar, TryLockError};
+#[cfg(not(target_arch = "wasm32"))]
 use std::time::{Duration, Instant};
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
@@ -29,6 +35,7 @@ static THREADS: AtomicUsize = AtomicUsize::new(0);
 pub const MIN_PARALLEL_WORK: usize = 1 << 15;
 
 /// Helpers spin this long after a job before parking.
+#[cfg(not(target_arch = "wasm32"))]
 const SPIN: Duration = Duration::from_micros(50);
 
 thread_local! {
@@ -43,6 +50,12 @@ pub fn set_thread_limit(n: usize) {
 }
 
 pub fn num_threads() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    let global = match THREADS.load(Ordering::Relaxed) {
+        0 => wasm_pool::threads(),
+        n => n.min(wasm_pool::threads()),
+    };
+    #[cfg(not(target_arch = "wasm32"))]
     let global = global_threads();
     match LIMIT.with(|l| l.get()) {
         0 => global,
@@ -50,6 +63,7 @@ pub fn num_threads() -> usize {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn global_threads() -> usize {
     match THREADS.load(Ordering::Relaxed) {
         0 => {
@@ -88,6 +102,7 @@ pub fn parts_for(n: usize, work_per_elem: usize) -> usize {
 /// A job: `parts` tasks calling `f(i)`. `f` points into the caller's stack;
 /// it is only called for claimed task indices `< parts`, and the caller
 /// waits until every claimed task has finished, so it outlives every call.
+#[cfg(not(target_arch = "wasm32"))]
 struct Job {
     f: *const (dyn Fn(usize) + Sync + 'static),
     parts: usize,
@@ -95,9 +110,12 @@ struct Job {
     done: AtomicUsize,
     panicked: AtomicBool,
 }
+#[cfg(not(target_arch = "wasm32"))]
 unsafe impl Send for Job {}
+#[cfg(not(target_arch = "wasm32"))]
 unsafe impl Sync for Job {}
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Job {
     /// Claims and runs tasks until none are left.
     fn run_tasks(&self) {
@@ -116,11 +134,13 @@ impl Job {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 struct Slot {
     epoch: u64,
     job: Option<Arc<Job>>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 struct Pool {
     slot: Mutex<Slot>,
     wake: Condvar,
@@ -130,6 +150,7 @@ struct Pool {
     region: Mutex<()>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 static POOL: Pool = Pool {
     slot: Mutex::new(Slot {
         epoch: 0,
@@ -141,8 +162,10 @@ static POOL: Pool = Pool {
     region: Mutex::new(()),
 };
 /// Serializes starting helpers.
+#[cfg(not(target_arch = "wasm32"))]
 static SPAWN: Mutex<()> = Mutex::new(());
 
+#[cfg(not(target_arch = "wasm32"))]
 fn helper_loop() {
     let mut seen = POOL.epoch.load(Ordering::Acquire);
     loop {
@@ -172,6 +195,7 @@ fn helper_loop() {
 
 /// Starts helpers until there are `want` of them (never stops them: an
 /// idle helper is parked and costs nothing).
+#[cfg(not(target_arch = "wasm32"))]
 fn ensure_helpers(want: usize) {
     if POOL.helpers.load(Ordering::Acquire) >= want {
         return;
@@ -198,6 +222,18 @@ pub fn run_parallel<F: Fn(usize) + Sync>(parts: usize, f: F) {
         }
         return;
     }
+    #[cfg(target_arch = "wasm32")]
+    {
+        if !wasm_pool::run(parts, &f) {
+            (0..parts).for_each(f);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    run_on_pool(parts, f);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run_on_pool<F: Fn(usize) + Sync>(parts: usize, f: F) {
     ensure_helpers((num_threads().saturating_sub(1)).min(parts - 1));
     let _region = match POOL.region.try_lock() {
         Ok(g) => g,
@@ -255,6 +291,12 @@ where
         f(0, n);
         return;
     }
+    // wasm workers can start late (a futex wake-up, the engine's
+    // background compiler on the core): two parts per thread, claimed as
+    // threads come, balance that. Measured on a 1e6 add, two threads: p90
+    // 390-420 us with one part per thread, 310-330 with two (Bun).
+    #[cfg(target_arch = "wasm32")]
+    let parts = (parts * 2).min(n.saturating_mul(work_per_elem.max(1)) / (MIN_PARALLEL_WORK / 2));
     let align = align.max(1);
     let chunk = ((n + parts - 1) / parts + align - 1) / align * align;
     let parts = (n + chunk - 1) / chunk;
@@ -278,6 +320,172 @@ pub fn map_parts<R: Send + Default + Clone, F: Fn(usize) -> R + Sync>(
     out.into_iter()
         .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
         .collect()
+}
+
+/// Threads for the WebAssembly backend.
+///
+/// wasm32 has no thread spawning: the JS loader (`ffi/wasm_threads.ts`)
+/// starts workers, each instantiating this module on the same shared
+/// memory with its own stack; each joins ([`worker_join`]) and then
+/// calls [`worker_step`] in a loop. A parallel region publishes one job in the statics below (all
+/// in the shared memory), wakes the workers with `memory.atomic.notify`
+/// and claims tasks itself from the same counter, as on native.
+///
+/// The job's closure lives on the caller's stack. A worker counts itself
+/// in `ACTIVE` before it reads the job and out after its last task; the
+/// caller closes the job (`PARTS` = 0) and waits for `ACTIVE` to reach 0
+/// before it returns, so no worker reads a closure that is gone. A worker
+/// that traps (a panic is a trap in wasm) cannot finish its task: the JS
+/// worker then sets `TRAPPED`, and the caller, waiting, panics in turn, so
+/// the trap surfaces on the main thread, which discards the instance, the
+/// memory and the workers (`ffi/wasm.ts`).
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_pool {
+    use core::arch::wasm32::{memory_atomic_notify, memory_atomic_wait32};
+    use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering::SeqCst};
+
+    type Task<'a> = &'a (dyn Fn(usize) + Sync);
+
+    /// Workers registered (in their loop).
+    static HELPERS: AtomicUsize = AtomicUsize::new(0);
+    /// Workers started by JS (they register a few ms later).
+    static STARTED: AtomicUsize = AtomicUsize::new(0);
+    /// Bumped for each job; workers wait on it.
+    static EPOCH: AtomicI32 = AtomicI32::new(0);
+    /// 1 while a region runs (a nested or second region runs inline).
+    static BUSY: AtomicUsize = AtomicUsize::new(0);
+    /// The job: tasks `0..PARTS`, the address of a `Task` on the caller's
+    /// stack, the next task to claim and the tasks finished.
+    static PARTS: AtomicUsize = AtomicUsize::new(0);
+    static TASK: AtomicUsize = AtomicUsize::new(0);
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    static DONE: AtomicUsize = AtomicUsize::new(0);
+    /// Workers between reading the job and finishing with it.
+    static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+    /// Tasks run by workers (for tests and metrics).
+    static WORKER_TASKS: AtomicUsize = AtomicUsize::new(0);
+    /// Set (by a worker's JS) when a worker trapped.
+    static TRAPPED: AtomicI32 = AtomicI32::new(0);
+
+    /// Spins before a worker sleeps (about 100 us), so back-to-back
+    /// regions skip the wake-up.
+    const SPINS: u32 = 1 << 16;
+
+    /// Threads a region can use: the caller and the workers started. A
+    /// region that comes before they register runs on the caller alone,
+    /// split the same way (results never depend on who ran a part).
+    pub fn threads() -> usize {
+        1 + STARTED.load(SeqCst)
+    }
+
+    /// Records that JS started `n` workers.
+    pub fn set_started(n: usize) {
+        STARTED.store(n, SeqCst);
+    }
+
+    /// The address of the trap flag (for the workers' JS).
+    pub fn trapped_flag() -> usize {
+        &TRAPPED as *const AtomicI32 as usize
+    }
+
+    fn check_trapped() {
+        if TRAPPED.load(SeqCst) != 0 {
+            panic!("a kernel task trapped on a WebAssembly worker thread");
+        }
+    }
+
+    /// Registered workers (`which` 0) or tasks they ran (1).
+    pub fn stats(which: u32) -> usize {
+        match which {
+            0 => HELPERS.load(SeqCst),
+            _ => WORKER_TASKS.load(SeqCst),
+        }
+    }
+
+    /// Claims and runs tasks of the published job until none are left;
+    /// returns how many it ran.
+    fn claim() -> usize {
+        let parts = PARTS.load(SeqCst);
+        if parts == 0 {
+            return 0;
+        }
+        // SAFETY: PARTS > 0, so the job's caller has not closed it and
+        // waits for ACTIVE (or for its own return) before its stack goes.
+        let task: Task = unsafe { *(TASK.load(SeqCst) as *const Task) };
+        let mut ran = 0;
+        loop {
+            let i = NEXT.fetch_add(1, SeqCst);
+            if i >= parts {
+                return ran;
+            }
+            task(i);
+            ran += 1;
+            DONE.fetch_add(1, SeqCst);
+        }
+    }
+
+    /// Runs tasks `0..parts` on the caller and the workers; false (and
+    /// nothing run) when another region is running or there are no
+    /// workers.
+    pub fn run(parts: usize, f: Task) -> bool {
+        if HELPERS.load(SeqCst) == 0 || BUSY.swap(1, SeqCst) != 0 {
+            return false;
+        }
+        while ACTIVE.load(SeqCst) != 0 {
+            std::hint::spin_loop(); // a late worker leaving the last job
+        }
+        let task: Task = f;
+        TASK.store(&task as *const Task as usize, SeqCst);
+        NEXT.store(0, SeqCst);
+        DONE.store(0, SeqCst);
+        PARTS.store(parts, SeqCst);
+        EPOCH.fetch_add(1, SeqCst);
+        // SAFETY: EPOCH is a live, aligned i32 in the shared memory.
+        unsafe { memory_atomic_notify(&EPOCH as *const AtomicI32 as *mut i32, u32::MAX) };
+        claim();
+        while DONE.load(SeqCst) < parts {
+            check_trapped();
+            std::hint::spin_loop();
+        }
+        PARTS.store(0, SeqCst);
+        while ACTIVE.load(SeqCst) != 0 {
+            check_trapped();
+            std::hint::spin_loop();
+        }
+        BUSY.store(0, SeqCst);
+        true
+    }
+
+    /// Registers a worker; returns the current epoch for [`worker_step`].
+    pub fn worker_join() -> i32 {
+        let seen = EPOCH.load(SeqCst);
+        HELPERS.fetch_add(1, SeqCst);
+        seen
+    }
+
+    /// One round of a worker's loop: waits for a job after epoch `seen`,
+    /// runs tasks of it and returns its epoch. The JS worker calls this in
+    /// a loop rather than wasm looping forever: V8 has no on-stack
+    /// replacement for wasm, so a function that never returns would run
+    /// its baseline (Liftoff) code for good, while each new call enters
+    /// the optimized code once it exists.
+    pub fn worker_step(seen: i32) -> i32 {
+        let mut spins = 0u32;
+        while EPOCH.load(SeqCst) == seen {
+            if spins < SPINS {
+                spins += 1;
+                std::hint::spin_loop();
+            } else {
+                // SAFETY: as in `run`; returns at once if EPOCH moved.
+                unsafe { memory_atomic_wait32(&EPOCH as *const AtomicI32 as *mut i32, seen, -1) };
+            }
+        }
+        let now = EPOCH.load(SeqCst);
+        ACTIVE.fetch_add(1, SeqCst);
+        WORKER_TASKS.fetch_add(claim(), SeqCst);
+        ACTIVE.fetch_sub(1, SeqCst);
+        now
+    }
 }
 
 /// A raw pointer that may cross to a pool thread. The kernels that use it
