@@ -12,8 +12,15 @@
  *     RAPTORS_BACKEND=wasm deno run --allow-ffi --allow-env --allow-read --allow-write bench/ab.bench.ts
  *     RAPTORS_BACKEND=wasm bun bench/ab.bench.ts
  *
- * Results: bench/results/ab{-wasm}-{deno,bun}.json. Every result is
- * disposed at once, as both libraries' docs say for loops.
+ * Before any timing, every case of both libraries runs for `AB_WARMUP_S`
+ * seconds (default 3): V8 first runs wasm in its baseline compiler and
+ * optimizes hot functions on a background thread, which on this 2-core
+ * machine also takes the core raptors' second kernel thread would use. The
+ * rounds then measure the steady state a long-running service sees.
+ *
+ * Results: bench/results/ab{-wasm}{-1thread}-{deno,bun}.json (`-1thread`
+ * when the wasm backend runs on one thread: `RAPTORS_NUM_THREADS=1`).
+ * Every result is disposed at once, as both libraries' docs say for loops.
  *
  * @module
  */
@@ -68,6 +75,12 @@ const burst = (f: () => unknown, calls: number) => {
   return (performance.now() - t) / calls;
 };
 
+const warmUntil = performance.now() +
+  1000 * Number(env("AB_WARMUP_S") ?? 3);
+while (performance.now() < warmUntil) {
+  for (const [, a, b] of cases) (once(a), once(b));
+}
+
 const rows = [];
 for (const [name, a, b, calls] of cases) {
   for (let i = 0; i < 3; i++) (once(a), once(b)); // warm both up
@@ -100,9 +113,11 @@ for (const [name, a, b, calls] of cases) {
 
 checkPeerHeap();
 const simd = rp.backend.simd ? `/${rp.backend.simd}` : "";
+const threads = rp.info().threads;
 console.log(
-  `${runtimeVersion}, raptors ${rp.backend.name}${simd} backend, numpy-ts ` +
-    `1.7.0, ${ROUNDS} interleaved rounds`,
+  `${runtimeVersion}, raptors ${rp.backend.name}${simd} backend on ` +
+    `${threads} thread(s), numpy-ts 1.7.0 (one thread), ${ROUNDS} ` +
+    "interleaved rounds",
 );
 for (const q of rows) {
   console.log(
@@ -113,12 +128,15 @@ for (const q of rows) {
       `${Math.round(q.raptorsWon * 100)}% of rounds`,
   );
 }
-const wasm = rp.backend.name === "wasm" ? "wasm-" : "";
+const wasm = rp.backend.name === "wasm"
+  ? threads === 1 ? "wasm-1thread-" : "wasm-"
+  : "";
 console.log(
   `saved ${await saveResults(`ab-${wasm}${runtimeName}`, {
     runtime: runtimeVersion,
     backend: rp.backend.name,
     simd: rp.backend.simd ?? null,
+    threads,
     rounds: ROUNDS,
     rows,
   })}`,

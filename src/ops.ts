@@ -22,7 +22,7 @@
  * @module
  */
 import { BINARY_OP, DTYPE, UNARY_OP } from "../ffi/symbols.ts";
-import { library, native, statusError } from "./_native.ts";
+import { backend, library, native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
 import type { NDArray, Scalar as NdScalar } from "./ndarray.ts";
 import {
@@ -1967,20 +1967,25 @@ function copyGeneral<A extends NumericArray>(a: A, out?: A): A {
 
 // ---- library information --------------------------------------------------
 
-/** What is running: backend, library path, SIMD level, kernel threads. */
+/**
+ * What is running: backend, library path, SIMD level, kernel threads (the
+ * current setting: `setNumThreads`, `RAPTORS_NUM_THREADS`, else the cores;
+ * on wasm at most `backend.threads`).
+ */
 export function info(): {
-  backend: "native";
+  backend: "native" | "wasm";
   path: string;
   source: string;
-  simd: "baseline" | "avx2" | "avx512";
+  simd: "baseline" | "avx2" | "avx512" | "simd128" | "relaxed-simd";
   threads: number;
 } {
   const level = native.rp_simd_level();
   return {
-    backend: "native",
+    backend: backend.name,
     path: library.path,
     source: library.source,
-    simd: level === 3 ? "avx512" : level === 2 ? "avx2" : "baseline",
+    simd: library.simd ??
+      (level === 3 ? "avx512" : level === 2 ? "avx2" : "baseline"),
     threads: native.rp_num_threads(),
   };
 }

@@ -306,10 +306,19 @@ test("results do not depend on the thread count (sum is bit-identical)", () => {
   assert.throws(() => rp.setNumThreads(-1), RangeError);
 });
 
-test("info() reports the native backend, SIMD level and threads", () => {
+test("info() reports the backend, SIMD level and threads", () => {
   const i = rp.info();
-  assert.equal(i.backend, "native");
-  assert.ok(["baseline", "avx2", "avx512"].includes(i.simd));
+  assert.equal(i.backend, rp.backend.name);
+  assert.ok(
+    (rp.backend.name === "wasm"
+      ? ["simd128", "relaxed-simd"]
+      : ["baseline", "avx2", "avx512"]).includes(i.simd),
+    i.simd,
+  );
+  if (rp.backend.name === "wasm") {
+    assert.equal(i.simd, rp.backend.simd);
+    assert.equal(i.threads, rp.backend.threads);
+  }
   assert.ok(i.threads >= 1);
   assert.ok(i.path.length > 0);
 });
