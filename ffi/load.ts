@@ -368,7 +368,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
   let threads: WasmThreads | undefined;
   const count = pre instanceof WebAssembly.Module
     ? 1
-    : wasmThreadCount(readEnv("RAPTORS_NUM_THREADS"));
+    : await wasmThreadCount(readEnv("RAPTORS_NUM_THREADS"));
   const start = count > 1 ? await workerStarter() : undefined;
   if (start) threads = { count, start };
   let lib: ReturnType<typeof openWasm>;

@@ -96,12 +96,26 @@ export async function workerStarter(): Promise<StartWorker | undefined> {
 
 /**
  * Kernel threads for the wasm backend: `RAPTORS_NUM_THREADS` (as natively)
- * when it is a positive integer, else the logical cores.
+ * when it is a positive integer, else the logical cores
+ * (`navigator.hardwareConcurrency`, or `node:os` on Node before 21).
  */
-export function wasmThreadCount(env: string | undefined): number {
+export async function wasmThreadCount(
+  env: string | undefined,
+): Promise<number> {
   const n = Number(env);
   if (env !== undefined && Number.isInteger(n) && n > 0) return Math.min(n, 64);
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } })
+  let cores = (globalThis as { navigator?: { hardwareConcurrency?: number } })
     .navigator?.hardwareConcurrency;
-  return typeof cores === "number" && cores > 0 ? Math.min(cores, 64) : 1;
+  if (typeof cores !== "number") {
+    try {
+      const os = await import("node:os") as {
+        availableParallelism?(): number;
+        cpus(): unknown[];
+      };
+      cores = os.availableParallelism?.() ?? os.cpus().length;
+    } catch {
+      cores = 1;
+    }
+  }
+  return cores > 0 ? Math.min(cores, 64) : 1;
 }

@@ -67,6 +67,7 @@ test("npm pack: the main and platform packages contain the right files", async (
         "ffi/fetch.ts",
         "ffi/manifest.json",
         "ffi/wasm.ts",
+        "ffi/wasm_threads.ts",
         "src/ndarray.ts",
         "wasm/raptors.wasm",
         "wasm/gemm_relaxed.wasm",
