@@ -221,15 +221,21 @@ export function openWasm(
     for (let i = 1; i < (threads?.count ?? 1); i++) {
       const stack = e.rp_wasm_alloc(WORKER_STACK) >>> 0;
       if (stack === 0 || typeof e.rp_wasm_trapped_flag !== "function") break;
-      stopWorkers.push(threads!.start({
-        module,
-        memory,
-        side,
-        kernels: SIDE_KERNELS,
-        at,
-        stackTop: stack + WORKER_STACK,
-        flag: e.rp_wasm_trapped_flag() >>> 0,
-      }));
+      try {
+        stopWorkers.push(threads!.start({
+          module,
+          memory,
+          side,
+          kernels: SIDE_KERNELS,
+          at,
+          stackTop: stack + WORKER_STACK,
+          flag: e.rp_wasm_trapped_flag() >>> 0,
+        }));
+      } catch {
+        // no (more) workers here: the kernels run on fewer threads
+        e.rp_wasm_free(stack, WORKER_STACK);
+        break;
+      }
     }
     e.rp_wasm_set_workers?.(stopWorkers.length);
     return { e, memory };

@@ -326,10 +326,11 @@ pub fn map_parts<R: Send + Default + Clone, F: Fn(usize) -> R + Sync>(
 ///
 /// wasm32 has no thread spawning: the JS loader (`ffi/wasm_threads.ts`)
 /// starts workers, each instantiating this module on the same shared
-/// memory with its own stack; each joins ([`worker_join`]) and then
-/// calls [`worker_step`] in a loop. A parallel region publishes one job in the statics below (all
-/// in the shared memory), wakes the workers with `memory.atomic.notify`
-/// and claims tasks itself from the same counter, as on native.
+/// memory with its own stack; each joins ([`worker_join`]) and then calls
+/// [`worker_step`] in a loop. A parallel region publishes one job in the
+/// statics below (all in the shared memory), wakes the workers with
+/// `memory.atomic.notify` and claims tasks itself from the same counter,
+/// as on native.
 ///
 /// The job's closure lives on the caller's stack. A worker counts itself
 /// in `ACTIVE` before it reads the job and out after its last task; the
