@@ -20,6 +20,7 @@ import { cumsumAxis } from "./reduce.ts";
 import { searchsorted } from "./sorting.ts";
 import { copyInto } from "./ndarray.ts";
 import { checkOptions } from "./_typed.ts";
+import { allocStorage } from "./_pool.ts";
 
 /** A shape argument: `undefined` (one scalar), a length, or a shape. */
 export type Size = number | readonly number[] | undefined;
@@ -96,11 +97,9 @@ export class Generator {
       ? []
       : asShape(size as number | number[], fn);
     const n = sizeOf(shape);
-    const out = dtype === "float32"
-      ? new Float32Array(n)
-      : dtype === "int64"
-      ? new BigInt64Array(n)
-      : new Float64Array(n);
+    // from the array allocator: on the wasm backend, in the module's
+    // memory, so later kernels read the draws in place (no copies)
+    const out = allocStorage(dtype, n);
     this.#fill(kind, out, n);
     const r = new NDArray(out, dtype, shape);
     return size === undefined ? (r.item() as number | bigint) : r;
@@ -194,7 +193,7 @@ export class Generator {
 
   /** NumPy's shuffle order for `n` items: result[i] = items[order[i]]. */
   #order(n: number): NDArray {
-    const out = new BigInt64Array(n);
+    const out = allocStorage("int64", n);
     this.#fill(KIND.permutation, out, n);
     return new NDArray(out, "int64", [n]);
   }
@@ -213,7 +212,7 @@ export class Generator {
 
   /** `count` distinct indices of 0..pop, uniformly (native, NumPy's). */
   #distinct(pop: number, count: number, shuffle: boolean): NDArray {
-    const out = new BigInt64Array(count);
+    const out = allocStorage("int64", count);
     this.#params[0] = BigInt(pop);
     this.#params[1] = shuffle ? 1n : 0n;
     this.#fill(KIND.choiceNoReplace, out, count);

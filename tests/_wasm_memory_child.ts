@@ -23,6 +23,14 @@ const a = rp.arange(131072).astype("float64"); // 1 MiB
 const r = rp.add(a, 1);
 seen.bigInWasm = inWasm(r);
 seen.smallInWasm = inWasm(rp.add(rp.arange(10), 1));
+// so do random draws (kernels then read them in place)
+const g = rp.defaultRng(3);
+seen.randomInWasm = [
+  g.standardNormal(1024) as rp.NDArray,
+  g.random(2048, { dtype: "float32" }) as rp.NDArray,
+  g.integers(0, 9, 600) as rp.NDArray,
+  g.permutation(600),
+].map(inWasm);
 seen.values = r.get(131071) === 131072 && r.get(5) === 6;
 // dispose() frees the block at once
 const before = wasmHeap()!.free;

@@ -16,6 +16,7 @@ test("wasm heap: arrays live in wasm memory, the scratch reserve holds, a trap r
   // 32 MiB minus the module's static data and stack
   assert.ok(seen.heapSize > 28 << 20 && seen.heapSize < 32 << 20);
   assert.equal(seen.bigInWasm, true);
+  assert.deepEqual(seen.randomInWasm, [true, true, true, true]);
   assert.equal(seen.smallInWasm, false);
   assert.equal(seen.values, true);
   assert.equal(seen.allocatedFromHeap, true);
