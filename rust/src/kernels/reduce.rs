@@ -236,8 +236,8 @@ fn extreme<T: Elem, const MAX: bool>(a: &[T]) -> T {
         best
     }
 }
-multiversion!(fn max_dispatch<T: Elem>(a: &[T]) -> T => max_body);
-multiversion!(fn min_dispatch<T: Elem>(a: &[T]) -> T => min_body);
+multiversion!(pub(crate) fn max_dispatch<T: Elem>(a: &[T]) -> T => max_body);
+multiversion!(pub(crate) fn min_dispatch<T: Elem>(a: &[T]) -> T => min_body);
 
 fn par_extreme<T: Elem>(a: &[T], max: bool) -> T {
     let f: fn(&[T]) -> T = if max { max_dispatch } else { min_dispatch };

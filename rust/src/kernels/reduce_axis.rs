@@ -44,28 +44,43 @@ fn accumulate_body<T: Elem, R: Reducer<T>>(o: &mut [T], x: &[T], offs: &[usize])
 
 multiversion!(fn accumulate<T: Elem, R: Reducer<T>>(o: &mut [T], x: &[T], offs: &[usize]) => accumulate_body);
 
-/// A reduction: its binary op, identity, and whether runs sum pairwise.
+/// A reduction: its binary op and how a contiguous run is reduced.
 pub trait Reducer<T: Elem>: BinOp<T, T> {
-    const PAIRWISE: bool;
+    /// A run, left to right with the op (NumPy's order where it matters).
+    #[inline(always)]
+    fn run(run: &[T]) -> T {
+        let mut v = run[0];
+        for &x in &run[1..] {
+            v = Self::apply(v, x);
+        }
+        v
+    }
 }
 impl<T: Elem> Reducer<T> for ew::Add {
-    const PAIRWISE: bool = true;
+    /// NumPy's pairwise sum.
+    fn run(run: &[T]) -> T {
+        pairwise_sum(run)
+    }
 }
-impl<T: Elem> Reducer<T> for ew::Mul {
-    const PAIRWISE: bool = false;
-}
+impl<T: Elem> Reducer<T> for ew::Mul {}
 impl<T: Elem> Reducer<T> for super::ops::Maximum {
-    const PAIRWISE: bool = false;
+    /// The vectorized extreme of the flat `max` (the first NaN if any, else
+    /// the largest; which of equal values, -0.0 or 0.0, depends on lanes,
+    /// as in NumPy's own SIMD reduction). NDArray `max()` of 1e6 float64
+    /// went from 1.38 to 0.10 ms (native, one thread) and from 3.5 to
+    /// 0.83-1.0 ms (wasm) against the left-to-right chain.
+    fn run(run: &[T]) -> T {
+        super::reduce::max_dispatch(run)
+    }
 }
 impl<T: Elem> Reducer<T> for super::ops::Minimum {
-    const PAIRWISE: bool = false;
+    /// As for the maximum.
+    fn run(run: &[T]) -> T {
+        super::reduce::min_dispatch(run)
+    }
 }
-impl<T: Elem> Reducer<T> for super::ops::Fmax {
-    const PAIRWISE: bool = false;
-}
-impl<T: Elem> Reducer<T> for super::ops::Fmin {
-    const PAIRWISE: bool = false;
-}
+impl<T: Elem> Reducer<T> for super::ops::Fmax {}
+impl<T: Elem> Reducer<T> for super::ops::Fmin {}
 
 /// Input layout split into kept and reduced axes, plus the output layout.
 pub struct AxisPlan<'a> {
@@ -180,17 +195,7 @@ pub unsafe fn reduce_axes<T: Elem, R: Reducer<T>>(
         let (gouter, gouter_st) = (&p.red_shape[nr - g..nr - 1], &p.red_in[nr - g..nr - 1]);
         let chunk = (BUFSIZE / run_len).max(1) * run_len;
         let mut buf: Vec<T> = Vec::new();
-        let combine = |run: &[T]| -> T {
-            if R::PAIRWISE {
-                pairwise_sum(run)
-            } else {
-                let mut v = run[0];
-                for &x in &run[1..] {
-                    v = R::apply(v, x);
-                }
-                v
-            }
-        };
+        let combine = |run: &[T]| -> T { R::run(run) };
         odometer(p.kept_shape, |k| {
             let base = p.in_offset + dot(k, p.kept_in);
             let mut acc: Option<T> = init;
