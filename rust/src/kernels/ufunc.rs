@@ -314,6 +314,24 @@ pub unsafe fn arg_extreme_axis<T: Elem, const MAX: bool>(
     for_each_run(al.shape, [al.offset, ol.offset], &st, |[pa, po], n| {
         for i in 0..n as isize {
             let base = pa + i * ia;
+            // a contiguous lane: the flat argmax's two vectorized passes
+            // (the extreme, then its first position; -0.0 and 0.0 compare
+            // equal there as here, and a NaN is found first), instead of a
+            // branch per element. Native only: 1000x1000 argmax(axis=1)
+            // 616 -> 183 us natively, but 1.1 -> 1.7 ms (Deno) and 0.9 ->
+            // 1.9 ms (Bun) on wasm, where the extreme kernel does not
+            // vectorize as well.
+            #[cfg(not(target_arch = "wasm32"))]
+            if axis_stride == 1 && axis_len >= 64 {
+                let lane = std::slice::from_raw_parts(a.offset(base), axis_len);
+                let m = if MAX {
+                    super::reduce::max_dispatch(lane)
+                } else {
+                    super::reduce::min_dispatch(lane)
+                };
+                *out.offset(po + i * io) = super::reduce::position_of(lane, m) as i64;
+                continue;
+            }
             let mut best = *a.offset(base);
             let mut at = 0usize;
             if !best.is_nan() {
@@ -339,6 +357,97 @@ pub unsafe fn arg_extreme_axis<T: Elem, const MAX: bool>(
 mod tests {
     use super::*;
     use crate::kernels::elementwise::Add;
+
+    /// argmax/argmin along contiguous lanes (the vectorized path) against
+    /// the first-index rule: ties (including -0.0 against 0.0) keep the
+    /// first, a NaN wins at its first position; lanes of 63 take the loop.
+    #[test]
+    fn arg_extreme_on_contiguous_lanes_keeps_the_first_index() {
+        for &len in &[63usize, 64, 100, 257] {
+            let rows = 9;
+            let mut a: Vec<f64> = (0..rows * len)
+                .map(|i| ((i * 7919) % 97) as f64 - 48.0)
+                .collect();
+            for r in 0..rows {
+                let row = &mut a[r * len..(r + 1) * len];
+                match r {
+                    0 => row.iter_mut().for_each(|x| *x = 0.0),
+                    1 => {
+                        row.iter_mut().for_each(|x| *x = -1.0);
+                        row[len / 3] = -0.0;
+                        row[len / 2] = 0.0;
+                    }
+                    2 => row[len - 1] = f64::NAN,
+                    3 => {
+                        row[5] = f64::NAN;
+                        row[len - 2] = f64::NAN;
+                    }
+                    4 => {
+                        row[len / 4] = 1e9;
+                        row[len - 3] = 1e9;
+                        row[len / 5] = -1e9;
+                        row[len - 4] = -1e9;
+                    }
+                    _ => {}
+                }
+            }
+            let rule = |row: &[f64], max: bool| -> i64 {
+                if let Some(k) = row.iter().position(|x| x.is_nan()) {
+                    return k as i64;
+                }
+                let mut at = 0;
+                for k in 1..row.len() {
+                    if (max && row[k] > row[at]) || (!max && row[k] < row[at]) {
+                        at = k;
+                    }
+                }
+                at as i64
+            };
+            let al = Layout {
+                offset: 0,
+                shape: &[rows],
+                strides: &[len as isize],
+            };
+            let ol = Layout {
+                offset: 0,
+                shape: &[rows],
+                strides: &[1],
+            };
+            for max in [true, false] {
+                let mut out = vec![-1i64; rows];
+                unsafe {
+                    if max {
+                        arg_extreme_axis::<f64, true>(
+                            a.as_ptr(),
+                            a.len(),
+                            &al,
+                            len,
+                            1,
+                            out.as_mut_ptr(),
+                            rows,
+                            &ol,
+                        )
+                    } else {
+                        arg_extreme_axis::<f64, false>(
+                            a.as_ptr(),
+                            a.len(),
+                            &al,
+                            len,
+                            1,
+                            out.as_mut_ptr(),
+                            rows,
+                            &ol,
+                        )
+                    }
+                }
+                .unwrap();
+                for r in 0..rows {
+                    let want = rule(&a[r * len..(r + 1) * len], max);
+                    assert_eq!(out[r], want, "len {len} row {r} max {max}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn coalesce_merges_contiguous_dims_and_keeps_broadcast_ones() {
