@@ -315,7 +315,7 @@ fn position_body<T: Elem>(a: &[T], m: T) -> usize {
     }
     0
 }
-multiversion!(pub(crate) fn position_of<T: Elem>(a: &[T], m: T) -> usize => position_body);
+multiversion!(fn position_of<T: Elem>(a: &[T], m: T) -> usize => position_body);
 
 /// Float dot product with 16 independent lanes combined pairwise (no FMA,
 /// so every instruction set gives the same bits).
