@@ -191,6 +191,10 @@ export function openWasm(
   }
   const pages = memoryMB * 16;
   let stopWorkers: (() => void)[] = [];
+  const stopAll = () => {
+    for (const stop of stopWorkers) stop();
+    stopWorkers = [];
+  };
   const instantiate = () => {
     let memory: WebAssembly.Memory;
     try {
@@ -216,8 +220,7 @@ export function openWasm(
     }
     const at = side ? installSide(e, memory, side) : 0;
     // workers of a trapped instance wait on a memory nothing uses again
-    for (const stop of stopWorkers) stop();
-    stopWorkers = [];
+    stopAll();
     for (let i = 1; i < (threads?.count ?? 1); i++) {
       const stack = e.rp_wasm_alloc(WORKER_STACK) >>> 0;
       if (stack === 0 || typeof e.rp_wasm_trapped_flag !== "function") break;
@@ -409,10 +412,7 @@ export function openWasm(
       workers: ex.rp_wasm_pool?.(0) ?? 0,
       tasks: ex.rp_wasm_pool?.(1) ?? 0,
     }),
-    close: () => {
-      for (const stop of stopWorkers) stop();
-      stopWorkers = [];
-    },
+    close: stopAll,
     addressOf: engine.addressOf,
     notifyCallback: (fn): NotifyCallback => ({
       pointer: fn,
