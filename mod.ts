@@ -190,4 +190,6 @@ export {
   LibraryLoadError,
   NativeError,
   RaptorsError,
+  ResourceLimitError,
 } from "./src/errors.ts";
+export { getLimits, type Limits, setLimits } from "./src/_limits.ts";

@@ -69,3 +69,19 @@ export class LinAlgError extends RaptorsError {
     this.name = "LinAlgError";
   }
 }
+
+/**
+ * An input asks for more memory or work than a configured cap allows
+ * (`rp.getLimits()`, `rp.setLimits()`): a shape, a bin count, a file
+ * header or an inflated `.npz` member too large. A `RangeError`; `limit`
+ * names the cap.
+ */
+export class ResourceLimitError extends RangeError {
+  /** The cap that was exceeded (a key of `rp.getLimits()`). */
+  readonly limit: string;
+  constructor(message: string, limit: string) {
+    super(message);
+    this.name = "ResourceLimitError";
+    this.limit = limit;
+  }
+}
