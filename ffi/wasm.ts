@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { taBuffer, taByteLength, taByteOffset } from "../src/_intrinsics.ts";
 import {
   type NativeSymbols,
   type NotifyCallback,
@@ -271,23 +272,23 @@ export function openWasm(
             continue;
           }
           const v = a as ArrayBufferView;
-          if (v.byteLength === 0 || v.buffer === mem) continue;
-          let r = regions.find((x) => x.buffer === v.buffer);
+          if (taByteLength(v) === 0 || taBuffer(v) === mem) continue;
+          let r = regions.find((x) => x.buffer === taBuffer(v));
           if (r) r.written ||= t === "ptr";
           if (!r) {
             r = {
               written: t === "ptr",
-              buffer: v.buffer,
-              lo: v.byteOffset,
-              hi: v.byteOffset + v.byteLength,
+              buffer: taBuffer(v),
+              lo: taByteOffset(v),
+              hi: taByteOffset(v) + taByteLength(v),
               base: 0,
               size: 0,
               at: 0,
             };
             regions.push(r);
           } else {
-            r.lo = Math.min(r.lo, v.byteOffset);
-            r.hi = Math.max(r.hi, v.byteOffset + v.byteLength);
+            r.lo = Math.min(r.lo, taByteOffset(v));
+            r.hi = Math.max(r.hi, taByteOffset(v) + taByteLength(v));
           }
         }
         for (const r of regions) {
@@ -309,11 +310,11 @@ export function openWasm(
           const t = params[i], a = args[i];
           if (t === "ptr" || t === "cptr") {
             const v = a as ArrayBufferView | null | undefined;
-            if (!v || v.byteLength === 0) call[i] = 0;
-            else if (v.buffer === mem) call[i] = v.byteOffset;
+            if (!v || taByteLength(v) === 0) call[i] = 0;
+            else if (taBuffer(v) === mem) call[i] = taByteOffset(v);
             else {
-              const r = regions.find((x) => x.buffer === v.buffer)!;
-              call[i] = r.at + (v.byteOffset - r.lo);
+              const r = regions.find((x) => x.buffer === taBuffer(v))!;
+              call[i] = r.at + (taByteOffset(v) - r.lo);
             }
           } else if (t === "fn") call[i] = 0;
           else call[i] = a as number;
@@ -373,7 +374,7 @@ export function openWasm(
     if (shimError === null) return lastCopy(buf, cap);
     const b = enc.encode(shimError).subarray(0, cap as number);
     const v = buf as ArrayBufferView;
-    new Uint8Array(v.buffer, v.byteOffset, v.byteLength).set(b);
+    new Uint8Array(taBuffer(v), taByteOffset(v), taByteLength(v)).set(b);
     return b.length;
   };
   const readLast = () => {

@@ -7,7 +7,13 @@
  *
  * @module
  */
-import type { BigIntArray, FloatArray, NumericArray } from "./_typed.ts";
+import { taLength } from "./_intrinsics.ts";
+import type {
+  BigIntArray,
+  FloatArray,
+  NumberArray,
+  NumericArray,
+} from "./_typed.ts";
 
 /** NumPy's pairwise sum of `a[lo..lo+n)` in float64 (see rust reduce.rs). */
 export function pairwiseF64(a: Float64Array, lo: number, n: number): number {
@@ -84,16 +90,16 @@ export function pairwiseF32(
 }
 
 /** Exact sum of number elements (integers: exact while below 2^53). */
-export function sumNumbers(a: ArrayLike<number>): number {
+export function sumNumbers(a: NumberArray): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]!;
+  for (let i = 0, n = taLength(a); i < n; i++) s += a[i]!;
   return s;
 }
 
 /** Exact sum of bigint elements (not wrapped). */
 export function sumBig(a: BigIntArray): bigint {
   let s = 0n;
-  for (let i = 0; i < a.length; i++) s += a[i]!;
+  for (let i = 0, n = taLength(a); i < n; i++) s += a[i]!;
   return s;
 }
 
@@ -102,7 +108,7 @@ export function extreme(a: NumericArray, max: boolean): number | bigint {
   let m = a[0]!;
   if (typeof m === "number") {
     const x = a as FloatArray;
-    for (let i = 0; i < x.length; i++) {
+    for (let i = 0, n = taLength(x); i < n; i++) {
       const v = x[i]!;
       if (v !== v) return v;
       if (max ? v > m : v < m) m = v;
@@ -110,7 +116,7 @@ export function extreme(a: NumericArray, max: boolean): number | bigint {
     return m;
   }
   const x = a as BigIntArray;
-  for (let i = 1; i < x.length; i++) {
+  for (let i = 1, n = taLength(x); i < n; i++) {
     const v = x[i]!;
     if (max ? v > m : v < m) m = v;
   }
@@ -124,7 +130,7 @@ export function argExtreme(a: NumericArray, max: boolean): number {
   if (typeof m === "number") {
     const x = a as FloatArray;
     if (m !== m) return 0;
-    for (let i = 1; i < x.length; i++) {
+    for (let i = 1, n = taLength(x); i < n; i++) {
       const v = x[i]!;
       if (v !== v) return i;
       if (max ? v > m : v < m) {
@@ -135,7 +141,7 @@ export function argExtreme(a: NumericArray, max: boolean): number {
     return at;
   }
   const x = a as BigIntArray;
-  for (let i = 1; i < x.length; i++) {
+  for (let i = 1, n = taLength(x); i < n; i++) {
     const v = x[i]!;
     if (max ? v > m : v < m) {
       m = v;
@@ -147,7 +153,7 @@ export function argExtreme(a: NumericArray, max: boolean): number {
 
 /** Stable argsort with NaNs last, for small inputs. */
 export function argsortSmall(a: NumericArray): Uint32Array {
-  const n = a.length;
+  const n = taLength(a);
   const idx: number[] = new Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   const x = a as ArrayLike<number | bigint>;

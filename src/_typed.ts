@@ -4,6 +4,15 @@
  * @module
  */
 import { DTYPE } from "../ffi/symbols.ts";
+import {
+  isDetached,
+  taBuffer,
+  taByteLength,
+  taByteOffset,
+  taKind,
+  taLength,
+  taSet,
+} from "./_intrinsics.ts";
 
 /** Float TypedArrays. */
 export type FloatArray = Float64Array | Float32Array;
@@ -74,37 +83,48 @@ const ACCEPTED =
   "Float64Array, Float32Array, Int8Array, Uint8Array, Int16Array, " +
   "Uint16Array, Int32Array, Uint32Array, BigInt64Array or BigUint64Array";
 
+const CLAMPED = -2;
+
+/**
+ * The dtype code of the TypedArray class `a` is an instance of (by
+ * `instanceof`, so a subclass counts as its base class), -1 for none and
+ * {@link CLAMPED} for a Uint8ClampedArray. Not a proof that `a` is a real
+ * TypedArray: {@link genuineLength} checks that.
+ */
+function classify(a: unknown): number {
+  if (a instanceof Float64Array) return DTYPE.float64;
+  if (a instanceof Float32Array) return DTYPE.float32;
+  if (a instanceof Int32Array) return DTYPE.int32;
+  if (a instanceof Uint8Array) return DTYPE.uint8;
+  if (a instanceof Uint32Array) return DTYPE.uint32;
+  if (a instanceof Int16Array) return DTYPE.int16;
+  if (a instanceof Uint16Array) return DTYPE.uint16;
+  if (a instanceof Int8Array) return DTYPE.int8;
+  if (a instanceof BigInt64Array) return DTYPE.int64;
+  if (a instanceof BigUint64Array) return DTYPE.uint64;
+  if (a instanceof Uint8ClampedArray) return CLAMPED;
+  return -1;
+}
+
 /**
  * The dtype code of a TypedArray, or a `TypeError` naming the problem.
  * Also rejects arrays over a detached buffer and lengths beyond
  * {@link MAX_LENGTH}.
  */
 export function dtypeOf(a: unknown, fn: string, arg = "a"): number {
-  let dt: number;
-  if (a instanceof Float64Array) dt = DTYPE.float64;
-  else if (a instanceof Float32Array) dt = DTYPE.float32;
-  else if (a instanceof Int32Array) dt = DTYPE.int32;
-  else if (a instanceof Uint8Array) dt = DTYPE.uint8;
-  else if (a instanceof Uint32Array) dt = DTYPE.uint32;
-  else if (a instanceof Int16Array) dt = DTYPE.int16;
-  else if (a instanceof Uint16Array) dt = DTYPE.uint16;
-  else if (a instanceof Int8Array) dt = DTYPE.int8;
-  else if (a instanceof BigInt64Array) dt = DTYPE.int64;
-  else if (a instanceof BigUint64Array) dt = DTYPE.uint64;
-  else if (a instanceof Uint8ClampedArray) {
+  const dt = classify(a);
+  if (dt === CLAMPED) {
     throw new TypeError(
       `${fn}(): argument '${arg}' is a Uint8ClampedArray, whose clamping stores ` +
         `differ from NumPy's uint8: pass new Uint8Array(a.buffer, a.byteOffset, a.length)`,
     );
-  } else {
+  } else if (dt < 0) {
     throw new TypeError(
       `${fn}(): argument '${arg}' must be a ${ACCEPTED}; got ${describe(a)}`,
     );
   }
-  const n = (a as NumericArray).length;
-  if (
-    n === 0 && ((a as NumericArray).buffer as ArrayBuffer).detached === true
-  ) {
+  const n = genuineLength(a as NumericArray, SIZE_OF[dt]!, fn, arg);
+  if (n === 0 && isDetached(taBuffer(a as NumericArray))) {
     throw new TypeError(
       `${fn}(): argument '${arg}' is a view of a detached ArrayBuffer ` +
         `(it was transferred): its contents are gone`,
@@ -117,6 +137,55 @@ export function dtypeOf(a: unknown, fn: string, arg = "a"): number {
     );
   }
   return dt;
+}
+
+/** Bytes per element of each dtype code. */
+export const SIZE_OF: readonly number[] = [1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8];
+
+/**
+ * Whether `a` (which passed an `instanceof` test) is a real TypedArray
+ * whose elements are `size` bytes: not a Proxy, not an object that only
+ * inherits from a TypedArray prototype, not a TypedArray of another kind
+ * whose prototype was swapped. Reads internal slots only.
+ */
+export function isGenuine(a: ArrayBufferView, size: number): boolean {
+  try {
+    return taByteLength(a) === taLength(a) * size;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The element count of `a` from its internal slots, or a `TypeError`
+ * naming why `a` is not the TypedArray it claims to be. `size` is the
+ * element size of the kind `a` was classified as.
+ */
+export function genuineLength(
+  a: ArrayBufferView,
+  size: number,
+  fn: string,
+  arg: string,
+): number {
+  let n: number, bytes: number;
+  try {
+    n = taLength(a);
+    bytes = taByteLength(a);
+  } catch {
+    throw new TypeError(
+      `${fn}(): argument '${arg}' is not a TypedArray but an object that ` +
+        `only looks like one (a Proxy, or an object inheriting from a ` +
+        `TypedArray prototype): pass the TypedArray itself`,
+    );
+  }
+  if (bytes !== n * size) {
+    throw new TypeError(
+      `${fn}(): argument '${arg}' holds ${taKind(a)} elements but its ` +
+        `prototype was changed to another TypedArray kind's: its elements ` +
+        `are not what it claims`,
+    );
+  }
+  return n;
 }
 
 /** Requires `b` to be a TypedArray of dtype `dt` and length `n`. */
@@ -137,7 +206,7 @@ export function checkSame(
         })`,
     );
   }
-  const m = (b as NumericArray).length;
+  const m = taLength(b as NumericArray);
   if (m !== n) {
     throw new RangeError(
       `${fn}(): operands could not be broadcast together with shapes (${n},) (${m},)` +
@@ -174,9 +243,27 @@ export function isBig(dt: number): boolean {
   return dt === DTYPE.int64 || dt === DTYPE.uint64;
 }
 
-/** A new zeroed TypedArray of the same type as `a`. */
-export function like<A extends NumericArray>(a: A, n = a.length): A {
-  return new (a.constructor as new (n: number) => A)(n);
+/** The base TypedArray constructor of each dtype code (bool: Uint8Array). */
+const CTOR_OF: readonly (new (n: number) => NumericArray)[] = [
+  Uint8Array,
+  Int8Array,
+  Uint8Array,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  BigInt64Array,
+  BigUint64Array,
+  Float32Array,
+  Float64Array,
+];
+
+/**
+ * A new zeroed TypedArray of the kind of `a` (the base class for a
+ * subclass instance: raptors never runs a caller's constructor).
+ */
+export function like<A extends NumericArray>(a: A, n = taLength(a)): A {
+  return new CTOR_OF[classify(a)]!(n) as A;
 }
 
 /**
@@ -186,8 +273,19 @@ export function like<A extends NumericArray>(a: A, n = a.length): A {
  * aliasing (`out === x`'s memory) is safe for elementwise loops and kept.
  */
 export function unalias<A extends NumericArray>(x: A, out: NumericArray): A {
-  if (x.buffer !== out.buffer || x.byteOffset === out.byteOffset) return x;
-  const xe = x.byteOffset + x.byteLength, oe = out.byteOffset + out.byteLength;
-  if (x.byteOffset < oe && out.byteOffset < xe) return x.slice() as A;
+  const xo = taByteOffset(x), oo = taByteOffset(out);
+  if (taBuffer(x) !== taBuffer(out) || xo === oo) return x;
+  const xe = xo + taByteLength(x), oe = oo + taByteLength(out);
+  if (xo < oe && oo < xe) return copyOf(x);
   return x;
+}
+
+/**
+ * A fresh copy of `x`, made without calling anything on `x` itself (a
+ * subclass may override `slice`).
+ */
+export function copyOf<A extends NumericArray>(x: A): A {
+  const c = like(x);
+  taSet(c, x as ArrayLike<number | bigint>);
+  return c;
 }

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { taKind } from "./_intrinsics.ts";
+import { genuineLength } from "./_typed.ts";
 import { adopt } from "./_arena.ts";
 import {
   asDType,
@@ -118,7 +120,7 @@ const TYPED: Array<[new (...a: never[]) => ArrayBufferView, DType]> = [
   [BigUint64Array, "uint64"],
 ];
 
-function typedDType(x: ArrayBufferView): DType | undefined {
+function typedDType(x: unknown): DType | undefined {
   for (const [C, d] of TYPED) if (x instanceof C) return d;
   return undefined;
 }
@@ -167,14 +169,17 @@ function inhomogeneous(depth: number): Error {
 export function array(x: unknown, options: DTypeOptions = {}): NDArray {
   checkOptions(options, "array");
   if (x instanceof NDArray) return x.astype(options.dtype ?? x.dtype);
-  if (ArrayBuffer.isView(x)) {
-    const dt = typedDType(x);
+  const dt = typedDType(x);
+  if (dt !== undefined || ArrayBuffer.isView(x)) {
     if (!dt) {
       throw new TypeError(
-        `array(): unsupported TypedArray ${x.constructor.name}`,
+        `array(): unsupported TypedArray ${
+          taKind(x) ?? (x as object).constructor?.name
+        }`,
       );
     }
-    const src = new NDArray(x as Storage, dt, [(x as Storage).length]);
+    const n = genuineLength(x as Storage, itemsize(dt), "array", "x");
+    const src = new NDArray(x as Storage, dt, [n]);
     return src.astype(options.dtype ?? dt);
   }
   const shape = nestedShape(x);

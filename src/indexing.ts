@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { taLength } from "./_intrinsics.ts";
 import { kernel, notRecordable } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { native, statusError } from "./_native.ts";
@@ -64,7 +65,7 @@ export function take(
   } else axis = normAxis(options.axis, x.ndim, "take");
   const idx = asIndices(indices, "take");
   const flat = idx.flags.cContiguous && idx._offset === 0 &&
-      idx._storage.length === idx.size
+      taLength(idx._storage) === idx.size
     ? idx
     : idx.copy();
   const shape = [
@@ -87,13 +88,13 @@ export function take(
     "rp_take",
     dtypeCode(x.dtype),
     x._storage,
-    x._storage.length,
+    taLength(x._storage),
     meta,
     meta.length,
     flat._storage,
     flat.size,
     out._storage,
-    out._storage.length,
+    taLength(out._storage),
   );
   if (status !== 0) throw statusError(status, "take");
   return out;
@@ -105,7 +106,7 @@ export function argwhere(a: ArrayLikeInput): NDArray {
   let x = nd(a);
   if (x.ndim === 0) x = x.reshape(1);
   const c = x.flags.cContiguous && x._offset === 0 &&
-      x._storage.length === x.size
+      taLength(x._storage) === x.size
     ? x
     : x.copy();
   const count = countNonzero(c) as number;
@@ -123,7 +124,7 @@ export function argwhere(a: ArrayLikeInput): NDArray {
     shape,
     nd_,
     out._storage,
-    out._storage.length,
+    taLength(out._storage),
   );
   if (status !== 0) throw statusError(status, "argwhere");
   return a instanceof NDArray && a.ndim === 0 ? out.slice(":", "0:0") : out;

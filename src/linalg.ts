@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { taLength } from "./_intrinsics.ts";
 import { kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { statusError } from "./_native.ts";
@@ -91,11 +92,11 @@ export function matmul(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
       "rp_matmul",
       dtypeCode(dtype),
       a._storage,
-      a._storage.length,
+      taLength(a._storage),
       b._storage,
-      b._storage.length,
+      taLength(b._storage),
       out._storage,
-      out._storage.length,
+      taLength(out._storage),
       meta,
       meta.length,
     );

@@ -13,6 +13,13 @@
  * @module
  */
 import {
+  isDetached,
+  isResizable,
+  taBuffer,
+  taByteOffset,
+  taLength,
+} from "./_intrinsics.ts";
+import {
   checkReadable,
   checkWritable,
   isReadOnly,
@@ -58,7 +65,7 @@ import * as la from "./linalg.ts";
 import * as ix from "./indexing.ts";
 import * as as from "./async.ts";
 import type { JobOptions } from "./engine.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, genuineLength } from "./_typed.ts";
 
 /** A scalar element as JS sees it. */
 export type Scalar = number | bigint | boolean;
@@ -105,6 +112,16 @@ export class NDArray {
         `NDArray: storage for ${dtype} must be a ${storageCtor(dtype).name}`,
       );
     }
+    // from the internal slots: a caller's `length` (own property, subclass
+    // getter, Proxy) never decides what the kernels may touch
+    const len = genuineLength(storage, itemsize(dtype), "NDArray", "storage");
+    if (isResizable(taBuffer(storage))) {
+      throw new TypeError(
+        "NDArray: the storage is a view of a resizable ArrayBuffer, which " +
+          "could shrink under the array (NumPy refuses to resize a buffer " +
+          "an array uses): pass a fixed-length copy, e.g. x.slice()",
+      );
+    }
     if (strides.length !== shape.length) {
       throw new RangeError("NDArray: shape and strides differ in length");
     }
@@ -115,9 +132,9 @@ export class NDArray {
         if (reach < 0) lo += reach;
         else hi += reach;
       }
-      if (lo < 0 || hi >= storage.length) {
+      if (!(lo >= 0 && hi < len)) {
         throw new RangeError(
-          `NDArray: the layout reaches elements ${lo}..${hi} of a buffer of ${storage.length}`,
+          `NDArray: the layout reaches elements ${lo}..${hi} of a buffer of ${len}`,
         );
       }
     }
@@ -183,10 +200,16 @@ export class NDArray {
     // a read-only array never exposes its memory: callers get a copy
     if (isReadOnly(this._storage)) return this.copy()._storage;
     // the caller now holds this memory: it never returns to the pool
-    const view = this._storage.subarray(
-      this._offset,
-      this._offset + this.size,
-    ) as Storage;
+    const st = this._storage;
+    const view = new (storageCtor(this.dtype) as unknown as new (
+      b: ArrayBufferLike,
+      o: number,
+      n: number,
+    ) => Storage)(
+      taBuffer(st),
+      taByteOffset(st) + this._offset * this.itemsize,
+      this.size,
+    );
     escape(this._storage, view);
     return view;
   }
@@ -228,7 +251,10 @@ export class NDArray {
     const c = this.copy();
     const st = c._storage;
     return new Uint8Array(
-      st.buffer.slice(st.byteOffset, st.byteOffset + c.nbytes) as ArrayBuffer,
+      taBuffer(st).slice(
+        taByteOffset(st),
+        taByteOffset(st) + c.nbytes,
+      ) as ArrayBuffer,
     );
   }
 
@@ -418,9 +444,11 @@ export class NDArray {
   /** Storage index of the element at `idx` (checked). */
   /** @internal Throws if {@link dispose} released this array's memory. */
   _live(fn: string): void {
-    if (this._storage.length === 0 && this.size > 0) {
+    if (taLength(this._storage) === 0 && this.size > 0) {
       throw new TypeError(
-        `${fn}(): the array was disposed (dispose() returned its memory)`,
+        isDetached(taBuffer(this._storage))
+          ? `${fn}(): the array's ArrayBuffer was detached (transferred): its contents are gone`
+          : `${fn}(): the array was disposed (dispose() returned its memory)`,
       );
     }
   }
@@ -1001,10 +1029,10 @@ export function copyInto(src: NDArray, dst: NDArray): void {
     "rp_copy_cast",
     dtypeCode(src.dtype),
     src._storage,
-    src._storage.length,
+    taLength(src._storage),
     dtypeCode(dst.dtype),
     dst._storage,
-    dst._storage.length,
+    taLength(dst._storage),
     nd,
     meta,
   );

@@ -81,7 +81,14 @@ export type {
   NumberArray,
   NumericArray,
 } from "./_typed.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, isGenuine } from "./_typed.ts";
+import {
+  taByteOffset,
+  taFill,
+  taLength,
+  taSet,
+  taSort,
+} from "./_intrinsics.ts";
 
 // One 16-byte scratch buffer carries scalar arguments and results (slots).
 const slotBuf = new ArrayBuffer(16);
@@ -120,7 +127,7 @@ function exactNumber(v: number | bigint, what: string, dt: number): number {
  * other input falls through to the general path, which does every check.
  */
 function f64(x: unknown): x is Float64Array {
-  return x instanceof Float64Array;
+  return x instanceof Float64Array && isGenuine(x, 8);
 }
 
 /**
@@ -132,9 +139,9 @@ function f64(x: unknown): x is Float64Array {
  * direction is correct, and it avoids the `.buffer` getter (~30 ns in V8).
  */
 function direction(o: Float64Array, x: Float64Array, y?: Float64Array): number {
-  const off = o.byteOffset;
-  const right = off > x.byteOffset;
-  if (y !== undefined && right !== off > y.byteOffset) return 0;
+  const off = taByteOffset(o);
+  const right = off > taByteOffset(x);
+  if (y !== undefined && right !== off > taByteOffset(y)) return 0;
   return right ? -1 : 1;
 }
 
@@ -168,7 +175,7 @@ export function sum(
 ): number | bigint | NDArray | NdScalar {
   checkOptions(options, "sum");
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n <= 128 && n < JS_BELOW.sum) return 0 + leafF64(a, 0, n);
   }
   return sumGeneral(a as NumericArray, options);
@@ -181,7 +188,7 @@ function sumGeneral(
 ): number | bigint | NDArray | NdScalar {
   if (isNdOperand(a)) return sumAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0) {
       if (n < JS_BELOW.sum) {
         return 0 + (n <= 128 ? leafF64(a, 0, n) : pairwiseF64(a, 0, n));
@@ -190,7 +197,7 @@ function sumGeneral(
     }
   }
   const dt = dtypeOf(a, "sum");
-  const n = a.length;
+  const n = taLength(a);
   if (n < JS_BELOW.sum) {
     if (dt === DTYPE.float64) return 0 + pairwiseF64(a as Float64Array, 0, n);
     if (dt === DTYPE.float32) return 0 + pairwiseF32(a as Float32Array, 0, n);
@@ -225,7 +232,7 @@ export function mean(
 ): number | NDArray | NdScalar {
   checkOptions(options, "mean");
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n <= 128 && n < JS_BELOW.mean) return leafF64(a, 0, n) / n;
   }
   return meanGeneral(a as NumericArray, options);
@@ -238,7 +245,7 @@ function meanGeneral(
 ): number | NDArray | NdScalar {
   if (isNdOperand(a)) return meanAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0) {
       if (n < JS_BELOW.mean) {
         return (n <= 128 ? leafF64(a, 0, n) : pairwiseF64(a, 0, n)) / n;
@@ -247,7 +254,7 @@ function meanGeneral(
     }
   }
   const dt = dtypeOf(a, "mean");
-  const n = a.length;
+  const n = taLength(a);
   if (n < JS_BELOW.mean) {
     if (dt === DTYPE.float64) return pairwiseF64(a as Float64Array, 0, n) / n;
     if (dt === DTYPE.float32) {
@@ -284,7 +291,7 @@ export function min(
 ): number | bigint | NDArray | NdScalar {
   checkOptions(options, "min");
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.minmax) {
       let m = a[0]!;
       for (let i = 1; i < n; i++) {
@@ -307,7 +314,7 @@ function minGeneral(
 ): number | bigint | NDArray | NdScalar {
   if (isNdOperand(a)) return amin(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.minmax) {
       let m = a[0]!;
       for (let i = 1; i < n; i++) {
@@ -322,7 +329,7 @@ function minGeneral(
     if (n !== 0 && native.rp_min(F64, a, n, slot) === 0) return slotF64[0]!;
   }
   const dt = dtypeOf(a, "min");
-  const n = a.length;
+  const n = taLength(a);
   if (n === 0) throw emptyReduction("min", "minimum");
   if (n < JS_BELOW.minmax) return extreme(a, false);
   check(native.rp_min(dt, a, n, slot), "min");
@@ -347,7 +354,7 @@ export function max(
 ): number | bigint | NDArray | NdScalar {
   checkOptions(options, "max");
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.minmax) {
       let m = a[0]!;
       for (let i = 1; i < n; i++) {
@@ -370,7 +377,7 @@ function maxGeneral(
 ): number | bigint | NDArray | NdScalar {
   if (isNdOperand(a)) return amax(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.minmax) {
       let m = a[0]!;
       for (let i = 1; i < n; i++) {
@@ -385,7 +392,7 @@ function maxGeneral(
     if (n !== 0 && native.rp_max(F64, a, n, slot) === 0) return slotF64[0]!;
   }
   const dt = dtypeOf(a, "max");
-  const n = a.length;
+  const n = taLength(a);
   if (n === 0) throw emptyReduction("max", "maximum");
   if (n < JS_BELOW.minmax) return extreme(a, true);
   check(native.rp_max(dt, a, n, slot), "max");
@@ -404,7 +411,7 @@ export function argmin(
 ): number | NDArray {
   checkOptions(options, "argmin");
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.arg) {
       let m = a[0]!, k = 0;
       if (m !== m) return 0;
@@ -430,7 +437,7 @@ function argminGeneral(
     return argminAxis(a as unknown as ArrayLikeInput, options);
   }
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.arg) {
       let m = a[0]!, k = 0;
       if (m !== m) return 0;
@@ -446,7 +453,7 @@ function argminGeneral(
     if (n !== 0 && native.rp_argmin(F64, a, n, slot) === 0) return slotF64[0]!;
   }
   const dt = dtypeOf(a, "argmin");
-  const n = a.length;
+  const n = taLength(a);
   if (n === 0) {
     throw new RangeError(
       "argmin(): attempt to get argmin of an empty sequence",
@@ -469,7 +476,7 @@ export function argmax(
 ): number | NDArray {
   checkOptions(options, "argmax");
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.arg) {
       let m = a[0]!, k = 0;
       if (m !== m) return 0;
@@ -495,7 +502,7 @@ function argmaxGeneral(
     return argmaxAxis(a as unknown as ArrayLikeInput, options);
   }
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.arg) {
       let m = a[0]!, k = 0;
       if (m !== m) return 0;
@@ -511,7 +518,7 @@ function argmaxGeneral(
     if (n !== 0 && native.rp_argmax(F64, a, n, slot) === 0) return slotF64[0]!;
   }
   const dt = dtypeOf(a, "argmax");
-  const n = a.length;
+  const n = taLength(a);
   if (n === 0) {
     throw new RangeError(
       "argmax(): attempt to get argmax of an empty sequence",
@@ -545,8 +552,8 @@ export function dot(
   b: NumericArray | ArrayLikeInput,
 ): number | bigint | NDArray | NdScalar {
   if (f64(a) && f64(b)) {
-    const n = a.length;
-    if (n !== 0 && n < JS_BELOW.dot && b.length === n) {
+    const n = taLength(a);
+    if (n !== 0 && n < JS_BELOW.dot && taLength(b) === n) {
       let s = 0;
       for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
       return s;
@@ -561,8 +568,8 @@ export function dot(
 /** General path of {@link dot}: every dtype and check. */
 function dotGeneral(a: NumericArray, b: NumericArray): number | bigint {
   if (f64(a) && f64(b)) {
-    const n = a.length;
-    if (n !== 0 && b.length === n) {
+    const n = taLength(a);
+    if (n !== 0 && taLength(b) === n) {
       if (n < JS_BELOW.dot) {
         let s = 0;
         for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
@@ -572,7 +579,7 @@ function dotGeneral(a: NumericArray, b: NumericArray): number | bigint {
     }
   }
   const dt = dtypeOf(a, "dot");
-  const n = a.length;
+  const n = taLength(a);
   checkSame(b, dt, n, "dot", "b");
   if (n < JS_BELOW.dot) {
     if (dt === DTYPE.float32) {
@@ -614,7 +621,7 @@ export function norm(
 ): number | NDArray {
   checkOptions(options, "norm");
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.dot) {
       let s = 0;
       for (let i = 0; i < n; i++) s += a[i]! * a[i]!;
@@ -628,7 +635,7 @@ export function norm(
 /** General path of {@link norm}: every dtype and check. */
 function normGeneral(a: NumericArray): number {
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0) {
       if (n < JS_BELOW.dot) {
         let s = 0;
@@ -639,7 +646,7 @@ function normGeneral(a: NumericArray): number {
     }
   }
   const dt = dtypeOf(a, "norm");
-  const n = a.length;
+  const n = taLength(a);
   if (n < JS_BELOW.dot) {
     let s = 0;
     if (dt === DTYPE.float32) {
@@ -760,7 +767,7 @@ function binary(
   }
   const a = (reversed ? y : x) as NumericArray;
   const dt = dtypeOf(a, name, reversed ? "b" : "a");
-  const n = a.length;
+  const n = taLength(a);
   const toF64 = name === "divide" && !isFloat(dt);
   const outDt = toF64 ? DTYPE.float64 : dt;
   const o = outFor(
@@ -818,7 +825,7 @@ function jsBinary(
   o: AnyArr,
   dt: number,
 ): void {
-  const n = a.length;
+  const n = taLength(a);
   if (isBig(dt)) {
     for (let i = 0; i < n; i++) {
       const u: bigint = a[i], v: bigint = b[i];
@@ -860,7 +867,7 @@ function jsBinaryScalar(
   reversed: boolean,
   dt: number,
 ): void {
-  const n = a.length;
+  const n = taLength(a);
   if (name === "divide") {
     const v = Number(s);
     if (reversed) { for (let i = 0; i < n; i++) o[i] = v / Number(a[i]); }
@@ -937,9 +944,9 @@ export function add<A extends NumericArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
-    if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
-      if (f64(b) && b.length === n && direction(out, a, b) > 0) {
+    const n = taLength(a);
+    if (n !== 0 && n < JS_BELOW.binary && taLength(out) === n) {
+      if (f64(b) && taLength(b) === n && direction(out, a, b) > 0) {
         for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
         return out;
       }
@@ -963,9 +970,9 @@ function addGeneral<A extends NumericArray>(
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
-      if (f64(b) && b.length === n) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
+      if (f64(b) && taLength(b) === n) {
         const o = (out ?? new Float64Array(n)) as Float64Array;
         const d = n < JS_BELOW.binary ? direction(o, a, b) : 0;
         if (d !== 0) {
@@ -1016,9 +1023,9 @@ export function subtract<A extends NumericArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
-    if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
-      if (f64(b) && b.length === n && direction(out, a, b) > 0) {
+    const n = taLength(a);
+    if (n !== 0 && n < JS_BELOW.binary && taLength(out) === n) {
+      if (f64(b) && taLength(b) === n && direction(out, a, b) > 0) {
         for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
         return out;
       }
@@ -1042,9 +1049,9 @@ function subtractGeneral<A extends NumericArray>(
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
-      if (f64(b) && b.length === n) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
+      if (f64(b) && taLength(b) === n) {
         const o = (out ?? new Float64Array(n)) as Float64Array;
         const d = n < JS_BELOW.binary ? direction(o, a, b) : 0;
         if (d !== 0) {
@@ -1097,9 +1104,9 @@ export function multiply<A extends NumericArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
-    if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
-      if (f64(b) && b.length === n && direction(out, a, b) > 0) {
+    const n = taLength(a);
+    if (n !== 0 && n < JS_BELOW.binary && taLength(out) === n) {
+      if (f64(b) && taLength(b) === n && direction(out, a, b) > 0) {
         for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
         return out;
       }
@@ -1123,9 +1130,9 @@ function multiplyGeneral<A extends NumericArray>(
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
-      if (f64(b) && b.length === n) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
+      if (f64(b) && taLength(b) === n) {
         const o = (out ?? new Float64Array(n)) as Float64Array;
         const d = n < JS_BELOW.binary ? direction(o, a, b) : 0;
         if (d !== 0) {
@@ -1186,9 +1193,9 @@ export function divide(
   out?: NumericArray | UfuncOptions,
 ): NumericArray | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
-    if (n !== 0 && n < JS_BELOW.binary && out.length === n) {
-      if (f64(b) && b.length === n && direction(out, a, b) > 0) {
+    const n = taLength(a);
+    if (n !== 0 && n < JS_BELOW.binary && taLength(out) === n) {
+      if (f64(b) && taLength(b) === n && direction(out, a, b) > 0) {
         for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
         return out;
       }
@@ -1216,9 +1223,9 @@ function divideGeneral(
     ) as unknown as NumericArray;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
-      if (f64(b) && b.length === n) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
+      if (f64(b) && taLength(b) === n) {
         const o = out ?? new Float64Array(n);
         const d = n < JS_BELOW.binary ? direction(o, a, b) : 0;
         if (d !== 0) {
@@ -1262,7 +1269,7 @@ const MATH: Record<UnName, (x: number) => number> = {
 
 function unary<A extends NumericArray>(name: UnName, a: A, out?: A): A {
   const dt = dtypeOf(a, name);
-  const n = a.length;
+  const n = taLength(a);
   const floatOnly = name !== "abs" && name !== "negative";
   if (floatOnly && !isFloat(dt)) {
     throw new TypeError(
@@ -1303,9 +1310,10 @@ export function abs<A extends NumericArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.unary && out.length === n && direction(out, a) > 0
+      n !== 0 && n < JS_BELOW.unary && taLength(out) === n &&
+      direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]!);
       return out;
@@ -1324,8 +1332,8 @@ function absGeneral<A extends NumericArray>(a: A, out?: A): A {
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       const d = n < JS_BELOW.unary ? direction(o, a) : 0;
       if (d !== 0) {
@@ -1349,9 +1357,10 @@ export function negative<A extends NumericArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.unary && out.length === n && direction(out, a) > 0
+      n !== 0 && n < JS_BELOW.unary && taLength(out) === n &&
+      direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) out[i] = -a[i]!;
       return out;
@@ -1370,8 +1379,8 @@ function negativeGeneral<A extends NumericArray>(a: A, out?: A): A {
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       const d = n < JS_BELOW.unary ? direction(o, a) : 0;
       if (d !== 0) {
@@ -1395,9 +1404,9 @@ export function sqrt<A extends FloatArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.sqrt && out.length === n &&
+      n !== 0 && n < JS_BELOW.sqrt && taLength(out) === n &&
       direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]!);
@@ -1417,8 +1426,8 @@ function sqrtGeneral<A extends FloatArray>(a: A, out?: A): A {
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       const d = n < JS_BELOW.sqrt ? direction(o, a) : 0;
       if (d !== 0) {
@@ -1442,9 +1451,9 @@ export function exp<A extends FloatArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.exp && out.length === n &&
+      n !== 0 && n < JS_BELOW.exp && taLength(out) === n &&
       direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!);
@@ -1464,8 +1473,8 @@ function expGeneral<A extends FloatArray>(a: A, out?: A): A {
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       const d = n < JS_BELOW.exp ? direction(o, a) : 0;
       if (d !== 0) {
@@ -1489,9 +1498,9 @@ export function log<A extends FloatArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.log && out.length === n &&
+      n !== 0 && n < JS_BELOW.log && taLength(out) === n &&
       direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!);
@@ -1511,8 +1520,8 @@ function logGeneral<A extends FloatArray>(a: A, out?: A): A {
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       const d = n < JS_BELOW.log ? direction(o, a) : 0;
       if (d !== 0) {
@@ -1536,9 +1545,9 @@ export function sin<A extends FloatArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.sin && out.length === n &&
+      n !== 0 && n < JS_BELOW.sin && taLength(out) === n &&
       direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) out[i] = Math.sin(a[i]!);
@@ -1558,8 +1567,8 @@ function sinGeneral<A extends FloatArray>(a: A, out?: A): A {
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       const d = n < JS_BELOW.sin ? direction(o, a) : 0;
       if (d !== 0) {
@@ -1583,9 +1592,9 @@ export function cos<A extends FloatArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.cos && out.length === n &&
+      n !== 0 && n < JS_BELOW.cos && taLength(out) === n &&
       direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) out[i] = Math.cos(a[i]!);
@@ -1605,8 +1614,8 @@ function cosGeneral<A extends FloatArray>(a: A, out?: A): A {
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       const d = n < JS_BELOW.cos ? direction(o, a) : 0;
       if (d !== 0) {
@@ -1630,9 +1639,9 @@ export function tanh<A extends FloatArray>(
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.tanh && out.length === n &&
+      n !== 0 && n < JS_BELOW.tanh && taLength(out) === n &&
       direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!);
@@ -1652,8 +1661,8 @@ function tanhGeneral<A extends FloatArray>(a: A, out?: A): A {
     ) as unknown as A;
   }
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       const d = n < JS_BELOW.tanh ? direction(o, a) : 0;
       if (d !== 0) {
@@ -1694,9 +1703,9 @@ export function clip<A extends NumericArray>(
   if (
     f64(a) && f64(out) && typeof aMin === "number" && typeof aMax === "number"
   ) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < JS_BELOW.binary && out.length === n && aMin === aMin &&
+      n !== 0 && n < JS_BELOW.binary && taLength(out) === n && aMin === aMin &&
       aMax === aMax && direction(out, a) > 0
     ) {
       for (let i = 0; i < n; i++) {
@@ -1729,8 +1738,8 @@ function clipGeneral<A extends NumericArray>(
     f64(a) && typeof aMin === "number" && typeof aMax === "number" &&
     aMin === aMin && aMax === aMax
   ) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       // The loop runs backward when `o` starts after `a` (see direction).
       if (n < JS_BELOW.binary) {
@@ -1749,10 +1758,10 @@ function clipGeneral<A extends NumericArray>(
     }
   }
   const dt = dtypeOf(a, "clip");
-  const n = a.length;
+  const n = taLength(a);
   const o = outFor(out, () => like(a), dt, n, "clip");
   if (isFloat(dt) && (Number.isNaN(aMin) || Number.isNaN(aMax))) {
-    (o as FloatArray).fill(NaN);
+    taFill(o, NaN);
     return o;
   }
   putScalar(dt, aMin, "clip", 0, true);
@@ -1779,9 +1788,9 @@ export function cumsum<A extends NumericArray>(
     return cumsumAxis(a as ArrayLikeInput, out as ScanOptions);
   }
   if (f64(a) && f64(out)) {
-    const n = a.length;
+    const n = taLength(a);
     if (
-      n !== 0 && n < 64 && n < JS_BELOW.cumsum && out.length === n &&
+      n !== 0 && n < 64 && n < JS_BELOW.cumsum && taLength(out) === n &&
       direction(out, a) > 0
     ) {
       let acc = 0;
@@ -1795,8 +1804,8 @@ export function cumsum<A extends NumericArray>(
 /** General path of {@link cumsum}: every dtype and check. */
 function cumsumGeneral<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a)) {
-    const n = a.length;
-    if (n !== 0 && (out === undefined || (f64(out) && out.length === n))) {
+    const n = taLength(a);
+    if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
       const o = (out ?? new Float64Array(n)) as Float64Array;
       // A running sum must go forward: only when `o` does not start after `a`.
       if (n < JS_BELOW.cumsum && direction(o, a) > 0) {
@@ -1808,7 +1817,7 @@ function cumsumGeneral<A extends NumericArray>(a: A, out?: A): A {
     }
   }
   const dt = dtypeOf(a, "cumsum");
-  const n = a.length;
+  const n = taLength(a);
   const o = outFor(out, () => like(a), dt, n, "cumsum");
   if (n < JS_BELOW.cumsum) {
     const x = unalias(a, o) as AnyArr, y = o as AnyArr;
@@ -1844,16 +1853,19 @@ export function sort<A extends NumericArray>(
   if (isNdOperand(x)) return sortNd(x as unknown as ArrayLikeInput, options);
   const a = x as A;
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0) {
-      if (n < JS_BELOW.sort) return a.sort() as A;
+      if (n < JS_BELOW.sort) {
+        taSort(a);
+        return a;
+      }
       if (native.rp_sort(F64, a, n) === 0) return a;
     }
   }
   const dt = dtypeOf(a, "sort");
-  const n = a.length;
+  const n = taLength(a);
   if (n < JS_BELOW.sort) {
-    a.sort();
+    taSort(a);
     return a;
   }
   check(native.rp_sort(dt, a, n), "sort");
@@ -1886,7 +1898,7 @@ export function argsort(
   }
   const a = x as NumericArray;
   const dt = dtypeOf(a, "argsort");
-  const n = a.length;
+  const n = taLength(a);
   if (n < JS_BELOW.argsort) return argsortSmall(a);
   const idx = new Uint32Array(n);
   check(native.rp_argsort(dt, a, n, idx), "argsort");
@@ -1896,7 +1908,7 @@ export function argsort(
 /** Sets every element to `value` (checked like a scalar) and returns `a`. */
 export function fill<A extends NumericArray>(a: A, value: Scalar): A {
   if (f64(a) && typeof value === "number") {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < 64) {
       for (let i = 0; i < n; i++) a[i] = value;
       return a;
@@ -1908,19 +1920,19 @@ export function fill<A extends NumericArray>(a: A, value: Scalar): A {
 /** General path of {@link fill}: every dtype and check. */
 function fillGeneral<A extends NumericArray>(a: A, value: Scalar): A {
   if (f64(a) && typeof value === "number") {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.fill) {
       // A loop beats the fill() builtin's call overhead on short arrays.
       if (n < 64) { for (let i = 0; i < n; i++) a[i] = value; }
-      else a.fill(value);
+      else taFill(a, value);
       return a as A;
     }
   }
   const dt = dtypeOf(a, "fill");
-  const n = a.length;
+  const n = taLength(a);
   putScalar(dt, value, "fill");
   if (n < JS_BELOW.fill) {
-    (a as AnyArr).fill(readSlot(dt));
+    taFill(a, readSlot(dt));
     return a;
   }
   check(native.rp_fill(dt, a, n, slot), "fill");
@@ -1930,8 +1942,8 @@ function fillGeneral<A extends NumericArray>(a: A, value: Scalar): A {
 /** A copy of `a`, into `out` if given (same type and length). */
 export function copy<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a) && f64(out)) {
-    const n = a.length;
-    if (n !== 0 && n < 64 && out.length === n && direction(out, a) > 0) {
+    const n = taLength(a);
+    if (n !== 0 && n < 64 && taLength(out) === n && direction(out, a) > 0) {
       for (let i = 0; i < n; i++) out[i] = a[i]!;
       return out;
     }
@@ -1942,23 +1954,23 @@ export function copy<A extends NumericArray>(a: A, out?: A): A {
 /** General path of {@link copy}: every dtype and check. */
 function copyGeneral<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a)) {
-    const n = a.length;
+    const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.copy) {
-      if (out === undefined || (f64(out) && out.length === n)) {
+      if (out === undefined || (f64(out) && taLength(out) === n)) {
         const o = (out ?? new Float64Array(n)) as Float64Array;
         // A loop beats the set() builtin's call overhead on short arrays.
         if (n < 64 && direction(o, a) > 0) {
           for (let i = 0; i < n; i++) o[i] = a[i]!;
-        } else o.set(a);
+        } else taSet(o, a);
         return o as A;
       }
     }
   }
   const dt = dtypeOf(a, "copy");
-  const n = a.length;
+  const n = taLength(a);
   const o = outFor(out, () => like(a), dt, n, "copy");
   if (n < JS_BELOW.copy) {
-    (o as AnyArr).set(a);
+    taSet(o, a as ArrayLike<number | bigint>);
     return o;
   }
   check(native.rp_copy(dt, a, o, n), "copy");

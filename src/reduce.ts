@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { taLength } from "./_intrinsics.ts";
 import { kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { REDUCE } from "../ffi/symbols.ts";
@@ -146,9 +147,9 @@ function reduceNd(
       REDUCE[op],
       dtypeCode(dtype),
       a._storage,
-      a._storage.length,
+      taLength(a._storage),
       out._storage,
-      out._storage.length,
+      taLength(out._storage),
       nk,
       nr,
       meta,
@@ -344,9 +345,9 @@ function argAxis(
       max ? 1 : 0,
       dtypeCode(a.dtype),
       a._storage,
-      a._storage.length,
+      taLength(a._storage),
       out._storage,
-      out._storage.length,
+      taLength(out._storage),
       nk,
       meta,
     );
@@ -438,9 +439,9 @@ function scan(
     op,
     dtypeCode(dtype),
     a._storage,
-    a._storage.length,
+    taLength(a._storage),
     out._storage,
-    out._storage.length,
+    taLength(out._storage),
     meta,
     meta.length,
   );

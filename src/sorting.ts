@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { taLength } from "./_intrinsics.ts";
 import { NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { dtypeCode, resultType } from "./dtype.ts";
@@ -72,9 +73,9 @@ function laneOp(
       OP[op],
       dtypeCode(x.dtype),
       x._storage,
-      x._storage.length,
+      taLength(x._storage),
       out._storage,
-      out._storage.length,
+      taLength(out._storage),
       meta,
       meta.length,
       kth,

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { taByteOffset, taLength } from "./_intrinsics.ts";
 import { checkWritable, kernel } from "./_record.ts";
 import { overlaps } from "./_arena.ts";
 import { allocStorage } from "./_pool.ts";
@@ -131,7 +132,7 @@ function prepareOut(
 /** An input overlapping `out` in any way but exactly is copied first. */
 function unaliasInput(x: NDArray, xStrides: number[], out: NDArray): NDArray {
   if (!overlaps(x._storage, out._storage)) return x;
-  const same = x._storage.byteOffset === out._storage.byteOffset &&
+  const same = taByteOffset(x._storage) === taByteOffset(out._storage) &&
     x._offset === out._offset &&
     xStrides.every((s, i) => s === out._strides[i]);
   return same ? x : x.copy();
@@ -271,11 +272,11 @@ export function ufunc2(
     opCode,
     dtypeCode(dtype),
     a._storage,
-    a._storage.length,
+    taLength(a._storage),
     b._storage,
-    b._storage.length,
+    taLength(b._storage),
     out._storage,
-    out._storage.length,
+    taLength(out._storage),
     nd,
     meta,
   );
@@ -353,9 +354,9 @@ export function ufunc1(
     UFUNC1[op],
     dtypeCode(dtype),
     a._storage,
-    a._storage.length,
+    taLength(a._storage),
     out._storage,
-    out._storage.length,
+    taLength(out._storage),
     nd,
     meta,
   );
@@ -499,13 +500,13 @@ export function where(
     "rp_where",
     dtypeCode(dtype),
     c._storage,
-    c._storage.length,
+    taLength(c._storage),
     a._storage,
-    a._storage.length,
+    taLength(a._storage),
     b._storage,
-    b._storage.length,
+    taLength(b._storage),
     out._storage,
-    out._storage.length,
+    taLength(out._storage),
     nd,
     meta,
   );

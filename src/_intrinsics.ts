@@ -1,0 +1,198 @@
+/**
+ * The engine's own accessors for TypedArrays and ArrayBuffers, captured
+ * when raptors is imported.
+ *
+ * Every length, byte offset and byte length that reaches native code (or
+ * the wasm backend's copy-in) is read through these, never through the
+ * `length`/`byteLength`/`byteOffset`/`buffer` properties of the object a
+ * caller passed: those can be an own property (`Object.defineProperty(x,
+ * "length", { value: 1e6 })`), a subclass getter, a Proxy trap or a
+ * redefinition on `Float64Array.prototype`, and a kernel trusting one of
+ * them reads or writes outside the buffer. The `%TypedArray%.prototype`
+ * getters read the engine's internal slots instead: they give the true
+ * length of a subclass instance, the current length of a view over a
+ * resizable buffer (0 once it is out of bounds), and throw a `TypeError`
+ * for anything that is not a TypedArray (a Proxy, an object that merely
+ * inherits from `Float64Array.prototype`).
+ *
+ * The getters are called so that replacing `Function.prototype.call` or
+ * adding a `call` property to a getter later changes nothing (see
+ * `getter` below). (Code that runs before
+ * raptors is imported can replace any built-in; that is outside what a
+ * library can defend against, as for Node's own primordials.)
+ *
+ * @module
+ */
+
+const FP = Function.prototype;
+const CALL = FP.call;
+const uncurryThis = FP.bind.bind(CALL) as <T, R>(
+  f: (this: T) => R,
+) => (self: T) => R;
+
+/**
+ * `self => get.call(self)` for the getter of `key` on `proto`. The getter
+ * object is frozen (so no `call` property can be added to it) and the
+ * fast form `get.call(self)` runs only while `Function.prototype.call` is
+ * still the built-in; otherwise a bound form captured at import runs. The
+ * bound form alone costs ~40 ns per call in JavaScriptCore, the guarded
+ * one 2-12 ns.
+ */
+function getter<T, R>(proto: object, key: PropertyKey): (self: T) => R {
+  const d = Reflect.getOwnPropertyDescriptor(proto, key);
+  if (d?.get === undefined) {
+    throw new Error(`raptors: this runtime has no ${String(key)} getter`);
+  }
+  const get = d.get as (this: T) => R;
+  Object.freeze(get);
+  const bound = uncurryThis(get);
+  return (self: T) => FP.call === CALL ? get.call(self) : bound(self);
+}
+
+function optionalGetter<T, R>(
+  proto: object,
+  key: PropertyKey,
+): ((self: T) => R) | undefined {
+  const d = Reflect.getOwnPropertyDescriptor(proto, key);
+  return d?.get === undefined ? undefined : getter<T, R>(proto, key);
+}
+
+const TYPED_ARRAY_PROTO = Reflect.getPrototypeOf(Uint8Array.prototype)!;
+
+/** The element count in the TypedArray's internal slots (throws for a non-TypedArray). */
+export const taLength: (a: ArrayBufferView) => number = getter(
+  TYPED_ARRAY_PROTO,
+  "length",
+);
+/** Its byte length (internal slots). */
+export const taByteLength: (a: ArrayBufferView) => number = getter(
+  TYPED_ARRAY_PROTO,
+  "byteLength",
+);
+/** Its byte offset (internal slots). */
+export const taByteOffset: (a: ArrayBufferView) => number = getter(
+  TYPED_ARRAY_PROTO,
+  "byteOffset",
+);
+/** Its buffer (internal slots). */
+export const taBuffer: (a: ArrayBufferView) => ArrayBufferLike = getter(
+  TYPED_ARRAY_PROTO,
+  "buffer",
+);
+const kindGetter = getter<unknown, string | undefined>(
+  TYPED_ARRAY_PROTO,
+  Symbol.toStringTag,
+);
+/**
+ * The TypedArray's real kind (`"Float64Array"`...), or `undefined` for
+ * anything else. Slow in JavaScriptCore (~50 ns): general paths only.
+ */
+export const taKind = (a: unknown): string | undefined => kindGetter(a);
+
+function method<A extends unknown[], R>(
+  proto: object,
+  key: PropertyKey,
+): (self: ArrayBufferView, ...args: A) => R {
+  const f = Reflect.get(proto, key) as (this: unknown, ...args: A) => R;
+  Object.freeze(f);
+  const bound = uncurryThis(f as never) as unknown as (
+    self: unknown,
+    ...args: A
+  ) => R;
+  return (self, ...args) =>
+    FP.call === CALL ? f.call(self, ...args) : bound(self, ...args);
+}
+
+/**
+ * `%TypedArray%.prototype` methods that create no new array (so no
+ * species constructor, no caller code runs): `sort` (numeric order),
+ * `fill` and `set`, as the engine implements them whatever a subclass
+ * overrides.
+ */
+export const taSort: (a: ArrayBufferView) => unknown = method(
+  TYPED_ARRAY_PROTO,
+  "sort",
+);
+/** `%TypedArray%.prototype.fill` (see {@link taSort}). */
+export const taFill: (a: ArrayBufferView, v: number | bigint) => unknown =
+  method(TYPED_ARRAY_PROTO, "fill");
+/** `%TypedArray%.prototype.set` (see {@link taSort}). */
+export const taSet: (
+  a: ArrayBufferView,
+  src: ArrayLike<number | bigint>,
+  offset?: number,
+) => void = method(TYPED_ARRAY_PROTO, "set");
+
+const abByteLength = getter<ArrayBuffer, number>(
+  ArrayBuffer.prototype,
+  "byteLength",
+);
+const abResizable = optionalGetter<ArrayBuffer, boolean>(
+  ArrayBuffer.prototype,
+  "resizable",
+);
+const abDetached = optionalGetter<ArrayBuffer, boolean>(
+  ArrayBuffer.prototype,
+  "detached",
+);
+const sabGrowable = typeof SharedArrayBuffer === "function"
+  ? optionalGetter<SharedArrayBuffer, boolean>(
+    SharedArrayBuffer.prototype,
+    "growable",
+  )
+  : undefined;
+const isSab = typeof SharedArrayBuffer === "function"
+  ? optionalGetter<SharedArrayBuffer, number>(
+    SharedArrayBuffer.prototype,
+    "byteLength",
+  )
+  : undefined;
+
+/** Whether `buf` is a SharedArrayBuffer (by its internal slots). */
+export function isShared(buf: ArrayBufferLike): boolean {
+  if (isSab === undefined) return false;
+  try {
+    isSab(buf as SharedArrayBuffer);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the ArrayBuffer (not shared) is detached. */
+export function isDetached(buf: ArrayBufferLike): boolean {
+  if (isShared(buf)) return false;
+  if (abDetached !== undefined) return abDetached(buf as ArrayBuffer);
+  // no `detached` getter: a detached buffer reports byteLength 0
+  return abByteLength(buf as ArrayBuffer) === 0;
+}
+
+/**
+ * Whether the buffer can change length under a view: a resizable
+ * ArrayBuffer (which can also shrink) or a growable SharedArrayBuffer.
+ */
+export function isResizable(buf: ArrayBufferLike): boolean {
+  if (isShared(buf)) return sabGrowable?.(buf as SharedArrayBuffer) === true;
+  return abResizable?.(buf as ArrayBuffer) === true;
+}
+
+/** Bytes per element of each TypedArray kind. */
+const ELEMENT_SIZE: Readonly<Record<string, number>> = {
+  __proto__: null,
+  Int8Array: 1,
+  Uint8Array: 1,
+  Uint8ClampedArray: 1,
+  Int16Array: 2,
+  Uint16Array: 2,
+  Int32Array: 4,
+  Uint32Array: 4,
+  Float32Array: 4,
+  Float64Array: 8,
+  BigInt64Array: 8,
+  BigUint64Array: 8,
+} as unknown as Record<string, number>;
+
+/** Bytes per element of a genuine TypedArray, from its real kind. */
+export function elementSize(a: ArrayBufferView): number {
+  return ELEMENT_SIZE[taKind(a) ?? ""] ?? 1;
+}
