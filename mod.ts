@@ -26,6 +26,7 @@ export {
   type DiagonalOptions,
   inner,
   matmul,
+  type MatmulOptions,
   type NormOptions,
   outer,
   tensordot,

@@ -24,6 +24,7 @@
  *
  * @module
  */
+import { taBuffer, taByteLength, taByteOffset } from "./_intrinsics.ts";
 import { library } from "./_native.ts";
 import { ARENA_MIN } from "../ffi/wasm.ts";
 
@@ -113,18 +114,18 @@ export function freeNow(st: ArrayBufferView): boolean {
  * ArrayBuffer (a view of wasm memory raptors did not allocate is its own).
  */
 export function home(v: ArrayBufferView): object {
-  if (arena === undefined) return v.buffer; // native: no wasm memory
+  if (arena === undefined) return taBuffer(v); // native: no wasm memory
   const b = blocks.get(v);
   if (b !== undefined) return b;
-  const buf = v.buffer;
+  const buf = taBuffer(v);
   return buf === arena.memory() ? v : buf;
 }
 
 /** Whether the bytes of `a` and `b` overlap. */
 export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer &&
-    a.byteOffset < b.byteOffset + b.byteLength &&
-    b.byteOffset < a.byteOffset + a.byteLength;
+  const ao = taByteOffset(a), bo = taByteOffset(b);
+  return taBuffer(a) === taBuffer(b) &&
+    ao < bo + taByteLength(b) && bo < ao + taByteLength(a);
 }
 
 /** The wasm heap's size and free bytes (undefined on the native backend). */

@@ -50,6 +50,11 @@ const current: Limits = {
 
 const KEYS = ["maxArrayBytes", "maxElements", "maxHeaderBytes"] as const;
 
+/** The `maxArrayBytes` cap in force (hot path: no copy). */
+export function maxArrayBytes(): number {
+  return current.maxArrayBytes;
+}
+
 /** The caps in force (a copy). */
 export function getLimits(): Limits {
   return { ...current };
@@ -107,22 +112,24 @@ const UNIT: Record<keyof Limits, string> = {
 };
 
 function refuse(
-  fn: string,
+  fn: string | undefined,
   what: string,
   value: number,
   cap: keyof Limits,
 ): never {
+  const unit = UNIT[cap];
   throw new ResourceLimitError(
-    `${fn}(): ${what} ${fmt(value)} ${UNIT[cap]}, over the ${cap} limit ` +
-      `of ${fmt(current[cap])}: ${HOW[cap]}`,
+    `${fn === undefined ? "" : `${fn}(): `}${what} ${fmt(value, unit)}, ` +
+      `over the ${cap} limit of ${fmt(current[cap], unit)}: ${HOW[cap]}`,
     cap,
   );
 }
 
-function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (n >= 2 ** 20) return `${+(n / 2 ** 20).toPrecision(6)} MiB`;
-  return String(n);
+function fmt(n: number, unit: string): string {
+  if (unit === "bytes" && Number.isFinite(n) && n >= 2 ** 20) {
+    return `${+(n / 2 ** 20).toPrecision(6)} MiB`;
+  }
+  return `${n} ${unit}`;
 }
 
 /**
@@ -130,7 +137,7 @@ function fmt(n: number): string {
  * (`count` may be fractional or huge: it is the product of a shape).
  */
 export function checkAlloc(
-  fn: string,
+  fn: string | undefined,
   count: number,
   itemsize: number,
   what = "the result",

@@ -30,6 +30,8 @@
  *
  * @module
  */
+import { checkAlloc, maxArrayBytes } from "./_limits.ts";
+import { taBuffer } from "./_intrinsics.ts";
 import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
 import { noteFresh, recording } from "./_record.ts";
 import {
@@ -116,11 +118,21 @@ function release(buf: ArrayBuffer): void {
 /**
  * Storage for `n` elements of `dtype`. Its contents are unspecified unless
  * `zero` (a pooled buffer may hold an earlier array's values): callers
- * that do not write every element must ask for zeros.
+ * that do not write every element must ask for zeros. Over the
+ * `maxArrayBytes` cap (`src/_limits.ts`) it throws a ResourceLimitError
+ * (naming `fn` if given) instead of allocating.
  */
-export function allocStorage(dtype: DType, n: number, zero = false): Storage {
+export function allocStorage(
+  dtype: DType,
+  n: number,
+  zero = false,
+  fn?: string,
+): Storage {
   const Ctor = storageCtor(dtype);
   const bytes = n * itemsize(dtype);
+  if (bytes > maxArrayBytes()) {
+    checkAlloc(fn, n, itemsize(dtype), `an array of ${n} ${dtype} elements`);
+  }
   // the wasm backend: in the module's memory, so kernels need no copies
   const inWasm = arenaStorage(
     Ctor as unknown as new (b: ArrayBuffer, o: number, n: number) => Storage,
@@ -188,7 +200,7 @@ export function escape(st: Storage, view?: Storage): void {
   }
   if (views.delete(st)) {
     registry.unregister(st);
-    owned -= st.buffer.byteLength;
+    owned -= taBuffer(st).byteLength;
   }
 }
 
@@ -202,7 +214,7 @@ export function disposeStorage(st: Storage): boolean {
   views.delete(st);
   if (arenaBlock(st) !== undefined) return freeNow(st);
   registry.unregister(st);
-  release(st.buffer as ArrayBuffer);
+  release(taBuffer(st) as ArrayBuffer);
   return true;
 }
 

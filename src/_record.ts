@@ -67,8 +67,30 @@ export function markReadOnly(st: ArrayBufferView): void {
 export function isReadOnly(st: ArrayBufferView): boolean {
   return readOnly.has(home(st));
 }
+/**
+ * Storage objects that alias writable memory but may not be written
+ * through: the storage of broadcast views (NumPy's `broadcast_to` returns
+ * a read-only view, since one element stands for many). Keyed by the
+ * storage object, not its memory: the base array stays writable, and its
+ * memory is not stable enough for jobs to share it without a copy.
+ */
+const readOnlyViews = new WeakSet<object>();
+/** Marks storage object `st` (an alias of another's memory) read-only. */
+export function markReadOnlyView(st: ArrayBufferView): void {
+  readOnlyViews.add(st);
+}
+/** Whether nothing may be written through `st` ({@link checkWritable}). */
+export function isWriteProtected(st: ArrayBufferView): boolean {
+  return readOnlyViews.has(st) || readOnly.has(home(st));
+}
 /** Throws when `st` is the memory of a read-only array. */
 export function checkWritable(st: ArrayBufferView, fn: string): void {
+  if (readOnlyViews.has(st)) {
+    throw new TypeError(
+      `${fn}(): assignment destination is read-only (a broadcast view: ` +
+        "one element stands for many; write to a copy())",
+    );
+  }
   if (readOnly.has(home(st))) {
     throw new TypeError(`${fn}(): assignment destination is read-only`);
   }

@@ -11,14 +11,17 @@ import { adopt } from "./_arena.ts";
 import {
   asDType,
   type DType,
+  intRange,
   isBigDType,
   itemsize,
+  kind,
   type Storage,
   storageCtor,
 } from "./dtype.ts";
 import { NDArray, type Scalar, toStored } from "./ndarray.ts";
 import { asShape, MAX_SIZE, type Shape, sizeOf } from "./_shape.ts";
 import { allocStorage } from "./_pool.ts";
+import { checkAlloc } from "./_limits.ts";
 import { checkOptions } from "./_typed.ts";
 
 /** Options naming a dtype. */
@@ -26,8 +29,12 @@ export interface DTypeOptions {
   dtype?: DType;
 }
 
-function alloc(dtype: DType, shape: Shape): NDArray {
-  return new NDArray(allocStorage(dtype, sizeOf(shape), true), dtype, shape);
+function alloc(dtype: DType, shape: Shape, fn?: string): NDArray {
+  return new NDArray(
+    allocStorage(dtype, sizeOf(shape), true, fn),
+    dtype,
+    shape,
+  );
 }
 
 function fillStorage(a: NDArray, value: Scalar): NDArray {
@@ -52,6 +59,7 @@ export function zeros(
   return alloc(
     asDType(options.dtype ?? "float64", "zeros"),
     asShape(shape, "zeros"),
+    "zeros",
   );
 }
 
@@ -64,6 +72,7 @@ export function empty(
   return alloc(
     asDType(options.dtype ?? "float64", "empty"),
     asShape(shape, "empty"),
+    "empty",
   );
 }
 
@@ -84,7 +93,7 @@ export function full(
 ): NDArray {
   checkOptions(options, "full");
   const dtype = asDType(options.dtype ?? dtypeOfScalar(value), "full");
-  return fillStorage(alloc(dtype, asShape(shape, "full")), value);
+  return fillStorage(alloc(dtype, asShape(shape, "full"), "full"), value);
 }
 
 /** Zeros with the shape (and dtype, unless given) of `a`. */
@@ -201,7 +210,7 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
     } else dtype = "float64";
   }
   dtype = asDType(dtype, "array");
-  const out = alloc(dtype, shape);
+  const out = alloc(dtype, shape, "array");
   const st = out._storage as unknown as Array<number | bigint>;
   for (let i = 0; i < flat.length; i++) {
     let v = flat[i]!;
@@ -337,12 +346,49 @@ export function arange(
     options.dtype ?? (ints ? "int64" : "float64"),
     "arange",
   );
-  const out = alloc(dtype, [n]);
+  if (dtype === "bool" && n > 2) {
+    throw new TypeError(
+      "arange(): arange() is only supported for booleans when the result has at most length 2.",
+    );
+  }
+  const out = alloc(dtype, [n], "arange");
+  if (n === 0) return out;
   const st = out._storage as unknown as Array<number | bigint>;
-  if (isBigDType(dtype)) {
-    for (let i = 0; i < n; i++) st[i] = BigInt(start + i * step);
+  // NumPy's fill: the first two values are computed in float64 and cast
+  // to the dtype, then value i = first + i * (second - first) in the dtype
+  const second = start + step;
+  const dk = kind(dtype);
+  if (dk === "f") {
+    if (dtype === "float32") {
+      const f = Math.fround, s0 = f(start), d = f(f(second) - s0);
+      for (let i = 0; i < n; i++) st[i] = f(s0 + f(i * d));
+    } else {
+      const d = second - start;
+      for (let i = 0; i < n; i++) st[i] = start + i * d;
+    }
+  } else if (dk === "b") {
+    st[0] = start !== 0 ? 1 : 0;
+    if (n > 1) st[1] = second !== 0 ? 1 : 0;
   } else {
-    for (let i = 0; i < n; i++) st[i] = start + i * step;
+    // integers: exact (bigint) arithmetic; NumPy wraps a value outside the
+    // dtype silently, raptors refuses it
+    const b0 = BigInt(Math.trunc(start)), d = BigInt(Math.trunc(second)) - b0;
+    const last = b0 + BigInt(n - 1) * d;
+    const [lo, hi] = intRange(dtype);
+    for (const [v, what] of [[b0, "first"], [last, "last"]] as const) {
+      if (v < lo || v > hi) {
+        throw new RangeError(
+          `arange(): the ${what} value, ${v}, is out of bounds for ${dtype} ` +
+            `(NumPy would wrap it): use a wider dtype`,
+        );
+      }
+    }
+    if (isBigDType(dtype)) {
+      for (let i = 0; i < n; i++) st[i] = b0 + BigInt(i) * d;
+    } else {
+      const n0 = Number(b0), nd = Number(d);
+      for (let i = 0; i < n; i++) st[i] = n0 + i * nd;
+    }
   }
   return out;
 }
@@ -369,6 +415,7 @@ export function linspace(
   const endpoint = options.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : NaN;
+  checkAlloc("linspace", num, 8, `an array of ${num} float64 elements`);
   const y = new Float64Array(num);
   for (let i = 0; i < num; i++) y[i] = div > 0 ? i * step + start : start;
   if (endpoint && num > 1) y[num - 1] = stop;

@@ -354,5 +354,5 @@ export function copyto(
     const m = nd(options.where);
     s = where(m.dtype === "bool" ? m : m.astype("bool"), s, dst);
   }
-  copyInto(s.broadcastTo(dst.shape.slice()), dst);
+  copyInto(s.broadcastTo(dst.shape.slice()), dst, "copyto");
 }

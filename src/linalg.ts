@@ -9,8 +9,9 @@ import { taLength } from "./_intrinsics.ts";
 import { kernel } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { statusError } from "./_native.ts";
-import { type DType, dtypeCode, kind, resultType } from "./dtype.ts";
-import { NDArray, type Scalar } from "./ndarray.ts";
+import { type DType, dtypeCode, itemsize, kind, resultType } from "./dtype.ts";
+import { checkAlloc } from "./_limits.ts";
+import { copyInto, NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import {
   broadcastShapes,
@@ -29,7 +30,48 @@ import { checkOptions } from "./_typed.ts";
  * leading dimensions with broadcasting; a 1-d `a` is a row vector and a 1-d
  * `b` a column vector, their added axis removed from the result.
  */
-export function matmul(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
+export function matmul(
+  x: ArrayLikeInput,
+  y: ArrayLikeInput,
+  options?: MatmulOptions,
+): NDArray {
+  checkOptions(options, "matmul");
+  const r = matmulNew(x, y);
+  const out = options?.out;
+  if (out === undefined) return r;
+  if (!(out instanceof NDArray)) {
+    throw new TypeError("matmul(): 'out' must be an NDArray");
+  }
+  if (out.dtype !== r.dtype) {
+    throw new TypeError(
+      `matmul(): Cannot cast ufunc 'matmul' output from dtype('${r.dtype}') to dtype('${out.dtype}') (raptors requires 'out' to have the result dtype)`,
+    );
+  }
+  if (
+    out.ndim !== r.ndim || out.shape.some((d, i) => d !== r.shape[i])
+  ) {
+    throw new RangeError(
+      `matmul(): out has shape ${fmtShape(out.shape)}, the result ${
+        fmtShape(r.shape)
+      }`,
+    );
+  }
+  // computed into fresh memory first, so an out that is (or overlaps) an
+  // input reads the inputs' original values, as NumPy guarantees
+  copyInto(r, out, "matmul");
+  return out;
+}
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /**
+   * Where to write the product (its shape and dtype must be the
+   * result's); it may be an input: the product is computed first.
+   */
+  out?: NDArray;
+}
+
+function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
   let a = x instanceof NDArray ? x : array(x);
   let b = y instanceof NDArray ? y : array(y);
   a._live("matmul");
@@ -55,6 +97,10 @@ export function matmul(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
   const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
   const batchShape = broadcastShapes([aBatch, bBatch], "matmul");
   const batch = sizeOf(batchShape);
+  // before the per-batch loop and its metadata: a broadcast batch of 2^40
+  // must be refused, not iterated
+  checkAlloc("matmul", batch * m * n, itemsize(dtype), "the result");
+  checkAlloc("matmul", 2 * batch, 8, "the batch layout");
   const aBs = broadcastStrides(aBatch, a._strides.slice(0, -2), batchShape);
   const bBs = broadcastStrides(bBatch, b._strides.slice(0, -2), batchShape);
   const meta = new Float64Array(8 + 2 * batch);

@@ -23,11 +23,13 @@ import {
   checkReadable,
   checkWritable,
   isReadOnly,
+  isWriteProtected,
   kernel,
   markReadOnly,
+  markReadOnlyView,
 } from "./_record.ts";
 import { allocStorage, disposeStorage, escape, noteView } from "./_pool.ts";
-import { overlaps } from "./_arena.ts";
+import { adopt, overlaps } from "./_arena.ts";
 import { statusError } from "./_native.ts";
 import {
   asDType,
@@ -171,7 +173,7 @@ export class NDArray {
     return {
       cContiguous: isContiguous(this.shape, this._strides, false),
       fContiguous: isContiguous(this.shape, this._strides, true),
-      writeable: !isReadOnly(this._storage),
+      writeable: !isWriteProtected(this._storage),
     };
   }
   /**
@@ -349,7 +351,11 @@ export class NDArray {
     );
   }
 
-  /** A read-only-by-convention view repeated to `shape` (zero strides). */
+  /**
+   * A read-only view repeated to `shape` (zero strides), as NumPy's
+   * `broadcast_to`: writing through it (`set`, `assign`, `out=`) is a
+   * TypeError, while the array it views stays writable.
+   */
   broadcastTo(shape: number | number[]): NDArray {
     const target = asShape(shape, "broadcastTo");
     const b = broadcastShapes([this.shape, target], "broadcastTo");
@@ -361,7 +367,7 @@ export class NDArray {
       );
     }
     return new NDArray(
-      this._storage,
+      readOnlyAlias(this._storage, this.dtype),
       this.dtype,
       target,
       broadcastStrides(this.shape, this._strides, target),
@@ -697,8 +703,8 @@ export class NDArray {
     return red.std(this, options);
   }
   /** Matrix product `this @ b` (see `matmul`). */
-  matmul(b: uf.ArrayLikeInput): NDArray {
-    return la.matmul(this, b);
+  matmul(b: uf.ArrayLikeInput, options?: la.MatmulOptions): NDArray {
+    return la.matmul(this, b, options);
   }
   /** Index of the maximum (flattened, or along `axis`). */
   argmax(options?: red.ArgOptions): NDArray | number {
@@ -999,21 +1005,21 @@ export function toStored(
 }
 
 /** Copies `src` into `dst` (same shape), converting dtypes, natively. */
-export function copyInto(src: NDArray, dst: NDArray): void {
+export function copyInto(src: NDArray, dst: NDArray, fn = "copy"): void {
   if (
     src.shape.length !== dst.shape.length ||
     src.shape.some((d, i) => d !== dst.shape[i])
   ) {
     throw new RangeError(
-      `copy: could not broadcast input array from shape ${
+      `${fn}(): could not broadcast input array from shape ${
         fmtShape(src.shape)
       } into shape ${fmtShape(dst.shape)}`,
     );
   }
   if (src.size === 0) return;
-  src._live("copy");
-  dst._live("copy");
-  checkWritable(dst._storage, "copy");
+  src._live(fn);
+  dst._live(fn);
+  checkWritable(dst._storage, fn);
   // The kernel reads `src` while writing `dst`: never over the same memory.
   if (overlaps(src._storage, dst._storage)) src = src.astype(src.dtype);
   const nd = src.ndim;
@@ -1036,5 +1042,22 @@ export function copyInto(src: NDArray, dst: NDArray): void {
     nd,
     meta,
   );
-  if (status !== 0) throw statusError(status, "copy");
+  if (status !== 0) throw statusError(status, fn);
+}
+
+/**
+ * A second storage object over `st`'s memory, marked read-only (for
+ * broadcast views); in wasm memory it keeps `st`'s block alive. Already
+ * protected storage is returned as it is.
+ */
+function readOnlyAlias(st: Storage, dtype: DType): Storage {
+  if (isWriteProtected(st)) return st;
+  const alias = new (storageCtor(dtype) as unknown as new (
+    b: ArrayBufferLike,
+    o: number,
+    n: number,
+  ) => Storage)(taBuffer(st), taByteOffset(st), taLength(st));
+  adopt(st, alias);
+  markReadOnlyView(alias);
+  return alias;
 }

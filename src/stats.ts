@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { checkAlloc } from "./_limits.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { linspace, zeros } from "./creation.ts";
 import { kind, resultType } from "./dtype.ts";
@@ -408,7 +409,10 @@ export function diff(a: ArrayLikeInput, options: DiffOptions = {}): NDArray {
   if (options.append !== undefined) parts.push(widen(options.append));
   if (parts.length > 1) x = concatenate(parts, { axis });
   const sel = (lo: string) => x.shape.map((_, i) => (i === axis ? lo : ":"));
-  for (let k = 0; k < times; k++) {
+  // after shape[axis] steps the axis is empty and stays so: n = 2**53 must
+  // not loop 2**53 times
+  const steps = Math.min(times, x.shape[axis]! + 1);
+  for (let k = 0; k < steps; k++) {
     const hi = x.slice(...sel("1:")), lo = x.slice(...sel(":-1"));
     x = x.dtype === "bool"
       ? ufunc2("notEqual", hi, lo)
@@ -451,6 +455,7 @@ export function bincount(
     throw new RangeError("bincount(): 'minlength' must not be negative");
   }
   const len = Math.max(max + 1, minlength);
+  checkAlloc("bincount", len, 8, "the counts");
   if (options.weights === undefined) {
     const out = new BigInt64Array(len);
     const counts = new Float64Array(len);
@@ -519,6 +524,7 @@ export function histogram(
       hi += 0.5;
     }
     nbins = bins;
+    checkAlloc("histogram", bins + 1, 8, `${bins} bins`);
     edges = linspace(lo, hi, bins + 1);
     uniform = true;
   } else {

@@ -471,19 +471,26 @@ export const logicalNot: U = un("logicalNot");
 /**
  * `x` where `cond` is true, else `y`, with broadcasting (NumPy's
  * three-argument `where`); the result dtype is `x` and `y` promoted.
+ * `out` (an extension: NumPy's `where` has none) receives the result and
+ * may be one of the inputs.
  */
 export function where(
   cond: ArrayLikeInput,
   x: ArrayLikeInput,
   y: ArrayLikeInput,
+  options?: UfuncOptions,
 ): NDArray {
+  checkOptions(options, "where");
   let c = asNd(cond);
   if (c.dtype !== "bool") c = ufunc2("notEqual", c, 0);
   let [a, b, dtype] = promoteOperands(x, y, (d) => d, "where");
   if (a.dtype !== dtype) a = a.astype(dtype);
   if (b.dtype !== dtype) b = b.astype(dtype);
   const shape = broadcastShapes([c.shape, a.shape, b.shape], "where");
-  const out = prepareOut(undefined, shape, dtype, "where", [a, b, c]);
+  const out = prepareOut(options?.out, shape, dtype, "where", [a, b, c]);
+  c = unaliasInput(c, broadcastStrides(c.shape, c._strides, shape), out);
+  a = unaliasInput(a, broadcastStrides(a.shape, a._strides, shape), out);
+  b = unaliasInput(b, broadcastStrides(b.shape, b._strides, shape), out);
   const nd = shape.length;
   const meta = new Float64Array(4 + 5 * nd);
   const ops = [c, a, b];

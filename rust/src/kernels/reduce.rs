@@ -83,6 +83,31 @@ fn pairwise_body<T: Elem>(a: &[T]) -> T {
 
 multiversion!(fn pairwise_dispatch<T: Elem>(a: &[T]) -> T => pairwise_body);
 
+/// NumPy's pairwise sum of a strided run (`len` elements `stride` apart),
+/// in exactly the tree [`pairwise_sum`] walks over the same values
+/// gathered contiguously: each leaf of at most 128 elements is gathered
+/// into a stack buffer and summed by the same leaf kernel. Memory stays
+/// constant, so a broadcast run of 2^31 elements allocates nothing.
+///
+/// # Safety
+/// `p.offset(i * stride)` must be readable for every `i < len`.
+pub unsafe fn pairwise_sum_strided<T: Elem>(p: *const T, len: usize, stride: isize) -> T {
+    unsafe fn node<T: Elem>(p: *const T, len: usize, stride: isize) -> T {
+        if len <= PW_BLOCK {
+            let mut buf = [T::default(); PW_BLOCK];
+            for (i, b) in buf[..len].iter_mut().enumerate() {
+                *b = *p.offset(i as isize * stride);
+            }
+            return pairwise_dispatch(&buf[..len]);
+        }
+        let n2 = pairwise_split(len);
+        let left = node(p, n2, stride);
+        let right = node(p.offset(n2 as isize * stride), len - n2, stride);
+        left.add(right)
+    }
+    T::default().add(node(p, len, stride))
+}
+
 /// NumPy's pairwise sum. For large inputs the top levels of the tree are
 /// cut into subtrees run as parallel tasks; since the cut follows the
 /// tree's own splits and the subtree sums are combined in the tree's order,

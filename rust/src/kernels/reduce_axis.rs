@@ -17,7 +17,7 @@
 //!   here with the SIMD in-place kernels when the slices are contiguous.
 
 use super::elementwise::{self as ew, BinOp};
-use super::reduce::pairwise_sum;
+use super::reduce::{pairwise_sum, pairwise_sum_strided};
 use super::strided::{check_bounds, Layout};
 use crate::dtype::Elem;
 use crate::error::{Error, Result};
@@ -55,11 +55,52 @@ pub trait Reducer<T: Elem>: BinOp<T, T> {
         }
         v
     }
+    /// A strided run (`len >= 1` elements `stride` apart), as [`Self::run`]
+    /// of the gathered values, in bounded memory (`buf` is scratch).
+    ///
+    /// # Safety
+    /// `p.offset(i * stride)` must be readable for every `i < len`.
+    #[inline(always)]
+    unsafe fn run_strided(p: *const T, len: usize, stride: isize, _buf: &mut Vec<T>) -> T {
+        let mut v = *p;
+        for i in 1..len as isize {
+            v = Self::apply(v, *p.offset(i * stride));
+        }
+        v
+    }
+}
+
+/// Gathers a strided run through `buf` in chunks of [`BUFSIZE`], combining
+/// the chunks' [`Reducer::run`] results with the op (for max/min, whose
+/// order only decides between equal values).
+unsafe fn chunked_run<T: Elem, R: Reducer<T>>(
+    p: *const T,
+    len: usize,
+    stride: isize,
+    buf: &mut Vec<T>,
+) -> T {
+    let mut acc: Option<T> = None;
+    let mut i = 0usize;
+    while i < len {
+        let m = (len - i).min(BUFSIZE);
+        buf.clear();
+        buf.extend((i..i + m).map(|j| *p.offset(j as isize * stride)));
+        let part = R::run(buf);
+        acc = Some(match acc {
+            Some(x) => R::apply(x, part),
+            None => part,
+        });
+        i += m;
+    }
+    acc.unwrap_or_default()
 }
 impl<T: Elem> Reducer<T> for ew::Add {
     /// NumPy's pairwise sum.
     fn run(run: &[T]) -> T {
         pairwise_sum(run)
+    }
+    unsafe fn run_strided(p: *const T, len: usize, stride: isize, _buf: &mut Vec<T>) -> T {
+        pairwise_sum_strided(p, len, stride)
     }
 }
 impl<T: Elem> Reducer<T> for ew::Mul {}
@@ -72,11 +113,17 @@ impl<T: Elem> Reducer<T> for super::ops::Maximum {
     fn run(run: &[T]) -> T {
         super::reduce::max_dispatch(run)
     }
+    unsafe fn run_strided(p: *const T, len: usize, stride: isize, buf: &mut Vec<T>) -> T {
+        chunked_run::<T, Self>(p, len, stride, buf)
+    }
 }
 impl<T: Elem> Reducer<T> for super::ops::Minimum {
     /// As for the maximum.
     fn run(run: &[T]) -> T {
         super::reduce::min_dispatch(run)
+    }
+    unsafe fn run_strided(p: *const T, len: usize, stride: isize, buf: &mut Vec<T>) -> T {
+        chunked_run::<T, Self>(p, len, stride, buf)
     }
 }
 impl<T: Elem> Reducer<T> for super::ops::Fmax {}
@@ -217,11 +264,10 @@ pub unsafe fn reduce_axes<T: Elem, R: Reducer<T>>(
                                 run_len,
                             )));
                         } else {
-                            buf.clear();
-                            buf.extend(
-                                (0..run_len as isize).map(|i| *a.offset(start + i * run_st)),
-                            );
-                            fold(combine(&buf));
+                            // one strided run: NumPy sums it in place (no
+                            // buffer), so must we; and a broadcast run of
+                            // 2^31 elements must not be gathered whole
+                            fold(R::run_strided(a.offset(start), run_len, run_st, &mut buf));
                         }
                     });
                 } else {
