@@ -132,8 +132,8 @@ export {
   canCastSafely,
   type DType,
   DTYPES,
-  resultType,
-  resultTypeWithScalar,
+  resultTypeOf as resultType,
+  resultTypeWithScalarOf as resultTypeWithScalar,
 } from "./src/dtype.ts";
 export {
   defaultEngine,

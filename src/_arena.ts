@@ -34,6 +34,8 @@ interface Block {
   ptr: number;
   /** Live JS objects that can reach the block. */
   holders: number;
+  /** Never freed: its memory was handed to user code ({@link pin}). */
+  pinned?: boolean;
 }
 
 const arena = library.arena;
@@ -97,6 +99,23 @@ export function adopt(st: ArrayBufferView, view: ArrayBufferView): void {
 }
 
 /**
+ * `st`'s block is never freed: user code got a view of it (`data`), and
+ * views made from that view (`subarray`, `new Float64Array(v.buffer,
+ * ...)`) all share the one wasm memory buffer, so no finalizer can tell
+ * when the last of them is gone. Freeing the block when the tracked views
+ * die let a kept `data.subarray()` read and write the next array given
+ * that memory. Pinned blocks are counted in {@link wasmHeap}.
+ */
+export function pin(st: ArrayBufferView): void {
+  const b = blocks.get(st);
+  if (b === undefined || b.pinned) return;
+  b.pinned = true;
+  b.holders++;
+  pinnedBytes += taByteLength(st);
+}
+let pinnedBytes = 0;
+
+/**
  * Frees `st`'s block now (its only holder is being disposed). Returns
  * false if `st` is not in wasm memory or something else still holds it.
  */
@@ -128,7 +147,14 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
     ao < bo + taByteLength(b) && bo < ao + taByteLength(a);
 }
 
-/** The wasm heap's size and free bytes (undefined on the native backend). */
-export function wasmHeap(): { size: number; free: number } | undefined {
-  return arena?.stats();
+/**
+ * The wasm heap's size, free bytes and bytes pinned by `data` ({@link pin});
+ * undefined on the native backend.
+ */
+export function wasmHeap():
+  | { size: number; free: number; pinned: number }
+  | undefined {
+  return arena === undefined
+    ? undefined
+    : { ...arena.stats(), pinned: pinnedBytes };
 }

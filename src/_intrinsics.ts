@@ -87,7 +87,14 @@ const kindGetter = getter<unknown, string | undefined>(
  * The TypedArray's real kind (`"Float64Array"`...), or `undefined` for
  * anything else. Slow in JavaScriptCore (~50 ns): general paths only.
  */
-export const taKind = (a: unknown): string | undefined => kindGetter(a);
+export const taKind = (a: unknown): string | undefined => {
+  // V8 returns undefined for a non-TypedArray; JavaScriptCore throws
+  try {
+    return kindGetter(a);
+  } catch {
+    return undefined;
+  }
+};
 
 function method<A extends unknown[], R>(
   proto: object,
@@ -135,24 +142,29 @@ const abDetached = optionalGetter<ArrayBuffer, boolean>(
   ArrayBuffer.prototype,
   "detached",
 );
-const sabGrowable = typeof SharedArrayBuffer === "function"
-  ? optionalGetter<SharedArrayBuffer, boolean>(
-    SharedArrayBuffer.prototype,
-    "growable",
-  )
-  : undefined;
-const isSab = typeof SharedArrayBuffer === "function"
+const sabByteLength = typeof SharedArrayBuffer === "function"
   ? optionalGetter<SharedArrayBuffer, number>(
     SharedArrayBuffer.prototype,
     "byteLength",
   )
   : undefined;
 
-/** Whether `buf` is a SharedArrayBuffer (by its internal slots). */
+/**
+ * Whether `buf` is a SharedArrayBuffer, by its internal slots. `instanceof`
+ * only picks which getter to try first, so the common cases throw nothing;
+ * a buffer whose prototype was swapped gets the other getter.
+ */
 export function isShared(buf: ArrayBufferLike): boolean {
-  if (isSab === undefined) return false;
+  if (sabByteLength === undefined) return false;
+  const first = buf instanceof SharedArrayBuffer;
+  if (first && accepts(sabByteLength, buf)) return true;
+  if (accepts(abByteLength, buf)) return false;
+  return !first && accepts(sabByteLength, buf);
+}
+
+function accepts(get: (b: never) => unknown, buf: ArrayBufferLike): boolean {
   try {
-    isSab(buf as SharedArrayBuffer);
+    get(buf as never);
     return true;
   } catch {
     return false;
@@ -168,12 +180,12 @@ export function isDetached(buf: ArrayBufferLike): boolean {
 }
 
 /**
- * Whether the buffer can change length under a view: a resizable
- * ArrayBuffer (which can also shrink) or a growable SharedArrayBuffer.
+ * Whether the buffer can shrink under a view: a resizable ArrayBuffer. (A
+ * growable SharedArrayBuffer only grows, which leaves every view valid.)
  */
-export function isResizable(buf: ArrayBufferLike): boolean {
-  if (isShared(buf)) return sabGrowable?.(buf as SharedArrayBuffer) === true;
-  return abResizable?.(buf as ArrayBuffer) === true;
+export function canShrink(buf: ArrayBufferLike): boolean {
+  if (abResizable === undefined || isShared(buf)) return false;
+  return abResizable(buf as ArrayBuffer);
 }
 
 /** Bytes per element of each TypedArray kind. */

@@ -40,6 +40,7 @@ import {
   arenaStorage,
   finalizer,
   freeNow,
+  pin,
 } from "./_arena.ts";
 import { readEnv } from "../ffi/load.ts";
 
@@ -193,9 +194,11 @@ export function noteView(st: Storage): void {
  */
 export function escape(st: Storage, view?: Storage): void {
   if (arenaBlock(st) !== undefined) {
-    // wasm memory: freed once st and every view handed out are collected
+    // wasm memory: a view handed out may spawn views no finalizer can
+    // track, so the block is never freed (see pin)
     views.delete(st);
     if (view !== undefined) adopt(st, view);
+    pin(st);
     return;
   }
   if (views.delete(st)) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { show } from "./_show.ts";
 import { AxisError } from "./errors.ts";
 
 /** A shape: non-negative integer extents. */
@@ -49,7 +50,7 @@ export function asShape(x: unknown, fn: string): number[] {
   for (const d of dims) {
     if (!Number.isInteger(d)) {
       throw new TypeError(
-        `${fn}(): shape entries must be integers; got ${String(d)}`,
+        `${fn}(): shape entries must be integers; got ${show(d)}`,
       );
     }
     if (d < 0) {
@@ -73,7 +74,9 @@ export function asShape(x: unknown, fn: string): number[] {
 export function normAxis(axis: number, ndim: number, fn: string): number {
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
     throw new AxisError(
-      `${fn}(): axis ${axis} is out of bounds for array of dimension ${ndim}`,
+      `${fn}(): axis ${
+        show(axis)
+      } is out of bounds for array of dimension ${ndim}`,
     );
   }
   return axis < 0 ? axis + ndim : axis;
@@ -95,7 +98,7 @@ export function resolveReshape(
       }
       unknown = i;
     } else if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(`${fn}(): invalid dimension ${d}`);
+      throw new RangeError(`${fn}(): invalid dimension ${show(d)}`);
     } else known *= d;
   }
   const out = target.slice();

@@ -4,7 +4,9 @@
  * @module
  */
 import { DTYPE } from "../ffi/symbols.ts";
+import { show } from "./_show.ts";
 import {
+  canShrink,
   isDetached,
   taBuffer,
   taByteLength,
@@ -124,11 +126,33 @@ export function dtypeOf(a: unknown, fn: string, arg = "a"): number {
     );
   }
   const n = genuineLength(a as NumericArray, SIZE_OF[dt]!, fn, arg);
-  if (n === 0 && isDetached(taBuffer(a as NumericArray))) {
+  // the real kind (one more internal-slot read): a Float32Array prototype
+  // on an Int32Array passes the element-size check above
+  const real = taKind(a);
+  if (real !== CTOR_NAME[dt]) {
     throw new TypeError(
-      `${fn}(): argument '${arg}' is a view of a detached ArrayBuffer ` +
-        `(it was transferred): its contents are gone`,
+      `${fn}(): argument '${arg}' holds ${real} elements but its ` +
+        `prototype was changed to ${CTOR_NAME[dt]}'s: its elements are ` +
+        `not what it claims`,
     );
+  }
+  if (n === 0) {
+    const buf = taBuffer(a as NumericArray);
+    if (isDetached(buf)) {
+      throw new TypeError(
+        `${fn}(): argument '${arg}' is a view of a detached ArrayBuffer ` +
+          `(it was transferred): its contents are gone`,
+      );
+    }
+    if (canShrink(buf)) {
+      // a fixed-length view the buffer shrank out from under reads as
+      // empty; so would a computation on it, silently
+      throw new TypeError(
+        `${fn}(): argument '${arg}' is an empty view of a resizable ` +
+          `ArrayBuffer (the buffer may have shrunk below it): pass a view ` +
+          `that holds elements`,
+      );
+    }
   }
   if (n > MAX_LENGTH) {
     throw new RangeError(
@@ -151,6 +175,21 @@ export const SIZE_OF: readonly number[] = [1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8];
 export function isGenuine(a: ArrayBufferView, size: number): boolean {
   try {
     return taByteLength(a) === taLength(a) * size;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * {@link isGenuine} for a Float64Array: the 8-byte kinds are Float64Array,
+ * BigInt64Array and BigUint64Array, and an element read tells a float
+ * from a bigint, so this is exact without the (slow in JavaScriptCore)
+ * kind getter.
+ */
+export function isGenuineF64(a: Float64Array): boolean {
+  try {
+    return taByteLength(a) === taLength(a) * 8 &&
+      typeof (a as ArrayLike<unknown>)[0] !== "bigint";
   } catch {
     return false;
   }
@@ -288,4 +327,20 @@ export function copyOf<A extends NumericArray>(x: A): A {
   const c = like(x);
   taSet(c, x as ArrayLike<number | bigint>);
   return c;
+}
+
+/**
+ * `x` as a list (a JS array), or a `TypeError` naming `fn` and what it
+ * expected: NumPy's sequence arguments (the arrays to concatenate, sort
+ * keys, split points, quantiles, repetitions).
+ */
+export function listArg<T>(x: unknown, fn: string, what: string): T[] {
+  if (Array.isArray(x)) return x as T[];
+  throw new TypeError(`${fn}(): ${what} must be a list; got ${show(x)}`);
+}
+
+/** `x` as an integer, or a `TypeError` naming `fn` and the argument. */
+export function intArg(x: unknown, fn: string, what: string): number {
+  if (typeof x === "number" && Number.isInteger(x)) return x;
+  throw new TypeError(`${fn}(): ${what} must be an integer; got ${show(x)}`);
 }

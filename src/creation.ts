@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { taKind } from "./_intrinsics.ts";
-import { genuineLength } from "./_typed.ts";
+import { canShrink, taBuffer, taKind, taLength } from "./_intrinsics.ts";
+import { copyOf, dtypeOf, type NumericArray } from "./_typed.ts";
 import { adopt } from "./_arena.ts";
 import {
   asDType,
@@ -22,7 +22,17 @@ import { NDArray, type Scalar, toStored } from "./ndarray.ts";
 import { asShape, MAX_SIZE, type Shape, sizeOf } from "./_shape.ts";
 import { allocStorage } from "./_pool.ts";
 import { checkAlloc } from "./_limits.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, intArg } from "./_typed.ts";
+import { show } from "./_show.ts";
+
+/** The array a `*Like` function copies the shape of: an NDArray, or anything `array()` takes. */
+function likeArg(a: unknown, fn: string): NDArray {
+  if (a instanceof NDArray) return a;
+  if (a === undefined) {
+    throw new TypeError(`${fn}(): missing the array whose shape to copy`);
+  }
+  return array(a);
+}
 
 /** Options naming a dtype. */
 export interface DTypeOptions {
@@ -99,11 +109,13 @@ export function full(
 /** Zeros with the shape (and dtype, unless given) of `a`. */
 export function zerosLike(a: NDArray, options: DTypeOptions = {}): NDArray {
   checkOptions(options, "zerosLike");
+  a = likeArg(a, "zerosLike");
   return zeros(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
 }
 /** Ones with the shape (and dtype, unless given) of `a`. */
 export function onesLike(a: NDArray, options: DTypeOptions = {}): NDArray {
   checkOptions(options, "onesLike");
+  a = likeArg(a, "onesLike");
   return ones(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
 }
 /** `value` with the shape (and dtype, unless given) of `a`. */
@@ -113,6 +125,7 @@ export function fullLike(
   options: DTypeOptions = {},
 ): NDArray {
   checkOptions(options, "fullLike");
+  a = likeArg(a, "fullLike");
   return full(a.shape.slice(), value, { dtype: options.dtype ?? a.dtype });
 }
 
@@ -187,8 +200,14 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
         }`,
       );
     }
-    const n = genuineLength(x as Storage, itemsize(dt), "array", "x");
-    const src = new NDArray(x as Storage, dt, [n]);
+    // the genuine-TypedArray, detached and shrunk-view checks of the flat API
+    dtypeOf(x, "array", "x");
+    const n = taLength(x as Storage);
+    // a copy is made either way; over a resizable buffer, make it now
+    const st = canShrink(taBuffer(x as Storage))
+      ? copyOf(x as NumericArray) as Storage
+      : x as Storage;
+    const src = new NDArray(st, dt, [n]);
     return src.astype(options.dtype ?? dt);
   }
   const shape = nestedShape(x);
@@ -407,9 +426,18 @@ export function linspace(
   options: LinspaceOptions = {},
 ): NDArray {
   checkOptions(options, "linspace");
+  for (const [v, what] of [[start, "start"], [stop, "stop"]] as const) {
+    if (typeof v !== "number") {
+      throw new TypeError(
+        `linspace(): ${what} must be a number; got ${show(v)}`,
+      );
+    }
+  }
   if (!Number.isInteger(num) || num < 0) {
     throw new RangeError(
-      `linspace(): number of samples, ${num}, must be non-negative`,
+      `linspace(): number of samples, ${
+        show(num)
+      }, must be a non-negative integer`,
     );
   }
   const endpoint = options.endpoint ?? true;
@@ -434,6 +462,8 @@ export interface EyeOptions extends DTypeOptions {
 /** An N x M array with ones on diagonal `k` (float64 unless `dtype`). */
 export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
   checkOptions(options, "eye");
+  intArg(n, "eye", "N");
+  if (m !== undefined && m !== null) intArg(m, "eye", "M");
   const cols = m ?? n;
   const out = zeros([n, cols], options);
   const k = options.k ?? 0;

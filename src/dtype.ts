@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { show } from "./_show.ts";
 import { DTYPE } from "../ffi/symbols.ts";
 
 /** A NumPy dtype name. */
@@ -104,9 +105,9 @@ export function asDType(x: unknown, fn = "dtype"): DType {
     return x as DType;
   }
   throw new TypeError(
-    `${fn}: data type '${String(x)}' not understood (expected one of ${
-      DTYPES.join(", ")
-    })`,
+    `${fn}: data type ${
+      typeof x === "string" ? `'${x}'` : show(x)
+    } not understood (expected one of ${DTYPES.join(", ")})`,
   );
 }
 
@@ -175,5 +176,40 @@ export function intRange(dtype: DType): [bigint, bigint] {
  * representable): what `astype(..., { casting: "safe" })` allows.
  */
 export function canCastSafely(from: DType, to: DType): boolean {
-  return resultType(from, to) === to;
+  return resultType(
+    asDType(from, "canCastSafely()"),
+    asDType(to, "canCastSafely()"),
+  ) === to;
+}
+
+/**
+ * The public {@link resultType}: the dtype two dtypes promote to (NumPy's
+ * `result_type` of two dtypes), with each argument checked.
+ *
+ * @example
+ * ```ts
+ * import { resultType } from "@raptors/raptors";
+ * resultType("int8", "uint8"); // "int16"
+ * ```
+ */
+export function resultTypeOf(a: DType, b: DType): DType {
+  return resultType(asDType(a, "resultType()"), asDType(b, "resultType()"));
+}
+
+/**
+ * The public {@link resultTypeWithScalar}, with its arguments checked: the
+ * dtype an array of `a` promotes to with the JS scalar `s` (NEP 50).
+ */
+export function resultTypeWithScalarOf(a: DType, s: ScalarValue): DType {
+  const d = asDType(a, "resultTypeWithScalar()");
+  if (
+    typeof s !== "number" && typeof s !== "bigint" && typeof s !== "boolean"
+  ) {
+    throw new TypeError(
+      `resultTypeWithScalar(): the scalar must be a number, bigint or boolean; got ${
+        show(s)
+      }`,
+    );
+  }
+  return resultTypeWithScalar(d, s);
 }

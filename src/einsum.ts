@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { show } from "./_show.ts";
 import { NDArray } from "./ndarray.ts";
 import { resultType } from "./dtype.ts";
 import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
@@ -124,6 +125,13 @@ export function einsumKeep(
   subscripts: string,
   ...operands: ArrayLikeInput[]
 ): NDArray {
+  if (typeof subscripts !== "string") {
+    throw new TypeError(
+      `einsum(): the subscripts must be a string such as "ij,jk->ik"; got ${
+        show(subscripts)
+      }`,
+    );
+  }
   const xs = operands.map(nd);
   const spec = subscripts.replace(/\s+/g, "");
   const [lhs, rhs] = spec.includes("->") ? spec.split("->") : [spec, undefined];

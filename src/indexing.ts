@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { show } from "./_show.ts";
 import { taLength } from "./_intrinsics.ts";
 import { kernel, notRecordable } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
@@ -90,7 +91,7 @@ export function take(
     x._storage,
     taLength(x._storage),
     meta,
-    meta.length,
+    taLength(meta),
     flat._storage,
     flat.size,
     out._storage,
@@ -343,6 +344,11 @@ export function copyto(
   options: CopytoOptions = {},
 ): void {
   checkOptions(options, "copyto");
+  if (!(dst instanceof NDArray)) {
+    throw new TypeError(
+      `copyto(): the destination must be an NDArray; got ${show(dst)}`,
+    );
+  }
   let s: NDArray;
   if (
     typeof src === "number" || typeof src === "bigint" ||

@@ -144,7 +144,7 @@ function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
       out._storage,
       taLength(out._storage),
       meta,
-      meta.length,
+      taLength(meta),
     );
     if (status !== 0) throw statusError(status, "matmul");
   }

@@ -29,13 +29,13 @@ function floatOf(d: DType): DType {
 function square(a: NDArray, fn: string): number {
   if (a.ndim < 2) {
     throw new LinAlgError(
-      `${a.ndim}-dimensional array given. Array must be at least two-dimensional`,
+      `${fn}(): ${a.ndim}-dimensional array given. Array must be at least two-dimensional`,
     );
   }
   const n = a.shape.at(-1)!;
   if (a.shape.at(-2) !== n) {
     throw new LinAlgError(
-      `Last 2 dimensions of the array must be square (${fn})`,
+      `${fn}(): Last 2 dimensions of the array must be square`,
     );
   }
   return n;
@@ -164,10 +164,10 @@ export function cholesky(a: ArrayLikeInput): NDArray {
 }
 
 /** The last two axes of `a` as (m, n), or LinAlgError below 2 dimensions. */
-function matrixDims(a: NDArray): [number, number] {
+function matrixDims(a: NDArray, fn: string): [number, number] {
   if (a.ndim < 2) {
     throw new LinAlgError(
-      `${a.ndim}-dimensional array given. Array must be at least two-dimensional`,
+      `${fn}(): ${a.ndim}-dimensional array given. Array must be at least two-dimensional`,
     );
   }
   return [a.shape.at(-2)!, a.shape.at(-1)!];
@@ -231,7 +231,7 @@ export function qr(
   mode: QrMode = "reduced",
 ): NDArray | { Q: NDArray; R: NDArray } {
   const A = nd(a);
-  const [m, n] = matrixDims(A);
+  const [m, n] = matrixDims(A, "qr");
   if (mode !== "reduced" && mode !== "complete" && mode !== "r") {
     throw new TypeError(
       `qr(): Unrecognized mode '${String(mode)}' (reduced, complete, r)`,
@@ -316,7 +316,7 @@ export function svd(
 ): NDArray | { U: NDArray; S: NDArray; Vh: NDArray } {
   checkOptions(options, "svd");
   const A = nd(a);
-  const [m, n] = matrixDims(A);
+  const [m, n] = matrixDims(A, "svd");
   const k = Math.min(m, n);
   const full = options.fullMatrices ?? true;
   if (options.computeUv === false) return svdvals(A);
@@ -336,7 +336,7 @@ export function svd(
 /** The singular values of each matrix, descending (NumPy 2's `svdvals`). */
 export function svdvals(a: ArrayLikeInput): NDArray {
   const A = nd(a);
-  const [m, n] = matrixDims(A);
+  const [m, n] = matrixDims(A, "svdvals");
   return decomp(2, A, m, n, 0, [[Math.min(m, n)]], "svdvals")[0]!;
 }
 
@@ -358,7 +358,7 @@ export interface PinvOptions {
 export function pinv(a: ArrayLikeInput, options: PinvOptions = {}): NDArray {
   checkOptions(options, "pinv");
   const A = nd(a);
-  const [m, n] = matrixDims(A);
+  const [m, n] = matrixDims(A, "pinv");
   const dt = floatOf(A.dtype);
   if (options.rcond !== undefined && options.rtol !== undefined) {
     throw new TypeError("pinv(): `rtol` and `rcond` can't be both set.");
@@ -408,7 +408,7 @@ export function matrixRank(
   if (options.tol !== undefined && options.rtol !== undefined) {
     throw new TypeError("matrixRank(): `tol` and `rtol` can't be both set.");
   }
-  const [m, n] = matrixDims(a);
+  const [m, n] = matrixDims(a, "matrixRank");
   const S = svdvals(a);
   let big: NDArray;
   if (options.tol !== undefined) big = ufunc2("greater", S, options.tol);
@@ -434,18 +434,18 @@ export function lstsq(
   const A = nd(a), B = nd(b);
   if (A.ndim !== 2) {
     throw new LinAlgError(
-      `${A.ndim}-dimensional array given. Array must be two-dimensional`,
+      `lstsq(): ${A.ndim}-dimensional array given. Array must be two-dimensional`,
     );
   }
   const [m, n] = [A.shape[0]!, A.shape[1]!];
   const vec = B.ndim === 1;
   if (B.ndim !== 1 && B.ndim !== 2) {
     throw new LinAlgError(
-      `${B.ndim}-dimensional array given. Array must be one or two-dimensional`,
+      `lstsq(): ${B.ndim}-dimensional array given. Array must be one or two-dimensional`,
     );
   }
   if (B.shape[0] !== m) {
-    throw new LinAlgError("Incompatible dimensions");
+    throw new LinAlgError("lstsq(): Incompatible dimensions");
   }
   const dt = floatOf(resultType(A.dtype, B.dtype));
   const Bm = (vec ? B.reshape(-1, 1) : B).astype(dt);

@@ -19,7 +19,7 @@ import {
   type UfuncOptions,
 } from "./ufunc.ts";
 import { all } from "./reduce.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, intArg, listArg } from "./_typed.ts";
 
 /** Options naming an axis. */
 export interface AxisOptions {
@@ -32,6 +32,7 @@ export function concatenate(
   options: AxisOptions = {},
 ): NDArray {
   checkOptions(options, "concatenate");
+  listArg(arrays, "concatenate", "the arrays");
   if (arrays.length === 0) {
     throw new RangeError(
       "concatenate(): need at least one array to concatenate",
@@ -87,6 +88,7 @@ export function stack(
   options: AxisOptions = {},
 ): NDArray {
   checkOptions(options, "stack");
+  listArg(arrays, "stack", "the arrays");
   if (arrays.length === 0) {
     throw new RangeError("stack(): need at least one array to stack");
   }
@@ -104,7 +106,7 @@ export function stack(
 /** Stacks along the first axis (1-d arrays become rows). */
 export function vstack(arrays: readonly ArrayLikeInput[]): NDArray {
   return concatenate(
-    arrays.map(nd).map((
+    listArg<ArrayLikeInput>(arrays, "vstack", "the arrays").map(nd).map((
       x,
     ) => (x.ndim === 0
       ? x.reshape(1, 1)
@@ -120,7 +122,8 @@ export function vstack(arrays: readonly ArrayLikeInput[]): NDArray {
 
 /** Stacks along the second axis (along the first for 1-d arrays). */
 export function hstack(arrays: readonly ArrayLikeInput[]): NDArray {
-  const xs = arrays.map(nd).map((x) => (x.ndim === 0 ? x.reshape(1) : x));
+  const xs = listArg<ArrayLikeInput>(arrays, "hstack", "the arrays").map(nd)
+    .map((x) => (x.ndim === 0 ? x.reshape(1) : x));
   return concatenate(xs, {
     axis: xs[0] !== undefined && xs[0].ndim === 1 ? 0 : 1,
   });
@@ -150,7 +153,11 @@ export function split(
       { length: sections - 1 },
       (_, i) => ((i + 1) * len) / sections,
     );
-  } else cuts = sections.slice();
+  } else {
+    cuts = listArg<number>(sections, "split", "sections").map((c) =>
+      intArg(c, "split", "each split index")
+    );
+  }
   const bounds = [0, ...cuts, len];
   const parts: NDArray[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
@@ -202,7 +209,14 @@ export function tile(
   reps: number | readonly number[],
 ): NDArray {
   const x = nd(a);
-  const r = typeof reps === "number" ? [reps] : reps.slice();
+  const r = typeof reps === "number"
+    ? [reps]
+    : listArg<number>(reps, "tile", "reps").slice();
+  r.forEach((v) => {
+    if (intArg(v, "tile", "each of reps") < 0) {
+      throw new RangeError(`tile(): reps may not be negative; got ${v}`);
+    }
+  });
   const ndim = Math.max(x.ndim, r.length);
   const shape = [...Array(ndim - x.ndim).fill(1), ...x.shape];
   const rr = [...Array(ndim - r.length).fill(1), ...r];

@@ -13,8 +13,8 @@
  * @module
  */
 import {
+  canShrink,
   isDetached,
-  isResizable,
   taBuffer,
   taByteOffset,
   taLength,
@@ -67,7 +67,8 @@ import * as la from "./linalg.ts";
 import * as ix from "./indexing.ts";
 import * as as from "./async.ts";
 import type { JobOptions } from "./engine.ts";
-import { checkOptions, genuineLength } from "./_typed.ts";
+import { checkOptions, genuineLength, listArg } from "./_typed.ts";
+import { show } from "./_show.ts";
 
 /** A scalar element as JS sees it. */
 export type Scalar = number | bigint | boolean;
@@ -117,7 +118,12 @@ export class NDArray {
     // from the internal slots: a caller's `length` (own property, subclass
     // getter, Proxy) never decides what the kernels may touch
     const len = genuineLength(storage, itemsize(dtype), "NDArray", "storage");
-    if (isResizable(taBuffer(storage))) {
+    if (len === 0 && isDetached(taBuffer(storage))) {
+      throw new TypeError(
+        "NDArray: the storage's buffer was detached (transferred): its contents are gone",
+      );
+    }
+    if (canShrink(taBuffer(storage))) {
       throw new TypeError(
         "NDArray: the storage is a view of a resizable ArrayBuffer, which " +
           "could shrink under the array (NumPy refuses to resize a buffer " +
@@ -459,7 +465,7 @@ export class NDArray {
     }
   }
 
-  private at(idx: readonly number[], fn: string): number {
+  #at(idx: readonly number[], fn: string): number {
     this._live(fn);
     checkReadable(this._storage, fn);
     if (idx.length !== this.ndim) {
@@ -472,7 +478,7 @@ export class NDArray {
       let k = idx[i]!;
       const len = this.shape[i]!;
       if (!Number.isInteger(k)) {
-        throw new TypeError(`${fn}(): index ${k} is not an integer`);
+        throw new TypeError(`${fn}(): index ${show(k)} is not an integer`);
       }
       if (k < -len || k >= len) {
         throw new IndexError(
@@ -485,14 +491,14 @@ export class NDArray {
     return p;
   }
 
-  private read(p: number): Scalar {
+  #read(p: number): Scalar {
     const v = this._storage[p]!;
     return this.dtype === "bool" ? v !== 0 : v;
   }
 
   /** The element at the given indices (one per axis; negative from the end). */
   get(...idx: number[]): Scalar {
-    return this.read(this.at(idx, "get"));
+    return this.#read(this.#at(idx, "get"));
   }
 
   /**
@@ -502,7 +508,12 @@ export class NDArray {
    */
   set(idx: number | readonly number[], value: Scalar): this {
     checkWritable(this._storage, "set");
-    const p = this.at(typeof idx === "number" ? [idx] : idx, "set");
+    const p = this.#at(
+      typeof idx === "number"
+        ? [idx]
+        : listArg<number>(idx, "set", "the index"),
+      "set",
+    );
     (this._storage as unknown as Scalar[])[p] = toStored(
       this.dtype,
       value,
@@ -524,7 +535,7 @@ export class NDArray {
           "item(): can only convert an array of size 1 to a Python scalar",
         );
       }
-      return this.read(this._offset);
+      return this.#read(this._offset);
     }
     if (idx.length === 1 && this.ndim !== 1) {
       let flat = idx[0]!;
@@ -550,7 +561,7 @@ export class NDArray {
     this._live("tolist");
     checkReadable(this._storage, "tolist");
     const rec = (dim: number, p: number): NestedList => {
-      if (dim === this.ndim) return this.read(p);
+      if (dim === this.ndim) return this.#read(p);
       const out: NestedList[] = new Array(this.shape[dim]!);
       for (let i = 0; i < out.length; i++) {
         out[i] = rec(dim + 1, p + i * this._strides[dim]!);
@@ -974,6 +985,14 @@ export function toStored(
   value: Scalar,
   fn: string,
 ): number | bigint {
+  const t = typeof value;
+  if (t !== "number" && t !== "bigint" && t !== "boolean") {
+    throw new TypeError(
+      `${fn}(): an element must be a number, bigint or boolean; got ${
+        show(value)
+      }`,
+    );
+  }
   const k = kind(dtype);
   if (k === "b") {
     if (typeof value === "boolean") return value ? 1 : 0;

@@ -81,7 +81,7 @@ export type {
   NumberArray,
   NumericArray,
 } from "./_typed.ts";
-import { checkOptions, isGenuine } from "./_typed.ts";
+import { checkOptions, isGenuineF64 } from "./_typed.ts";
 import {
   taByteOffset,
   taFill,
@@ -127,7 +127,7 @@ function exactNumber(v: number | bigint, what: string, dt: number): number {
  * other input falls through to the general path, which does every check.
  */
 function f64(x: unknown): x is Float64Array {
-  return x instanceof Float64Array && isGenuine(x, 8);
+  return x instanceof Float64Array && isGenuineF64(x);
 }
 
 /**

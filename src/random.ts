@@ -10,6 +10,8 @@
  *
  * @module
  */
+import { show } from "./_show.ts";
+import { taLength } from "./_intrinsics.ts";
 import { native, statusError } from "./_native.ts";
 import { NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
@@ -52,6 +54,13 @@ function entropyWords(
   if (typeof seed === "number" && !Number.isSafeInteger(seed)) {
     throw new TypeError(`defaultRng(): seed ${seed} is not an integer`);
   }
+  if (typeof seed !== "number" && typeof seed !== "bigint") {
+    throw new TypeError(
+      `defaultRng(): a seed must be a non-negative integer, a bigint or a list of them; got ${
+        show(seed)
+      }`,
+    );
+  }
   let v = typeof seed === "bigint" ? seed : BigInt(seed as number);
   if (v < 0n) {
     throw new RangeError("defaultRng(): expected non-negative integer seeds");
@@ -73,7 +82,7 @@ export class Generator {
 
   constructor(seed?: number | bigint | readonly number[]) {
     const e = entropyWords(seed);
-    const st = native.rp_rng_seed(e, e.length, this.#state);
+    const st = native.rp_rng_seed(e, taLength(e), this.#state);
     if (st !== 0) throw statusError(st, "defaultRng");
   }
 
@@ -99,7 +108,7 @@ export class Generator {
     const n = sizeOf(shape);
     // from the array allocator: on the wasm backend, in the module's
     // memory, so later kernels read the draws in place (no copies)
-    const out = allocStorage(dtype, n);
+    const out = allocStorage(dtype, n, false, fn);
     this.#fill(kind, out, n);
     const r = new NDArray(out, dtype, shape);
     return size === undefined ? (r.item() as number | bigint) : r;

@@ -443,7 +443,7 @@ function scan(
     out._storage,
     taLength(out._storage),
     meta,
-    meta.length,
+    taLength(meta),
   );
   if (status !== 0) throw statusError(status, fn);
   return out;

@@ -19,7 +19,7 @@ import { normAxis } from "./_shape.ts";
 import { axisLayout } from "./reduce.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc2 } from "./ufunc.ts";
 import { take } from "./indexing.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, listArg } from "./_typed.ts";
 
 /** Options of {@link sortNd} and {@link argsortNd}. */
 export interface SortOptions {
@@ -77,7 +77,7 @@ function laneOp(
       out._storage,
       taLength(out._storage),
       meta,
-      meta.length,
+      taLength(meta),
       kth,
     );
     if (st !== 0) throw statusError(st, op);
@@ -283,7 +283,7 @@ export function topk(
 export function lexsort(keys: readonly ArrayLikeInput[] | NDArray): NDArray {
   const ks = keys instanceof NDArray
     ? Array.from({ length: keys.shape[0] ?? 0 }, (_, i) => keys.slice(i))
-    : keys.map(nd);
+    : listArg<ArrayLikeInput>(keys, "lexsort", "the keys").map(nd);
   if (ks.length === 0) {
     throw new TypeError("lexsort(): need sequence of keys with len > 0");
   }

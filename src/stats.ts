@@ -27,7 +27,8 @@ import { searchsorted, sortNd } from "./sorting.ts";
 import { take } from "./indexing.ts";
 import { concatenate } from "./manipulation.ts";
 import { matmul } from "./linalg.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, listArg } from "./_typed.ts";
+import { show } from "./_show.ts";
 
 /** Interpolation methods of {@link quantile}. */
 export type QuantileMethod =
@@ -113,6 +114,25 @@ function lerp(a: NDArray, b: NDArray, t: number): NDArray {
   return ufunc2("add", a, ufunc2("multiply", d, t));
 }
 
+/**
+ * The quantiles asked for, as a list: a number, a list of numbers, or an
+ * array-like of them (NumPy takes any array_like `q`; a nested `q` is
+ * flattened here, where NumPy would keep its shape).
+ */
+function qList(q: unknown, fn: string): number[] {
+  if (typeof q === "number") return [q];
+  if (q instanceof NDArray) {
+    return (q.astype("float64").ravel().tolist() as number[]);
+  }
+  const qs = listArg<unknown>(q, fn, "q (a number or a list of numbers)");
+  return qs.map((v) => {
+    if (typeof v !== "number") {
+      throw new TypeError(`${fn}(): q must hold numbers; got ${show(v)}`);
+    }
+    return v;
+  });
+}
+
 function checkQ(q: number[], fn: string, scale: number): void {
   for (const v of q) {
     if (!(v >= 0 && v <= scale)) {
@@ -137,7 +157,7 @@ function quantileImpl(
   if (!["linear", "lower", "higher", "nearest", "midpoint"].includes(method)) {
     throw new TypeError(`${fn}(): method '${method}' is not supported`);
   }
-  const qs = typeof q === "number" ? [q] : [...q];
+  const qs = qList(q, fn);
   const scalarQ = typeof q === "number";
   let axis: number;
   const flat = options.axis === undefined || options.axis === null;
@@ -227,7 +247,7 @@ export function quantile(
   options: QuantileOptions = {},
 ): NDArray | Scalar {
   checkOptions(options, "quantile");
-  checkQ(typeof q === "number" ? [q] : [...q], "quantile", 1);
+  checkQ(qList(q, "quantile"), "quantile", 1);
   return quantileImpl(a, q, options, "quantile", false);
 }
 
@@ -238,7 +258,7 @@ export function percentile(
   options: QuantileOptions = {},
 ): NDArray | Scalar {
   checkOptions(options, "percentile");
-  const qs = typeof q === "number" ? [q] : [...q];
+  const qs = qList(q, "percentile");
   checkQ(qs, "percentile", 100);
   const s = qs.map((v) => v / 100);
   return quantileImpl(
@@ -257,7 +277,7 @@ export function nanquantile(
   options: QuantileOptions = {},
 ): NDArray | Scalar {
   checkOptions(options, "nanquantile");
-  checkQ(typeof q === "number" ? [q] : [...q], "nanquantile", 1);
+  checkQ(qList(q, "nanquantile"), "nanquantile", 1);
   return quantileImpl(a, q, options, "nanquantile", true);
 }
 
@@ -268,7 +288,7 @@ export function nanpercentile(
   options: QuantileOptions = {},
 ): NDArray | Scalar {
   checkOptions(options, "nanpercentile");
-  const qs = typeof q === "number" ? [q] : [...q];
+  const qs = qList(q, "nanpercentile");
   checkQ(qs, "nanpercentile", 100);
   const s = qs.map((v) => v / 100);
   return quantileImpl(

@@ -132,6 +132,18 @@ for (const x of [...hog.splice(0), plus, sorted, fresh]) x.dispose();
   seen.jobs = { right, lost: free0 - wasmHeap()!.free, free0 };
 }
 
+// a subarray of a `data` view, kept after the array and the view are
+// collected, still holds the array's values while new arrays come and go
+{
+  const sub = (() => rp.full([4096], 42).data.subarray(0, 10))();
+  for (let i = 0; i < 8; i++) {
+    gc();
+    await turn();
+    for (let j = 0; j < 16; j++) rp.full([4096], -i).dispose();
+  }
+  seen.keptSubarray = sub.every((v) => v === 42n || v === 42);
+}
+
 // stress: random creation, views, `data` views, dispose and dropped
 // references under GC; every live array or view keeps its own value (a
 // block freed while reachable would be reused and overwritten)

@@ -51,5 +51,10 @@ test("wasm heap: arrays live in wasm memory, the scratch reserve holds, a trap r
   // 3,000 random steps: no live array or view ever saw another's values
   assert.equal(seen.stress.bad, 0);
   assert.ok(seen.stress.disposed > 100, `disposed ${seen.stress.disposed}`);
-  assert.ok(seen.stress.created > 500, `in the heap: ${seen.stress.created}`);
+  // (a `data` view pins its block for good, so the heap fills as the
+  // stress takes them: fewer arrays fit than before that rule)
+  assert.ok(seen.stress.created > 300, `in the heap: ${seen.stress.created}`);
+  // a subarray of a `data` view outlives the array and the view: its block
+  // is never reused (it was, in Bun, before `data` pinned blocks)
+  assert.equal(seen.keptSubarray, true);
 });
