@@ -51,6 +51,26 @@ export interface LibrarySource {
   readonly explicit: boolean;
   /** The candidate path, or undefined when this source has none. */
   path(): string | undefined | Promise<string | undefined>;
+  /**
+   * For a source that verifies what it provides (the prebuilt download):
+   * the verified file held open. The loader then loads `loadPath` instead
+   * of calling `path()`, and releases it after `dlopen`.
+   */
+  verified?(): Promise<VerifiedLibrary>;
+}
+
+/** A library file a source verified and holds open until it is loaded. */
+export interface VerifiedLibrary {
+  /** The file, for messages and {@link NativeLibrary.path}. */
+  readonly path: string;
+  /**
+   * What to `dlopen`: `/proc/self/fd/<n>` of the descriptor whose bytes
+   * were verified where the platform and permissions allow (Linux, Deno
+   * with an unscoped `--allow-ffi`), else `path`.
+   */
+  readonly loadPath: string;
+  /** Closes the descriptor (`dlopen` keeps its own mapping). */
+  release(): Promise<void>;
 }
 
 /** An opened native library. */
@@ -176,6 +196,24 @@ async function open(
   return await openBun(path);
 }
 
+/**
+ * Opens a verified library by its descriptor path; by its file path only
+ * if the descriptor path does not exist (Linux without /proc mounted).
+ */
+async function openVerified(
+  runtime: Runtime,
+  v: VerifiedLibrary,
+): Promise<{ symbols: NativeSymbols; close(): void } & RuntimeHooks> {
+  if (v.loadPath === v.path) return await open(runtime, v.path);
+  try {
+    return await open(runtime, v.loadPath);
+  } catch (e) {
+    const m = e instanceof Error ? e.message : String(e);
+    if (isPermissionError(e) || !/No such file|not found/i.test(m)) throw e;
+    return await open(runtime, v.path);
+  }
+}
+
 const BUILD_HINT =
   "build it with `cargo build --release --manifest-path rust/Cargo.toml`, " +
   "or set RAPTORS_LIB_PATH to the path of a built " + libraryFileName();
@@ -199,8 +237,12 @@ export async function loadLibrary(
   const attempts: string[] = [];
   for (const source of sources) {
     let path: string | undefined;
+    let held: VerifiedLibrary | undefined;
     try {
-      path = await source.path();
+      if (source.verified) {
+        held = await source.verified();
+        path = held.path;
+      } else path = await source.path();
     } catch (e) {
       if (!(e instanceof LibraryLoadError)) throw e;
       attempts.push(`${source.name}: ${e.message}`);
@@ -216,7 +258,9 @@ export async function loadLibrary(
     }
     let lib: { symbols: NativeSymbols; close(): void } & RuntimeHooks;
     try {
-      lib = await open(runtime, path);
+      lib = held
+        ? await openVerified(runtime, held)
+        : await open(runtime, path);
     } catch (e) {
       if (isPermissionError(e)) {
         throw new LibraryLoadError(
@@ -237,6 +281,8 @@ export async function loadLibrary(
         );
       }
       continue;
+    } finally {
+      await held?.release();
     }
     const abi = lib.symbols.rp_abi_version();
     if (abi !== ABI_VERSION) {
