@@ -317,15 +317,58 @@ export const WASM_SIDE_KEY: unique symbol = Symbol.for(
   "raptors.wasm.gemm_relaxed",
 );
 
-/** The bytes at `url`: read from disk for `file:` URLs, fetched otherwise. */
+/** The largest WebAssembly module the loader reads (raptors.wasm: ~7 MB). */
+const MAX_WASM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The bytes at `url`, at most {@link MAX_WASM_BYTES}: read from disk for
+ * `file:` URLs (a regular file only: a FIFO or device is refused before it
+ * is read), fetched otherwise, which happens only for this package's own
+ * URL (raptors imported over https), never for `RAPTORS_WASM_PATH`.
+ */
 async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (url.protocol === "file:") {
-    const fs = await import("node:fs/promises");
-    return new Uint8Array(await fs.readFile(decodeURIComponent(url.pathname)));
+    const { readRegularFile } = await import("./fetch.ts");
+    return await readRegularFile(
+      decodeURIComponent(url.pathname),
+      MAX_WASM_BYTES,
+    );
   }
   const res = await fetch(url);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const part of res.body ?? []) {
+    n += part.length;
+    if (n > MAX_WASM_BYTES) {
+      throw new Error(`${url.href} is larger than ${MAX_WASM_BYTES} bytes`);
+    }
+    parts.push(part);
+  }
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const part of parts) out.set(part, (n += part.length) - part.length);
+  return out;
+}
+
+/**
+ * The module `RAPTORS_WASM_PATH` names: a path (relative to the working
+ * directory) or a `file:` URL. Any other URL is refused: a module fetched
+ * from the network would run with no integrity check.
+ */
+async function wasmPathUrl(env: string): Promise<URL> {
+  if (/^file:/i.test(env)) return new URL(env);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(env) && !/^[a-z]:[\\/]/i.test(env)) {
+    throw new LibraryLoadError(
+      `RAPTORS_WASM_PATH=${env} is not a local file: raptors reads the ` +
+        "WebAssembly module it names only from disk, since a module " +
+        "fetched from a URL would run with no integrity check. Download " +
+        "it and set RAPTORS_WASM_PATH to the file's path",
+    );
+  }
+  const { pathToFileURL } = await import("node:url");
+  const { resolve } = await import("node:path");
+  return pathToFileURL(resolve(cwd(), env));
 }
 
 /**
@@ -372,9 +415,10 @@ async function loadSide(
 
 /**
  * Opens the WebAssembly backend: the module an edge entry registered
- * under {@link WASM_MODULE_KEY}, else `RAPTORS_WASM_PATH`, else
- * `wasm/raptors.wasm` in this package (read from disk for `file:` URLs,
- * fetched otherwise).
+ * under {@link WASM_MODULE_KEY}, else `RAPTORS_WASM_PATH` (a local path or
+ * `file:` URL; other URLs are refused), else `wasm/raptors.wasm` in this
+ * package (read from disk for `file:` URLs, fetched otherwise: this
+ * package's own origin). Files must be regular and at most 64 MiB.
  *
  * @throws {LibraryLoadError} naming the file and the fix.
  */
@@ -389,7 +433,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
   } else {
     const env = readEnv("RAPTORS_WASM_PATH");
     url = env
-      ? new URL(env, `file://${cwd()}/`)
+      ? await wasmPathUrl(env)
       : new URL("../wasm/raptors.wasm", import.meta.url);
     where = url.protocol === "file:"
       ? decodeURIComponent(url.pathname)
