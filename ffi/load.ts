@@ -51,6 +51,26 @@ export interface LibrarySource {
   readonly explicit: boolean;
   /** The candidate path, or undefined when this source has none. */
   path(): string | undefined | Promise<string | undefined>;
+  /**
+   * For a source that verifies what it provides (the prebuilt download):
+   * the verified file held open. The loader then loads `loadPath` instead
+   * of calling `path()`, and releases it after `dlopen`.
+   */
+  verified?(): Promise<VerifiedLibrary>;
+}
+
+/** A library file a source verified and holds open until it is loaded. */
+export interface VerifiedLibrary {
+  /** The file, for messages and {@link NativeLibrary.path}. */
+  readonly path: string;
+  /**
+   * What to `dlopen`: `/proc/self/fd/<n>` of the descriptor whose bytes
+   * were verified where the platform and permissions allow (Linux, Deno
+   * with an unscoped `--allow-ffi`), else `path`.
+   */
+  readonly loadPath: string;
+  /** Closes the descriptor (`dlopen` keeps its own mapping). */
+  release(): Promise<void>;
 }
 
 /** An opened native library. */
@@ -176,6 +196,24 @@ async function open(
   return await openBun(path);
 }
 
+/**
+ * Opens a verified library by its descriptor path; by its file path only
+ * if the descriptor path does not exist (Linux without /proc mounted).
+ */
+async function openVerified(
+  runtime: Runtime,
+  v: VerifiedLibrary,
+): Promise<{ symbols: NativeSymbols; close(): void } & RuntimeHooks> {
+  if (v.loadPath === v.path) return await open(runtime, v.path);
+  try {
+    return await open(runtime, v.loadPath);
+  } catch (e) {
+    const m = e instanceof Error ? e.message : String(e);
+    if (isPermissionError(e) || !/No such file|not found/i.test(m)) throw e;
+    return await open(runtime, v.path);
+  }
+}
+
 const BUILD_HINT =
   "build it with `cargo build --release --manifest-path rust/Cargo.toml`, " +
   "or set RAPTORS_LIB_PATH to the path of a built " + libraryFileName();
@@ -199,8 +237,12 @@ export async function loadLibrary(
   const attempts: string[] = [];
   for (const source of sources) {
     let path: string | undefined;
+    let held: VerifiedLibrary | undefined;
     try {
-      path = await source.path();
+      if (source.verified) {
+        held = await source.verified();
+        path = held.path;
+      } else path = await source.path();
     } catch (e) {
       if (!(e instanceof LibraryLoadError)) throw e;
       attempts.push(`${source.name}: ${e.message}`);
@@ -216,7 +258,9 @@ export async function loadLibrary(
     }
     let lib: { symbols: NativeSymbols; close(): void } & RuntimeHooks;
     try {
-      lib = await open(runtime, path);
+      lib = held
+        ? await openVerified(runtime, held)
+        : await open(runtime, path);
     } catch (e) {
       if (isPermissionError(e)) {
         throw new LibraryLoadError(
@@ -237,6 +281,8 @@ export async function loadLibrary(
         );
       }
       continue;
+    } finally {
+      await held?.release();
     }
     const abi = lib.symbols.rp_abi_version();
     if (abi !== ABI_VERSION) {
@@ -271,15 +317,58 @@ export const WASM_SIDE_KEY: unique symbol = Symbol.for(
   "raptors.wasm.gemm_relaxed",
 );
 
-/** The bytes at `url`: read from disk for `file:` URLs, fetched otherwise. */
+/** The largest WebAssembly module the loader reads (raptors.wasm: ~7 MB). */
+const MAX_WASM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The bytes at `url`, at most {@link MAX_WASM_BYTES}: read from disk for
+ * `file:` URLs (a regular file only: a FIFO or device is refused before it
+ * is read), fetched otherwise, which happens only for this package's own
+ * URL (raptors imported over https), never for `RAPTORS_WASM_PATH`.
+ */
 async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (url.protocol === "file:") {
-    const fs = await import("node:fs/promises");
-    return new Uint8Array(await fs.readFile(decodeURIComponent(url.pathname)));
+    const { readRegularFile } = await import("./fetch.ts");
+    return await readRegularFile(
+      decodeURIComponent(url.pathname),
+      MAX_WASM_BYTES,
+    );
   }
   const res = await fetch(url);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const part of res.body ?? []) {
+    n += part.length;
+    if (n > MAX_WASM_BYTES) {
+      throw new Error(`${url.href} is larger than ${MAX_WASM_BYTES} bytes`);
+    }
+    parts.push(part);
+  }
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const part of parts) out.set(part, (n += part.length) - part.length);
+  return out;
+}
+
+/**
+ * The module `RAPTORS_WASM_PATH` names: a path (relative to the working
+ * directory) or a `file:` URL. Any other URL is refused: a module fetched
+ * from the network would run with no integrity check.
+ */
+async function wasmPathUrl(env: string): Promise<URL> {
+  if (/^file:/i.test(env)) return new URL(env);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(env) && !/^[a-z]:[\\/]/i.test(env)) {
+    throw new LibraryLoadError(
+      `RAPTORS_WASM_PATH=${env} is not a local file: raptors reads the ` +
+        "WebAssembly module it names only from disk, since a module " +
+        "fetched from a URL would run with no integrity check. Download " +
+        "it and set RAPTORS_WASM_PATH to the file's path",
+    );
+  }
+  const { pathToFileURL } = await import("node:url");
+  const { resolve } = await import("node:path");
+  return pathToFileURL(resolve(cwd(), env));
 }
 
 /**
@@ -326,9 +415,10 @@ async function loadSide(
 
 /**
  * Opens the WebAssembly backend: the module an edge entry registered
- * under {@link WASM_MODULE_KEY}, else `RAPTORS_WASM_PATH`, else
- * `wasm/raptors.wasm` in this package (read from disk for `file:` URLs,
- * fetched otherwise).
+ * under {@link WASM_MODULE_KEY}, else `RAPTORS_WASM_PATH` (a local path or
+ * `file:` URL; other URLs are refused), else `wasm/raptors.wasm` in this
+ * package (read from disk for `file:` URLs, fetched otherwise: this
+ * package's own origin). Files must be regular and at most 64 MiB.
  *
  * @throws {LibraryLoadError} naming the file and the fix.
  */
@@ -343,7 +433,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
   } else {
     const env = readEnv("RAPTORS_WASM_PATH");
     url = env
-      ? new URL(env, `file://${cwd()}/`)
+      ? await wasmPathUrl(env)
       : new URL("../wasm/raptors.wasm", import.meta.url);
     where = url.protocol === "file:"
       ? decodeURIComponent(url.pathname)

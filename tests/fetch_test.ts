@@ -223,7 +223,7 @@ test("concurrent first imports in 4 processes download once and all load", async
   const mfile = join(dir, "..", `manifest-${crypto.randomUUID()}.json`);
   await writeFile(mfile, JSON.stringify(manifest));
   const env = {
-    RAPTORS_MANIFEST: mfile,
+    FETCH_CHILD_MANIFEST: mfile,
     RAPTORS_BASE_URL: base("slow"),
     RAPTORS_CACHE_DIR: dir,
   };
