@@ -9,8 +9,9 @@
  *
  * Defaults (per process; `setLimits` changes them at run time):
  * - `maxArrayBytes`: 1 GiB (`RAPTORS_MAX_ARRAY_MB`, default 1024) for one
- *   array raptors allocates from input-derived sizes, and for one decoded
- *   `.npy` array or `.npz` member.
+ *   array raptors allocates from input-derived sizes, for one decoded
+ *   `.npy` array or `.npz` member, and for all the arrays one `.npz`
+ *   archive holds, together (`fromNpz` and `load` decode every member).
  * - `maxElements`: the elements one operation may walk over without
  *   allocating them (a broadcast view reduced, an `arange` counted),
  *   2^32 (`RAPTORS_MAX_ELEMENTS`).
@@ -113,16 +114,18 @@ function refuse(
   cap: keyof Limits,
 ): never {
   throw new ResourceLimitError(
-    `${fn}(): ${what} ${fmt(value)} ${UNIT[cap]}, over the ${cap} limit ` +
-      `of ${fmt(current[cap])}: ${HOW[cap]}`,
+    `${fn}(): ${what} ${fmt(value, cap)}, over the ${cap} limit ` +
+      `of ${fmt(current[cap], cap)}: ${HOW[cap]}`,
     cap,
   );
 }
 
-function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (n >= 2 ** 20) return `${+(n / 2 ** 20).toPrecision(6)} MiB`;
-  return String(n);
+/** `n` with its unit: bytes from 1 MiB up in MiB, counts as they are. */
+function fmt(n: number, cap: keyof Limits): string {
+  if (UNIT[cap] === "bytes" && Number.isFinite(n) && n >= 2 ** 20) {
+    return `${+(n / 2 ** 20).toPrecision(6)} MiB`;
+  }
+  return `${n} ${UNIT[cap]}`;
 }
 
 /**
@@ -155,9 +158,12 @@ export function checkElements(fn: string, count: number, what: string): void {
   }
 }
 
-/** Checks the byte length of a `.npy` header. */
-export function checkHeader(fn: string, bytes: number): void {
+/**
+ * Checks the byte length of a `.npy` header; `where` (such as
+ * `member "x.npy": `) goes before "the .npy header" in the message.
+ */
+export function checkHeader(fn: string, bytes: number, where = ""): void {
   if (!(bytes <= current.maxHeaderBytes)) {
-    refuse(fn, "the .npy header is", bytes, "maxHeaderBytes");
+    refuse(fn, `${where}the .npy header is`, bytes, "maxHeaderBytes");
   }
 }
