@@ -154,6 +154,7 @@ export { einsum } from "./src/einsum.ts";
 export { linalg, LinAlgError } from "./src/linalg_dense.ts";
 export { fromNpy, save, tobytes, toNpy } from "./src/npy.ts";
 export { fromNpz, load, savez, savezCompressed, toNpz } from "./src/npz.ts";
+export { FileError } from "./src/errors.ts";
 export {
   bincount,
   convolve,

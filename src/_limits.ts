@@ -9,8 +9,9 @@
  *
  * Defaults (per process; `setLimits` changes them at run time):
  * - `maxArrayBytes`: 1 GiB (`RAPTORS_MAX_ARRAY_MB`, default 1024) for one
- *   array raptors allocates from input-derived sizes, and for one decoded
- *   `.npy` array or `.npz` member.
+ *   array raptors allocates from input-derived sizes, for one decoded
+ *   `.npy` array or `.npz` member, and for all the arrays one `.npz`
+ *   archive holds, together (`fromNpz` and `load` decode every member).
  * - `maxElements`: the elements one operation may walk over without
  *   allocating them (a broadcast view reduced, an `arange` counted),
  *   2^32 (`RAPTORS_MAX_ELEMENTS`).
@@ -162,9 +163,12 @@ export function checkElements(fn: string, count: number, what: string): void {
   }
 }
 
-/** Checks the byte length of a `.npy` header. */
-export function checkHeader(fn: string, bytes: number): void {
+/**
+ * Checks the byte length of a `.npy` header; `where` (such as
+ * `member "x.npy": `) goes before "the .npy header" in the message.
+ */
+export function checkHeader(fn: string, bytes: number, where = ""): void {
   if (!(bytes <= current.maxHeaderBytes)) {
-    refuse(fn, "the .npy header is", bytes, "maxHeaderBytes");
+    refuse(fn, `${where}the .npy header is`, bytes, "maxHeaderBytes");
   }
 }

@@ -257,7 +257,19 @@ export interface FromBufferOptions extends DTypeOptions {
   offset?: number;
 }
 
-/** A 1-d array viewing `buffer` (no copy); float64 unless `dtype`. */
+/**
+ * A 1-d array viewing `buffer` (no copy); float64 unless `dtype`. As
+ * NumPy: `offset` (bytes) is an integer from 0 to the buffer's length,
+ * `count` an integer (negative: every whole element after `offset`);
+ * anything else is a `TypeError`, a range that does not fit a
+ * `RangeError`. Unlike NumPy, `offset` (plus a view's own byte offset)
+ * must be a multiple of the item size, and resizable buffers are refused.
+ * A `bool` view must hold only 0 and 1 bytes: NumPy reads any non-zero
+ * byte as True, but raptors' kernels count and compare the bytes, so
+ * other bytes are a `TypeError` naming the first one (normalise with
+ * `frombuffer(b, { dtype: "uint8" }).astype("bool")`, a copy); bytes
+ * written into the buffer later are the caller's to keep 0/1.
+ */
 export function frombuffer(
   buffer: ArrayBuffer | SharedArrayBuffer | ArrayBufferView,
   options: FromBufferOptions = {},
@@ -265,18 +277,76 @@ export function frombuffer(
   checkOptions(options, "frombuffer");
   const dtype = asDType(options.dtype ?? "float64", "frombuffer");
   const size = itemsize(dtype);
-  const buf = ArrayBuffer.isView(buffer) ? buffer.buffer : buffer;
-  const base = (ArrayBuffer.isView(buffer) ? buffer.byteOffset : 0) +
-    (options.offset ?? 0);
-  const avail =
-    (ArrayBuffer.isView(buffer) ? buffer.byteLength : buf.byteLength) -
-    (options.offset ?? 0);
-  if (options.offset !== undefined && (options.offset < 0 || avail < 0)) {
-    throw new RangeError(
-      "frombuffer(): offset must be non-negative and no greater than buffer length",
+  // the extent from the engine's internal slots, not from properties a
+  // caller can redefine
+  const own = (proto: object, key: string) =>
+    Reflect.getOwnPropertyDescriptor(proto, key)!.get!;
+  const TA = Reflect.getPrototypeOf(Uint8Array.prototype)!;
+  const slot = (get: () => unknown, x: unknown): unknown => {
+    try {
+      return Reflect.apply(get, x, []);
+    } catch {
+      return undefined;
+    }
+  };
+  let buf: ArrayBufferLike, start: number, length: number;
+  if (slot(own(TA, "buffer"), buffer) !== undefined) {
+    buf = slot(own(TA, "buffer"), buffer) as ArrayBufferLike;
+    start = slot(own(TA, "byteOffset"), buffer) as number;
+    length = slot(own(TA, "byteLength"), buffer) as number;
+  } else if (slot(own(DataView.prototype, "buffer"), buffer) !== undefined) {
+    buf = slot(own(DataView.prototype, "buffer"), buffer) as ArrayBufferLike;
+    start = slot(own(DataView.prototype, "byteOffset"), buffer) as number;
+    length = slot(own(DataView.prototype, "byteLength"), buffer) as number;
+  } else {
+    const n = slot(own(ArrayBuffer.prototype, "byteLength"), buffer) ??
+      (typeof SharedArrayBuffer === "function"
+        ? slot(own(SharedArrayBuffer.prototype, "byteLength"), buffer)
+        : undefined);
+    if (n === undefined) {
+      throw new TypeError(
+        "frombuffer(): expected an ArrayBuffer, SharedArrayBuffer or a " +
+          `view of one, got ${
+            buffer === null
+              ? "null"
+              : typeof buffer === "object"
+              ? `a ${
+                (buffer as object).constructor?.name ?? "object"
+              } that is not one (a Proxy or a look-alike)`
+              : typeof buffer
+          }`,
+      );
+    }
+    buf = buffer as ArrayBufferLike;
+    start = 0;
+    length = n as number;
+  }
+  const b = buf as { resizable?: boolean; growable?: boolean };
+  if (b.resizable === true || b.growable === true) {
+    throw new TypeError(
+      "frombuffer(): resizable and growable buffers are not supported " +
+        "(a view of one could shrink under the array): copy it with slice()",
     );
   }
-  let count = options.count ?? -1;
+  const int = (v: unknown, name: string): number => {
+    if (typeof v !== "number" || !Number.isInteger(v)) {
+      throw new TypeError(
+        `frombuffer(): ${name} must be an integer, got ${
+          typeof v === "string" ? JSON.stringify(v) : String(v)
+        }`,
+      );
+    }
+    return v;
+  };
+  const offset = int(options.offset ?? 0, "offset");
+  if (offset < 0 || offset > length) {
+    throw new RangeError(
+      `frombuffer(): offset must be non-negative and no greater than ` +
+        `buffer length (${length}), got ${offset}`,
+    );
+  }
+  const avail = length - offset;
+  let count = int(options.count ?? -1, "count");
   if (count < 0) {
     if (avail % size !== 0) {
       throw new RangeError(
@@ -284,9 +354,13 @@ export function frombuffer(
       );
     }
     count = avail / size;
-  } else if (count * size > avail) {
-    throw new RangeError("frombuffer(): buffer is smaller than requested size");
+  } else if (count > avail / size) {
+    throw new RangeError(
+      `frombuffer(): buffer is smaller than requested size (${count} ` +
+        `${dtype} elements from ${avail} bytes)`,
+    );
   }
+  const base = start + offset;
   if (base % size !== 0) {
     throw new RangeError(
       `frombuffer(): offset ${base} is not a multiple of the ${dtype} size ${size}`,
@@ -301,6 +375,18 @@ export function frombuffer(
     base,
     count,
   );
+  if (dtype === "bool") {
+    const u = storage as Uint8Array;
+    for (let k = 0; k < count; k++) {
+      if (u[k]! > 1) {
+        throw new TypeError(
+          `frombuffer(): byte ${base + k} is ${u[k]}, not a bool (0 or 1); ` +
+            "NumPy reads it as True: view the bytes as uint8 and use " +
+            '.astype("bool") for a normalised copy',
+        );
+      }
+    }
+  }
   // a view of an array in wasm memory keeps that memory alive
   if (ArrayBuffer.isView(buffer)) adopt(buffer, storage);
   return new NDArray(storage, dtype, [count]);

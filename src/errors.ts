@@ -85,3 +85,29 @@ export class ResourceLimitError extends RangeError {
     this.limit = limit;
   }
 }
+
+/**
+ * Reading or writing a file failed (`rp.load`, `rp.save`, `rp.savez`):
+ * the message names the function, the path and the cause; `code` is the
+ * system's error code when there is one (`"ENOENT"`, `"EISDIR"`,
+ * `"EACCES"`, ...) and `cause` the runtime's original error. A file that
+ * is read but is not a valid `.npy`/`.npz` throws a `RangeError` or
+ * `TypeError` instead, as `fromNpy`/`fromNpz` do.
+ */
+export class FileError extends RaptorsError {
+  /** The path as given. */
+  readonly path: string;
+  /** The system error code, or `undefined`. */
+  readonly code: string | undefined;
+  constructor(
+    message: string,
+    path: string,
+    code: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "FileError";
+    this.path = path;
+    this.code = code;
+  }
+}
