@@ -188,6 +188,19 @@ export function canShrink(buf: ArrayBufferLike): boolean {
   return abResizable(buf as ArrayBuffer);
 }
 
+const sabGrowable = typeof SharedArrayBuffer === "function"
+  ? optionalGetter<SharedArrayBuffer, boolean>(
+    SharedArrayBuffer.prototype,
+    "growable",
+  )
+  : undefined;
+
+/** Whether `buf` is a growable SharedArrayBuffer. */
+export function isGrowable(buf: ArrayBufferLike): boolean {
+  return sabGrowable !== undefined && isShared(buf) &&
+    sabGrowable(buf as SharedArrayBuffer);
+}
+
 /** Bytes per element of each TypedArray kind. */
 const ELEMENT_SIZE: Readonly<Record<string, number>> = {
   __proto__: null,
@@ -207,4 +220,49 @@ const ELEMENT_SIZE: Readonly<Record<string, number>> = {
 /** Bytes per element of a genuine TypedArray, from its real kind. */
 export function elementSize(a: ArrayBufferView): number {
   return ELEMENT_SIZE[taKind(a) ?? ""] ?? 1;
+}
+
+const dvBuffer = getter<DataView, ArrayBufferLike>(
+  DataView.prototype,
+  "buffer",
+);
+const dvByteOffset = getter<DataView, number>(DataView.prototype, "byteOffset");
+const dvByteLength = getter<DataView, number>(DataView.prototype, "byteLength");
+
+/**
+ * The buffer, byte offset and byte length of a TypedArray or DataView,
+ * from internal slots; `undefined` for anything else (a Proxy, a
+ * look-alike, a plain buffer).
+ */
+export function viewExtent(
+  x: unknown,
+): { buffer: ArrayBufferLike; offset: number; length: number } | undefined {
+  if (taKind(x) !== undefined) {
+    const v = x as ArrayBufferView;
+    return {
+      buffer: taBuffer(v),
+      offset: taByteOffset(v),
+      length: taByteLength(v),
+    };
+  }
+  try {
+    const v = x as DataView;
+    const buffer = dvBuffer(v);
+    return { buffer, offset: dvByteOffset(v), length: dvByteLength(v) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The byte length of an ArrayBuffer or SharedArrayBuffer from its internal
+ * slots; `undefined` for anything else.
+ */
+export function bufferByteLength(x: unknown): number | undefined {
+  if (typeof x !== "object" || x === null) return undefined;
+  const shared = isShared(x as ArrayBufferLike);
+  if (shared) return sabByteLength!(x as SharedArrayBuffer);
+  return accepts(abByteLength, x as ArrayBufferLike)
+    ? abByteLength(x as ArrayBuffer)
+    : undefined;
 }

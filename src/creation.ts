@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { canShrink, taBuffer, taKind, taLength } from "./_intrinsics.ts";
+import {
+  bufferByteLength,
+  canShrink,
+  isGrowable,
+  taBuffer,
+  taKind,
+  taLength,
+  viewExtent,
+} from "./_intrinsics.ts";
 import { copyOf, dtypeOf, type NumericArray } from "./_typed.ts";
 import { adopt } from "./_arena.ts";
 import {
@@ -279,50 +287,26 @@ export function frombuffer(
   const size = itemsize(dtype);
   // the extent from the engine's internal slots, not from properties a
   // caller can redefine
-  const own = (proto: object, key: string) =>
-    Reflect.getOwnPropertyDescriptor(proto, key)!.get!;
-  const TA = Reflect.getPrototypeOf(Uint8Array.prototype)!;
-  const slot = (get: () => unknown, x: unknown): unknown => {
-    try {
-      return Reflect.apply(get, x, []);
-    } catch {
-      return undefined;
-    }
-  };
   let buf: ArrayBufferLike, start: number, length: number;
-  if (slot(own(TA, "buffer"), buffer) !== undefined) {
-    buf = slot(own(TA, "buffer"), buffer) as ArrayBufferLike;
-    start = slot(own(TA, "byteOffset"), buffer) as number;
-    length = slot(own(TA, "byteLength"), buffer) as number;
-  } else if (slot(own(DataView.prototype, "buffer"), buffer) !== undefined) {
-    buf = slot(own(DataView.prototype, "buffer"), buffer) as ArrayBufferLike;
-    start = slot(own(DataView.prototype, "byteOffset"), buffer) as number;
-    length = slot(own(DataView.prototype, "byteLength"), buffer) as number;
+  const view = viewExtent(buffer);
+  if (view !== undefined) {
+    ({ buffer: buf, offset: start, length } = view);
   } else {
-    const n = slot(own(ArrayBuffer.prototype, "byteLength"), buffer) ??
-      (typeof SharedArrayBuffer === "function"
-        ? slot(own(SharedArrayBuffer.prototype, "byteLength"), buffer)
-        : undefined);
+    const n = bufferByteLength(buffer);
     if (n === undefined) {
       throw new TypeError(
         "frombuffer(): expected an ArrayBuffer, SharedArrayBuffer or a " +
-          `view of one, got ${
-            buffer === null
-              ? "null"
-              : typeof buffer === "object"
-              ? `a ${
-                (buffer as object).constructor?.name ?? "object"
-              } that is not one (a Proxy or a look-alike)`
-              : typeof buffer
-          }`,
+          `view of one, got ${show(buffer)}` +
+          (typeof buffer === "object" && buffer !== null
+            ? " (not one: a Proxy or a look-alike?)"
+            : ""),
       );
     }
     buf = buffer as ArrayBufferLike;
     start = 0;
-    length = n as number;
+    length = n;
   }
-  const b = buf as { resizable?: boolean; growable?: boolean };
-  if (b.resizable === true || b.growable === true) {
+  if (canShrink(buf) || isGrowable(buf)) {
     throw new TypeError(
       "frombuffer(): resizable and growable buffers are not supported " +
         "(a view of one could shrink under the array): copy it with slice()",

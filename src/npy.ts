@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { bufferByteLength, taKind, viewExtent } from "./_intrinsics.ts";
 import { NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { type DType, itemsize, storageCtor } from "./dtype.ts";
@@ -97,38 +98,6 @@ export function toNpy(a: ArrayLikeInput): Uint8Array {
 // ---------------------------------------------------------------------------
 // Input bytes, read through the engine's own accessors
 
-const TA_PROTO = Reflect.getPrototypeOf(Uint8Array.prototype)!;
-function protoGetter(
-  proto: object,
-  key: PropertyKey,
-): (this: unknown) => unknown {
-  const d = Reflect.getOwnPropertyDescriptor(proto, key);
-  if (d?.get === undefined) {
-    throw new Error(`raptors: this runtime has no ${String(key)} getter`);
-  }
-  return d.get;
-}
-const TA_TAG = protoGetter(TA_PROTO, Symbol.toStringTag);
-const TA_BUFFER = protoGetter(TA_PROTO, "buffer");
-const TA_OFFSET = protoGetter(TA_PROTO, "byteOffset");
-const TA_BYTES = protoGetter(TA_PROTO, "byteLength");
-const AB_BYTES = protoGetter(ArrayBuffer.prototype, "byteLength");
-const SAB_BYTES = typeof SharedArrayBuffer === "function"
-  ? protoGetter(SharedArrayBuffer.prototype, "byteLength")
-  : undefined;
-
-function byteLengthOf(
-  get: ((this: unknown) => unknown) | undefined,
-  x: unknown,
-): number | undefined {
-  if (get === undefined) return undefined;
-  try {
-    return Reflect.apply(get, x, []) as number;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A plain, fixed-length Uint8Array over the bytes of `x` (a Uint8Array,
  * Node Buffer, ArrayBuffer or SharedArrayBuffer), its extent read from the
@@ -136,19 +105,12 @@ function byteLengthOf(
  * redefine; anything else is a `TypeError`.
  */
 export function bytesOf(x: unknown, fn: string): Uint8Array {
-  let tag: unknown;
-  try {
-    tag = Reflect.apply(TA_TAG, x, []);
-  } catch {
-    tag = undefined;
-  }
+  const tag = taKind(x);
   if (tag === "Uint8Array") {
-    const buf = Reflect.apply(TA_BUFFER, x, []) as ArrayBufferLike;
-    const off = Reflect.apply(TA_OFFSET, x, []) as number;
-    const n = Reflect.apply(TA_BYTES, x, []) as number;
-    return new Uint8Array(buf, off, n);
+    const v = viewExtent(x)!;
+    return new Uint8Array(v.buffer, v.offset, v.length);
   }
-  const n = byteLengthOf(AB_BYTES, x) ?? byteLengthOf(SAB_BYTES, x);
+  const n = bufferByteLength(x);
   if (n !== undefined) return new Uint8Array(x as ArrayBufferLike, 0, n);
   throw new TypeError(
     `${fn}(): expected the file's bytes as a Uint8Array or ArrayBuffer, got ${
