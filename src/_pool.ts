@@ -117,6 +117,22 @@ function release(buf: ArrayBuffer): void {
 }
 
 /**
+ * Bool storage known to hold only 0 and 1: everything raptors allocates
+ * (its kernels and stores write 0/1). The NDArray constructor checks any
+ * other storage given for a bool array once, since a byte of 2 or 255
+ * would be counted, cast and compared as its byte value.
+ */
+const canonicalBools = new WeakSet<object>();
+/** Records that `st` (bool storage) holds only 0 and 1. */
+export function markCanonicalBool(st: Storage): void {
+  canonicalBools.add(st);
+}
+/** Whether `st` is known to hold only 0 and 1. */
+export function isCanonicalBool(st: Storage): boolean {
+  return canonicalBools.has(st);
+}
+
+/**
  * Storage for `n` elements of `dtype`. Its contents are unspecified unless
  * `zero` (a pooled buffer may hold an earlier array's values): callers
  * that do not write every element must ask for zeros. Over the
@@ -127,6 +143,17 @@ export function allocStorage(
   dtype: DType,
   n: number,
   zero = false,
+  fn?: string,
+): Storage {
+  const st = allocRaw(dtype, n, zero, fn);
+  if (dtype === "bool") canonicalBools.add(st);
+  return st;
+}
+
+function allocRaw(
+  dtype: DType,
+  n: number,
+  zero: boolean,
   fn?: string,
 ): Storage {
   const Ctor = storageCtor(dtype);

@@ -8,6 +8,7 @@
 import {
   bufferByteLength,
   canShrink,
+  isDetached,
   isGrowable,
   taBuffer,
   taKind,
@@ -305,6 +306,11 @@ export function frombuffer(
     buf = buffer as ArrayBufferLike;
     start = 0;
     length = n;
+  }
+  if (isDetached(buf)) {
+    throw new TypeError(
+      "frombuffer(): the buffer was detached (transferred): its contents are gone",
+    );
   }
   if (canShrink(buf) || isGrowable(buf)) {
     throw new TypeError(

@@ -28,7 +28,14 @@ import {
   markReadOnly,
   markReadOnlyView,
 } from "./_record.ts";
-import { allocStorage, disposeStorage, escape, noteView } from "./_pool.ts";
+import {
+  allocStorage,
+  disposeStorage,
+  escape,
+  isCanonicalBool,
+  markCanonicalBool,
+  noteView,
+} from "./_pool.ts";
 import { adopt, overlaps } from "./_arena.ts";
 import { statusError } from "./_native.ts";
 import {
@@ -122,6 +129,10 @@ export class NDArray {
       throw new TypeError(
         "NDArray: the storage's buffer was detached (transferred): its contents are gone",
       );
+    }
+    if (dtype === "bool" && !isCanonicalBool(storage)) {
+      checkBoolBytes(storage as Uint8Array, len);
+      markCanonicalBool(storage);
     }
     if (canShrink(taBuffer(storage))) {
       throw new TypeError(
@@ -1078,5 +1089,23 @@ function readOnlyAlias(st: Storage, dtype: DType): Storage {
   ) => Storage)(taBuffer(st), taByteOffset(st), taLength(st));
   adopt(st, alias);
   markReadOnlyView(alias);
+  if (isCanonicalBool(st)) markCanonicalBool(alias);
   return alias;
+}
+
+/**
+ * Refuses bool storage holding a byte other than 0 or 1: NumPy treats any
+ * non-zero byte as True, while raptors' kernels (and a TypedArray view)
+ * would count, cast and compare the byte itself.
+ */
+function checkBoolBytes(st: Uint8Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = st[i]!;
+    if (v > 1) {
+      throw new TypeError(
+        `NDArray: bool storage holds the byte ${v} at index ${i}; a bool is ` +
+          `stored as 0 or 1 (convert bytes with astype("bool") of a uint8 array)`,
+      );
+    }
+  }
 }

@@ -3,6 +3,7 @@
 // parent's guard timeout) instead of taking the suite with it. Prints
 // { outcome, maxRssKB }.
 import process from "node:process";
+import { readFileSync } from "node:fs";
 import * as rp from "../mod.ts";
 
 const x = rp.array([1, 2, 3, 4], { dtype: "float64" });
@@ -27,6 +28,16 @@ const bombs: Record<string, () => unknown> = {
   eye: () => rp.eye(2 ** 17),
 };
 
+/**
+ * This process's peak resident set (VmHWM), in KiB. Not
+ * `process.resourceUsage().maxRSS`: Linux carries ru_maxrss over fork and
+ * exec, so a child starts at its parent's peak.
+ */
+function peakRssKB(): number {
+  const status = readFileSync("/proc/self/status", "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]);
+}
+
 const name = process.argv.at(-1)!;
 let outcome: string;
 try {
@@ -38,7 +49,7 @@ try {
 console.log(
   JSON.stringify({
     outcome,
-    maxRssKB: process.resourceUsage().maxRSS,
+    maxRssKB: peakRssKB(),
     names: Object.keys(bombs),
   }),
 );

@@ -45,11 +45,12 @@ export function gc(): void {
  * (`{}` if it printed nothing). A child that exits non-zero throws, with
  * its stderr in the message, unless `failing` is set: then what it printed
  * is parsed all the same (for children expected to fail, after reporting).
+ * `args` are passed to the script.
  */
 export function childJson(
   file: URL,
   env: Record<string, string>,
-  opts: { denoFlags?: string[]; failing?: boolean } = {},
+  opts: { denoFlags?: string[]; failing?: boolean; args?: string[] } = {},
   // deno-lint-ignore no-explicit-any
 ): any { // what JSON.parse gives
   const proc = (globalThis as unknown as {
@@ -57,8 +58,17 @@ export function childJson(
   }).process;
   const script = fileURLToPath(file);
   const args = runtime === "deno"
-    ? ["run", "--allow-env", "--allow-read", ...(opts.denoFlags ?? []), script]
-    : [script];
+    ? [
+      "run",
+      // (--allow-all, e.g. to read /proc/self, replaces the two)
+      ...(opts.denoFlags?.includes("--allow-all")
+        ? []
+        : ["--allow-env", "--allow-read"]),
+      ...(opts.denoFlags ?? []),
+      script,
+      ...(opts.args ?? []),
+    ]
+    : [script, ...(opts.args ?? [])];
   let out: string;
   try {
     out = execFileSync(proc.execPath, args, {

@@ -574,14 +574,7 @@ fn read_meta(meta: &[f64], ndim: usize) -> Result<Layouts> {
     if meta.len() != 2 + 3 * ndim {
         return Err(Error::invalid("layout metadata has the wrong length"));
     }
-    let int = |v: f64| -> Result<isize> {
-        if v.fract() != 0.0 || v.abs() > (1u64 << 53) as f64 {
-            return Err(Error::invalid(format!(
-                "layout entry {v} is not an integer"
-            )));
-        }
-        Ok(v as isize)
-    };
+    let int = meta_int;
     let shape = meta[2..2 + ndim]
         .iter()
         .map(|&v| {
@@ -1068,13 +1061,7 @@ export! {
         let dt = dtype(dt)?;
         let (k, r) = (nk as usize, nr as usize);
         let meta = in_slice::<f64>(meta, 3 + 3 * nk + 2 * nr, "meta")?;
-        let int = |v: f64| -> Result<isize> {
-            if v.fract() != 0.0 || v.abs() > (1u64 << 53) as f64 {
-                return Err(Error::invalid(format!("layout entry {v} is not an integer")));
-            }
-            Ok(v as isize)
-        };
-        let ints = meta.iter().map(|&v| int(v)).collect::<Result<Vec<isize>>>()?;
+        let ints = f64_ints(meta)?;
         let to_usize = |xs: &[isize]| -> Result<Vec<usize>> {
             xs.iter().map(|&x| if x < 0 { Err(Error::invalid("negative extent")) } else { Ok(x as usize) }).collect()
         };
@@ -1097,16 +1084,26 @@ export! {
 }
 
 fn f64_ints(meta: &[f64]) -> Result<Vec<isize>> {
-    meta.iter()
-        .map(|&v| {
-            if v.fract() != 0.0 || v.abs() > (1u64 << 53) as f64 {
-                return Err(Error::invalid(format!(
-                    "layout entry {v} is not an integer"
-                )));
-            }
-            Ok(v as isize)
-        })
-        .collect()
+    meta.iter().map(|&v| meta_int(v)).collect()
+}
+
+/// One layout entry (an offset, extent or stride sent as f64): an integer
+/// that this platform's `isize` holds. On wasm32 that is below 2^31, so a
+/// broadcast view of 2^31 elements is an error there instead of an extent
+/// silently saturated to 2^31 - 1 (which summed one element too few).
+fn meta_int(v: f64) -> Result<isize> {
+    if v.fract() != 0.0 || v.abs() > (1u64 << 53) as f64 {
+        return Err(Error::invalid(format!(
+            "layout entry {v} is not an integer"
+        )));
+    }
+    if v.abs() > isize::MAX as f64 {
+        return Err(Error::invalid(format!(
+            "layout entry {v} exceeds this platform's address range ({} bits)",
+            isize::BITS
+        )));
+    }
+    Ok(v as isize)
 }
 
 fn extents(xs: &[isize]) -> Result<Vec<usize>> {
