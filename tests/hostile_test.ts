@@ -205,7 +205,11 @@ test("memory and time bombs are refused with a typed error (or computed in bound
     assert.deepEqual(r.names, BOMBS, "the child's list and this one agree");
     const out = r.outcome as string;
     if (name === "diffHugeN") assert.equal(out, "ok 0");
-    else if (name === "broadcastMean") assert.equal(out, "ok 1.5");
+    else if (name === "broadcastMean") {
+      // wasm32 cannot address 2^31 elements, even a broadcast's
+      if (rp.backend.name === "wasm") assert.match(out, /address range/);
+      else assert.equal(out, "ok 1.5");
+    }
     else {
       assert.match(
         out,
