@@ -24,7 +24,8 @@
  *
  * @module
  */
-import { taBuffer, taByteLength, taByteOffset } from "./_intrinsics.ts";
+import { taBuffer, taByteLength, taByteOffset, taKind } from "./_intrinsics.ts";
+import { isSlabBuffer } from "./_slab.ts";
 import { library } from "./_native.ts";
 import { ARENA_MIN } from "../ffi/wasm.ts";
 
@@ -59,6 +60,8 @@ export function finalizer<T>(
 }
 
 const registry = finalizer(dropHolder);
+/** Second views of slab arrays (broadcast, `data`) -> the array's identity. */
+const slabAlias = new WeakMap<object, object>();
 
 /**
  * Storage for `n` elements in wasm memory, or undefined (not the wasm
@@ -91,6 +94,10 @@ export function arenaBlock(v: object): object | undefined {
  * over it) keeps `st`'s block alive too, for as long as it lives.
  */
 export function adopt(st: ArrayBufferView, view: ArrayBufferView): void {
+  // a second view of a slab array has that array's identity (home)
+  if (taKind(st) !== undefined && isSlabBuffer(taBuffer(st))) {
+    slabAlias.set(view, home(st));
+  }
   const b = blocks.get(st);
   if (b === undefined || view === st || blocks.has(view)) return;
   b.holders++;
@@ -130,13 +137,17 @@ export function freeNow(st: ArrayBufferView): boolean {
 
 /**
  * The memory `v` owns, as an identity: its block in wasm memory, else its
- * ArrayBuffer (a view of wasm memory raptors did not allocate is its own).
+ * ArrayBuffer (a view of wasm memory raptors did not allocate, or of a
+ * slab of small results, is its own).
  */
 export function home(v: ArrayBufferView): object {
-  if (arena === undefined) return taBuffer(v); // native: no wasm memory
+  const buf = taBuffer(v);
+  // a view of a slab (small results, _slab.ts) is its own memory, or that
+  // of the array it was adopted from
+  if (isSlabBuffer(buf)) return slabAlias.get(v) ?? v;
+  if (arena === undefined) return buf; // native: no wasm memory
   const b = blocks.get(v);
   if (b !== undefined) return b;
-  const buf = taBuffer(v);
   return buf === arena.memory() ? v : buf;
 }
 

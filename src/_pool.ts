@@ -32,6 +32,7 @@
  */
 import { checkAlloc, maxArrayBytes } from "./_limits.ts";
 import { taBuffer } from "./_intrinsics.ts";
+import { SLAB_MAX, slabView, USE_SLABS } from "./_slab.ts";
 import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
 import { noteFresh, recording } from "./_record.ts";
 import {
@@ -172,6 +173,15 @@ function allocRaw(
     views.set(inWasm, 0);
     noteFresh(arenaBlock(inWasm)!);
     return inWasm;
+  }
+  if (USE_SLABS && bytes < SLAB_MAX && bytes > 0) {
+    const v = slabView(
+      Ctor as unknown as new (b: ArrayBuffer, o: number, n: number) => Storage,
+      n,
+      bytes,
+    );
+    noteFresh(v); // its own identity (see home() in _arena.ts)
+    return v;
   }
   if (bytes < 2 ** MIN_CLASS || bytes > 2 ** MAX_CLASS || budget === 0) {
     const plain = new Ctor(n);
