@@ -165,7 +165,6 @@ const optionKeys = fc.constantFrom(
   "__proto__",
 );
 
-let value: fc.Arbitrary<unknown>;
 const optionsArb = fc.dictionary(
   optionKeys,
   fc.oneof(
@@ -181,7 +180,7 @@ const optionsArb = fc.dictionary(
   { maxKeys: 3 },
 );
 
-value = fc.oneof(
+const value: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: ndArb },
   { weight: 3, arbitrary: typedArb },
   { weight: 2, arbitrary: liar },

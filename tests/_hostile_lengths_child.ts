@@ -32,10 +32,10 @@ const cases: Record<string, () => Float64Array> = {
   },
   subclassMethods: () => {
     class Liar extends Float64Array {
-      override subarray(): Float64Array {
+      override subarray(): Float64Array<ArrayBuffer> {
         return new Float64Array(1e5);
       }
-      override slice(): Float64Array {
+      override slice(): Float64Array<ArrayBuffer> {
         return new Float64Array(1e5);
       }
       override fill(): this {
@@ -66,7 +66,11 @@ const cases: Record<string, () => Float64Array> = {
 
 /** The sum of the elements, read through the internal slots. */
 const total = (x: Float64Array): number =>
-  Float64Array.prototype.reduce.call(x, (s: number, v: number) => s + v, 0);
+  Float64Array.prototype.reduce.call(
+    x,
+    (s: unknown, v: number) => (s as number) + v,
+    0,
+  ) as number;
 
 const ops: Record<string, (x: Float64Array) => unknown> = {
   sum: (x) => rp.sum(x),
