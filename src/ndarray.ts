@@ -90,6 +90,9 @@ export interface Flags {
   writeable: boolean;
 }
 
+/** The token of {@link wrap} (module-private). */
+const TRUSTED = Symbol("raptors.trusted");
+
 const INSPECT_DENO = Symbol.for("Deno.customInspect");
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
 
@@ -114,9 +117,23 @@ export class NDArray {
     storage: Storage,
     dtype: DType,
     shape: Shape,
-    strides: readonly number[] = cStrides(shape),
+    strides?: readonly number[],
     offset = 0,
+    /** @internal {@link wrap}'s token: the caller vouches for the layout. */
+    trust?: symbol,
   ) {
+    if (trust === TRUSTED) {
+      // raptors' own storage and a layout it computed, shape and strides
+      // already frozen (wrap()); the kernels re-check every layout anyway
+      noteView(storage);
+      this.dtype = dtype;
+      this.shape = shape;
+      this._strides = strides!;
+      this._offset = offset;
+      this._storage = storage;
+      return;
+    }
+    strides ??= cStrides(shape);
     if (!(storage instanceof storageCtor(dtype))) {
       throw new TypeError(
         `NDArray: storage for ${dtype} must be a ${storageCtor(dtype).name}`,
@@ -1109,3 +1126,33 @@ function checkBoolBytes(st: Uint8Array, n: number): void {
     }
   }
 }
+
+/**
+ * An NDArray over storage raptors allocated, with a layout it computed and
+ * `shape`/`strides` arrays already frozen (shared with the array they came
+ * from, e.g. the operand of an elementwise op): skips the constructor's
+ * checks of foreign storage and its copies of the arrays (the small-array
+ * fast path; the kernels still check every layout against the storage).
+ * @internal
+ */
+export function wrap(
+  storage: Storage,
+  dtype: DType,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset = 0,
+): NDArray {
+  return new NDArray(storage, dtype, shape, strides, offset, TRUSTED);
+}
+
+const frozen1: (readonly number[])[] = [];
+/**
+ * The frozen shape `[n]` (cached for small n), and C strides `[1]`.
+ * @internal
+ */
+export function shape1(n: number): readonly number[] {
+  if (n < 64) return frozen1[n] ??= Object.freeze([n]);
+  return Object.freeze([n]);
+}
+/** @internal */
+export const STRIDES1: readonly number[] = Object.freeze([1]);

@@ -10,11 +10,11 @@
  * @module
  */
 import { taByteOffset, taLength } from "./_intrinsics.ts";
-import { checkWritable, kernel } from "./_record.ts";
+import { checkWritable, kernel, recording } from "./_record.ts";
 import { overlaps } from "./_arena.ts";
 import { allocStorage } from "./_pool.ts";
 import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
-import { statusError } from "./_native.ts";
+import { native, statusError } from "./_native.ts";
 import {
   type DType,
   dtypeCode,
@@ -22,9 +22,10 @@ import {
   kind,
   resultType,
   resultTypeWithScalar,
+  type Storage,
   storageCtor,
 } from "./dtype.ts";
-import { copyInto, NDArray, type Scalar, toStored } from "./ndarray.ts";
+import { copyInto, NDArray, type Scalar, toStored, wrap } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import {
   broadcastShapes,
@@ -42,6 +43,9 @@ export type ArrayLikeInput =
   | Scalar
   | readonly unknown[]
   | ArrayBufferView;
+
+/** The default options (identity marks "none given": the fast path). */
+const NO_OPTIONS: UfuncOptions = Object.freeze({});
 
 /** Options of every ufunc. */
 export interface UfuncOptions {
@@ -204,13 +208,277 @@ function promoteOperands(
   return [a, b, resultType(a.dtype, b.dtype)];
 }
 
+// ---- the small-array fast path ----------------------------------------------
+//
+// Request-sized calls (`add(a, b)` of 16 elements) spent their time in the
+// general machinery: promotion, broadcasting, order-K strides, overlap
+// checks, a metadata array per call, the NDArray constructor's checks of
+// foreign storage. When the operands are C-contiguous NDArrays of one
+// shape and dtype (or one is a JS number), no `out` is given and no engine
+// job is being recorded, the answer is known without any of it: the loop
+// dtype is the operands' dtype, the result is C-contiguous like them. The
+// fast path then calls the same kernel with a 1-d layout in a reused
+// metadata array (or, for the exact IEEE operations on a few elements, a
+// JS loop), so results are bit-identical to the general path.
+
+/** Same-dtype binary ops on numbers (not bool: its add is logical_or...). */
+const FAST_ARITH = new Set<Op2>([
+  "add",
+  "subtract",
+  "multiply",
+  "maximum",
+  "minimum",
+  "fmax",
+  "fmin",
+]);
+/** Ops whose loop is float-only (integers promote to float64). */
+const FAST_FLOAT = new Set<Op2>(["divide", "arctan2"]);
+/** JS loops below this many elements (exact IEEE ops, floats only). */
+const JS_FAST = 24;
+
+const META2 = new Float64Array(7);
+const META1 = new Float64Array(5);
+const scratch: Partial<Record<DType, Storage>> = {};
+
+/** Whether `st` (an NDArray's strides) are exactly C order for `shape`. */
+function isCStrict(
+  shape: readonly number[],
+  strides: readonly number[],
+): boolean {
+  let want = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (strides[i] !== want) return false;
+    want *= shape[i]!;
+  }
+  return true;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A 1-element storage of `dtype` holding `v` (reused; fast path only). */
+function scalarSlot(dtype: DType, v: Scalar, fn: string): Storage {
+  const st = scratch[dtype] ??= new (storageCtor(dtype))(1);
+  (st as unknown as Array<number | bigint>)[0] = toStored(dtype, v, fn);
+  return st;
+}
+
+/**
+ * The fast path of {@link ufunc2}, or `undefined` when the call needs the
+ * general one (which then also produces every error).
+ */
+function fastBinary(op: Op2, x: unknown, y: unknown): NDArray | undefined {
+  let a: NDArray, b: NDArray | undefined, s: number | undefined;
+  let scalarFirst = false;
+  if (x instanceof NDArray) {
+    a = x;
+    if (y instanceof NDArray) b = y;
+    else if (typeof y === "number") s = y;
+    else return undefined;
+  } else if (y instanceof NDArray && typeof x === "number") {
+    a = y;
+    s = x;
+    scalarFirst = true;
+  } else return undefined;
+  const dtype = a.dtype;
+  if (dtype === "bool" || recording() !== null) return undefined;
+  const k = kind(dtype);
+  const cmp = COMPARISONS.has(op);
+  if (FAST_FLOAT.has(op)) {
+    if (k !== "f") return undefined;
+  } else if (!FAST_ARITH.has(op) && !cmp) return undefined;
+  if (s !== undefined && k !== "f") {
+    // NEP 50 with an integer array: an in-range integer scalar keeps the
+    // dtype for arithmetic (comparisons may widen: general path)
+    if (cmp || !Number.isInteger(s)) return undefined;
+  }
+  const shape = a.shape, strides = a._strides;
+  if (!isCStrict(shape, strides)) return undefined;
+  if (b !== undefined) {
+    if (b.dtype !== dtype || !sameShape(shape, b.shape)) return undefined;
+    if (!isCStrict(b.shape, b._strides)) return undefined;
+  }
+  const n = a.size;
+  if (n === 0) return undefined;
+  const ast = a._storage, aOff = a._offset;
+  // a disposed or detached operand: the general path names it
+  if (taLength(ast) < aOff + n) return undefined;
+  let bst: Storage, bOff: number, bStride: number;
+  if (b !== undefined) {
+    bst = b._storage;
+    bOff = b._offset;
+    bStride = 1;
+    if (taLength(bst) < bOff + n) return undefined;
+  } else {
+    bst = scalarSlot(dtype, s!, op); // RangeError for an out-of-range int
+    bOff = 0;
+    bStride = 0;
+  }
+  const outDtype: DType = cmp ? "bool" : dtype;
+  const out = allocStorage(outDtype, n);
+  if (
+    n < JS_FAST && k === "f" && !scalarFirst &&
+    jsBinary(op, dtype, ast, aOff, bst, bOff, bStride, out, n)
+  ) {
+    return wrap(out, outDtype, shape, strides);
+  }
+  const m = META2;
+  // scalar first (`2 - a`): the scalar is operand a, with stride 0
+  m[0] = scalarFirst ? 0 : aOff;
+  m[1] = scalarFirst ? aOff : bOff;
+  m[2] = 0;
+  m[3] = n;
+  m[4] = scalarFirst ? 0 : 1;
+  m[5] = scalarFirst ? 1 : bStride;
+  m[6] = 1;
+  const status = native.rp_ufunc2(
+    UFUNC2[op],
+    dtypeCode(dtype),
+    scalarFirst ? bst : ast,
+    scalarFirst ? 1 : taLength(ast),
+    scalarFirst ? ast : bst,
+    scalarFirst ? taLength(ast) : taLength(bst),
+    out,
+    n,
+    1,
+    m,
+  );
+  if (status !== 0) throw statusError(status, op);
+  return wrap(out, outDtype, shape, strides);
+}
+
+/**
+ * `out = a op b` in JS for the ops whose IEEE result a JS double gives
+ * exactly (float32: rounded once with fround, which is exact for +, -, *,
+ * / of float32 values). Returns false for any other op.
+ */
+function jsBinary(
+  op: Op2,
+  dtype: DType,
+  a: Storage,
+  ao: number,
+  b: Storage,
+  bo: number,
+  bs: number,
+  out: Storage,
+  n: number,
+): boolean {
+  const x = a as Float64Array, y = b as Float64Array, o = out as Float64Array;
+  const f32 = dtype === "float32";
+  switch (op) {
+    case "add":
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          o[i] = Math.fround(x[ao + i]! + y[bo + i * bs]!);
+        }
+      } else for (let i = 0; i < n; i++) o[i] = x[ao + i]! + y[bo + i * bs]!;
+      return true;
+    case "subtract":
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          o[i] = Math.fround(x[ao + i]! - y[bo + i * bs]!);
+        }
+      } else for (let i = 0; i < n; i++) o[i] = x[ao + i]! - y[bo + i * bs]!;
+      return true;
+    case "multiply":
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          o[i] = Math.fround(x[ao + i]! * y[bo + i * bs]!);
+        }
+      } else for (let i = 0; i < n; i++) o[i] = x[ao + i]! * y[bo + i * bs]!;
+      return true;
+    case "divide":
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          o[i] = Math.fround(x[ao + i]! / y[bo + i * bs]!);
+        }
+      } else for (let i = 0; i < n; i++) o[i] = x[ao + i]! / y[bo + i * bs]!;
+      return true;
+    case "less":
+      for (let i = 0; i < n; i++) o[i] = x[ao + i]! < y[bo + i * bs]! ? 1 : 0;
+      return true;
+    case "greater":
+      for (let i = 0; i < n; i++) o[i] = x[ao + i]! > y[bo + i * bs]! ? 1 : 0;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Unary ops the fast path takes for float input (out dtype = in dtype). */
+const FAST_UNARY = new Set<Op1>([
+  "sqrt",
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "tanh",
+  "tan",
+  "arcsin",
+  "arccos",
+  "arctan",
+  "sinh",
+  "cosh",
+  "expm1",
+  "log1p",
+  "log2",
+  "log10",
+  "floor",
+  "ceil",
+  "round",
+  "negative",
+  "abs",
+  "square",
+  "sign",
+]);
+
+/** The fast path of {@link ufunc1} (float input), or `undefined`. */
+function fastUnary(op: Op1, x: unknown): NDArray | undefined {
+  if (!(x instanceof NDArray)) return undefined;
+  const dtype = x.dtype;
+  if (
+    (dtype !== "float64" && dtype !== "float32") || !FAST_UNARY.has(op) ||
+    recording() !== null
+  ) return undefined;
+  const shape = x.shape, strides = x._strides;
+  if (!isCStrict(shape, strides)) return undefined;
+  const n = x.size, st = x._storage, off = x._offset;
+  if (n === 0 || taLength(st) < off + n) return undefined;
+  const out = allocStorage(dtype, n);
+  const m = META1;
+  m[0] = off;
+  m[1] = 0;
+  m[2] = n;
+  m[3] = 1;
+  m[4] = 1;
+  const status = native.rp_ufunc1(
+    UFUNC1[op],
+    dtypeCode(dtype),
+    st,
+    taLength(st),
+    out,
+    n,
+    1,
+    m,
+  );
+  if (status !== 0) throw statusError(status, op);
+  return wrap(out, dtype, shape, strides);
+}
+
 /** Runs binary ufunc `op` with NumPy's dtype rules. */
 export function ufunc2(
   op: Op2,
   x: ArrayLikeInput,
   y: ArrayLikeInput,
-  options: UfuncOptions = {},
+  options: UfuncOptions = NO_OPTIONS,
 ): NDArray {
+  if (options === NO_OPTIONS) {
+    const r = fastBinary(op, x, y);
+    if (r !== undefined) return r;
+  }
   checkOptions(options, op);
   let [a, b, dtype] = promoteOperands(
     x,
@@ -312,8 +580,12 @@ const PREDICATES = new Set<Op1>(["isnan", "isinf", "isfinite", "logicalNot"]);
 export function ufunc1(
   op: Op1,
   x: ArrayLikeInput,
-  options: UfuncOptions = {},
+  options: UfuncOptions = NO_OPTIONS,
 ): NDArray {
+  if (options === NO_OPTIONS) {
+    const r = fastUnary(op, x);
+    if (r !== undefined) return r;
+  }
   checkOptions(options, op);
   let a = asNd(x);
   a._live(op);

@@ -19,7 +19,7 @@ use crate::kernels::gather::{self, AxisLayout};
 use crate::kernels::gemm;
 use crate::kernels::ops;
 use crate::kernels::reduce_axis::{self, AxisPlan};
-use crate::kernels::strided::{self, Layout};
+use crate::kernels::strided::{self, Dims, Layout, MAX_DIMS};
 use crate::kernels::ufunc;
 use crate::kernels::{reduce, scan, sort};
 use crate::{for_each_int, for_each_numeric};
@@ -565,40 +565,63 @@ export! {
 struct Layouts {
     src_offset: isize,
     dst_offset: isize,
-    shape: Vec<usize>,
-    src_strides: Vec<isize>,
-    dst_strides: Vec<isize>,
+    shape: Dims<usize>,
+    src_strides: Dims<isize>,
+    dst_strides: Dims<isize>,
+}
+
+/// `ndim` checked against NumPy's limit (layouts are decoded inline).
+fn check_ndim(ndim: usize) -> Result<()> {
+    if ndim > MAX_DIMS {
+        return Err(Error::invalid(format!(
+            "{ndim} dimensions: at most {MAX_DIMS} are supported (NumPy's limit)"
+        )));
+    }
+    Ok(())
+}
+
+/// One extent (a non-negative layout integer).
+fn extent(v: f64) -> Result<usize> {
+    let x = meta_int(v)?;
+    if x < 0 {
+        return Err(Error::invalid(format!("negative extent {x}")));
+    }
+    Ok(x as usize)
+}
+
+/// Decodes `xs` as extents (non-negative layout integers).
+fn extents_inline(xs: &[f64]) -> Result<Dims<usize>> {
+    let mut d = Dims::new();
+    for &v in xs {
+        let x = meta_int(v)?;
+        if x < 0 {
+            return Err(Error::invalid(format!("negative extent {x}")));
+        }
+        d.push(x as usize);
+    }
+    Ok(d)
+}
+
+/// Decodes `xs` as strides (layout integers).
+fn strides_inline(xs: &[f64]) -> Result<Dims<isize>> {
+    let mut d = Dims::new();
+    for &v in xs {
+        d.push(meta_int(v)?);
+    }
+    Ok(d)
 }
 
 fn read_meta(meta: &[f64], ndim: usize) -> Result<Layouts> {
+    check_ndim(ndim)?;
     if meta.len() != 2 + 3 * ndim {
         return Err(Error::invalid("layout metadata has the wrong length"));
     }
-    let int = meta_int;
-    let shape = meta[2..2 + ndim]
-        .iter()
-        .map(|&v| {
-            let d = int(v)?;
-            if d < 0 {
-                return Err(Error::invalid(format!("negative extent {d}")));
-            }
-            Ok(d as usize)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let ss = meta[2 + ndim..2 + 2 * ndim]
-        .iter()
-        .map(|&v| int(v))
-        .collect::<Result<Vec<_>>>()?;
-    let ds = meta[2 + 2 * ndim..]
-        .iter()
-        .map(|&v| int(v))
-        .collect::<Result<Vec<_>>>()?;
     Ok(Layouts {
-        src_offset: int(meta[0])?,
-        dst_offset: int(meta[1])?,
-        shape,
-        src_strides: ss,
-        dst_strides: ds,
+        src_offset: meta_int(meta[0])?,
+        dst_offset: meta_int(meta[1])?,
+        shape: extents_inline(&meta[2..2 + ndim])?,
+        src_strides: strides_inline(&meta[2 + ndim..2 + 2 * ndim])?,
+        dst_strides: strides_inline(&meta[2 + 2 * ndim..])?,
     })
 }
 
@@ -659,8 +682,8 @@ pub mod ufunc_op {
 /// Three layouts decoded from `[a_off, b_off, out_off, shape.., a_st.., b_st.., out_st..]`.
 struct Layouts3 {
     offsets: [isize; 3],
-    shape: Vec<usize>,
-    strides: [Vec<isize>; 3],
+    shape: Dims<usize>,
+    strides: [Dims<isize>; 3],
 }
 
 impl Layouts3 {
@@ -675,31 +698,22 @@ impl Layouts3 {
 }
 
 fn read_meta3(meta: &[f64], nd: usize) -> Result<Layouts3> {
-    // Reuse the two-layout decoder for validation of each part.
+    check_ndim(nd)?;
     if meta.len() != 3 + 4 * nd {
         return Err(Error::invalid("layout metadata has the wrong length"));
     }
-    let mut two = Vec::with_capacity(2 + 3 * nd);
-    two.extend_from_slice(&meta[0..2]);
-    two.extend_from_slice(&meta[3..3 + 2 * nd]);
-    two.extend_from_slice(&meta[3 + 2 * nd..3 + 3 * nd]);
-    let ab = read_meta(&two, nd)?;
-    let mut third = vec![meta[2], meta[2]];
-    third.extend_from_slice(&meta[3..3 + nd]);
-    third.extend_from_slice(&meta[3 + 3 * nd..]);
-    third.extend_from_slice(&meta[3 + 3 * nd..]);
-    let o = read_meta(&third, nd)?;
+    let st = |k: usize| strides_inline(&meta[3 + (k + 1) * nd..3 + (k + 2) * nd]);
     Ok(Layouts3 {
-        offsets: [ab.src_offset, ab.dst_offset, o.src_offset],
-        shape: ab.shape,
-        strides: [ab.src_strides, ab.dst_strides, o.src_strides],
+        offsets: [meta_int(meta[0])?, meta_int(meta[1])?, meta_int(meta[2])?],
+        shape: extents_inline(&meta[3..3 + nd])?,
+        strides: [st(0)?, st(1)?, st(2)?],
     })
 }
 
 #[allow(clippy::too_many_arguments)]
 unsafe fn ufunc2_typed<T: Elem + ops::Arith>(
     op: u32,
-    m: &Layouts3,
+    ls: &[Layout; 3],
     a: *const u8,
     a_len: u32,
     b: *const u8,
@@ -708,7 +722,7 @@ unsafe fn ufunc2_typed<T: Elem + ops::Arith>(
     out_len: u32,
 ) -> Result<()> {
     use ufunc_op::*;
-    let [al, bl, ol] = m.layouts();
+    let [al, bl, ol] = *ls;
     let (pa, pb) = (
         check_ptr::<T>(a, a_len, "a")?,
         check_ptr::<T>(b, b_len, "b")?,
@@ -789,7 +803,7 @@ unsafe fn ufunc2_typed<T: Elem + ops::Arith>(
 #[allow(clippy::too_many_arguments)]
 unsafe fn ufunc2_float<T: Elem + ops::Arith + ops::Math + Float>(
     op: u32,
-    m: &Layouts3,
+    ls: &[Layout; 3],
     a: *const u8,
     a_len: u32,
     b: *const u8,
@@ -798,7 +812,7 @@ unsafe fn ufunc2_float<T: Elem + ops::Arith + ops::Math + Float>(
     out_len: u32,
 ) -> Result<()> {
     use ufunc_op::*;
-    let [al, bl, ol] = m.layouts();
+    let [al, bl, ol] = *ls;
     let (pa, pb) = (
         check_ptr::<T>(a, a_len, "a")?,
         check_ptr::<T>(b, b_len, "b")?,
@@ -827,7 +841,7 @@ unsafe fn ufunc2_float<T: Elem + ops::Arith + ops::Math + Float>(
             out_len as usize,
             &ol,
         ),
-        _ => ufunc2_typed::<T>(op, m, a, a_len, b, b_len, out, out_len),
+        _ => ufunc2_typed::<T>(op, ls, a, a_len, b, b_len, out, out_len),
     }
 }
 
@@ -852,12 +866,24 @@ export! {
         let dt = dtype(dt)?;
         let nd = ndim as usize;
         let meta = in_slice::<f64>(meta, 3 + 4 * ndim, "meta")?;
-        let m = read_meta3(meta, nd)?;
+        // 1-d (the NDArray fast path's layout): decoded into locals, no
+        // inline lists to fill and copy
+        let (off, shape1, st1);
+        let m;
+        let ls: [Layout; 3] = if nd == 1 {
+            off = [meta_int(meta[0])?, meta_int(meta[1])?, meta_int(meta[2])?];
+            shape1 = [extent(meta[3])?];
+            st1 = [[meta_int(meta[4])?], [meta_int(meta[5])?], [meta_int(meta[6])?]];
+            [0, 1, 2].map(|k| Layout { offset: off[k], shape: &shape1, strides: &st1[k] })
+        } else {
+            m = read_meta3(meta, nd)?;
+            m.layouts()
+        };
         match dt {
-            DType::Float64 => ufunc2_float::<f64>(op, &m, a, a_len, b, b_len, out, out_len),
-            DType::Float32 => ufunc2_float::<f32>(op, &m, a, a_len, b, b_len, out, out_len),
-            DType::Bool => ufunc2_typed::<u8>(op, &m, a, a_len, b, b_len, out, out_len),
-            _ => for_each_int!(dt, T => ufunc2_typed::<T>(op, &m, a, a_len, b, b_len, out, out_len),
+            DType::Float64 => ufunc2_float::<f64>(op, &ls, a, a_len, b, b_len, out, out_len),
+            DType::Float32 => ufunc2_float::<f32>(op, &ls, a, a_len, b, b_len, out, out_len),
+            DType::Bool => ufunc2_typed::<u8>(op, &ls, a, a_len, b, b_len, out, out_len),
+            _ => for_each_int!(dt, T => ufunc2_typed::<T>(op, &ls, a, a_len, b, b_len, out, out_len),
                 _ => unreachable!("floats and bool handled above")),
         }
     }
@@ -995,9 +1021,23 @@ export! {
         let dt = dtype(dt)?;
         let nd = ndim as usize;
         let meta = in_slice::<f64>(meta, 2 + 3 * ndim, "meta")?;
-        let m = read_meta(meta, nd)?;
-        let al = Layout { offset: m.src_offset, shape: &m.shape, strides: &m.src_strides };
-        let ol = Layout { offset: m.dst_offset, shape: &m.shape, strides: &m.dst_strides };
+        let (off, shape1, st1);
+        let m;
+        let (al, ol) = if nd == 1 {
+            off = [meta_int(meta[0])?, meta_int(meta[1])?];
+            shape1 = [extent(meta[2])?];
+            st1 = [[meta_int(meta[3])?], [meta_int(meta[4])?]];
+            (
+                Layout { offset: off[0], shape: &shape1, strides: &st1[0] },
+                Layout { offset: off[1], shape: &shape1, strides: &st1[1] },
+            )
+        } else {
+            m = read_meta(meta, nd)?;
+            (
+                Layout { offset: m.src_offset, shape: &m.shape, strides: &m.src_strides },
+                Layout { offset: m.dst_offset, shape: &m.shape, strides: &m.dst_strides },
+            )
+        };
         match dt {
             DType::Float64 => ufunc1_float::<f64>(op, &al, a, a_len, &ol, out, out_len),
             DType::Float32 => ufunc1_float::<f32>(op, &al, a, a_len, &ol, out, out_len),
@@ -1092,7 +1132,8 @@ fn f64_ints(meta: &[f64]) -> Result<Vec<isize>> {
 /// broadcast view of 2^31 elements is an error there instead of an extent
 /// silently saturated to 2^31 - 1 (which summed one element too few).
 fn meta_int(v: f64) -> Result<isize> {
-    if v.fract() != 0.0 || v.abs() > (1u64 << 53) as f64 {
+    // (not v.fract(): without SSE4.1 that is a libm call, 7 per ufunc call)
+    if v as i64 as f64 != v || v.abs() > (1u64 << 53) as f64 {
         return Err(Error::invalid(format!(
             "layout entry {v} is not an integer"
         )));

@@ -11,34 +11,34 @@
 //! overlap the output any other way.
 
 use super::elementwise::{self as ew, BinOp, Side, UnOp};
-use super::strided::{check_bounds, Layout};
+use super::strided::{check_bounds, Dims, Layout, MAX_DIMS};
 use crate::dtype::Elem;
 use crate::error::Result;
 
 /// Merges adjacent dimensions that are contiguous in every operand and
-/// drops extent-1 dimensions. Returns (shape, strides per operand).
-pub fn coalesce(shape: &[usize], strides: &[&[isize]]) -> (Vec<usize>, Vec<Vec<isize>>) {
-    let mut sh: Vec<usize> = Vec::new();
-    let mut st: Vec<Vec<isize>> = vec![Vec::new(); strides.len()];
+/// drops extent-1 dimensions. Returns (shape, strides per operand), inline.
+pub fn coalesce<const N: usize>(
+    shape: &[usize],
+    strides: [&[isize]; N],
+) -> (Dims<usize>, [Dims<isize>; N]) {
+    let mut sh: Dims<usize> = Dims::new();
+    let mut st: [Dims<isize>; N] = std::array::from_fn(|_| Dims::new());
     for d in 0..shape.len() {
         if shape[d] == 1 {
             continue;
         }
         let can_merge = !sh.is_empty()
-            && strides
-                .iter()
-                .enumerate()
-                .all(|(k, s)| st[k][sh.len() - 1] == s[d] * shape[d] as isize);
+            && (0..N).all(|k| st[k][sh.len() - 1] == strides[k][d] * shape[d] as isize);
         if can_merge {
             let last = sh.len() - 1;
             sh[last] *= shape[d];
-            for (k, s) in strides.iter().enumerate() {
-                st[k][last] = s[d];
+            for k in 0..N {
+                st[k][last] = strides[k][d];
             }
         } else {
             sh.push(shape[d]);
-            for (k, s) in strides.iter().enumerate() {
-                st[k].push(s[d]);
+            for k in 0..N {
+                st[k].push(strides[k][d]);
             }
         }
     }
@@ -55,7 +55,7 @@ const RUN_CHUNK: usize = 1 << 16;
 fn for_each_run<const N: usize>(
     shape: &[usize],
     offsets: [isize; N],
-    strides: &[Vec<isize>],
+    strides: &[Dims<isize>; N],
     mut f: impl FnMut([isize; N], usize),
 ) {
     if shape.contains(&0) {
@@ -66,8 +66,12 @@ fn for_each_run<const N: usize>(
         return;
     }
     let nd = shape.len();
+    if nd == 1 && !crate::engine::in_job() {
+        f(offsets, shape[0]); // one run, whole (the common case)
+        return;
+    }
     let inner = shape[nd - 1];
-    let mut idx = vec![0usize; nd];
+    let mut idx = [0usize; MAX_DIMS]; // (nd <= MAX_DIMS: checked at decode)
     let mut p = offsets;
     // outside engine jobs runs stay whole (no extra fork-join per chunk)
     let chunk = if crate::engine::in_job() {
@@ -129,28 +133,38 @@ pub unsafe fn binary<T: Elem, R: Elem, O: BinOp<T, R>>(
     check_bounds(al, a_len, "ufunc input a")?;
     check_bounds(bl, b_len, "ufunc input b")?;
     check_bounds(ol, out_len, "ufunc output")?;
-    let (shape, st) = coalesce(ol.shape, &[al.strides, bl.strides, ol.strides]);
-    let inner = |k: usize| st[k].last().copied().unwrap_or(1);
-    let (ia, ib, io) = (inner(0), inner(1), inner(2));
-    for_each_run(
-        &shape,
-        [al.offset, bl.offset, ol.offset],
-        &st,
-        |[pa, pb, po], n| {
-            let (x, y, o) = (a.offset(pa), b.offset(pb), out.offset(po));
-            if io == 1 && ia == 1 && ib == 1 {
-                ew::binary::<T, R, O>(x, y, o, n);
-            } else if io == 1 && ia == 1 && ib == 0 {
-                ew::binary_scalar::<T, R, O>(x, *y, o, n, Side::ArrayScalar);
-            } else if io == 1 && ia == 0 && ib == 1 {
-                ew::binary_scalar::<T, R, O>(y, *x, o, n, Side::ScalarArray);
-            } else {
-                for i in 0..n as isize {
-                    *o.offset(i * io) = O::apply(*x.offset(i * ia), *y.offset(i * ib));
-                }
+    let run = |[pa, pb, po]: [isize; 3], n: usize, [ia, ib, io]: [isize; 3]| {
+        let (x, y, o) = (a.offset(pa), b.offset(pb), out.offset(po));
+        if io == 1 && ia == 1 && ib == 1 {
+            ew::binary::<T, R, O>(x, y, o, n);
+        } else if io == 1 && ia == 1 && ib == 0 {
+            ew::binary_scalar::<T, R, O>(x, *y, o, n, Side::ArrayScalar);
+        } else if io == 1 && ia == 0 && ib == 1 {
+            ew::binary_scalar::<T, R, O>(y, *x, o, n, Side::ScalarArray);
+        } else {
+            for i in 0..n as isize {
+                *o.offset(i * io) = O::apply(*x.offset(i * ia), *y.offset(i * ib));
             }
-        },
-    );
+        }
+    };
+    if ol.shape.len() == 1 && !crate::engine::in_job() {
+        // one 1-d run (the NDArray fast path): no coalescing walk
+        if ol.shape[0] == 0 {
+            return Ok(());
+        }
+        run(
+            [al.offset, bl.offset, ol.offset],
+            ol.shape[0],
+            [al.strides[0], bl.strides[0], ol.strides[0]],
+        );
+        return Ok(());
+    }
+    let (shape, st) = coalesce(ol.shape, [al.strides, bl.strides, ol.strides]);
+    let inner = |k: usize| st[k].last().copied().unwrap_or(1);
+    let strides = [inner(0), inner(1), inner(2)];
+    for_each_run(&shape, [al.offset, bl.offset, ol.offset], &st, |p, n| {
+        run(p, n, strides)
+    });
     Ok(())
 }
 
@@ -166,7 +180,19 @@ unsafe fn walk2(
 ) -> Result<()> {
     check_bounds(al, a_len, "ufunc input")?;
     check_bounds(ol, out_len, "ufunc output")?;
-    let (shape, st) = coalesce(ol.shape, &[al.strides, ol.strides]);
+    if ol.shape.len() == 1 && !crate::engine::in_job() {
+        if ol.shape[0] > 0 {
+            f(
+                al.offset,
+                ol.offset,
+                ol.shape[0],
+                al.strides[0],
+                ol.strides[0],
+            );
+        }
+        return Ok(());
+    }
+    let (shape, st) = coalesce(ol.shape, [al.strides, ol.strides]);
     let ia = st[0].last().copied().unwrap_or(1);
     let io = st[1].last().copied().unwrap_or(1);
     for_each_run(&shape, [al.offset, ol.offset], &st, |[pa, po], n| {
@@ -248,7 +274,7 @@ pub unsafe fn select<T: Elem>(
     check_bounds(xl, x_len, "where x")?;
     check_bounds(yl, y_len, "where y")?;
     check_bounds(ol, out_len, "where output")?;
-    let (shape, st) = coalesce(ol.shape, &[cl.strides, xl.strides, yl.strides, ol.strides]);
+    let (shape, st) = coalesce(ol.shape, [cl.strides, xl.strides, yl.strides, ol.strides]);
     let inner = |k: usize| st[k].last().copied().unwrap_or(1);
     let (ic, ix, iy, io) = (inner(0), inner(1), inner(2), inner(3));
     for_each_run(
@@ -308,7 +334,12 @@ pub unsafe fn arg_extreme_axis<T: Elem, const MAX: bool>(
         "argmax input",
     )?;
     check_bounds(ol, out_len, "argmax output")?;
-    let st = vec![al.strides.to_vec(), ol.strides.to_vec()];
+    let mut st: [Dims<isize>; 2] = [Dims::new(), Dims::new()];
+    for (k, l) in [al, ol].iter().enumerate() {
+        for &x in l.strides {
+            st[k].push(x);
+        }
+    }
     let ia = st[0].last().copied().unwrap_or(0);
     let io = st[1].last().copied().unwrap_or(0);
     for_each_run(al.shape, [al.offset, ol.offset], &st, |[pa, po], n| {
@@ -446,12 +477,12 @@ mod tests {
 
     #[test]
     fn coalesce_merges_contiguous_dims_and_keeps_broadcast_ones() {
-        let (sh, st) = coalesce(&[2, 3, 4], &[&[12, 4, 1], &[12, 4, 1]]);
-        assert_eq!(sh, vec![24]);
-        assert_eq!(st, vec![vec![1], vec![1]]);
-        let (sh, st) = coalesce(&[2, 1, 3], &[&[3, 0, 1], &[0, 0, 1]]);
-        assert_eq!(sh, vec![2, 3]);
-        assert_eq!(st, vec![vec![3, 1], vec![0, 1]]);
+        let (sh, st) = coalesce(&[2, 3, 4], [&[12, 4, 1], &[12, 4, 1]]);
+        assert_eq!(&sh[..], &[24]);
+        assert_eq!((&st[0][..], &st[1][..]), (&[1][..], &[1][..]));
+        let (sh, st) = coalesce(&[2, 1, 3], [&[3, 0, 1], &[0, 0, 1]]);
+        assert_eq!(&sh[..], &[2, 3]);
+        assert_eq!((&st[0][..], &st[1][..]), (&[3, 1][..], &[0, 1][..]));
     }
 
     #[test]
