@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { taByteLength } from "../src/_intrinsics.ts";
 import { type NativeSymbols, type RuntimeHooks, symbols } from "./symbols.ts";
 
 interface BunFfi {
@@ -55,7 +56,7 @@ export async function openBun(
   return {
     symbols: lib.symbols as unknown as NativeSymbols,
     close: () => lib.close(),
-    addressOf: (v) => (v.byteLength === 0 ? 0n : BigInt(ptr(v))),
+    addressOf: (v) => (taByteLength(v) === 0 ? 0n : BigInt(ptr(v))),
     notifyCallback: (fn) => {
       const cb = new JSCallback(fn, {
         args: [],

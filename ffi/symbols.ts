@@ -80,6 +80,7 @@ export const STEP_SYMBOLS = [
   "rp_sort_axis",
   "rp_linalg",
   "rp_decomp",
+  "rp_test_gate",
 ] as const;
 
 /** Marks a step argument that names a copied input (`engine.rs`). */
@@ -355,6 +356,10 @@ export const symbols = {
     parameters: ["u32", "cptr", "u32", "u32", "ptr"],
     result: "i32",
   },
+  // unsafe fn rp_test_gate(gate: u32) -> i32
+  rp_test_gate: { parameters: ["u32"], result: "i32" },
+  // unsafe fn rp_test_gate_ctl(gate: u32, op: u32, entered: *mut u8) -> i32
+  rp_test_gate_ctl: { parameters: ["u32", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_engine_cancel(id: u32, job: f64, state: *mut u8) -> i32
   rp_engine_cancel: { parameters: ["u32", "f64", "ptr"], result: "i32" },
   // unsafe fn rp_engine_poll(id: u32, out: *mut u8, cap: u32, msg: *mut u8, msg_cap: u32, count: *mut u8) -> i32

@@ -16,6 +16,12 @@
  *
  * @module
  */
+import {
+  isDetached,
+  taBuffer,
+  taByteLength,
+  taByteOffset,
+} from "../src/_intrinsics.ts";
 import { COPY_TAG, STATUS, STEP_SYMBOLS, symbols } from "./symbols.ts";
 
 type Kernel = (...args: unknown[]) => number;
@@ -27,6 +33,10 @@ interface Job {
   copies: Uint8Array[];
   queuedAt: number;
   cancel: boolean;
+  /** The next step to run (a job parked at a test gate resumes there). */
+  at: number;
+  /** When it first started, for its run time. */
+  startedAt: number;
 }
 
 interface Done {
@@ -46,6 +56,8 @@ interface EngineState {
   cb: (() => void) | null;
   scheduled: boolean;
   nextId: number;
+  /** The job parked at a closed test gate (it holds the "worker"). */
+  parked: { job: Job; gate: number } | null;
 }
 
 /**
@@ -89,7 +101,7 @@ export function wasmEngine(
   let nextHandle = 1n << 40n;
 
   const addressOf = (v: ArrayBufferView): bigint => {
-    if (v.byteLength === 0) return 0n;
+    if (taByteLength(v) === 0) return 0n;
     let h = handleOf.get(v);
     if (h === undefined) {
       h = nextHandle;
@@ -135,21 +147,57 @@ export function wasmEngine(
     e.cb?.();
   };
 
+  // test gates (see rp_test_gate in rust/src/engine.rs): one thread and no
+  // preemption here, so a job at a closed gate is parked, holding the
+  // "worker", and resumes when the gate opens or the job is cancelled
+  const gates: { entered: number; open: boolean }[] = Array.from(
+    { length: 16 },
+    () => ({ entered: 0, open: false }),
+  );
+  const resumeParked = (gate: number) => {
+    for (const e of engines.values()) {
+      const p = e.parked;
+      if (p && (gate < 0 || p.gate === gate || p.job.cancel)) {
+        e.parked = null;
+        setTimeout(() => runJob(e, p.job), 0);
+      }
+    }
+  };
+
   const runOne = (e: EngineState) => {
     e.scheduled = false;
+    if (e.parked) return;
     const job = e.queues[0].shift() ?? e.queues[1].shift() ??
       e.queues[2].shift();
     if (!job) return;
-    const start = performance.now();
+    job.startedAt = performance.now();
+    runJob(e, job);
+  };
+
+  const runJob = (e: EngineState, job: Job) => {
+    const start = job.startedAt;
     const waitUs = (start - job.queuedAt) * 1e3;
     e.running = true;
     let status = 0, msg = "";
     try {
-      for (const step of job.steps) {
+      for (; job.at < job.steps.length; job.at++) {
+        const step = job.steps[job.at]!;
         if (job.cancel) {
           status = STATUS.CANCELLED;
           msg = "cancelled";
           break;
+        }
+        if (step.name === "rp_test_gate") {
+          const g = gates[Number(step.args[0])];
+          if (!g) throw new Error("rp_test_gate: gate out of range");
+          if (!g.open) {
+            g.entered++;
+            e.parked = { job, gate: Number(step.args[0]) };
+            job.at++; // resumes after the gate
+            return;
+          }
+          g.entered++;
+          continue;
         }
         const params = symbols[step.name as keyof typeof symbols].parameters;
         const args = step.args.map((w, i) => {
@@ -165,6 +213,10 @@ export function wasmEngine(
           msg = lastError();
           break;
         }
+      }
+      if (status === 0 && job.cancel) {
+        status = STATUS.CANCELLED;
+        msg = "cancelled";
       }
     } catch (err) {
       status = STATUS.PANIC;
@@ -202,6 +254,7 @@ export function wasmEngine(
         cb: null,
         scheduled: false,
         nextId: 0,
+        parked: null,
       });
       f64slot(slot, id);
       return 0;
@@ -242,7 +295,10 @@ export function wasmEngine(
           const c = copyMemory?.alloc(bytes) ??
             new Uint8Array(new ArrayBuffer((bytes + 7) & ~7), 0, bytes);
           if (v) {
-            c.set(new Uint8Array(v.buffer, v.byteOffset, bytes));
+            if (isDetached(taBuffer(v)) || taByteLength(v) < bytes) {
+              throw new Error("an input's buffer was detached or shrunk");
+            }
+            c.set(new Uint8Array(taBuffer(v), taByteOffset(v), bytes));
           }
           copies.push(c);
         }
@@ -277,6 +333,8 @@ export function wasmEngine(
           copies,
           queuedAt: performance.now(),
           cancel: false,
+          at: 0,
+          startedAt: 0,
         };
         e.queues[Math.min(priority as number, 2)]!.push(job);
         f64slot(slot, job.id);
@@ -307,7 +365,29 @@ export function wasmEngine(
           return 0;
         }
       }
+      const parked = e.parked;
+      if (parked && parked.job.id === job) {
+        parked.job.cancel = true;
+        resumeParked(parked.gate);
+        f64slot(slot, 2);
+        return 0;
+      }
       f64slot(slot, 0);
+      return 0;
+    },
+    rp_test_gate_ctl(gate, op, slot) {
+      const g = gates[gate as number];
+      if (!g || (op as number) > 2) {
+        return fail(STATUS.INVALID_ARGUMENT, "gate or op out of range");
+      }
+      if (op === 0) {
+        g.entered = 0;
+        g.open = false;
+      } else if (op === 1) {
+        g.open = true;
+        resumeParked(gate as number);
+      }
+      f64slot(slot, g.entered);
       return 0;
     },
     rp_engine_poll(id, out, cap, msg, msgCap, slot) {
@@ -346,6 +426,10 @@ export function wasmEngine(
       const e = get(id as number);
       if (!e) return fail(STATUS.INVALID_ARGUMENT, "unknown engine");
       e.closing = true;
+      if (!drain && e.parked) {
+        e.parked.job.cancel = true;
+        resumeParked(e.parked.gate);
+      }
       if (!drain) {
         for (const q of e.queues) {
           for (const j of q.splice(0)) {

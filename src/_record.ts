@@ -40,6 +40,7 @@ export const STEP_OUTPUT: Readonly<Record<StepName, readonly number[]>> = {
   rp_sort_axis: [4],
   rp_linalg: [2, 5],
   rp_decomp: [2, 6, 7, 8],
+  rp_test_gate: [],
 };
 
 /** One recorded kernel call. */
@@ -53,6 +54,8 @@ export interface Recording {
   steps: Step[];
   /** Memory allocated during the recording (job-private), by {@link home}. */
   fresh: WeakSet<object>;
+  /** The same memory as a list: held pending while the job is in flight. */
+  homes: object[];
 }
 
 let current: Recording | null = null;
@@ -79,6 +82,10 @@ const readOnlyViews = new WeakSet<object>();
 export function markReadOnlyView(st: ArrayBufferView): void {
   readOnlyViews.add(st);
 }
+/** Whether `st` itself is a read-only alias ({@link markReadOnlyView}). */
+export function isReadOnlyView(st: ArrayBufferView): boolean {
+  return readOnlyViews.has(st);
+}
 /** Whether nothing may be written through `st` ({@link checkWritable}). */
 export function isWriteProtected(st: ArrayBufferView): boolean {
   return readOnlyViews.has(st) || readOnly.has(home(st));
@@ -93,6 +100,50 @@ export function checkWritable(st: ArrayBufferView, fn: string): void {
   }
   if (readOnly.has(home(st))) {
     throw new TypeError(`${fn}(): assignment destination is read-only`);
+  }
+  checkSettled(st, fn);
+}
+
+/**
+ * Memory of the outputs of engine jobs that have been recorded and not
+ * yet settled (queued, waiting for a slot or running), by {@link home}.
+ * Nothing may read, write or free it until the job reports: a worker may
+ * be writing it right now. Normally unreachable (outputs are handed out
+ * when the job resolves); an array leaked out of the job function is
+ * refused with a RaptorsError instead of showing garbage.
+ */
+const pendingMem = new WeakSet<object>();
+/** How many memories {@link pendingMem} holds: 0 skips every lookup. */
+export let pendingCount = 0;
+
+/** Marks a job's outputs pending (at submission). */
+export function holdPending(homes: readonly object[]): void {
+  for (const h of homes) {
+    if (!pendingMem.has(h)) {
+      pendingMem.add(h);
+      pendingCount++;
+    }
+  }
+}
+/** Releases a job's outputs (the job settled, or never reached the queue). */
+export function releasePending(homes: readonly object[]): void {
+  for (const h of homes) {
+    if (pendingMem.delete(h)) pendingCount--;
+  }
+}
+/** Throws when `st` is the memory of an engine job's pending output. */
+export function checkSettled(st: ArrayBufferView, fn: string): void {
+  if (pendingCount !== 0 && pendingMem.has(home(st))) {
+    throw new RaptorsError(
+      `${fn}(): this array is an output of an engine job that has not ` +
+        "settled yet; await the job's promise before using it",
+    );
+  }
+}
+/** {@link checkSettled} for every view among kernel arguments. */
+function checkArgsSettled(name: string, args: readonly KernelArg[]): void {
+  for (const a of args) {
+    if (a !== null && typeof a === "object") checkSettled(a, name.slice(3));
   }
 }
 const STEP_INDEX = new Map<string, number>(
@@ -109,7 +160,7 @@ export function record<T>(fn: () => T): { result: T; rec: Recording } {
   if (current) {
     throw new RaptorsError("engine jobs cannot be recorded inside each other");
   }
-  const rec: Recording = { steps: [], fresh: new WeakSet() };
+  const rec: Recording = { steps: [], fresh: new WeakSet(), homes: [] };
   current = rec;
   try {
     return { result: fn(), rec };
@@ -123,7 +174,10 @@ export function record<T>(fn: () => T): { result: T; rec: Recording } {
  * recording job.
  */
 export function noteFresh(mem: object): void {
-  current?.fresh.add(mem);
+  if (current !== null && !current.fresh.has(mem)) {
+    current.fresh.add(mem);
+    current.homes.push(mem);
+  }
 }
 
 /** Throws when `st`'s values are produced by the job being recorded. */
@@ -134,6 +188,7 @@ export function checkReadable(st: ArrayBufferView, fn: string): void {
         "has no values yet; return it from the job instead of reading it",
     );
   }
+  checkSettled(st, fn);
 }
 
 /**
@@ -141,6 +196,7 @@ export function checkReadable(st: ArrayBufferView, fn: string): void {
  * Kernels whose output size depends on the data cannot be recorded.
  */
 export function kernel(name: StepName, ...args: KernelArg[]): number {
+  if (pendingCount !== 0) checkArgsSettled(name, args);
   if (current) {
     current.steps.push({ op: STEP_INDEX.get(name)!, args });
     return 0;

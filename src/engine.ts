@@ -25,8 +25,24 @@
 import { COPY_TAG, STATUS, STEP_SYMBOLS } from "../ffi/symbols.ts";
 import type { NotifyCallback } from "../ffi/symbols.ts";
 import { errorForStatus, library, native } from "./_native.ts";
-import { isReadOnly, type KernelArg, record, STEP_OUTPUT } from "./_record.ts";
+import {
+  holdPending,
+  isReadOnly,
+  type KernelArg,
+  record,
+  releasePending,
+  STEP_OUTPUT,
+} from "./_record.ts";
 import { home } from "./_arena.ts";
+import { isSlabBuffer } from "./_slab.ts";
+import {
+  isDetached,
+  taBuffer,
+  taByteLength,
+  taByteOffset,
+  taLength,
+  taSet,
+} from "./_intrinsics.ts";
 import { NativeError, RaptorsError } from "./errors.ts";
 import { checkOptions } from "./_typed.ts";
 
@@ -169,6 +185,8 @@ interface Pending {
   result: unknown;
   /** Keeps the job's private buffers alive until the native side is done. */
   keep: unknown[];
+  /** The job's outputs, pending ({@link holdPending}) until it reports. */
+  homes: readonly object[];
   settled: boolean;
   reason?: "cancelled" | "timedOut";
   error?: Error;
@@ -178,6 +196,37 @@ interface Pending {
 interface Waiter {
   retry: () => boolean;
   fail: (e: Error) => void;
+}
+
+const ASYNC_FN = new Set([
+  "[object AsyncFunction]",
+  "[object AsyncGeneratorFunction]",
+  "[object GeneratorFunction]",
+]);
+
+function asyncFnError(): TypeError {
+  return new TypeError(
+    "submit(): the job function must be synchronous (an async function's " +
+      "code after its first await runs outside the job, on results that " +
+      "do not exist yet); record the array operations in a plain " +
+      "function and await the promise submit() returns",
+  );
+}
+
+function isThenable(v: unknown): boolean {
+  return (typeof v === "object" || typeof v === "function") && v !== null &&
+    typeof (v as { then?: unknown }).then === "function";
+}
+
+/**
+ * A private copy of `v`'s bytes (8-byte aligned), for a job that waits
+ * for a queue slot: nothing but the job can reach it.
+ */
+function snapshot(v: ArrayBufferView): Uint8Array {
+  const n = taByteLength(v);
+  const c = new Uint8Array(new ArrayBuffer((n + 7) & ~7), 0, n);
+  taSet(c, new Uint8Array(taBuffer(v) as ArrayBuffer, taByteOffset(v), n), 0);
+  return c;
 }
 
 function abortError(signal?: AbortSignal): Error {
@@ -272,6 +321,16 @@ export class Engine {
     if (options.signal?.aborted) {
       return Promise.reject(abortError(options.signal));
     }
+    if (typeof fn !== "function") {
+      return Promise.reject(
+        new TypeError("submit(): expected a function that records the job"),
+      );
+    }
+    if (ASYNC_FN.has(Object.prototype.toString.call(fn))) {
+      // its code after the first await would run outside the recording,
+      // on arrays the job has not computed yet
+      return Promise.reject(asyncFnError());
+    }
     let rec;
     try {
       rec = record(fn);
@@ -279,12 +338,20 @@ export class Engine {
       return Promise.reject(e);
     }
     const { result, rec: recording } = rec;
+    if (isThenable(result)) return Promise.reject(asyncFnError());
     if (recording.steps.length === 0) return Promise.resolve(result);
+    // from here until the job reports, its outputs are untouchable: an
+    // array leaked out of `fn` is refused, not read half-written
+    const homes = recording.homes;
+    holdPending(homes);
+    const refuse = (e: unknown): Promise<T> => {
+      releasePending(homes);
+      return Promise.reject(e);
+    };
     // marshal: fresh buffers pinned by reference, everything else copied
     const inputs: ArrayBufferView[] = [];
     const inputIndex = new Map<ArrayBufferView, number>();
     const keep: unknown[] = [result];
-    const words: bigint[] = [];
     const stepWords: bigint[] = [BigInt(recording.steps.length)];
     try {
       for (const step of recording.steps) {
@@ -306,20 +373,25 @@ export class Engine {
         }
       }
     } catch (e) {
-      return Promise.reject(e);
+      return refuse(e);
     }
-    words.push(BigInt(inputs.length));
-    for (const v of inputs) {
-      words.push(library.addressOf(v), BigInt(v.byteLength));
-    }
-    const prog = BigUint64Array.from([...words, ...stepWords]);
-    keep.push(inputs); // readable until submit has copied them
     const priority = PRIORITY[options.priority ?? "normal"];
     if (priority === undefined) {
-      return Promise.reject(
+      return refuse(
         new TypeError(`submit(): unknown priority ${options.priority}`),
       );
     }
+    // the program: the inputs' addresses and byte lengths (from the
+    // internal slots), then the steps
+    const program = (): BigUint64Array => {
+      const words: bigint[] = [BigInt(inputs.length)];
+      for (const v of inputs) {
+        words.push(library.addressOf(v), BigInt(taByteLength(v)));
+      }
+      return BigUint64Array.from([...words, ...stepWords]);
+    };
+    let prog = program();
+    keep.push(inputs); // readable until submit has copied them
     const timeout = options.timeout ?? this.#timeout;
     // every job that reaches the queue's door is counted once here, and
     // once more as exactly one of completed, failed, rejected, cancelled or
@@ -330,7 +402,7 @@ export class Engine {
         const status = native.rp_engine_submit(
           this.#id,
           prog,
-          prog.length,
+          taLength(prog),
           priority,
           slot,
         );
@@ -343,6 +415,7 @@ export class Engine {
           slot[0]!,
           result,
           keep,
+          homes,
           resolve as (v: unknown) => void,
           reject,
           options,
@@ -354,10 +427,12 @@ export class Engine {
       if (first === true) return;
       if (first instanceof Error) {
         this.#c.rejected++;
+        releasePending(homes);
         return reject(first);
       }
       if (this.#onFull === "reject") {
         this.#c.rejected++;
+        releasePending(homes);
         return reject(
           new QueueFullError(
             `the engine's queue is full (${this.#maxQueue} jobs waiting)`,
@@ -365,7 +440,12 @@ export class Engine {
           ),
         );
       }
-      // "wait": retry as jobs finish, until the deadline or an abort
+      // "wait": the inputs are copied now, as in every mode, into memory
+      // only this job can reach (the caller may change, transfer or free
+      // theirs as soon as submit() returns); the retries submit the copies
+      for (let i = 0; i < inputs.length; i++) inputs[i] = snapshot(inputs[i]!);
+      prog = program();
+      // retry as jobs finish, until the deadline or an abort
       let timer: ReturnType<typeof setTimeout> | undefined;
       const waiter: Waiter = {
         retry: () => {
@@ -374,12 +454,14 @@ export class Engine {
           done();
           if (r instanceof Error) {
             this.#c.rejected++;
+            releasePending(homes);
             reject(r);
           }
           return true;
         },
         fail: (e) => {
           done();
+          releasePending(homes);
           reject(e);
         },
       };
@@ -421,12 +503,17 @@ export class Engine {
       }
       return BigInt(a);
     }
-    if ((a.buffer as ArrayBuffer).detached) {
+    if (isDetached(taBuffer(a))) {
       throw new TypeError(
         "submit(): an input is a view of a detached ArrayBuffer",
       );
     }
-    if (fresh.has(home(a)) || isReadOnly(a)) {
+    if (
+      fresh.has(home(a)) ||
+      // a read-only array's memory is stable, unless it sits in a slab
+      // whose other arrays' buffers user code may hold
+      (isReadOnly(a) && !isSlabBuffer(taBuffer(a)))
+    ) {
       // job-private, or read-only and kept alive by `keep`: used in place
       keep.push(a);
       return library.addressOf(a);
@@ -444,6 +531,7 @@ export class Engine {
     id: number,
     result: unknown,
     keep: unknown[],
+    homes: readonly object[],
     resolve: (v: unknown) => void,
     reject: (e: unknown) => void,
     options: JobOptions,
@@ -457,6 +545,7 @@ export class Engine {
       reject,
       result,
       keep,
+      homes,
       settled: false,
       cleanup: () => {
         if (timer !== undefined) clearTimeout(timer);
@@ -486,6 +575,13 @@ export class Engine {
   }
 
   #alive = false;
+  #allReported: (() => void) | undefined;
+  #checkReported(): void {
+    if (this.#allReported !== undefined && this.#pending.size === 0) {
+      this.#allReported();
+      this.#allReported = undefined;
+    }
+  }
   /**
    * Keeps the process alive exactly while jobs are in flight or waiting
    * (ref/unref only on transitions: Deno counts references).
@@ -506,7 +602,7 @@ export class Engine {
         this.#pollOut,
         POLL_CAP,
         this.#pollMsg,
-        this.#pollMsg.length,
+        taLength(this.#pollMsg),
         slot,
       );
       const n = st === 0 ? slot[0]! : 0;
@@ -540,6 +636,9 @@ export class Engine {
     const p = this.#pending.get(id);
     if (!p) return;
     this.#pending.delete(id);
+    // the native side is done with the outputs: usable (or garbage) now
+    releasePending(p.homes);
+    this.#checkReported();
     this.#wait.observe(waitMs);
     if (runMs > 0) this.#run.observe(runMs);
     let outcome: JobEvent["outcome"];
@@ -657,16 +756,11 @@ export class Engine {
       w.fail(new EngineClosedError());
     }
     native.rp_engine_close(this.#id, drain ? 1 : 0);
-    const pending = [...this.#pending.values()];
-    this.#draining = Promise.all(
-      pending.map((p) =>
-        new Promise<void>((res) => {
-          const check =
-            () => (this.#pending.has(p.id) ? setTimeout(check, 1) : res());
-          check();
-        })
-      ),
-    ).then(() => this.#keepAlive());
+    // settles when the native side has reported every job (#finish)
+    this.#draining = new Promise<void>((res) => {
+      this.#allReported = res;
+      this.#checkReported();
+    }).then(() => this.#keepAlive());
     return this.#draining;
   }
 }

@@ -118,6 +118,7 @@ export function argwhere(a: ArrayLikeInput): NDArray {
     [count, nd_],
   );
   const shape = new Float64Array(c.shape);
+  c._read("argwhere");
   const status = native.rp_nonzero(
     dtypeCode(c.dtype),
     c._storage,
@@ -309,6 +310,7 @@ const countSlot = new Float64Array(1);
 /** Distinct sorted values by the native kernel (hash or sort, see `rp_unique`). */
 function uniqueValues(x: NDArray, bool: boolean): NDArray {
   notRecordable("unique");
+  x._read("unique");
   const out = new NDArray(allocStorage(x.dtype, x.size), x.dtype, [
     x.size,
   ]);

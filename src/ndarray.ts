@@ -16,18 +16,23 @@ import {
   canShrink,
   isDetached,
   taBuffer,
+  taByteLength,
   taByteOffset,
   taLength,
+  taSet,
 } from "./_intrinsics.ts";
 import {
   checkReadable,
+  checkSettled,
   checkWritable,
   isReadOnly,
+  isReadOnlyView,
   isWriteProtected,
   kernel,
   markReadOnly,
   markReadOnlyView,
 } from "./_record.ts";
+import { isSlabBuffer, USE_SLABS } from "./_slab.ts";
 import {
   allocStorage,
   disposeStorage,
@@ -36,7 +41,7 @@ import {
   markCanonicalBool,
   noteView,
 } from "./_pool.ts";
-import { adopt, overlaps } from "./_arena.ts";
+import { adopt, home, overlaps } from "./_arena.ts";
 import { statusError } from "./_native.ts";
 import {
   asDType,
@@ -131,6 +136,7 @@ export class NDArray {
       this._strides = strides!;
       this._offset = offset;
       this._storage = storage;
+      if (USE_SLABS) noteSlab(this);
       return;
     }
     strides ??= cStrides(shape);
@@ -180,6 +186,7 @@ export class NDArray {
     this._strides = Object.freeze(strides.slice());
     this._offset = offset;
     this._storage = storage;
+    if (USE_SLABS) noteSlab(this);
   }
 
   /** Number of dimensions. */
@@ -235,6 +242,10 @@ export class NDArray {
     checkReadable(this._storage, "data");
     // a read-only array never exposes its memory: callers get a copy
     if (isReadOnly(this._storage)) return this.copy()._storage;
+    // a small result shares a slab with others: it moves to memory of its
+    // own first, so the caller's view (and a transfer of its buffer)
+    // reaches this array's elements only
+    if (USE_SLABS) leaveSlab(this);
     // the caller now holds this memory: it never returns to the pool
     const st = this._storage;
     const view = new (storageCtor(this.dtype) as unknown as new (
@@ -260,6 +271,7 @@ export class NDArray {
    * Otherwise nothing changes and it returns `false`.
    */
   dispose(): boolean {
+    checkSettled(this._storage, "dispose");
     if (isReadOnly(this._storage)) return false;
     if (!disposeStorage(this._storage)) return false;
     (this as { _storage: Storage })._storage = new (storageCtor(this.dtype))(
@@ -1090,6 +1102,67 @@ export function copyInto(src: NDArray, dst: NDArray, fn = "copy"): void {
     meta,
   );
   if (status !== 0) throw statusError(status, fn);
+}
+
+/**
+ * The NDArrays over each slab array's memory (by {@link home}), so that
+ * `data` can move them all out of the slab at once ({@link leaveSlab}).
+ * A group that grows past {@link SLAB_GROUP_MAX} views moves out then,
+ * which bounds what a group holds.
+ */
+const slabGroups = new WeakMap<object, NDArray[]>();
+const SLAB_GROUP_MAX = 32;
+
+/** Registers `a` with its slab group, if its storage is in a slab. */
+function noteSlab(a: NDArray): void {
+  const st = a._storage;
+  if (!isSlabBuffer(taBuffer(st))) return;
+  const h = home(st);
+  const g = slabGroups.get(h);
+  if (g === undefined) slabGroups.set(h, [a]);
+  else if (g.length < SLAB_GROUP_MAX) g.push(a);
+  else {
+    g.push(a);
+    leaveSlab(a);
+  }
+}
+
+/**
+ * Moves `a` and every NDArray sharing its memory out of their slab into
+ * an ArrayBuffer of their own (same byte layout relative to the memory's
+ * start, same read-only and bool marks). Afterwards their memory can be
+ * handed to user code: a transfer of its buffer detaches these arrays
+ * only, and engine jobs can rely on it.
+ */
+function leaveSlab(a: NDArray): void {
+  const st = a._storage;
+  if (!isSlabBuffer(taBuffer(st))) return;
+  const h = home(st) as Storage;
+  const group = slabGroups.get(h) ?? [a];
+  slabGroups.delete(h);
+  const start = taByteOffset(h), bytes = taByteLength(h);
+  const buf = new ArrayBuffer(bytes);
+  taSet(
+    new Uint8Array(buf),
+    new Uint8Array(taBuffer(h) as ArrayBuffer, start, bytes),
+    0,
+  );
+  const moved = new Map<Storage, Storage>();
+  for (const nd of group) {
+    const s = nd._storage;
+    let t = moved.get(s);
+    if (t === undefined) {
+      t = new (storageCtor(nd.dtype) as unknown as new (
+        b: ArrayBufferLike,
+        o: number,
+        n: number,
+      ) => Storage)(buf, taByteOffset(s) - start, taLength(s));
+      if (isReadOnlyView(s)) markReadOnlyView(t);
+      if (isCanonicalBool(s)) markCanonicalBool(t);
+      moved.set(s, t);
+    }
+    (nd as { _storage: Storage })._storage = t;
+  }
 }
 
 /**

@@ -10,7 +10,7 @@
  * @module
  */
 import { taByteOffset, taLength } from "./_intrinsics.ts";
-import { checkWritable, kernel, recording } from "./_record.ts";
+import { checkWritable, kernel, pendingCount, recording } from "./_record.ts";
 import { overlaps } from "./_arena.ts";
 import { allocStorage } from "./_pool.ts";
 import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
@@ -284,7 +284,10 @@ function fastBinary(op: Op2, x: unknown, y: unknown): NDArray | undefined {
     scalarFirst = true;
   } else return undefined;
   const dtype = a.dtype;
-  if (dtype === "bool" || recording() !== null) return undefined;
+  // recording or jobs in flight: the general path records or checks
+  if (dtype === "bool" || recording() !== null || pendingCount !== 0) {
+    return undefined;
+  }
   const k = kind(dtype);
   const cmp = COMPARISONS.has(op);
   if (FAST_FLOAT.has(op)) {
@@ -441,7 +444,7 @@ function fastUnary(op: Op1, x: unknown): NDArray | undefined {
   const dtype = x.dtype;
   if (
     (dtype !== "float64" && dtype !== "float32") || !FAST_UNARY.has(op) ||
-    recording() !== null
+    recording() !== null || pendingCount !== 0
   ) return undefined;
   const shape = x.shape, strides = x._strides;
   if (!isCStrict(shape, strides)) return undefined;

@@ -120,6 +120,64 @@ steps! {
     rp_sort_axis(0, 1, 2, 3, 4, 5, 6, 7, 8),
     rp_linalg(0, 1, 2, 3, 4, 5, 6, 7),
     rp_decomp(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    rp_test_gate(0),
+}
+
+/// Test gates: a step `rp_test_gate(g)` holds its worker until gate `g` is
+/// opened, so tests (Rust and JS) can keep a worker busy for exactly as
+/// long as they need, instead of racing a long kernel against the clock.
+/// Nothing in the library uses them.
+pub const GATES: usize = 16;
+struct Gates {
+    /// Per gate: (steps that entered it since the last reset, open).
+    state: Mutex<[(u32, bool); GATES]>,
+    changed: Condvar,
+}
+static TEST_GATES: Gates = Gates {
+    state: Mutex::new([(0, false); GATES]),
+    changed: Condvar::new(),
+};
+
+/// The gate step: counts itself in, then waits until the gate opens or
+/// the job is cancelled (it polls the job's flag as a kernel would).
+pub fn gate_step(g: u32) -> Result<()> {
+    if g as usize >= GATES {
+        return Err(Error::invalid(format!("gate {g} out of range")));
+    }
+    if !in_job() {
+        return Err(Error::invalid("rp_test_gate runs only inside an engine job"));
+    }
+    let g = g as usize;
+    let mut st = TEST_GATES.state.lock().unwrap_or_else(|e| e.into_inner());
+    st[g].0 += 1;
+    TEST_GATES.changed.notify_all();
+    while !st[g].1 && !cancelled() {
+        st = TEST_GATES
+            .changed
+            .wait_timeout(st, std::time::Duration::from_millis(5))
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
+    Ok(())
+}
+
+/// Gate control: `op` 0 closes gate `g` and resets its count, 1 opens it,
+/// 2 only reads; returns how many steps entered it.
+pub fn gate_ctl(g: u32, op: u32) -> Result<u32> {
+    if g as usize >= GATES || op > 2 {
+        return Err(Error::invalid(format!("gate {g}, op {op}: out of range")));
+    }
+    let mut st = TEST_GATES.state.lock().unwrap_or_else(|e| e.into_inner());
+    let e = &mut st[g as usize];
+    match op {
+        0 => *e = (0, false),
+        1 => e.1 = true,
+        _ => {}
+    }
+    let n = e.0;
+    drop(st);
+    TEST_GATES.changed.notify_all();
+    Ok(n)
 }
 
 /// Runs one step; returns the kernel's status (its message is this
@@ -603,7 +661,7 @@ mod tests {
     fn wait_done(id: u32, n: usize) -> Vec<(u64, i32, String)> {
         let mut got = Vec::new();
         let t0 = Instant::now();
-        while got.len() < n && t0.elapsed() < Duration::from_secs(10) {
+        while got.len() < n && t0.elapsed() < Duration::from_secs(300) {
             let mut out = [0f64; 60];
             let mut msg = [0u8; 1024];
             let k = poll(id, &mut out, &mut msg).unwrap();
@@ -657,43 +715,48 @@ mod tests {
         close(id, true, true).unwrap();
     }
 
+    const GATE_OP: u64 = 15; // rp_test_gate's index in STEP_SYMBOLS
+    fn gate_wait_entered(g: u32, n: u32) {
+        let mut st = TEST_GATES.state.lock().unwrap();
+        while st[g as usize].0 < n {
+            st = TEST_GATES.changed.wait(st).unwrap();
+        }
+    }
+
     #[test]
     fn full_queue_rejects_and_cancel_removes_queued_jobs() {
         let id = create(1, 2, 1).unwrap();
-        // a job that blocks the single worker: a big sort of a copy
-        let big: Vec<f64> = (0..4_000_000)
-            .map(|i| ((i * 7919) % 10007) as f64)
-            .collect();
-        let sort_prog = |p: &Vec<f64>| -> Vec<u64> {
-            vec![
-                1,
-                p.as_ptr() as u64,
-                (p.len() * 8) as u64,
-                1,
-                9,
-                3,
-                10,
-                COPY_TAG,
-                p.len() as u64,
-            ]
-        };
-        let j1 = unsafe { submit(id, &sort_prog(&big), 1) }.unwrap();
-        // wait until the worker has taken it (the queue is then empty)
-        let t0 = Instant::now();
-        while stats(id).unwrap()[2] < 1.0 && t0.elapsed() < Duration::from_secs(10) {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        let j2 = unsafe { submit(id, &sort_prog(&big), 1) }.unwrap();
-        let j3 = unsafe { submit(id, &sort_prog(&big), 1) }.unwrap();
-        let err = unsafe { submit(id, &sort_prog(&big), 1) }.unwrap_err();
+        // j1 holds the single worker in the gate step: deterministic on a
+        // loaded machine (no race with a kernel's run time)
+        assert_eq!(STEP_SYMBOLS[GATE_OP as usize], "rp_test_gate");
+        gate_ctl(3, 0).unwrap();
+        let gate_prog: Vec<u64> = vec![0, 1, GATE_OP, 1, 3];
+        let data: Vec<f64> = vec![3.0, 1.0, 2.0];
+        let sort_prog = vec![
+            1,
+            data.as_ptr() as u64,
+            24,
+            1,
+            9,
+            3,
+            10,
+            COPY_TAG,
+            data.len() as u64,
+        ];
+        let j1 = unsafe { submit(id, &gate_prog, 1) }.unwrap();
+        gate_wait_entered(3, 1); // the worker took j1: the queue is empty
+        let j2 = unsafe { submit(id, &sort_prog, 1) }.unwrap();
+        let j3 = unsafe { submit(id, &sort_prog, 1) }.unwrap();
+        let err = unsafe { submit(id, &sort_prog, 1) }.unwrap_err();
         assert_eq!(err.code, error::QUEUE_FULL);
         assert_eq!(cancel(id, j3).unwrap(), 1);
         assert_eq!(cancel(id, j1).unwrap(), 2);
+        gate_ctl(3, 1).unwrap();
         let done = wait_done(id, 3);
         let status = |j: u64| done.iter().find(|d| d.0 == j).map(|d| d.1);
         assert_eq!(status(j3), Some(error::CANCELLED));
         assert_eq!(status(j2), Some(error::OK));
-        // j1 was running: the flag is seen after its step at the latest
+        // j1 was running: the flag is seen after its step
         assert_eq!(status(j1), Some(error::CANCELLED));
         close(id, true, true).unwrap();
     }

@@ -1473,6 +1473,24 @@ export! {
 }
 
 export! {
+    /// Test gate step (see `engine::gate_step`): inside an engine job, holds
+    /// the worker until gate `gate` opens or the job is cancelled.
+    fn rp_test_gate(gate: u32) {
+        crate::engine::gate_step(gate)
+    }
+}
+
+export! {
+    /// Test gate control (see `engine::gate_ctl`): `op` 0 closes and resets,
+    /// 1 opens, 2 reads; the slot `entered` gets the count of steps that
+    /// entered the gate.
+    fn rp_test_gate_ctl(gate: u32, op: u32, entered: *mut u8) {
+        let n = crate::engine::gate_ctl(gate, op)?;
+        write_slot(entered, (n as f64).to_bits())
+    }
+}
+
+export! {
     /// Moves finished jobs into `out` (f64 x 6 each, `cap` entries) and
     /// their messages into `msg`; the count goes to the slot `count`.
     fn rp_engine_poll(id: u32, out: *mut u8, cap: u32, msg: *mut u8, msg_cap: u32, count: *mut u8) {

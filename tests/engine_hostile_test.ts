@@ -1,0 +1,159 @@
+/**
+ * The engine against hostile use: outputs leaked out of a job function
+ * before it settles, async job functions, inputs changed, transferred or
+ * freed while a job waits for a slot, small arrays that share a slab.
+ * Every wait is on a state (a test gate, a promise), never on a clock.
+ */
+import assert from "node:assert/strict";
+import * as rp from "../mod.ts";
+import type { NDArray } from "../mod.ts";
+import { gc, test } from "./_shim.ts";
+import { kernel } from "../src/_record.ts";
+import { native } from "../src/_native.ts";
+
+const slot = new Float64Array(1);
+/** A test gate (rp_test_gate): holds a worker until opened. */
+function gate(g: number) {
+  assert.equal(native.rp_test_gate_ctl(g, 0, slot), 0);
+  return {
+    hold: () => kernel("rp_test_gate", g),
+    entered: async () => {
+      while (true) {
+        assert.equal(native.rp_test_gate_ctl(g, 2, slot), 0);
+        if (slot[0]! >= 1) return;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    },
+    open: () => assert.equal(native.rp_test_gate_ctl(g, 1, slot), 0),
+  };
+}
+
+test("outputs of a pending job cannot be read, written, used or disposed until it settles", async () => {
+  const e = new rp.Engine({ threads: 1, maxQueue: 4 });
+  const g = gate(14);
+  const x = rp.arange(1000, { dtype: "float64" });
+  let leaked: NDArray | undefined;
+  const p = e.submit(() => {
+    g.hold(); // the job cannot finish before the checks below
+    leaked = rp.multiply(x, 2);
+    return rp.sum(leaked, { keepdims: true });
+  });
+  await g.entered();
+  const out = leaked!;
+  const pending = /has not settled yet/;
+  assert.throws(() => out.dispose(), pending);
+  assert.throws(() => out.get(0), pending);
+  assert.throws(() => out.tolist(), pending);
+  assert.throws(() => out.data, pending);
+  assert.throws(() => String(out), pending);
+  assert.throws(() => rp.add(out, 1), pending); // a kernel input
+  assert.throws(() => rp.add(x, 1, { out }), pending); // a kernel output
+  assert.throws(() => out.set([0], 5), pending);
+  assert.throws(() => rp.sum(out), pending);
+  // and the memory never went to the pool: zeros() are zeros
+  const z = rp.zeros([1000]);
+  assert.equal(rp.sum(z), 0);
+  g.open();
+  const s = await p;
+  assert.equal((s as NDArray).get(0), 999 * 1000);
+  // settled: the leaked output is an ordinary array now
+  assert.equal(out.get(999), 1998);
+  assert.equal(out.dispose(), false); // it has views (the job's sum)
+  await e.close();
+});
+
+test("an output leaked from a job that is cancelled stays unreachable until the native side reports", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  const g = gate(13);
+  let leaked: NDArray | undefined;
+  const ac = new AbortController();
+  const p = e.submit(() => {
+    g.hold();
+    leaked = rp.add(rp.ones([64]), 1);
+    return leaked;
+  }, { signal: ac.signal });
+  await g.entered();
+  ac.abort();
+  await assert.rejects(p, (x: Error) => x.name === "AbortError");
+  // rejected, but the worker may still write it: still refused
+  assert.throws(() => leaked!.dispose(), /has not settled yet/);
+  assert.throws(() => leaked!.get(0), /has not settled yet/);
+  await e.close(); // resolves once the job has been reported
+  assert.equal(typeof leaked!.dispose(), "boolean"); // an ordinary array now
+});
+
+test("async job functions are refused before they run", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  const x = rp.ones([8]);
+  let ran = false;
+  await assert.rejects(
+    e.submit(async () => {
+      ran = true;
+      await null;
+      return rp.add(x, 1);
+    }),
+    (err: Error) => err instanceof TypeError && /synchronous/.test(err.message),
+  );
+  assert.equal(ran, false);
+  // a plain function returning a promise is refused too
+  await assert.rejects(
+    e.submit(() => Promise.resolve(rp.add(x, 1))),
+    /synchronous/,
+  );
+  await assert.rejects(
+    e.submit(42 as unknown as () => number),
+    /expected a function/,
+  );
+  await e.close();
+});
+
+test("a storm of waiting jobs: inputs changed, transferred and collected while they wait never reach a job", async () => {
+  const e = new rp.Engine({ threads: 1, maxQueue: 2, onFull: "wait" });
+  const g = gate(12);
+  const held = e.submit(() => {
+    g.hold();
+    return 0;
+  });
+  await g.entered();
+  const jobs: Promise<NDArray>[] = [];
+  const want: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const n = 2000 + 37 * i;
+    const data = new Float64Array(n).fill(i);
+    const a = rp.array(new Float64Array(n).fill(i + 0.5));
+    jobs.push(e.submit(() => rp.add(rp.asarray(data), a)));
+    want.push((2 * i + 0.5) * n);
+    // after submit() returned, the caller owns its memory again
+    if (i % 3 === 0) data.fill(-1e6);
+    if (i % 3 === 1) (data.buffer as ArrayBuffer).transfer();
+    if (i % 3 === 2) (a._storage.buffer as ArrayBuffer).transfer();
+    if (i % 20 === 0) gc();
+  }
+  g.open();
+  await held;
+  const got = await Promise.all(jobs);
+  for (let i = 0; i < got.length; i++) assert.equal(rp.sum(got[i]!), want[i]);
+  await e.close();
+});
+
+test("small arrays share slabs: data gives memory of the array's own, a transfer detaches it alone", () => {
+  const a = rp.add(rp.ones([4]), 1); // small results: from a slab on V8
+  const b = rp.add(rp.ones([4]), 2);
+  const va = a.reshape(2, 2); // a view sharing a's memory
+  const d = a.data as Float64Array;
+  d[0] = 7; // the view sees writes through data
+  assert.equal(va.get(0, 0), 7);
+  va.set([1, 1], 9);
+  assert.equal(d[3], 9);
+  (d.buffer as ArrayBuffer).transfer();
+  assert.throws(() => a.get(0), /detached/);
+  // b, carved from the same slab on V8, is untouched
+  assert.deepEqual(b.tolist(), [3, 3, 3, 3]);
+  assert.equal(rp.sum(b), 12);
+  // a broadcast (read-only) view keeps its protection when it moves out
+  const c = rp.add(rp.ones([3]), 0);
+  const bc = c.broadcastTo([2, 3]);
+  void c.data;
+  assert.throws(() => bc.set([0, 0], 1), /read-only/);
+  assert.equal(bc.get(1, 2), 1);
+});
