@@ -145,7 +145,9 @@ pub fn gate_step(g: u32) -> Result<()> {
         return Err(Error::invalid(format!("gate {g} out of range")));
     }
     if !in_job() {
-        return Err(Error::invalid("rp_test_gate runs only inside an engine job"));
+        return Err(Error::invalid(
+            "rp_test_gate runs only inside an engine job",
+        ));
     }
     let g = g as usize;
     let mut st = TEST_GATES.state.lock().unwrap_or_else(|e| e.into_inner());
