@@ -16,11 +16,11 @@ use crate::dtype::{DType, Elem, Float};
 use crate::error::{self, guard, Error, Result};
 use crate::kernels::elementwise::{self as ew, Side};
 use crate::kernels::gather::{self, AxisLayout};
-use crate::kernels::gemm;
 use crate::kernels::ops;
 use crate::kernels::reduce_axis::{self, AxisPlan};
 use crate::kernels::strided::{self, Dims, Layout, MAX_DIMS};
 use crate::kernels::ufunc;
+use crate::kernels::{gemm, gemv};
 use crate::kernels::{reduce, scan, sort};
 use crate::{for_each_int, for_each_numeric};
 use std::slice;
@@ -1225,6 +1225,15 @@ export! {
         if m.len() != 8 + 2 * batch || out_len as usize != batch * mm * nn {
             return Err(Error::invalid("matmul metadata does not match the output"));
         }
+        // a vector operand (floats): one streaming read of the matrix
+        // instead of GEMM's packing (kernels/gemv.rs)
+        let vec_ok = kk > 0 && ((nn == 1 && m[5] == 1 && m[6] == 1) || (mm == 1 && nn > 1 && m[7] == 1));
+        if vec_ok && dt == DType::Float64 {
+            return matvec::<f64>(a, a_len, b, b_len, out, out_len, &m, mm, kk, nn, batch);
+        }
+        if vec_ok && dt == DType::Float32 {
+            return matvec::<f32>(a, a_len, b, b_len, out, out_len, &m, mm, kk, nn, batch);
+        }
         let code = if dt == DType::Bool { DType::Uint8 } else { dt };
         for_each_numeric!(code, T => {
             let pa = check_ptr::<T>(a, a_len, "a")?;
@@ -1246,6 +1255,52 @@ export! {
             Ok(())
         }, bool => unreachable!("bool is mapped to uint8 storage"))
     }
+}
+
+/// `rp_matmul` with a vector side: n == 1 with A's rows and x contiguous,
+/// or m == 1 with B's rows contiguous (checked by the caller).
+///
+/// # Safety
+/// As `rp_matmul`: the pointers valid for the lengths passed with them.
+#[allow(clippy::too_many_arguments)]
+unsafe fn matvec<T: Elem>(
+    a: *const u8,
+    a_len: u32,
+    b: *const u8,
+    b_len: u32,
+    out: *mut u8,
+    out_len: u32,
+    m: &[isize],
+    mm: usize,
+    kk: usize,
+    nn: usize,
+    batch: usize,
+) -> Result<()> {
+    let pa = check_ptr::<T>(a, a_len, "a")?;
+    let pb = check_ptr::<T>(b, b_len, "b")?;
+    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
+    for t in 0..batch {
+        let (ao, bo) = (m[8 + 2 * t], m[9 + 2 * t]);
+        let al = Layout {
+            offset: ao,
+            shape: &[mm, kk],
+            strides: &m[4..6],
+        };
+        let bl = Layout {
+            offset: bo,
+            shape: &[kk, nn],
+            strides: &m[6..8],
+        };
+        strided::check_bounds(&al, a_len as usize, "matmul a")?;
+        strided::check_bounds(&bl, b_len as usize, "matmul b")?;
+        let y = po.add(t * mm * nn);
+        if nn == 1 {
+            gemv::gemv_rows::<T>(mm, kk, pa.offset(ao), m[4], pb.offset(bo), y);
+        } else {
+            gemv::gevm_rows::<T>(kk, nn, pa.offset(ao), m[5], pb.offset(bo), m[6], y);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod decomp;
 pub mod elementwise;
 pub mod gather;
 pub mod gemm;
+pub mod gemv;
 pub mod linalg;
 pub mod ops;
 pub mod random;

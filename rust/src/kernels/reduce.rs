@@ -368,7 +368,7 @@ fn dot_float_body<T: Elem>(a: &[T], b: &[T]) -> T {
     }
     s
 }
-multiversion!(fn dot_float_dispatch<T: Elem>(a: &[T], b: &[T]) -> T => dot_float_body);
+multiversion!(pub(crate) fn dot_float_dispatch<T: Elem>(a: &[T], b: &[T]) -> T => dot_float_body);
 
 /// Float dot product; large inputs are split in a fixed number of parts
 /// that does not depend on the thread count, so results are reproducible.
