@@ -20,6 +20,10 @@ bash scripts/build_wasm.sh 2>&1 | tail -3 || exit 1
 DENO=node_modules/.bin/deno
 BUN=node_modules/.bin/bun
 mkdir -p .cache
+# Hard limits, far above a loaded machine's times (a suite takes 2-6 min),
+# so that a hang fails its step instead of running CI past its budget.
+SUITE_LIMIT=${SUITE_LIMIT:-1200}
+CHECK_LIMIT=${CHECK_LIMIT:-900}
 passed=0
 failed=0
 log() { printf '\n==> %s\n' "$*"; }
@@ -30,7 +34,7 @@ check() {
   local name=$1
   shift
   log "$name"
-  if "$@"; then add 1 0 "$name"; else add 0 1 "$name"; fi
+  if timeout -k 20 "$CHECK_LIMIT" "$@"; then add 1 0 "$name"; else add 0 1 "$name"; fi
 }
 
 log "cargo test"
@@ -48,7 +52,7 @@ TEST_FLAGS=(--allow-ffi --allow-env --allow-read --allow-write --allow-run --all
 deno_tests() {
   local name="deno test ($1)"
   log "$name"
-  out=$(RAPTORS_BACKEND=$1 $DENO test "${TEST_FLAGS[@]}" tests/ 2>&1)
+  out=$(RAPTORS_BACKEND=$1 timeout -k 20 "$SUITE_LIMIT" $DENO test "${TEST_FLAGS[@]}" tests/ 2>&1)
   code=$?
   printf '%s\n' "$out" | grep -E 'FAILED|error|passed' | tail -40
   p=$(printf '%s\n' "$out" | sed -n 's/^\(ok\|FAILED\) | \([0-9]*\) passed.*| \([0-9]*\) failed.*/\2/p' | tail -1)
@@ -59,7 +63,7 @@ deno_tests() {
 bun_tests() {
   local name="bun test ($1)"
   log "$name"
-  out=$(RAPTORS_BACKEND=$1 $BUN test tests/ 2>&1)
+  out=$(RAPTORS_BACKEND=$1 timeout -k 20 "$SUITE_LIMIT" $BUN test tests/ 2>&1)
   code=$?
   printf '%s\n' "$out" | grep -E '^\(fail\)|error:|^ *[0-9]+ (pass|fail)$' | tail -40
   p=$(printf '%s\n' "$out" | sed -n 's/^ *\([0-9]*\) pass$/\1/p' | tail -1)

@@ -14,15 +14,57 @@ const g = globalThis as { Bun?: unknown };
 /** "deno" or "bun". */
 export const runtime: "deno" | "bun" = g.Bun !== undefined ? "bun" : "deno";
 
+/**
+ * The longest any one test may run: far beyond what a test takes on a
+ * loaded machine; it only turns a hang into a failure that names the test.
+ */
+export const TEST_TIMEOUT_MS = 180_000;
+
+/**
+ * Polls `ready()` (a state: a gate's count, a metric) until it holds,
+ * yielding to the event loop between polls. Never a deadline on the work
+ * itself: after `limitMs` it throws naming `what`, so a state that is never
+ * reached fails the test instead of hanging it.
+ */
+export async function waitFor(
+  ready: () => boolean,
+  what: string,
+  limitMs = 120_000,
+): Promise<void> {
+  const start = performance.now();
+  while (!ready()) {
+    if (performance.now() - start > limitMs) {
+      throw new Error(`waited ${limitMs} ms for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 let register: (name: string, fn: TestFn) => void;
 if (runtime === "bun") {
   const specifier = "bun:test";
   const bunTest = (await import(specifier)) as {
     test: (name: string, fn: TestFn, timeout?: number) => void;
   };
-  register = (name, fn) => bunTest.test(name, fn, 120_000);
+  register = (name, fn) => bunTest.test(name, fn, TEST_TIMEOUT_MS);
 } else {
-  register = (name, fn) => Deno.test(name, fn);
+  // Deno's runner has no per-test timeout: a test stuck on a promise
+  // would hang the whole run (and CI with it). Race it against one.
+  register = (name, fn) =>
+    Deno.test(name, async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`test timed out after ${TEST_TIMEOUT_MS} ms`)),
+          TEST_TIMEOUT_MS,
+        );
+      });
+      try {
+        await Promise.race([fn(), limit]);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
 }
 
 /** Registers a test in whichever runtime runs this file. */
