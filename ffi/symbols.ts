@@ -81,6 +81,7 @@ export const STEP_SYMBOLS = [
   "rp_linalg",
   "rp_decomp",
   "rp_test_gate",
+  "rp_topk",
 ] as const;
 
 /** Marks a step argument that names a copied input (`engine.rs`). */
@@ -389,6 +390,21 @@ export const symbols = {
   // unsafe fn rp_searchsorted(dt: u32, a: *const u8, n: u32, v: *const u8, m: u32, out: *mut u8, right: u32) -> i32
   rp_searchsorted: {
     parameters: ["u32", "cptr", "u32", "cptr", "u32", "ptr", "u32"],
+    result: "i32",
+  },
+  // unsafe fn rp_topk(dt: u32, a: *const u8, a_len: u32, lanes: u32, n: u32, k: u32, largest: u32, vals: *mut u8, idx: *mut u8) -> i32
+  rp_topk: {
+    parameters: [
+      "u32",
+      "cptr",
+      "u32",
+      "u32",
+      "u32",
+      "u32",
+      "u32",
+      "ptr",
+      "ptr",
+    ],
     result: "i32",
   },
   // unsafe fn rp_rng_seed(entropy: *const u8, n: u32, state: *mut u8) -> i32

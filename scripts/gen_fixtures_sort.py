@@ -81,6 +81,43 @@ def main():
                     cases.append({"call": "topk", "in": {"nd": enc(a), "view": "c"}, "k": k, "largest": largest,
                                   "axis": axis, "indices": enc(top),
                                   "values": enc(np.take_along_axis(a, top, axis=axis))})
+    # top-k with many ties, NaN and signed zeros, and lanes longer than the
+    # kernel's blocks: NaN ranks above every number for the largest and
+    # below for the smallest (NumPy's sort puts NaN last), -0.0 equals 0.0,
+    # ties go to the smaller index. Reference: a Python sort per lane.
+    def topk_ref(lane, k, largest):
+        def key(i):
+            v = float(lane[i])
+            nan = v != v
+            if largest:
+                return (0 if nan else 1, 0.0 if nan else -v, i)
+            return (1 if nan else 0, 0.0 if nan else v, i)
+        return sorted(range(len(lane)), key=key)[:k]
+
+    rng = np.random.default_rng(17)
+    specials = np.array([np.nan, -0.0, 0.0, 1.5, -1.5, -np.inf, np.inf])
+    tie_inputs = [
+        (rng.integers(0, 4, (3, 50)).astype("int32"), [1, 5, 50]),
+        (rng.integers(0, 4, (3, 50)).astype("uint8"), [2, 9]),
+        (rng.choice(specials, (2, 300)), [1, 7, 40, 300]),
+        (rng.choice(specials, (2, 300)).astype("float32"), [3, 64]),
+        (rng.integers(0, 3, (6000,)).astype("float32"), [1, 10, 100]),
+        (rng.integers(-5, 5, (5000,)).astype("int64"), [16]),
+        (rng.integers(0, 2, (40,)).astype(bool), [3]),
+    ]
+    for a, ks in tie_inputs:
+        for k in ks:
+            for largest in [True, False]:
+                for axis in ([-1, 0] if a.ndim == 2 else [-1]):
+                    moved = np.moveaxis(a, axis, -1)
+                    if k > moved.shape[-1]:
+                        continue
+                    flat = moved.reshape(-1, moved.shape[-1])
+                    top = np.array([topk_ref(lane, k, largest) for lane in flat], dtype=np.int64)
+                    top = np.moveaxis(top.reshape(moved.shape[:-1] + (k,)), -1, axis)
+                    cases.append({"call": "topk", "in": {"nd": enc(a), "view": "c"}, "k": k, "largest": largest,
+                                  "axis": axis, "indices": enc(top),
+                                  "values": enc(np.take_along_axis(a, top, axis=axis))})
     # lexsort and digitize
     k1 = data((30,), "int32", seed=1) % 3
     k2 = data((30,), "float64", seed=2)

@@ -41,6 +41,7 @@ export const STEP_OUTPUT: Readonly<Record<StepName, readonly number[]>> = {
   rp_linalg: [2, 5],
   rp_decomp: [2, 6, 7, 8],
   rp_test_gate: [],
+  rp_topk: [7, 8],
 };
 
 /** One recorded kernel call. */

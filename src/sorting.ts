@@ -245,6 +245,7 @@ export function topk(
     throw new RangeError(`topk(): k must be an integer in 0..${n}, got ${k}`);
   }
   const largest = options.largest ?? true;
+  if (k > 0 && (k * 8 <= n || n <= 4096)) return topkKernel(x, k, ax, largest);
   const sel = (lo: number, hi: number) =>
     x.shape.map((_, i) => (i === ax ? `${lo}:${hi}` : ":"));
   let cand: NDArray;
@@ -273,6 +274,52 @@ export function topk(
   }
   const indices = takeAlongAxis(candSorted, order, ax);
   return { values: takeAlongAxis(x, indices, ax), indices };
+}
+
+/**
+ * topk by the selection kernel (`rp_topk`: one pass with a threshold and
+ * a heap of k per lane, no partition of the lane): the lanes are made the
+ * last, contiguous axis first (a copy unless they already are).
+ */
+function topkKernel(
+  x: NDArray,
+  k: number,
+  ax: number,
+  largest: boolean,
+): { values: NDArray; indices: NDArray } {
+  const last = x.ndim - 1;
+  let lanesArr = x;
+  if (ax !== last) lanesArr = lanesArr.swapaxes(ax, last);
+  if (
+    !lanesArr.flags.cContiguous || lanesArr._offset !== 0 ||
+    taLength(lanesArr._storage) < lanesArr.size
+  ) lanesArr = lanesArr.copy();
+  const n = x.shape[ax]!;
+  const lanes = lanesArr.size / n;
+  const shape = lanesArr.shape.slice();
+  shape[last] = k;
+  const vals = new NDArray(allocStorage(x.dtype, lanes * k), x.dtype, shape);
+  const idx = new NDArray(allocStorage("int64", lanes * k), "int64", shape);
+  if (lanes > 0) {
+    const st = kernel(
+      "rp_topk",
+      dtypeCode(x.dtype),
+      lanesArr._storage,
+      lanesArr.size,
+      lanes,
+      n,
+      k,
+      largest ? 1 : 0,
+      vals._storage,
+      idx._storage,
+    );
+    if (st !== 0) throw statusError(st, "topk");
+  }
+  if (ax === last) return { values: vals, indices: idx };
+  return {
+    values: vals.swapaxes(ax, last).copy(),
+    indices: idx.swapaxes(ax, last).copy(),
+  };
 }
 
 /**

@@ -121,6 +121,7 @@ steps! {
     rp_linalg(0, 1, 2, 3, 4, 5, 6, 7),
     rp_decomp(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
     rp_test_gate(0),
+    rp_topk(0, 1, 2, 3, 4, 5, 6, 7, 8),
 }
 
 /// Test gates: a step `rp_test_gate(g)` holds its worker until gate `g` is

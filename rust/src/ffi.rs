@@ -1618,6 +1618,31 @@ export! {
 }
 
 export! {
+    /// Top-k along `lanes` contiguous lanes of `n` elements of dtype `dt`
+    /// (`a`: `lanes * n` of them): per lane the `k` best values into `vals`
+    /// (dtype `dt`, `lanes * k`) and their indices within the lane into
+    /// `idx` (int64), best first. `largest` 1: the largest (NaN above every
+    /// number), 0: the smallest (NaN below none); ties by the smaller index.
+    fn rp_topk(dt: u32, a: *const u8, a_len: u32, lanes: u32, n: u32, k: u32, largest: u32, vals: *mut u8, idx: *mut u8) {
+        use crate::kernels::topk;
+        let dt = dtype(dt)?;
+        if lanes as u64 * n as u64 != a_len as u64 || k > n {
+            return Err(Error::invalid(format!(
+                "topk: {lanes} lanes of {n} do not make {a_len} elements, or k = {k} > n"
+            )));
+        }
+        let m = lanes * k; // at most a_len: fits
+        let idx = out_slice::<i64>(idx, m, "idx")?;
+        let code = if dt == DType::Bool { DType::Uint8 } else { dt };
+        for_each_numeric!(code, T => {
+            topk::topk::<T>(in_slice::<T>(a, a_len, "a")?, lanes as usize, n as usize, k as usize,
+                largest != 0, out_slice::<T>(vals, m, "vals")?, idx);
+            Ok(())
+        }, bool => unreachable!("bool is mapped to uint8 storage"))
+    }
+}
+
+export! {
     /// Seeds a PCG64 as `PCG64(SeedSequence(entropy))` (`entropy`: `n` u32
     /// words, least significant first) into `state` (6 u64 words).
     fn rp_rng_seed(entropy: *const u8, n: u32, state: *mut u8) {

@@ -20,6 +20,7 @@ pub mod scan;
 pub mod sort;
 pub mod sort_axis;
 pub mod strided;
+pub mod topk;
 pub mod ufunc;
 pub mod ziggurat;
 

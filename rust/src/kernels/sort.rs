@@ -18,7 +18,7 @@ use crate::dtype::Elem;
 use crate::parallel::{self, SendPtr};
 
 /// An unsigned sort key.
-pub trait RadixKey: Copy + Ord + Default + Send + Sync + 'static {}
+pub trait RadixKey: Copy + Ord + Default + Send + Sync + Into<u64> + 'static {}
 impl RadixKey for u8 {}
 impl RadixKey for u16 {}
 impl RadixKey for u32 {}
