@@ -185,7 +185,9 @@ function allocRaw(
   }
   if (bytes < 2 ** MIN_CLASS || bytes > 2 ** MAX_CLASS || budget === 0) {
     const plain = new Ctor(n);
-    noteFresh(plain.buffer);
+    // (reading .buffer makes JavaScriptCore materialize an ArrayBuffer for
+    // a small TypedArray, ~0.3 us: only inside a recording)
+    if (recording() !== null) noteFresh(plain.buffer);
     return plain;
   }
   const cls = classOf(bytes);
@@ -200,7 +202,7 @@ function allocRaw(
     if (owned + size > budget) evictFree(owned + size - budget);
     if (owned + size > budget) {
       const plain = new Ctor(n);
-      noteFresh(plain.buffer);
+      if (recording() !== null) noteFresh(plain.buffer);
       return plain;
     }
     buf = new ArrayBuffer(size);

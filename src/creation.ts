@@ -13,6 +13,7 @@ import {
   taBuffer,
   taKind,
   taLength,
+  taSet,
   viewExtent,
 } from "./_intrinsics.ts";
 import { copyOf, dtypeOf, type NumericArray } from "./_typed.ts";
@@ -27,7 +28,14 @@ import {
   type Storage,
   storageCtor,
 } from "./dtype.ts";
-import { NDArray, type Scalar, toStored } from "./ndarray.ts";
+import {
+  NDArray,
+  type Scalar,
+  shape1,
+  STRIDES1,
+  toStored,
+  wrap,
+} from "./ndarray.ts";
 import { asShape, MAX_SIZE, type Shape, sizeOf } from "./_shape.ts";
 import { allocStorage } from "./_pool.ts";
 import { checkAlloc } from "./_limits.ts";
@@ -212,6 +220,13 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
     // the genuine-TypedArray, detached and shrunk-view checks of the flat API
     dtypeOf(x, "array", "x");
     const n = taLength(x as Storage);
+    if (options.dtype === undefined || options.dtype === dt) {
+      // same dtype: one allocation and the engine's own element copy
+      // (%TypedArray%.prototype.set), no layout machinery
+      const st = allocStorage(dt, n, false, "array");
+      taSet(st, x as Storage);
+      return wrap(st, dt, shape1(n), STRIDES1);
+    }
     // a copy is made either way; over a resizable buffer, make it now
     const st = canShrink(taBuffer(x as Storage))
       ? copyOf(x as NumericArray) as Storage

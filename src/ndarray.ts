@@ -1105,26 +1105,34 @@ export function copyInto(src: NDArray, dst: NDArray, fn = "copy"): void {
 }
 
 /**
- * The NDArrays over each slab array's memory (by {@link home}), so that
- * `data` can move them all out of the slab at once ({@link leaveSlab}).
- * A group that grows past {@link SLAB_GROUP_MAX} views moves out then,
- * which bounds what a group holds.
+ * The NDArrays over each slab's memory, one list per slab ArrayBuffer, so
+ * that `data` can move every array sharing one memory out of the slab at
+ * once ({@link leaveSlab}). One list per slab, not per array: a WeakMap
+ * insertion per result cost ~0.9 us in V8 (ephemeron bookkeeping), more
+ * than the rest of a 16-element `add`. The lists hold the wrappers of a
+ * slab's arrays until the slab itself is collected (with its last array);
+ * a list that grows past {@link SLAB_GROUP_MAX} (views of views) moves the
+ * newcomer's memory out, which bounds it.
  */
 const slabGroups = new WeakMap<object, NDArray[]>();
-const SLAB_GROUP_MAX = 32;
+const SLAB_GROUP_MAX = 2048;
+let lastSlab: object | null = null;
+let lastGroup: NDArray[] = [];
 
-/** Registers `a` with its slab group, if its storage is in a slab. */
+/** Registers `a` with its slab's list, if its storage is in a slab. */
 function noteSlab(a: NDArray): void {
-  const st = a._storage;
-  if (!isSlabBuffer(taBuffer(st))) return;
-  const h = home(st);
-  const g = slabGroups.get(h);
-  if (g === undefined) slabGroups.set(h, [a]);
-  else if (g.length < SLAB_GROUP_MAX) g.push(a);
+  const buf = taBuffer(a._storage);
+  let g: NDArray[];
+  if (buf === lastSlab) g = lastGroup;
   else {
-    g.push(a);
-    leaveSlab(a);
+    if (!isSlabBuffer(buf)) return;
+    let found = slabGroups.get(buf);
+    if (found === undefined) slabGroups.set(buf, found = []);
+    lastSlab = buf;
+    lastGroup = g = found;
   }
+  g.push(a);
+  if (g.length > SLAB_GROUP_MAX) leaveSlab(a);
 }
 
 /**
@@ -1136,10 +1144,22 @@ function noteSlab(a: NDArray): void {
  */
 function leaveSlab(a: NDArray): void {
   const st = a._storage;
-  if (!isSlabBuffer(taBuffer(st))) return;
+  const sb = taBuffer(st);
+  if (!isSlabBuffer(sb)) return;
   const h = home(st) as Storage;
-  const group = slabGroups.get(h) ?? [a];
-  slabGroups.delete(h);
+  const all = slabGroups.get(sb);
+  const group: NDArray[] = [];
+  if (all !== undefined) {
+    // split the slab's list in place (lastGroup may be this very list)
+    let w = 0;
+    for (let i = 0; i < all.length; i++) {
+      const nd = all[i]!;
+      if (home(nd._storage) === h) group.push(nd);
+      else all[w++] = nd;
+    }
+    all.length = w;
+  }
+  if (!group.includes(a)) group.push(a);
   const start = taByteOffset(h), bytes = taByteLength(h);
   const buf = new ArrayBuffer(bytes);
   taSet(

@@ -10,10 +10,12 @@
  * @module
  */
 import { taLength } from "./_intrinsics.ts";
-import { kernel } from "./_record.ts";
+import { checkReadable, kernel, recording } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { REDUCE } from "../ffi/symbols.ts";
-import { statusError } from "./_native.ts";
+import { native, statusError } from "./_native.ts";
+import { JS_BELOW } from "./_thresholds.ts";
+import { pairwiseF64 } from "./_js.ts";
 import { asDType, type DType, dtypeCode, kind, resultType } from "./dtype.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
@@ -55,12 +57,52 @@ function accumulatorDtype(d: DType): DType {
   return d;
 }
 
+const fslot = new Float64Array(1);
+
+/**
+ * The small-array fast path of a full float sum/max/min over a
+ * C-contiguous NDArray: the flat API's kernels (pairwise in NumPy's order,
+ * in JS below the measured crossover), which compute exactly what the
+ * axis kernel computes for one contiguous run, without its layout
+ * machinery. `undefined` where it does not apply (inside a recording, an
+ * offset view, a strided or empty array).
+ */
+function fullFloat(op: Op, a: NDArray, fn: string): number | undefined {
+  const n = a.size;
+  if (recording() !== null || a._offset !== 0 || n === 0) return undefined;
+  const nd = a.ndim;
+  if (
+    nd === 1 ? a._strides[0] !== 1 && n !== 1 : !a.flags.cContiguous
+  ) return undefined;
+  const st = a._storage;
+  a._live(fn);
+  checkReadable(st, fn);
+  if (taLength(st) < n) return undefined;
+  const f64 = a.dtype === "float64";
+  if (op === "sum" && f64 && n < JS_BELOW.sum) {
+    return 0 + pairwiseF64(st as Float64Array, 0, n);
+  }
+  const sym = op === "sum" ? "rp_sum" : op === "max" ? "rp_max" : "rp_min";
+  const status = native[sym](dtypeCode(a.dtype), st, n, fslot);
+  if (status !== 0) throw statusError(status, fn);
+  return fslot[0]!;
+}
+
 function reduceNd(
   op: Op,
   x: ArrayLikeInput,
   options: ReduceOptions,
   fn: string,
 ): NDArray | Scalar {
+  if (
+    x instanceof NDArray && options.axis == null && !options.keepdims &&
+    (op === "sum" || op === "max" || op === "min") &&
+    (x.dtype === "float64" || x.dtype === "float32") &&
+    (options.dtype === undefined || options.dtype === x.dtype)
+  ) {
+    const r = fullFloat(op, x, fn);
+    if (r !== undefined) return r;
+  }
   let a = x instanceof NDArray ? x : array(x);
   a._live(fn);
   const axes = normAxes(options.axis, a.ndim, fn);

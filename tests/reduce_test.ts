@@ -108,3 +108,57 @@ test("reduction errors and edge cases follow NumPy", () => {
     "TypedArrays keep the flat API",
   );
 });
+
+test("full float sum/max/min of contiguous arrays (the small-array fast path) equal the axis kernel bit for bit", () => {
+  // keepdims takes the general path (rp_reduce_axis); without it a
+  // C-contiguous float array takes the flat kernels (JS below the
+  // crossover): both must give the same bits, -0.0 and ties included
+  let s = 1;
+  const rnd = () =>
+    ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 1e3;
+  let compared = 0;
+  for (const dt of ["float64", "float32"] as const) {
+    for (
+      const n of [
+        1,
+        2,
+        7,
+        8,
+        9,
+        16,
+        17,
+        127,
+        128,
+        129,
+        257,
+        1000,
+        4097,
+        65536,
+        100003,
+      ]
+    ) {
+      const src = Float64Array.from({ length: n }, rnd);
+      if (n > 5) src[3] = n % 2 ? -0 : 0;
+      const x = rp.array(src).astype(dt);
+      const m = rp.array(Float64Array.from({ length: 3 * n }, rnd)).astype(dt)
+        .reshape(3, n);
+      for (const a of [x, m]) {
+        for (const op of ["sum", "max", "min"] as const) {
+          const fast = rp[op](a) as number;
+          const slow = (rp[op](a, { keepdims: true }) as NDArray)
+            .item() as number;
+          assert.ok(
+            Object.is(fast, slow),
+            `${op} ${dt} n=${n} ndim=${a.ndim}: ${fast} vs ${slow}`,
+          );
+          compared++;
+        }
+      }
+    }
+  }
+  assert.equal(compared, 2 * 15 * 2 * 3);
+  // views with an offset or strides keep the general path, same answer
+  const v = rp.arange(20, { dtype: "float64" }).slice("1:19:2");
+  assert.equal(rp.sum(v), 81);
+  assert.equal(rp.max(v), 17);
+});
