@@ -92,7 +92,7 @@ def main():
         n = int(np.prod(shape))
         v = (np.arange(n) * 7 % 13 - 6)
         arr = (v / 4 if np.dtype(dtype).kind == "f" else v).astype(dtype).reshape(shape)
-        return arr.T if view == "T" else arr
+        return arr.T if view == "T" else arr[..., ::2] if view == "step" else arr
     Q = lambda shape, dtype, view="c": {"q": list(shape), "dtype": dtype, "view": view}
     mm = [
         (Q((7, 9), "float64"), Q((9, 5), "float64")),
@@ -105,6 +105,20 @@ def main():
         (Q((6, 5), "float64", "T"), Q((8, 6), "float32", "T")),
         (Q((3, 4), "int32"), Q((4, 2), "float32")),
         (Q((0, 4), "float64"), Q((4, 3), "float64")),
+        # matrix-vector products (their own kernels): both orientations,
+        # transposed and strided operands, float32/64 and exact integers
+        (Q((40, 64), "float32"), Q((64,), "float32")),
+        (Q((64,), "float32"), Q((64, 40), "float32")),
+        (Q((64, 40), "float32", "T"), Q((64,), "float32")),
+        (Q((64,), "float64"), Q((40, 64), "float64", "T")),
+        (Q((300, 130), "float64"), Q((260,), "float64", "step")),
+        (Q((37, 260), "float32", "step"), Q((130,), "float32")),
+        (Q((130,), "float32"), Q((130, 74), "float32", "step")),
+        (Q((1, 64), "float64"), Q((64,), "float64")),
+        (Q((50, 30), "int64"), Q((30,), "int64")),
+        (Q((30,), "int32"), Q((50, 30), "int32", "T")),
+        (Q((20,), "uint8"), Q((20, 3), "uint8")),
+        (Q((2000,), "float64", "step"), Q((1000,), "float64")),
     ]
     for x, y in mm:
         r = np.matmul(q(x["q"], x["dtype"], x["view"]), q(y["q"], y["dtype"], y["view"]))

@@ -89,6 +89,79 @@ export function pairwiseF32(
   return f(pairwiseF32(a, lo, n2) + pairwiseF32(a, lo + n2, n - n2));
 }
 
+/**
+ * `pairwiseF64` of the squares `a[i] * a[i]` (each rounded, as the
+ * `multiply` kernel rounds them), in the same order: the sum of squares
+ * that `sum(multiply(a, a))` computes, without the intermediate array.
+ */
+export function pairwiseSqF64(a: Float64Array, lo: number, n: number): number {
+  if (n > 128) {
+    let n2 = n >> 1;
+    n2 -= n2 % 8;
+    return pairwiseSqF64(a, lo, n2) + pairwiseSqF64(a, lo + n2, n - n2);
+  }
+  const end = lo + n;
+  if (n < 8) {
+    let res = 0;
+    for (let i = lo; i < end; i++) res += a[i]! * a[i]!;
+    return res;
+  }
+  let r0 = a[lo]! * a[lo]!, r1 = a[lo + 1]! * a[lo + 1]!;
+  let r2 = a[lo + 2]! * a[lo + 2]!, r3 = a[lo + 3]! * a[lo + 3]!;
+  let r4 = a[lo + 4]! * a[lo + 4]!, r5 = a[lo + 5]! * a[lo + 5]!;
+  let r6 = a[lo + 6]! * a[lo + 6]!, r7 = a[lo + 7]! * a[lo + 7]!;
+  const whole = end - (n % 8);
+  let i = lo + 8;
+  for (; i < whole; i += 8) {
+    r0 += a[i]! * a[i]!;
+    r1 += a[i + 1]! * a[i + 1]!;
+    r2 += a[i + 2]! * a[i + 2]!;
+    r3 += a[i + 3]! * a[i + 3]!;
+    r4 += a[i + 4]! * a[i + 4]!;
+    r5 += a[i + 5]! * a[i + 5]!;
+    r6 += a[i + 6]! * a[i + 6]!;
+    r7 += a[i + 7]! * a[i + 7]!;
+  }
+  let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  for (; i < end; i++) res += a[i]! * a[i]!;
+  return res;
+}
+
+/** The same in float32 arithmetic (every product and sum rounded). */
+export function pairwiseSqF32(a: Float32Array, lo: number, n: number): number {
+  const f = Math.fround;
+  if (n > 128 && n >= 8) {
+    let n2 = n >> 1;
+    n2 -= n2 % 8;
+    return f(pairwiseSqF32(a, lo, n2) + pairwiseSqF32(a, lo + n2, n - n2));
+  }
+  const end = lo + n;
+  if (n < 8) {
+    let res = 0;
+    for (let i = lo; i < end; i++) res = f(res + f(a[i]! * a[i]!));
+    return res;
+  }
+  let r0 = f(a[lo]! * a[lo]!), r1 = f(a[lo + 1]! * a[lo + 1]!);
+  let r2 = f(a[lo + 2]! * a[lo + 2]!), r3 = f(a[lo + 3]! * a[lo + 3]!);
+  let r4 = f(a[lo + 4]! * a[lo + 4]!), r5 = f(a[lo + 5]! * a[lo + 5]!);
+  let r6 = f(a[lo + 6]! * a[lo + 6]!), r7 = f(a[lo + 7]! * a[lo + 7]!);
+  const whole = end - (n % 8);
+  let i = lo + 8;
+  for (; i < whole; i += 8) {
+    r0 = f(r0 + f(a[i]! * a[i]!));
+    r1 = f(r1 + f(a[i + 1]! * a[i + 1]!));
+    r2 = f(r2 + f(a[i + 2]! * a[i + 2]!));
+    r3 = f(r3 + f(a[i + 3]! * a[i + 3]!));
+    r4 = f(r4 + f(a[i + 4]! * a[i + 4]!));
+    r5 = f(r5 + f(a[i + 5]! * a[i + 5]!));
+    r6 = f(r6 + f(a[i + 6]! * a[i + 6]!));
+    r7 = f(r7 + f(a[i + 7]! * a[i + 7]!));
+  }
+  let res = f(f(f(r0 + r1) + f(r2 + r3)) + f(f(r4 + r5) + f(r6 + r7)));
+  for (; i < end; i++) res = f(res + f(a[i]! * a[i]!));
+  return res;
+}
+
 /** Exact sum of number elements (integers: exact while below 2^53). */
 export function sumNumbers(a: NumberArray): number {
   let s = 0;

@@ -6,16 +6,18 @@
  * @module
  */
 import { taLength } from "./_intrinsics.ts";
-import { kernel } from "./_record.ts";
+import { checkReadable, kernel, recording } from "./_record.ts";
+import { pairwiseSqF32, pairwiseSqF64 } from "./_js.ts";
 import { allocStorage } from "./_pool.ts";
 import { statusError } from "./_native.ts";
 import { type DType, dtypeCode, itemsize, kind, resultType } from "./dtype.ts";
 import { checkAlloc } from "./_limits.ts";
-import { copyInto, NDArray, type Scalar } from "./ndarray.ts";
+import { copyInto, NDArray, type Scalar, wrap } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import {
   broadcastShapes,
   broadcastStrides,
+  cStrides,
   fmtShape,
   normAxis,
   sizeOf,
@@ -71,6 +73,64 @@ export interface MatmulOptions {
   out?: NDArray;
 }
 
+/** The layout of an unbatched product, reused when nothing records it. */
+const META2 = new Float64Array(10);
+
+/**
+ * `matmul` of 1-d/2-d operands of one dtype (no batch): the layout written
+ * straight into a reused buffer, the result wrapped with its final shape.
+ * The same kernel call and layout as the batched path computes for these
+ * operands (vectors as a [1, k] row with strides [1, s] and a [k, 1]
+ * column with strides [s, 1]), without its per-call arrays.
+ */
+function matmul2(a: NDArray, b: NDArray): NDArray {
+  const aVec = a.ndim === 1, bVec = b.ndim === 1;
+  const m = aVec ? 1 : a.shape[0]!, k = a.shape[a.ndim - 1]!;
+  const k2 = b.shape[0]!, n = bVec ? 1 : b.shape[1]!;
+  if (k !== k2) {
+    throw new RangeError(
+      `matmul(): Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size ${k2} is different from ${k})`,
+    );
+  }
+  const dtype = a.dtype;
+  checkAlloc("matmul", m * n, itemsize(dtype), "the result");
+  // a recorded step keeps its arguments: it gets a buffer of its own
+  const meta = recording() === null ? META2 : new Float64Array(10);
+  meta[0] = m;
+  meta[1] = k;
+  meta[2] = n;
+  meta[3] = 1;
+  meta[4] = aVec ? 1 : a._strides[0]!;
+  meta[5] = a._strides[a.ndim - 1]!;
+  meta[6] = b._strides[0]!;
+  meta[7] = bVec ? 1 : b._strides[1]!;
+  meta[8] = a._offset;
+  meta[9] = b._offset;
+  const shape = aVec ? (bVec ? [] : [n]) : (bVec ? [m] : [m, n]);
+  const out = wrap(
+    allocStorage(dtype, m * n),
+    dtype,
+    Object.freeze(shape),
+    Object.freeze(cStrides(shape)),
+  );
+  if (m * n > 0) {
+    const status = kernel(
+      "rp_matmul",
+      dtypeCode(dtype),
+      a._storage,
+      taLength(a._storage),
+      b._storage,
+      taLength(b._storage),
+      out._storage,
+      taLength(out._storage),
+      meta,
+      10,
+    );
+    if (status !== 0) throw statusError(status, "matmul");
+  }
+  return out;
+}
+
 function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
   let a = x instanceof NDArray ? x : array(x);
   let b = y instanceof NDArray ? y : array(y);
@@ -81,6 +141,7 @@ function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
       "matmul(): Input operand does not have enough dimensions",
     );
   }
+  if (a.ndim <= 2 && b.ndim <= 2 && a.dtype === b.dtype) return matmul2(a, b);
   const aVec = a.ndim === 1, bVec = b.ndim === 1;
   if (aVec) a = a.reshape(1, -1);
   if (bVec) b = b.reshape(-1, 1);
@@ -322,6 +383,36 @@ export interface NormOptions {
   keepdims?: boolean;
 }
 
+/** Below this many elements the vector norm sums squares in JS. */
+const NORM_JS_BELOW = 1 << 14;
+
+/**
+ * The 2-norm of a small C-contiguous float array as `sqrt(sum(x * x))`
+ * computes it (the same rounded squares, summed in NumPy's pairwise order;
+ * the square root of a float32 sum rounded to float32 equals float32
+ * `sqrt`), without the two intermediate arrays. `undefined` where it does
+ * not apply.
+ */
+function sumOfSquares(a: NDArray): number | undefined {
+  const n = a.size;
+  if (
+    n === 0 || n >= NORM_JS_BELOW || a._offset !== 0 ||
+    recording() !== null ||
+    (a.ndim === 1 ? a._strides[0] !== 1 && n !== 1 : !a.flags.cContiguous)
+  ) return undefined;
+  const st = a._storage;
+  a._live("norm");
+  checkReadable(st, "norm");
+  if (taLength(st) < n) return undefined;
+  if (a.dtype === "float64") {
+    return Math.sqrt(pairwiseSqF64(st as Float64Array, 0, n));
+  }
+  if (a.dtype === "float32") {
+    return Math.fround(Math.sqrt(pairwiseSqF32(st as Float32Array, 0, n)));
+  }
+  return undefined;
+}
+
 /**
  * Vector and matrix norms (NumPy's `linalg.norm`). Integers are computed
  * in float64. The spectral (`2`, `-2`) and nuclear norms need the SVD and
@@ -344,6 +435,10 @@ export function normNd(
       ord === null || (ord === "fro" && a.ndim === 2) ||
       (ord === 2 && a.ndim === 1)
     ) {
+      if (!keep) {
+        const v = sumOfSquares(a);
+        if (v !== undefined) return v;
+      }
       const r = ufunc1(
         "sqrt",
         array(sumAxis(ufunc2("multiply", a, a)), { dtype: a.dtype }),

@@ -60,6 +60,7 @@ function arg(x: unknown): unknown {
       r.dtype,
     ).reshape(r.q);
     if (r.view === "T") arr = arr.T;
+    if (r.view === "step") arr = arr.slice("...", "::2");
     return arr;
   }
   if (isRecipe(x)) return build(x);

@@ -1,0 +1,151 @@
+/**
+ * The request-sized fast paths give exactly what the general paths give:
+ * unbatched matmul (its own layout code) against the batched path (a
+ * leading axis of 1), array() of a TypedArray against astype, topk against
+ * a full stable sort, the vector norm against sqrt(sum(x * x)).
+ */
+import assert from "node:assert/strict";
+import * as rp from "../mod.ts";
+import type { NDArray } from "../mod.ts";
+import { test } from "./_shim.ts";
+
+let seed = 12345;
+/** Values whose sums round (unlike small integers): order matters. */
+function rand(n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    out[i] = seed / 2 ** 31 - 0.37;
+  }
+  return out;
+}
+
+function sameBits(a: NDArray, b: NDArray, what: string): void {
+  assert.deepEqual(a.shape, b.shape, `${what}: shape`);
+  assert.equal(a.dtype, b.dtype, `${what}: dtype`);
+  const x = a.copy().data as Float64Array, y = b.copy().data as Float64Array;
+  for (let i = 0; i < x.length; i++) {
+    assert.ok(Object.is(x[i], y[i]), `${what}: [${i}] ${x[i]} vs ${y[i]}`);
+  }
+}
+
+test("unbatched matmul (matrix-vector, vector-matrix, 2-d) equals the batched path bit for bit", () => {
+  const cases: Array<[number[], number[], string?]> = [
+    [[32, 64], [64]],
+    [[64], [64, 32]],
+    [[3000, 64], [64]], // rows over threads
+    [[64], [64, 3000]],
+    [[384], [384, 1000]],
+    [[7, 5], [5, 3]],
+    [[1, 9], [9]],
+    [[9], [9]],
+    [[64, 40], [64], "T"], // M.T @ q
+    [[50], [70, 50], "T"], // q @ M.T
+    [[40, 130], [65], "step"],
+    [[65], [130, 20], "step"],
+  ];
+  let compared = 0;
+  for (const dtype of ["float64", "float32", "int32"] as const) {
+    for (const [sa, sb, view] of cases) {
+      const mk = (s: number[]) => {
+        const n = s.reduce((p, d) => p * d, 1);
+        const v = rp.array(rand(n)).reshape(s);
+        return dtype === "int32"
+          ? rp.floor(rp.multiply(v, 100)).astype(dtype)
+          : v.astype(dtype);
+      };
+      let a = mk(sa), b = mk(sb);
+      if (view === "T") {
+        if (a.ndim === 2) a = a.T;
+        else b = b.T;
+      }
+      if (view === "step") {
+        if (sa.length === 2) a = a.slice(":", "::2");
+        else b = b.slice("::2");
+      }
+      const fast = rp.matmul(a, b);
+      // a leading axis of 1 takes the batched path
+      const both = a.ndim === 1 && b.ndim === 1;
+      const a3 = a.ndim === 2 || both
+        ? a.reshape([1, 1, ...a.shape].slice(both ? 0 : 1))
+        : a;
+      const b3 = a.ndim === 2 || both ? b : b.reshape([1, ...b.shape]);
+      const batched = rp.matmul(a3, b3);
+      sameBits(
+        fast,
+        batched.reshape([...fast.shape]),
+        `${dtype} ${sa}@${sb} ${view ?? ""}`,
+      );
+      compared++;
+    }
+  }
+  assert.equal(compared, 36);
+  // dot of two vectors is a scalar; mismatch is the same typed error
+  assert.equal(rp.dot(rp.array([1, 2, 3]), rp.array([4, 5, 6])), 32n);
+  assert.throws(
+    () => rp.matmul(rp.ones([3, 4]), rp.ones([5])),
+    /mismatch in its core dimension 0/,
+  );
+});
+
+test("topk equals the first k of a stable sort (ties by index, NaN largest), on lanes of every length", () => {
+  for (const n of [1, 5, 64, 65, 1000, 5000, 300_000]) {
+    // few distinct values: many ties
+    const src = rand(n).map((v) => Math.round(v * 8) / 8);
+    if (n > 10) src[n >> 1] = NaN;
+    const x = rp.array(src).astype("float32");
+    for (const k of [1, Math.min(10, n), Math.min(n, 100)]) {
+      for (const largest of [true, false]) {
+        const t = rp.topk(x, k, { largest });
+        const key = (v: number) =>
+          Number.isNaN(v)
+            ? (largest ? -Infinity : Infinity)
+            : (largest ? -v : v);
+        const vals = x.tolist() as number[];
+        const order = [...vals.keys()].sort((i, j) =>
+          key(vals[i]!) - key(vals[j]!) || i - j
+        );
+        const want = order.slice(0, k).map(BigInt);
+        assert.deepEqual(
+          t.indices.tolist(),
+          want,
+          `n=${n} k=${k} largest=${largest}`,
+        );
+      }
+    }
+  }
+  // along a non-last axis, and a 2-d batch of lanes
+  const m = rp.array(rand(6 * 40)).reshape(6, 40);
+  const t0 = rp.topk(m, 3, { axis: 0 });
+  assert.deepEqual(t0.indices.shape, [3, 40]);
+  const col = m.slice(":", "7").tolist() as number[];
+  const best = [...col.keys()].sort((i, j) => col[j]! - col[i]! || i - j).slice(
+    0,
+    3,
+  );
+  assert.deepEqual(t0.indices.slice(":", "7").tolist(), best.map(BigInt));
+});
+
+test("array() of a TypedArray and norm() of a vector equal their general forms", () => {
+  for (const n of [0, 1, 16, 127, 128, 129, 384, 5000]) {
+    const src = rand(n);
+    const a64 = rp.array(src);
+    assert.equal(a64.dtype, "float64");
+    assert.deepEqual(Array.from(a64.data as Float64Array), Array.from(src));
+    if (n > 0) {
+      src[0] = 42; // a copy: the source's later writes do not reach it
+      assert.notEqual(a64.get(0), 42);
+    }
+    const f = Float32Array.from(src);
+    const a = rp.array(f);
+    assert.equal(a.dtype, "float32");
+    assert.deepEqual(Array.from(a.data as Float32Array), Array.from(f));
+    for (const dt of ["float64", "float32"] as const) {
+      const x = rp.array(src).astype(dt);
+      const want = rp.sqrt(
+        rp.sum(rp.multiply(x, x), { keepdims: true }) as NDArray,
+      ).item() as number;
+      assert.ok(Object.is(rp.linalg.norm(x), want), `norm ${dt} n=${n}`);
+    }
+  }
+});
