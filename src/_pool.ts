@@ -247,6 +247,16 @@ export function escape(st: Storage, view?: Storage): void {
 }
 
 /**
+ * Whether {@link disposeStorage} could free `st` (pooled or wasm memory
+ * with one NDArray over it): a check that reads no slot of `st`, so that
+ * disposing a small plain array stays cheap (in JavaScriptCore, reading
+ * `.buffer` of a small TypedArray materializes an ArrayBuffer).
+ */
+export function mayDispose(st: Storage): boolean {
+  return views.get(st) === 1;
+}
+
+/**
  * Returns `st`'s buffer to the pool now, if it is pooled and only one
  * NDArray was ever built over it. Returns whether it did.
  */

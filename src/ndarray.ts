@@ -39,6 +39,7 @@ import {
   escape,
   isCanonicalBool,
   markCanonicalBool,
+  mayDispose,
   noteView,
 } from "./_pool.ts";
 import { adopt, home, overlaps } from "./_arena.ts";
@@ -272,6 +273,9 @@ export class NDArray {
    */
   dispose(): boolean {
     checkSettled(this._storage, "dispose");
+    // nothing to free: return before the read-only check reads the
+    // storage's slots
+    if (!mayDispose(this._storage)) return false;
     if (isReadOnly(this._storage)) return false;
     if (!disposeStorage(this._storage)) return false;
     (this as { _storage: Storage })._storage = new (storageCtor(this.dtype))(
@@ -329,9 +333,7 @@ export class NDArray {
         : (shape as number[]),
     );
     const st = reshapeStrides(this.shape, this._strides, target);
-    if (st) {
-      return new NDArray(this._storage, this.dtype, target, st, this._offset);
-    }
+    if (st) return this.#view(target, st, this._offset, "reshape");
     return this.copy().reshape(target);
   }
 
@@ -347,12 +349,11 @@ export class NDArray {
     if (perm.length !== nd || new Set(perm).size !== nd) {
       throw new RangeError("transpose(): axes don't match array");
     }
-    return new NDArray(
-      this._storage,
-      this.dtype,
+    return this.#view(
       perm.map((p) => this.shape[p]!),
       perm.map((p) => this._strides[p]!),
       this._offset,
+      "transpose",
     );
   }
 
@@ -371,7 +372,7 @@ export class NDArray {
     const shape = this.shape.slice(), st = this._strides.slice();
     shape.splice(ax, 0, 1);
     st.splice(ax, 0, 0);
-    return new NDArray(this._storage, this.dtype, shape, st, this._offset);
+    return this.#view(shape, st, this._offset, "expandDims");
   }
 
   /** Removes length-1 axes (all, or the given one); a view. */
@@ -388,12 +389,11 @@ export class NDArray {
     } else {
       for (let i = 0; i < this.ndim; i++) if (this.shape[i] !== 1) keep.push(i);
     }
-    return new NDArray(
-      this._storage,
-      this.dtype,
+    return this.#view(
       keep.map((i) => this.shape[i]!),
       keep.map((i) => this._strides[i]!),
       this._offset,
+      "squeeze",
     );
   }
 
@@ -478,7 +478,31 @@ export class NDArray {
       shape.push(this.shape[dim]!);
       strides.push(this._strides[dim]!);
     }
-    return new NDArray(this._storage, this.dtype, shape, strides, offset);
+    return this.#view(shape, strides, offset, "slice");
+  }
+
+  /**
+   * A view of this array's storage with a layout computed from this
+   * array's (reshape, transpose, slice): the storage was checked when this
+   * array was made, so only its liveness is (a detached or disposed
+   * storage is the same TypeError the constructor gives), not its slots
+   * again (in JavaScriptCore, reading `.buffer` of a small TypedArray
+   * materializes an ArrayBuffer). The kernels re-check every layout.
+   */
+  #view(
+    shape: number[],
+    strides: readonly number[],
+    offset: number,
+    fn: string,
+  ): NDArray {
+    this._live(fn);
+    return wrap(
+      this._storage,
+      this.dtype,
+      Object.freeze(shape),
+      Object.freeze(strides.slice()),
+      offset,
+    );
   }
 
   /** A 1-d view when possible, else a 1-d copy (NumPy's `ravel`). */

@@ -58,6 +58,10 @@ function accumulatorDtype(d: DType): DType {
 }
 
 const fslot = new Float64Array(1);
+/** The axis kernel's layout buffer, reused outside recordings. */
+const REDUCE_META = new Float64Array(3 + 5 * 32);
+/** Views of it by length (the wasm backend copies in exactly these). */
+const META_VIEWS: Float64Array[] = [];
 
 /**
  * The small-array fast path of a full float sum/max/min over a
@@ -170,7 +174,11 @@ function reduceNd(
     covered *= rs[k]!;
     group++;
   }
-  const meta = new Float64Array(3 + 3 * nk + 2 * nr);
+  // a recorded step keeps its arguments: only then a buffer of its own
+  const metaLen = 3 + 3 * nk + 2 * nr;
+  const meta = recording() === null && metaLen <= REDUCE_META.length
+    ? (META_VIEWS[metaLen] ??= REDUCE_META.subarray(0, metaLen))
+    : new Float64Array(metaLen);
   meta[0] = a._offset;
   meta[1] = 0;
   for (let i = 0; i < nk; i++) {
