@@ -42,6 +42,24 @@ export function randomF64(n: number, seed = 1): Float64Array {
   return out;
 }
 
+/**
+ * Deterministic values in [-1, 1) from a hash of the index (counter-based,
+ * so NumPy computes the same stream vectorized: bench/numpy_service.py):
+ * x = i * 2654435761 + seed (mod 2^32), then x ^= x >>> 16,
+ * x *= 0x45d9f3b, x ^= x >>> 16, value x / 2^31 - 1.
+ */
+export function hashF64(n: number, seed = 1): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let x = (Math.imul(i, 2654435761 | 0) + seed) >>> 0;
+    x = (x ^ (x >>> 16)) >>> 0;
+    x = Math.imul(x, 0x45d9f3b) >>> 0;
+    x = (x ^ (x >>> 16)) >>> 0;
+    out[i] = x / 2147483648 - 1;
+  }
+  return out;
+}
+
 /** Writes `data` as JSON to bench/results/<name>.json. */
 export async function saveResults(
   name: string,

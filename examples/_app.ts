@@ -4,8 +4,8 @@
  *
  * - `POST /similar` `{ "vector": number[128], "k": 10 }`: top-k cosine
  *   similarity against an in-memory embedding matrix (20,000 x 128,
- *   float32), one engine job (matrix-vector product, then a stable argsort
- *   of the negated scores).
+ *   float32), one engine job (matrix-vector product, then the top k by
+ *   the selection kernel).
  * - `POST /score` `{ "rows": number[][] }` (64 features each): a logistic
  *   model over the batch, `sigmoid(X @ w + b)` as one engine job.
  * - `GET /metrics`: the engine's Prometheus text; `GET /health`: "ok".
@@ -43,6 +43,36 @@ export function randoms(n: number, seed: number): Float32Array {
     out[i] = (s >>> 0) / 2 ** 31 - 1;
   }
   return out;
+}
+
+/** `q / |q|` (float32; a zero vector stays zero). */
+export function unit(q: rp.NDArray): rp.NDArray {
+  return rp.divide(q, (rp.linalg.norm(q) as number) || 1);
+}
+
+/**
+ * The similarity service's compute: the cosine similarity of a unit
+ * vector `u` with every row of `embeddings` (rows of unit length too) is
+ * `embeddings @ u`; the k best rows by the selection kernel (no sort of
+ * every score). Values descending, ties by row index.
+ */
+export function topSimilar(
+  embeddings: rp.NDArray,
+  u: rp.NDArray,
+  k: number,
+): { values: rp.NDArray; indices: rp.NDArray } {
+  const scores = rp.matmul(embeddings, u);
+  return rp.topk(scores, Math.min(k, scores.size));
+}
+
+/** The scoring service's compute: a logistic model, `sigmoid(X @ w + b)`. */
+export function scoreRows(
+  X: rp.NDArray,
+  w: rp.NDArray,
+  b: number,
+): rp.NDArray {
+  const z = rp.add(rp.matmul(X, w), b);
+  return rp.divide(1, rp.add(1, rp.exp(rp.negative(z))));
 }
 
 /** The model data and the engine the handlers use. */
@@ -94,20 +124,12 @@ export function createApp(): App {
     if (!Number.isInteger(k) || k < 1 || k > 1000) {
       return json({ error: "k must be an integer in 1..1000" }, 400);
     }
-    const q = rp.array(v, { dtype: "float32" });
-    const qn = Math.hypot(...v) || 1;
-    // one job: scores = E @ (q / |q|), then the order of -scores
-    const [scores, order] = await engine.submit(() => {
-      const s = rp.matmul(embeddings, rp.divide(q, qn).astype("float32"));
-      return [s, rp.argsort(rp.negative(s))] as const;
+    const u = unit(rp.array(Float32Array.from(v)));
+    const top = await engine.submit(() => topSimilar(embeddings, u, k));
+    return json({
+      ids: Array.from(top.indices.data as BigInt64Array, Number),
+      scores: Array.from(top.values.data as Float32Array),
     });
-    const ids: number[] = [], sims: number[] = [];
-    for (let i = 0; i < k && i < order.size; i++) {
-      const id = Number(order.get(i));
-      ids.push(id);
-      sims.push(scores.get(id) as number);
-    }
-    return json({ ids, scores: sims });
   }
 
   async function score(req: Request): Promise<Response> {
@@ -122,10 +144,7 @@ export function createApp(): App {
       }, 400);
     }
     const X = rp.array(r, { dtype: "float64" });
-    const p = await engine.submit(() => {
-      const z = rp.add(rp.matmul(X, weights), bias);
-      return rp.divide(1, rp.add(1, rp.exp(rp.negative(z))));
-    });
+    const p = await engine.submit(() => scoreRows(X, weights, bias));
     return json({ probabilities: Array.from(p.data as Float64Array) });
   }
 
