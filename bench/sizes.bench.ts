@@ -150,9 +150,9 @@ export const CASES: SizeCase[] = [
         js: () => {
           const o = new Float64Array(c);
           for (let i = 0; i < r; i++) {
-            for (let j = 0; j < c; j++) o[j] += x[i * c + j]!;
+            for (let j = 0; j < c; j++) o[j] = o[j]! + x[i * c + j]!;
           }
-          for (let j = 0; j < c; j++) o[j] /= r;
+          for (let j = 0; j < c; j++) o[j] = o[j]! / r;
           return o;
         },
         numpyTs: () => np.mean(na, 0),

@@ -83,6 +83,10 @@ check "symbol table matches the library (bun)" $BUN scripts/check_symbols.ts
 # add up, or RSS growth
 check "engine soak (deno, 20 s)" env SOAK_SECONDS=20 $DENO run --allow-ffi --allow-env --allow-read --v8-flags=--expose-gc bench/soak.ts
 check "engine soak (bun, 20 s)" env SOAK_SECONDS=20 $BUN bench/soak.ts
+# speed gate: request-sized calls timed against the plain JS loop in the
+# same process (ratios, interleaved rounds); fails when a fast path is lost
+check "speed gate (deno, bench/gate.ts)" $DENO run --allow-ffi --allow-env --allow-read bench/gate.ts
+check "speed gate (bun, bench/gate.ts)" $BUN bench/gate.ts
 # release build: glibc 2.17 via cargo-zigbuild, then loaded by both runtimes
 REL=dist/v$(python3 -c 'import json; print(json.load(open("deno.json"))["version"])')/libraptors-linux-x64-gnu.so
 check "release build for glibc 2.17 (scripts/release.sh)" env RELEASE_MANIFEST=0 bash scripts/release.sh

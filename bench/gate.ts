@@ -1,0 +1,152 @@
+/**
+ * The speed gate CI runs (scripts/test.sh): request-sized cases, each
+ * timed against a reference computed in the same process on the same
+ * inputs (the plain JS loop a user would write), in interleaved rounds
+ * (bench/_harness.ts). A case fails when raptors' time is more than
+ * `limit` times the reference's. The limits sit 2.5-5x above the ratios
+ * measured on a quiet machine (docs/BENCHMARKS.md, "Speed gate"), wide
+ * enough for a loaded one (both sides slow down alike), and tight enough
+ * that losing a fast path fails: without the small-array paths these
+ * ratios were 10-250x.
+ *
+ *     deno run -A bench/gate.ts      # or: bun bench/gate.ts
+ *
+ * Exits 1 if any case fails. Takes a few seconds.
+ *
+ * @module
+ */
+import * as rp from "../mod.ts";
+import { randomF64, runtimeVersion } from "./_common.ts";
+import { measure } from "./_harness.ts";
+
+interface GateCase {
+  name: string;
+  limit: number;
+  raptors: () => unknown;
+  js: () => unknown;
+}
+
+const x16 = randomF64(16, 1), y16 = randomF64(16, 2);
+const a16 = rp.array(x16), b16 = rp.array(y16);
+const rows = 32, feats = 64;
+const xm = randomF64(rows * feats, 3), wv = randomF64(feats, 4);
+const X = rp.array(xm).reshape(rows, feats), W = rp.array(wv);
+const big = Float32Array.from(randomF64(100_000, 5));
+const S = rp.array(big);
+const q384 = Float32Array.from(randomF64(384, 6)), Q = rp.array(q384);
+
+const CASES: GateCase[] = [
+  {
+    name: "array(Float64Array(16))",
+    limit: 5,
+    raptors: () => rp.array(x16),
+    js: () => x16.slice(),
+  },
+  {
+    name: "add, n = 16",
+    limit: 6,
+    raptors: () => rp.add(a16, b16),
+    js: () => {
+      const o = new Float64Array(16);
+      for (let i = 0; i < 16; i++) o[i] = x16[i]! + y16[i]!;
+      return o;
+    },
+  },
+  {
+    name: "exp, n = 16",
+    limit: 6,
+    raptors: () => rp.exp(a16),
+    js: () => {
+      const o = new Float64Array(16);
+      for (let i = 0; i < 16; i++) o[i] = Math.exp(x16[i]!);
+      return o;
+    },
+  },
+  {
+    name: "sum, n = 16",
+    limit: 25,
+    raptors: () => rp.sum(a16),
+    js: () => {
+      let s = 0;
+      for (let i = 0; i < 16; i++) s += x16[i]!;
+      return s;
+    },
+  },
+  {
+    name: "matmul 32x64 @ 64",
+    limit: 6,
+    raptors: () => rp.matmul(X, W),
+    js: () => {
+      const o = new Float64Array(rows);
+      for (let i = 0; i < rows; i++) {
+        let s = 0;
+        for (let j = 0; j < feats; j++) s += xm[i * feats + j]! * wv[j]!;
+        o[i] = s;
+      }
+      return o;
+    },
+  },
+  {
+    name: "linalg.norm, 384 float32",
+    limit: 4,
+    raptors: () => rp.linalg.norm(Q),
+    js: () => {
+      let s = 0;
+      for (let i = 0; i < 384; i++) s += q384[i]! * q384[i]!;
+      return Math.sqrt(s);
+    },
+  },
+  {
+    name: "topk(k = 10), 1e5 float32",
+    limit: 1,
+    raptors: () => {
+      const t = rp.topk(S, 10);
+      t.values.dispose();
+      return t.indices;
+    },
+    js: () => {
+      // a sorted window of the 10 best, insertion per hit
+      const idx = new Int32Array(10),
+        val = new Float32Array(10).fill(-Infinity);
+      for (let i = 0; i < big.length; i++) {
+        const v = big[i]!;
+        if (!(v > val[9]!)) continue;
+        let j = 9;
+        while (j > 0 && val[j - 1]! < v) {
+          val[j] = val[j - 1]!;
+          idx[j] = idx[j - 1]!;
+          j--;
+        }
+        val[j] = v;
+        idx[j] = i;
+      }
+      return idx;
+    },
+  },
+];
+
+if (import.meta.main) {
+  console.log(`speed gate: ${runtimeVersion}, backend ${rp.backend.name}`);
+  let failed = 0;
+  for (const c of CASES) {
+    const t = measure({ raptors: c.raptors, js: c.js }, {
+      rounds: 7,
+      batchMs: 5,
+    });
+    const ratio = t.raptors / t.js;
+    const ok = ratio <= c.limit;
+    if (!ok) failed++;
+    console.log(
+      `${ok ? "ok  " : "FAIL"} ${c.name.padEnd(28)} raptors ${
+        (t.raptors / 1e3).toFixed(3)
+      } µs, ` +
+        `JS ${(t.js / 1e3).toFixed(3)} µs: ratio ${
+          ratio.toFixed(2)
+        } (limit ${c.limit})`,
+    );
+  }
+  if (failed > 0) {
+    console.log(`${failed} case(s) slower than their limit`);
+    (globalThis as { process?: { exit(c: number): void } }).process?.exit(1);
+  }
+}
