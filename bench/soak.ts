@@ -4,8 +4,10 @@
  * timeouts and queue overflow, GC forced throughout. Fails (exit 1) unless
  * every promise settled exactly once, results were right, the metrics add
  * up (submitted = completed + failed + rejected + cancelled + timedOut)
- * and RSS stayed flat (the last quarter's peak within 64 MiB of the first
- * quarter's).
+ * and RSS stayed flat: the last quarter's peak within 64 MiB of the first
+ * quarter's, not counting the buffer pool's bytes (`src/_pool.ts`: a cache
+ * bounded by RAPTORS_POOL_MB, 128 MiB by default, which fills at a pace
+ * set by when the runtime's GC runs finalizers).
  *
  *     deno run --allow-ffi --allow-env --allow-read --v8-flags=--expose-gc bench/soak.ts
  *     bun bench/soak.ts
@@ -13,6 +15,7 @@
  * @module
  */
 import * as rp from "../mod.ts";
+import { poolStats } from "../src/_pool.ts";
 import { env, runtimeVersion } from "./_common.ts";
 
 const seconds = Math.min(600, Number(env("SOAK_SECONDS") ?? 60));
@@ -72,7 +75,7 @@ while (performance.now() - t0 < seconds * 1000) {
   gc();
   const now = performance.now() - t0;
   if (now - lastSample > 250) {
-    samples.push([now, rss()]);
+    samples.push([now, rss() - poolStats().ownedBytes]);
     lastSample = now;
     if (env("SOAK_TRACE") && samples.length % 40 === 0) {
       console.log(
@@ -104,8 +107,10 @@ const report = {
     cancelled: m.cancelled,
     timedOut: m.timedOut,
   },
+  // RSS less the pool's bytes, peak of the first and of the last quarter
   rssEarlyMiB: Math.round(early / 2 ** 20),
   rssLateMiB: Math.round(late / 2 ** 20),
+  poolMiB: Math.round(poolStats().ownedBytes / 2 ** 20),
 };
 console.log(JSON.stringify(report));
 const ok = settledOnce === launched && settledTwice === 0 && wrong === 0 &&
