@@ -3,11 +3,12 @@
  *
  * A fresh `new Float64Array(1e6)` costs 0.4-0.7 ms in Deno and Bun (the
  * engine zero-fills fresh pages, then page faults and GC pressure follow)
- * where the kernel that fills it takes ~0.25 ms. So results of 64 KiB or
+ * where the kernel that fills it takes ~0.25 ms. So results of 1 KiB or
  * more come from a pool of ArrayBuffers in size classes (four per power of
  * two, so at most 25% of a buffer is unused), and go back to it when their
- * NDArray is explicitly disposed (`NDArray.dispose()`, `using`) or its
- * storage is garbage collected (FinalizationRegistry). Collection is the
+ * NDArray is explicitly disposed (`NDArray.dispose()`, `using`) or, from
+ * 64 KiB, when its storage is garbage collected (FinalizationRegistry;
+ * smaller classes are recycled by dispose only, see SMALL_CLASS_END). Collection is the
  * weak path: engines run finalizers only after a GC and an event-loop
  * turn, and a GC comes late when the JS heap holds only small wrappers, so
  * in measured loops the pool mostly ran dry and fell back to plain
@@ -45,8 +46,15 @@ import {
 } from "./_arena.ts";
 import { readEnv } from "../ffi/load.ts";
 
-/** Smallest pooled allocation, in bytes (2^16). */
-const MIN_CLASS = 16;
+/**
+ * Smallest pooled allocation, in bytes (2^10). Below it: slabs on V8,
+ * plain TypedArrays on JavaScriptCore (~0.1 us there). From 1 KiB a fresh
+ * TypedArray costs 0.4-2.3 us in Bun and 2-6 us in Deno (zero fill, and
+ * GC pressure under sustained allocation: an 8 KB result cost ~24 us per
+ * call in a Bun loop), against ~0.5 us for a pooled view and its
+ * registrations.
+ */
+const MIN_CLASS = 10;
 /** Largest pooled allocation, in bytes (2^30). */
 const MAX_CLASS = 30;
 
@@ -97,9 +105,20 @@ function classBytes(cls: number): number {
   return (2 ** (cls >> 2) * (4 + (cls & 3))) / 4;
 }
 
+/**
+ * Classes under 64 KiB are recycled through `dispose()` only: no
+ * FinalizationRegistry entry (registering costs ~0.4 us, as much as the
+ * work of a 1000-element add), not counted in the budget while in use;
+ * their idle buffers are capped at {@link SMALL_IDLE_MAX} bytes together.
+ * An undisposed small result is ordinary GC-managed memory.
+ */
+const SMALL_CLASS_END = 4 * 16;
+const SMALL_IDLE_MAX = 4 * 2 ** 20;
+let smallIdle = 0;
+
 /** Drops idle buffers (largest classes first) until `bytes` are freed. */
 function evictFree(bytes: number): void {
-  for (let c = free.length - 1; c >= 0 && bytes > 0; c--) {
+  for (let c = free.length - 1; c >= SMALL_CLASS_END && bytes > 0; c--) {
     const stack = free[c]!;
     while (stack.length > 0 && bytes > 0) {
       const b = stack.pop()!;
@@ -110,11 +129,18 @@ function evictFree(bytes: number): void {
 }
 
 function release(buf: ArrayBuffer): void {
+  const cls = classOf(buf.byteLength);
+  if (cls < SMALL_CLASS_END) {
+    if (buf.detached || smallIdle + buf.byteLength > SMALL_IDLE_MAX) return;
+    smallIdle += buf.byteLength;
+    free[cls]!.push(buf);
+    return;
+  }
   if (buf.detached) {
     owned -= buf.byteLength;
     return;
   }
-  free[classOf(buf.byteLength)]!.push(buf);
+  free[cls]!.push(buf);
 }
 
 /**
@@ -195,6 +221,26 @@ function allocRaw(
   const stack = free[cls]!;
   let buf: ArrayBuffer | undefined;
   let fresh = false;
+  if (cls < SMALL_CLASS_END) {
+    // dispose-only recycling (see SMALL_CLASS_END)
+    while ((buf = stack.pop()) !== undefined) {
+      smallIdle -= size;
+      if (!buf.detached) break;
+    }
+    if (buf === undefined) {
+      buf = new ArrayBuffer(size);
+      fresh = true;
+    }
+    const small = new (Ctor as unknown as new (
+      b: ArrayBuffer,
+      o: number,
+      n: number,
+    ) => Storage)(buf, 0, n);
+    if (zero && !fresh) zeroFill(small);
+    views.set(small, 0);
+    noteFresh(buf);
+    return small;
+  }
   while ((buf = stack.pop()) !== undefined && buf.detached) {
     owned -= buf.byteLength;
   }
@@ -241,8 +287,11 @@ export function escape(st: Storage, view?: Storage): void {
     return;
   }
   if (views.delete(st)) {
-    registry.unregister(st);
-    owned -= taBuffer(st).byteLength;
+    const bytes = taBuffer(st).byteLength;
+    if (classOf(bytes) >= SMALL_CLASS_END) {
+      registry.unregister(st);
+      owned -= bytes;
+    }
   }
 }
 
@@ -265,8 +314,9 @@ export function disposeStorage(st: Storage): boolean {
   if (views.get(st) !== 1 || recording()) return false;
   views.delete(st);
   if (arenaBlock(st) !== undefined) return freeNow(st);
-  registry.unregister(st);
-  release(taBuffer(st) as ArrayBuffer);
+  const buf = taBuffer(st) as ArrayBuffer;
+  if (classOf(buf.byteLength) >= SMALL_CLASS_END) registry.unregister(st);
+  release(buf);
   return true;
 }
 
@@ -274,7 +324,7 @@ export function disposeStorage(st: Storage): boolean {
 export function poolStats(): { ownedBytes: number; freeBytes: number } {
   let f = 0;
   for (let c = 0; c < free.length; c++) f += free[c]!.length * classBytes(c);
-  return { ownedBytes: owned, freeBytes: f };
+  return { ownedBytes: owned + smallIdle, freeBytes: f };
 }
 
 /** The buffer size the pool uses for a request of `bytes` (for tests). */

@@ -126,7 +126,7 @@ test("collected results return to the pool after GC (event-loop turn)", async ()
 
 test("size classes fit every request with at most 25% to spare", () => {
   fc.assert(
-    fc.property(fc.integer({ min: 2 ** 16, max: 2 ** 30 }), (bytes) => {
+    fc.property(fc.integer({ min: 2 ** 10, max: 2 ** 30 }), (bytes) => {
       const size = pooledSize(bytes);
       assert.ok(size >= bytes, `${size} < ${bytes}`);
       assert.ok(size <= bytes * 1.25, `${size} > 1.25 x ${bytes}`);
