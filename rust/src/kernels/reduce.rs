@@ -219,7 +219,7 @@ fn par_u64<T: Elem>(a: &[T], f: fn(&[T]) -> u64) -> u64 {
         .fold(0u64, |acc, x| acc.wrapping_add(x))
 }
 
-const LANES: usize = 16;
+pub(crate) const LANES: usize = 16;
 
 /// Largest element; NaN if any element is NaN (NumPy's `max`).
 #[inline(always)]
