@@ -12,7 +12,7 @@ import { allocStorage } from "./_pool.ts";
 import { statusError } from "./_native.ts";
 import { type DType, dtypeCode, itemsize, kind, resultType } from "./dtype.ts";
 import { checkAlloc } from "./_limits.ts";
-import { copyInto, NDArray, type Scalar, wrap } from "./ndarray.ts";
+import { copyInto, frozen, NDArray, type Scalar, wrap } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import {
   broadcastShapes,
@@ -110,8 +110,8 @@ function matmul2(a: NDArray, b: NDArray): NDArray {
   const out = wrap(
     allocStorage(dtype, m * n),
     dtype,
-    Object.freeze(shape),
-    Object.freeze(cStrides(shape)),
+    frozen(shape),
+    frozen(cStrides(shape)),
   );
   if (m * n > 0) {
     const status = kernel(

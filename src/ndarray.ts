@@ -183,8 +183,8 @@ export class NDArray {
     }
     noteView(storage);
     this.dtype = dtype;
-    this.shape = Object.freeze(shape.slice());
-    this._strides = Object.freeze(strides.slice());
+    this.shape = frozen(shape);
+    this._strides = frozen(strides);
     this._offset = offset;
     this._storage = storage;
     if (USE_SLABS) noteSlab(this);
@@ -499,8 +499,8 @@ export class NDArray {
     return wrap(
       this._storage,
       this.dtype,
-      Object.freeze(shape),
-      Object.freeze(strides.slice()),
+      frozen(shape),
+      frozen(strides),
       offset,
     );
   }
@@ -1260,6 +1260,35 @@ export function wrap(
   offset = 0,
 ): NDArray {
   return new NDArray(storage, dtype, shape, strides, offset, TRUSTED);
+}
+
+const interned = new Map<number, readonly number[]>();
+/**
+ * A frozen copy of a shape or strides list, shared between arrays for the
+ * small lists every request makes (up to 3 entries, each in 0..1023):
+ * `Object.freeze` of an array costs ~0.3 us in JavaScriptCore, twice per
+ * NDArray. The lists are immutable, so sharing one is safe.
+ * @internal
+ */
+export function frozen(a: readonly number[]): readonly number[] {
+  const n = a.length;
+  if (n <= 3) {
+    let key = n;
+    for (let i = 0; i < n; i++) {
+      const v = a[i]!;
+      if (!(v >= 0 && v < 1024 && Math.floor(v) === v)) {
+        return Object.freeze(a.slice());
+      }
+      key = key * 1024 + v;
+    }
+    let f = interned.get(key);
+    if (f === undefined) {
+      f = Object.freeze(a.slice());
+      if (interned.size < 8192) interned.set(key, f);
+    }
+    return f;
+  }
+  return Object.freeze(a.slice());
 }
 
 const frozen1: (readonly number[])[] = [];

@@ -17,7 +17,7 @@ import { native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
 import { pairwiseF64 } from "./_js.ts";
 import { asDType, type DType, dtypeCode, kind, resultType } from "./dtype.ts";
-import { NDArray, type Scalar } from "./ndarray.ts";
+import { frozen, NDArray, type Scalar, wrap } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { cStrides, normAxis, sizeOf } from "./_shape.ts";
 import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
@@ -151,12 +151,14 @@ function reduceNd(
     );
   }
   const keptShape = kept.map((i) => a.shape[i]!);
-  const out = new NDArray(
+  const outSt = cStrides(keptShape);
+  // raptors' own storage and layout: wrapped, not re-checked
+  const out = wrap(
     allocStorage(dtype, sizeOf(keptShape)),
     dtype,
-    keptShape,
+    frozen(keptShape),
+    frozen(outSt),
   );
-  const outSt = cStrides(keptShape);
   const nk = kept.length, nr = rs.length;
   // trailing reduced axes adjacent in memory order (no kept axis between)
   const order = [...Array(a.ndim).keys()]

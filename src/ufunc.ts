@@ -25,7 +25,14 @@ import {
   type Storage,
   storageCtor,
 } from "./dtype.ts";
-import { copyInto, NDArray, type Scalar, toStored, wrap } from "./ndarray.ts";
+import {
+  copyInto,
+  frozen,
+  NDArray,
+  type Scalar,
+  toStored,
+  wrap,
+} from "./ndarray.ts";
 import { array } from "./creation.ts";
 import {
   broadcastShapes,
@@ -103,11 +110,12 @@ function prepareOut(
   like: NDArray[] = [],
 ): NDArray {
   if (out === undefined) {
-    return new NDArray(
+    // raptors' own storage and layout: wrapped, not re-checked
+    return wrap(
       allocStorage(dtype, sizeOf(shape)),
       dtype,
-      shape,
-      kOrderStrides(shape, like),
+      frozen(shape),
+      frozen(kOrderStrides(shape, like)),
     );
   }
   if (!(out instanceof NDArray)) {
