@@ -88,6 +88,30 @@ test("unbatched matmul (matrix-vector, vector-matrix, 2-d) equals the batched pa
   );
 });
 
+test("transposed matrix-vector products read the matrix as the untransposed ones do: M.T @ q equals q @ M and q @ M.T equals M @ q, bit for bit", () => {
+  const dims: Array<[number, number]> = [[300, 64], [3000, 40], [2000, 384], [
+    17,
+    5,
+  ]];
+  for (const [r, c] of dims) {
+    for (const dtype of ["float32", "float64"] as const) {
+      const M = rp.array(rand(r * c)).astype(dtype).reshape(r, c);
+      const qr = rp.array(rand(r)).astype(dtype);
+      const qc = rp.array(rand(c)).astype(dtype);
+      sameBits(
+        rp.matmul(M.T, qr),
+        rp.matmul(qr, M),
+        `M.T @ q ${r}x${c} ${dtype}`,
+      );
+      sameBits(
+        rp.matmul(qc, M.T),
+        rp.matmul(M, qc),
+        `q @ M.T ${r}x${c} ${dtype}`,
+      );
+    }
+  }
+});
+
 test("topk equals the first k of a stable sort (ties by index, NaN largest), on lanes of every length", () => {
   for (const n of [1, 5, 64, 65, 1000, 5000, 300_000]) {
     // few distinct values: many ties

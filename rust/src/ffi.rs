@@ -1227,7 +1227,13 @@ export! {
         }
         // a vector operand (floats): one streaming read of the matrix
         // instead of GEMM's packing (kernels/gemv.rs)
-        let vec_ok = kk > 0 && ((nn == 1 && m[5] == 1 && m[6] == 1) || (mm == 1 && nn > 1 && m[7] == 1));
+        // (and their transposes: A's columns contiguous, M.T @ q, reads
+        // M's rows as x @ M does; B's columns contiguous, q @ M.T, as M @ q)
+        let vec_ok = kk > 0
+            && ((nn == 1 && m[5] == 1 && m[6] == 1)
+                || (mm == 1 && nn > 1 && m[7] == 1)
+                || (nn == 1 && mm > 1 && m[4] == 1)
+                || (mm == 1 && nn > 1 && m[6] == 1 && m[5] == 1));
         if vec_ok && dt == DType::Float64 {
             return matvec::<f64>(a, a_len, b, b_len, out, out_len, &m, mm, kk, nn, batch);
         }
@@ -1257,8 +1263,9 @@ export! {
     }
 }
 
-/// `rp_matmul` with a vector side: n == 1 with A's rows and x contiguous,
-/// or m == 1 with B's rows contiguous (checked by the caller).
+/// `rp_matmul` with a vector side: n == 1 with A's rows and x contiguous
+/// or A's columns contiguous, or m == 1 with B's rows contiguous or B's
+/// columns and x contiguous (checked by the caller).
 ///
 /// # Safety
 /// As `rp_matmul`: the pointers valid for the lengths passed with them.
@@ -1294,10 +1301,18 @@ unsafe fn matvec<T: Elem>(
         strided::check_bounds(&al, a_len as usize, "matmul a")?;
         strided::check_bounds(&bl, b_len as usize, "matmul b")?;
         let y = po.add(t * mm * nn);
-        if nn == 1 {
+        if nn == 1 && m[5] == 1 && m[6] == 1 {
             gemv::gemv_rows::<T>(mm, kk, pa.offset(ao), m[4], pb.offset(bo), y);
-        } else {
+        } else if nn == 1 {
+            // y = A x with A's columns contiguous: y = x A^T, A^T's rows
+            // are A's columns
+            gemv::gevm_rows::<T>(kk, mm, pb.offset(bo), m[6], pa.offset(ao), m[5], y);
+        } else if m[7] == 1 {
             gemv::gevm_rows::<T>(kk, nn, pa.offset(ao), m[5], pb.offset(bo), m[6], y);
+        } else {
+            // y = x B with B's columns contiguous: y = B^T x, B^T's rows
+            // are B's columns
+            gemv::gemv_rows::<T>(nn, kk, pb.offset(bo), m[7], pa.offset(ao), y);
         }
     }
     Ok(())
