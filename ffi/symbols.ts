@@ -392,6 +392,11 @@ export const symbols = {
     parameters: ["u32", "cptr", "u32", "cptr", "u32", "ptr", "u32"],
     result: "i32",
   },
+  // unsafe fn rp_var_lanes(dt: u32, a: *const u8, a_len: u32, lanes: u32, n: u32, div: f64, sqrt: u32, out: *mut u8) -> i32
+  rp_var_lanes: {
+    parameters: ["u32", "cptr", "u32", "u32", "u32", "f64", "u32", "ptr"],
+    result: "i32",
+  },
   // unsafe fn rp_topk(dt: u32, a: *const u8, a_len: u32, lanes: u32, n: u32, k: u32, largest: u32, vals: *mut u8, idx: *mut u8) -> i32
   rp_topk: {
     parameters: [

@@ -295,6 +295,67 @@ export interface VarOptions extends ReduceOptions {
 }
 
 /**
+ * var/std of a C-contiguous float array over its last axis or all axes,
+ * by one kernel call (`rp_var_lanes`) that performs exactly the composed
+ * form's operations (see {@link variance}). `undefined` where it does not
+ * apply (a recording, another dtype or axis, a strided or empty array).
+ */
+function varLanes(
+  x: NDArray,
+  options: VarOptions,
+  sqrt: boolean,
+  fn: string,
+): NDArray | number | undefined {
+  const dt = x.dtype;
+  if (
+    (dt !== "float64" && dt !== "float32") ||
+    (options.dtype !== undefined && options.dtype !== dt) ||
+    recording() !== null || x.size === 0 || x._offset !== 0 ||
+    !x.flags.cContiguous
+  ) return undefined;
+  const ax = options.axis;
+  const nd = x.ndim;
+  let full: boolean;
+  if (ax === undefined || ax === null) full = true;
+  else if (typeof ax === "number" && nd > 0 && normAxis(ax, nd, fn) === nd - 1) {
+    full = nd === 1;
+  } else return undefined;
+  const n = full ? x.size : x.shape[nd - 1]!;
+  const lanes = x.size / n;
+  const ddof = options.ddof ?? 0;
+  const div = Math.max(n - ddof, 0);
+  // float32 divides by n and by n - ddof as float32 values: only where
+  // those are exact does the kernel's float32 division equal the composed
+  // form's (which divides in float64 and rounds)
+  if (dt === "float32" && (Math.fround(div) !== div || n > 2 ** 24)) {
+    return undefined;
+  }
+  const st = x._storage;
+  x._live(fn);
+  checkReadable(st, fn);
+  if (taLength(st) < x.size) return undefined;
+  const out = allocStorage(dt, lanes);
+  const status = native.rp_var_lanes(
+    dtypeCode(dt),
+    st,
+    x.size,
+    lanes,
+    n,
+    div,
+    sqrt ? 1 : 0,
+    out,
+  );
+  if (status !== 0) throw statusError(status, fn);
+  if (full && !options.keepdims) return out[0] as number;
+  const shape = full
+    ? x.shape.map(() => 1)
+    : options.keepdims
+    ? [...x.shape.slice(0, -1), 1]
+    : x.shape.slice(0, -1);
+  return wrap(out, dt, frozen(shape), frozen(cStrides(shape)));
+}
+
+/**
  * Variance over the given axes, computed as NumPy's `_var` does (mean with
  * keepdims, subtract, square, sum, divide by `n - ddof`), from the same
  * ufuncs and sums, so results match NumPy's. Integers and bools compute in
@@ -306,6 +367,8 @@ export function variance(
 ): NDArray | Scalar {
   checkOptions(options, "var");
   const x = a instanceof NDArray ? a : array(a);
+  const fast = varLanes(x, options, false, "var");
+  if (fast !== undefined) return fast;
   const axes = normAxes(options.axis, x.ndim, "var");
   const n = axes.reduce((c, i) => c * x.shape[i]!, 1);
   const ddof = options.ddof ?? 0;
@@ -339,6 +402,10 @@ export function std(
   options: VarOptions = {},
 ): NDArray | Scalar {
   checkOptions(options, "std");
+  if (a instanceof NDArray) {
+    const fast = varLanes(a, options, true, "std");
+    if (fast !== undefined) return fast;
+  }
   const v = variance(a, options);
   if (!(v instanceof NDArray)) {
     const r = Math.sqrt(v as number);

@@ -173,3 +173,62 @@ test("array() of a TypedArray and norm() of a vector equal their general forms",
     }
   }
 });
+
+test("var/std over the last axis or all axes (one kernel) equal the composed sum/divide/subtract/square/sum/divide/sqrt bit for bit", () => {
+  const composed = (
+    x: NDArray,
+    axis: number | undefined,
+    ddof: number,
+    sq: boolean,
+  ) => {
+    const n = axis === undefined ? x.size : x.shape.at(-1)!;
+    const mean = rp.divide(rp.sum(x, { axis, keepdims: true }) as NDArray, n);
+    const d = rp.subtract(x, mean);
+    const s = rp.sum(rp.multiply(d, d), { axis, keepdims: true }) as NDArray;
+    const v = rp.divide(s, Math.max(n - ddof, 0));
+    return sq ? rp.sqrt(v) : v;
+  };
+  let compared = 0;
+  for (const dtype of ["float64", "float32"] as const) {
+    for (
+      const shape of [[1], [16], [1000], [5, 16], [64, 7], [3, 4, 129], [
+        200,
+        384,
+      ]]
+    ) {
+      const size = shape.reduce((p, d) => p * d, 1);
+      const x = rp.array(rand(size).map((v) => v * 1e3 + 7)).astype(dtype)
+        .reshape(shape);
+      for (const axis of [undefined, -1]) {
+        for (const ddof of [0, 1]) {
+          for (const sq of [false, true]) {
+            const f = sq ? rp.std : rp.var;
+            const got = f(x, { axis, ddof, keepdims: true }) as NDArray;
+            sameBits(
+              got,
+              composed(x, axis, ddof, sq),
+              `${
+                sq ? "std" : "var"
+              } ${dtype} ${shape} axis=${axis} ddof=${ddof}`,
+            );
+            const flat = f(x, { axis, ddof });
+            if (typeof flat === "number") {
+              assert.ok(
+                Object.is(flat, got.item()),
+                `scalar ${dtype} ${shape}`,
+              );
+            } else {
+              sameBits(
+                flat as NDArray,
+                got.reshape(shape.slice(0, -1)),
+                "no keepdims",
+              );
+            }
+            compared++;
+          }
+        }
+      }
+    }
+  }
+  assert.equal(compared, 2 * 7 * 2 * 2 * 2);
+});

@@ -1633,6 +1633,28 @@ export! {
 }
 
 export! {
+    /// Variance (`sqrt` 0) or standard deviation (1) of each of `lanes`
+    /// contiguous lanes of `n` float elements of dtype `dt` in `a` (`lanes
+    /// * n` of them) into `out` (`lanes`, dtype `dt`), dividing the sum of
+    /// squared deviations by `div` (`n - ddof`, at least 0), exactly as the
+    /// composed sum/divide/subtract/multiply/sum/divide/sqrt computes it.
+    fn rp_var_lanes(dt: u32, a: *const u8, a_len: u32, lanes: u32, n: u32, div: f64, sqrt: u32, out: *mut u8) {
+        use crate::kernels::moments;
+        if n == 0 || lanes as u64 * n as u64 != a_len as u64 || !(div >= 0.0) {
+            return Err(Error::invalid(format!(
+                "var: {lanes} lanes of {n} do not make {a_len} elements, or divisor {div}"
+            )));
+        }
+        match dtype(dt)? {
+            DType::Float64 => moments::var_lanes::<f64>(in_slice(a, a_len, "a")?, lanes as usize, n as usize, div, sqrt != 0, out_slice(out, lanes, "out")?),
+            DType::Float32 => moments::var_lanes::<f32>(in_slice(a, a_len, "a")?, lanes as usize, n as usize, div, sqrt != 0, out_slice(out, lanes, "out")?),
+            d => return Err(unsupported("var", d)),
+        }
+        Ok(())
+    }
+}
+
+export! {
     /// Top-k along `lanes` contiguous lanes of `n` elements of dtype `dt`
     /// (`a`: `lanes * n` of them): per lane the `k` best values into `vals`
     /// (dtype `dt`, `lanes * k`) and their indices within the lane into

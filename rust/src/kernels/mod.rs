@@ -12,6 +12,7 @@ pub mod gather;
 pub mod gemm;
 pub mod gemv;
 pub mod linalg;
+pub mod moments;
 pub mod ops;
 pub mod random;
 pub mod reduce;

@@ -108,6 +108,12 @@ pub unsafe fn pairwise_sum_strided<T: Elem>(p: *const T, len: usize, stride: isi
     T::default().add(node(p, len, stride))
 }
 
+/// [`pairwise_sum`] on the calling thread (the same bits), for callers
+/// that already run on a pool thread.
+pub(crate) fn pairwise_sum_seq<T: Elem>(a: &[T]) -> T {
+    T::default().add(pairwise_dispatch(a))
+}
+
 /// NumPy's pairwise sum. For large inputs the top levels of the tree are
 /// cut into subtrees run as parallel tasks; since the cut follows the
 /// tree's own splits and the subtree sums are combined in the tree's order,
