@@ -1640,7 +1640,7 @@ export! {
     /// composed sum/divide/subtract/multiply/sum/divide/sqrt computes it.
     fn rp_var_lanes(dt: u32, a: *const u8, a_len: u32, lanes: u32, n: u32, div: f64, sqrt: u32, out: *mut u8) {
         use crate::kernels::moments;
-        if n == 0 || lanes as u64 * n as u64 != a_len as u64 || !(div >= 0.0) {
+        if n == 0 || lanes as u64 * n as u64 != a_len as u64 || div.is_nan() || div < 0.0 {
             return Err(Error::invalid(format!(
                 "var: {lanes} lanes of {n} do not make {a_len} elements, or divisor {div}"
             )));
