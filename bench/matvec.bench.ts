@@ -11,13 +11,24 @@
  * @module
  */
 import * as rp from "../mod.ts";
-import { hashF64, runtimeName, runtimeVersion, saveResults } from "./_common.ts";
+import {
+  hashF64,
+  runtimeName,
+  runtimeVersion,
+  saveResults,
+} from "./_common.ts";
 import { measure } from "./_harness.ts";
 
-const M = rp.array(Float32Array.from(hashF64(100000 * 384, 1))).reshape(100000, 384);
+const M = rp.array(Float32Array.from(hashF64(100000 * 384, 1))).reshape(
+  100000,
+  384,
+);
 const q = rp.array(Float32Array.from(hashF64(384, 2)));
 const q2 = rp.array(Float32Array.from(hashF64(100000, 3)));
-const X = rp.array(Float32Array.from(hashF64(10000 * 64, 4))).reshape(10000, 64);
+const X = rp.array(Float32Array.from(hashF64(10000 * 64, 4))).reshape(
+  10000,
+  64,
+);
 const w = rp.array(Float32Array.from(hashF64(64, 5)));
 const a = rp.array(hashF64(1e7, 6)), b = rp.array(hashF64(1e7, 7));
 const MT = M.T; // (384, 100000) view: M.T @ q2 reads M once, row by row
@@ -30,6 +41,14 @@ const t = measure({
   "vdot 1e7 f64": () => rp.vdot(a, b),
   "norm 384 f32": () => rp.linalg.norm(q),
 }, { rounds: 9, batchMs: 40 });
-console.log(`${runtimeVersion}, backend ${rp.backend.name}: µs per call, median of 9 interleaved rounds`);
-for (const [k, v] of Object.entries(t)) console.log(`${k.padEnd(36)} ${(v / 1e3).toFixed(2)}`);
-await saveResults(`matvec-${runtimeName}-${rp.backend.name}`, { runtime: runtimeVersion, unit: "ns", rows: t });
+console.log(
+  `${runtimeVersion}, backend ${rp.backend.name}: µs per call, median of 9 interleaved rounds`,
+);
+for (const [k, v] of Object.entries(t)) {
+  console.log(`${k.padEnd(36)} ${(v / 1e3).toFixed(2)}`);
+}
+await saveResults(`matvec-${runtimeName}-${rp.backend.name}`, {
+  runtime: runtimeVersion,
+  unit: "ns",
+  rows: t,
+});
