@@ -317,7 +317,9 @@ function varLanes(
   const nd = x.ndim;
   let full: boolean;
   if (ax === undefined || ax === null) full = true;
-  else if (typeof ax === "number" && nd > 0 && normAxis(ax, nd, fn) === nd - 1) {
+  else if (
+    typeof ax === "number" && nd > 0 && normAxis(ax, nd, fn) === nd - 1
+  ) {
     full = nd === 1;
   } else return undefined;
   const n = full ? x.size : x.shape[nd - 1]!;
