@@ -60,6 +60,41 @@ export function hashF64(n: number, seed = 1): Float64Array {
   return out;
 }
 
+/** A plain JS top-k: a sorted window of the k best, insertion per hit. */
+export function jsTopk(s: Float32Array, k: number): Int32Array {
+  const idx = new Int32Array(k), val = new Float32Array(k).fill(-Infinity);
+  let filled = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (filled === k && !(v > val[k - 1]!)) continue;
+    let j = filled < k ? filled++ : k - 1;
+    while (j > 0 && val[j - 1]! < v) {
+      val[j] = val[j - 1]!;
+      idx[j] = idx[j - 1]!;
+      j--;
+    }
+    val[j] = v;
+    idx[j] = i;
+  }
+  return idx;
+}
+
+/** The plain JS matrix-vector loop: `out[i] = sum_j x[i * cols + j] * w[j]`. */
+export function jsMatvec<T extends Float32Array | Float64Array>(
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  out: T,
+): T {
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += x[i * cols + j]! * w[j]!;
+    out[i] = s;
+  }
+  return out;
+}
+
 /** Writes `data` as JSON to bench/results/<name>.json. */
 export async function saveResults(
   name: string,

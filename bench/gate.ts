@@ -16,7 +16,13 @@
  * @module
  */
 import * as rp from "../mod.ts";
-import { randomF64, runtimeName, runtimeVersion } from "./_common.ts";
+import {
+  jsMatvec,
+  jsTopk,
+  randomF64,
+  runtimeName,
+  runtimeVersion,
+} from "./_common.ts";
 import { measure } from "./_harness.ts";
 
 interface GateCase {
@@ -77,15 +83,7 @@ const CASES: GateCase[] = [
     name: "matmul 32x64 @ 64",
     limit: { deno: 2, bun: 2 },
     raptors: () => rp.matmul(X, W),
-    js: () => {
-      const o = new Float64Array(rows);
-      for (let i = 0; i < rows; i++) {
-        let s = 0;
-        for (let j = 0; j < feats; j++) s += xm[i * feats + j]! * wv[j]!;
-        o[i] = s;
-      }
-      return o;
-    },
+    js: () => jsMatvec(xm, wv, rows, feats, new Float64Array(rows)),
   },
   {
     name: "linalg.norm, 384 float32",
@@ -105,24 +103,7 @@ const CASES: GateCase[] = [
       t.values.dispose();
       return t.indices;
     },
-    js: () => {
-      // a sorted window of the 10 best, insertion per hit
-      const idx = new Int32Array(10),
-        val = new Float32Array(10).fill(-Infinity);
-      for (let i = 0; i < big.length; i++) {
-        const v = big[i]!;
-        if (!(v > val[9]!)) continue;
-        let j = 9;
-        while (j > 0 && val[j - 1]! < v) {
-          val[j] = val[j - 1]!;
-          idx[j] = idx[j - 1]!;
-          j--;
-        }
-        val[j] = v;
-        idx[j] = i;
-      }
-      return idx;
-    },
+    js: () => jsTopk(big, 10),
   },
 ];
 

@@ -22,6 +22,8 @@ import * as rp from "../mod.ts";
 import { checkPeerHeap, np } from "./_peer.ts";
 import {
   env,
+  jsMatvec,
+  jsTopk,
   randomF64,
   runtimeName,
   runtimeVersion,
@@ -41,25 +43,6 @@ const f32 = (n: number, seed: number) => Float32Array.from(randomF64(n, seed));
 function grid(n: number, c: number): [number, number] {
   const cols = Math.min(n, c);
   return [Math.max(1, Math.floor(n / cols)), cols];
-}
-
-/** A plain JS top-k: a sorted window of the k best, insertion per hit. */
-function jsTopk(s: Float32Array, k: number): Int32Array {
-  const idx = new Int32Array(k), val = new Float32Array(k).fill(-Infinity);
-  let filled = 0;
-  for (let i = 0; i < s.length; i++) {
-    const v = s[i]!;
-    if (filled === k && !(v > val[k - 1]!)) continue;
-    let j = filled < k ? filled++ : k - 1;
-    while (j > 0 && val[j - 1]! < v) {
-      val[j] = val[j - 1]!;
-      idx[j] = idx[j - 1]!;
-      j--;
-    }
-    val[j] = v;
-    idx[j] = i;
-  }
-  return idx;
 }
 
 export const CASES: SizeCase[] = [
@@ -192,15 +175,7 @@ export const CASES: SizeCase[] = [
       const na = np.array(x).reshape([r, c]), nb = np.array(w);
       return {
         raptors: () => rp.matmul(a, b),
-        js: () => {
-          const o = new Float32Array(r);
-          for (let i = 0; i < r; i++) {
-            let s = 0;
-            for (let j = 0; j < c; j++) s += x[i * c + j]! * w[j]!;
-            o[i] = s;
-          }
-          return o;
-        },
+        js: () => jsMatvec(x, w, r, c, new Float32Array(r)),
         numpyTs: () => np.matmul(na, nb),
       };
     },

@@ -231,15 +231,7 @@ function allocRaw(
       buf = new ArrayBuffer(size);
       fresh = true;
     }
-    const small = new (Ctor as unknown as new (
-      b: ArrayBuffer,
-      o: number,
-      n: number,
-    ) => Storage)(buf, 0, n);
-    if (zero && !fresh) zeroFill(small);
-    views.set(small, 0);
-    noteFresh(buf);
-    return small;
+    return pooledView(Ctor, buf, n, zero && !fresh);
   }
   while ((buf = stack.pop()) !== undefined && buf.detached) {
     owned -= buf.byteLength;
@@ -255,13 +247,24 @@ function allocRaw(
     owned += buf.byteLength;
     fresh = true;
   }
+  const st = pooledView(Ctor, buf, n, zero && !fresh);
+  registry.register(st, buf, st);
+  return st;
+}
+
+/** Storage over a pooled buffer (zeroed if `clear`), counted in `views`. */
+function pooledView(
+  Ctor: ReturnType<typeof storageCtor>,
+  buf: ArrayBuffer,
+  n: number,
+  clear: boolean,
+): Storage {
   const st = new (Ctor as unknown as new (
     b: ArrayBuffer,
     o: number,
     n: number,
   ) => Storage)(buf, 0, n);
-  if (zero && !fresh) zeroFill(st);
-  registry.register(st, buf, st);
+  if (clear) zeroFill(st);
   views.set(st, 0);
   noteFresh(buf);
   return st;

@@ -113,22 +113,31 @@ function matmul2(a: NDArray, b: NDArray): NDArray {
     frozen(shape),
     frozen(cStrides(shape)),
   );
-  if (m * n > 0) {
-    const status = kernel(
-      "rp_matmul",
-      dtypeCode(dtype),
-      a._storage,
-      taLength(a._storage),
-      b._storage,
-      taLength(b._storage),
-      out._storage,
-      taLength(out._storage),
-      meta,
-      10,
-    );
-    if (status !== 0) throw statusError(status, "matmul");
-  }
+  if (m * n > 0) callMatmul(a, b, out, meta, 10);
   return out;
+}
+
+/** The `rp_matmul` kernel call (recorded inside an engine job). */
+function callMatmul(
+  a: NDArray,
+  b: NDArray,
+  out: NDArray,
+  meta: Float64Array,
+  metaLen: number,
+): void {
+  const status = kernel(
+    "rp_matmul",
+    dtypeCode(out.dtype),
+    a._storage,
+    taLength(a._storage),
+    b._storage,
+    taLength(b._storage),
+    out._storage,
+    taLength(out._storage),
+    meta,
+    metaLen,
+  );
+  if (status !== 0) throw statusError(status, "matmul");
 }
 
 function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
@@ -194,21 +203,7 @@ function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
     m,
     n,
   ]);
-  if (out.size > 0) {
-    const status = kernel(
-      "rp_matmul",
-      dtypeCode(dtype),
-      a._storage,
-      taLength(a._storage),
-      b._storage,
-      taLength(b._storage),
-      out._storage,
-      taLength(out._storage),
-      meta,
-      taLength(meta),
-    );
-    if (status !== 0) throw statusError(status, "matmul");
-  }
+  if (out.size > 0) callMatmul(a, b, out, meta, taLength(meta));
   let shape = out.shape.slice();
   if (aVec) shape.splice(shape.length - 2, 1);
   if (bVec) shape = shape.slice(0, -1);

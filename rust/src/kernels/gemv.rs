@@ -80,14 +80,7 @@ fn rows_dot_body<T: Elem>(a: &[T], lda: usize, x: &[T], y: &mut [T]) {
     let xf = &x[..full];
     let row = |i: usize| &a[i * lda..i * lda + k];
     let finish = |acc: &mut [T; L], r: &[T]| -> T {
-        let mut w = L;
-        while w > 1 {
-            w /= 2;
-            for j in 0..w {
-                acc[j] = acc[j].add(acc[j + w]);
-            }
-        }
-        let mut s = acc[0];
+        let mut s = reduce::lane_tree(acc);
         for (&u, &v) in r[full..].iter().zip(&x[full..]) {
             s = s.add(u.mul(v));
         }

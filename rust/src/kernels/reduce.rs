@@ -361,6 +361,17 @@ fn dot_float_body<T: Elem>(a: &[T], b: &[T]) -> T {
             acc[j] = acc[j].add(x[j].mul(y[j]));
         }
     }
+    let mut s = lane_tree(&mut acc);
+    for (&x, &y) in ra.iter().zip(rb) {
+        s = s.add(x.mul(y));
+    }
+    s
+}
+
+/// The lanes of a dot product's accumulator added as a tree (halves
+/// added pairwise until one remains): the order [`dot_float`] uses.
+#[inline(always)]
+pub(crate) fn lane_tree<T: Elem>(acc: &mut [T; LANES]) -> T {
     let mut w = LANES;
     while w > 1 {
         w /= 2;
@@ -368,11 +379,7 @@ fn dot_float_body<T: Elem>(a: &[T], b: &[T]) -> T {
             acc[j] = acc[j].add(acc[j + w]);
         }
     }
-    let mut s = acc[0];
-    for (&x, &y) in ra.iter().zip(rb) {
-        s = s.add(x.mul(y));
-    }
-    s
+    acc[0]
 }
 multiversion!(pub(crate) fn dot_float_dispatch<T: Elem>(a: &[T], b: &[T]) -> T => dot_float_body);
 
