@@ -61,7 +61,7 @@ const CASES: GateCase[] = [
   },
   {
     name: "exp, n = 16",
-    limit: { deno: 6, bun: 5 },
+    limit: { deno: 6, bun: 6 },
     raptors: () => rp.exp(a16),
     js: () => {
       const o = new Float64Array(16);
