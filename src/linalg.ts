@@ -6,18 +6,23 @@
  * @module
  */
 import { taLength } from "./_intrinsics.ts";
-import { checkReadable, kernel, recording } from "./_record.ts";
+import { kernel, recording } from "./_record.ts";
 import { pairwiseSqF32, pairwiseSqF64 } from "./_js.ts";
 import { allocStorage } from "./_pool.ts";
 import { statusError } from "./_native.ts";
 import { type DType, dtypeCode, itemsize, kind, resultType } from "./dtype.ts";
 import { checkAlloc } from "./_limits.ts";
-import { copyInto, frozen, NDArray, type Scalar, wrap } from "./ndarray.ts";
+import {
+  copyInto,
+  directStorage,
+  fresh,
+  NDArray,
+  type Scalar,
+} from "./ndarray.ts";
 import { array } from "./creation.ts";
 import {
   broadcastShapes,
   broadcastStrides,
-  cStrides,
   fmtShape,
   normAxis,
   sizeOf,
@@ -106,13 +111,7 @@ function matmul2(a: NDArray, b: NDArray): NDArray {
   meta[7] = bVec ? 1 : b._strides[1]!;
   meta[8] = a._offset;
   meta[9] = b._offset;
-  const shape = aVec ? (bVec ? [] : [n]) : (bVec ? [m] : [m, n]);
-  const out = wrap(
-    allocStorage(dtype, m * n),
-    dtype,
-    frozen(shape),
-    frozen(cStrides(shape)),
-  );
+  const out = fresh(dtype, aVec ? (bVec ? [] : [n]) : (bVec ? [m] : [m, n]));
   if (m * n > 0) callMatmul(a, b, out, meta, 10);
   return out;
 }
@@ -390,15 +389,9 @@ const NORM_JS_BELOW = 1 << 14;
  */
 function sumOfSquares(a: NDArray): number | undefined {
   const n = a.size;
-  if (
-    n === 0 || n >= NORM_JS_BELOW || a._offset !== 0 ||
-    recording() !== null ||
-    (a.ndim === 1 ? a._strides[0] !== 1 && n !== 1 : !a.flags.cContiguous)
-  ) return undefined;
-  const st = a._storage;
-  a._live("norm");
-  checkReadable(st, "norm");
-  if (taLength(st) < n) return undefined;
+  if (n >= NORM_JS_BELOW) return undefined;
+  const st = directStorage(a, "norm");
+  if (st === undefined) return undefined;
   if (a.dtype === "float64") {
     return Math.sqrt(pairwiseSqF64(st as Float64Array, 0, n));
   }

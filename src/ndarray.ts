@@ -31,6 +31,7 @@ import {
   kernel,
   markReadOnly,
   markReadOnlyView,
+  recording,
 } from "./_record.ts";
 import { isSlabBuffer, USE_SLABS } from "./_slab.ts";
 import {
@@ -1289,6 +1290,40 @@ export function frozen(a: readonly number[]): readonly number[] {
     return f;
   }
   return Object.freeze(a.slice());
+}
+
+/**
+ * A new C-contiguous array of `shape` over raptors' own storage (contents
+ * unspecified), wrapped without the public constructor's checks.
+ * @internal
+ */
+export function fresh(dtype: DType, shape: readonly number[]): NDArray {
+  return wrap(
+    allocStorage(dtype, sizeOf(shape)),
+    dtype,
+    frozen(shape),
+    frozen(cStrides(shape)),
+  );
+}
+
+/**
+ * The storage of a non-empty C-contiguous array that starts at element 0,
+ * for a fast path that reads it directly on the calling thread: checked
+ * live (not disposed or detached) and readable (not a pending job
+ * output). `undefined` inside a recording, for an offset, strided or empty
+ * array, or storage shorter than the array (the general path names it).
+ * @internal
+ */
+export function directStorage(a: NDArray, fn: string): Storage | undefined {
+  const n = a.size;
+  if (
+    recording() !== null || a._offset !== 0 || n === 0 ||
+    (a.ndim === 1 ? a._strides[0] !== 1 && n !== 1 : !a.flags.cContiguous)
+  ) return undefined;
+  const st = a._storage;
+  a._live(fn);
+  checkReadable(st, fn);
+  return taLength(st) < n ? undefined : st;
 }
 
 const frozen1: (readonly number[])[] = [];

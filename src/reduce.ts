@@ -10,14 +10,14 @@
  * @module
  */
 import { taLength } from "./_intrinsics.ts";
-import { checkReadable, kernel, recording } from "./_record.ts";
+import { kernel, recording } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { REDUCE } from "../ffi/symbols.ts";
 import { native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
 import { pairwiseF64 } from "./_js.ts";
 import { asDType, type DType, dtypeCode, kind, resultType } from "./dtype.ts";
-import { frozen, NDArray, type Scalar, wrap } from "./ndarray.ts";
+import { directStorage, fresh, NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { cStrides, normAxis, sizeOf } from "./_shape.ts";
 import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
@@ -72,16 +72,9 @@ const META_VIEWS: Float64Array[] = [];
  * offset view, a strided or empty array).
  */
 function fullFloat(op: Op, a: NDArray, fn: string): number | undefined {
+  const st = directStorage(a, fn);
+  if (st === undefined) return undefined;
   const n = a.size;
-  if (recording() !== null || a._offset !== 0 || n === 0) return undefined;
-  const nd = a.ndim;
-  if (
-    nd === 1 ? a._strides[0] !== 1 && n !== 1 : !a.flags.cContiguous
-  ) return undefined;
-  const st = a._storage;
-  a._live(fn);
-  checkReadable(st, fn);
-  if (taLength(st) < n) return undefined;
   const f64 = a.dtype === "float64";
   if (op === "sum" && f64 && n < JS_BELOW.sum) {
     return 0 + pairwiseF64(st as Float64Array, 0, n);
@@ -151,14 +144,8 @@ function reduceNd(
     );
   }
   const keptShape = kept.map((i) => a.shape[i]!);
-  const outSt = cStrides(keptShape);
-  // raptors' own storage and layout: wrapped, not re-checked
-  const out = wrap(
-    allocStorage(dtype, sizeOf(keptShape)),
-    dtype,
-    frozen(keptShape),
-    frozen(outSt),
-  );
+  const out = fresh(dtype, keptShape);
+  const outSt = out._strides;
   const nk = kept.length, nr = rs.length;
   // trailing reduced axes adjacent in memory order (no kept axis between)
   const order = [...Array(a.ndim).keys()]
@@ -309,9 +296,7 @@ function varLanes(
   const dt = x.dtype;
   if (
     (dt !== "float64" && dt !== "float32") ||
-    (options.dtype !== undefined && options.dtype !== dt) ||
-    recording() !== null || x.size === 0 || x._offset !== 0 ||
-    !x.flags.cContiguous
+    (options.dtype !== undefined && options.dtype !== dt)
   ) return undefined;
   const ax = options.axis;
   const nd = x.ndim;
@@ -332,11 +317,16 @@ function varLanes(
   if (dt === "float32" && (Math.fround(div) !== div || n > 2 ** 24)) {
     return undefined;
   }
-  const st = x._storage;
-  x._live(fn);
-  checkReadable(st, fn);
-  if (taLength(st) < x.size) return undefined;
-  const out = allocStorage(dt, lanes);
+  const st = directStorage(x, fn);
+  if (st === undefined) return undefined;
+  const out = fresh(
+    dt,
+    full
+      ? x.shape.map(() => 1)
+      : options.keepdims
+      ? [...x.shape.slice(0, -1), 1]
+      : x.shape.slice(0, -1),
+  );
   const status = native.rp_var_lanes(
     dtypeCode(dt),
     st,
@@ -345,16 +335,10 @@ function varLanes(
     n,
     div,
     sqrt ? 1 : 0,
-    out,
+    out._storage,
   );
   if (status !== 0) throw statusError(status, fn);
-  if (full && !options.keepdims) return out[0] as number;
-  const shape = full
-    ? x.shape.map(() => 1)
-    : options.keepdims
-    ? [...x.shape.slice(0, -1), 1]
-    : x.shape.slice(0, -1);
-  return wrap(out, dt, frozen(shape), frozen(cStrides(shape)));
+  return full && !options.keepdims ? out._storage[0] as number : out;
 }
 
 /**

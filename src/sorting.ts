@@ -9,7 +9,7 @@
  * @module
  */
 import { taLength } from "./_intrinsics.ts";
-import { NDArray } from "./ndarray.ts";
+import { fresh, NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { dtypeCode, resultType } from "./dtype.ts";
 import { kernel } from "./_record.ts";
@@ -298,8 +298,7 @@ function topkKernel(
   const lanes = lanesArr.size / n;
   const shape = lanesArr.shape.slice();
   shape[last] = k;
-  const vals = new NDArray(allocStorage(x.dtype, lanes * k), x.dtype, shape);
-  const idx = new NDArray(allocStorage("int64", lanes * k), "int64", shape);
+  const vals = fresh(x.dtype, shape), idx = fresh("int64", shape);
   if (lanes > 0) {
     const st = kernel(
       "rp_topk",
