@@ -50,17 +50,56 @@ export const INT_RANGE: Record<number, readonly [number, number]> = {
 };
 
 /**
- * Throws a `TypeError` unless `options` is `undefined` or a plain object.
+ * The option keys one function accepts, as a set built from an object
+ * literal that names every key of the function's options type and no
+ * other: `optionKeys<ReduceOptions>({ axis: 1, keepdims: 1, dtype: 1 })`.
+ * A key added to (or removed from) the type without this list is a
+ * compile error, so the runtime check cannot drift from the types.
+ */
+export function optionKeys<T>(
+  keys: { [K in keyof Required<T>]: 1 },
+): OptionKeys {
+  return new Set(Object.keys(keys));
+}
+
+/** A set of accepted option keys (see {@link optionKeys}). */
+export type OptionKeys = ReadonlySet<string>;
+
+/** For functions that take an options object with no keys yet. */
+export const NO_KEYS: OptionKeys = new Set();
+
+const hasOwn = Object.hasOwn;
+
+/**
+ * Throws a `TypeError` unless `options` is `undefined` or a plain object
+ * whose own keys are all in `keys`.
+ *
  * NumPy takes axis, dtype, out... as positional or keyword arguments;
  * raptors takes them as one options object, so `sum(x, 0)`,
  * `zeros(3, "float32")` or `add(x, y, out)` written the NumPy way would
- * otherwise be read as "no options" and silently do something else.
+ * otherwise be read as "no options" and silently do something else. An
+ * unknown key is refused for the same reason (NumPy's "unexpected keyword
+ * argument"): `{ decimals: 1 }` on a function without that option, or a
+ * misspelt `{ keepDims: true }`, would otherwise change nothing and give a
+ * wrong answer. Every public function checks its options first, before
+ * it looks at its other arguments.
  */
-export function checkOptions(options: unknown, fn: string): void {
+export function checkOptions(
+  options: unknown,
+  fn: string,
+  keys: OptionKeys,
+): void {
   if (options === undefined) return;
   if (typeof options === "object" && options !== null) {
     const proto = Object.getPrototypeOf(options);
-    if (proto === Object.prototype || proto === null) return;
+    if (proto === Object.prototype || proto === null) {
+      // for-in is the cheapest walk of a small literal; an inherited
+      // enumerable key (a polluted Object.prototype) is not the caller's
+      for (const k in options) {
+        if (!keys.has(k) && hasOwn(options, k)) unknownOption(fn, k, keys);
+      }
+      return;
+    }
   }
   const shown = typeof options === "string"
     ? JSON.stringify(options)
@@ -71,6 +110,32 @@ export function checkOptions(options: unknown, fn: string): void {
     `${fn}(): expected an options object such as { axis: 0 } or ` +
       `{ dtype: "float32" } (raptors takes NumPy's keyword and optional ` +
       `arguments as one object), got ${shown}`,
+  );
+}
+
+/**
+ * Whether `options` sets anything (an own key whose value is not
+ * `undefined`). The flat functions keep their TypedArray semantics for
+ * `undefined` and `{}`, and give the NDArray result when an option is set.
+ */
+export function given(options: object | undefined): boolean {
+  if (options === undefined) return false;
+  for (const k in options) {
+    if (
+      hasOwn(options, k) &&
+      (options as Record<string, unknown>)[k] !== undefined
+    ) return true;
+  }
+  return false;
+}
+
+function unknownOption(fn: string, key: string, keys: OptionKeys): never {
+  const known = [...keys].join(", ");
+  throw new TypeError(
+    `${fn}(): unknown option ${JSON.stringify(key)}; ` +
+      (known === "" ? `${fn}() takes no options` : `${fn}() takes ${known}`) +
+      ` (an option raptors does not support is an error, never ignored; ` +
+      `see docs/COMPATIBILITY.md)`,
   );
 }
 

@@ -9,17 +9,19 @@
  */
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array, asarray } from "./creation.ts";
-import { defaultEngine, type JobOptions } from "./engine.ts";
-import { argsortNd, sortNd, type SortOptions } from "./sorting.ts";
+import { defaultEngine, JOB_KEYS, type JobOptions } from "./engine.ts";
+import { argsortNd, SORT_KEYS, sortNd, type SortOptions } from "./sorting.ts";
 import {
   cholesky,
   eigh,
   inv,
   pinv,
+  PINV_KEYS,
   type PinvOptions,
   qr,
   solve,
   svd,
+  SVD_KEYS,
   type SvdOptions,
 } from "./linalg_dense.ts";
 import { einsumKeep as einsumNd } from "./einsum.ts";
@@ -28,7 +30,7 @@ import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
 import * as st from "./stats.ts";
 import * as uf from "./ufunc.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, type OptionKeys } from "./_typed.ts";
 
 type In = uf.ArrayLikeInput;
 
@@ -45,8 +47,56 @@ function noOut(o: { out?: unknown } | undefined, fn: string): void {
   }
 }
 
+/** Submits `fn` with the job's own options (the others are the op's). */
 const job = <T>(fn: () => T, o: JobOptions = {}) =>
-  defaultEngine().submit(fn, o);
+  defaultEngine().submit(fn, {
+    signal: o.signal,
+    timeout: o.timeout,
+    priority: o.priority,
+  });
+
+/**
+ * The job's keys and those of the sync function an async one runs, built
+ * on first use (the sync modules' key sets are not initialized yet while
+ * the import cycle through ndarray.ts evaluates this module).
+ */
+function withJob(keys: () => OptionKeys): () => OptionKeys {
+  let all: Set<string> | undefined;
+  return () => {
+    if (all === undefined) {
+      all = new Set(JOB_KEYS);
+      for (const k of keys()) all.add(k);
+    }
+    return all;
+  };
+}
+
+/**
+ * The options an async function hands to the sync function it runs: its
+ * own, without the job's (which the sync function would refuse).
+ */
+function own<T extends object>(options: T & JobOptions): T {
+  const r: Record<string, unknown> = {};
+  for (const k of Object.keys(options)) {
+    if (!JOB_KEYS.has(k)) r[k] = (options as Record<string, unknown>)[k];
+  }
+  return r as T;
+}
+
+const REDUCE_JOB = withJob(() => red.REDUCE_KEYS);
+const VAR_JOB = withJob(() => red.VAR_KEYS);
+const ARG_JOB = withJob(() => red.ARG_KEYS);
+const SCAN_JOB = withJob(() => red.SCAN_KEYS);
+const SORT_JOB = withJob(() => SORT_KEYS);
+const UFUNC_JOB = withJob(() => uf.UFUNC_KEYS);
+const SVD_JOB = withJob(() => SVD_KEYS);
+const PINV_JOB = withJob(() => PINV_KEYS);
+const MEDIAN_JOB = withJob(() => st.MEDIAN_KEYS);
+const QUANTILE_JOB = withJob(() => st.QUANTILE_KEYS);
+const COV_JOB = withJob(() => st.COV_KEYS);
+const CORRCOEF_JOB = withJob(() => st.CORRCOEF_KEYS);
+const QR_JOB = withJob(() => new Set(["mode"]));
+const EIGH_JOB = withJob(() => new Set(["UPLO"]));
 
 /** `matmul` on the engine. */
 export function matmulAsync(
@@ -54,7 +104,7 @@ export function matmulAsync(
   b: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "matmulAsync");
+  checkOptions(options, "matmulAsync", JOB_KEYS);
   return job(() => la.matmul(nd(a), nd(b)), options);
 }
 
@@ -64,7 +114,7 @@ export async function dotAsync(
   b: In,
   options: JobOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "dotAsync");
+  checkOptions(options, "dotAsync", JOB_KEYS);
   const x = nd(a), y = nd(b);
   const r = await job(() => {
     if (x.ndim === 0 || y.ndim === 0) return uf.ufunc2("multiply", x, y);
@@ -90,7 +140,8 @@ async function reduceAsync(
     x.ndim;
   const scalar = all && !options.keepdims;
   const r = await job(
-    () => fn(x, { ...options, keepdims: scalar ? true : options.keepdims }),
+    () =>
+      fn(x, { ...own(options), keepdims: scalar ? true : options.keepdims }),
     options,
   );
   return scalar ? (r as NDArray).item() : r;
@@ -101,7 +152,7 @@ export function sumAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "sumAsync");
+  checkOptions(options, "sumAsync", REDUCE_JOB());
   return reduceAsync(red.sumAxis, a, options);
 }
 /** `mean` along axes on the engine. */
@@ -109,7 +160,7 @@ export function meanAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "meanAsync");
+  checkOptions(options, "meanAsync", REDUCE_JOB());
   return reduceAsync(red.meanAxis, a, options);
 }
 /** `prod` along axes on the engine. */
@@ -117,7 +168,7 @@ export function prodAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "prodAsync");
+  checkOptions(options, "prodAsync", REDUCE_JOB());
   return reduceAsync(red.prod, a, options);
 }
 /** `max` along axes on the engine. */
@@ -125,7 +176,7 @@ export function maxAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "maxAsync");
+  checkOptions(options, "maxAsync", REDUCE_JOB());
   return reduceAsync(red.amax, a, options);
 }
 /** `min` along axes on the engine. */
@@ -133,7 +184,7 @@ export function minAsync(
   a: In,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "minAsync");
+  checkOptions(options, "minAsync", REDUCE_JOB());
   return reduceAsync(red.amin, a, options);
 }
 /** `var` along axes on the engine. */
@@ -141,7 +192,7 @@ export function varAsync(
   a: In,
   options: red.VarOptions & JobOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "varAsync");
+  checkOptions(options, "varAsync", VAR_JOB());
   return reduceAsync(red.variance, a, options);
 }
 /** `std` along axes on the engine. */
@@ -149,7 +200,7 @@ export function stdAsync(
   a: In,
   options: red.VarOptions & JobOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "stdAsync");
+  checkOptions(options, "stdAsync", VAR_JOB());
   return reduceAsync(red.std, a, options);
 }
 
@@ -167,14 +218,14 @@ async function argAsync(
     );
     return Number(r.item());
   }
-  return await job(() => f(x, options), options);
+  return await job(() => f(x, own(options)), options);
 }
 /** `argmax` (flattened or along `axis`) on the engine. */
 export function argmaxAsync(
   a: In,
   options: red.ArgOptions & JobOptions = {},
 ): Promise<NDArray | number> {
-  checkOptions(options, "argmaxAsync");
+  checkOptions(options, "argmaxAsync", ARG_JOB());
   return argAsync(true, a, options);
 }
 /** `argmin` (flattened or along `axis`) on the engine. */
@@ -182,7 +233,7 @@ export function argminAsync(
   a: In,
   options: red.ArgOptions & JobOptions = {},
 ): Promise<NDArray | number> {
-  checkOptions(options, "argminAsync");
+  checkOptions(options, "argminAsync", ARG_JOB());
   return argAsync(false, a, options);
 }
 
@@ -191,8 +242,8 @@ export function cumsumAsync(
   a: In,
   options: red.ScanOptions & JobOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "cumsumAsync");
-  return job(() => red.cumsumAxis(nd(a), options), options);
+  checkOptions(options, "cumsumAsync", SCAN_JOB());
+  return job(() => red.cumsumAxis(nd(a), own(options)), options);
 }
 
 /**
@@ -203,9 +254,9 @@ export async function sortAsync<A extends In>(
   a: A,
   options: SortOptions & JobOptions = {},
 ): Promise<A extends NDArray ? NDArray : A> {
-  checkOptions(options, "sortAsync");
+  checkOptions(options, "sortAsync", SORT_JOB());
   const x = nd(a);
-  const r = await job(() => sortNd(x, options), options);
+  const r = await job(() => sortNd(x, own(options)), options);
   return (a instanceof NDArray ? r : r.data) as A extends NDArray ? NDArray
     : A;
 }
@@ -215,8 +266,8 @@ export function argsortAsync(
   a: In,
   options: SortOptions & JobOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "argsortAsync");
-  return job(() => argsortNd(nd(a), options), options);
+  checkOptions(options, "argsortAsync", SORT_JOB());
+  return job(() => argsortNd(nd(a), own(options)), options);
 }
 
 /** `where(cond, x, y)` on the engine. */
@@ -226,7 +277,7 @@ export function whereAsync(
   y: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "whereAsync");
+  checkOptions(options, "whereAsync", JOB_KEYS);
   return job(() => uf.where(nd(cond), nd(x), nd(y)), options);
 }
 
@@ -252,6 +303,7 @@ function binary(op: Op2): BinaryAsync {
     options: JobOptions & { out?: unknown } = {},
   ): Promise<NDArray> => {
     try {
+      checkOptions(options, `${op}Async`, UFUNC_JOB());
       noOut(options, `${op}Async`);
     } catch (e) {
       return Promise.reject(e);
@@ -265,6 +317,7 @@ function unary(op: Op1): UnaryAsync {
     options: JobOptions & { out?: unknown } = {},
   ): Promise<NDArray> => {
     try {
+      checkOptions(options, `${op}Async`, UFUNC_JOB());
       noOut(options, `${op}Async`);
     } catch (e) {
       return Promise.reject(e);
@@ -314,12 +367,12 @@ export function solveAsync(
   b: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "solveAsync");
+  checkOptions(options, "solveAsync", JOB_KEYS);
   return job(() => solve(nd(a), nd(b)), options);
 }
 /** `linalg.inv` on the engine. */
 export function invAsync(a: In, options: JobOptions = {}): Promise<NDArray> {
-  checkOptions(options, "invAsync");
+  checkOptions(options, "invAsync", JOB_KEYS);
   return job(() => inv(nd(a)), options);
 }
 /** `linalg.cholesky` on the engine. */
@@ -327,7 +380,7 @@ export function choleskyAsync(
   a: In,
   options: JobOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "choleskyAsync");
+  checkOptions(options, "choleskyAsync", JOB_KEYS);
   return job(() => cholesky(nd(a)), options);
 }
 /** `linalg.qr` (reduced or complete) on the engine. */
@@ -335,7 +388,7 @@ export function qrAsync(
   a: In,
   options: JobOptions & { mode?: "reduced" | "complete" } = {},
 ): Promise<{ Q: NDArray; R: NDArray }> {
-  checkOptions(options, "qrAsync");
+  checkOptions(options, "qrAsync", QR_JOB());
   return job(() => qr(nd(a), options.mode ?? "reduced"), options);
 }
 /** `linalg.eigh` on the engine. */
@@ -343,7 +396,7 @@ export function eighAsync(
   a: In,
   options: JobOptions & { UPLO?: "L" | "U" } = {},
 ): Promise<{ eigenvalues: NDArray; eigenvectors: NDArray }> {
-  checkOptions(options, "eighAsync");
+  checkOptions(options, "eighAsync", EIGH_JOB());
   return job(() => eigh(nd(a), options.UPLO ?? "L"), options);
 }
 /** `linalg.svd` on the engine (`computeUv: false` gives the values). */
@@ -359,16 +412,16 @@ export function svdAsync(
   a: In,
   options: JobOptions & SvdOptions = {},
 ): Promise<NDArray | { U: NDArray; S: NDArray; Vh: NDArray }> {
-  checkOptions(options, "svdAsync");
-  return job(() => svd(nd(a), options), options);
+  checkOptions(options, "svdAsync", SVD_JOB());
+  return job(() => svd(nd(a), own(options)), options);
 }
 /** `linalg.pinv` on the engine. */
 export function pinvAsync(
   a: In,
   options: JobOptions & PinvOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "pinvAsync");
-  return job(() => pinv(nd(a), options), options);
+  checkOptions(options, "pinvAsync", PINV_JOB());
+  return job(() => pinv(nd(a), own(options)), options);
 }
 /**
  * Runs a reduction along one axis (or all) on the engine with kept
@@ -401,7 +454,7 @@ export function medianAsync(
   a: In,
   options: StatOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "medianAsync");
+  checkOptions(options, "medianAsync", MEDIAN_JOB());
   const x = nd(a);
   const o = { axis: options.axis, keepdims: true };
   return reduceJob(
@@ -424,8 +477,9 @@ type QuantileAsync = (
   options?: JobOptions & st.QuantileOptions,
 ) => Promise<NDArray | Scalar>;
 
-function quantileAsyncOf(f: QuantileFn): QuantileAsync {
+function quantileAsyncOf(f: QuantileFn, name: string): QuantileAsync {
   return (a, q, options = {}) => {
+    checkOptions(options, name, QUANTILE_JOB());
     const x = nd(a);
     const o = { axis: options.axis, method: options.method, keepdims: true };
     const lead = typeof q === "number" ? [] : [q.length];
@@ -440,17 +494,23 @@ function quantileAsyncOf(f: QuantileFn): QuantileAsync {
   };
 }
 /** `quantile` on the engine. */
-export const quantileAsync: QuantileAsync = quantileAsyncOf(st.quantile);
+export const quantileAsync: QuantileAsync = quantileAsyncOf(
+  st.quantile,
+  "quantileAsync",
+);
 /** `percentile` on the engine. */
-export const percentileAsync: QuantileAsync = quantileAsyncOf(st.percentile);
+export const percentileAsync: QuantileAsync = quantileAsyncOf(
+  st.percentile,
+  "percentileAsync",
+);
 /** `cov` on the engine (a JS number for a single variable, as `cov`). */
 export async function covAsync(
   m: In,
   options: JobOptions & st.CovOptions = {},
 ): Promise<NDArray | number> {
-  checkOptions(options, "covAsync");
+  checkOptions(options, "covAsync", COV_JOB());
   // the job's result must be an array: 1 x 1 for a single variable
-  const r = await job(() => st.covMatrix(nd(m), options), options);
+  const r = await job(() => st.covMatrix(nd(m), own(options)), options);
   return r.size === 1 ? Number(r.item()) : r;
 }
 /** `corrcoef` on the engine. */
@@ -458,13 +518,13 @@ export async function corrcoefAsync(
   x: In,
   options: JobOptions & { rowvar?: boolean } = {},
 ): Promise<NDArray | number> {
-  checkOptions(options, "corrcoefAsync");
+  checkOptions(options, "corrcoefAsync", CORRCOEF_JOB());
   const a = nd(x);
   // one variable: its coefficient with itself (1 or NaN), no job needed
   if (a.ndim === 1 || a.shape[options.rowvar === false ? 1 : 0] === 1) {
-    return st.corrcoef(a, options);
+    return st.corrcoef(a, own(options));
   }
-  return await job(() => st.corrcoef(a, options) as NDArray, options);
+  return await job(() => st.corrcoef(a, own(options)) as NDArray, options);
 }
 
 /** `einsum` on the engine (a 0-d result resolves to a JS scalar). */
@@ -473,7 +533,7 @@ export async function einsumAsync(
   operands: In[],
   options: JobOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "einsumAsync");
+  checkOptions(options, "einsumAsync", JOB_KEYS);
   const xs = operands.map(nd);
   // record with a kept 0-d result: its value exists only after the job
   const r = await job(() => einsumNd(subscripts, ...xs), options);

@@ -39,7 +39,7 @@ import {
 import { asShape, MAX_SIZE, type Shape, sizeOf } from "./_shape.ts";
 import { allocStorage } from "./_pool.ts";
 import { checkAlloc } from "./_limits.ts";
-import { checkOptions, intArg } from "./_typed.ts";
+import { checkOptions, intArg, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
 
 /** The array a `*Like` function copies the shape of: an NDArray, or anything `array()` takes. */
@@ -55,6 +55,7 @@ function likeArg(a: unknown, fn: string): NDArray {
 export interface DTypeOptions {
   dtype?: DType;
 }
+const DTYPE_KEYS = optionKeys<DTypeOptions>({ dtype: 1 });
 
 function alloc(dtype: DType, shape: Shape, fn?: string): NDArray {
   return new NDArray(
@@ -82,7 +83,7 @@ export function zeros(
   shape: number | number[],
   options: DTypeOptions = {},
 ): NDArray {
-  checkOptions(options, "zeros");
+  checkOptions(options, "zeros", DTYPE_KEYS);
   return alloc(
     asDType(options.dtype ?? "float64", "zeros"),
     asShape(shape, "zeros"),
@@ -95,7 +96,7 @@ export function empty(
   shape: number | number[],
   options: DTypeOptions = {},
 ): NDArray {
-  checkOptions(options, "empty");
+  checkOptions(options, "empty", DTYPE_KEYS);
   return alloc(
     asDType(options.dtype ?? "float64", "empty"),
     asShape(shape, "empty"),
@@ -108,7 +109,7 @@ export function ones(
   shape: number | number[],
   options: DTypeOptions = {},
 ): NDArray {
-  checkOptions(options, "ones");
+  checkOptions(options, "ones", DTYPE_KEYS);
   return fillStorage(zeros(shape, options), 1);
 }
 
@@ -118,20 +119,20 @@ export function full(
   value: Scalar,
   options: DTypeOptions = {},
 ): NDArray {
-  checkOptions(options, "full");
+  checkOptions(options, "full", DTYPE_KEYS);
   const dtype = asDType(options.dtype ?? dtypeOfScalar(value), "full");
   return fillStorage(alloc(dtype, asShape(shape, "full"), "full"), value);
 }
 
 /** Zeros with the shape (and dtype, unless given) of `a`. */
 export function zerosLike(a: NDArray, options: DTypeOptions = {}): NDArray {
-  checkOptions(options, "zerosLike");
+  checkOptions(options, "zerosLike", DTYPE_KEYS);
   a = likeArg(a, "zerosLike");
   return zeros(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
 }
 /** Ones with the shape (and dtype, unless given) of `a`. */
 export function onesLike(a: NDArray, options: DTypeOptions = {}): NDArray {
-  checkOptions(options, "onesLike");
+  checkOptions(options, "onesLike", DTYPE_KEYS);
   a = likeArg(a, "onesLike");
   return ones(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
 }
@@ -141,7 +142,7 @@ export function fullLike(
   value: Scalar,
   options: DTypeOptions = {},
 ): NDArray {
-  checkOptions(options, "fullLike");
+  checkOptions(options, "fullLike", DTYPE_KEYS);
   a = likeArg(a, "fullLike");
   return full(a.shape.slice(), value, { dtype: options.dtype ?? a.dtype });
 }
@@ -206,7 +207,7 @@ function inhomogeneous(depth: number): Error {
  * or bigints) int64, any other number float64; a TypedArray keeps its type.
  */
 export function array(x: unknown, options: DTypeOptions = {}): NDArray {
-  checkOptions(options, "array");
+  checkOptions(options, "array", DTYPE_KEYS);
   if (x instanceof NDArray) return x.astype(options.dtype ?? x.dtype);
   const dt = typedDType(x);
   if (dt !== undefined || ArrayBuffer.isView(x)) {
@@ -265,7 +266,7 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
 
 /** `x` itself if it is an NDArray of the requested dtype, else `array(x)`. */
 export function asarray(x: unknown, options: DTypeOptions = {}): NDArray {
-  checkOptions(options, "asarray");
+  checkOptions(options, "asarray", DTYPE_KEYS);
   if (
     x instanceof NDArray &&
     (options.dtype === undefined || options.dtype === x.dtype)
@@ -280,6 +281,11 @@ export interface FromBufferOptions extends DTypeOptions {
   /** Byte offset into the buffer. */
   offset?: number;
 }
+const FROMBUFFER_KEYS = optionKeys<FromBufferOptions>({
+  dtype: 1,
+  count: 1,
+  offset: 1,
+});
 
 /**
  * A 1-d array viewing `buffer` (no copy); float64 unless `dtype`. As
@@ -298,7 +304,7 @@ export function frombuffer(
   buffer: ArrayBuffer | SharedArrayBuffer | ArrayBufferView,
   options: FromBufferOptions = {},
 ): NDArray {
-  checkOptions(options, "frombuffer");
+  checkOptions(options, "frombuffer", FROMBUFFER_KEYS);
   const dtype = asDType(options.dtype ?? "float64", "frombuffer");
   const size = itemsize(dtype);
   // the extent from the engine's internal slots, not from properties a
@@ -425,7 +431,7 @@ export function arange(
   let k = 0;
   while (k < 3 && (typeof args[k] === "number" || args[k] === undefined)) k++;
   const options = (args[k] ?? {}) as ArangeOptions;
-  checkOptions(args[k], "arange");
+  checkOptions(args[k], "arange", DTYPE_KEYS);
   if (args.length > k + 1) {
     throw new TypeError(
       `arange(): takes start, stop, step and an options object; got ` +
@@ -508,6 +514,7 @@ export interface LinspaceOptions extends DTypeOptions {
   /** Include `stop` (default true). */
   endpoint?: boolean;
 }
+const LINSPACE_KEYS = optionKeys<LinspaceOptions>({ dtype: 1, endpoint: 1 });
 
 /** `num` evenly spaced values from start to stop (NumPy's formula). */
 export function linspace(
@@ -516,7 +523,7 @@ export function linspace(
   num = 50,
   options: LinspaceOptions = {},
 ): NDArray {
-  checkOptions(options, "linspace");
+  checkOptions(options, "linspace", LINSPACE_KEYS);
   for (const [v, what] of [[start, "start"], [stop, "stop"]] as const) {
     if (typeof v !== "number") {
       throw new TypeError(
@@ -549,14 +556,15 @@ export interface EyeOptions extends DTypeOptions {
   /** Diagonal offset: positive above the main diagonal. */
   k?: number;
 }
+const EYE_KEYS = optionKeys<EyeOptions>({ dtype: 1, k: 1 });
 
 /** An N x M array with ones on diagonal `k` (float64 unless `dtype`). */
 export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
-  checkOptions(options, "eye");
+  checkOptions(options, "eye", EYE_KEYS);
   intArg(n, "eye", "N");
   if (m !== undefined && m !== null) intArg(m, "eye", "M");
   const cols = m ?? n;
-  const out = zeros([n, cols], options);
+  const out = zeros([n, cols], { dtype: options.dtype });
   const k = options.k ?? 0;
   const st = out._storage as unknown as Array<number | bigint>;
   const one = toStored(out.dtype, 1, "eye");
@@ -569,6 +577,6 @@ export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
 
 /** The n x n identity matrix. */
 export function identity(n: number, options: DTypeOptions = {}): NDArray {
-  checkOptions(options, "identity");
+  checkOptions(options, "identity", DTYPE_KEYS);
   return eye(n, n, options);
 }

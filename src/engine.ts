@@ -44,7 +44,7 @@ import {
   taSet,
 } from "./_intrinsics.ts";
 import { NativeError, RaptorsError } from "./errors.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, type OptionKeys, optionKeys } from "./_typed.ts";
 
 /** The queue is full and the engine's policy is `"reject"`. */
 export class QueueFullError extends RaptorsError {
@@ -81,6 +81,15 @@ export interface EngineOptions {
   onJob?: (event: JobEvent) => void;
 }
 
+const ENGINE_KEYS = optionKeys<EngineOptions>({
+  threads: 1,
+  maxQueue: 1,
+  onFull: 1,
+  timeout: 1,
+  intraOpThreads: 1,
+  onJob: 1,
+});
+
 /** Per-job options. */
 export interface JobOptions {
   /** Cancels the job (queued: removed at once; running: stops between chunks). */
@@ -90,6 +99,19 @@ export interface JobOptions {
   /** Queue priority (default "normal"). */
   priority?: "high" | "normal" | "low";
 }
+/** The keys of {@link JobOptions}. */
+export const JOB_KEYS: OptionKeys = optionKeys<JobOptions>({
+  signal: 1,
+  timeout: 1,
+  priority: 1,
+});
+
+/** Options of {@link Engine.close}. */
+export interface CloseEngineOptions {
+  /** Let queued and running jobs finish first (default true). */
+  drain?: boolean;
+}
+const CLOSE_KEYS = optionKeys<CloseEngineOptions>({ drain: 1 });
 
 /** What {@link EngineOptions.onJob} receives. */
 export interface JobEvent {
@@ -273,6 +295,7 @@ export class Engine {
   readonly #run = new Histogram();
 
   constructor(options: EngineOptions = {}) {
+    checkOptions(options, "Engine", ENGINE_KEYS);
     const threads = options.threads ?? native.rp_num_threads();
     const maxQueue = options.maxQueue ?? 256;
     const intra = options.intraOpThreads ?? 1;
@@ -317,6 +340,11 @@ export class Engine {
    * on the data (`unique`, `nonzero`) cannot be part of a job.
    */
   submit<T>(fn: () => T, options: JobOptions = {}): Promise<T> {
+    try {
+      checkOptions(options, "submit", JOB_KEYS);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (this.#closed) return Promise.reject(new EngineClosedError());
     if (options.signal?.aborted) {
       return Promise.reject(abortError(options.signal));
@@ -746,8 +774,8 @@ export class Engine {
    * jobs finish first; otherwise they are cancelled (their promises reject
    * with an `AbortError`). Resolves when every job has settled.
    */
-  close(options: { drain?: boolean } = {}): Promise<void> {
-    checkOptions(options, "close");
+  close(options: CloseEngineOptions = {}): Promise<void> {
+    checkOptions(options, "close", CLOSE_KEYS);
     if (this.#draining) return this.#draining;
     this.#closed = true;
     const drain = options.drain ?? true;

@@ -27,7 +27,7 @@ import {
 import { axisLayout, countNonzero, cumsumAxis } from "./reduce.ts";
 import { argsort } from "./ops.ts";
 import { concatenate } from "./manipulation.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, optionKeys } from "./_typed.ts";
 
 function asIndices(x: ArrayLikeInput | readonly number[], fn: string): NDArray {
   const i = nd(x as ArrayLikeInput);
@@ -45,6 +45,7 @@ export interface TakeOptions {
   /** The axis to take along (default: the flattened array). */
   axis?: number | null;
 }
+const TAKE_KEYS = optionKeys<TakeOptions>({ axis: 1 });
 
 /**
  * Elements at the given indices along an axis (NumPy's `take`, mode
@@ -57,7 +58,7 @@ export function take(
   indices: ArrayLikeInput | readonly number[],
   options: TakeOptions = {},
 ): NDArray {
-  checkOptions(options, "take");
+  checkOptions(options, "take", TAKE_KEYS);
   let x = nd(a);
   let axis: number;
   if (options.axis === undefined || options.axis === null) {
@@ -172,7 +173,7 @@ export function compress(
   a: ArrayLikeInput,
   options: TakeOptions = {},
 ): NDArray {
-  checkOptions(options, "compress");
+  checkOptions(options, "compress", TAKE_KEYS);
   const c = nd(condition).astype("bool").ravel();
   const x = nd(a);
   const len = options.axis === undefined || options.axis === null
@@ -211,6 +212,11 @@ export interface UniqueOptions {
   /** Also return how often each unique value occurs. */
   returnCounts?: boolean;
 }
+const UNIQUE_KEYS = optionKeys<UniqueOptions>({
+  returnIndex: 1,
+  returnInverse: 1,
+  returnCounts: 1,
+});
 
 /** What {@link unique} returns when any `return*` option is set. */
 export interface UniqueResult {
@@ -235,7 +241,7 @@ export function unique(
   a: ArrayLikeInput,
   options: UniqueOptions = {},
 ): NDArray | UniqueResult {
-  checkOptions(options, "unique");
+  checkOptions(options, "unique", UNIQUE_KEYS);
   const x0 = nd(a);
   const r0 = x0.ravel();
   // the kernels read a flat, contiguous run from index 0
@@ -333,6 +339,7 @@ export interface CopytoOptions {
   /** Copy only where this (broadcast) bool mask is true. */
   where?: ArrayLikeInput;
 }
+const COPYTO_KEYS = optionKeys<CopytoOptions>({ where: 1 });
 
 /**
  * Copies `src` into `dst`, broadcasting `src` to `dst`'s shape and casting
@@ -345,7 +352,7 @@ export function copyto(
   src: ArrayLikeInput,
   options: CopytoOptions = {},
 ): void {
-  checkOptions(options, "copyto");
+  checkOptions(options, "copyto", COPYTO_KEYS);
   if (!(dst instanceof NDArray)) {
     throw new TypeError(
       `copyto(): the destination must be an NDArray; got ${show(dst)}`,

@@ -30,7 +30,7 @@ import {
 import { type ArrayLikeInput, asNd as nd, ufunc1, ufunc2 } from "./ufunc.ts";
 import { amax, amin, sumAxis } from "./reduce.ts";
 import { svdvals } from "./linalg_dense.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, optionKeys } from "./_typed.ts";
 
 /**
  * Matrix product of two arrays (NumPy's `matmul` / `@`). Batched over
@@ -42,7 +42,7 @@ export function matmul(
   y: ArrayLikeInput,
   options?: MatmulOptions,
 ): NDArray {
-  checkOptions(options, "matmul");
+  checkOptions(options, "matmul", MATMUL_KEYS);
   const r = matmulNew(x, y);
   const out = options?.out;
   if (out === undefined) return r;
@@ -77,6 +77,7 @@ export interface MatmulOptions {
    */
   out?: NDArray;
 }
+const MATMUL_KEYS = optionKeys<MatmulOptions>({ out: 1 });
 
 /** The layout of an unbatched product, reused when nothing records it. */
 const META2 = new Float64Array(10);
@@ -310,6 +311,23 @@ export interface DiagonalOptions {
   axis1?: number;
   axis2?: number;
 }
+const DIAGONAL_KEYS = optionKeys<DiagonalOptions>({
+  offset: 1,
+  axis1: 1,
+  axis2: 1,
+});
+
+/** Options of {@link trace}. */
+export interface TraceOptions extends DiagonalOptions {
+  /** The dtype to sum in and return (default as `sum`). */
+  dtype?: DType;
+}
+const TRACE_KEYS = optionKeys<TraceOptions>({
+  offset: 1,
+  axis1: 1,
+  axis2: 1,
+  dtype: 1,
+});
 
 /**
  * The diagonal of the 2-d sub-arrays over `axis1`, `axis2` as a view,
@@ -319,7 +337,7 @@ export function diagonal(
   x: ArrayLikeInput,
   options: DiagonalOptions = {},
 ): NDArray {
-  checkOptions(options, "diagonal");
+  checkOptions(options, "diagonal", DIAGONAL_KEYS);
   const a = nd(x);
   if (a.ndim < 2) {
     throw new RangeError(
@@ -357,9 +375,9 @@ export function diagonal(
  */
 export function trace(
   x: ArrayLikeInput,
-  options: DiagonalOptions & { dtype?: DType } = {},
+  options: TraceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "trace");
+  checkOptions(options, "trace", TRACE_KEYS);
   const d = diagonal(x, options);
   return sumAxis(d, { axis: -1, dtype: options.dtype });
 }
@@ -376,6 +394,12 @@ export interface NormOptions {
   axis?: number | readonly [number, number] | null;
   keepdims?: boolean;
 }
+/** The keys of {@link NormOptions}. */
+export const NORM_KEYS = optionKeys<NormOptions>({
+  ord: 1,
+  axis: 1,
+  keepdims: 1,
+});
 
 /** Below this many elements the vector norm sums squares in JS. */
 const NORM_JS_BELOW = 1 << 14;
@@ -410,7 +434,7 @@ export function normNd(
   x: ArrayLikeInput,
   options: NormOptions = {},
 ): NDArray | number {
-  checkOptions(options, "norm");
+  checkOptions(options, "norm", NORM_KEYS);
   let a = nd(x);
   if (kind(a.dtype) !== "f") a = a.astype("float64");
   const ord = options.ord ?? null;

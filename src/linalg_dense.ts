@@ -20,7 +20,7 @@ import { LinAlgError } from "./errors.ts";
 export { LinAlgError };
 import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
 import { normNd } from "./linalg.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, optionKeys } from "./_typed.ts";
 
 function floatOf(d: DType): DType {
   return d === "float32" ? "float32" : "float64";
@@ -296,6 +296,11 @@ export interface SvdOptions {
   /** Return `{ U, S, Vh }` (default true) or the singular values alone. */
   computeUv?: boolean;
 }
+/** The keys of {@link SvdOptions}. */
+export const SVD_KEYS = optionKeys<SvdOptions>({
+  fullMatrices: 1,
+  computeUv: 1,
+});
 
 /**
  * Singular value decomposition of each matrix: `a = U @ diag(S) @ Vh`,
@@ -314,7 +319,7 @@ export function svd(
   a: ArrayLikeInput,
   options: SvdOptions = {},
 ): NDArray | { U: NDArray; S: NDArray; Vh: NDArray } {
-  checkOptions(options, "svd");
+  checkOptions(options, "svd", SVD_KEYS);
   const A = nd(a);
   const [m, n] = matrixDims(A, "svd");
   const k = Math.min(m, n);
@@ -353,10 +358,12 @@ export interface PinvOptions {
   /** As NumPy's `rtol`; `null` means `max(m, n) * eps`. */
   rtol?: number | null;
 }
+/** The keys of {@link PinvOptions}. */
+export const PINV_KEYS = optionKeys<PinvOptions>({ rcond: 1, rtol: 1 });
 
 /** The Moore-Penrose pseudo-inverse of each matrix (through the SVD). */
 export function pinv(a: ArrayLikeInput, options: PinvOptions = {}): NDArray {
-  checkOptions(options, "pinv");
+  checkOptions(options, "pinv", PINV_KEYS);
   const A = nd(a);
   const [m, n] = matrixDims(A, "pinv");
   const dt = floatOf(A.dtype);
@@ -388,6 +395,7 @@ export interface MatrixRankOptions {
   /** Relative threshold (times the largest singular value). */
   rtol?: number;
 }
+const RANK_KEYS = optionKeys<MatrixRankOptions>({ tol: 1, rtol: 1 });
 
 /**
  * The rank of each matrix: singular values above `tol` (default
@@ -398,7 +406,7 @@ export function matrixRank(
   A: ArrayLikeInput,
   options: MatrixRankOptions = {},
 ): NDArray | number {
-  checkOptions(options, "matrixRank");
+  checkOptions(options, "matrixRank", RANK_KEYS);
   const a = nd(A);
   if (a.ndim < 2) {
     const any = a.size > 0 &&

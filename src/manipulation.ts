@@ -16,22 +16,39 @@ import {
   asNd as nd,
   ufunc1,
   ufunc2,
+  UFUNC_KEYS,
   type UfuncOptions,
 } from "./ufunc.ts";
 import { all } from "./reduce.ts";
-import { checkOptions, intArg, listArg } from "./_typed.ts";
+import { checkOptions, intArg, listArg, optionKeys } from "./_typed.ts";
 
 /** Options naming an axis. */
 export interface AxisOptions {
   axis?: number;
 }
+const AXIS_KEYS = optionKeys<AxisOptions>({ axis: 1 });
+
+/** Options of {@link flip}. */
+export interface FlipOptions {
+  /** The axis or axes to reverse (default: all). */
+  axis?: number | number[];
+}
+const FLIP_KEYS = optionKeys<FlipOptions>({ axis: 1 });
+
+/** Options of {@link arrayEqual}. */
+export interface ArrayEqualOptions {
+  /** NaNs in the same places count as equal. */
+  equalNan?: boolean;
+}
+const CLOSE_KEYS = optionKeys<CloseOptions>({ rtol: 1, atol: 1, equalNan: 1 });
+const EQUAL_KEYS = optionKeys<ArrayEqualOptions>({ equalNan: 1 });
 
 /** Joins arrays along an existing axis (default 0); dtypes promote. */
 export function concatenate(
   arrays: readonly ArrayLikeInput[],
   options: AxisOptions = {},
 ): NDArray {
-  checkOptions(options, "concatenate");
+  checkOptions(options, "concatenate", AXIS_KEYS);
   listArg(arrays, "concatenate", "the arrays");
   if (arrays.length === 0) {
     throw new RangeError(
@@ -87,7 +104,7 @@ export function stack(
   arrays: readonly ArrayLikeInput[],
   options: AxisOptions = {},
 ): NDArray {
-  checkOptions(options, "stack");
+  checkOptions(options, "stack", AXIS_KEYS);
   listArg(arrays, "stack", "the arrays");
   if (arrays.length === 0) {
     throw new RangeError("stack(): need at least one array to stack");
@@ -138,7 +155,7 @@ export function split(
   sections: number | readonly number[],
   options: AxisOptions = {},
 ): NDArray[] {
-  checkOptions(options, "split");
+  checkOptions(options, "split", AXIS_KEYS);
   const x = nd(a);
   const axis = normAxis(options.axis ?? 0, x.ndim, "split");
   const len = x.shape[axis]!;
@@ -171,9 +188,9 @@ export function split(
 /** Reverses the order of elements along the axis (all axes by default); a view. */
 export function flip(
   a: ArrayLikeInput,
-  options: { axis?: number | number[] } = {},
+  options: FlipOptions = {},
 ): NDArray {
-  checkOptions(options, "flip");
+  checkOptions(options, "flip", FLIP_KEYS);
   const x = nd(a);
   const axes = options.axis === undefined
     ? [...Array(x.ndim).keys()]
@@ -189,7 +206,7 @@ export function roll(
   shift: number,
   options: AxisOptions = {},
 ): NDArray {
-  checkOptions(options, "roll");
+  checkOptions(options, "roll", AXIS_KEYS);
   const x = nd(a);
   if (options.axis === undefined) {
     return roll(x.ravel(), shift, { axis: 0 }).reshape(x.shape.slice());
@@ -237,7 +254,7 @@ export function repeat(
   repeats: number,
   options: AxisOptions = {},
 ): NDArray {
-  checkOptions(options, "repeat");
+  checkOptions(options, "repeat", AXIS_KEYS);
   const x = nd(a);
   if (!Number.isInteger(repeats) || repeats < 0) {
     throw new RangeError("repeat(): repeats may not contain negative values");
@@ -264,7 +281,7 @@ export function clipNd(
   aMax: ArrayLikeInput,
   options: UfuncOptions = {},
 ): NDArray {
-  checkOptions(options, "clip");
+  checkOptions(options, "clip", UFUNC_KEYS);
   return ufunc2("minimum", ufunc2("maximum", a, aMin), aMax, options);
 }
 
@@ -284,7 +301,7 @@ export function isclose(
   b: ArrayLikeInput,
   options: CloseOptions = {},
 ): NDArray {
-  checkOptions(options, "isclose");
+  checkOptions(options, "isclose", CLOSE_KEYS);
   const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-8;
   const x = nd(a), y = nd(b);
   const fx = x.dtype.startsWith("float") ? x : x.astype("float64");
@@ -317,7 +334,7 @@ export function allclose(
   b: ArrayLikeInput,
   options: CloseOptions = {},
 ): boolean {
-  checkOptions(options, "allclose");
+  checkOptions(options, "allclose", CLOSE_KEYS);
   return all(isclose(a, b, options)) as boolean;
 }
 
@@ -325,9 +342,9 @@ export function allclose(
 export function arrayEqual(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
-  options: { equalNan?: boolean } = {},
+  options: ArrayEqualOptions = {},
 ): boolean {
-  checkOptions(options, "arrayEqual");
+  checkOptions(options, "arrayEqual", EQUAL_KEYS);
   const x = nd(a), y = nd(b);
   if (x.ndim !== y.ndim || x.shape.some((d, i) => d !== y.shape[i])) {
     return false;

@@ -81,7 +81,7 @@ import * as la from "./linalg.ts";
 import * as ix from "./indexing.ts";
 import * as as from "./async.ts";
 import type { JobOptions } from "./engine.ts";
-import { checkOptions, genuineLength, listArg } from "./_typed.ts";
+import { checkOptions, genuineLength, listArg, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
 
 /** A scalar element as JS sees it. */
@@ -102,6 +102,13 @@ const TRUSTED = Symbol("raptors.trusted");
 
 const INSPECT_DENO = Symbol.for("Deno.customInspect");
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
+
+/** Options of {@link NDArray.astype}. */
+export interface AstypeOptions {
+  /** `false`: return the array itself when it already has the dtype. */
+  copy?: boolean;
+}
+const ASTYPE_KEYS = optionKeys<AstypeOptions>({ copy: 1 });
 
 /** An n-dimensional array. */
 export class NDArray {
@@ -640,142 +647,114 @@ export class NDArray {
 
   /** `this + b` (see `add`). */
   add(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "add");
     return uf.ufunc2("add", this, b, options);
   }
   /** `this - b`. */
   subtract(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "subtract");
     return uf.ufunc2("subtract", this, b, options);
   }
   /** `this * b`. */
   multiply(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "multiply");
     return uf.ufunc2("multiply", this, b, options);
   }
   /** `this / b` (true division). */
   divide(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "divide");
     return uf.ufunc2("divide", this, b, options);
   }
   /** `this // b`. */
   floorDivide(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "floorDivide");
     return uf.ufunc2("floorDivide", this, b, options);
   }
   /** `this ** b`. */
   power(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "power");
     return uf.ufunc2("power", this, b, options);
   }
   /** `this % b` (sign of the divisor). */
   mod(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "mod");
     return uf.ufunc2("mod", this, b, options);
   }
   /** Element-wise maximum (NaN propagates). */
   maximum(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "maximum");
     return uf.ufunc2("maximum", this, b, options);
   }
   /** Element-wise minimum (NaN propagates). */
   minimum(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "minimum");
     return uf.ufunc2("minimum", this, b, options);
   }
   /** `this == b`. */
   equal(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "equal");
     return uf.ufunc2("equal", this, b, options);
   }
   /** `this != b`. */
   notEqual(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "notEqual");
     return uf.ufunc2("notEqual", this, b, options);
   }
   /** `this < b`. */
   less(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "less");
     return uf.ufunc2("less", this, b, options);
   }
   /** `this <= b`. */
   lessEqual(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "lessEqual");
     return uf.ufunc2("lessEqual", this, b, options);
   }
   /** `this > b`. */
   greater(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "greater");
     return uf.ufunc2("greater", this, b, options);
   }
   /** `this >= b`. */
   greaterEqual(b: uf.ArrayLikeInput, options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "greaterEqual");
     return uf.ufunc2("greaterEqual", this, b, options);
   }
   /** Absolute value. */
   abs(options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "abs");
     return uf.ufunc1("abs", this, options);
   }
   /** `-this`. */
   negative(options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "negative");
     return uf.ufunc1("negative", this, options);
   }
   /** Square root. */
   sqrt(options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "sqrt");
     return uf.ufunc1("sqrt", this, options);
   }
   /** e^x. */
   exp(options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "exp");
     return uf.ufunc1("exp", this, options);
   }
   /** Natural logarithm. */
   log(options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "log");
     return uf.ufunc1("log", this, options);
   }
   /** Round half to even. */
-  round(options?: uf.UfuncOptions): NDArray {
-    checkOptions(options, "round");
-    return uf.ufunc1("round", this, options);
+  round(options?: uf.RoundOptions): NDArray {
+    return uf.round(this, options);
   }
   /** Sum over axes (see `sum`); a JS scalar when reducing everything. */
   sum(options?: red.ReduceOptions): NDArray | Scalar {
-    checkOptions(options, "sum");
     return red.sumAxis(this, options);
   }
   /** Product over axes. */
   prod(options?: red.ReduceOptions): NDArray | Scalar {
-    checkOptions(options, "prod");
     return red.prod(this, options);
   }
   /** Mean over axes. */
   mean(options?: red.ReduceOptions): NDArray | Scalar {
-    checkOptions(options, "mean");
     return red.meanAxis(this, options);
   }
   /** Maximum over axes. */
   max(options?: red.ReduceOptions): NDArray | Scalar {
-    checkOptions(options, "max");
     return red.amax(this, options);
   }
   /** Minimum over axes. */
   min(options?: red.ReduceOptions): NDArray | Scalar {
-    checkOptions(options, "min");
     return red.amin(this, options);
   }
   /** Variance over axes (`ddof` option). */
   var(options?: red.VarOptions): NDArray | Scalar {
-    checkOptions(options, "var");
     return red.variance(this, options);
   }
   /** Standard deviation over axes (`ddof` option). */
   std(options?: red.VarOptions): NDArray | Scalar {
-    checkOptions(options, "std");
     return red.std(this, options);
   }
   /** Matrix product `this @ b` (see `matmul`). */
@@ -784,38 +763,31 @@ export class NDArray {
   }
   /** Index of the maximum (flattened, or along `axis`). */
   argmax(options?: red.ArgOptions): NDArray | number {
-    checkOptions(options, "argmax");
     return red.argmaxAxis(this, options);
   }
   /** Index of the minimum (flattened, or along `axis`). */
   argmin(options?: red.ArgOptions): NDArray | number {
-    checkOptions(options, "argmin");
     return red.argminAxis(this, options);
   }
   /** Whether every element is truthy over axes. */
   all(options?: red.ReduceOptions): NDArray | Scalar {
-    checkOptions(options, "all");
     return red.all(this, options);
   }
   /** Whether any element is truthy over axes. */
   any(options?: red.ReduceOptions): NDArray | Scalar {
-    checkOptions(options, "any");
     return red.any(this, options);
   }
 
   /** Cumulative sum (flattened, or along `axis`). */
   cumsum(options?: red.ScanOptions): NDArray {
-    checkOptions(options, "cumsum");
     return red.cumsumAxis(this, options);
   }
   /** Cumulative product (flattened, or along `axis`). */
   cumprod(options?: red.ScanOptions): NDArray {
-    checkOptions(options, "cumprod");
     return red.cumprod(this, options);
   }
   /** `max - min` over axes. */
   ptp(options?: red.ReduceOptions): NDArray | Scalar {
-    checkOptions(options, "ptp");
     return red.ptp(this, options);
   }
   /** NumPy's `dot` (see `dot`). */
@@ -824,12 +796,10 @@ export class NDArray {
   }
   /** Sum along a diagonal (see `trace`). */
   trace(options?: la.DiagonalOptions): NDArray | Scalar {
-    checkOptions(options, "trace");
     return la.trace(this, options);
   }
   /** A diagonal as a view (see `diagonal`). */
   diagonal(options?: la.DiagonalOptions): NDArray {
-    checkOptions(options, "diagonal");
     return la.diagonal(this, options);
   }
 
@@ -837,7 +807,6 @@ export class NDArray {
 
   /** `matmul` as an engine job (see `matmulAsync`). */
   matmulAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
-    checkOptions(options, "matmulAsync");
     return as.matmulAsync(this, b, options);
   }
   /** `dot` as an engine job. */
@@ -845,67 +814,56 @@ export class NDArray {
     b: uf.ArrayLikeInput,
     options?: JobOptions,
   ): Promise<NDArray | Scalar> {
-    checkOptions(options, "dotAsync");
     return as.dotAsync(this, b, options);
   }
   /** `sum` as an engine job. */
   sumAsync(
     options?: red.ReduceOptions & JobOptions,
   ): Promise<NDArray | Scalar> {
-    checkOptions(options, "sumAsync");
     return as.sumAsync(this, options);
   }
   /** `mean` as an engine job. */
   meanAsync(
     options?: red.ReduceOptions & JobOptions,
   ): Promise<NDArray | Scalar> {
-    checkOptions(options, "meanAsync");
     return as.meanAsync(this, options);
   }
   /** `max` as an engine job. */
   maxAsync(
     options?: red.ReduceOptions & JobOptions,
   ): Promise<NDArray | Scalar> {
-    checkOptions(options, "maxAsync");
     return as.maxAsync(this, options);
   }
   /** `min` as an engine job. */
   minAsync(
     options?: red.ReduceOptions & JobOptions,
   ): Promise<NDArray | Scalar> {
-    checkOptions(options, "minAsync");
     return as.minAsync(this, options);
   }
   /** `argmax` as an engine job. */
   argmaxAsync(
     options?: red.ArgOptions & JobOptions,
   ): Promise<NDArray | number> {
-    checkOptions(options, "argmaxAsync");
     return as.argmaxAsync(this, options);
   }
   /** A sorted copy (1-d) as an engine job. */
   sortAsync(options?: JobOptions): Promise<NDArray> {
-    checkOptions(options, "sortAsync");
     return as.sortAsync(this, options);
   }
   /** Stable `argsort` (1-d) as an engine job. */
   argsortAsync(options?: JobOptions): Promise<NDArray> {
-    checkOptions(options, "argsortAsync");
     return as.argsortAsync(this, options);
   }
   /** `add` as an engine job. */
   addAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
-    checkOptions(options, "addAsync");
     return as.addAsync(this, b, options);
   }
   /** `subtract` as an engine job. */
   subtractAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
-    checkOptions(options, "subtractAsync");
     return as.subtractAsync(this, b, options);
   }
   /** `multiply` as an engine job. */
   multiplyAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
-    checkOptions(options, "multiplyAsync");
     return as.multiplyAsync(this, b, options);
   }
 
@@ -916,7 +874,6 @@ export class NDArray {
     indices: uf.ArrayLikeInput | readonly number[],
     options?: ix.TakeOptions,
   ): NDArray {
-    checkOptions(options, "take");
     return ix.take(this, indices, options);
   }
   /** The elements where the bool `mask` (this array's shape) is true: NumPy's `a[mask]`. */
@@ -929,7 +886,6 @@ export class NDArray {
   }
   /** Slices along `axis` where `condition` is true (see `compress`). */
   compress(condition: uf.ArrayLikeInput, options?: ix.TakeOptions): NDArray {
-    checkOptions(options, "compress");
     return ix.compress(condition, this, options);
   }
   /**
@@ -940,7 +896,6 @@ export class NDArray {
    * elements where the mask is true change. Returns `this`.
    */
   assign(value: uf.ArrayLikeInput, options?: ix.CopytoOptions): this {
-    checkOptions(options, "assign");
     ix.copyto(this, value, options);
     return this;
   }
@@ -965,8 +920,8 @@ export class NDArray {
    * NaN float to int saturates / gives 0 where NumPy's result is
    * undefined). With `{ copy: false }` and the same dtype, returns `this`.
    */
-  astype(dtype: DType, options: { copy?: boolean } = {}): NDArray {
-    checkOptions(options, "astype");
+  astype(dtype: DType, options: AstypeOptions = {}): NDArray {
+    checkOptions(options, "astype", ASTYPE_KEYS);
     const to = asDType(dtype, "astype");
     if (options.copy === false && to === this.dtype) return this;
     // NumPy's astype keeps the memory layout (order "K"); copy() is C order.

@@ -44,7 +44,7 @@ import {
   writeBytes,
 } from "./npy.ts";
 import { checkBytes, getLimits } from "./_limits.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, optionKeys } from "./_typed.ts";
 import { FileError } from "./errors.ts";
 import type { ArrayLikeInput } from "./ufunc.ts";
 
@@ -159,15 +159,22 @@ function checkName(
 // ---------------------------------------------------------------------------
 // Writing
 
+/** Options of {@link toNpz}. */
+export interface ToNpzOptions {
+  /** Deflate the members (NumPy's `savez_compressed`); default stored. */
+  compress?: boolean;
+}
+const NPZ_KEYS = optionKeys<ToNpzOptions>({ compress: 1 });
+
 /** The bytes of an `.npz` archive of `arrays` (names become `name.npy`). */
 export async function toNpz(
   arrays:
     | Record<string, ArrayLikeInput>
     | readonly ArrayLikeInput[]
     | ReadonlyMap<string, ArrayLikeInput>,
-  options: { compress?: boolean } = {},
+  options: ToNpzOptions = {},
 ): Promise<Uint8Array> {
-  checkOptions(options, "toNpz");
+  checkOptions(options, "toNpz", NPZ_KEYS);
   const entries = entriesOf(arrays, "toNpz");
   if (entries.length > 0xffff) {
     throw new RangeError(

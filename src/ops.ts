@@ -28,17 +28,25 @@ import type { NDArray, Scalar as NdScalar } from "./ndarray.ts";
 import {
   amax,
   amin,
+  ARG_KEYS,
   argmaxAxis,
   argminAxis,
   type ArgOptions,
   cumsumAxis,
   meanAxis,
+  REDUCE_KEYS,
   type ReduceOptions,
   type ScanOptions,
   sumAxis,
 } from "./reduce.ts";
-import { dotNd, normNd, type NormOptions } from "./linalg.ts";
-import { argsortNd, sortNd, type SortOptions } from "./sorting.ts";
+import { dotNd, NORM_KEYS, normNd, type NormOptions } from "./linalg.ts";
+import {
+  argsortNd,
+  checkSortOptions,
+  SORT_KEYS,
+  sortNd,
+  type SortOptions,
+} from "./sorting.ts";
 import { clipNd } from "./manipulation.ts";
 import {
   type ArrayLikeInput,
@@ -81,7 +89,7 @@ export type {
   NumberArray,
   NumericArray,
 } from "./_typed.ts";
-import { checkOptions, isGenuineF64 } from "./_typed.ts";
+import { checkOptions, given, isGenuineF64 } from "./_typed.ts";
 import {
   taByteOffset,
   taFill,
@@ -173,7 +181,8 @@ export function sum(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "sum");
+  checkOptions(options, "sum", REDUCE_KEYS);
+  if (given(options)) return sumAxis(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n <= 128 && n < JS_BELOW.sum) return 0 + leafF64(a, 0, n);
@@ -230,7 +239,8 @@ export function mean(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ReduceOptions,
 ): number | NDArray | NdScalar {
-  checkOptions(options, "mean");
+  checkOptions(options, "mean", REDUCE_KEYS);
+  if (given(options)) return meanAxis(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n <= 128 && n < JS_BELOW.mean) return leafF64(a, 0, n) / n;
@@ -289,7 +299,8 @@ export function min(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "min");
+  checkOptions(options, "min", REDUCE_KEYS);
+  if (given(options)) return amin(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -352,7 +363,8 @@ export function max(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ReduceOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "max");
+  checkOptions(options, "max", REDUCE_KEYS);
+  if (given(options)) return amax(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -409,7 +421,8 @@ export function argmin(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ArgOptions,
 ): number | NDArray {
-  checkOptions(options, "argmin");
+  checkOptions(options, "argmin", ARG_KEYS);
+  if (given(options)) return argminAxis(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.arg) {
@@ -474,7 +487,8 @@ export function argmax(
   a: NumericArray | NDArray | readonly unknown[],
   options?: ArgOptions,
 ): number | NDArray {
-  checkOptions(options, "argmax");
+  checkOptions(options, "argmax", ARG_KEYS);
+  if (given(options)) return argmaxAxis(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.arg) {
@@ -619,7 +633,8 @@ export function norm(
   a: NumericArray | NDArray | readonly unknown[],
   options?: NormOptions,
 ): number | NDArray {
-  checkOptions(options, "norm");
+  checkOptions(options, "norm", NORM_KEYS);
+  if (given(options)) return normNd(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.dot) {
@@ -1849,7 +1864,8 @@ export function sort<A extends NumericArray>(
   x: A | NDArray,
   options?: SortOptions,
 ): A | NDArray {
-  checkOptions(options, "sort");
+  checkOptions(options, "sort", SORT_KEYS);
+  if (given(options) && !isNdOperand(x)) checkSortOptions(options!, 1, "sort");
   if (isNdOperand(x)) return sortNd(x as unknown as ArrayLikeInput, options);
   const a = x as A;
   if (f64(a)) {
@@ -1892,7 +1908,10 @@ export function argsort(
   x: NumericArray | NDArray,
   options?: ArgsortOptions & SortOptions,
 ): Uint32Array | NDArray {
-  checkOptions(options, "argsort");
+  checkOptions(options, "argsort", SORT_KEYS);
+  if (given(options) && !isNdOperand(x)) {
+    checkSortOptions(options!, 1, "argsort");
+  }
   if (isNdOperand(x)) {
     return argsortNd(x as unknown as ArrayLikeInput, options);
   }

@@ -21,7 +21,7 @@ import { take } from "./indexing.ts";
 import { cumsumAxis } from "./reduce.ts";
 import { searchsorted } from "./sorting.ts";
 import { copyInto } from "./ndarray.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, optionKeys } from "./_typed.ts";
 import { allocStorage } from "./_pool.ts";
 
 /** A shape argument: `undefined` (one scalar), a length, or a shape. */
@@ -73,6 +73,31 @@ function entropyWords(
   return Uint32Array.from(words);
 }
 
+/** Options of {@link Generator.random} and {@link Generator.standardNormal}. */
+export interface FloatDrawOptions {
+  /** float64 (default) or float32 draws. */
+  dtype?: "float64" | "float32";
+}
+const FLOAT_DRAW_KEYS = optionKeys<FloatDrawOptions>({ dtype: 1 });
+
+/** Options of {@link Generator.integers}. */
+export interface IntegersOptions {
+  /** Draw from [low, high] instead of [low, high). */
+  endpoint?: boolean;
+}
+const INTEGERS_KEYS = optionKeys<IntegersOptions>({ endpoint: 1 });
+
+/** Options of {@link Generator.choice}. */
+export interface ChoiceOptions {
+  /** Draw with replacement (default true). */
+  replace?: boolean;
+  /** The probability of each entry of `a` (default uniform). */
+  p?: ArrayLikeInput;
+  /** Shuffle a draw without replacement (default true). */
+  shuffle?: boolean;
+}
+const CHOICE_KEYS = optionKeys<ChoiceOptions>({ replace: 1, p: 1, shuffle: 1 });
+
 /** NumPy's `Generator` over PCG64. */
 export class Generator {
   /** PCG64 state: state hi/lo, increment hi/lo, has_uint32, uinteger. */
@@ -117,9 +142,9 @@ export class Generator {
   /** Floats in [0, 1): a JS number, or an array of `size`. */
   random(
     size?: Size,
-    options: { dtype?: "float64" | "float32" } = {},
+    options: FloatDrawOptions = {},
   ): NDArray | number {
-    checkOptions(options, "random");
+    checkOptions(options, "random", FLOAT_DRAW_KEYS);
     const f32 = options.dtype === "float32";
     return this.#draw(
       f32 ? KIND.random32 : KIND.random,
@@ -137,9 +162,9 @@ export class Generator {
     low: number | bigint,
     high?: number | bigint | null,
     size?: Size,
-    options: { endpoint?: boolean } = {},
+    options: IntegersOptions = {},
   ): NDArray | bigint {
-    checkOptions(options, "integers");
+    checkOptions(options, "integers", INTEGERS_KEYS);
     let lo = BigInt(low), hi: bigint;
     if (high === undefined || high === null) {
       hi = lo;
@@ -173,9 +198,9 @@ export class Generator {
    */
   standardNormal(
     size?: Size,
-    options: { dtype?: "float64" | "float32" } = {},
+    options: FloatDrawOptions = {},
   ): NDArray | number {
-    checkOptions(options, "standardNormal");
+    checkOptions(options, "standardNormal", FLOAT_DRAW_KEYS);
     const f32 = options.dtype === "float32";
     return this.#draw(
       f32 ? KIND.standardNormal32 : KIND.standardNormal,
@@ -279,9 +304,9 @@ export class Generator {
   choice(
     a: number | ArrayLikeInput,
     size?: Size,
-    options: { replace?: boolean; p?: ArrayLikeInput; shuffle?: boolean } = {},
+    options: ChoiceOptions = {},
   ): NDArray | number | bigint {
-    checkOptions(options, "choice");
+    checkOptions(options, "choice", CHOICE_KEYS);
     const pop = typeof a === "number"
       ? a
       : (a instanceof NDArray ? a : array(a)).shape[0]!;

@@ -21,7 +21,7 @@ import { directStorage, fresh, NDArray, type Scalar } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { cStrides, normAxis, sizeOf } from "./_shape.ts";
 import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, optionKeys } from "./_typed.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -32,6 +32,13 @@ export interface ReduceOptions {
   /** The dtype to accumulate and return in (sum, prod, mean). */
   dtype?: DType;
 }
+
+/** The keys of {@link ReduceOptions}. */
+export const REDUCE_KEYS = optionKeys<ReduceOptions>({
+  axis: 1,
+  keepdims: 1,
+  dtype: 1,
+});
 
 type Op = keyof typeof REDUCE;
 
@@ -206,7 +213,7 @@ export function sumAxis(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "sum");
+  checkOptions(options, "sum", REDUCE_KEYS);
   return reduceNd("sum", a, options, "sum");
 }
 /** Product of elements over the given axes. */
@@ -214,7 +221,7 @@ export function prod(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "prod");
+  checkOptions(options, "prod", REDUCE_KEYS);
   return reduceNd("prod", a, options, "prod");
 }
 /** Maximum over the given axes (NaN propagates). */
@@ -222,7 +229,7 @@ export function amax(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "max");
+  checkOptions(options, "max", REDUCE_KEYS);
   return reduceNd("max", a, options, "max");
 }
 /** Minimum over the given axes (NaN propagates). */
@@ -230,7 +237,7 @@ export function amin(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "min");
+  checkOptions(options, "min", REDUCE_KEYS);
   return reduceNd("min", a, options, "min");
 }
 /** Whether every element is truthy, over the given axes. */
@@ -238,7 +245,7 @@ export function all(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "all");
+  checkOptions(options, "all", REDUCE_KEYS);
   return reduceNd("all", a, options, "all");
 }
 /** Whether any element is truthy, over the given axes. */
@@ -246,7 +253,7 @@ export function any(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "any");
+  checkOptions(options, "any", REDUCE_KEYS);
   return reduceNd("any", a, options, "any");
 }
 
@@ -259,7 +266,7 @@ export function meanAxis(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "mean");
+  checkOptions(options, "mean", REDUCE_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   const axes = normAxes(options.axis, x.ndim, "mean");
   const count = axes.reduce((n, i) => n * x.shape[i]!, 1);
@@ -280,6 +287,12 @@ export interface VarOptions extends ReduceOptions {
   /** Delta degrees of freedom: the divisor is `n - ddof` (default 0). */
   ddof?: number;
 }
+export const VAR_KEYS = optionKeys<VarOptions>({
+  axis: 1,
+  keepdims: 1,
+  dtype: 1,
+  ddof: 1,
+});
 
 /**
  * var/std of a C-contiguous float array over its last axis or all axes,
@@ -351,7 +364,7 @@ export function variance(
   a: ArrayLikeInput,
   options: VarOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "var");
+  checkOptions(options, "var", VAR_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   const fast = varLanes(x, options, false, "var");
   if (fast !== undefined) return fast;
@@ -387,7 +400,7 @@ export function std(
   a: ArrayLikeInput,
   options: VarOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "std");
+  checkOptions(options, "std", VAR_KEYS);
   if (a instanceof NDArray) {
     const fast = varLanes(a, options, true, "std");
     if (fast !== undefined) return fast;
@@ -409,6 +422,8 @@ export interface ArgOptions {
   axis?: number | null;
   keepdims?: boolean;
 }
+
+export const ARG_KEYS = optionKeys<ArgOptions>({ axis: 1, keepdims: 1 });
 
 function argAxis(
   max: boolean,
@@ -472,7 +487,7 @@ export function argmaxAxis(
   a: ArrayLikeInput,
   options: ArgOptions = {},
 ): NDArray | number {
-  checkOptions(options, "argmax");
+  checkOptions(options, "argmax", ARG_KEYS);
   return argAxis(true, a, options);
 }
 /** Indices of the minima along `axis` (int64; NaN wins, first occurrence). */
@@ -480,7 +495,7 @@ export function argminAxis(
   a: ArrayLikeInput,
   options: ArgOptions = {},
 ): NDArray | number {
-  checkOptions(options, "argmin");
+  checkOptions(options, "argmin", ARG_KEYS);
   return argAxis(false, a, options);
 }
 
@@ -512,6 +527,8 @@ export interface ScanOptions {
   /** The dtype to accumulate and return in (default as `sum`). */
   dtype?: DType;
 }
+
+export const SCAN_KEYS = optionKeys<ScanOptions>({ axis: 1, dtype: 1 });
 
 function scan(
   op: 0 | 1,
@@ -562,7 +579,7 @@ export function cumsumAxis(
   a: ArrayLikeInput,
   options: ScanOptions = {},
 ): NDArray {
-  checkOptions(options, "cumsum");
+  checkOptions(options, "cumsum", SCAN_KEYS);
   return scan(0, a, options, "cumsum");
 }
 /** Cumulative product along `axis` (flattened when no axis). */
@@ -570,7 +587,7 @@ export function cumprod(
   a: ArrayLikeInput,
   options: ScanOptions = {},
 ): NDArray {
-  checkOptions(options, "cumprod");
+  checkOptions(options, "cumprod", SCAN_KEYS);
   return scan(1, a, options, "cumprod");
 }
 
@@ -584,7 +601,7 @@ export function nansum(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nansum");
+  checkOptions(options, "nansum", REDUCE_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   if (!isFloat(x)) return reduceNd("sum", x, options, "nansum");
   return reduceNd(
@@ -603,7 +620,7 @@ export function nanmean(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmean");
+  checkOptions(options, "nanmean", REDUCE_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   if (!isFloat(x)) return meanAxis(x, options);
   const mask = ufunc1("isnan", x);
@@ -635,7 +652,7 @@ export function nanmax(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmax");
+  checkOptions(options, "nanmax", REDUCE_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   return isFloat(x)
     ? nanExtreme("fmax", x, options)
@@ -646,7 +663,7 @@ export function nanmin(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmin");
+  checkOptions(options, "nanmin", REDUCE_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   return isFloat(x)
     ? nanExtreme("fmin", x, options)
@@ -665,7 +682,7 @@ export function ptp(
   a: ArrayLikeInput,
   options: ReduceOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "ptp");
+  checkOptions(options, "ptp", REDUCE_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   const o = { axis: options.axis, keepdims: options.keepdims };
   const hi = reduceNd("max", x, o, "ptp"), lo = reduceNd("min", x, o, "ptp");
@@ -685,6 +702,12 @@ export interface AverageOptions {
   keepdims?: boolean;
 }
 
+const AVERAGE_KEYS = optionKeys<AverageOptions>({
+  axis: 1,
+  weights: 1,
+  keepdims: 1,
+});
+
 /**
  * Weighted average (NumPy's `average`): `sum(a * w) / sum(w)` along the
  * axes, computed in float64 for integer inputs; without weights, `mean`.
@@ -694,7 +717,7 @@ export function average(
   a: ArrayLikeInput,
   options: AverageOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "average");
+  checkOptions(options, "average", AVERAGE_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   if (options.weights === undefined) {
     return meanAxis(x, { axis: options.axis, keepdims: options.keepdims });
@@ -753,15 +776,22 @@ export function average(
   return ufunc2("divide", num, scl as NDArray);
 }
 
+/** Options of {@link countNonzero}. */
+export interface CountOptions {
+  axis?: number | number[] | null;
+  keepdims?: boolean;
+}
+const COUNT_KEYS = optionKeys<CountOptions>({ axis: 1, keepdims: 1 });
+
 /**
  * Number of non-zero (truthy, NaN included) elements over the axes (NumPy's
  * `count_nonzero`): a number without `axis`, else an int64 array.
  */
 export function countNonzero(
   a: ArrayLikeInput,
-  options: { axis?: number | number[] | null; keepdims?: boolean } = {},
+  options: CountOptions = {},
 ): NDArray | number {
-  checkOptions(options, "countNonzero");
+  checkOptions(options, "countNonzero", COUNT_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   const b = x.dtype === "bool" ? x : x.astype("bool");
   const r = reduceNd("sum", b, { ...options, dtype: "int64" }, "countNonzero");

@@ -19,7 +19,7 @@ import { normAxis } from "./_shape.ts";
 import { axisLayout } from "./reduce.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc2 } from "./ufunc.ts";
 import { take } from "./indexing.ts";
-import { checkOptions, listArg } from "./_typed.ts";
+import { checkOptions, listArg, optionKeys } from "./_typed.ts";
 
 /** Options of {@link sortNd} and {@link argsortNd}. */
 export interface SortOptions {
@@ -32,6 +32,68 @@ export interface SortOptions {
   kind?: "quicksort" | "mergesort" | "heapsort" | "stable";
   /** Accepted for NumPy compatibility (argsort is always stable). */
   stable?: boolean;
+}
+export const SORT_KEYS = optionKeys<SortOptions>({
+  axis: 1,
+  kind: 1,
+  stable: 1,
+});
+
+/** Options of {@link partition} and {@link argpartition}. */
+export interface PartitionOptions {
+  /** The axis to partition along (default -1); `null`: the flattened array. */
+  axis?: number | null;
+}
+const PARTITION_KEYS = optionKeys<PartitionOptions>({ axis: 1 });
+
+/** Options of {@link searchsorted}. */
+export interface SearchsortedOptions {
+  /** "left": the first suitable index (default); "right": the last. */
+  side?: "left" | "right";
+}
+const SEARCHSORTED_KEYS = optionKeys<SearchsortedOptions>({ side: 1 });
+
+/** Options of {@link digitize}. */
+export interface DigitizeOptions {
+  /** Whether a value equal to an edge goes to the bin on its left. */
+  right?: boolean;
+}
+const DIGITIZE_KEYS = optionKeys<DigitizeOptions>({ right: 1 });
+
+const KINDS: ReadonlySet<unknown> = new Set([
+  undefined,
+  null,
+  "quicksort",
+  "mergesort",
+  "heapsort",
+  "stable",
+]);
+
+/**
+ * Checks the values of sort options: `kind` one of NumPy's kinds,
+ * `stable` a boolean, and (for a 1-d TypedArray sorted by the flat API,
+ * `ndim` 1) `axis` within the array.
+ */
+export function checkSortOptions(
+  options: SortOptions,
+  ndim: number | undefined,
+  fn: string,
+): void {
+  if (!KINDS.has(options.kind)) {
+    throw new RangeError(
+      `${fn}(): kind must be "quicksort", "mergesort", "heapsort" or ` +
+        `"stable", got ${JSON.stringify(options.kind)}`,
+    );
+  }
+  const st = options.stable;
+  if (st !== undefined && st !== null && typeof st !== "boolean") {
+    throw new TypeError(`${fn}(): stable must be a boolean`);
+  }
+  if (
+    ndim !== undefined && options.axis !== undefined && options.axis !== null
+  ) {
+    normAxis(options.axis, ndim, fn);
+  }
 }
 
 const OP = { sort: 0, argsort: 1, partition: 2, argpartition: 3 } as const;
@@ -89,7 +151,8 @@ function laneOp(
 
 /** A sorted copy along `axis` (NumPy's `np.sort`; NaN last). */
 export function sortNd(a: ArrayLikeInput, options: SortOptions = {}): NDArray {
-  checkOptions(options, "sortNd");
+  checkOptions(options, "sort", SORT_KEYS);
+  checkSortOptions(options, undefined, "sort");
   return laneOp("sort", a, options.axis);
 }
 
@@ -98,7 +161,8 @@ export function argsortNd(
   a: ArrayLikeInput,
   options: SortOptions = {},
 ): NDArray {
-  checkOptions(options, "argsortNd");
+  checkOptions(options, "argsort", SORT_KEYS);
+  checkSortOptions(options, undefined, "argsort");
   return laneOp("argsort", a, options.axis);
 }
 
@@ -110,9 +174,9 @@ export function argsortNd(
 export function partition(
   a: ArrayLikeInput,
   kth: number,
-  options: { axis?: number | null } = {},
+  options: PartitionOptions = {},
 ): NDArray {
-  checkOptions(options, "partition");
+  checkOptions(options, "partition", PARTITION_KEYS);
   return laneOp("partition", a, options.axis, kth);
 }
 
@@ -120,9 +184,9 @@ export function partition(
 export function argpartition(
   a: ArrayLikeInput,
   kth: number,
-  options: { axis?: number | null } = {},
+  options: PartitionOptions = {},
 ): NDArray {
-  checkOptions(options, "argpartition");
+  checkOptions(options, "argpartition", PARTITION_KEYS);
   return laneOp("argpartition", a, options.axis, kth);
 }
 
@@ -134,9 +198,9 @@ export function argpartition(
 export function searchsorted(
   a: ArrayLikeInput,
   v: ArrayLikeInput,
-  options: { side?: "left" | "right" } = {},
+  options: SearchsortedOptions = {},
 ): NDArray | number {
-  checkOptions(options, "searchsorted");
+  checkOptions(options, "searchsorted", SEARCHSORTED_KEYS);
   const x = nd(a);
   if (x.ndim !== 1) throw new RangeError("searchsorted(): a must be 1-d");
   const side = options.side ?? "left";
@@ -226,6 +290,7 @@ export interface TopkOptions {
   /** The largest (default) or the smallest k. */
   largest?: boolean;
 }
+const TOPK_KEYS = optionKeys<TopkOptions>({ axis: 1, largest: 1 });
 
 /**
  * The `k` largest (or smallest) values along `axis` and their indices,
@@ -237,7 +302,7 @@ export function topk(
   k: number,
   options: TopkOptions = {},
 ): { values: NDArray; indices: NDArray } {
-  checkOptions(options, "topk");
+  checkOptions(options, "topk", TOPK_KEYS);
   const x = nd(a);
   const ax = normAxis(options.axis ?? -1, x.ndim, "topk");
   const n = x.shape[ax]!;
@@ -358,9 +423,9 @@ export function lexsort(keys: readonly ArrayLikeInput[] | NDArray): NDArray {
 export function digitize(
   x: ArrayLikeInput,
   bins: ArrayLikeInput,
-  options: { right?: boolean } = {},
+  options: DigitizeOptions = {},
 ): NDArray | number {
-  checkOptions(options, "digitize");
+  checkOptions(options, "digitize", DIGITIZE_KEYS);
   const b = nd(bins);
   if (b.ndim !== 1) {
     throw new RangeError("digitize(): bins must be 1-dimensional");

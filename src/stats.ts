@@ -27,7 +27,7 @@ import { searchsorted, sortNd } from "./sorting.ts";
 import { take } from "./indexing.ts";
 import { concatenate } from "./manipulation.ts";
 import { matmul } from "./linalg.ts";
-import { checkOptions, listArg } from "./_typed.ts";
+import { checkOptions, listArg, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
 
 /** Interpolation methods of {@link quantile}. */
@@ -46,6 +46,11 @@ export interface QuantileOptions {
   method?: QuantileMethod;
   keepdims?: boolean;
 }
+export const QUANTILE_KEYS = optionKeys<QuantileOptions>({
+  axis: 1,
+  method: 1,
+  keepdims: 1,
+});
 
 /**
  * The lanes along `axis` of a sorted float array as rows of one C-order
@@ -246,7 +251,7 @@ export function quantile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "quantile");
+  checkOptions(options, "quantile", QUANTILE_KEYS);
   checkQ(qList(q, "quantile"), "quantile", 1);
   return quantileImpl(a, q, options, "quantile", false);
 }
@@ -257,7 +262,7 @@ export function percentile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "percentile");
+  checkOptions(options, "percentile", QUANTILE_KEYS);
   const qs = qList(q, "percentile");
   checkQ(qs, "percentile", 100);
   const s = qs.map((v) => v / 100);
@@ -276,7 +281,7 @@ export function nanquantile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanquantile");
+  checkOptions(options, "nanquantile", QUANTILE_KEYS);
   checkQ(qList(q, "nanquantile"), "nanquantile", 1);
   return quantileImpl(a, q, options, "nanquantile", true);
 }
@@ -287,7 +292,7 @@ export function nanpercentile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanpercentile");
+  checkOptions(options, "nanpercentile", QUANTILE_KEYS);
   const qs = qList(q, "nanpercentile");
   checkQ(qs, "nanpercentile", 100);
   const s = qs.map((v) => v / 100);
@@ -300,15 +305,22 @@ export function nanpercentile(
   );
 }
 
+/** Options of {@link median} and {@link nanmedian}. */
+export interface MedianOptions {
+  axis?: number | null;
+  keepdims?: boolean;
+}
+export const MEDIAN_KEYS = optionKeys<MedianOptions>({ axis: 1, keepdims: 1 });
+
 /**
  * The median along `axis` (NumPy's `median`: the mean of the middle one or
  * two sorted values; NaN if the lane holds one).
  */
 export function median(
   a: ArrayLikeInput,
-  options: { axis?: number | null; keepdims?: boolean } = {},
+  options: MedianOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "median");
+  checkOptions(options, "median", MEDIAN_KEYS);
   let x = nd(a);
   const flat = options.axis === undefined || options.axis === null;
   const origShape = x.shape.slice();
@@ -342,9 +354,9 @@ export function median(
 /** {@link median} ignoring NaNs. */
 export function nanmedian(
   a: ArrayLikeInput,
-  options: { axis?: number | null; keepdims?: boolean } = {},
+  options: MedianOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmedian");
+  checkOptions(options, "nanmedian", MEDIAN_KEYS);
   const x = nd(a);
   if (kind(x.dtype) !== "f") return median(x, options);
   return nanMedianImpl(x, options);
@@ -399,10 +411,16 @@ export interface DiffOptions {
   prepend?: ArrayLikeInput;
   append?: ArrayLikeInput;
 }
+const DIFF_KEYS = optionKeys<DiffOptions>({
+  n: 1,
+  axis: 1,
+  prepend: 1,
+  append: 1,
+});
 
 /** The n-th discrete difference along `axis` (NumPy's `diff`). */
 export function diff(a: ArrayLikeInput, options: DiffOptions = {}): NDArray {
-  checkOptions(options, "diff");
+  checkOptions(options, "diff", DIFF_KEYS);
   let x = nd(a);
   const times = options.n ?? 1;
   if (!Number.isInteger(times) || times < 0) {
@@ -441,15 +459,24 @@ export function diff(a: ArrayLikeInput, options: DiffOptions = {}): NDArray {
   return times === 0 ? x.copy() : x;
 }
 
+/** Options of {@link bincount}. */
+export interface BincountOptions {
+  /** Weights, one per element of `x`: the counts become float64 sums. */
+  weights?: ArrayLikeInput;
+  /** The least length of the result. */
+  minlength?: number;
+}
+const BINCOUNT_KEYS = optionKeys<BincountOptions>({ weights: 1, minlength: 1 });
+
 /**
  * Counts of each value of a non-negative integer array (NumPy's
  * `bincount`): int64 counts, or float64 sums of `weights`.
  */
 export function bincount(
   x: ArrayLikeInput,
-  options: { weights?: ArrayLikeInput; minlength?: number } = {},
+  options: BincountOptions = {},
 ): NDArray {
-  checkOptions(options, "bincount");
+  checkOptions(options, "bincount", BINCOUNT_KEYS);
   const a = nd(x);
   if (a.ndim !== 1) {
     throw new RangeError("bincount(): object too deep for desired array");
@@ -505,6 +532,12 @@ export interface HistogramOptions {
   density?: boolean;
   weights?: ArrayLikeInput;
 }
+const HISTOGRAM_KEYS = optionKeys<HistogramOptions>({
+  bins: 1,
+  range: 1,
+  density: 1,
+  weights: 1,
+});
 
 /**
  * Counts of `a` in bins (NumPy's `histogram`): `{ hist, binEdges }`; the
@@ -514,7 +547,7 @@ export function histogram(
   a: ArrayLikeInput,
   options: HistogramOptions = {},
 ): { hist: NDArray; binEdges: NDArray } {
-  checkOptions(options, "histogram");
+  checkOptions(options, "histogram", HISTOGRAM_KEYS);
   const x = nd(a).ravel().astype("float64");
   const bins = options.bins ?? 10;
   let edges: NDArray;
@@ -605,6 +638,15 @@ export function histogram(
   return { hist, binEdges: edges };
 }
 
+/** Options of {@link interp}. */
+export interface InterpOptions {
+  /** The value below `xp[0]` (default `fp[0]`). */
+  left?: number;
+  /** The value above `xp[-1]` (default `fp[-1]`). */
+  right?: number;
+}
+const INTERP_KEYS = optionKeys<InterpOptions>({ left: 1, right: 1 });
+
 /**
  * One-dimensional linear interpolation (NumPy's `interp`): `xp` must be
  * increasing; below/above it `left`/`right` (default the end values).
@@ -613,9 +655,9 @@ export function interp(
   x: ArrayLikeInput,
   xp: ArrayLikeInput,
   fp: ArrayLikeInput,
-  options: { left?: number; right?: number } = {},
+  options: InterpOptions = {},
 ): NDArray | number {
-  checkOptions(options, "interp");
+  checkOptions(options, "interp", INTERP_KEYS);
   const X = nd(x);
   const dx = nd(xp).astype("float64").ravel().copy()._read(
     "interp",
@@ -672,13 +714,14 @@ export interface CovOptions {
   /** Delta degrees of freedom (overrides `bias`). */
   ddof?: number;
 }
+export const COV_KEYS = optionKeys<CovOptions>({ rowvar: 1, bias: 1, ddof: 1 });
 
 /** The covariance matrix of the variables in `m` (NumPy's `cov`). */
 export function cov(
   m: ArrayLikeInput,
   options: CovOptions = {},
 ): NDArray | number {
-  checkOptions(options, "cov");
+  checkOptions(options, "cov", COV_KEYS);
   const c = covMatrix(m, options);
   return c.size === 1 ? (c.item() as number) : c;
 }
@@ -688,7 +731,7 @@ export function covMatrix(
   m: ArrayLikeInput,
   options: CovOptions = {},
 ): NDArray {
-  checkOptions(options, "covMatrix");
+  checkOptions(options, "covMatrix", COV_KEYS);
   let X = nd(m);
   if (X.ndim > 2) throw new RangeError("cov(): m has more than 2 dimensions");
   const dtype = resultType(X.dtype, "float64");
@@ -703,12 +746,19 @@ export function covMatrix(
   return ufunc2("divide", matmul(Xc, Xc.T), fact);
 }
 
+/** Options of {@link corrcoef}. */
+export interface CorrcoefOptions {
+  /** Rows are variables (default); `false`: columns are. */
+  rowvar?: boolean;
+}
+export const CORRCOEF_KEYS = optionKeys<CorrcoefOptions>({ rowvar: 1 });
+
 /** Pearson correlation coefficients (NumPy's `corrcoef`), clipped to [-1, 1]. */
 export function corrcoef(
   x: ArrayLikeInput,
-  options: { rowvar?: boolean } = {},
+  options: CorrcoefOptions = {},
 ): NDArray | number {
-  checkOptions(options, "corrcoef");
+  checkOptions(options, "corrcoef", CORRCOEF_KEYS);
   const c = cov(x, { rowvar: options.rowvar });
   if (!(c instanceof NDArray)) return c / c;
   const n = c.shape[0]!;

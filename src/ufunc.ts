@@ -42,7 +42,7 @@ import {
   kStrides,
   sizeOf,
 } from "./_shape.ts";
-import { checkOptions } from "./_typed.ts";
+import { checkOptions, optionKeys } from "./_typed.ts";
 
 /** Anything a ufunc accepts as an operand. */
 export type ArrayLikeInput =
@@ -59,6 +59,8 @@ export interface UfuncOptions {
   /** Where to write the result (its shape and dtype must match the result's). */
   out?: NDArray;
 }
+/** The keys of {@link UfuncOptions}. */
+export const UFUNC_KEYS = optionKeys<UfuncOptions>({ out: 1 });
 
 function isScalar(x: unknown): x is Scalar {
   return typeof x === "number" || typeof x === "bigint" ||
@@ -490,7 +492,7 @@ export function ufunc2(
     const r = fastBinary(op, x, y);
     if (r !== undefined) return r;
   }
-  checkOptions(options, op);
+  checkOptions(options, op, UFUNC_KEYS);
   let [a, b, dtype] = promoteOperands(
     x,
     y,
@@ -597,7 +599,7 @@ export function ufunc1(
     const r = fastUnary(op, x);
     if (r !== undefined) return r;
   }
-  checkOptions(options, op);
+  checkOptions(options, op, UFUNC_KEYS);
   let a = asNd(x);
   a._live(op);
   let dtype = a.dtype;
@@ -736,8 +738,61 @@ export const log10: U = un("log10");
 export const floor: U = un("floor");
 /** Ceiling. */
 export const ceil: U = un("ceil");
-/** Round half to even (NumPy's `round` with 0 decimals). */
-export const round: U = un("round");
+/** Options of {@link round}. */
+export interface RoundOptions extends UfuncOptions {
+  /**
+   * Decimal places to round to (default 0); negative: places left of the
+   * decimal point. An integer.
+   */
+  decimals?: number;
+}
+const ROUND_KEYS = optionKeys<RoundOptions>({ out: 1, decimals: 1 });
+
+/** NumPy's `power_of_ten`: exact up to 1e22, then repeated products. */
+function powerOfTen(n: number): number {
+  if (n < 9) return 10 ** n;
+  let r = 1e9;
+  while (n-- > 9) r *= 10;
+  return r;
+}
+
+/**
+ * Round half to even to `decimals` places (NumPy's `round`/`around`).
+ * As NumPy, floats are scaled by `10 ** decimals`, rounded and scaled
+ * back in their own dtype (so `round(2.675, 2)` is `2.68`, and the result
+ * carries the error of the scaling); integers round to themselves for
+ * `decimals >= 0` and through float64 for negative ones (`round(25, -1)`
+ * is `20`); bools only take `decimals: 0`.
+ */
+export function round(a: ArrayLikeInput, options?: RoundOptions): NDArray {
+  checkOptions(options, "round", ROUND_KEYS);
+  const d = options?.decimals ?? 0;
+  if (!Number.isSafeInteger(d)) {
+    throw new TypeError(
+      `round(): decimals must be an integer, got ${String(d)}`,
+    );
+  }
+  const out = options?.out;
+  const o = out === undefined ? undefined : { out };
+  if (d === 0) return ufunc1("round", a, o);
+  const x = asNd(a);
+  const k = kind(x.dtype);
+  if (k === "b") {
+    throw new TypeError(
+      "round(): bool arrays take only decimals: 0 (NumPy cannot cast the " +
+        "scaled values back to bool)",
+    );
+  }
+  const int = k === "i" || k === "u";
+  if (int && d > 0) return ufunc1("round", x, o);
+  const f = powerOfTen(Math.abs(d));
+  const scale: Op2 = d > 0 ? "multiply" : "divide";
+  const unscale: Op2 = d > 0 ? "divide" : "multiply";
+  const src = int ? x.astype("float64") : x;
+  const r = ufunc2(unscale, ufunc1("round", ufunc2(scale, src, f)), f);
+  const res = int ? r.astype(x.dtype) : r;
+  return out === undefined ? res : prepareOutCopy(res, out, "round");
+}
 /** `x * x`. */
 export const square: U = un("square");
 /** -1, 0 or 1 (NaN stays NaN). */
@@ -763,7 +818,7 @@ export function where(
   y: ArrayLikeInput,
   options?: UfuncOptions,
 ): NDArray {
-  checkOptions(options, "where");
+  checkOptions(options, "where", UFUNC_KEYS);
   let c = asNd(cond);
   if (c.dtype !== "bool") c = ufunc2("notEqual", c, 0);
   let [a, b, dtype] = promoteOperands(x, y, (d) => d, "where");

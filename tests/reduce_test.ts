@@ -51,11 +51,14 @@ for (const dtype of Object.keys(fx.inputs)) {
       const a = view(base, c.view);
       for (const [key, enc] of Object.entries(c.results)) {
         const op = key === "var_ddof1" ? "var" : key;
-        const opts = {
-          axis: c.axis,
-          keepdims: c.keepdims,
-          ddof: key === "var_ddof1" ? 1 : 0,
-        };
+        // ddof only where it is an option: sum({ ddof }) is a TypeError
+        const opts = op === "var" || op === "std"
+          ? {
+            axis: c.axis,
+            keepdims: c.keepdims,
+            ddof: key === "var_ddof1" ? 1 : 0,
+          }
+          : { axis: c.axis, keepdims: c.keepdims };
         const got = api[op](a, opts);
         const exp = decode(enc);
         const what = `${op}(${dtype} ${c.view}, axis=${
