@@ -339,7 +339,8 @@ export interface CopytoOptions {
   /** Copy only where this (broadcast) bool mask is true. */
   where?: ArrayLikeInput;
 }
-const COPYTO_KEYS = optionKeys<CopytoOptions>({ where: 1 });
+/** The keys of {@link CopytoOptions}. */
+export const COPYTO_KEYS = optionKeys<CopytoOptions>({ where: 1 });
 
 /**
  * Copies `src` into `dst`, broadcasting `src` to `dst`'s shape and casting

@@ -896,6 +896,7 @@ export class NDArray {
    * elements where the mask is true change. Returns `this`.
    */
   assign(value: uf.ArrayLikeInput, options?: ix.CopytoOptions): this {
+    checkOptions(options, "assign", ix.COPYTO_KEYS);
     ix.copyto(this, value, options);
     return this;
   }
