@@ -84,7 +84,10 @@ function own<T extends object>(options: T & JobOptions): T {
 }
 
 const REDUCE_JOB = withJob(() => red.REDUCE_KEYS);
-const VAR_JOB = withJob(() => red.VAR_KEYS);
+const EXTREMUM_JOB = withJob(() => new Set(["axis", "keepdims"]));
+const VAR_JOB = withJob(() =>
+  new Set([...red.VAR_KEYS].filter((k) => k !== "where"))
+);
 const ARG_JOB = withJob(() => red.ARG_KEYS);
 const SCAN_JOB = withJob(() => red.SCAN_KEYS);
 const SORT_JOB = withJob(() => SORT_KEYS);
@@ -174,17 +177,17 @@ export function prodAsync(
 /** `max` along axes on the engine. */
 export function maxAsync(
   a: In,
-  options: ReduceAsyncOptions = {},
+  options: red.PtpOptions & JobOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "maxAsync", REDUCE_JOB());
+  checkOptions(options, "maxAsync", EXTREMUM_JOB());
   return reduceAsync(red.amax, a, options);
 }
 /** `min` along axes on the engine. */
 export function minAsync(
   a: In,
-  options: ReduceAsyncOptions = {},
+  options: red.PtpOptions & JobOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "minAsync", REDUCE_JOB());
+  checkOptions(options, "minAsync", EXTREMUM_JOB());
   return reduceAsync(red.amin, a, options);
 }
 /** `var` along axes on the engine. */

@@ -730,23 +730,23 @@ export class NDArray {
     return uf.round(this, options);
   }
   /** Sum over axes (see `sum`); a JS scalar when reducing everything. */
-  sum(options?: red.ReduceOptions): NDArray | Scalar {
+  sum(options?: red.SumOptions): NDArray | Scalar {
     return red.sumAxis(this, options);
   }
   /** Product over axes. */
-  prod(options?: red.ReduceOptions): NDArray | Scalar {
+  prod(options?: red.SumOptions): NDArray | Scalar {
     return red.prod(this, options);
   }
   /** Mean over axes. */
-  mean(options?: red.ReduceOptions): NDArray | Scalar {
+  mean(options?: red.MeanOptions): NDArray | Scalar {
     return red.meanAxis(this, options);
   }
   /** Maximum over axes. */
-  max(options?: red.ReduceOptions): NDArray | Scalar {
+  max(options?: red.ExtremumOptions): NDArray | Scalar {
     return red.amax(this, options);
   }
   /** Minimum over axes. */
-  min(options?: red.ReduceOptions): NDArray | Scalar {
+  min(options?: red.ExtremumOptions): NDArray | Scalar {
     return red.amin(this, options);
   }
   /** Variance over axes (`ddof` option). */
@@ -770,11 +770,11 @@ export class NDArray {
     return red.argminAxis(this, options);
   }
   /** Whether every element is truthy over axes. */
-  all(options?: red.ReduceOptions): NDArray | Scalar {
+  all(options?: red.LogicalOptions): NDArray | Scalar {
     return red.all(this, options);
   }
   /** Whether any element is truthy over axes. */
-  any(options?: red.ReduceOptions): NDArray | Scalar {
+  any(options?: red.LogicalOptions): NDArray | Scalar {
     return red.any(this, options);
   }
 
@@ -787,7 +787,7 @@ export class NDArray {
     return red.cumprod(this, options);
   }
   /** `max - min` over axes. */
-  ptp(options?: red.ReduceOptions): NDArray | Scalar {
+  ptp(options?: red.PtpOptions): NDArray | Scalar {
     return red.ptp(this, options);
   }
   /** NumPy's `dot` (see `dot`). */
@@ -830,13 +830,13 @@ export class NDArray {
   }
   /** `max` as an engine job. */
   maxAsync(
-    options?: red.ReduceOptions & JobOptions,
+    options?: red.PtpOptions & JobOptions,
   ): Promise<NDArray | Scalar> {
     return as.maxAsync(this, options);
   }
   /** `min` as an engine job. */
   minAsync(
-    options?: red.ReduceOptions & JobOptions,
+    options?: red.PtpOptions & JobOptions,
   ): Promise<NDArray | Scalar> {
     return as.minAsync(this, options);
   }

@@ -33,11 +33,15 @@ import {
   argminAxis,
   type ArgOptions,
   cumsumAxis,
+  EXTREMUM_KEYS,
+  type ExtremumOptions,
+  MEAN_KEYS,
   meanAxis,
-  REDUCE_KEYS,
-  type ReduceOptions,
+  type MeanOptions,
   type ScanOptions,
+  SUM_KEYS,
   sumAxis,
+  type SumOptions,
 } from "./reduce.ts";
 import { dotNd, NORM_KEYS, normNd, type NormOptions } from "./linalg.ts";
 import {
@@ -172,16 +176,16 @@ const F64 = DTYPE.float64;
  */
 export function sum(
   a: NDArray | readonly unknown[],
-  options?: ReduceOptions,
+  options?: SumOptions,
 ): NDArray | NdScalar;
 export function sum(a: BigIntArray): bigint;
 export function sum(a: NumberArray): number;
 export function sum(a: NumericArray): number | bigint;
 export function sum(
   a: NumericArray | NDArray | readonly unknown[],
-  options?: ReduceOptions,
+  options?: SumOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "sum", REDUCE_KEYS);
+  checkOptions(options, "sum", SUM_KEYS);
   if (given(options)) return sumAxis(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
@@ -193,7 +197,7 @@ export function sum(
 /** General path of {@link sum}: every dtype and check. */
 function sumGeneral(
   a: NumericArray,
-  options?: ReduceOptions,
+  options?: SumOptions,
 ): number | bigint | NDArray | NdScalar {
   if (isNdOperand(a)) return sumAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
@@ -232,14 +236,14 @@ function sumGeneral(
  */
 export function mean(
   a: NDArray | readonly unknown[],
-  options?: ReduceOptions,
+  options?: MeanOptions,
 ): NDArray | NdScalar;
 export function mean(a: NumericArray): number;
 export function mean(
   a: NumericArray | NDArray | readonly unknown[],
-  options?: ReduceOptions,
+  options?: MeanOptions,
 ): number | NDArray | NdScalar {
-  checkOptions(options, "mean", REDUCE_KEYS);
+  checkOptions(options, "mean", MEAN_KEYS);
   if (given(options)) return meanAxis(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
@@ -251,7 +255,7 @@ export function mean(
 /** General path of {@link mean}: every dtype and check. */
 function meanGeneral(
   a: NumericArray,
-  options?: ReduceOptions,
+  options?: MeanOptions,
 ): number | NDArray | NdScalar {
   if (isNdOperand(a)) return meanAxis(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
@@ -290,16 +294,16 @@ function emptyReduction(fn: string, op: string): RangeError {
  */
 export function min(
   a: NDArray | readonly unknown[],
-  options?: ReduceOptions,
+  options?: ExtremumOptions,
 ): NDArray | NdScalar;
 export function min(a: BigIntArray): bigint;
 export function min(a: NumberArray): number;
 export function min(a: NumericArray): number | bigint;
 export function min(
   a: NumericArray | NDArray | readonly unknown[],
-  options?: ReduceOptions,
+  options?: ExtremumOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "min", REDUCE_KEYS);
+  checkOptions(options, "min", EXTREMUM_KEYS);
   if (given(options)) return amin(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
@@ -321,7 +325,7 @@ export function min(
 /** General path of {@link min}: every dtype and check. */
 function minGeneral(
   a: NumericArray,
-  options?: ReduceOptions,
+  options?: ExtremumOptions,
 ): number | bigint | NDArray | NdScalar {
   if (isNdOperand(a)) return amin(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {
@@ -354,16 +358,16 @@ function minGeneral(
  */
 export function max(
   a: NDArray | readonly unknown[],
-  options?: ReduceOptions,
+  options?: ExtremumOptions,
 ): NDArray | NdScalar;
 export function max(a: BigIntArray): bigint;
 export function max(a: NumberArray): number;
 export function max(a: NumericArray): number | bigint;
 export function max(
   a: NumericArray | NDArray | readonly unknown[],
-  options?: ReduceOptions,
+  options?: ExtremumOptions,
 ): number | bigint | NDArray | NdScalar {
-  checkOptions(options, "max", REDUCE_KEYS);
+  checkOptions(options, "max", EXTREMUM_KEYS);
   if (given(options)) return amax(a as ArrayLikeInput, options);
   if (f64(a)) {
     const n = taLength(a);
@@ -385,7 +389,7 @@ export function max(
 /** General path of {@link max}: every dtype and check. */
 function maxGeneral(
   a: NumericArray,
-  options?: ReduceOptions,
+  options?: ExtremumOptions,
 ): number | bigint | NDArray | NdScalar {
   if (isNdOperand(a)) return amax(a as unknown as ArrayLikeInput, options);
   if (f64(a)) {

@@ -18,8 +18,8 @@ import { JS_BELOW } from "./_thresholds.ts";
 import { pairwiseF64 } from "./_js.ts";
 import { asDType, type DType, dtypeCode, kind, resultType } from "./dtype.ts";
 import { directStorage, fresh, NDArray, type Scalar } from "./ndarray.ts";
-import { array } from "./creation.ts";
-import { cStrides, normAxis, sizeOf } from "./_shape.ts";
+import { array, full } from "./creation.ts";
+import { broadcastShapes, cStrides, normAxis, sizeOf } from "./_shape.ts";
 import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
 import { checkOptions, optionKeys } from "./_typed.ts";
 
@@ -39,6 +39,205 @@ export const REDUCE_KEYS = optionKeys<ReduceOptions>({
   keepdims: 1,
   dtype: 1,
 });
+
+/** NumPy's `where` of the reductions: which elements take part. */
+export interface WhereOption {
+  /**
+   * A bool mask broadcastable to the array's shape (a JS array is read as
+   * bools, as NumPy reads a list); `false` elements are left out.
+   */
+  where?: ArrayLikeInput | boolean;
+}
+
+/** Options of `sum`, `prod` and `nansum`. */
+export interface SumOptions extends ReduceOptions, WhereOption {
+  /** The starting value, cast to the result dtype. */
+  initial?: number | bigint | boolean;
+}
+/** The keys of {@link SumOptions}. */
+export const SUM_KEYS = optionKeys<SumOptions>({
+  axis: 1,
+  keepdims: 1,
+  dtype: 1,
+  where: 1,
+  initial: 1,
+});
+
+/** Options of `max`, `min`, `nanmax`, `nanmin` (NumPy's have no dtype). */
+export interface ExtremumOptions extends WhereOption {
+  axis?: number | number[] | null;
+  keepdims?: boolean;
+  /** A value the result may not go below (max) or above (min). */
+  initial?: number | bigint | boolean;
+}
+/** The keys of {@link ExtremumOptions}. */
+export const EXTREMUM_KEYS = optionKeys<ExtremumOptions>({
+  axis: 1,
+  keepdims: 1,
+  where: 1,
+  initial: 1,
+});
+
+/** Options of `all` and `any`. */
+export interface LogicalOptions extends WhereOption {
+  axis?: number | number[] | null;
+  keepdims?: boolean;
+}
+/** The keys of {@link LogicalOptions}. */
+export const LOGICAL_KEYS = optionKeys<LogicalOptions>({
+  axis: 1,
+  keepdims: 1,
+  where: 1,
+});
+
+/** Options of `mean` and `nanmean`. */
+export interface MeanOptions extends ReduceOptions, WhereOption {}
+/** The keys of {@link MeanOptions}. */
+export const MEAN_KEYS = optionKeys<MeanOptions>({
+  axis: 1,
+  keepdims: 1,
+  dtype: 1,
+  where: 1,
+});
+
+/** Options of `ptp` (NumPy's has no dtype). */
+export interface PtpOptions {
+  axis?: number | number[] | null;
+  keepdims?: boolean;
+}
+const PTP_KEYS = optionKeys<PtpOptions>({ axis: 1, keepdims: 1 });
+
+type Masked = ReduceOptions & WhereOption & {
+  initial?: number | bigint | boolean;
+};
+
+/**
+ * The bool mask of a `where` option, checked to broadcast to `shape`. As
+ * NumPy: a bool array or a JS array read as bools; another dtype cannot be
+ * cast to bool safely and is a TypeError.
+ */
+export function whereMask(
+  w: ArrayLikeInput | boolean,
+  shape: readonly number[],
+  fn: string,
+): NDArray {
+  const m = typeof w === "boolean" || Array.isArray(w)
+    ? array(w, { dtype: "bool" })
+    : w instanceof NDArray
+    ? w
+    : array(w);
+  if (m.dtype !== "bool") {
+    throw new TypeError(
+      `${fn}(): where: Cannot cast array data from dtype('${m.dtype}') to ` +
+        `dtype('bool') according to the rule 'safe'`,
+    );
+  }
+  const b = broadcastShapes([m.shape, shape], fn);
+  if (b.length !== shape.length || b.some((d, i) => d !== shape[i])) {
+    throw new RangeError(
+      `${fn}(): where of shape (${m.shape.join(", ")}) does not broadcast ` +
+        `to the array's shape (${shape.join(", ")})`,
+    );
+  }
+  return m;
+}
+
+const IDENTITY: Partial<Record<Op, number | boolean>> = {
+  sum: 0,
+  prod: 1,
+  all: true,
+  any: false,
+};
+const COMBINE = {
+  sum: "add",
+  prod: "multiply",
+  max: "maximum",
+  min: "minimum",
+  fmax: "fmax",
+  fmin: "fmin",
+  all: "logicalAnd",
+  any: "logicalOr",
+} as const;
+const UFUNC_NAME: Partial<Record<Op, string>> = {
+  max: "maximum",
+  min: "minimum",
+  fmax: "fmax",
+  fmin: "fmin",
+};
+
+/**
+ * A reduction with NumPy's `where` and `initial`: elements outside the
+ * mask are replaced by the operation's identity (or `initial`, for max and
+ * min, which have none and so need it with a mask), and `initial` joins
+ * the result as one more element. The plain reduction when neither is set.
+ * Float sums with either option may differ from NumPy's in the last bit
+ * (NumPy sums each run of selected elements on its own).
+ */
+function reduceMasked(
+  op: Op,
+  x: ArrayLikeInput,
+  options: Masked,
+  fn: string,
+): NDArray | Scalar {
+  const w = options.where, init = options.initial;
+  const masked = w !== undefined && w !== true;
+  if (!masked && init === undefined) return reduceNd(op, x, options, fn);
+  let a = x instanceof NDArray ? x : array(x);
+  const axes = normAxes(options.axis, a.ndim, fn);
+  if (masked) {
+    const fill = IDENTITY[op] ?? init;
+    if (fill === undefined) {
+      throw new RangeError(
+        `${fn}(): reduction operation '${UFUNC_NAME[op] ?? op}' does not ` +
+          `have an identity, so to use a where mask one has to specify ` +
+          `'initial'`,
+      );
+    }
+    const m = whereMask(w, a.shape, fn);
+    a = where(m, a, full([], fill, { dtype: a.dtype }));
+  }
+  const keep = a.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  let r: NDArray;
+  if (
+    init !== undefined && IDENTITY[op] === undefined &&
+    axes.some((i) => a.shape[i] === 0)
+  ) {
+    // max/min of nothing is the initial value
+    r = full(keep, init, { dtype: a.dtype });
+  } else {
+    r = reduceNd(
+      op,
+      a,
+      { ...options, axis: axes, keepdims: true },
+      fn,
+    ) as NDArray;
+  }
+  if (init !== undefined) {
+    r = ufunc2(
+      COMBINE[op as keyof typeof COMBINE],
+      r,
+      full([], init, { dtype: r.dtype }),
+    );
+  }
+  if (options.keepdims) return r;
+  const kept = a.shape.filter((_, i) => !axes.includes(i));
+  return kept.length === 0 ? r.item() : r.reshape(kept);
+}
+
+/** The number of selected elements per lane (int64), as `sum(mask)`. */
+function maskCount(
+  m: NDArray,
+  shape: readonly number[],
+  axis: ReduceOptions["axis"],
+  keepdims: boolean | undefined,
+  fn: string,
+): NDArray | Scalar {
+  return reduceNd("sum", m.broadcastTo(shape.slice()), {
+    axis,
+    keepdims,
+    dtype: "int64",
+  }, fn);
+}
 
 type Op = keyof typeof REDUCE;
 
@@ -211,50 +410,50 @@ function reduceNd(
 /** Sum of elements over the given axes (NumPy's `sum`). */
 export function sumAxis(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: SumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "sum", REDUCE_KEYS);
-  return reduceNd("sum", a, options, "sum");
+  checkOptions(options, "sum", SUM_KEYS);
+  return reduceMasked("sum", a, options, "sum");
 }
 /** Product of elements over the given axes. */
 export function prod(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: SumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "prod", REDUCE_KEYS);
-  return reduceNd("prod", a, options, "prod");
+  checkOptions(options, "prod", SUM_KEYS);
+  return reduceMasked("prod", a, options, "prod");
 }
 /** Maximum over the given axes (NaN propagates). */
 export function amax(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: ExtremumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "max", REDUCE_KEYS);
-  return reduceNd("max", a, options, "max");
+  checkOptions(options, "max", EXTREMUM_KEYS);
+  return reduceMasked("max", a, options, "max");
 }
 /** Minimum over the given axes (NaN propagates). */
 export function amin(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: ExtremumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "min", REDUCE_KEYS);
-  return reduceNd("min", a, options, "min");
+  checkOptions(options, "min", EXTREMUM_KEYS);
+  return reduceMasked("min", a, options, "min");
 }
 /** Whether every element is truthy, over the given axes. */
 export function all(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: LogicalOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "all", REDUCE_KEYS);
-  return reduceNd("all", a, options, "all");
+  checkOptions(options, "all", LOGICAL_KEYS);
+  return reduceMasked("all", a, options, "all");
 }
 /** Whether any element is truthy, over the given axes. */
 export function any(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: LogicalOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "any", REDUCE_KEYS);
-  return reduceNd("any", a, options, "any");
+  checkOptions(options, "any", LOGICAL_KEYS);
+  return reduceMasked("any", a, options, "any");
 }
 
 /**
@@ -264,10 +463,13 @@ export function any(
  */
 export function meanAxis(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: MeanOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "mean", REDUCE_KEYS);
+  checkOptions(options, "mean", MEAN_KEYS);
   const x = a instanceof NDArray ? a : array(a);
+  if (options.where !== undefined && options.where !== true) {
+    return meanWhere(x, options, "mean");
+  }
   const axes = normAxes(options.axis, x.ndim, "mean");
   const count = axes.reduce((n, i) => n * x.shape[i]!, 1);
   const acc: DType = options.dtype ??
@@ -282,8 +484,42 @@ export function meanAxis(
   return ufunc2("divide", s, count);
 }
 
+/** The accumulator dtype of mean/var/std: floats keep theirs, others f8. */
+function meanDtype(x: NDArray, options: ReduceOptions): DType {
+  return options.dtype ?? (kind(x.dtype) === "f" ? x.dtype : "float64");
+}
+
+/** `mean` with a `where` mask: the masked sum over the selected count. */
+function meanWhere(x: NDArray, options: MeanOptions, fn: string) {
+  const acc = meanDtype(x, options);
+  const m = whereMask(options.where!, x.shape, fn);
+  const { axis, keepdims } = options;
+  const cnt = maskCount(m, x.shape, axis, keepdims, fn);
+  const s = reduceMasked(
+    "sum",
+    x,
+    { axis, keepdims, dtype: acc, where: m },
+    fn,
+  );
+  return divideCount(s, cnt, acc);
+}
+
+/** `s / n` (n a count) in float64, returned in `acc` as NumPy's `out=`. */
+function divideCount(
+  s: NDArray | Scalar,
+  n: NDArray | Scalar,
+  acc: DType,
+): NDArray | Scalar {
+  if (!(s instanceof NDArray)) {
+    const v = Number(s) / Number(n);
+    return acc === "float32" ? Math.fround(v) : v;
+  }
+  const r = ufunc2("divide", s, n instanceof NDArray ? n : Number(n));
+  return r.dtype === acc ? r : r.astype(acc);
+}
+
 /** Options of {@link variance} and {@link std}. */
-export interface VarOptions extends ReduceOptions {
+export interface VarOptions extends MeanOptions {
   /** Delta degrees of freedom: the divisor is `n - ddof` (default 0). */
   ddof?: number;
 }
@@ -292,6 +528,7 @@ export const VAR_KEYS = optionKeys<VarOptions>({
   keepdims: 1,
   dtype: 1,
   ddof: 1,
+  where: 1,
 });
 
 /**
@@ -308,6 +545,7 @@ function varLanes(
 ): NDArray | number | undefined {
   const dt = x.dtype;
   if (
+    (options.where !== undefined && options.where !== true) ||
     (dt !== "float64" && dt !== "float32") ||
     (options.dtype !== undefined && options.dtype !== dt)
   ) return undefined;
@@ -366,6 +604,9 @@ export function variance(
 ): NDArray | Scalar {
   checkOptions(options, "var", VAR_KEYS);
   const x = a instanceof NDArray ? a : array(a);
+  if (options.where !== undefined && options.where !== true) {
+    return varWhere(x, options, "var");
+  }
   const fast = varLanes(x, options, false, "var");
   if (fast !== undefined) return fast;
   const axes = normAxes(options.axis, x.ndim, "var");
@@ -393,6 +634,38 @@ export function variance(
     return acc === "float32" ? Math.fround(v) : v;
   }
   return ufunc2("divide", s, div);
+}
+
+/**
+ * `var` with a `where` mask, as NumPy's `_var`: the masked mean, the
+ * squared deviations, their masked sum over `max(count - ddof, 0)`.
+ */
+function varWhere(x: NDArray, options: VarOptions, fn: string) {
+  const acc = meanDtype(x, options);
+  const m = whereMask(options.where!, x.shape, fn);
+  const { axis, keepdims } = options;
+  const n = maskCount(m, x.shape, axis, true, fn);
+  const total = reduceMasked("sum", x, {
+    axis,
+    keepdims: true,
+    dtype: acc,
+    where: m,
+  }, fn);
+  const mean = divideCount(total, n, acc);
+  let d = ufunc2("subtract", x.dtype === acc ? x : x.astype(acc), mean);
+  d = ufunc2("multiply", d, d, { out: d });
+  const s = reduceMasked(
+    "sum",
+    d,
+    { axis, keepdims, dtype: acc, where: m },
+    fn,
+  );
+  const cnt = maskCount(m, x.shape, axis, keepdims, fn);
+  const ddof = options.ddof ?? 0;
+  const div = cnt instanceof NDArray
+    ? ufunc2("maximum", ufunc2("subtract", cnt, ddof), 0)
+    : Math.max(Number(cnt) - ddof, 0);
+  return divideCount(s, div, acc);
 }
 
 /** Standard deviation: `sqrt(var(a))` (see {@link variance}). */
@@ -599,12 +872,12 @@ const isFloat = (x: NDArray) => kind(x.dtype) === "f";
  */
 export function nansum(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: SumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nansum", REDUCE_KEYS);
+  checkOptions(options, "nansum", SUM_KEYS);
   const x = a instanceof NDArray ? a : array(a);
-  if (!isFloat(x)) return reduceNd("sum", x, options, "nansum");
-  return reduceNd(
+  if (!isFloat(x)) return reduceMasked("sum", x, options, "nansum");
+  return reduceMasked(
     "sum",
     where(ufunc1("isnan", x), 0, x),
     options,
@@ -618,30 +891,27 @@ export function nansum(
  */
 export function nanmean(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: MeanOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmean", REDUCE_KEYS);
+  checkOptions(options, "nanmean", MEAN_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   if (!isFloat(x)) return meanAxis(x, options);
   const mask = ufunc1("isnan", x);
-  const cnt = reduceNd(
+  const { axis, keepdims, where: w } = options;
+  const cnt = reduceMasked(
     "sum",
     ufunc1("logicalNot", mask),
-    { axis: options.axis, keepdims: options.keepdims, dtype: "int64" },
+    { axis, keepdims, dtype: "int64", where: w },
     "nanmean",
   );
   const dtype = options.dtype ?? x.dtype;
-  const tot = reduceNd("sum", where(mask, 0, x), {
-    axis: options.axis,
-    keepdims: options.keepdims,
+  const tot = reduceMasked("sum", where(mask, 0, x), {
+    axis,
+    keepdims,
     dtype,
+    where: w,
   }, "nanmean");
-  if (!(tot instanceof NDArray)) {
-    const v = Number(tot) / Number(cnt);
-    return dtype === "float32" ? Math.fround(v) : v;
-  }
-  const r = ufunc2("divide", tot, cnt as NDArray);
-  return r.dtype === dtype ? r : r.astype(dtype);
+  return divideCount(tot, cnt, dtype);
 }
 
 /**
@@ -650,39 +920,28 @@ export function nanmean(
  */
 export function nanmax(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: ExtremumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmax", REDUCE_KEYS);
+  checkOptions(options, "nanmax", EXTREMUM_KEYS);
   const x = a instanceof NDArray ? a : array(a);
-  return isFloat(x)
-    ? nanExtreme("fmax", x, options)
-    : reduceNd("max", x, options, "nanmax");
+  return reduceMasked(isFloat(x) ? "fmax" : "max", x, options, "nanmax");
 }
 /** Minimum ignoring NaNs (NumPy's `nanmin`); see {@link nanmax}. */
 export function nanmin(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: ExtremumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmin", REDUCE_KEYS);
+  checkOptions(options, "nanmin", EXTREMUM_KEYS);
   const x = a instanceof NDArray ? a : array(a);
-  return isFloat(x)
-    ? nanExtreme("fmin", x, options)
-    : reduceNd("min", x, options, "nanmin");
-}
-function nanExtreme(
-  op: "fmax" | "fmin",
-  x: NDArray,
-  options: ReduceOptions,
-): NDArray | Scalar {
-  return reduceNd(op, x, options, op === "fmax" ? "nanmax" : "nanmin");
+  return reduceMasked(isFloat(x) ? "fmin" : "min", x, options, "nanmin");
 }
 
 /** Range of values, `max - min` (NumPy's `ptp`; integers wrap as NumPy's). */
 export function ptp(
   a: ArrayLikeInput,
-  options: ReduceOptions = {},
+  options: PtpOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "ptp", REDUCE_KEYS);
+  checkOptions(options, "ptp", PTP_KEYS);
   const x = a instanceof NDArray ? a : array(a);
   const o = { axis: options.axis, keepdims: options.keepdims };
   const hi = reduceNd("max", x, o, "ptp"), lo = reduceNd("min", x, o, "ptp");
