@@ -24,7 +24,13 @@ import {
   ufunc2,
   where,
 } from "./ufunc.ts";
-import { axisLayout, countNonzero, cumsumAxis } from "./reduce.ts";
+import {
+  any as anyAxis,
+  axisLayout,
+  countNonzero,
+  cumsumAxis,
+} from "./reduce.ts";
+import { lexsort } from "./sorting.ts";
 import { argsort } from "./ops.ts";
 import { concatenate } from "./manipulation.ts";
 import { checkOptions, optionKeys } from "./_typed.ts";
@@ -211,11 +217,17 @@ export interface UniqueOptions {
   returnInverse?: boolean;
   /** Also return how often each unique value occurs. */
   returnCounts?: boolean;
+  /**
+   * The unique sub-arrays along this axis (rows for 0), sorted
+   * lexicographically; default: the unique elements of the flattened array.
+   */
+  axis?: number | null;
 }
 const UNIQUE_KEYS = optionKeys<UniqueOptions>({
   returnIndex: 1,
   returnInverse: 1,
   returnCounts: 1,
+  axis: 1,
 });
 
 /** What {@link unique} returns when any `return*` option is set. */
@@ -243,6 +255,9 @@ export function unique(
 ): NDArray | UniqueResult {
   checkOptions(options, "unique", UNIQUE_KEYS);
   const x0 = nd(a);
+  if (options.axis !== undefined && options.axis !== null) {
+    return uniqueAxis(x0, normAxis(options.axis, x0.ndim, "unique"), options);
+  }
   const r0 = x0.ravel();
   // the kernels read a flat, contiguous run from index 0
   const x = r0._offset === 0 && (r0.size < 2 || r0._strides[0] === 1)
@@ -307,6 +322,72 @@ export function unique(
     const r = rank._read("unique") as BigUint64Array;
     for (let i = 0; i < n; i++) inv[Number(p[i]!)] = BigInt.asIntN(64, r[i]!);
     result.inverse = new NDArray(inv, "int64", [n]).reshape(x0.shape.slice());
+  }
+  return result;
+}
+
+/**
+ * `unique` along an axis (NumPy's): the sub-arrays along `axis`, as rows
+ * of a (n, rest) matrix, sorted lexicographically (NaN after numbers in
+ * each position) and kept where a row differs from the one before. As in
+ * NumPy, NaN != NaN here, so rows holding a NaN are never merged.
+ */
+function uniqueAxis(
+  x0: NDArray,
+  axis: number,
+  options: UniqueOptions,
+): NDArray | UniqueResult {
+  const perm = [axis, ...x0.shape.keys()].filter((d, i) =>
+    i === 0 || d !== axis
+  );
+  const moved = x0.transpose(perm);
+  const n = moved.shape[0]!;
+  const rest = moved.shape.slice(1);
+  const m = sizeOf(rest);
+  const bool = x0.dtype === "bool";
+  const rows = (bool ? moved.astype("uint8") : moved).reshape([n, m]).copy();
+  // lexsort's last key is the primary one: column 0 sorts first
+  const cols: NDArray[] = [];
+  for (let j = m - 1; j >= 0; j--) cols.push(rows.slice(":", j));
+  const order = n === 0 || m === 0
+    ? array([...Array(n).keys()].map(BigInt), { dtype: "int64" })
+    : lexsort(cols);
+  const sorted = take(rows, order, { axis: 0 });
+  let starts: NDArray;
+  if (n === 0) starts = array([], { dtype: "int64" });
+  else if (m === 0) starts = array([0n], { dtype: "int64" });
+  else {
+    const ne = ufunc2("notEqual", sorted.slice("1:"), sorted.slice(":-1"));
+    starts = concatenate([
+      array([0n], { dtype: "int64" }),
+      ufunc2("add", flatnonzero(anyAxis(ne, { axis: 1 }) as NDArray), 1n),
+    ]);
+  }
+  let vals = take(sorted, starts, { axis: 0 });
+  if (bool) vals = vals.astype("bool");
+  const k = vals.shape[0]!;
+  const back = [...perm.keys()].map((i) => perm.indexOf(i));
+  const values = vals.reshape([k, ...rest]).transpose(back);
+  if (!(options.returnIndex || options.returnInverse || options.returnCounts)) {
+    return values;
+  }
+  const result: UniqueResult = { values };
+  if (options.returnIndex) result.indices = take(order, starts);
+  const ends = concatenate([
+    starts.slice("1:"),
+    array([BigInt(n)], { dtype: "int64" }),
+  ]);
+  if (options.returnCounts) result.counts = ufunc2("subtract", ends, starts);
+  if (options.returnInverse) {
+    const inv = new BigInt64Array(n);
+    const st = starts.tolist() as bigint[], en = ends.tolist() as bigint[];
+    const ord = order.tolist() as bigint[];
+    for (let r = 0; r < st.length; r++) {
+      for (let i = Number(st[r]); i < Number(en[r]); i++) {
+        inv[Number(ord[i])] = BigInt(r);
+      }
+    }
+    result.inverse = new NDArray(inv, "int64", [n]);
   }
   return result;
 }

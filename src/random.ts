@@ -84,8 +84,22 @@ const FLOAT_DRAW_KEYS = optionKeys<FloatDrawOptions>({ dtype: 1 });
 export interface IntegersOptions {
   /** Draw from [low, high] instead of [low, high). */
   endpoint?: boolean;
+  /**
+   * The result dtype: "int64" (default), "int32", "uint32" or "uint64",
+   * each the same stream as NumPy's. The 8- and 16-bit dtypes and bool,
+   * which NumPy draws from 16- and 8-bit slices of its 32-bit output, are
+   * not supported yet: a TypeError.
+   */
+  dtype?: "int64" | "int32" | "uint32" | "uint64";
 }
-const INTEGERS_KEYS = optionKeys<IntegersOptions>({ endpoint: 1 });
+const INTEGERS_KEYS = optionKeys<IntegersOptions>({ endpoint: 1, dtype: 1 });
+/** The inclusive bounds of the integer dtypes `integers` draws. */
+const INT_BOUNDS: Record<string, readonly [bigint, bigint]> = {
+  int64: [-(1n << 63n), (1n << 63n) - 1n],
+  int32: [-(1n << 31n), (1n << 31n) - 1n],
+  uint32: [0n, (1n << 32n) - 1n],
+  uint64: [0n, (1n << 64n) - 1n],
+};
 
 /** Options of {@link Generator.choice}. */
 export interface ChoiceOptions {
@@ -163,24 +177,47 @@ export class Generator {
     high?: number | bigint | null,
     size?: Size,
     options: IntegersOptions = {},
-  ): NDArray | bigint {
+  ): NDArray | bigint | number {
     checkOptions(options, "integers", INTEGERS_KEYS);
+    const dtype = options.dtype ?? "int64";
+    const bounds = INT_BOUNDS[dtype];
+    if (bounds === undefined) {
+      throw new TypeError(
+        `integers(): dtype ${String(dtype)} is not supported (int64, ` +
+          `int32, uint32 and uint64 are; NumPy's 8- and 16-bit and bool ` +
+          `draws are not implemented)`,
+      );
+    }
     let lo = BigInt(low), hi: bigint;
     if (high === undefined || high === null) {
       hi = lo;
       lo = 0n;
     } else hi = BigInt(high);
     if (!options.endpoint) hi -= 1n;
+    if (lo < bounds[0]) {
+      throw new RangeError(`integers(): low is out of bounds for ${dtype}`);
+    }
+    if (hi > bounds[1]) {
+      throw new RangeError(`integers(): high is out of bounds for ${dtype}`);
+    }
     if (lo > hi) throw new RangeError(`integers(): low >= high`);
-    const lim = 1n << 63n;
-    if (lo < -lim || hi >= lim) {
-      throw new RangeError("integers(): bounds outside int64");
+    if (hi - lo >= 1n << 64n || hi >= 1n << 63n) {
+      // the kernel draws int64 offsets; NumPy's uint64 beyond is not here
+      throw new RangeError(
+        "integers(): bounds above 2**63 - 1 are not supported",
+      );
     }
     this.#params[0] = BigInt.asUintN(64, lo);
     this.#params[1] = BigInt.asUintN(64, hi - lo);
-    return this.#draw(KIND.integers, "int64", size, "integers") as
+    const r = this.#draw(KIND.integers, "int64", size, "integers") as
       | NDArray
       | bigint;
+    // the same stream for every dtype: NumPy's 32-bit fills use the same
+    // Lemire draws as its 64-bit fill does for a range below 2**32
+    if (!(r instanceof NDArray)) {
+      return dtype === "int32" || dtype === "uint32" ? Number(r) : r;
+    }
+    return dtype === "int64" ? r : r.astype(dtype);
   }
 
   /** Floats uniform in [low, high): `low + (high - low) * random()`. */

@@ -959,27 +959,63 @@ export interface AverageOptions {
   /** Weights: the shape of `a`, or 1-d along a single `axis`. */
   weights?: ArrayLikeInput;
   keepdims?: boolean;
+  /** Also return the sum of the weights: `[average, sumOfWeights]`. */
+  returned?: boolean;
 }
 
 const AVERAGE_KEYS = optionKeys<AverageOptions>({
   axis: 1,
   weights: 1,
   keepdims: 1,
+  returned: 1,
 });
 
 /**
  * Weighted average (NumPy's `average`): `sum(a * w) / sum(w)` along the
  * axes, computed in float64 for integer inputs; without weights, `mean`.
- * Weights summing to zero throw.
+ * Weights summing to zero throw. With `returned: true`, the pair
+ * `[average, sumOfWeights]` (the weights' sum broadcast to the average's
+ * shape; without weights, the element count in the average's dtype).
  */
 export function average(
   a: ArrayLikeInput,
+  options: AverageOptions & { returned: true },
+): [NDArray | Scalar, NDArray | Scalar];
+export function average(
+  a: ArrayLikeInput,
+  options?: AverageOptions,
+): NDArray | Scalar;
+export function average(
+  a: ArrayLikeInput,
   options: AverageOptions = {},
-): NDArray | Scalar {
+): NDArray | Scalar | [NDArray | Scalar, NDArray | Scalar] {
   checkOptions(options, "average", AVERAGE_KEYS);
+  const r = weightedAverage(a, options);
+  if (!options.returned) return r.avg;
+  let scl = r.scl;
+  const avg = r.avg;
+  if (avg instanceof NDArray) {
+    const s = scl instanceof NDArray ? scl : array(scl, { dtype: avg.dtype });
+    scl = s.broadcastTo(avg.shape.slice()).copy();
+  }
+  return [avg, scl];
+}
+
+function weightedAverage(
+  a: ArrayLikeInput,
+  options: AverageOptions,
+): { avg: NDArray | Scalar; scl: NDArray | Scalar } {
   const x = a instanceof NDArray ? a : array(a);
   if (options.weights === undefined) {
-    return meanAxis(x, { axis: options.axis, keepdims: options.keepdims });
+    const avg = meanAxis(x, { axis: options.axis, keepdims: options.keepdims });
+    // NumPy: avg.dtype.type(a.size / avg.size)
+    const cnt = x.size / (avg instanceof NDArray ? avg.size : 1);
+    const dt = avg instanceof NDArray
+      ? avg.dtype
+      : kind(x.dtype) === "f"
+      ? x.dtype
+      : "float64";
+    return { avg, scl: dt === "float32" ? Math.fround(cnt) : cnt };
   }
   let w = options.weights instanceof NDArray
     ? options.weights
@@ -1010,10 +1046,7 @@ export function average(
     w = w.reshape(x.shape.map((d, i) => (i === ax ? d : 1)));
   }
   const o = { axis: options.axis, keepdims: options.keepdims, dtype };
-  const scl = reduceNd("sum", w, {
-    ...o,
-    keepdims: options.keepdims,
-  }, "average");
+  const scl = reduceNd("sum", w, o, "average");
   const zero = scl instanceof NDArray
     ? (any(ufunc2("equal", scl, 0)) as boolean)
     : Number(scl) === 0;
@@ -1030,9 +1063,9 @@ export function average(
   );
   if (!(num instanceof NDArray)) {
     const v = Number(num) / Number(scl);
-    return dtype === "float32" ? Math.fround(v) : v;
+    return { avg: dtype === "float32" ? Math.fround(v) : v, scl };
   }
-  return ufunc2("divide", num, scl as NDArray);
+  return { avg: ufunc2("divide", num, scl as NDArray), scl };
 }
 
 /** Options of {@link countNonzero}. */

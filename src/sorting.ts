@@ -50,8 +50,16 @@ const PARTITION_KEYS = optionKeys<PartitionOptions>({ axis: 1 });
 export interface SearchsortedOptions {
   /** "left": the first suitable index (default); "right": the last. */
   side?: "left" | "right";
+  /**
+   * Indices that sort `a` (as `argsort(a)` gives): `a` itself need not be
+   * sorted, and the result indexes `a` in that order.
+   */
+  sorter?: ArrayLikeInput;
 }
-const SEARCHSORTED_KEYS = optionKeys<SearchsortedOptions>({ side: 1 });
+const SEARCHSORTED_KEYS = optionKeys<SearchsortedOptions>({
+  side: 1,
+  sorter: 1,
+});
 
 /** Options of {@link digitize}. */
 export interface DigitizeOptions {
@@ -201,8 +209,27 @@ export function searchsorted(
   options: SearchsortedOptions = {},
 ): NDArray | number {
   checkOptions(options, "searchsorted", SEARCHSORTED_KEYS);
-  const x = nd(a);
+  let x = nd(a);
   if (x.ndim !== 1) throw new RangeError("searchsorted(): a must be 1-d");
+  if (options.sorter !== undefined) {
+    const s = nd(options.sorter);
+    const k = s.dtype[0];
+    if (k !== "i" && k !== "u") {
+      throw new TypeError(
+        `searchsorted(): sorter must only contain integers, got ${s.dtype}`,
+      );
+    }
+    if (s.ndim !== 1 || s.size !== x.size) {
+      throw new RangeError("searchsorted(): sorter.size must equal a.size");
+    }
+    const n = x.size;
+    for (const i of s.astype("float64").tolist() as number[]) {
+      if (!(i >= 0 && i < n)) {
+        throw new RangeError("searchsorted(): Sorter index out of range.");
+      }
+    }
+    x = take(x, s);
+  }
   const side = options.side ?? "left";
   if (side !== "left" && side !== "right") {
     throw new TypeError(

@@ -12,7 +12,7 @@
  */
 import { checkAlloc } from "./_limits.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
-import { linspace, zeros } from "./creation.ts";
+import { array, linspace, zeros } from "./creation.ts";
 import { kind, resultType } from "./dtype.ts";
 import { normAxis } from "./_shape.ts";
 import {
@@ -22,8 +22,8 @@ import {
   ufunc2,
   where,
 } from "./ufunc.ts";
-import { amax, amin, meanAxis } from "./reduce.ts";
-import { searchsorted, sortNd } from "./sorting.ts";
+import { amax, amin, any, average, meanAxis, sumAxis } from "./reduce.ts";
+import { argsortNd, searchsorted, sortNd } from "./sorting.ts";
 import { take } from "./indexing.ts";
 import { concatenate } from "./manipulation.ts";
 import { matmul } from "./linalg.ts";
@@ -644,8 +644,17 @@ export interface InterpOptions {
   left?: number;
   /** The value above `xp[-1]` (default `fp[-1]`). */
   right?: number;
+  /**
+   * The period of periodic x-coordinates: `left` and `right` are then
+   * ignored (as NumPy) and `xp` need not be sorted.
+   */
+  period?: number;
 }
-const INTERP_KEYS = optionKeys<InterpOptions>({ left: 1, right: 1 });
+const INTERP_KEYS = optionKeys<InterpOptions>({
+  left: 1,
+  right: 1,
+  period: 1,
+});
 
 /**
  * One-dimensional linear interpolation (NumPy's `interp`): `xp` must be
@@ -658,21 +667,48 @@ export function interp(
   options: InterpOptions = {},
 ): NDArray | number {
   checkOptions(options, "interp", INTERP_KEYS);
-  const X = nd(x);
-  const dx = nd(xp).astype("float64").ravel().copy()._read(
-    "interp",
-  ) as Float64Array;
-  const dy = nd(fp).astype("float64").ravel().copy()._read(
-    "interp",
-  ) as Float64Array;
+  let X = nd(x);
+  let XP = nd(xp).astype("float64"), FP = nd(fp).astype("float64");
+  if (XP.ndim !== 1 || FP.ndim !== 1) {
+    throw new RangeError("interp(): Data points must be 1-D sequences");
+  }
+  if (XP.size !== FP.size) {
+    throw new RangeError("interp(): fp and xp are not of the same length.");
+  }
+  let { left, right } = options;
+  const period = options.period;
+  if (period !== undefined && period !== null) {
+    if (typeof period !== "number") {
+      throw new TypeError("interp(): period must be a number");
+    }
+    if (period === 0) {
+      throw new RangeError("interp(): period must be a non-zero value");
+    }
+    // NumPy's normalization: both axes modulo the period, xp sorted, one
+    // point wrapped onto each end (left and right do not apply)
+    const p = Math.abs(period);
+    left = right = undefined;
+    X = ufunc2("mod", X.astype("float64"), p);
+    XP = ufunc2("mod", XP, p);
+    if (XP.size > 0) {
+      const order = argsortNd(XP);
+      XP = take(XP, order);
+      FP = take(FP, order);
+      XP = concatenate([
+        ufunc2("subtract", XP.slice("-1:"), p),
+        XP,
+        ufunc2("add", XP.slice(":1"), p),
+      ]);
+      FP = concatenate([FP.slice("-1:"), FP, FP.slice(":1")]);
+    }
+  }
+  const dx = XP.copy()._read("interp") as Float64Array;
+  const dy = FP.copy()._read("interp") as Float64Array;
   if (dx.length === 0) {
     throw new RangeError("interp(): array of sample points is empty");
   }
-  if (dx.length !== dy.length) {
-    throw new RangeError("interp(): fp and xp are not of the same length.");
-  }
-  const left = options.left ?? dy[0]!,
-    right = options.right ?? dy[dy.length - 1]!;
+  left ??= dy[0]!;
+  right ??= dy[dy.length - 1]!;
   const xs = X.astype("float64").copy()._read("interp") as Float64Array;
   const out = new Float64Array(xs.length);
   const n = dx.length;
@@ -711,10 +747,20 @@ export interface CovOptions {
   rowvar?: boolean;
   /** Normalize by N (true) instead of N - 1. */
   bias?: boolean;
-  /** Delta degrees of freedom (overrides `bias`). */
+  /** Delta degrees of freedom, an integer (overrides `bias`). */
   ddof?: number;
+  /** Integer frequency weights, one per observation. */
+  fweights?: ArrayLikeInput;
+  /** Observation weights ("importance"), one per observation. */
+  aweights?: ArrayLikeInput;
 }
-export const COV_KEYS = optionKeys<CovOptions>({ rowvar: 1, bias: 1, ddof: 1 });
+export const COV_KEYS = optionKeys<CovOptions>({
+  rowvar: 1,
+  bias: 1,
+  ddof: 1,
+  fweights: 1,
+  aweights: 1,
+});
 
 /** The covariance matrix of the variables in `m` (NumPy's `cov`). */
 export function cov(
@@ -726,24 +772,85 @@ export function cov(
   return c.size === 1 ? (c.item() as number) : c;
 }
 
-/** {@link cov}, always as a matrix (1 x 1 for one variable). */
+/** One observation weight vector of `cov`, checked as NumPy checks it. */
+function obsWeights(
+  w: ArrayLikeInput,
+  n: number,
+  what: "fweights" | "aweights",
+): NDArray {
+  const x = nd(w).astype("float64");
+  if (what === "fweights") {
+    const r = x.copy()._storage as Float64Array;
+    if (r.some((v) => v !== Math.round(v) && !Number.isNaN(v))) {
+      throw new TypeError("cov(): fweights must be integer");
+    }
+  }
+  if (x.ndim > 1) {
+    throw new RangeError(`cov(): cannot handle multidimensional ${what}`);
+  }
+  if (x.ndim === 0 || x.shape[0] !== n) {
+    throw new RangeError(
+      `cov(): incompatible numbers of samples and ${what}`,
+    );
+  }
+  if (any(ufunc2("less", x, 0))) {
+    throw new RangeError(`cov(): ${what} cannot be negative`);
+  }
+  return x;
+}
+
+/**
+ * {@link cov}, always as a matrix (1 x 1 for one variable). NumPy's steps:
+ * the (weighted) mean of each variable, the deviations, `X @ (X * w).T`
+ * times `1 / fact`, where `fact` is `N - ddof`, or with weights `sum(w) -
+ * ddof` (`- ddof * sum(w * aweights) / sum(w)` with aweights).
+ */
 export function covMatrix(
   m: ArrayLikeInput,
   options: CovOptions = {},
 ): NDArray {
   checkOptions(options, "covMatrix", COV_KEYS);
-  let X = nd(m);
-  if (X.ndim > 2) throw new RangeError("cov(): m has more than 2 dimensions");
-  const dtype = resultType(X.dtype, "float64");
-  X = X.ndim === 1 ? X.reshape(1, -1) : X;
-  if (options.rowvar === false && X.shape[0] !== 1) X = X.T;
+  const ddofOpt = options.ddof;
+  if (ddofOpt !== undefined && ddofOpt !== null && !Number.isInteger(ddofOpt)) {
+    throw new TypeError("cov(): ddof must be integer");
+  }
+  const m0 = nd(m);
+  if (m0.ndim > 2) throw new RangeError("cov(): m has more than 2 dimensions");
+  const dtype = resultType(m0.dtype, "float64");
+  let X = m0.ndim < 2 ? m0.reshape(1, -1) : m0;
+  if (options.rowvar === false && m0.ndim !== 1) X = X.T;
   X = X.astype(dtype);
+  if (X.shape[0] === 0) return array([], { dtype }).reshape(0, 0);
   const N = X.shape[1]!;
-  const ddof = options.ddof ?? (options.bias ? 0 : 1);
-  const avg = meanAxis(X, { axis: 1, keepdims: true }) as NDArray;
+  const ddof = ddofOpt ?? (options.bias ? 0 : 1);
+  let w: NDArray | undefined;
+  let aw: NDArray | undefined;
+  if (options.fweights !== undefined) {
+    w = obsWeights(options.fweights, N, "fweights");
+  }
+  if (options.aweights !== undefined) {
+    aw = obsWeights(options.aweights, N, "aweights");
+    w = w === undefined ? aw : ufunc2("multiply", w, aw);
+  }
+  let avg: NDArray, fact: number;
+  if (w === undefined) {
+    avg = meanAxis(X, { axis: 1, keepdims: true }) as NDArray;
+    fact = N - ddof;
+  } else {
+    const [a, s] = average(X, { axis: 1, weights: w, returned: true });
+    avg = (a as NDArray).reshape(-1, 1);
+    const wSum = Number((s as NDArray).get(0));
+    if (ddof === 0) fact = wSum;
+    else if (aw === undefined) fact = wSum - ddof;
+    else {
+      const wa = sumAxis(ufunc2("multiply", w, aw)) as number;
+      fact = wSum - ddof * wa / wSum;
+    }
+  }
+  if (fact <= 0) fact = 0;
   const Xc = ufunc2("subtract", X, avg);
-  const fact = Math.max(N - ddof, 0);
-  return ufunc2("divide", matmul(Xc, Xc.T), fact);
+  const XT = w === undefined ? Xc.T : ufunc2("multiply", Xc, w).T;
+  return ufunc2("multiply", matmul(Xc, XT), 1 / fact);
 }
 
 /** Options of {@link corrcoef}. */
