@@ -10,7 +10,7 @@
 import { allocStorage } from "./_pool.ts";
 import { resultType } from "./dtype.ts";
 import { copyInto, NDArray } from "./ndarray.ts";
-import { normAxis, sizeOf } from "./_shape.ts";
+import { broadcastShapes, normAxis, sizeOf } from "./_shape.ts";
 import {
   type ArrayLikeInput,
   asNd as nd,
@@ -358,4 +358,196 @@ export function arrayEqual(
     );
   }
   return all(eq) as boolean;
+}
+
+// ---- function forms of the shape methods (NumPy's names) -------------------
+
+/** Options of {@link reshape} and {@link ravel}. */
+export interface OrderOptions {
+  /** Element order: only "C" (row-major), NumPy's default, is supported. */
+  order?: "C";
+}
+const ORDER_KEYS = optionKeys<OrderOptions>({ order: 1 });
+
+function cOrder(options: OrderOptions | undefined, fn: string): void {
+  checkOptions(options, fn, ORDER_KEYS);
+  const o = options?.order;
+  if (o !== undefined && o !== "C") {
+    throw new RangeError(
+      `${fn}(): order ${JSON.stringify(o)} is not supported (only "C")`,
+    );
+  }
+}
+
+/**
+ * `a` with a new shape (NumPy's `reshape`): a view when the layout allows,
+ * else a copy; one dimension may be -1.
+ */
+export function reshape(
+  a: ArrayLikeInput,
+  shape: number | readonly number[],
+  options?: OrderOptions,
+): NDArray {
+  cOrder(options, "reshape");
+  return nd(a).reshape(typeof shape === "number" ? [shape] : [...shape]);
+}
+
+/** The flattened array (NumPy's `ravel`): a view when contiguous. */
+export function ravel(a: ArrayLikeInput, options?: OrderOptions): NDArray {
+  cOrder(options, "ravel");
+  return nd(a).ravel();
+}
+
+/** Permuted axes (NumPy's `transpose`; reversed when `axes` is omitted). */
+export function transpose(
+  a: ArrayLikeInput,
+  axes?: readonly number[] | null,
+): NDArray {
+  const x = nd(a);
+  return axes === undefined || axes === null
+    ? x.transpose()
+    : x.transpose([...listArg<number>(axes, "transpose", "axes")]);
+}
+
+/** `a` with axes `axis1` and `axis2` swapped (NumPy's `swapaxes`); a view. */
+export function swapaxes(
+  a: ArrayLikeInput,
+  axis1: number,
+  axis2: number,
+): NDArray {
+  return nd(a).swapaxes(axis1, axis2);
+}
+
+function axesArg(
+  axis: number | readonly number[],
+  ndim: number,
+  fn: string,
+): number[] {
+  const list = typeof axis === "number"
+    ? [axis]
+    : listArg<number>(axis, fn, "axis");
+  const out = list.map((ax) => normAxis(ax, ndim, fn));
+  if (new Set(out).size !== out.length) {
+    throw new RangeError(`${fn}(): repeated axis`);
+  }
+  return out;
+}
+
+/**
+ * `a` with length-1 axes inserted at the given positions of the result
+ * (NumPy's `expand_dims`); a view.
+ */
+export function expandDims(
+  a: ArrayLikeInput,
+  axis: number | readonly number[],
+): NDArray {
+  const x = nd(a);
+  const n = typeof axis === "number" ? 1 : axis.length;
+  const at = new Set(axesArg(axis, x.ndim + n, "expandDims"));
+  const shape: number[] = [];
+  let k = 0;
+  for (let i = 0; i < x.ndim + n; i++) {
+    shape.push(at.has(i) ? 1 : x.shape[k++]!);
+  }
+  return x.reshape(shape);
+}
+
+/**
+ * `a` without length-1 axes: all of them, or the given ones, which must
+ * have length 1 (NumPy's `squeeze`); a view.
+ */
+export function squeeze(
+  a: ArrayLikeInput,
+  axis?: number | readonly number[] | null,
+): NDArray {
+  const x = nd(a);
+  if (axis === undefined || axis === null) return x.squeeze();
+  const drop = new Set(axesArg(axis, x.ndim, "squeeze"));
+  for (const i of drop) {
+    if (x.shape[i] !== 1) {
+      throw new RangeError(
+        "squeeze(): cannot select an axis to squeeze out which has size not equal to one",
+      );
+    }
+  }
+  return x.reshape(x.shape.filter((_, i) => !drop.has(i)));
+}
+
+/**
+ * `a` with the axes `source` moved to the positions `destination`, the
+ * others in their order (NumPy's `moveaxis`); a view.
+ */
+export function moveaxis(
+  a: ArrayLikeInput,
+  source: number | readonly number[],
+  destination: number | readonly number[],
+): NDArray {
+  const x = nd(a);
+  const src = axesArg(source, x.ndim, "moveaxis");
+  const dst = axesArg(destination, x.ndim, "moveaxis");
+  if (src.length !== dst.length) {
+    throw new RangeError(
+      "moveaxis(): `source` and `destination` arguments must have the same number of elements",
+    );
+  }
+  const order = [...Array(x.ndim).keys()].filter((i) => !src.includes(i));
+  const pairs = dst.map((d, i) => [d, src[i]!] as const).sort((p, q) =>
+    p[0] - q[0]
+  );
+  for (const [d, s] of pairs) order.splice(d, 0, s);
+  return x.transpose(order);
+}
+
+/** A read-only view of `a` repeated to `shape` (NumPy's `broadcast_to`). */
+export function broadcastTo(
+  a: ArrayLikeInput,
+  shape: number | readonly number[],
+): NDArray {
+  return nd(a).broadcastTo(typeof shape === "number" ? shape : [...shape]);
+}
+
+/**
+ * The arrays broadcast against each other (NumPy's `broadcast_arrays`):
+ * read-only views of the common shape.
+ */
+export function broadcastArrays(...arrays: ArrayLikeInput[]): NDArray[] {
+  const xs = arrays.map(nd);
+  const shape = broadcastShapes(xs.map((x) => x.shape), "broadcastArrays");
+  return xs.map((x) => x.broadcastTo(shape));
+}
+
+/** `a` as at least 1-d (NumPy's `atleast_1d`); a view. */
+export function atleast1d(a: ArrayLikeInput): NDArray {
+  const x = nd(a);
+  return x.ndim >= 1 ? x : x.reshape([1]);
+}
+/** `a` as at least 2-d, 1-d as one row (NumPy's `atleast_2d`); a view. */
+export function atleast2d(a: ArrayLikeInput): NDArray {
+  const x = nd(a);
+  return x.ndim >= 2 ? x : x.reshape([1, x.size]);
+}
+/**
+ * `a` as at least 3-d (NumPy's `atleast_3d`: 1-d `(n)` becomes `(1, n,
+ * 1)`, 2-d `(m, n)` becomes `(m, n, 1)`); a view.
+ */
+export function atleast3d(a: ArrayLikeInput): NDArray {
+  const x = nd(a);
+  if (x.ndim >= 3) return x;
+  if (x.ndim === 2) return x.reshape([...x.shape, 1]);
+  return x.reshape([1, x.size, 1]);
+}
+
+/** The number of dimensions (NumPy's `ndim`). */
+export function ndim(a: ArrayLikeInput): number {
+  return nd(a).ndim;
+}
+/** The shape, as a new array (NumPy's `shape`). */
+export function shape(a: ArrayLikeInput): number[] {
+  return nd(a).shape.slice();
+}
+/** The number of elements, or the length of `axis` (NumPy's `size`). */
+export function size(a: ArrayLikeInput, axis?: number | null): number {
+  const x = nd(a);
+  if (axis === undefined || axis === null) return x.size;
+  return x.shape[normAxis(axis, x.ndim, "size")]!;
 }

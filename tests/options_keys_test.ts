@@ -200,6 +200,8 @@ put("svdAsync", (o) => rp.svdAsync(spd, o));
 put("pinvAsync", (o) => rp.pinvAsync(spd, o));
 put("einsumAsync", (o) => rp.einsumAsync("ij->i", [x], o));
 put("toNpz", (o) => rp.toNpz({ a: v }, o));
+put("reshape", (o) => rp.reshape(x, [3, 2], o));
+put("ravel", (o) => rp.ravel(x, o));
 // creation
 for (const f of ["zeros", "ones", "empty"]) put(f, (o) => any[f]([2], o));
 put("full", (o) => rp.full([2], 7, o));
@@ -276,6 +278,19 @@ put("Engine.close", (o) => new rp.Engine({ threads: 1 }).close(o));
 const NO_OPTIONS = new Set([
   // rp
   "argwhere",
+  "atleast1d",
+  "atleast2d",
+  "atleast3d",
+  "broadcastArrays",
+  "broadcastTo",
+  "expandDims",
+  "moveaxis",
+  "ndim",
+  "shape",
+  "size",
+  "squeeze",
+  "swapaxes",
+  "transpose",
   "canCastSafely",
   "convolve",
   "copy",
