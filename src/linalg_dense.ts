@@ -21,6 +21,7 @@ export { LinAlgError };
 import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
 import { normNd } from "./linalg.ts";
 import { checkOptions, optionKeys } from "./_typed.ts";
+import { show } from "./_show.ts";
 
 function floatOf(d: DType): DType {
   return d === "float32" ? "float32" : "float64";
@@ -234,7 +235,7 @@ export function qr(
   const [m, n] = matrixDims(A, "qr");
   if (mode !== "reduced" && mode !== "complete" && mode !== "r") {
     throw new TypeError(
-      `qr(): Unrecognized mode '${String(mode)}' (reduced, complete, r)`,
+      `qr(): Unrecognized mode ${show(mode)} (reduced, complete, r)`,
     );
   }
   const qc = mode === "complete" ? m : Math.min(m, n);

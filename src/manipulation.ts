@@ -369,6 +369,12 @@ export interface OrderOptions {
 }
 const ORDER_KEYS = optionKeys<OrderOptions>({ order: 1 });
 
+function shapeArg(shape: unknown, fn: string): number[] {
+  return typeof shape === "number"
+    ? [shape]
+    : [...listArg<number>(shape, fn, "shape")];
+}
+
 function cOrder(options: OrderOptions | undefined, fn: string): void {
   checkOptions(options, fn, ORDER_KEYS);
   const o = options?.order;
@@ -389,7 +395,7 @@ export function reshape(
   options?: OrderOptions,
 ): NDArray {
   cOrder(options, "reshape");
-  return nd(a).reshape(typeof shape === "number" ? [shape] : [...shape]);
+  return nd(a).reshape(shapeArg(shape, "reshape"));
 }
 
 /** The flattened array (NumPy's `ravel`): a view when contiguous. */
@@ -442,7 +448,9 @@ export function expandDims(
   axis: number | readonly number[],
 ): NDArray {
   const x = nd(a);
-  const n = typeof axis === "number" ? 1 : axis.length;
+  const n = typeof axis === "number"
+    ? 1
+    : listArg<number>(axis, "expandDims", "axis").length;
   const at = new Set(axesArg(axis, x.ndim + n, "expandDims"));
   const shape: number[] = [];
   let k = 0;
@@ -503,7 +511,7 @@ export function broadcastTo(
   a: ArrayLikeInput,
   shape: number | readonly number[],
 ): NDArray {
-  return nd(a).broadcastTo(typeof shape === "number" ? shape : [...shape]);
+  return nd(a).broadcastTo(shapeArg(shape, "broadcastTo"));
 }
 
 /**

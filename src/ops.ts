@@ -55,6 +55,7 @@ import { clipNd } from "./manipulation.ts";
 import {
   type ArrayLikeInput,
   isNdOperand,
+  type JsScalar,
   ufunc1,
   ufunc2,
   type UfuncOptions,
@@ -174,6 +175,7 @@ const F64 = DTYPE.float64;
  * sum(new Float64Array([1, 2, 3.5])); // 6.5
  * ```
  */
+export function sum(a: JsScalar, options?: SumOptions): NdScalar;
 export function sum(
   a: NDArray | readonly unknown[],
   options?: SumOptions,
@@ -182,7 +184,7 @@ export function sum(a: BigIntArray): bigint;
 export function sum(a: NumberArray): number;
 export function sum(a: NumericArray): number | bigint;
 export function sum(
-  a: NumericArray | NDArray | readonly unknown[],
+  a: NumericArray | NDArray | readonly unknown[] | JsScalar,
   options?: SumOptions,
 ): number | bigint | NDArray | NdScalar {
   checkOptions(options, "sum", SUM_KEYS);
@@ -199,7 +201,9 @@ function sumGeneral(
   a: NumericArray,
   options?: SumOptions,
 ): number | bigint | NDArray | NdScalar {
-  if (isNdOperand(a)) return sumAxis(a as unknown as ArrayLikeInput, options);
+  if (isNdOperand(a) || jsScalar(a)) {
+    return sumAxis(a as unknown as ArrayLikeInput, options);
+  }
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0) {
@@ -234,13 +238,14 @@ function sumGeneral(
  * mean(new Int32Array([1, 2])); // 1.5
  * ```
  */
+export function mean(a: JsScalar, options?: MeanOptions): NdScalar;
 export function mean(
   a: NDArray | readonly unknown[],
   options?: MeanOptions,
 ): NDArray | NdScalar;
 export function mean(a: NumericArray): number;
 export function mean(
-  a: NumericArray | NDArray | readonly unknown[],
+  a: NumericArray | NDArray | readonly unknown[] | JsScalar,
   options?: MeanOptions,
 ): number | NDArray | NdScalar {
   checkOptions(options, "mean", MEAN_KEYS);
@@ -257,7 +262,9 @@ function meanGeneral(
   a: NumericArray,
   options?: MeanOptions,
 ): number | NDArray | NdScalar {
-  if (isNdOperand(a)) return meanAxis(a as unknown as ArrayLikeInput, options);
+  if (isNdOperand(a) || jsScalar(a)) {
+    return meanAxis(a as unknown as ArrayLikeInput, options);
+  }
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0) {
@@ -292,6 +299,7 @@ function emptyReduction(fn: string, op: string): RangeError {
  *
  * @throws {RangeError} for an empty array.
  */
+export function min(a: JsScalar, options?: ExtremumOptions): NdScalar;
 export function min(
   a: NDArray | readonly unknown[],
   options?: ExtremumOptions,
@@ -300,7 +308,7 @@ export function min(a: BigIntArray): bigint;
 export function min(a: NumberArray): number;
 export function min(a: NumericArray): number | bigint;
 export function min(
-  a: NumericArray | NDArray | readonly unknown[],
+  a: NumericArray | NDArray | readonly unknown[] | JsScalar,
   options?: ExtremumOptions,
 ): number | bigint | NDArray | NdScalar {
   checkOptions(options, "min", EXTREMUM_KEYS);
@@ -327,7 +335,9 @@ function minGeneral(
   a: NumericArray,
   options?: ExtremumOptions,
 ): number | bigint | NDArray | NdScalar {
-  if (isNdOperand(a)) return amin(a as unknown as ArrayLikeInput, options);
+  if (isNdOperand(a) || jsScalar(a)) {
+    return amin(a as unknown as ArrayLikeInput, options);
+  }
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -356,6 +366,7 @@ function minGeneral(
  *
  * @throws {RangeError} for an empty array.
  */
+export function max(a: JsScalar, options?: ExtremumOptions): NdScalar;
 export function max(
   a: NDArray | readonly unknown[],
   options?: ExtremumOptions,
@@ -364,7 +375,7 @@ export function max(a: BigIntArray): bigint;
 export function max(a: NumberArray): number;
 export function max(a: NumericArray): number | bigint;
 export function max(
-  a: NumericArray | NDArray | readonly unknown[],
+  a: NumericArray | NDArray | readonly unknown[] | JsScalar,
   options?: ExtremumOptions,
 ): number | bigint | NDArray | NdScalar {
   checkOptions(options, "max", EXTREMUM_KEYS);
@@ -391,7 +402,9 @@ function maxGeneral(
   a: NumericArray,
   options?: ExtremumOptions,
 ): number | bigint | NDArray | NdScalar {
-  if (isNdOperand(a)) return amax(a as unknown as ArrayLikeInput, options);
+  if (isNdOperand(a) || jsScalar(a)) {
+    return amax(a as unknown as ArrayLikeInput, options);
+  }
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.minmax) {
@@ -416,13 +429,14 @@ function maxGeneral(
 }
 
 /** Index of the first smallest element (of the first NaN, if any). */
+export function argmin(a: JsScalar, options?: ArgOptions): number;
 export function argmin(
   a: NDArray | readonly unknown[],
   options?: ArgOptions,
 ): NDArray | number;
 export function argmin(a: NumericArray): number;
 export function argmin(
-  a: NumericArray | NDArray | readonly unknown[],
+  a: NumericArray | NDArray | readonly unknown[] | JsScalar,
   options?: ArgOptions,
 ): number | NDArray {
   checkOptions(options, "argmin", ARG_KEYS);
@@ -450,7 +464,7 @@ function argminGeneral(
   a: NumericArray,
   options?: ArgOptions,
 ): number | NDArray {
-  if (isNdOperand(a)) {
+  if (isNdOperand(a) || jsScalar(a)) {
     return argminAxis(a as unknown as ArrayLikeInput, options);
   }
   if (f64(a)) {
@@ -482,13 +496,14 @@ function argminGeneral(
 }
 
 /** Index of the first largest element (of the first NaN, if any). */
+export function argmax(a: JsScalar, options?: ArgOptions): number;
 export function argmax(
   a: NDArray | readonly unknown[],
   options?: ArgOptions,
 ): NDArray | number;
 export function argmax(a: NumericArray): number;
 export function argmax(
-  a: NumericArray | NDArray | readonly unknown[],
+  a: NumericArray | NDArray | readonly unknown[] | JsScalar,
   options?: ArgOptions,
 ): number | NDArray {
   checkOptions(options, "argmax", ARG_KEYS);
@@ -516,7 +531,7 @@ function argmaxGeneral(
   a: NumericArray,
   options?: ArgOptions,
 ): number | NDArray {
-  if (isNdOperand(a)) {
+  if (isNdOperand(a) || jsScalar(a)) {
     return argmaxAxis(a as unknown as ArrayLikeInput, options);
   }
   if (f64(a)) {
@@ -577,7 +592,7 @@ export function dot(
       return s;
     }
   }
-  if (isNdOperand(a) || isNdOperand(b)) {
+  if (isNdOperand(a) || isNdOperand(b) || (jsScalar(a) && jsScalar(b))) {
     return dotNd(a as ArrayLikeInput, b as ArrayLikeInput);
   }
   return dotGeneral(a as NumericArray, b as NumericArray);
@@ -647,7 +662,9 @@ export function norm(
       return Math.sqrt(s);
     }
   }
-  if (isNdOperand(a)) return normNd(a as ArrayLikeInput, options);
+  if (isNdOperand(a) || jsScalar(a)) {
+    return normNd(a as ArrayLikeInput, options);
+  }
   return normGeneral(a as NumericArray);
 }
 
@@ -772,6 +789,38 @@ type BinName = "add" | "subtract" | "multiply" | "divide";
 
 function isScalar(x: unknown): x is Scalar {
   return typeof x === "number" || typeof x === "bigint";
+}
+
+/**
+ * A JS scalar operand (number, bigint, boolean: NumPy's Python scalars).
+ * The flat functions take them as NumPy does: `add(1, 2)` is `3n` (int64),
+ * `sqrt(4)` is `2`, `sum(5)` is `5n`; a 0-d result is a JS scalar.
+ */
+function jsScalar(x: unknown): x is number | bigint | boolean {
+  const t = typeof x;
+  return t === "number" || t === "bigint" || t === "boolean";
+}
+
+/** A unary ufunc on the NDArray path; a JS scalar for a scalar input. */
+function nd1(op: Parameters<typeof ufunc1>[0], a: unknown, out: unknown) {
+  const r = ufunc1(op, a as ArrayLikeInput, out as UfuncOptions);
+  return jsScalar(a) && out === undefined ? r.item() : r;
+}
+
+/** A binary ufunc on the NDArray path; a JS scalar for two scalars. */
+function nd2(
+  op: Parameters<typeof ufunc2>[0],
+  a: unknown,
+  b: unknown,
+  out: unknown,
+) {
+  const r = ufunc2(
+    op,
+    a as ArrayLikeInput,
+    b as ArrayLikeInput,
+    out as UfuncOptions,
+  );
+  return jsScalar(a) && jsScalar(b) && out === undefined ? r.item() : r;
 }
 
 function binary(
@@ -942,6 +991,7 @@ export type Operand<A extends NumericArray> =
  * add(a, 10, a); // a is now [11, 12]
  * ```
  */
+export function add(a: JsScalar, b: JsScalar): NdScalar;
 export function add(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
@@ -980,13 +1030,8 @@ function addGeneral<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
-  if (isNdOperand(a) || isNdOperand(b)) {
-    return ufunc2(
-      "add",
-      a as ArrayLikeInput,
-      b as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
+  if (isNdOperand(a) || isNdOperand(b) || (jsScalar(a) && jsScalar(b))) {
+    return nd2("add", a, b, out) as unknown as A;
   }
   if (f64(a)) {
     const n = taLength(a);
@@ -1021,6 +1066,7 @@ function addGeneral<A extends NumericArray>(
 }
 
 /** Elementwise `a - b` (see {@link add}). */
+export function subtract(a: JsScalar, b: JsScalar): NdScalar;
 export function subtract(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
@@ -1059,13 +1105,8 @@ function subtractGeneral<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
-  if (isNdOperand(a) || isNdOperand(b)) {
-    return ufunc2(
-      "subtract",
-      a as ArrayLikeInput,
-      b as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
+  if (isNdOperand(a) || isNdOperand(b) || (jsScalar(a) && jsScalar(b))) {
+    return nd2("subtract", a, b, out) as unknown as A;
   }
   if (f64(a)) {
     const n = taLength(a);
@@ -1102,6 +1143,7 @@ function subtractGeneral<A extends NumericArray>(
 }
 
 /** Elementwise `a * b` (see {@link add}). */
+export function multiply(a: JsScalar, b: JsScalar): NdScalar;
 export function multiply(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
@@ -1140,13 +1182,8 @@ function multiplyGeneral<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A {
-  if (isNdOperand(a) || isNdOperand(b)) {
-    return ufunc2(
-      "multiply",
-      a as ArrayLikeInput,
-      b as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
+  if (isNdOperand(a) || isNdOperand(b) || (jsScalar(a) && jsScalar(b))) {
+    return nd2("multiply", a, b, out) as unknown as A;
   }
   if (f64(a)) {
     const n = taLength(a);
@@ -1186,6 +1223,7 @@ function multiplyGeneral<A extends NumericArray>(
  * Elementwise true division `a / b`. Float input keeps its type; integer
  * input gives a Float64Array (NumPy's `true_divide`).
  */
+export function divide(a: JsScalar, b: JsScalar): NdScalar;
 export function divide(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
@@ -1210,7 +1248,7 @@ export function divide(
   a: NumericArray | Scalar | ArrayLikeInput,
   b: NumericArray | Scalar | ArrayLikeInput,
   out?: NumericArray | UfuncOptions,
-): NumericArray | NDArray {
+): NumericArray | NDArray | NdScalar {
   if (f64(a) && f64(out)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.binary && taLength(out) === n) {
@@ -1233,13 +1271,8 @@ function divideGeneral(
   b: NumericArray | Scalar,
   out?: NumericArray,
 ): NumericArray {
-  if (isNdOperand(a) || isNdOperand(b)) {
-    return ufunc2(
-      "divide",
-      a as ArrayLikeInput,
-      b as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as NumericArray;
+  if (isNdOperand(a) || isNdOperand(b) || (jsScalar(a) && jsScalar(b))) {
+    return nd2("divide", a, b, out) as unknown as NumericArray;
   }
   if (f64(a)) {
     const n = taLength(a);
@@ -1319,6 +1352,7 @@ function unary<A extends NumericArray>(name: UnName, a: A, out?: A): A {
 }
 
 /** Elementwise absolute value (`abs` of the most negative integer wraps). */
+export function abs(a: JsScalar): NdScalar;
 export function abs(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
@@ -1343,13 +1377,7 @@ export function abs<A extends NumericArray>(
 
 /** General path of {@link abs}: every dtype and check. */
 function absGeneral<A extends NumericArray>(a: A, out?: A): A {
-  if (isNdOperand(a)) {
-    return ufunc1(
-      "abs",
-      a as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
-  }
+  if (isNdOperand(a) || jsScalar(a)) return nd1("abs", a, out) as unknown as A;
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
@@ -1366,6 +1394,7 @@ function absGeneral<A extends NumericArray>(a: A, out?: A): A {
   return unary("abs", a, out);
 }
 /** Elementwise negation (integers wrap). */
+export function negative(a: JsScalar): NdScalar;
 export function negative(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
@@ -1390,12 +1419,8 @@ export function negative<A extends NumericArray>(
 
 /** General path of {@link negative}: every dtype and check. */
 function negativeGeneral<A extends NumericArray>(a: A, out?: A): A {
-  if (isNdOperand(a)) {
-    return ufunc1(
-      "negative",
-      a as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
+  if (isNdOperand(a) || jsScalar(a)) {
+    return nd1("negative", a, out) as unknown as A;
   }
   if (f64(a)) {
     const n = taLength(a);
@@ -1413,6 +1438,7 @@ function negativeGeneral<A extends NumericArray>(a: A, out?: A): A {
   return unary("negative", a, out);
 }
 /** Elementwise square root (float input only). */
+export function sqrt(a: JsScalar): NdScalar;
 export function sqrt(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
@@ -1437,13 +1463,7 @@ export function sqrt<A extends FloatArray>(
 
 /** General path of {@link sqrt}: every dtype and check. */
 function sqrtGeneral<A extends FloatArray>(a: A, out?: A): A {
-  if (isNdOperand(a)) {
-    return ufunc1(
-      "sqrt",
-      a as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
-  }
+  if (isNdOperand(a) || jsScalar(a)) return nd1("sqrt", a, out) as unknown as A;
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
@@ -1460,6 +1480,7 @@ function sqrtGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("sqrt", a, out);
 }
 /** Elementwise e^x (float input only). */
+export function exp(a: JsScalar): NdScalar;
 export function exp(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
@@ -1484,13 +1505,7 @@ export function exp<A extends FloatArray>(
 
 /** General path of {@link exp}: every dtype and check. */
 function expGeneral<A extends FloatArray>(a: A, out?: A): A {
-  if (isNdOperand(a)) {
-    return ufunc1(
-      "exp",
-      a as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
-  }
+  if (isNdOperand(a) || jsScalar(a)) return nd1("exp", a, out) as unknown as A;
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
@@ -1507,6 +1522,7 @@ function expGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("exp", a, out);
 }
 /** Elementwise natural logarithm (float input only). */
+export function log(a: JsScalar): NdScalar;
 export function log(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
@@ -1531,13 +1547,7 @@ export function log<A extends FloatArray>(
 
 /** General path of {@link log}: every dtype and check. */
 function logGeneral<A extends FloatArray>(a: A, out?: A): A {
-  if (isNdOperand(a)) {
-    return ufunc1(
-      "log",
-      a as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
-  }
+  if (isNdOperand(a) || jsScalar(a)) return nd1("log", a, out) as unknown as A;
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
@@ -1554,6 +1564,7 @@ function logGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("log", a, out);
 }
 /** Elementwise sine (float input only). */
+export function sin(a: JsScalar): NdScalar;
 export function sin(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
@@ -1578,13 +1589,7 @@ export function sin<A extends FloatArray>(
 
 /** General path of {@link sin}: every dtype and check. */
 function sinGeneral<A extends FloatArray>(a: A, out?: A): A {
-  if (isNdOperand(a)) {
-    return ufunc1(
-      "sin",
-      a as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
-  }
+  if (isNdOperand(a) || jsScalar(a)) return nd1("sin", a, out) as unknown as A;
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
@@ -1601,6 +1606,7 @@ function sinGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("sin", a, out);
 }
 /** Elementwise cosine (float input only). */
+export function cos(a: JsScalar): NdScalar;
 export function cos(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
@@ -1625,13 +1631,7 @@ export function cos<A extends FloatArray>(
 
 /** General path of {@link cos}: every dtype and check. */
 function cosGeneral<A extends FloatArray>(a: A, out?: A): A {
-  if (isNdOperand(a)) {
-    return ufunc1(
-      "cos",
-      a as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
-  }
+  if (isNdOperand(a) || jsScalar(a)) return nd1("cos", a, out) as unknown as A;
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
@@ -1648,6 +1648,7 @@ function cosGeneral<A extends FloatArray>(a: A, out?: A): A {
   return unary("cos", a, out);
 }
 /** Elementwise hyperbolic tangent (float input only). */
+export function tanh(a: JsScalar): NdScalar;
 export function tanh(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
@@ -1672,13 +1673,7 @@ export function tanh<A extends FloatArray>(
 
 /** General path of {@link tanh}: every dtype and check. */
 function tanhGeneral<A extends FloatArray>(a: A, out?: A): A {
-  if (isNdOperand(a)) {
-    return ufunc1(
-      "tanh",
-      a as ArrayLikeInput,
-      out as UfuncOptions,
-    ) as unknown as A;
-  }
+  if (isNdOperand(a) || jsScalar(a)) return nd1("tanh", a, out) as unknown as A;
   if (f64(a)) {
     const n = taLength(a);
     if (n !== 0 && (out === undefined || (f64(out) && taLength(out) === n))) {
@@ -1745,13 +1740,14 @@ function clipGeneral<A extends NumericArray>(
   aMax: Scalar,
   out?: A,
 ): A {
-  if (isNdOperand(a)) {
-    return clipNd(
+  if (isNdOperand(a) || jsScalar(a)) {
+    const r = clipNd(
       a as unknown as ArrayLikeInput,
       aMin,
       aMax,
       out as unknown as UfuncOptions,
-    ) as unknown as A;
+    );
+    return (jsScalar(a) && out === undefined ? r.item() : r) as unknown as A;
   }
   if (
     f64(a) && typeof aMin === "number" && typeof aMax === "number" &&
@@ -1803,7 +1799,7 @@ export function cumsum<A extends NumericArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | ScanOptions,
 ): A | NDArray {
-  if (isNdOperand(a)) {
+  if (isNdOperand(a) || jsScalar(a)) {
     return cumsumAxis(a as ArrayLikeInput, out as ScanOptions);
   }
   if (f64(a) && f64(out)) {

@@ -183,7 +183,7 @@ export class Generator {
     const bounds = INT_BOUNDS[dtype];
     if (bounds === undefined) {
       throw new TypeError(
-        `integers(): dtype ${String(dtype)} is not supported (int64, ` +
+        `integers(): dtype ${show(dtype)} is not supported (int64, ` +
           `int32, uint32 and uint64 are; NumPy's 8- and 16-bit and bool ` +
           `draws are not implemented)`,
       );

@@ -43,6 +43,7 @@ import {
   sizeOf,
 } from "./_shape.ts";
 import { checkOptions, optionKeys } from "./_typed.ts";
+import { show } from "./_show.ts";
 
 /** Anything a ufunc accepts as an operand. */
 export type ArrayLikeInput =
@@ -664,14 +665,41 @@ export function isNdOperand(x: unknown): boolean {
   return x instanceof NDArray || Array.isArray(x);
 }
 
-type B = (
-  a: ArrayLikeInput,
-  b: ArrayLikeInput,
-  options?: UfuncOptions,
-) => NDArray;
-type U = (a: ArrayLikeInput, options?: UfuncOptions) => NDArray;
-const bin = (op: Op2): B => (a, b, o) => ufunc2(op, a, b, o);
-const un = (op: Op1): U => (a, o) => ufunc1(op, a, o);
+/** A JS scalar operand: NumPy's Python scalars (`1` int, `1.5` float). */
+export type JsScalar = number | bigint | boolean;
+
+/**
+ * A binary ufunc: NDArray operands give an NDArray; two JS scalars give a
+ * JS scalar, as NumPy gives a scalar for `np.add(1, 2)`.
+ */
+export type B = {
+  (a: JsScalar, b: JsScalar, options?: { out?: undefined }): Scalar;
+  (a: ArrayLikeInput, b: ArrayLikeInput, options?: UfuncOptions): NDArray;
+};
+/** A unary ufunc; a JS scalar gives a JS scalar. */
+export type U = {
+  (a: JsScalar, options?: { out?: undefined }): Scalar;
+  (a: ArrayLikeInput, options?: UfuncOptions): NDArray;
+};
+
+/** Whether `x` is a JS scalar operand. */
+export function isJsScalar(x: unknown): x is JsScalar {
+  const t = typeof x;
+  return t === "number" || t === "bigint" || t === "boolean";
+}
+
+const bin = (op: Op2): B =>
+  ((a: ArrayLikeInput, b: ArrayLikeInput, o?: UfuncOptions) => {
+    const r = ufunc2(op, a, b, o);
+    return isJsScalar(a) && isJsScalar(b) && o?.out === undefined
+      ? r.item()
+      : r;
+  }) as B;
+const un = (op: Op1): U =>
+  ((a: ArrayLikeInput, o?: UfuncOptions) => {
+    const r = ufunc1(op, a, o);
+    return isJsScalar(a) && o?.out === undefined ? r.item() : r;
+  }) as U;
 
 /** Element-wise `a // b` (Python floor division; integer `x // 0` is 0). */
 export const floorDivide: B = bin("floorDivide");
@@ -764,12 +792,25 @@ function powerOfTen(n: number): number {
  * `decimals >= 0` and through float64 for negative ones (`round(25, -1)`
  * is `20`); bools only take `decimals: 0`.
  */
-export function round(a: ArrayLikeInput, options?: RoundOptions): NDArray {
+export function round(
+  a: JsScalar,
+  options?: RoundOptions & { out?: undefined },
+): Scalar;
+export function round(a: ArrayLikeInput, options?: RoundOptions): NDArray;
+export function round(
+  a: ArrayLikeInput,
+  options?: RoundOptions,
+): NDArray | Scalar {
+  const r = roundNd(a, options);
+  return isJsScalar(a) && options?.out === undefined ? r.item() : r;
+}
+
+function roundNd(a: ArrayLikeInput, options?: RoundOptions): NDArray {
   checkOptions(options, "round", ROUND_KEYS);
   const d = options?.decimals ?? 0;
   if (!Number.isSafeInteger(d)) {
     throw new TypeError(
-      `round(): decimals must be an integer, got ${String(d)}`,
+      `round(): decimals must be an integer, got ${show(d)}`,
     );
   }
   const out = options?.out;
