@@ -61,7 +61,12 @@ function sumOut(t: Term, keep: Set<string>): Term {
   );
   if (axes.length === 0) return t;
   // keepdims, then drop the axes: never reads a value (works in jobs)
-  const s = sumAxis(t.x, { axis: axes, keepdims: true }) as NDArray;
+  // in the operands' dtype, as NumPy's einsum (int32 stays int32)
+  const s = sumAxis(t.x, {
+    axis: axes,
+    keepdims: true,
+    dtype: t.x.dtype,
+  }) as NDArray;
   const labels = t.labels.filter((l) => keep.has(l));
   return {
     x: s.reshape(s.shape.filter((_, i) => !axes.includes(i))),

@@ -348,7 +348,9 @@ export function svdvals(a: ArrayLikeInput): NDArray {
 
 /** Cutoff `rtol * max(s)` per matrix; entries of `s` above it count. */
 function largeMask(s: NDArray, rtol: number | NDArray): NDArray {
-  const top = amax(s, { axis: -1, keepdims: true }) as NDArray;
+  // initial 0 (as NumPy): singular values are >= 0, and an empty matrix
+  // has none (its rank is 0, its pseudo-inverse empty)
+  const top = amax(s, { axis: -1, keepdims: true, initial: 0 }) as NDArray;
   return ufunc2("greater", s, ufunc2("multiply", top, rtol));
 }
 

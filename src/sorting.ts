@@ -20,6 +20,7 @@ import { axisLayout } from "./reduce.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc2 } from "./ufunc.ts";
 import { take } from "./indexing.ts";
 import { checkOptions, listArg, optionKeys } from "./_typed.ts";
+import { show } from "./_show.ts";
 
 /** Options of {@link sortNd} and {@link argsortNd}. */
 export interface SortOptions {
@@ -128,7 +129,11 @@ function laneOp(
   const out = new NDArray(allocStorage(dtype, x.size), dtype, x.shape.slice());
   if (op === "partition" || op === "argpartition") {
     const n = x.shape[axis]!;
-    if (!Number.isInteger(kth) || kth < -n || kth >= n) {
+    if (!Number.isInteger(kth)) {
+      throw new TypeError(`${op}(): kth must be an integer, got ${show(kth)}`);
+    }
+    // NumPy checks kth per lane: an empty array has none to check
+    if (x.size > 0 && (kth < -n || kth >= n)) {
       throw new RangeError(`${op}(): kth(=${kth}) out of bounds (${n})`);
     }
     kth = kth < 0 ? kth + n : kth;

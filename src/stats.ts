@@ -12,7 +12,7 @@
  */
 import { checkAlloc } from "./_limits.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
-import { array, linspace, zeros } from "./creation.ts";
+import { array, full, linspace, zeros } from "./creation.ts";
 import { kind, resultType } from "./dtype.ts";
 import { normAxis } from "./_shape.ts";
 import {
@@ -160,7 +160,15 @@ function quantileImpl(
   let x = nd(a);
   const method = options.method ?? "linear";
   if (!["linear", "lower", "higher", "nearest", "midpoint"].includes(method)) {
-    throw new TypeError(`${fn}(): method '${method}' is not supported`);
+    throw new TypeError(`${fn}(): method ${show(method)} is not supported`);
+  }
+  if (x.dtype === "bool" && (method === "linear" || method === "midpoint")) {
+    // NumPy interpolates by subtracting neighbours, which bools refuse
+    throw new TypeError(
+      `${fn}(): numpy boolean subtract, the \`-\` operator, is not ` +
+        `supported (method ${method} interpolates; use lower, higher or ` +
+        `nearest, or cast the array)`,
+    );
   }
   const qs = qList(q, fn);
   const scalarQ = typeof q === "number";
@@ -330,11 +338,7 @@ export function median(
     axis = 0;
   } else axis = normAxis(options.axis!, x.ndim, "median");
   const n = x.shape[axis]!;
-  if (n === 0) {
-    throw new RangeError(
-      "median(): cannot compute the median of an empty axis",
-    );
-  }
+  if (n === 0) return emptyMedian(x, axis, flat, origShape, options.keepdims);
   const sorted = sortNd(x, { axis });
   const k = Math.floor(n / 2);
   const idx = n % 2 === 1 ? [k] : [k - 1, k];
@@ -348,6 +352,26 @@ export function median(
   }
   if (options.keepdims) return flat ? r.reshape(origShape.map(() => 1)) : r;
   r = r.reshape(r.shape.filter((_, i) => i !== axis));
+  return r.ndim === 0 ? r.item() : r;
+}
+
+/**
+ * The median over an empty axis: NaN in each lane, in the mean's dtype
+ * (NumPy's, which also warns "Mean of empty slice").
+ */
+function emptyMedian(
+  x: NDArray,
+  axis: number,
+  flat: boolean,
+  origShape: number[],
+  keepdims: boolean | undefined,
+): NDArray | Scalar {
+  const dtype = x.dtype === "float32" ? "float32" : "float64";
+  const kept = x.shape.filter((_, i) => i !== axis);
+  let r = full(kept, NaN, { dtype });
+  if (keepdims) {
+    r = flat ? r.reshape(origShape.map(() => 1)) : r.expandDims(axis);
+  }
   return r.ndim === 0 ? r.item() : r;
 }
 
@@ -376,6 +400,7 @@ function nanMedianImpl(
     axis = 0;
   } else axis = normAxis(options.axis!, a.ndim, "nanmedian");
   const n = a.shape[axis]!;
+  if (n === 0) return emptyMedian(a, axis, flat, origShape, options.keepdims);
   const sorted = sortNd(a, { axis });
   const { data, L, valid } = nanLanes(sorted, axis);
   const out = new Float64Array(L);
@@ -426,6 +451,8 @@ export function diff(a: ArrayLikeInput, options: DiffOptions = {}): NDArray {
   if (!Number.isInteger(times) || times < 0) {
     throw new RangeError(`diff(): order must be non-negative but got ${times}`);
   }
+  // NumPy returns the input itself for n = 0, before prepend/append/axis
+  if (times === 0) return x;
   if (x.ndim === 0) {
     throw new RangeError(
       "diff(): requires input that is at least one dimensional",
@@ -548,7 +575,8 @@ export function histogram(
   options: HistogramOptions = {},
 ): { hist: NDArray; binEdges: NDArray } {
   checkOptions(options, "histogram", HISTOGRAM_KEYS);
-  const x = nd(a).ravel().astype("float64");
+  const x0 = nd(a);
+  const x = x0.ravel().astype("float64");
   const bins = options.bins ?? 10;
   let edges: NDArray;
   let uniform = false;
@@ -579,11 +607,15 @@ export function histogram(
     nbins = bins;
     checkAlloc("histogram", bins + 1, 8, `${bins} bins`);
     edges = linspace(lo, hi, bins + 1);
+    // NumPy's bin dtype: the data's for float32 (the edges are rounded to
+    // it, and values compared with the rounded edges)
+    if (x0.dtype === "float32") edges = edges.astype("float32");
     uniform = true;
   } else {
-    edges = nd(bins).astype("float64");
+    // the edges as given (their own dtype, as NumPy)
+    edges = nd(bins);
     nbins = edges.size - 1;
-    const e = edges._read("histogram") as Float64Array;
+    const e = edges.astype("float64").copy()._read("histogram") as Float64Array;
     for (let i = 1; i < e.length; i++) {
       if (e[i]! < e[i - 1]!) {
         throw new RangeError(
@@ -598,7 +630,7 @@ export function histogram(
     : nd(options.weights).ravel().astype("float64").copy()
       ._read("histogram") as Float64Array;
   const counts = new Float64Array(nbins);
-  const e = edges.copy()._read("histogram") as Float64Array;
+  const e = edges.astype("float64").copy()._read("histogram") as Float64Array;
   if (uniform) {
     // NumPy's fast path: index from the scaled value, then fix rounding
     const norm = nbins / (hi - lo);

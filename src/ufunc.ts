@@ -482,6 +482,36 @@ function fastUnary(op: Op1, x: unknown): NDArray | undefined {
   return wrap(out, dtype, shape, strides);
 }
 
+const EXACT_CMP: Partial<Record<Op2, (x: bigint, y: bigint) => boolean>> = {
+  equal: (x, y) => x === y,
+  notEqual: (x, y) => x !== y,
+  less: (x, y) => x < y,
+  lessEqual: (x, y) => x <= y,
+  greater: (x, y) => x > y,
+  greaterEqual: (x, y) => x >= y,
+};
+
+/**
+ * A comparison of uint64 with int64, exact as NumPy 2's (their common
+ * dtype is float64, which cannot tell 2**63 from 2**63 - 1): the values
+ * are compared as bigints.
+ */
+function compare64(
+  op: Op2,
+  f: (x: bigint, y: bigint) => boolean,
+  a: NDArray,
+  b: NDArray,
+  out: NDArray | undefined,
+): NDArray {
+  const shape = broadcastShapes([a.shape, b.shape], op);
+  const x = a.broadcastTo(shape).copy()._read(op) as BigInt64Array;
+  const y = b.broadcastTo(shape).copy()._read(op) as BigInt64Array;
+  const r = new Uint8Array(x.length);
+  for (let i = 0; i < r.length; i++) r[i] = f(x[i]!, y[i]!) ? 1 : 0;
+  const res = new NDArray(r, "bool", shape);
+  return out === undefined ? res : prepareOutCopy(res, out, op);
+}
+
 /** Runs binary ufunc `op` with NumPy's dtype rules. */
 export function ufunc2(
   op: Op2,
@@ -529,6 +559,12 @@ export function ufunc2(
     BOOL_OUT.has(op) || (dtype === "bool" && opCode !== UFUNC2[op] && false)
       ? "bool"
       : dtype;
+  const exact = EXACT_CMP[op];
+  if (
+    exact !== undefined &&
+    ((a.dtype === "uint64" && b.dtype === "int64") ||
+      (a.dtype === "int64" && b.dtype === "uint64"))
+  ) return compare64(op, exact, a, b, options.out);
   if (a.dtype !== dtype) a = a.astype(dtype);
   if (b.dtype !== dtype) b = b.astype(dtype);
   const shape = broadcastShapes([a.shape, b.shape], op);

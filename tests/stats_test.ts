@@ -66,7 +66,8 @@ test("statistics errors name the problem", () => {
     () => rp.quantile(a, 0.5, { method: "weird" as "linear" }),
     /method/,
   );
-  assert.throws(() => rp.median(rp.zeros([0])), /empty/);
+  // an empty axis is NaN in NumPy (with a warning), not an error
+  assert.ok(Number.isNaN(rp.median(rp.zeros([0]))));
   assert.throws(() => rp.bincount([1, -1]), /negative/);
   assert.throws(() => rp.bincount(rp.array([1.5])), /Cannot cast/);
   assert.throws(() => rp.histogram([1, 2], { bins: 0 }), /positive/);

@@ -251,7 +251,18 @@ macro_rules! math_impl {
                 // NumPy's round: half to even
                 MathFn::Rint => return round_half_even_f64(x) as $t,
                 MathFn::Square => return self * self,
-                MathFn::Sign => return if self > 0.0 { 1.0 } else if self < 0.0 { -1.0 } else { self },
+                // NumPy: 0 for both zeros (sign(-0.0) is 0.0), NaN stays NaN
+                MathFn::Sign => {
+                    return if self > 0.0 {
+                        1.0
+                    } else if self < 0.0 {
+                        -1.0
+                    } else if self == 0.0 {
+                        0.0
+                    } else {
+                        self
+                    }
+                }
             };
             y as $t
         }
