@@ -259,7 +259,11 @@ export function repeat(
   if (!Number.isInteger(repeats) || repeats < 0) {
     throw new RangeError("repeat(): repeats may not contain negative values");
   }
-  if (options.axis === undefined) {
+  if (
+    options.axis === undefined || options.axis === null ||
+    // NumPy repeats a 0-d array along axis 0 or -1 as if flattened
+    (x.ndim === 0 && (options.axis === 0 || options.axis === -1))
+  ) {
     return repeat(x.ravel(), repeats, { axis: 0 });
   }
   const axis = normAxis(options.axis, x.ndim, "repeat");

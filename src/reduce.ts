@@ -241,12 +241,43 @@ function maskCount(
 
 type Op = keyof typeof REDUCE;
 
+/**
+ * NumPy's ufunc reductions (and argmax/argmin, cumsum) accept axis 0 or -1
+ * on a 0-d array, as the whole array; mean, var, std and median do not.
+ */
+const ZERO_D_AXIS = new Set([
+  "sum",
+  "prod",
+  "max",
+  "min",
+  "all",
+  "any",
+  "nansum",
+  "nanmean", // its float path sums (np.sum); integers go through mean
+  "nanmax",
+  "nanmin",
+  "ptp",
+  "countNonzero",
+  "argmax",
+  "argmin",
+  "cumsum",
+  "cumprod",
+]);
+
+/** Whether `axis` names the whole of a 0-d array (see ZERO_D_AXIS). */
+function zeroDAxis(axis: unknown, ndim: number, fn: string): boolean {
+  if (ndim !== 0 || !ZERO_D_AXIS.has(fn)) return false;
+  const list = Array.isArray(axis) ? axis : [axis];
+  return list.every((a) => a === 0 || a === -1);
+}
+
 function normAxes(
   axis: ReduceOptions["axis"],
   ndim: number,
   fn: string,
 ): number[] {
   if (axis === undefined || axis === null) return [...Array(ndim).keys()];
+  if (zeroDAxis(axis, ndim, fn)) return [];
   const list = Array.isArray(axis) ? axis : [axis];
   const out = list.map((a) => normAxis(a, ndim, fn));
   if (new Set(out).size !== out.length) {
@@ -475,13 +506,9 @@ export function meanAxis(
   const acc: DType = options.dtype ??
     (kind(x.dtype) === "f" ? x.dtype : "float64");
   const s = reduceNd("sum", x, { ...options, dtype: acc }, "mean");
-  if (!(s instanceof NDArray)) {
-    const v = Number(s) / count;
-    return acc === "float32" ? Math.fround(v) : v;
-  }
   // float32: a correctly rounded float32 division equals NumPy's float64
   // division rounded to float32 (count < 2^24 is exact in float32)
-  return ufunc2("divide", s, count);
+  return divideCount(s, count, acc);
 }
 
 /** The accumulator dtype of mean/var/std: floats keep theirs, others f8. */
@@ -490,10 +517,19 @@ function meanDtype(x: NDArray, options: ReduceOptions): DType {
 }
 
 /** `mean` with a `where` mask: the masked sum over the selected count. */
+/**
+ * With `where`, NumPy counts the items through a ufunc reduction, which
+ * takes axis 0 or -1 on a 0-d array (without `where`, mean/var do not).
+ */
+function whereAxis(x: NDArray, axis: ReduceOptions["axis"]) {
+  return zeroDAxis(axis, x.ndim, "sum") ? undefined : axis;
+}
+
 function meanWhere(x: NDArray, options: MeanOptions, fn: string) {
   const acc = meanDtype(x, options);
   const m = whereMask(options.where!, x.shape, fn);
-  const { axis, keepdims } = options;
+  const { keepdims } = options;
+  const axis = whereAxis(x, options.axis);
   const cnt = maskCount(m, x.shape, axis, keepdims, fn);
   const s = reduceMasked(
     "sum",
@@ -512,7 +548,9 @@ function divideCount(
 ): NDArray | Scalar {
   if (!(s instanceof NDArray)) {
     const v = Number(s) / Number(n);
-    return acc === "float32" ? Math.fround(v) : v;
+    if (acc === "float32") return Math.fround(v);
+    // an integer dtype (mean(a, { dtype: "int64" })): NumPy's cast
+    return acc === "float64" ? v : array(v).astype(acc).item();
   }
   const r = ufunc2("divide", s, n instanceof NDArray ? n : Number(n));
   return r.dtype === acc ? r : r.astype(acc);
@@ -643,7 +681,8 @@ export function variance(
 function varWhere(x: NDArray, options: VarOptions, fn: string) {
   const acc = meanDtype(x, options);
   const m = whereMask(options.where!, x.shape, fn);
-  const { axis, keepdims } = options;
+  const { keepdims } = options;
+  const axis = whereAxis(x, options.axis);
   const n = maskCount(m, x.shape, axis, true, fn);
   const total = reduceMasked("sum", x, {
     axis,
@@ -705,11 +744,14 @@ function argAxis(
 ): NDArray | number {
   const fn = max ? "argmax" : "argmin";
   let a = x instanceof NDArray ? x : array(x);
+  const orig = a;
+  const flat = options.axis === undefined || options.axis === null ||
+    zeroDAxis(options.axis, a.ndim, fn);
   let axis: number;
-  if (options.axis === undefined || options.axis === null) {
+  if (flat) {
     a = a.ravel();
     axis = 0;
-  } else axis = normAxis(options.axis, a.ndim, fn);
+  } else axis = normAxis(options.axis!, a.ndim, fn);
   const kept = [...Array(a.ndim).keys()].filter((i) => i !== axis);
   const keptShape = kept.map((i) => a.shape[i]!);
   const out = new NDArray(
@@ -746,8 +788,11 @@ function argAxis(
     );
     if (status !== 0) throw statusError(status, fn);
   }
-  if (options.axis === undefined || options.axis === null) {
-    return Number(out.item());
+  if (flat) {
+    // keepdims without an axis: every axis kept as 1 (NumPy's shape)
+    return options.keepdims
+      ? out.reshape(orig.shape.map(() => 1))
+      : Number(out.item());
   }
   if (options.keepdims) {
     return out.reshape(a.shape.map((d, i) => (i === axis ? 1 : d)));
@@ -811,7 +856,10 @@ function scan(
 ): NDArray {
   let a = x instanceof NDArray ? x : array(x);
   let axis: number;
-  if (options.axis === undefined || options.axis === null) {
+  if (
+    options.axis === undefined || options.axis === null ||
+    zeroDAxis(options.axis, a.ndim, fn)
+  ) {
     a = a.ravel();
     axis = 0;
   } else axis = normAxis(options.axis, a.ndim, fn);

@@ -118,11 +118,7 @@ function laneOp(
   if (axisOpt === null) {
     x = x.ravel();
     axis = 0;
-  } else axis = normAxis(axisOpt ?? -1, Math.max(x.ndim, 1), op);
-  if (x.ndim === 0) {
-    x = x.reshape(1);
-    axis = 0;
-  }
+  } else axis = normAxis(axisOpt ?? -1, x.ndim, op); // 0-d: AxisError, as NumPy
   if (x.dtype === "bool") x = x.astype("uint8");
   const indices = op === "argsort" || op === "argpartition";
   const dtype = indices ? "int64" : x.dtype;
@@ -176,7 +172,15 @@ export function argsortNd(
 ): NDArray {
   checkOptions(options, "argsort", SORT_KEYS);
   checkSortOptions(options, undefined, "argsort");
-  return laneOp("argsort", a, options.axis);
+  const x = nd(a);
+  if (
+    x.ndim === 0 &&
+    (options.axis === undefined || options.axis === -1 || options.axis === 0)
+  ) {
+    // NumPy's argsort of a 0-d array: [0] (its sort is an AxisError)
+    return array([0n], { dtype: "int64" });
+  }
+  return laneOp("argsort", x, options.axis);
 }
 
 /**

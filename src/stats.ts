@@ -13,7 +13,7 @@
 import { checkAlloc } from "./_limits.ts";
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array, full, linspace, zeros } from "./creation.ts";
-import { kind, resultType } from "./dtype.ts";
+import { type DType, kind, resultType } from "./dtype.ts";
 import { normAxis } from "./_shape.ts";
 import {
   type ArrayLikeInput,
@@ -22,7 +22,15 @@ import {
   ufunc2,
   where,
 } from "./ufunc.ts";
-import { amax, amin, any, average, meanAxis, sumAxis } from "./reduce.ts";
+import {
+  amax,
+  amin,
+  any,
+  average,
+  meanAxis,
+  nanmean,
+  sumAxis,
+} from "./reduce.ts";
 import { argsortNd, searchsorted, sortNd } from "./sorting.ts";
 import { take } from "./indexing.ts";
 import { concatenate } from "./manipulation.ts";
@@ -112,11 +120,20 @@ function plan(n: number, qs: number[], method: QuantileMethod) {
   });
 }
 
-/** NumPy's `_lerp(a, b, t)`, elementwise. */
-function lerp(a: NDArray, b: NDArray, t: number): NDArray {
-  const d = ufunc2("subtract", b, a);
-  if (t >= 0.5) return ufunc2("subtract", b, ufunc2("multiply", d, 1 - t));
-  return ufunc2("add", a, ufunc2("multiply", d, t));
+/**
+ * NumPy's `_lerp` of neighbours `a`, `b` at `t`, in `dtype`. As NumPy, a
+ * float lane's `b - a` is taken in the data's own dtype (float32 for
+ * float32 data, even when the result is float64 because `q` was a list).
+ * Integers subtract in `dtype` (float64): NumPy subtracts in the integer
+ * dtype, which wraps (its quantile of int8 [-100, 100] at 0.5 is 128.0).
+ */
+function lerp(a: NDArray, b: NDArray, t: number, dtype: DType): NDArray {
+  const d = kind(a.dtype) === "f"
+    ? ufunc2("subtract", b, a).astype(dtype)
+    : ufunc2("subtract", b.astype(dtype), a.astype(dtype));
+  const A = a.astype(dtype), B = b.astype(dtype);
+  if (t >= 0.5) return ufunc2("subtract", B, ufunc2("multiply", d, 1 - t));
+  return ufunc2("add", A, ufunc2("multiply", d, t));
 }
 
 /**
@@ -172,6 +189,11 @@ function quantileImpl(
   }
   const qs = qList(q, fn);
   const scalarQ = typeof q === "number";
+  if (nan && x.size === 0) {
+    // NumPy's nanquantile of an empty array is nanmean's: NaN over the
+    // kept axes (and no axis for q)
+    return nanmean(x, { axis: options.axis, keepdims: options.keepdims });
+  }
   let axis: number;
   const flat = options.axis === undefined || options.axis === null;
   const origShape = x.shape.slice();
@@ -179,7 +201,8 @@ function quantileImpl(
     x = x.ravel();
     axis = 0;
   } else axis = normAxis(options.axis!, x.ndim, fn);
-  if (x.shape[axis] === 0) {
+  if (x.shape[axis] === 0 && !nan) {
+    // NumPy: IndexError (nanquantile gives NaN: an all-NaN slice)
     throw new RangeError(`${fn}(): cannot compute quantiles of an empty axis`);
   }
   const discrete = method === "lower" || method === "higher" ||
@@ -200,7 +223,7 @@ function quantileImpl(
     parts = plan(n, qs, method).map(({ lo, hi, g }) => {
       const va = take(sorted, [lo], { axis }),
         vb = take(sorted, [hi], { axis });
-      let r = discrete ? va : lerp(va.astype(outDtype), vb.astype(outDtype), g);
+      let r = discrete ? va : lerp(va, vb, g, outDtype);
       if (fk === "f") {
         // NaN sorts last: a lane holding one gives NaN (NumPy)
         const last = take(sorted, [n - 1], { axis });
@@ -213,6 +236,8 @@ function quantileImpl(
     const { data, L, valid } = nanLanes(sorted, axis);
     const outs = qs.map(() => new Float64Array(L));
     const round = outDtype === "float32" ? Math.fround : (v: number) => v;
+    // b - a in the data's dtype (see lerp)
+    const diff = x.dtype === "float32" ? Math.fround : (v: number) => v;
     for (let l = 0; l < L; l++) {
       const m = valid[l]!;
       plan(Math.max(m, 1), qs, method).forEach(({ lo, hi, g }, k) => {
@@ -223,7 +248,7 @@ function quantileImpl(
         const va = data[l * n + lo]!, vb = data[l * n + hi]!;
         if (discrete) outs[k]![l] = va;
         else {
-          const d = round(vb - va);
+          const d = diff(vb - va);
           outs[k]![l] = g >= 0.5
             ? round(vb - round(d * (1 - g)))
             : round(va + round(d * g));

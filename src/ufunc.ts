@@ -176,13 +176,19 @@ const COMPARISONS = new Set<Op2>([
   "greaterEqual",
 ]);
 
+/** Truth-value ops: a scalar's truth survives widening (as comparisons). */
+const LOGICAL = new Set<Op2>(["logicalAnd", "logicalOr", "logicalXor"]);
+
 /**
  * NumPy 2 lets a comparison take an integer scalar outside the array's
  * range (`int8_array > 300` is all False) where arithmetic raises: compare
  * in int64, or in float64 when the scalar is outside int64 too.
  */
 function comparisonDtype(op: Op2, dtype: DType, s: Scalar): DType {
-  if (!COMPARISONS.has(op) || typeof s === "boolean" || kind(dtype) === "f") {
+  if (
+    !(COMPARISONS.has(op) || LOGICAL.has(op)) || typeof s === "boolean" ||
+    kind(dtype) === "f"
+  ) {
     return dtype;
   }
   if (typeof s === "number" && !Number.isInteger(s)) return dtype;
@@ -527,7 +533,14 @@ export function ufunc2(
   let [a, b, dtype] = promoteOperands(
     x,
     y,
-    (d, sc) => comparisonDtype(op, d, sc),
+    // divide's and arctan2's loops are float for integers: a JS integer
+    // goes there unchecked against the integer dtype (divide(-1, uint64)
+    // is -0.5, as NumPy)
+    (d, sc) =>
+      (op === "divide" || op === "arctan2") && typeof sc !== "boolean" &&
+        (kind(d) === "i" || kind(d) === "u")
+        ? (op === "divide" ? "float64" : floatFor(d))
+        : comparisonDtype(op, d, sc),
     op,
   );
   a._live(op);
