@@ -181,6 +181,11 @@ export function noteFresh(mem: object): void {
   }
 }
 
+/** Whether `st`'s values are produced by the job being recorded. */
+export function isPendingOutput(st: ArrayBufferView): boolean {
+  return current?.fresh.has(home(st)) === true;
+}
+
 /** Throws when `st`'s values are produced by the job being recorded. */
 export function checkReadable(st: ArrayBufferView, fn: string): void {
   if (current?.fresh.has(home(st))) {

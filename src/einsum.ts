@@ -9,7 +9,7 @@
  * @module
  */
 import { show } from "./_show.ts";
-import { NDArray } from "./ndarray.ts";
+import { NDArray, scalarResult } from "./ndarray.ts";
 import { resultType } from "./dtype.ts";
 import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
 import { sumAxis } from "./reduce.ts";
@@ -122,7 +122,7 @@ export function einsum(
   ...operands: ArrayLikeInput[]
 ): NDArray | number | bigint | boolean {
   const r = einsumKeep(subscripts, ...operands);
-  return r.ndim === 0 ? r.item() : r;
+  return r.ndim === 0 ? scalarResult(r) : r;
 }
 
 /** @internal {@link einsum} that keeps a 0-d result as an array. */

@@ -44,6 +44,7 @@ import {
   taSet,
 } from "./_intrinsics.ts";
 import { NativeError, RaptorsError } from "./errors.ts";
+import { AS_NUMBER, NDArray } from "./ndarray.ts";
 import { checkOptions, type OptionKeys, optionKeys } from "./_typed.ts";
 
 /** The queue is full and the engine's policy is `"reject"`. */
@@ -112,6 +113,32 @@ export interface CloseEngineOptions {
   drain?: boolean;
 }
 const CLOSE_KEYS = optionKeys<CloseEngineOptions>({ drain: 1 });
+
+/**
+ * A job's result as the sync code would have returned it: a 0-d array (a
+ * full reduction recorded in the job, `rp.sum(x)`) becomes its JS scalar,
+ * at the top level and inside a returned array or plain object.
+ */
+function scalars(r: unknown): unknown {
+  if (r instanceof NDArray) {
+    if (r.ndim !== 0) return r;
+    return AS_NUMBER.has(r) ? Number(r.item()) : r.item();
+  }
+  if (Array.isArray(r)) {
+    return r.map((v) => v instanceof NDArray ? scalars(v) : v);
+  }
+  if (r !== null && typeof r === "object") {
+    const proto = Object.getPrototypeOf(r);
+    if (proto === Object.prototype || proto === null) {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) {
+        o[k] = v instanceof NDArray ? scalars(v) : v;
+      }
+      return o;
+    }
+  }
+  return r;
+}
 
 /** What {@link EngineOptions.onJob} receives. */
 export interface JobEvent {
@@ -680,7 +707,7 @@ export class Engine {
       outcome = "completed";
       p.settled = true;
       p.cleanup();
-      p.resolve(p.result);
+      p.resolve(scalars(p.result));
     } else if (status === STATUS.CANCELLED) {
       outcome = "cancelled"; // closed without drain
       error = new DOMException(msg || "The job was cancelled", "AbortError");

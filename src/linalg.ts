@@ -18,6 +18,7 @@ import {
   fresh,
   NDArray,
   type Scalar,
+  scalarResult,
 } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import {
@@ -212,7 +213,7 @@ function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
 
 /** A 0-d result as NumPy returns it from `dot`: a JS scalar. */
 function scalarIf0d(x: NDArray): NDArray | Scalar {
-  return x.ndim === 0 ? x.item() : x;
+  return x.ndim === 0 ? scalarResult(x) : x;
 }
 
 /**

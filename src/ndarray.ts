@@ -25,6 +25,7 @@ import {
   checkReadable,
   checkSettled,
   checkWritable,
+  isPendingOutput,
   isReadOnly,
   isReadOnlyView,
   isWriteProtected,
@@ -938,6 +939,35 @@ export class NDArray {
     return out;
   }
 
+  /**
+   * JS arithmetic and comparisons on an array: a size-1 array is its
+   * value (`rp.sum(a, { keepdims: true }) / 2` works, as NumPy's `float(a)`),
+   * a string hint gives `toString()`. A larger array in arithmetic is a
+   * TypeError (NumPy's "only size-1 arrays can be converted"), never NaN;
+   * so is an array an engine job is still to compute (inside
+   * `engine.submit`, where `rp.sum(x) / n` must be `rp.divide(rp.sum(x),
+   * n)`).
+   */
+  [Symbol.toPrimitive](hint: string): string | number | bigint | boolean {
+    if (hint === "string") return this.toString();
+    if (this.size !== 1) {
+      if (hint === "default") return this.toString();
+      throw new TypeError(
+        `only size-1 arrays can be converted to JS scalars (this one has ` +
+          `shape ${fmtShape(this.shape)}); use item(), tolist() or a ufunc`,
+      );
+    }
+    if (recording() !== null && isPendingOutput(this._storage)) {
+      throw new TypeError(
+        "this array is computed by the engine job being built and has no " +
+          "value yet, so JS arithmetic on it cannot work: use raptors' " +
+          "functions (rp.divide(rp.sum(x), n), not rp.sum(x) / n), and " +
+          "return the result from the job",
+      );
+    }
+    return this.item();
+  }
+
   /** NumPy's `str(a)`: `[[1 2]\n [3 4]]`. */
   toString(): string {
     return formatArray(this, " ");
@@ -1209,6 +1239,21 @@ function checkBoolBytes(st: Uint8Array, n: number): void {
  * fast path; the kernels still check every layout against the storage).
  * @internal
  */
+/**
+ * A full reduction's 0-d result as the sync API returns it: its JS scalar.
+ * While an engine job is recorded the value does not exist yet, so the 0-d
+ * array itself is returned; the job resolves a 0-d result to its scalar
+ * (see `Engine.submit`), as the async functions do.
+ */
+export function scalarResult(r: NDArray, asNumber = false): NDArray | Scalar {
+  if (recording() === null) return asNumber ? Number(r.item()) : r.item();
+  if (asNumber) AS_NUMBER.add(r);
+  return r;
+}
+
+/** 0-d job results whose scalar the sync API gives as a number (argmax). */
+export const AS_NUMBER: WeakSet<NDArray> = new WeakSet();
+
 export function wrap(
   storage: Storage,
   dtype: DType,

@@ -1007,6 +1007,11 @@ export function add<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A;
+export function add(
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function add<A extends NumericArray>(
   a: Operand<A> | ArrayLikeInput,
   b: Operand<A> | ArrayLikeInput,
@@ -1082,6 +1087,11 @@ export function subtract<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A;
+export function subtract(
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function subtract<A extends NumericArray>(
   a: Operand<A> | ArrayLikeInput,
   b: Operand<A> | ArrayLikeInput,
@@ -1159,6 +1169,11 @@ export function multiply<A extends NumericArray>(
   b: Operand<A>,
   out?: A,
 ): A;
+export function multiply(
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function multiply<A extends NumericArray>(
   a: Operand<A> | ArrayLikeInput,
   b: Operand<A> | ArrayLikeInput,
@@ -1244,6 +1259,11 @@ export function divide<A extends IntArray | BigIntArray>(
   b: A | number | bigint,
   out?: Float64Array,
 ): Float64Array;
+export function divide(
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function divide(
   a: NumericArray | Scalar | ArrayLikeInput,
   b: NumericArray | Scalar | ArrayLikeInput,
@@ -1358,6 +1378,10 @@ export function abs(
   options?: UfuncOptions,
 ): NDArray;
 export function abs<A extends NumericArray>(a: A, out?: A): A;
+export function abs(
+  a: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function abs<A extends NumericArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | UfuncOptions,
@@ -1400,6 +1424,10 @@ export function negative(
   options?: UfuncOptions,
 ): NDArray;
 export function negative<A extends NumericArray>(a: A, out?: A): A;
+export function negative(
+  a: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function negative<A extends NumericArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | UfuncOptions,
@@ -1444,6 +1472,10 @@ export function sqrt(
   options?: UfuncOptions,
 ): NDArray;
 export function sqrt<A extends FloatArray>(a: A, out?: A): A;
+export function sqrt(
+  a: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function sqrt<A extends FloatArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | UfuncOptions,
@@ -1486,6 +1518,10 @@ export function exp(
   options?: UfuncOptions,
 ): NDArray;
 export function exp<A extends FloatArray>(a: A, out?: A): A;
+export function exp(
+  a: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function exp<A extends FloatArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | UfuncOptions,
@@ -1528,6 +1564,10 @@ export function log(
   options?: UfuncOptions,
 ): NDArray;
 export function log<A extends FloatArray>(a: A, out?: A): A;
+export function log(
+  a: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function log<A extends FloatArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | UfuncOptions,
@@ -1570,6 +1610,10 @@ export function sin(
   options?: UfuncOptions,
 ): NDArray;
 export function sin<A extends FloatArray>(a: A, out?: A): A;
+export function sin(
+  a: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function sin<A extends FloatArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | UfuncOptions,
@@ -1612,6 +1656,10 @@ export function cos(
   options?: UfuncOptions,
 ): NDArray;
 export function cos<A extends FloatArray>(a: A, out?: A): A;
+export function cos(
+  a: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function cos<A extends FloatArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | UfuncOptions,
@@ -1654,6 +1702,10 @@ export function tanh(
   options?: UfuncOptions,
 ): NDArray;
 export function tanh<A extends FloatArray>(a: A, out?: A): A;
+export function tanh(
+  a: ArrayLikeInput,
+  options?: UfuncOptions,
+): NDArray | NdScalar;
 export function tanh<A extends FloatArray>(
   a: A | NDArray | readonly unknown[],
   out?: A | UfuncOptions,

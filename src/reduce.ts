@@ -17,7 +17,13 @@ import { native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
 import { pairwiseF64 } from "./_js.ts";
 import { asDType, type DType, dtypeCode, kind, resultType } from "./dtype.ts";
-import { directStorage, fresh, NDArray, type Scalar } from "./ndarray.ts";
+import {
+  directStorage,
+  fresh,
+  NDArray,
+  type Scalar,
+  scalarResult,
+} from "./ndarray.ts";
 import { array, full } from "./creation.ts";
 import { broadcastShapes, cStrides, normAxis, sizeOf } from "./_shape.ts";
 import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
@@ -221,7 +227,7 @@ function reduceMasked(
   }
   if (options.keepdims) return r;
   const kept = a.shape.filter((_, i) => !axes.includes(i));
-  return kept.length === 0 ? r.item() : r.reshape(kept);
+  return kept.length === 0 ? scalarResult(r) : r.reshape(kept);
 }
 
 /** The number of selected elements per lane (int64), as `sum(mask)`. */
@@ -435,7 +441,7 @@ function reduceNd(
   if (options.keepdims) {
     return out.reshape(a.shape.map((d, i) => (isRed(i) ? 1 : d)));
   }
-  return nk === 0 ? out.item() : out;
+  return nk === 0 ? scalarResult(out) : out;
 }
 
 /** Sum of elements over the given axes (NumPy's `sum`). */
@@ -792,7 +798,7 @@ function argAxis(
     // keepdims without an axis: every axis kept as 1 (NumPy's shape)
     return options.keepdims
       ? out.reshape(orig.shape.map(() => 1))
-      : Number(out.item());
+      : (scalarResult(out, true) as NDArray | number);
   }
   if (options.keepdims) {
     return out.reshape(a.shape.map((d, i) => (i === axis ? 1 : d)));

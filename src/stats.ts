@@ -11,7 +11,7 @@
  * @module
  */
 import { checkAlloc } from "./_limits.ts";
-import { NDArray, type Scalar } from "./ndarray.ts";
+import { NDArray, type Scalar, scalarResult } from "./ndarray.ts";
 import { array, full, linspace, zeros } from "./creation.ts";
 import { type DType, kind, resultType } from "./dtype.ts";
 import { normAxis } from "./_shape.ts";
@@ -273,7 +273,7 @@ function quantileImpl(
   });
   if (scalarQ) {
     const r = shaped[0]!;
-    return r.ndim === 0 ? r.item() : r;
+    return r.ndim === 0 ? scalarResult(r) : r;
   }
   return concatenate(shaped.map((p) => p.expandDims(0)), { axis: 0 });
 }
@@ -377,7 +377,7 @@ export function median(
   }
   if (options.keepdims) return flat ? r.reshape(origShape.map(() => 1)) : r;
   r = r.reshape(r.shape.filter((_, i) => i !== axis));
-  return r.ndim === 0 ? r.item() : r;
+  return r.ndim === 0 ? scalarResult(r) : r;
 }
 
 /**
@@ -397,7 +397,7 @@ function emptyMedian(
   if (keepdims) {
     r = flat ? r.reshape(origShape.map(() => 1)) : r.expandDims(axis);
   }
-  return r.ndim === 0 ? r.item() : r;
+  return r.ndim === 0 ? scalarResult(r) : r;
 }
 
 /** {@link median} ignoring NaNs. */
@@ -450,7 +450,7 @@ function nanMedianImpl(
   if (options.keepdims) {
     r = flat ? r.reshape(origShape.map(() => 1)) : r.expandDims(axis);
   }
-  return r.ndim === 0 ? r.item() : r;
+  return r.ndim === 0 ? scalarResult(r) : r;
 }
 
 /** Options of {@link diff}. */

@@ -723,13 +723,22 @@ export type JsScalar = number | bigint | boolean;
  */
 export type B = {
   (a: JsScalar, b: JsScalar, options?: { out?: undefined }): Scalar;
-  (a: ArrayLikeInput, b: ArrayLikeInput, options?: UfuncOptions): NDArray;
+  (a: ArrayOperand, b: ArrayLikeInput, options?: UfuncOptions): NDArray;
+  (a: ArrayLikeInput, b: ArrayOperand, options?: UfuncOptions): NDArray;
+  (
+    a: ArrayLikeInput,
+    b: ArrayLikeInput,
+    options?: UfuncOptions,
+  ): NDArray | Scalar;
 };
 /** A unary ufunc; a JS scalar gives a JS scalar. */
 export type U = {
   (a: JsScalar, options?: { out?: undefined }): Scalar;
-  (a: ArrayLikeInput, options?: UfuncOptions): NDArray;
+  (a: ArrayOperand, options?: UfuncOptions): NDArray;
+  (a: ArrayLikeInput, options?: UfuncOptions): NDArray | Scalar;
 };
+/** An operand that is an array (an NDArray, TypedArray or JS list). */
+export type ArrayOperand = NDArray | readonly unknown[] | ArrayBufferView;
 
 /** Whether `x` is a JS scalar operand. */
 export function isJsScalar(x: unknown): x is JsScalar {

@@ -1,0 +1,85 @@
+/**
+ * Jobs accept what the sync API accepts: a full reduction recorded in
+ * `engine.submit` resolves to the JS scalar the sync call returns, inside
+ * arrays and objects too; JS arithmetic on a value the job has not computed
+ * is a TypeError naming the fix, never NaN. Size-1 arrays convert to their
+ * value in JS arithmetic; larger ones refuse.
+ */
+import assert from "node:assert/strict";
+import * as rp from "../mod.ts";
+import { test } from "./_shim.ts";
+
+const x = rp.array([[1.5, 2, 3], [4, 5, 6.25]]);
+const v = rp.array([1, 2, 3]), w = rp.array([4, 5, 6]);
+
+test("jobs: full reductions resolve to the sync API's JS scalars", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  try {
+    for (
+      const f of [
+        () => rp.sum(x),
+        () => rp.mean(x),
+        () => rp.max(x),
+        () => rp.min(x),
+        () => rp.prod(x),
+        () => rp.std(x),
+        () => rp.var(x, { ddof: 1 }),
+        () => rp.argmax(x),
+        () => rp.argmin(x),
+        () => rp.median(x),
+        () => rp.dot(v, w),
+        () => rp.einsum("i,i", v, w),
+        () => rp.sum(rp.multiply(x, 2)),
+      ]
+    ) {
+      const want = f();
+      const got = await e.submit(f);
+      assert.equal(typeof got, typeof want, String(f));
+      assert.ok(Object.is(got, want), `${f}: ${got} != ${want}`);
+    }
+    // inside arrays and plain objects; other arrays stay arrays
+    const [s, m, a] = await e.submit(() => [
+      rp.sum(x),
+      rp.sum(x, { axis: 0 }),
+      rp.argmax(x),
+    ]) as [number, rp.NDArray, number];
+    assert.equal(s, 21.75);
+    assert.deepEqual(m.tolist(), [5.5, 7, 9.25]);
+    assert.equal(a, 5);
+    const o = await e.submit(() => ({ n: rp.sum(v), t: rp.sum(x) }));
+    assert.equal(o.n, 6n);
+    assert.equal(o.t, 21.75);
+    // a chained scalar through raptors' functions
+    assert.equal(await e.submit(() => rp.divide(rp.sum(x), 6)), 21.75 / 6);
+  } finally {
+    await e.close();
+  }
+});
+
+test("jobs: JS arithmetic on a value the job has not computed is a TypeError", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  try {
+    await assert.rejects(
+      e.submit(() => (rp.sum(x) as number) / 6),
+      (err: Error) =>
+        err instanceof TypeError &&
+        /rp\.divide\(rp\.sum\(x\), n\)/.test(err.message),
+    );
+    await assert.rejects(
+      e.submit(() => (rp.sum(x) as number) > 1 ? x : v),
+      TypeError,
+    );
+  } finally {
+    await e.close();
+  }
+});
+
+test("size-1 arrays are their value in JS arithmetic; larger arrays refuse", () => {
+  const s = rp.sum(x, { keepdims: true }) as rp.NDArray;
+  assert.equal(+s, 21.75);
+  assert.equal((s as unknown as number) / 2, 10.875);
+  assert.equal(`${s}`, s.toString());
+  assert.equal("" + v, v.toString());
+  assert.throws(() => +x, /only size-1 arrays can be converted/);
+  assert.throws(() => (x as unknown as number) * 2, TypeError);
+});
