@@ -154,6 +154,8 @@ export {
   resultTypeWithScalarOf as resultTypeWithScalar,
 } from "./src/dtype.ts";
 export {
+  type AsyncOptions,
+  type CloseEngineOptions,
   defaultEngine,
   Engine,
   EngineClosedError,

@@ -9,7 +9,12 @@
  */
 import { NDArray, type Scalar } from "./ndarray.ts";
 import { array, asarray } from "./creation.ts";
-import { defaultEngine, JOB_KEYS, type JobOptions } from "./engine.ts";
+import {
+  ASYNC_KEYS,
+  type AsyncOptions,
+  defaultEngine,
+  Engine,
+} from "./engine.ts";
 import { argsortNd, SORT_KEYS, sortNd, type SortOptions } from "./sorting.ts";
 import {
   cholesky,
@@ -31,6 +36,7 @@ import * as red from "./reduce.ts";
 import * as st from "./stats.ts";
 import * as uf from "./ufunc.ts";
 import { checkOptions, type OptionKeys } from "./_typed.ts";
+import { show } from "./_show.ts";
 
 type In = uf.ArrayLikeInput;
 
@@ -47,13 +53,25 @@ function noOut(o: { out?: unknown } | undefined, fn: string): void {
   }
 }
 
-/** Submits `fn` with the job's own options (the others are the op's). */
-const job = <T>(fn: () => T, o: JobOptions = {}) =>
-  defaultEngine().submit(fn, {
+/**
+ * Submits `fn` to `o.engine` (default: the default engine) with the job's
+ * own options (the others are the op's).
+ */
+function job<T>(fn: () => T, o: AsyncOptions = {}): Promise<T> {
+  const e = o.engine ?? defaultEngine();
+  if (!(e instanceof Engine)) {
+    return Promise.reject(
+      new TypeError(
+        `async: the engine option must be an Engine, got ${show(e)}`,
+      ),
+    );
+  }
+  return e.submit(fn, {
     signal: o.signal,
     timeout: o.timeout,
     priority: o.priority,
   });
+}
 
 /**
  * The job's keys and those of the sync function an async one runs, built
@@ -64,7 +82,7 @@ function withJob(keys: () => OptionKeys): () => OptionKeys {
   let all: Set<string> | undefined;
   return () => {
     if (all === undefined) {
-      all = new Set(JOB_KEYS);
+      all = new Set(ASYNC_KEYS);
       for (const k of keys()) all.add(k);
     }
     return all;
@@ -75,10 +93,10 @@ function withJob(keys: () => OptionKeys): () => OptionKeys {
  * The options an async function hands to the sync function it runs: its
  * own, without the job's (which the sync function would refuse).
  */
-function own<T extends object>(options: T & JobOptions): T {
+function own<T extends object>(options: T & AsyncOptions): T {
   const r: Record<string, unknown> = {};
   for (const k of Object.keys(options)) {
-    if (!JOB_KEYS.has(k)) r[k] = (options as Record<string, unknown>)[k];
+    if (!ASYNC_KEYS.has(k)) r[k] = (options as Record<string, unknown>)[k];
   }
   return r as T;
 }
@@ -105,9 +123,9 @@ const EIGH_JOB = withJob(() => new Set(["UPLO"]));
 export function matmulAsync(
   a: In,
   b: In,
-  options: JobOptions = {},
+  options: AsyncOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "matmulAsync", JOB_KEYS);
+  checkOptions(options, "matmulAsync", ASYNC_KEYS);
   return job(() => la.matmul(nd(a), nd(b)), options);
 }
 
@@ -115,9 +133,9 @@ export function matmulAsync(
 export async function dotAsync(
   a: In,
   b: In,
-  options: JobOptions = {},
+  options: AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "dotAsync", JOB_KEYS);
+  checkOptions(options, "dotAsync", ASYNC_KEYS);
   const x = nd(a), y = nd(b);
   const r = await job(() => {
     if (x.ndim === 0 || y.ndim === 0) return uf.ufunc2("multiply", x, y);
@@ -127,7 +145,7 @@ export async function dotAsync(
   return r.ndim === 0 ? r.item() : r;
 }
 
-type ReduceAsyncOptions = red.ReduceOptions & JobOptions;
+type ReduceAsyncOptions = red.ReduceOptions & AsyncOptions;
 
 /** Runs a reduction; a full reduction resolves to a JS scalar as the sync one. */
 async function reduceAsync(
@@ -177,7 +195,7 @@ export function prodAsync(
 /** `max` along axes on the engine. */
 export function maxAsync(
   a: In,
-  options: red.PtpOptions & JobOptions = {},
+  options: red.PtpOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "maxAsync", EXTREMUM_JOB());
   return reduceAsync(red.amax, a, options);
@@ -185,7 +203,7 @@ export function maxAsync(
 /** `min` along axes on the engine. */
 export function minAsync(
   a: In,
-  options: red.PtpOptions & JobOptions = {},
+  options: red.PtpOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "minAsync", EXTREMUM_JOB());
   return reduceAsync(red.amin, a, options);
@@ -193,7 +211,7 @@ export function minAsync(
 /** `var` along axes on the engine. */
 export function varAsync(
   a: In,
-  options: red.VarOptions & JobOptions = {},
+  options: red.VarOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "varAsync", VAR_JOB());
   return reduceAsync(red.variance, a, options);
@@ -201,7 +219,7 @@ export function varAsync(
 /** `std` along axes on the engine. */
 export function stdAsync(
   a: In,
-  options: red.VarOptions & JobOptions = {},
+  options: red.VarOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "stdAsync", VAR_JOB());
   return reduceAsync(red.std, a, options);
@@ -210,7 +228,7 @@ export function stdAsync(
 async function argAsync(
   max: boolean,
   a: In,
-  options: red.ArgOptions & JobOptions,
+  options: red.ArgOptions & AsyncOptions,
 ): Promise<NDArray | number> {
   const x = nd(a);
   const f = max ? red.argmaxAxis : red.argminAxis;
@@ -226,7 +244,7 @@ async function argAsync(
 /** `argmax` (flattened or along `axis`) on the engine. */
 export function argmaxAsync(
   a: In,
-  options: red.ArgOptions & JobOptions = {},
+  options: red.ArgOptions & AsyncOptions = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "argmaxAsync", ARG_JOB());
   return argAsync(true, a, options);
@@ -234,7 +252,7 @@ export function argmaxAsync(
 /** `argmin` (flattened or along `axis`) on the engine. */
 export function argminAsync(
   a: In,
-  options: red.ArgOptions & JobOptions = {},
+  options: red.ArgOptions & AsyncOptions = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "argminAsync", ARG_JOB());
   return argAsync(false, a, options);
@@ -243,7 +261,7 @@ export function argminAsync(
 /** `cumsum` on the engine. */
 export function cumsumAsync(
   a: In,
-  options: red.ScanOptions & JobOptions = {},
+  options: red.ScanOptions & AsyncOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "cumsumAsync", SCAN_JOB());
   return job(() => red.cumsumAxis(nd(a), own(options)), options);
@@ -255,7 +273,7 @@ export function cumsumAsync(
  */
 export async function sortAsync<A extends In>(
   a: A,
-  options: SortOptions & JobOptions = {},
+  options: SortOptions & AsyncOptions = {},
 ): Promise<A extends NDArray ? NDArray : A> {
   checkOptions(options, "sortAsync", SORT_JOB());
   const x = nd(a);
@@ -267,7 +285,7 @@ export async function sortAsync<A extends In>(
 /** Stable `argsort` along `axis` on the engine (int64 indices). */
 export function argsortAsync(
   a: In,
-  options: SortOptions & JobOptions = {},
+  options: SortOptions & AsyncOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "argsortAsync", SORT_JOB());
   return job(() => argsortNd(nd(a), own(options)), options);
@@ -278,9 +296,9 @@ export function whereAsync(
   cond: In,
   x: In,
   y: In,
-  options: JobOptions = {},
+  options: AsyncOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "whereAsync", JOB_KEYS);
+  checkOptions(options, "whereAsync", ASYNC_KEYS);
   return job(() => uf.where(nd(cond), nd(x), nd(y)), options);
 }
 
@@ -291,19 +309,19 @@ type Op1 = Parameters<typeof uf.ufunc1>[0];
 export type BinaryAsync = (
   a: In,
   b: In,
-  options?: JobOptions & { out?: unknown },
+  options?: AsyncOptions & { out?: unknown },
 ) => Promise<NDArray>;
 /** An async unary ufunc. */
 export type UnaryAsync = (
   a: In,
-  options?: JobOptions & { out?: unknown },
+  options?: AsyncOptions & { out?: unknown },
 ) => Promise<NDArray>;
 
 function binary(op: Op2): BinaryAsync {
   return (
     a: In,
     b: In,
-    options: JobOptions & { out?: unknown } = {},
+    options: AsyncOptions & { out?: unknown } = {},
   ): Promise<NDArray> => {
     try {
       checkOptions(options, `${op}Async`, UFUNC_JOB());
@@ -317,7 +335,7 @@ function binary(op: Op2): BinaryAsync {
 function unary(op: Op1): UnaryAsync {
   return (
     a: In,
-    options: JobOptions & { out?: unknown } = {},
+    options: AsyncOptions & { out?: unknown } = {},
   ): Promise<NDArray> => {
     try {
       checkOptions(options, `${op}Async`, UFUNC_JOB());
@@ -368,28 +386,28 @@ export const tanhAsync: UnaryAsync = unary("tanh");
 export function solveAsync(
   a: In,
   b: In,
-  options: JobOptions = {},
+  options: AsyncOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "solveAsync", JOB_KEYS);
+  checkOptions(options, "solveAsync", ASYNC_KEYS);
   return job(() => solve(nd(a), nd(b)), options);
 }
 /** `linalg.inv` on the engine. */
-export function invAsync(a: In, options: JobOptions = {}): Promise<NDArray> {
-  checkOptions(options, "invAsync", JOB_KEYS);
+export function invAsync(a: In, options: AsyncOptions = {}): Promise<NDArray> {
+  checkOptions(options, "invAsync", ASYNC_KEYS);
   return job(() => inv(nd(a)), options);
 }
 /** `linalg.cholesky` on the engine. */
 export function choleskyAsync(
   a: In,
-  options: JobOptions = {},
+  options: AsyncOptions = {},
 ): Promise<NDArray> {
-  checkOptions(options, "choleskyAsync", JOB_KEYS);
+  checkOptions(options, "choleskyAsync", ASYNC_KEYS);
   return job(() => cholesky(nd(a)), options);
 }
 /** `linalg.qr` (reduced or complete) on the engine. */
 export function qrAsync(
   a: In,
-  options: JobOptions & { mode?: "reduced" | "complete" } = {},
+  options: AsyncOptions & { mode?: "reduced" | "complete" } = {},
 ): Promise<{ Q: NDArray; R: NDArray }> {
   checkOptions(options, "qrAsync", QR_JOB());
   return job(() => qr(nd(a), options.mode ?? "reduced"), options);
@@ -397,7 +415,7 @@ export function qrAsync(
 /** `linalg.eigh` on the engine. */
 export function eighAsync(
   a: In,
-  options: JobOptions & { UPLO?: "L" | "U" } = {},
+  options: AsyncOptions & { UPLO?: "L" | "U" } = {},
 ): Promise<{ eigenvalues: NDArray; eigenvectors: NDArray }> {
   checkOptions(options, "eighAsync", EIGH_JOB());
   return job(() => eigh(nd(a), options.UPLO ?? "L"), options);
@@ -405,15 +423,15 @@ export function eighAsync(
 /** `linalg.svd` on the engine (`computeUv: false` gives the values). */
 export function svdAsync(
   a: In,
-  options: JobOptions & SvdOptions & { computeUv: false },
+  options: AsyncOptions & SvdOptions & { computeUv: false },
 ): Promise<NDArray>;
 export function svdAsync(
   a: In,
-  options?: JobOptions & SvdOptions,
+  options?: AsyncOptions & SvdOptions,
 ): Promise<{ U: NDArray; S: NDArray; Vh: NDArray }>;
 export function svdAsync(
   a: In,
-  options: JobOptions & SvdOptions = {},
+  options: AsyncOptions & SvdOptions = {},
 ): Promise<NDArray | { U: NDArray; S: NDArray; Vh: NDArray }> {
   checkOptions(options, "svdAsync", SVD_JOB());
   return job(() => svd(nd(a), own(options)), options);
@@ -421,7 +439,7 @@ export function svdAsync(
 /** `linalg.pinv` on the engine. */
 export function pinvAsync(
   a: In,
-  options: JobOptions & PinvOptions = {},
+  options: AsyncOptions & PinvOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "pinvAsync", PINV_JOB());
   return job(() => pinv(nd(a), own(options)), options);
@@ -438,7 +456,7 @@ async function reduceJob(
   keepdims: boolean | undefined,
   lead: number[],
   fn: () => NDArray | Scalar,
-  options: JobOptions,
+  options: AsyncOptions,
 ): Promise<NDArray | Scalar> {
   const r = await job(() => fn() as NDArray, options);
   if (keepdims) return r;
@@ -450,7 +468,7 @@ async function reduceJob(
   return out.ndim === 0 ? out.item() : out;
 }
 
-type StatOptions = JobOptions & { axis?: number | null; keepdims?: boolean };
+type StatOptions = AsyncOptions & { axis?: number | null; keepdims?: boolean };
 
 /** `median` on the engine. */
 export function medianAsync(
@@ -477,7 +495,7 @@ type QuantileFn = (
 type QuantileAsync = (
   a: In,
   q: number | readonly number[],
-  options?: JobOptions & st.QuantileOptions,
+  options?: AsyncOptions & st.QuantileOptions,
 ) => Promise<NDArray | Scalar>;
 
 function quantileAsyncOf(f: QuantileFn, name: string): QuantileAsync {
@@ -509,7 +527,7 @@ export const percentileAsync: QuantileAsync = quantileAsyncOf(
 /** `cov` on the engine (a JS number for a single variable, as `cov`). */
 export async function covAsync(
   m: In,
-  options: JobOptions & st.CovOptions = {},
+  options: AsyncOptions & st.CovOptions = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "covAsync", COV_JOB());
   // the job's result must be an array: 1 x 1 for a single variable
@@ -519,7 +537,7 @@ export async function covAsync(
 /** `corrcoef` on the engine. */
 export async function corrcoefAsync(
   x: In,
-  options: JobOptions & { rowvar?: boolean } = {},
+  options: AsyncOptions & { rowvar?: boolean } = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "corrcoefAsync", CORRCOEF_JOB());
   const a = nd(x);
@@ -534,9 +552,9 @@ export async function corrcoefAsync(
 export async function einsumAsync(
   subscripts: string,
   operands: In[],
-  options: JobOptions = {},
+  options: AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
-  checkOptions(options, "einsumAsync", JOB_KEYS);
+  checkOptions(options, "einsumAsync", ASYNC_KEYS);
   const xs = operands.map(nd);
   // record with a kept 0-d result: its value exists only after the job
   const r = await job(() => einsumNd(subscripts, ...xs), options);

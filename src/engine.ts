@@ -107,6 +107,22 @@ export const JOB_KEYS: OptionKeys = optionKeys<JobOptions>({
   priority: 1,
 });
 
+/**
+ * Options of the `*Async` functions: the job's options and the engine to
+ * run on (default: {@link defaultEngine}).
+ */
+export interface AsyncOptions extends JobOptions {
+  /** The engine that runs the job (default: the default engine). */
+  engine?: Engine;
+}
+/** The keys of {@link AsyncOptions}. */
+export const ASYNC_KEYS: OptionKeys = optionKeys<AsyncOptions>({
+  signal: 1,
+  timeout: 1,
+  priority: 1,
+  engine: 1,
+});
+
 /** Options of {@link Engine.close}. */
 export interface CloseEngineOptions {
   /** Let queued and running jobs finish first (default true). */

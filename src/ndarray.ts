@@ -81,7 +81,7 @@ import * as red from "./reduce.ts";
 import * as la from "./linalg.ts";
 import * as ix from "./indexing.ts";
 import * as as from "./async.ts";
-import type { JobOptions } from "./engine.ts";
+import type { AsyncOptions } from "./engine.ts";
 import { checkOptions, genuineLength, listArg, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
 
@@ -807,64 +807,70 @@ export class NDArray {
   // ---- async (engine jobs) ----------------------------------------------------
 
   /** `matmul` as an engine job (see `matmulAsync`). */
-  matmulAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
+  matmulAsync(b: uf.ArrayLikeInput, options?: AsyncOptions): Promise<NDArray> {
     return as.matmulAsync(this, b, options);
   }
   /** `dot` as an engine job. */
   dotAsync(
     b: uf.ArrayLikeInput,
-    options?: JobOptions,
+    options?: AsyncOptions,
   ): Promise<NDArray | Scalar> {
     return as.dotAsync(this, b, options);
   }
   /** `sum` as an engine job. */
   sumAsync(
-    options?: red.ReduceOptions & JobOptions,
+    options?: red.ReduceOptions & AsyncOptions,
   ): Promise<NDArray | Scalar> {
     return as.sumAsync(this, options);
   }
   /** `mean` as an engine job. */
   meanAsync(
-    options?: red.ReduceOptions & JobOptions,
+    options?: red.ReduceOptions & AsyncOptions,
   ): Promise<NDArray | Scalar> {
     return as.meanAsync(this, options);
   }
   /** `max` as an engine job. */
   maxAsync(
-    options?: red.PtpOptions & JobOptions,
+    options?: red.PtpOptions & AsyncOptions,
   ): Promise<NDArray | Scalar> {
     return as.maxAsync(this, options);
   }
   /** `min` as an engine job. */
   minAsync(
-    options?: red.PtpOptions & JobOptions,
+    options?: red.PtpOptions & AsyncOptions,
   ): Promise<NDArray | Scalar> {
     return as.minAsync(this, options);
   }
   /** `argmax` as an engine job. */
   argmaxAsync(
-    options?: red.ArgOptions & JobOptions,
+    options?: red.ArgOptions & AsyncOptions,
   ): Promise<NDArray | number> {
     return as.argmaxAsync(this, options);
   }
   /** A sorted copy (1-d) as an engine job. */
-  sortAsync(options?: JobOptions): Promise<NDArray> {
+  sortAsync(options?: AsyncOptions): Promise<NDArray> {
     return as.sortAsync(this, options);
   }
   /** Stable `argsort` (1-d) as an engine job. */
-  argsortAsync(options?: JobOptions): Promise<NDArray> {
+  argsortAsync(options?: AsyncOptions): Promise<NDArray> {
     return as.argsortAsync(this, options);
   }
   /** `add` as an engine job. */
-  addAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
+  addAsync(b: uf.ArrayLikeInput, options?: AsyncOptions): Promise<NDArray> {
     return as.addAsync(this, b, options);
   }
   /** `subtract` as an engine job. */
-  subtractAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
+  subtractAsync(
+    b: uf.ArrayLikeInput,
+    options?: AsyncOptions,
+  ): Promise<NDArray> {
     return as.subtractAsync(this, b, options);
   }
   /** `multiply` as an engine job. */
-  multiplyAsync(b: uf.ArrayLikeInput, options?: JobOptions): Promise<NDArray> {
+  multiplyAsync(
+    b: uf.ArrayLikeInput,
+    options?: AsyncOptions,
+  ): Promise<NDArray> {
     return as.multiplyAsync(this, b, options);
   }
 

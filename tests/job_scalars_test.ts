@@ -83,3 +83,38 @@ test("size-1 arrays are their value in JS arithmetic; larger arrays refuse", () 
   assert.throws(() => +x, /only size-1 arrays can be converted/);
   assert.throws(() => (x as unknown as number) * 2, TypeError);
 });
+
+test("async functions run on the engine named by { engine }", async () => {
+  const mine = new rp.Engine({ threads: 1 });
+  const a = rp.ones([8, 8]);
+  const dflt = rp.defaultEngine();
+  const d0 = dflt.metrics().submitted;
+  try {
+    const r = await a.matmulAsync(a, { engine: mine });
+    assert.deepEqual(r.shape, [8, 8]);
+    assert.equal(await rp.sumAsync(a, { engine: mine }), 64);
+    assert.equal(
+      await rp.addAsync(a, 1, { engine: mine }).then((x) => x.get(0, 0)),
+      2,
+    );
+    assert.equal(mine.metrics().submitted, 3);
+    assert.equal(
+      dflt.metrics().submitted,
+      d0,
+      "nothing went to the default engine",
+    );
+    await assert.rejects(
+      rp.sumAsync(a, { engine: {} as rp.Engine }),
+      (e: Error) =>
+        e instanceof TypeError && /must be an Engine/.test(e.message),
+    );
+    // submit() itself takes no engine option
+    await assert.rejects(
+      mine.submit(() => rp.sum(a), { engine: mine } as never),
+      /unknown option "engine"/,
+    );
+  } finally {
+    await mine.close();
+  }
+  await assert.rejects(rp.sumAsync(a, { engine: mine }), rp.EngineClosedError);
+});
