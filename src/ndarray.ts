@@ -111,6 +111,26 @@ export interface AstypeOptions {
 }
 const ASTYPE_KEYS = optionKeys<AstypeOptions>({ copy: 1 });
 
+/** Options of {@link NDArray.tolist}. */
+export interface TolistOptions {
+  /**
+   * int64/uint64 elements as "bigint" (default, exact) or "number" (for
+   * JSON; a value beyond 2^53 is then a RangeError, not a rounded number).
+   */
+  int64?: "bigint" | "number";
+}
+const TOLIST_KEYS = optionKeys<TolistOptions>({ int64: 1 });
+
+function safeNumber(v: bigint, at: readonly number[]): number {
+  if (v > 9007199254740991n || v < -9007199254740991n) {
+    throw new RangeError(
+      `tolist(): element [${at.join(", ")}] = ${v} is beyond 2^53 and ` +
+        `has no exact JS number; use { int64: "bigint" }`,
+    );
+  }
+  return Number(v);
+}
+
 /** An n-dimensional array. */
 export class NDArray {
   /** The element type (NumPy's name). */
@@ -630,18 +650,41 @@ export class NDArray {
   }
 
   /** The elements as nested JS arrays (0-d: the scalar). */
-  tolist(): NestedList {
+  tolist(options?: TolistOptions): NestedList {
+    checkOptions(options, "tolist", TOLIST_KEYS);
+    const as = options?.int64 ?? "bigint";
+    if (as !== "bigint" && as !== "number") {
+      throw new TypeError(
+        `tolist(): int64 must be "bigint" or "number", got ${show(as)}`,
+      );
+    }
     this._live("tolist");
     checkReadable(this._storage, "tolist");
+    const big = as === "number" && isBigDType(this.dtype);
+    const at: number[] = new Array(this.ndim).fill(0);
     const rec = (dim: number, p: number): NestedList => {
-      if (dim === this.ndim) return this.#read(p);
+      if (dim === this.ndim) {
+        const v = this.#read(p);
+        return big ? safeNumber(v as bigint, at) : v;
+      }
       const out: NestedList[] = new Array(this.shape[dim]!);
       for (let i = 0; i < out.length; i++) {
+        at[dim] = i;
         out[i] = rec(dim + 1, p + i * this._strides[dim]!);
       }
       return out;
     };
     return rec(0, this._offset);
+  }
+
+  /**
+   * `JSON.stringify(a)`: the nested list with 64-bit integers as numbers
+   * (`tolist({ int64: "number" })`): a value beyond 2^53 is a RangeError
+   * naming it, never a rounded number. NaN and infinities become `null`,
+   * as JSON has no such numbers.
+   */
+  toJSON(): NestedList {
+    return this.tolist({ int64: "number" });
   }
 
   // ---- method forms of the ufuncs and reductions (same as rp.fn(this, ...)) ----

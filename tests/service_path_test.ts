@@ -118,3 +118,27 @@ test("async functions run on the engine named by { engine }", async () => {
   }
   await assert.rejects(rp.sumAsync(a, { engine: mine }), rp.EngineClosedError);
 });
+
+test("results are JSON-ready: int64 as numbers within 2^53, a RangeError naming the element beyond", () => {
+  const body = JSON.stringify({
+    ids: rp.argsort(rp.array([3, 1, 2])),
+    m: rp.array([[1, 2], [3, 4]]),
+    f: rp.array([1.5, NaN]),
+    u: rp.array([5n], { dtype: "uint64" }),
+  });
+  assert.equal(
+    body,
+    '{"ids":[1,2,0],"m":[[1,2],[3,4]],"f":[1.5,null],"u":[5]}',
+  );
+  assert.deepEqual(rp.array([7n, -9n]).tolist({ int64: "number" }), [7, -9]);
+  assert.deepEqual(rp.array([7n, -9n]).tolist(), [7n, -9n]);
+  const big = rp.array([[1n, 2n ** 60n]], { dtype: "int64" });
+  assert.throws(
+    () => JSON.stringify(big),
+    (e: Error) => e instanceof RangeError && /element \[0, 1\]/.test(e.message),
+  );
+  assert.throws(
+    () => big.tolist({ int64: "string" as "number" }),
+    TypeError,
+  );
+});
