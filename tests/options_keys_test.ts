@@ -265,6 +265,7 @@ put("NDArray.take", (o) => x.take([0], o));
 put("NDArray.compress", (o) => v.compress(b, o));
 put("NDArray.assign", (o) => rp.zeros([3]).assign(v, o));
 put("NDArray.astype", (o) => x.astype("float32", o));
+put("NDArray.tolist", (o) => x.tolist(o));
 // Generator and Engine
 put("Generator.random", (o) => rng.random(3, o));
 put("Generator.standardNormal", (o) => rng.standardNormal(3, o));
@@ -356,7 +357,7 @@ const NO_OPTIONS = new Set([
   "NDArray.get",
   "NDArray.set",
   "NDArray.item",
-  "NDArray.tolist",
+  "NDArray.toJSON",
   "NDArray.dot",
   "NDArray.mask",
   "NDArray.nonzero",
