@@ -45,6 +45,7 @@ import {
 } from "./_intrinsics.ts";
 import { NativeError, RaptorsError } from "./errors.ts";
 import { AS_NUMBER, NDArray } from "./ndarray.ts";
+import { show } from "./_show.ts";
 import { checkOptions, type OptionKeys, optionKeys } from "./_typed.ts";
 
 /** The queue is full and the engine's policy is `"reject"`. */
@@ -80,6 +81,13 @@ export interface EngineOptions {
   intraOpThreads?: number;
   /** Called once per finished job (tracing, logs). */
   onJob?: (event: JobEvent) => void;
+  /**
+   * Constant labels on every sample of {@link Engine.prometheus} (e.g.
+   * `{ engine: "scoring" }`), so that two engines' series differ. Names
+   * follow Prometheus' label rules (not `__`-prefixed, not `le` or
+   * `outcome`); values are any strings.
+   */
+  labels?: Readonly<Record<string, string>>;
 }
 
 const ENGINE_KEYS = optionKeys<EngineOptions>({
@@ -89,7 +97,53 @@ const ENGINE_KEYS = optionKeys<EngineOptions>({
   timeout: 1,
   intraOpThreads: 1,
   onJob: 1,
+  labels: 1,
 });
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** `k="v",...` of constant labels, checked against Prometheus' rules. */
+function labelText(labels: unknown): string {
+  if (labels === undefined) return "";
+  if (typeof labels !== "object" || labels === null || Array.isArray(labels)) {
+    throw new TypeError(
+      `Engine(): labels must be an object of strings, got ${show(labels)}`,
+    );
+  }
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(labels)) {
+    if (
+      !LABEL_NAME.test(k) || k.startsWith("__") || k === "le" || k === "outcome"
+    ) {
+      throw new RangeError(
+        `Engine(): label name ${JSON.stringify(k)} is not a valid Prometheus ` +
+          `label name ([a-zA-Z_][a-zA-Z0-9_]*, not __-prefixed, not le or ` +
+          `outcome, which raptors' metrics use)`,
+      );
+    }
+    if (typeof v !== "string") {
+      throw new TypeError(
+        `Engine(): label ${k} must be a string, got ${show(v)}`,
+      );
+    }
+    const esc = v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(
+      /\n/g,
+      "\\n",
+    );
+    parts.push(`${k}="${esc}"`);
+  }
+  return parts.join(",");
+}
+
+/** Snake-case outcome label values (Prometheus convention). */
+const OUTCOME_LABEL = {
+  completed: "completed",
+  failed: "failed",
+  rejected: "rejected",
+  cancelled: "cancelled",
+  timedOut: "timed_out",
+} as const;
 
 /** Per-job options. */
 export interface JobOptions {
@@ -318,6 +372,7 @@ export class Engine {
   readonly #onFull: "reject" | "wait";
   readonly #timeout?: number;
   readonly #onJob?: (e: JobEvent) => void;
+  readonly #labels: string;
   readonly #cb: NotifyCallback;
   readonly #pending = new Map<number, Pending>();
   readonly #waiters: Waiter[] = [];
@@ -366,6 +421,7 @@ export class Engine {
     this.#onFull = options.onFull ?? "reject";
     this.#timeout = options.timeout;
     this.#onJob = options.onJob;
+    this.#labels = labelText(options.labels);
     const st = native.rp_engine_new(threads, maxQueue, intra, slot);
     if (st !== 0) {
       throw new NativeError(st, "Engine: the native engine could not start");
@@ -761,23 +817,44 @@ export class Engine {
     };
   }
 
-  /** The metrics in Prometheus text exposition format (version 0.0.4). */
+  /**
+   * The metrics in Prometheus' text exposition format (version 0.0.4):
+   * `<prefix>_jobs_submitted_total`; `<prefix>_jobs_total` by `outcome`
+   * (completed, failed, rejected, cancelled, timed_out: each job once, so
+   * the family sums to the finished jobs); the gauges `queue_depth`,
+   * `in_flight`, `busy_threads`, `threads`; the histograms
+   * `queue_wait_seconds` and `run_seconds`. Every sample carries the
+   * engine's constant `labels`. `prefix` must be a valid metric name
+   * (`[a-zA-Z_:][a-zA-Z0-9_:]*`), else a RangeError.
+   */
   prometheus(prefix = "raptors_engine"): string {
+    if (typeof prefix !== "string" || !METRIC_NAME.test(prefix)) {
+      throw new RangeError(
+        `prometheus(): prefix ${show(prefix)} is not a valid Prometheus ` +
+          `metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)`,
+      );
+    }
     const m = this.metrics();
+    const c = this.#labels;
+    const lbl = (extra = "") =>
+      c === "" && extra === ""
+        ? ""
+        : `{${[c, extra].filter((x) => x).join(",")}}`;
     const lines: string[] = [];
-    lines.push(`# HELP ${prefix}_jobs_total Jobs by outcome.`);
-    lines.push(`# TYPE ${prefix}_jobs_total counter`);
-    for (
-      const k of [
-        "submitted",
-        "completed",
-        "failed",
-        "rejected",
-        "cancelled",
-        "timedOut",
-      ] as const
-    ) {
-      lines.push(`${prefix}_jobs_total{outcome="${k}"} ${m[k]}`);
+    const family = (name: string, type: string, help: string) => {
+      lines.push(`# HELP ${prefix}_${name} ${help}`);
+      lines.push(`# TYPE ${prefix}_${name} ${type}`);
+    };
+    family("jobs_submitted_total", "counter", "Jobs given to submit().");
+    lines.push(`${prefix}_jobs_submitted_total${lbl()} ${m.submitted}`);
+    family(
+      "jobs_total",
+      "counter",
+      "Finished jobs by outcome (each job counted once).",
+    );
+    for (const [k, label] of Object.entries(OUTCOME_LABEL)) {
+      const v = m[k as keyof typeof OUTCOME_LABEL];
+      lines.push(`${prefix}_jobs_total${lbl(`outcome="${label}"`)} ${v}`);
     }
     for (
       const [name, help, v] of [
@@ -787,9 +864,8 @@ export class Engine {
         ["threads", "Worker threads.", m.threads],
       ] as const
     ) {
-      lines.push(`# HELP ${prefix}_${name} ${help}`);
-      lines.push(`# TYPE ${prefix}_${name} gauge`);
-      lines.push(`${prefix}_${name} ${v}`);
+      family(name, "gauge", help);
+      lines.push(`${prefix}_${name}${lbl()} ${v}`);
     }
     for (
       const [name, help, h] of [
@@ -797,17 +873,16 @@ export class Engine {
         ["run_seconds", "Time running on a worker.", this.#run],
       ] as const
     ) {
-      lines.push(`# HELP ${prefix}_${name} ${help}`);
-      lines.push(`# TYPE ${prefix}_${name} histogram`);
+      family(name, "histogram", help);
       let acc = 0;
       BUCKETS.forEach((b, i) => {
         acc += h.counts[i]!;
-        lines.push(`${prefix}_${name}_bucket{le="${b}"} ${acc}`);
+        lines.push(`${prefix}_${name}_bucket${lbl(`le="${b}"`)} ${acc}`);
       });
       acc += h.counts[BUCKETS.length]!;
-      lines.push(`${prefix}_${name}_bucket{le="+Inf"} ${acc}`);
-      lines.push(`${prefix}_${name}_sum ${h.sum}`);
-      lines.push(`${prefix}_${name}_count ${h.n}`);
+      lines.push(`${prefix}_${name}_bucket${lbl('le="+Inf"')} ${acc}`);
+      lines.push(`${prefix}_${name}_sum${lbl()} ${h.sum}`);
+      lines.push(`${prefix}_${name}_count${lbl()} ${h.n}`);
     }
     return lines.join("\n") + "\n";
   }

@@ -393,6 +393,9 @@ test("metrics add up over thousands of mixed jobs; Prometheus text parses", asyn
   }
   assert.equal(types.get("raptors_engine_queue_wait_seconds"), "histogram");
   assert.match(text, /raptors_engine_jobs_total\{outcome="completed"\} \d+/);
+  assert.match(text, /raptors_engine_jobs_total\{outcome="timed_out"\} \d+/);
+  assert.match(text, /raptors_engine_jobs_submitted_total \d+/);
+  assert.doesNotMatch(text, /outcome="submitted"|timedOut/);
   await e.close();
 });
 

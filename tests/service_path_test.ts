@@ -6,6 +6,7 @@
  * value in JS arithmetic; larger ones refuse.
  */
 import assert from "node:assert/strict";
+import parsePrometheus from "parse-prometheus-text-format";
 import * as rp from "../mod.ts";
 import { test } from "./_shim.ts";
 
@@ -139,6 +140,74 @@ test("results are JSON-ready: int64 as numbers within 2^53, a RangeError naming 
   );
   assert.throws(
     () => big.tolist({ int64: "string" as "number" }),
+    TypeError,
+  );
+});
+
+interface Family {
+  name: string;
+  type: string;
+  metrics: Array<{
+    value?: string;
+    labels?: Record<string, string>;
+    buckets?: Record<string, string>;
+    count?: string;
+  }>;
+}
+
+test("Prometheus output: a real parser reads it; jobs_total counts each job once; labels, names checked", async () => {
+  const e = new rp.Engine({
+    threads: 1,
+    labels: { engine: "scoring", note: 'a "quoted" \\ value' },
+  });
+  const a = rp.ones([4]);
+  const ok = [e.submit(() => rp.add(a, 1)), e.submit(() => rp.add(a, 2))];
+  const ac = new AbortController();
+  ac.abort();
+  const aborted = e.submit(() => rp.add(a, 3), { signal: ac.signal });
+  await Promise.allSettled([...ok, aborted]);
+  await e.close();
+  const text = e.prometheus("svc_engine");
+  const fams = parsePrometheus(text) as Family[];
+  const by = new Map(fams.map((f) => [f.name, f]));
+  const sub = by.get("svc_engine_jobs_submitted_total")!;
+  assert.equal(sub.type, "COUNTER");
+  const jobs = by.get("svc_engine_jobs_total")!;
+  assert.equal(jobs.type, "COUNTER");
+  const outcomes: Record<string, number> = Object.fromEntries(
+    jobs.metrics.map((m) => [m.labels!.outcome!, Number(m.value)]),
+  );
+  assert.deepEqual(Object.keys(outcomes).sort(), [
+    "cancelled",
+    "completed",
+    "failed",
+    "rejected",
+    "timed_out",
+  ]);
+  const m = e.metrics();
+  assert.equal(Number(sub.metrics[0]!.value), m.submitted);
+  // each job once: the outcome family sums to the submitted jobs
+  const total = Object.values(outcomes).reduce((s, v) => s + v, 0);
+  assert.equal(total, m.submitted);
+  assert.equal(outcomes.completed, 2);
+  // (this parser keeps no labels on histogram series: checked in the text)
+  for (const f of fams.filter((f) => f.type !== "HISTOGRAM")) {
+    for (const s of f.metrics) {
+      assert.equal(s.labels?.engine, "scoring", f.name);
+      assert.equal(s.labels?.note, 'a "quoted" \\ value', f.name);
+    }
+  }
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    assert.ok(line.includes('engine="scoring",note='), line);
+  }
+  const h = by.get("svc_engine_run_seconds")!;
+  assert.equal(h.type, "HISTOGRAM");
+  assert.equal(Number(h.metrics[0]!.buckets!["+Inf"]), 2); // the jobs that ran
+  assert.throws(() => e.prometheus("my-app.engine"), RangeError);
+  assert.throws(() => new rp.Engine({ labels: { le: "x" } }), RangeError);
+  assert.throws(
+    () => new rp.Engine({ labels: { a: 1 as unknown as string } }),
     TypeError,
   );
 });
