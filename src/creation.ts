@@ -202,6 +202,74 @@ function inhomogeneous(depth: number): Error {
 }
 
 /**
+ * The request-body path of {@link array}: a rectangular nested list of JS
+ * numbers (`number[]`, `number[][]`, ...) into float64, or float32 when
+ * asked, in one pass with no intermediate list. `undefined` (the general
+ * path then decides, with its exact errors and dtype rules) as soon as
+ * anything else shows: a bigint or boolean, a ragged row, no float element
+ * when the dtype is inferred (integers make int64), another dtype.
+ */
+function floatList(x: unknown, dtype: DType | undefined): NDArray | undefined {
+  if (dtype !== undefined && dtype !== "float64" && dtype !== "float32") {
+    return undefined;
+  }
+  if (!Array.isArray(x) || x.length === 0) return undefined;
+  const shape: number[] = [];
+  let cur: unknown = x;
+  while (Array.isArray(cur)) {
+    if (cur.length === 0) return undefined;
+    shape.push(cur.length);
+    cur = cur[0];
+  }
+  const size = sizeOf(shape);
+  if (size > MAX_SIZE) return undefined;
+  const d = dtype ?? "float64";
+  const out = alloc(d, shape, "array");
+  const bail = () => {
+    out.dispose(); // its buffer goes straight back to the pool
+    return undefined;
+  };
+  const st = out._storage as Float64Array | Float32Array;
+  const inner = shape[shape.length - 1]!;
+  const depth = shape.length - 1;
+  let k = 0, integral = true;
+  // rows of the innermost axis, visited in C order by an explicit stack
+  const stack: unknown[][] = [x];
+  const pos: number[] = [0];
+  while (stack.length > 0) {
+    const level = stack.length - 1;
+    const arr = stack[level]!;
+    if (level === depth) {
+      if (arr.length !== inner) return bail();
+      for (let j = 0; j < inner; j++) {
+        const v = arr[j];
+        if (typeof v !== "number") return bail();
+        if (integral && !Number.isInteger(v)) integral = false;
+        st[k++] = v;
+      }
+      stack.pop();
+      pos.pop();
+      continue;
+    }
+    const i = pos[level]!;
+    if (i === 0 && arr.length !== shape[level]) return bail();
+    if (i === arr.length) {
+      stack.pop();
+      pos.pop();
+      continue;
+    }
+    pos[level] = i + 1;
+    const next = arr[i];
+    if (!Array.isArray(next)) return bail();
+    stack.push(next);
+    pos.push(0);
+  }
+  // all integers and no dtype asked: NumPy makes int64 (general path)
+  if (dtype === undefined && integral) return bail();
+  return out;
+}
+
+/**
  * A new array from nested JS arrays, a TypedArray, a scalar or an NDArray
  * (always a copy). Without `dtype`: booleans give bool, integers (numbers
  * or bigints) int64, any other number float64; a TypedArray keeps its type.
@@ -235,6 +303,8 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
     const src = new NDArray(st, dt, [n]);
     return src.astype(options.dtype ?? dt);
   }
+  const fast = floatList(x, options.dtype);
+  if (fast !== undefined) return fast;
   const shape = nestedShape(x);
   if (sizeOf(shape) > MAX_SIZE) {
     throw new RangeError("array(): too many elements");

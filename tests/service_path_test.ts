@@ -211,3 +211,36 @@ test("Prometheus output: a real parser reads it; jobs_total counts each job once
     TypeError,
   );
 });
+
+test("rp.array of request bodies (nested number lists): one pass, the general path's results and errors", () => {
+  const rows = Array.from(
+    { length: 50 },
+    (_, i) => Array.from({ length: 7 }, (_, j) => (i * 7 + j) / 3 - 40),
+  );
+  const a = rp.array(rows);
+  assert.equal(a.dtype, "float64");
+  assert.deepEqual(a.shape, [50, 7]);
+  assert.deepEqual(a.tolist(), rows);
+  const f = rp.array(rows, { dtype: "float32" });
+  assert.equal(f.dtype, "float32");
+  assert.deepEqual(f.tolist(), rows.map((r) => r.map(Math.fround)));
+  const cube = [[[1.5, NaN], [-0, Infinity]], [[2, 3], [4, 5]]];
+  const c = rp.array(cube);
+  assert.deepEqual(c.shape, [2, 2, 2]);
+  assert.ok(Object.is(c.get(0, 1, 0), -0));
+  assert.ok(Number.isNaN(c.get(0, 0, 1) as number));
+  // integers only: NumPy's int64 (the general path)
+  assert.equal(rp.array([[1, 2], [3, 4]]).dtype, "int64");
+  assert.equal(
+    rp.array([[1, 2], [3, 4]], { dtype: "float32" }).dtype,
+    "float32",
+  );
+  // a boolean or bigint element: the general path's rules
+  assert.deepEqual(rp.array([1.5, true]).tolist(), [1.5, 1]);
+  assert.equal(rp.array([1.5, 2n]).dtype, "float64");
+  // ragged or mixed nesting: NumPy's error
+  assert.throws(() => rp.array([[1.5, 2], [3]]), /inhomogeneous/);
+  assert.throws(() => rp.array([[1.5, 2], 3]), /inhomogeneous/);
+  assert.throws(() => rp.array([[1.5, [2]], [3, 4]]), /inhomogeneous/);
+  assert.throws(() => rp.array([1.5, "2"]), TypeError);
+});
