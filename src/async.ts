@@ -114,7 +114,10 @@ const SVD_JOB = withJob(() => SVD_KEYS);
 const PINV_JOB = withJob(() => PINV_KEYS);
 const MEDIAN_JOB = withJob(() => st.MEDIAN_KEYS);
 const QUANTILE_JOB = withJob(() => st.QUANTILE_KEYS);
-const COV_JOB = withJob(() => st.COV_KEYS);
+// weights are checked by value (NumPy's checks): cov with them is sync only
+const COV_JOB = withJob(() =>
+  new Set([...st.COV_KEYS].filter((k) => k !== "fweights" && k !== "aweights"))
+);
 const CORRCOEF_JOB = withJob(() => st.CORRCOEF_KEYS);
 const QR_JOB = withJob(() => new Set(["mode"]));
 const EIGH_JOB = withJob(() => new Set(["UPLO"]));

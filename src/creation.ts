@@ -201,6 +201,21 @@ function inhomogeneous(depth: number): Error {
   );
 }
 
+/** Whether every list above the innermost level has `shape`'s length. */
+function outerShapeHolds(
+  v: unknown[],
+  shape: readonly number[],
+  dim: number,
+): boolean {
+  if (v.length !== shape[dim]) return false;
+  if (dim === shape.length - 1) return true;
+  for (let i = 0; i < v.length; i++) {
+    const e = v[i];
+    if (!Array.isArray(e) || !outerShapeHolds(e, shape, dim + 1)) return false;
+  }
+  return true;
+}
+
 /**
  * The request-body path of {@link array}: a rectangular nested list of JS
  * numbers (`number[]`, `number[][]`, ...) into float64, or float32 when
@@ -223,8 +238,16 @@ function floatList(x: unknown, dtype: DType | undefined): NDArray | undefined {
   }
   const size = sizeOf(shape);
   if (size > MAX_SIZE) return undefined;
+  // the outer levels first (a few thousand rows for a request body): no
+  // allocation is sized from a list that turns out to be ragged
+  if (!outerShapeHolds(x, shape, 0)) return undefined;
   const d = dtype ?? "float64";
-  const out = alloc(d, shape, "array");
+  let out: NDArray;
+  try {
+    out = alloc(d, shape, "array");
+  } catch {
+    return undefined; // the general path reports the limit as it does
+  }
   const bail = () => {
     out.dispose(); // its buffer goes straight back to the pool
     return undefined;

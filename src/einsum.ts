@@ -12,7 +12,7 @@ import { show } from "./_show.ts";
 import { NDArray, scalarResult } from "./ndarray.ts";
 import { resultType } from "./dtype.ts";
 import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
-import { sumAxis } from "./reduce.ts";
+import { any as anyAxis, sumAxis } from "./reduce.ts";
 import { matmul } from "./linalg.ts";
 import { broadcastShapes, sizeOf } from "./_shape.ts";
 
@@ -61,12 +61,13 @@ function sumOut(t: Term, keep: Set<string>): Term {
   );
   if (axes.length === 0) return t;
   // keepdims, then drop the axes: never reads a value (works in jobs)
-  // in the operands' dtype, as NumPy's einsum (int32 stays int32)
-  const s = sumAxis(t.x, {
-    axis: axes,
-    keepdims: true,
-    dtype: t.x.dtype,
-  }) as NDArray;
+  // in the operands' dtype, as NumPy's einsum (int32 stays int32); a bool
+  // sum is NumPy's logical or
+  const o = { axis: axes, keepdims: true, dtype: t.x.dtype };
+  const s =
+    (t.x.dtype === "bool"
+      ? anyAxis(t.x, { axis: axes, keepdims: true })
+      : sumAxis(t.x, o)) as NDArray;
   const labels = t.labels.filter((l) => keep.has(l));
   return {
     x: s.reshape(s.shape.filter((_, i) => !axes.includes(i))),

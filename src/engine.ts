@@ -44,7 +44,7 @@ import {
   taSet,
 } from "./_intrinsics.ts";
 import { NativeError, RaptorsError } from "./errors.ts";
-import { AS_NUMBER, NDArray } from "./ndarray.ts";
+import { AS_NUMBER, NDArray, SCALAR_RESULT } from "./ndarray.ts";
 import { show } from "./_show.ts";
 import { checkOptions, type OptionKeys, optionKeys } from "./_typed.ts";
 
@@ -191,7 +191,7 @@ const CLOSE_KEYS = optionKeys<CloseEngineOptions>({ drain: 1 });
  */
 function scalars(r: unknown): unknown {
   if (r instanceof NDArray) {
-    if (r.ndim !== 0) return r;
+    if (!SCALAR_RESULT.has(r)) return r;
     return AS_NUMBER.has(r) ? Number(r.item()) : r.item();
   }
   if (Array.isArray(r)) {
@@ -466,7 +466,13 @@ export class Engine {
     }
     const { result, rec: recording } = rec;
     if (isThenable(result)) return Promise.reject(asyncFnError());
-    if (recording.steps.length === 0) return Promise.resolve(result);
+    if (recording.steps.length === 0) {
+      try {
+        return Promise.resolve(scalars(result) as T);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     // from here until the job reports, its outputs are untouchable: an
     // array leaked out of `fn` is refused, not read half-written
     const homes = recording.homes;
@@ -779,7 +785,15 @@ export class Engine {
       outcome = "completed";
       p.settled = true;
       p.cleanup();
-      p.resolve(scalars(p.result));
+      try {
+        p.resolve(scalars(p.result));
+      } catch (e) {
+        // a throwing getter on the returned object, a disposed output:
+        // the job's promise rejects, the engine goes on
+        error = e instanceof Error ? e : new Error(String(e));
+        outcome = "failed";
+        p.reject(error);
+      }
     } else if (status === STATUS.CANCELLED) {
       outcome = "cancelled"; // closed without drain
       error = new DOMException(msg || "The job was cancelled", "AbortError");

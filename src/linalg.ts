@@ -379,7 +379,11 @@ export function trace(
   options: TraceOptions = {},
 ): NDArray | Scalar {
   checkOptions(options, "trace", TRACE_KEYS);
-  const d = diagonal(x, options);
+  const d = diagonal(x, {
+    offset: options.offset,
+    axis1: options.axis1,
+    axis2: options.axis2,
+  });
   return sumAxis(d, { axis: -1, dtype: options.dtype });
 }
 

@@ -9,7 +9,7 @@
  */
 import { statusError } from "./_native.ts";
 import { kernel, notRecordable } from "./_record.ts";
-import { NDArray } from "./ndarray.ts";
+import { NDArray, numberResult, SCALAR_RESULT } from "./ndarray.ts";
 import { empty, eye, zeros } from "./creation.ts";
 import { amax, sumAxis } from "./reduce.ts";
 import { matmul } from "./linalg.ts";
@@ -412,6 +412,7 @@ export function matrixRank(
   checkOptions(options, "matrixRank", RANK_KEYS);
   const a = nd(A);
   if (a.ndim < 2) {
+    notRecordable("matrixRank", "the rank of a vector is read from its values");
     const any = a.size > 0 &&
       (ufunc2("notEqual", a, 0).astype("int64").sum() as bigint) > 0n;
     return any ? 1 : 0;
@@ -428,7 +429,7 @@ export function matrixRank(
     big = largeMask(S, rtol);
   }
   const r = sumAxis(big.astype("int64"), { axis: -1 });
-  return r instanceof NDArray ? r : Number(r);
+  return r instanceof NDArray && !SCALAR_RESULT.has(r) ? r : numberResult(r);
 }
 
 /**

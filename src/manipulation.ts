@@ -8,6 +8,8 @@
  * @module
  */
 import { allocStorage } from "./_pool.ts";
+import { notRecordable } from "./_record.ts";
+import { show } from "./_show.ts";
 import { resultType } from "./dtype.ts";
 import { copyInto, NDArray } from "./ndarray.ts";
 import { broadcastShapes, normAxis, sizeOf } from "./_shape.ts";
@@ -339,8 +341,11 @@ export function allclose(
   options: CloseOptions = {},
 ): boolean {
   checkOptions(options, "allclose", CLOSE_KEYS);
+  notRecordable("allclose", WHY_BOOL);
   return all(isclose(a, b, options)) as boolean;
 }
+
+const WHY_BOOL = "its result is a JS boolean, which needs the values";
 
 /** True when both arrays have the same shape and equal elements. */
 export function arrayEqual(
@@ -349,6 +354,7 @@ export function arrayEqual(
   options: ArrayEqualOptions = {},
 ): boolean {
   checkOptions(options, "arrayEqual", EQUAL_KEYS);
+  notRecordable("arrayEqual", WHY_BOOL);
   const x = nd(a), y = nd(b);
   if (x.ndim !== y.ndim || x.shape.some((d, i) => d !== y.shape[i])) {
     return false;
@@ -384,7 +390,7 @@ function cOrder(options: OrderOptions | undefined, fn: string): void {
   const o = options?.order;
   if (o !== undefined && o !== "C") {
     throw new RangeError(
-      `${fn}(): order ${JSON.stringify(o)} is not supported (only "C")`,
+      `${fn}(): order ${show(o)} is not supported (only "C")`,
     );
   }
 }

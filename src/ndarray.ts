@@ -990,7 +990,9 @@ export class NDArray {
 
   /**
    * JS arithmetic and comparisons on an array: a size-1 array is its
-   * value (`rp.sum(a, { keepdims: true }) / 2` works, as NumPy's `float(a)`),
+   * value (`rp.sum(a, { keepdims: true }) / 2` works for a float array, as
+   * NumPy's `float(a)`; an int64 one gives a bigint, which JS does not mix
+   * with numbers),
    * a string hint gives `toString()`. A larger array in arithmetic is a
    * TypeError (NumPy's "only size-1 arrays can be converted"), never NaN;
    * so is an array an engine job is still to compute (inside
@@ -1296,12 +1298,39 @@ function checkBoolBytes(st: Uint8Array, n: number): void {
  */
 export function scalarResult(r: NDArray, asNumber = false): NDArray | Scalar {
   if (recording() === null) return asNumber ? Number(r.item()) : r.item();
+  SCALAR_RESULT.add(r);
   if (asNumber) AS_NUMBER.add(r);
   return r;
 }
 
-/** 0-d job results whose scalar the sync API gives as a number (argmax). */
+/**
+ * 0-d arrays standing for a scalar result while a job is recorded: the job
+ * resolves exactly these to JS scalars (an ordinary 0-d array, as
+ * `addAsync(rp.array(1), 2)` gives, stays an array).
+ */
+export const SCALAR_RESULT: WeakSet<NDArray> = new WeakSet();
+/** Those whose scalar the sync API gives as a number (argmax, counts). */
 export const AS_NUMBER: WeakSet<NDArray> = new WeakSet();
+
+/**
+ * `res`, computed from the scalar result `src`, as a scalar result too
+ * (`sqrt(var)`, `sum / count`): a JS scalar outside a recording.
+ */
+export function keepScalar(src: unknown, res: NDArray): NDArray | Scalar {
+  if (src instanceof NDArray && SCALAR_RESULT.has(src)) {
+    return scalarResult(res.ndim === 0 ? res : res.reshape([]));
+  }
+  return res;
+}
+
+/** A scalar result the sync API gives as a number (`Number(count)`). */
+export function numberResult(r: NDArray | Scalar): NDArray | number {
+  if (r instanceof NDArray) {
+    AS_NUMBER.add(r);
+    return r;
+  }
+  return Number(r);
+}
 
 export function wrap(
   storage: Storage,

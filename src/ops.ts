@@ -24,7 +24,11 @@
 import { BINARY_OP, DTYPE, UNARY_OP } from "../ffi/symbols.ts";
 import { backend, library, native, statusError } from "./_native.ts";
 import { JS_BELOW } from "./_thresholds.ts";
-import type { NDArray, Scalar as NdScalar } from "./ndarray.ts";
+import {
+  type NDArray,
+  type Scalar as NdScalar,
+  scalarResult,
+} from "./ndarray.ts";
 import {
   amax,
   amin,
@@ -55,6 +59,7 @@ import { clipNd } from "./manipulation.ts";
 import {
   type ArrayLikeInput,
   isNdOperand,
+  isScalarLike,
   type JsScalar,
   ufunc1,
   ufunc2,
@@ -804,7 +809,7 @@ function jsScalar(x: unknown): x is number | bigint | boolean {
 /** A unary ufunc on the NDArray path; a JS scalar for a scalar input. */
 function nd1(op: Parameters<typeof ufunc1>[0], a: unknown, out: unknown) {
   const r = ufunc1(op, a as ArrayLikeInput, out as UfuncOptions);
-  return jsScalar(a) && out === undefined ? r.item() : r;
+  return isScalarLike(a) && out === undefined ? scalarResult(r) : r;
 }
 
 /** A binary ufunc on the NDArray path; a JS scalar for two scalars. */
@@ -820,7 +825,9 @@ function nd2(
     b as ArrayLikeInput,
     out as UfuncOptions,
   );
-  return jsScalar(a) && jsScalar(b) && out === undefined ? r.item() : r;
+  return isScalarLike(a) && isScalarLike(b) && out === undefined
+    ? scalarResult(r)
+    : r;
 }
 
 function binary(
@@ -1799,7 +1806,9 @@ function clipGeneral<A extends NumericArray>(
       aMax,
       out as unknown as UfuncOptions,
     );
-    return (jsScalar(a) && out === undefined ? r.item() : r) as unknown as A;
+    return (jsScalar(a) && out === undefined
+      ? scalarResult(r)
+      : r) as unknown as A;
   }
   if (
     f64(a) && typeof aMin === "number" && typeof aMax === "number" &&

@@ -10,7 +10,7 @@
  * @module
  */
 import { taLength } from "./_intrinsics.ts";
-import { kernel, recording } from "./_record.ts";
+import { kernel, notRecordable, recording } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { REDUCE } from "../ffi/symbols.ts";
 import { native, statusError } from "./_native.ts";
@@ -20,7 +20,9 @@ import { asDType, type DType, dtypeCode, kind, resultType } from "./dtype.ts";
 import {
   directStorage,
   fresh,
+  keepScalar,
   NDArray,
+  numberResult,
   type Scalar,
   scalarResult,
 } from "./ndarray.ts";
@@ -227,7 +229,7 @@ function reduceMasked(
   }
   if (options.keepdims) return r;
   const kept = a.shape.filter((_, i) => !axes.includes(i));
-  return kept.length === 0 ? scalarResult(r) : r.reshape(kept);
+  return kept.length === 0 ? scalarResult(r.reshape([])) : r.reshape(kept);
 }
 
 /** The number of selected elements per lane (int64), as `sum(mask)`. */
@@ -558,7 +560,10 @@ function divideCount(
     // an integer dtype (mean(a, { dtype: "int64" })): NumPy's cast
     return acc === "float64" ? v : array(v).astype(acc).item();
   }
-  const r = ufunc2("divide", s, n instanceof NDArray ? n : Number(n));
+  const r = keepScalar(
+    s,
+    ufunc2("divide", s, n instanceof NDArray ? n : Number(n)),
+  ) as NDArray;
   return r.dtype === acc ? r : r.astype(acc);
 }
 
@@ -677,7 +682,7 @@ export function variance(
     const v = Number(s) / div;
     return acc === "float32" ? Math.fround(v) : v;
   }
-  return ufunc2("divide", s, div);
+  return keepScalar(s, ufunc2("divide", s, div));
 }
 
 /**
@@ -725,14 +730,16 @@ export function std(
   }
   const v = variance(a, options);
   if (!(v instanceof NDArray)) {
-    const r = Math.sqrt(v as number);
+    const r = Math.sqrt(Number(v));
     const acc = options.dtype ??
       (kind((a instanceof NDArray ? a : array(a)).dtype) === "f"
         ? (a instanceof NDArray ? a : array(a)).dtype
         : "float64");
-    return acc === "float32" ? Math.fround(r) : r;
+    if (acc === "float32") return Math.fround(r);
+    // an integer dtype: NumPy's cast of the float root
+    return kind(acc) === "f" ? r : array(r).astype(acc).item();
   }
-  return ufunc1("sqrt", v);
+  return keepScalar(v, ufunc1("sqrt", v));
 }
 
 /** Options of {@link argmaxAxis}: one axis (default: the flattened array). */
@@ -1004,7 +1011,7 @@ export function ptp(
     hi instanceof NDArray ? hi : array(hi, { dtype: x.dtype }),
     lo instanceof NDArray ? lo : array(lo, { dtype: x.dtype }),
   );
-  return hi instanceof NDArray ? d : d.item();
+  return hi instanceof NDArray ? keepScalar(hi, d) : d.item();
 }
 
 /** Options of {@link average}. */
@@ -1100,6 +1107,12 @@ function weightedAverage(
     w = w.reshape(x.shape.map((d, i) => (i === ax ? d : 1)));
   }
   const o = { axis: options.axis, keepdims: options.keepdims, dtype };
+  // the zero-sum check reads the weights' sum: not inside a job
+  notRecordable(
+    "average",
+    "with weights it checks that they do not sum to zero, which needs " +
+      "their values",
+  );
   const scl = reduceNd("sum", w, o, "average");
   const zero = scl instanceof NDArray
     ? (any(ufunc2("equal", scl, 0)) as boolean)
@@ -1119,7 +1132,10 @@ function weightedAverage(
     const v = Number(num) / Number(scl);
     return { avg: dtype === "float32" ? Math.fround(v) : v, scl };
   }
-  return { avg: ufunc2("divide", num, scl as NDArray), scl };
+  return {
+    avg: keepScalar(num, ufunc2("divide", num, scl as NDArray)),
+    scl,
+  };
 }
 
 /** Options of {@link countNonzero}. */
@@ -1141,5 +1157,5 @@ export function countNonzero(
   const x = a instanceof NDArray ? a : array(a);
   const b = x.dtype === "bool" ? x : x.astype("bool");
   const r = reduceNd("sum", b, { ...options, dtype: "int64" }, "countNonzero");
-  return r instanceof NDArray ? r : Number(r);
+  return r instanceof NDArray && options.axis != null ? r : numberResult(r);
 }

@@ -91,7 +91,7 @@ export function checkSortOptions(
   if (!KINDS.has(options.kind)) {
     throw new RangeError(
       `${fn}(): kind must be "quicksort", "mergesort", "heapsort" or ` +
-        `"stable", got ${JSON.stringify(options.kind)}`,
+        `"stable", got ${show(options.kind)}`,
     );
   }
   const st = options.stable;

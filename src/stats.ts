@@ -11,6 +11,7 @@
  * @module
  */
 import { checkAlloc } from "./_limits.ts";
+import { notRecordable } from "./_record.ts";
 import { NDArray, type Scalar, scalarResult } from "./ndarray.ts";
 import { array, full, linspace, zeros } from "./creation.ts";
 import { type DType, kind, resultType } from "./dtype.ts";
@@ -600,6 +601,7 @@ export function histogram(
   options: HistogramOptions = {},
 ): { hist: NDArray; binEdges: NDArray } {
   checkOptions(options, "histogram", HISTOGRAM_KEYS);
+  notRecordable("histogram", "it counts the values in JS");
   const x0 = nd(a);
   const x = x0.ravel().astype("float64");
   const bins = options.bins ?? 10;
@@ -835,10 +837,13 @@ function obsWeights(
   n: number,
   what: "fweights" | "aweights",
 ): NDArray {
+  // NumPy's checks read the weights' values: not inside a job
+  notRecordable("cov", `its ${what} checks need their values`);
   const x = nd(w).astype("float64");
   if (what === "fweights") {
     const r = x.copy()._storage as Float64Array;
-    if (r.some((v) => v !== Math.round(v) && !Number.isNaN(v))) {
+    // NaN fails NumPy's fweights == around(fweights) too
+    if (r.some((v) => v !== Math.round(v))) {
       throw new TypeError("cov(): fweights must be integer");
     }
   }

@@ -10,7 +10,13 @@
  * @module
  */
 import { taByteOffset, taLength } from "./_intrinsics.ts";
-import { checkWritable, kernel, pendingCount, recording } from "./_record.ts";
+import {
+  checkWritable,
+  kernel,
+  notRecordable,
+  pendingCount,
+  recording,
+} from "./_record.ts";
 import { overlaps } from "./_arena.ts";
 import { allocStorage } from "./_pool.ts";
 import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
@@ -30,6 +36,8 @@ import {
   frozen,
   NDArray,
   type Scalar,
+  SCALAR_RESULT,
+  scalarResult,
   toStored,
   wrap,
 } from "./ndarray.ts";
@@ -509,6 +517,11 @@ function compare64(
   b: NDArray,
   out: NDArray | undefined,
 ): NDArray {
+  notRecordable(
+    op,
+    "uint64 against int64 is compared exactly in JS (bigints), which " +
+      "needs the values",
+  );
   const shape = broadcastShapes([a.shape, b.shape], op);
   const x = a.broadcastTo(shape).copy()._read(op) as BigInt64Array;
   const y = b.broadcastTo(shape).copy()._read(op) as BigInt64Array;
@@ -746,17 +759,26 @@ export function isJsScalar(x: unknown): x is JsScalar {
   return t === "number" || t === "bigint" || t === "boolean";
 }
 
+/**
+ * A JS scalar, or the 0-d array that stands for a scalar result while an
+ * engine job is recorded (`rp.sum(x)` there): a ufunc of such operands only
+ * gives a scalar result, as it does outside the job.
+ */
+export function isScalarLike(x: unknown): boolean {
+  return isJsScalar(x) || (x instanceof NDArray && SCALAR_RESULT.has(x));
+}
+
 const bin = (op: Op2): B =>
   ((a: ArrayLikeInput, b: ArrayLikeInput, o?: UfuncOptions) => {
     const r = ufunc2(op, a, b, o);
-    return isJsScalar(a) && isJsScalar(b) && o?.out === undefined
-      ? r.item()
+    return isScalarLike(a) && isScalarLike(b) && o?.out === undefined
+      ? scalarResult(r)
       : r;
   }) as B;
 const un = (op: Op1): U =>
   ((a: ArrayLikeInput, o?: UfuncOptions) => {
     const r = ufunc1(op, a, o);
-    return isJsScalar(a) && o?.out === undefined ? r.item() : r;
+    return isScalarLike(a) && o?.out === undefined ? scalarResult(r) : r;
   }) as U;
 
 /** Element-wise `a // b` (Python floor division; integer `x // 0` is 0). */
@@ -838,7 +860,8 @@ const ROUND_KEYS = optionKeys<RoundOptions>({ out: 1, decimals: 1 });
 function powerOfTen(n: number): number {
   if (n < 9) return 10 ** n;
   let r = 1e9;
-  while (n-- > 9) r *= 10;
+  // past 1e308 the product is Infinity for good
+  while (n-- > 9 && r !== Infinity) r *= 10;
   return r;
 }
 
@@ -860,15 +883,21 @@ export function round(
   options?: RoundOptions,
 ): NDArray | Scalar {
   const r = roundNd(a, options);
-  return isJsScalar(a) && options?.out === undefined ? r.item() : r;
+  return isScalarLike(a) && options?.out === undefined ? scalarResult(r) : r;
 }
 
 function roundNd(a: ArrayLikeInput, options?: RoundOptions): NDArray {
   checkOptions(options, "round", ROUND_KEYS);
   const d = options?.decimals ?? 0;
-  if (!Number.isSafeInteger(d)) {
+  if (!Number.isInteger(d)) {
     throw new TypeError(
       `round(): decimals must be an integer, got ${show(d)}`,
+    );
+  }
+  if (d < -2147483648 || d > 2147483647) {
+    // NumPy's decimals is a C int
+    throw new RangeError(
+      `round(): decimals ${d} does not fit a C int (NumPy's OverflowError)`,
     );
   }
   const out = options?.out;

@@ -244,3 +244,72 @@ test("rp.array of request bodies (nested number lists): one pass, the general pa
   assert.throws(() => rp.array([[1.5, [2]], [3, 4]]), /inhomogeneous/);
   assert.throws(() => rp.array([1.5, "2"]), TypeError);
 });
+
+test("jobs: scalar results keep the sync API's types; data-dependent checks are named errors", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  try {
+    assert.equal(await e.submit(() => rp.sum(x, { initial: 1 })), 22.75);
+    assert.equal(
+      await e.submit(() =>
+        rp.mean(x, { where: rp.array([true, false, true]) })
+      ),
+      rp.mean(x, { where: rp.array([true, false, true]) }),
+    );
+    assert.equal(await e.submit(() => rp.countNonzero(x)), 6);
+    assert.ok(Number.isNaN(await e.submit(() => rp.median([])) as number));
+    // an ordinary 0-d array stays an array
+    const z = await rp.addAsync(rp.array(1), 2, { engine: e });
+    assert.ok(z instanceof rp.NDArray && z.ndim === 0);
+    // JS-scalar ufunc results inside a job
+    const y = await e.submit(() => rp.multiply(x, rp.sqrt(2)));
+    assert.ok(y instanceof rp.NDArray);
+    assert.equal(y.get(0, 0), 1.5 * Math.SQRT2);
+    // 0-d inputs to async reductions
+    assert.equal(await rp.sumAsync(rp.array(5), { engine: e }), 5n);
+    assert.equal(await rp.maxAsync(rp.array(2.5), { engine: e }), 2.5);
+    // checks that read values are named errors inside a job
+    await assert.rejects(
+      e.submit(() => rp.average(x, { axis: 1, weights: [1, 2, 3] })),
+      /average\(\) cannot run inside an engine job/,
+    );
+    await assert.rejects(
+      e.submit(() => rp.allclose(x, x) ? x : v),
+      /allclose\(\) cannot run inside an engine job/,
+    );
+    await assert.rejects(
+      rp.covAsync(x, { fweights: [1, 2, 3], engine: e }),
+      /unknown option "fweights"/,
+    );
+  } finally {
+    await e.close();
+  }
+});
+
+test("review fixes: trace dtype, round decimals bounds, einsum of bools, NaN fweights, std in an integer dtype", () => {
+  assert.equal(rp.trace(rp.array([[1, 2], [3, 4]]), { dtype: "int32" }), 5);
+  // NumPy: 1.5 * inf -> inf, rint, / inf -> nan (and no 10**400 loop)
+  const r = rp.round(rp.array([1.5]), { decimals: 400 }).tolist() as number[];
+  assert.ok(Number.isNaN(r[0]));
+  assert.throws(
+    () => rp.round(rp.array([1.5]), { decimals: 1e15 }),
+    RangeError,
+  );
+  const b = rp.array(Array(300).fill(true));
+  assert.equal(rp.einsum("i->", b), true);
+  assert.deepEqual(
+    (rp.einsum("ij->j", rp.array([[true, false], [true, false]])) as rp.NDArray)
+      .tolist(),
+    [true, false],
+  );
+  assert.throws(
+    () => rp.cov(rp.array([[1, 2, 3], [2, 1, 0]]), { fweights: [1, NaN, 2] }),
+    /fweights must be integer/,
+  );
+  assert.equal(rp.std(rp.array([1, 2, 3, 4]), { dtype: "int64" }), 1n);
+  assert.throws(
+    () => rp.sort(rp.array([1]), { kind: 5n as never }),
+    RangeError,
+  );
+  const ragged = [Array(100).fill(Array(100).fill(Array(10).fill(0.5))), 0];
+  assert.throws(() => rp.array(ragged), /inhomogeneous/);
+});
