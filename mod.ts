@@ -215,3 +215,33 @@ export {
   ResourceLimitError,
 } from "./src/errors.ts";
 export { getLimits, type Limits, setLimits } from "./src/_limits.ts";
+export type { AstypeOptions, TolistOptions } from "./src/ndarray.ts";
+export type {
+  AxisKeepOptions,
+  CountOptions,
+  ExtremumOptions,
+  LogicalOptions,
+  MeanOptions,
+  PtpOptions,
+  SumOptions,
+  WhereOption,
+} from "./src/reduce.ts";
+export type { JsScalar, RoundOptions } from "./src/ufunc.ts";
+export type { TraceOptions } from "./src/linalg.ts";
+export type {
+  BincountOptions,
+  CorrcoefOptions,
+  InterpOptions,
+  MedianOptions,
+} from "./src/stats.ts";
+export type {
+  DigitizeOptions,
+  PartitionOptions,
+  SearchsortedOptions,
+} from "./src/sorting.ts";
+export type {
+  ChoiceOptions,
+  FloatDrawOptions,
+  IntegersOptions,
+} from "./src/random.ts";
+export type { ToNpzOptions } from "./src/npz.ts";

@@ -32,11 +32,7 @@ import { type ArrayLikeInput, ufunc1, ufunc2, where } from "./ufunc.ts";
 import { checkOptions, optionKeys } from "./_typed.ts";
 
 /** Options of the reductions. */
-export interface ReduceOptions {
-  /** Axis or axes to reduce (default: all). Negative counts from the end. */
-  axis?: number | number[] | null;
-  /** Keep reduced axes as length-1 dimensions. */
-  keepdims?: boolean;
+export interface ReduceOptions extends AxisKeepOptions {
   /** The dtype to accumulate and return in (sum, prod, mean). */
   dtype?: DType;
 }
@@ -71,10 +67,16 @@ export const SUM_KEYS = optionKeys<SumOptions>({
   initial: 1,
 });
 
-/** Options of `max`, `min`, `nanmax`, `nanmin` (NumPy's have no dtype). */
-export interface ExtremumOptions extends WhereOption {
+/** The axes to reduce and whether to keep them (the reductions' core). */
+export interface AxisKeepOptions {
+  /** Axis or axes to reduce (default: all). Negative counts from the end. */
   axis?: number | number[] | null;
+  /** Keep reduced axes as length-1 dimensions. */
   keepdims?: boolean;
+}
+
+/** Options of `max`, `min`, `nanmax`, `nanmin` (NumPy's have no dtype). */
+export interface ExtremumOptions extends AxisKeepOptions, WhereOption {
   /** A value the result may not go below (max) or above (min). */
   initial?: number | bigint | boolean;
 }
@@ -87,10 +89,7 @@ export const EXTREMUM_KEYS = optionKeys<ExtremumOptions>({
 });
 
 /** Options of `all` and `any`. */
-export interface LogicalOptions extends WhereOption {
-  axis?: number | number[] | null;
-  keepdims?: boolean;
-}
+export interface LogicalOptions extends AxisKeepOptions, WhereOption {}
 /** The keys of {@link LogicalOptions}. */
 export const LOGICAL_KEYS = optionKeys<LogicalOptions>({
   axis: 1,
@@ -109,10 +108,7 @@ export const MEAN_KEYS = optionKeys<MeanOptions>({
 });
 
 /** Options of `ptp` (NumPy's has no dtype). */
-export interface PtpOptions {
-  axis?: number | number[] | null;
-  keepdims?: boolean;
-}
+export type PtpOptions = AxisKeepOptions;
 const PTP_KEYS = optionKeys<PtpOptions>({ axis: 1, keepdims: 1 });
 
 type Masked = ReduceOptions & WhereOption & {
@@ -1139,10 +1135,7 @@ function weightedAverage(
 }
 
 /** Options of {@link countNonzero}. */
-export interface CountOptions {
-  axis?: number | number[] | null;
-  keepdims?: boolean;
-}
+export type CountOptions = AxisKeepOptions;
 const COUNT_KEYS = optionKeys<CountOptions>({ axis: 1, keepdims: 1 });
 
 /**
