@@ -129,6 +129,31 @@ export function given(options: object | undefined): boolean {
   return false;
 }
 
+/**
+ * Throws a `TypeError` when a function without an options object gets more
+ * arguments than it takes, unless they are `undefined` or `{}`:
+ * `rp.vstack(xs, { dtype })` or `rp.dot(a, b, { out })` would otherwise drop
+ * the NumPy keyword silently.
+ */
+export function maxArgs(fn: string, args: IArguments, max: number): void {
+  for (let i = max; i < args.length; i++) {
+    const v: unknown = args[i];
+    if (v === undefined) continue;
+    if (typeof v === "object" && v !== null) {
+      const proto = Object.getPrototypeOf(v);
+      if (
+        (proto === Object.prototype || proto === null) &&
+        Object.keys(v).length === 0
+      ) continue;
+    }
+    throw new TypeError(
+      `${fn}(): takes at most ${max} argument${max === 1 ? "" : "s"}, got ` +
+        `${show(v)} as argument ${i + 1}: it has no options object (NumPy ` +
+        `keywords it lacks are not supported; see docs/COMPATIBILITY.md)`,
+    );
+  }
+}
+
 function unknownOption(fn: string, key: string, keys: OptionKeys): never {
   const known = [...keys].join(", ");
   throw new TypeError(

@@ -33,7 +33,7 @@ import {
 import { lexsort } from "./sorting.ts";
 import { argsort } from "./ops.ts";
 import { concatenate } from "./manipulation.ts";
-import { checkOptions, optionKeys } from "./_typed.ts";
+import { checkOptions, maxArgs, optionKeys } from "./_typed.ts";
 
 function asIndices(x: ArrayLikeInput | readonly number[], fn: string): NDArray {
   const i = nd(x as ArrayLikeInput);
@@ -110,6 +110,7 @@ export function take(
 
 /** Coordinates of the non-zero elements, one row each (count x ndim). */
 export function argwhere(a: ArrayLikeInput): NDArray {
+  maxArgs("argwhere", arguments, 1);
   notRecordable("argwhere");
   let x = nd(a);
   if (x.ndim === 0) x = x.reshape(1);
@@ -144,6 +145,7 @@ export function argwhere(a: ArrayLikeInput): NDArray {
  * `nonzero`; the arrays are views of one coordinate buffer).
  */
 export function nonzero(a: ArrayLikeInput): NDArray[] {
+  maxArgs("nonzero", arguments, 1);
   const x = nd(a);
   if (x.ndim === 0) {
     throw new RangeError(
@@ -156,6 +158,7 @@ export function nonzero(a: ArrayLikeInput): NDArray[] {
 
 /** Flat (C-order) indices of the non-zero elements. */
 export function flatnonzero(a: ArrayLikeInput): NDArray {
+  maxArgs("flatnonzero", arguments, 1);
   return argwhere(nd(a).ravel()).reshape(-1);
 }
 
@@ -198,6 +201,7 @@ export function compress(
  * mask of `a`'s shape, and `extract(mask, a)`).
  */
 export function extract(mask: ArrayLikeInput, a: ArrayLikeInput): NDArray {
+  maxArgs("extract", arguments, 2);
   const m = boolMask(mask, "extract"), x = nd(a);
   if (m.ndim !== x.ndim || m.shape.some((d, i) => d !== x.shape[i])) {
     throw new RangeError(

@@ -31,7 +31,7 @@ import {
 import { type ArrayLikeInput, asNd as nd, ufunc1, ufunc2 } from "./ufunc.ts";
 import { amax, amin, sumAxis } from "./reduce.ts";
 import { svdvals } from "./linalg_dense.ts";
-import { checkOptions, optionKeys } from "./_typed.ts";
+import { checkOptions, maxArgs, optionKeys } from "./_typed.ts";
 
 /**
  * Matrix product of two arrays (NumPy's `matmul` / `@`). Batched over
@@ -231,6 +231,7 @@ export function dotNd(x: ArrayLikeInput, y: ArrayLikeInput): NDArray | Scalar {
 
 /** Dot product of the flattened arrays (NumPy's `vdot`, real dtypes). */
 export function vdot(x: ArrayLikeInput, y: ArrayLikeInput): Scalar {
+  maxArgs("vdot", arguments, 2);
   const a = nd(x).ravel(), b = nd(y).ravel();
   if (a.size !== b.size) {
     throw new RangeError("vdot(): vectors have different lengths");
@@ -240,6 +241,7 @@ export function vdot(x: ArrayLikeInput, y: ArrayLikeInput): Scalar {
 
 /** Sum product over the last axes (NumPy's `inner`). */
 export function inner(x: ArrayLikeInput, y: ArrayLikeInput): NDArray | Scalar {
+  maxArgs("inner", arguments, 2);
   const a = nd(x), b = nd(y);
   if (a.ndim === 0 || b.ndim === 0) return scalarIf0d(ufunc2("multiply", a, b));
   if (a.shape.at(-1) !== b.shape.at(-1)) {
@@ -256,6 +258,7 @@ export function inner(x: ArrayLikeInput, y: ArrayLikeInput): NDArray | Scalar {
 
 /** Outer product of the flattened arrays: `out[i, j] = a[i] * b[j]`. */
 export function outer(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
+  maxArgs("outer", arguments, 2);
   const a = nd(x).ravel(), b = nd(y).ravel();
   return ufunc2("multiply", a.reshape(-1, 1), b.reshape(1, -1));
 }
@@ -272,6 +275,7 @@ export function tensordot(
     | number
     | readonly [readonly number[] | number, readonly number[] | number] = 2,
 ): NDArray {
+  maxArgs("tensordot", arguments, 3);
   const a = nd(x), b = nd(y);
   let axA: number[], axB: number[];
   if (typeof axes === "number") {

@@ -20,7 +20,7 @@ import { LinAlgError } from "./errors.ts";
 export { LinAlgError };
 import { type ArrayLikeInput, asNd as nd } from "./ufunc.ts";
 import { normNd } from "./linalg.ts";
-import { checkOptions, optionKeys } from "./_typed.ts";
+import { checkOptions, maxArgs, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
 
 function floatOf(d: DType): DType {
@@ -74,6 +74,7 @@ function call(
 
 /** Solves `a @ x = b` (NumPy 2: `b` is a vector only when 1-d). */
 export function solve(a: ArrayLikeInput, b: ArrayLikeInput): NDArray {
+  maxArgs("solve", arguments, 2);
   const A = nd(a), B = nd(b);
   const n = square(A, "solve");
   const dt = floatOf(resultType(A.dtype, B.dtype));
@@ -100,6 +101,7 @@ export function solve(a: ArrayLikeInput, b: ArrayLikeInput): NDArray {
 
 /** The inverse of each square matrix. */
 export function inv(a: ArrayLikeInput): NDArray {
+  maxArgs("inv", arguments, 1);
   const A = nd(a);
   const n = square(A, "inv");
   const dt = floatOf(A.dtype);
@@ -113,6 +115,7 @@ export function inv(a: ArrayLikeInput): NDArray {
 export function slogdet(
   a: ArrayLikeInput,
 ): { sign: NDArray | number; logabsdet: NDArray | number } {
+  maxArgs("slogdet", arguments, 1);
   const A = nd(a);
   const n = square(A, "slogdet");
   const dt = floatOf(A.dtype);
@@ -136,6 +139,7 @@ export function slogdet(
 
 /** The determinant of each matrix (0 for a singular one). */
 export function det(a: ArrayLikeInput): NDArray | number {
+  maxArgs("det", arguments, 1);
   const A = nd(a);
   const { sign, logabsdet } = slogdet(A);
   if (typeof sign === "number") {
@@ -155,6 +159,7 @@ export function det(a: ArrayLikeInput): NDArray | number {
 
 /** The lower Cholesky factor of each Hermitian positive-definite matrix. */
 export function cholesky(a: ArrayLikeInput): NDArray {
+  maxArgs("cholesky", arguments, 1);
   const A = nd(a);
   const n = square(A, "cholesky");
   const dt = floatOf(A.dtype);
@@ -231,6 +236,7 @@ export function qr(
   a: ArrayLikeInput,
   mode: QrMode = "reduced",
 ): NDArray | { Q: NDArray; R: NDArray } {
+  maxArgs("qr", arguments, 2);
   const A = nd(a);
   const [m, n] = matrixDims(A, "qr");
   if (mode !== "reduced" && mode !== "complete" && mode !== "r") {
@@ -269,6 +275,7 @@ export function eigh(
   a: ArrayLikeInput,
   UPLO: "L" | "U" = "L",
 ): { eigenvalues: NDArray; eigenvectors: NDArray } {
+  maxArgs("eigh", arguments, 2);
   const A = nd(a);
   const n = square(A, "eigh");
   const [w, v] = decomp(
@@ -285,6 +292,7 @@ export function eigh(
 
 /** The eigenvalues (ascending) of each symmetric matrix. */
 export function eigvalsh(a: ArrayLikeInput, UPLO: "L" | "U" = "L"): NDArray {
+  maxArgs("eigvalsh", arguments, 2);
   const A = nd(a);
   const n = square(A, "eigvalsh");
   return decomp(1, A, n, n, uplo(UPLO, "eigvalsh"), [[n]], "eigvalsh")[0]!;
@@ -341,6 +349,7 @@ export function svd(
 
 /** The singular values of each matrix, descending (NumPy 2's `svdvals`). */
 export function svdvals(a: ArrayLikeInput): NDArray {
+  maxArgs("svdvals", arguments, 1);
   const A = nd(a);
   const [m, n] = matrixDims(A, "svdvals");
   return decomp(2, A, m, n, 0, [[Math.min(m, n)]], "svdvals")[0]!;
@@ -443,6 +452,7 @@ export function lstsq(
   b: ArrayLikeInput,
   rcond: number | null = null,
 ): { x: NDArray; residuals: NDArray; rank: number; s: NDArray } {
+  maxArgs("lstsq", arguments, 3);
   const A = nd(a), B = nd(b);
   if (A.ndim !== 2) {
     throw new LinAlgError(

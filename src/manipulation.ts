@@ -22,7 +22,13 @@ import {
   type UfuncOptions,
 } from "./ufunc.ts";
 import { all } from "./reduce.ts";
-import { checkOptions, intArg, listArg, optionKeys } from "./_typed.ts";
+import {
+  checkOptions,
+  intArg,
+  listArg,
+  maxArgs,
+  optionKeys,
+} from "./_typed.ts";
 
 /** Options naming an axis. */
 export interface AxisOptions {
@@ -124,6 +130,7 @@ export function stack(
 
 /** Stacks along the first axis (1-d arrays become rows). */
 export function vstack(arrays: readonly ArrayLikeInput[]): NDArray {
+  maxArgs("vstack", arguments, 1);
   return concatenate(
     listArg<ArrayLikeInput>(arrays, "vstack", "the arrays").map(nd).map((
       x,
@@ -141,6 +148,7 @@ export function vstack(arrays: readonly ArrayLikeInput[]): NDArray {
 
 /** Stacks along the second axis (along the first for 1-d arrays). */
 export function hstack(arrays: readonly ArrayLikeInput[]): NDArray {
+  maxArgs("hstack", arguments, 1);
   const xs = listArg<ArrayLikeInput>(arrays, "hstack", "the arrays").map(nd)
     .map((x) => (x.ndim === 0 ? x.reshape(1) : x));
   return concatenate(xs, {
@@ -227,6 +235,7 @@ export function tile(
   a: ArrayLikeInput,
   reps: number | readonly number[],
 ): NDArray {
+  maxArgs("tile", arguments, 2);
   const x = nd(a);
   const r = typeof reps === "number"
     ? [reps]
@@ -419,6 +428,7 @@ export function transpose(
   a: ArrayLikeInput,
   axes?: readonly number[] | null,
 ): NDArray {
+  maxArgs("transpose", arguments, 2);
   const x = nd(a);
   return axes === undefined || axes === null
     ? x.transpose()
@@ -431,6 +441,7 @@ export function swapaxes(
   axis1: number,
   axis2: number,
 ): NDArray {
+  maxArgs("swapaxes", arguments, 3);
   return nd(a).swapaxes(axis1, axis2);
 }
 
@@ -457,6 +468,7 @@ export function expandDims(
   a: ArrayLikeInput,
   axis: number | readonly number[],
 ): NDArray {
+  maxArgs("expandDims", arguments, 2);
   const x = nd(a);
   const n = typeof axis === "number"
     ? 1
@@ -478,6 +490,7 @@ export function squeeze(
   a: ArrayLikeInput,
   axis?: number | readonly number[] | null,
 ): NDArray {
+  maxArgs("squeeze", arguments, 2);
   const x = nd(a);
   if (axis === undefined || axis === null) return x.squeeze();
   const drop = new Set(axesArg(axis, x.ndim, "squeeze"));
@@ -500,6 +513,7 @@ export function moveaxis(
   source: number | readonly number[],
   destination: number | readonly number[],
 ): NDArray {
+  maxArgs("moveaxis", arguments, 3);
   const x = nd(a);
   const src = axesArg(source, x.ndim, "moveaxis");
   const dst = axesArg(destination, x.ndim, "moveaxis");
@@ -521,6 +535,7 @@ export function broadcastTo(
   a: ArrayLikeInput,
   shape: number | readonly number[],
 ): NDArray {
+  maxArgs("broadcastTo", arguments, 2);
   return nd(a).broadcastTo(shapeArg(shape, "broadcastTo"));
 }
 
@@ -536,11 +551,13 @@ export function broadcastArrays(...arrays: ArrayLikeInput[]): NDArray[] {
 
 /** `a` as at least 1-d (NumPy's `atleast_1d`); a view. */
 export function atleast1d(a: ArrayLikeInput): NDArray {
+  maxArgs("atleast1d", arguments, 1);
   const x = nd(a);
   return x.ndim >= 1 ? x : x.reshape([1]);
 }
 /** `a` as at least 2-d, 1-d as one row (NumPy's `atleast_2d`); a view. */
 export function atleast2d(a: ArrayLikeInput): NDArray {
+  maxArgs("atleast2d", arguments, 1);
   const x = nd(a);
   return x.ndim >= 2 ? x : x.reshape([1, x.size]);
 }
@@ -549,6 +566,7 @@ export function atleast2d(a: ArrayLikeInput): NDArray {
  * 1)`, 2-d `(m, n)` becomes `(m, n, 1)`); a view.
  */
 export function atleast3d(a: ArrayLikeInput): NDArray {
+  maxArgs("atleast3d", arguments, 1);
   const x = nd(a);
   if (x.ndim >= 3) return x;
   if (x.ndim === 2) return x.reshape([...x.shape, 1]);
@@ -557,14 +575,17 @@ export function atleast3d(a: ArrayLikeInput): NDArray {
 
 /** The number of dimensions (NumPy's `ndim`). */
 export function ndim(a: ArrayLikeInput): number {
+  maxArgs("ndim", arguments, 1);
   return nd(a).ndim;
 }
 /** The shape, as a new array (NumPy's `shape`). */
 export function shape(a: ArrayLikeInput): number[] {
+  maxArgs("shape", arguments, 1);
   return nd(a).shape.slice();
 }
 /** The number of elements, or the length of `axis` (NumPy's `size`). */
 export function size(a: ArrayLikeInput, axis?: number | null): number {
+  maxArgs("size", arguments, 2);
   const x = nd(a);
   if (axis === undefined || axis === null) return x.size;
   return x.shape[normAxis(axis, x.ndim, "size")]!;

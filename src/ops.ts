@@ -77,6 +77,7 @@ import {
   isBig,
   isFloat,
   like,
+  maxArgs,
   type NumberArray,
   type NumericArray,
   unalias,
@@ -589,6 +590,7 @@ export function dot(
   a: NumericArray | NDArray | readonly unknown[],
   b: NumericArray | ArrayLikeInput,
 ): number | bigint | NDArray | NdScalar {
+  maxArgs("dot", arguments, 2);
   if (f64(a) && f64(b)) {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.dot && taLength(b) === n) {

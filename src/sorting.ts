@@ -19,7 +19,7 @@ import { normAxis } from "./_shape.ts";
 import { axisLayout } from "./reduce.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc2 } from "./ufunc.ts";
 import { take } from "./indexing.ts";
-import { checkOptions, listArg, optionKeys } from "./_typed.ts";
+import { checkOptions, listArg, maxArgs, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
 
 /** Options of {@link sortNd} and {@link argsortNd}. */
@@ -283,6 +283,7 @@ export function takeAlongAxis(
   indices: ArrayLikeInput,
   axis: number,
 ): NDArray {
+  maxArgs("takeAlongAxis", arguments, 3);
   const x = nd(a);
   const idx = nd(indices);
   if (idx.ndim !== x.ndim) {
@@ -428,6 +429,7 @@ function topkKernel(
  * array, one key per row). Returns int64 indices.
  */
 export function lexsort(keys: readonly ArrayLikeInput[] | NDArray): NDArray {
+  maxArgs("lexsort", arguments, 1);
   const ks = keys instanceof NDArray
     ? Array.from({ length: keys.shape[0] ?? 0 }, (_, i) => keys.slice(i))
     : listArg<ArrayLikeInput>(keys, "lexsort", "the keys").map(nd);

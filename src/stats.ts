@@ -36,7 +36,7 @@ import { argsortNd, searchsorted, sortNd } from "./sorting.ts";
 import { take } from "./indexing.ts";
 import { concatenate } from "./manipulation.ts";
 import { matmul } from "./linalg.ts";
-import { checkOptions, listArg, optionKeys } from "./_typed.ts";
+import { checkOptions, listArg, maxArgs, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
 
 /** Interpolation methods of {@link quantile}. */
@@ -949,6 +949,7 @@ export function convolve(
   v: ArrayLikeInput,
   mode: "full" | "same" | "valid" = "full",
 ): NDArray {
+  maxArgs("convolve", arguments, 3);
   let x = nd(a), y = nd(v);
   if (x.ndim !== 1 || y.ndim !== 1) {
     throw new RangeError("convolve(): object too deep for desired array");

@@ -466,3 +466,78 @@ test("options: an inherited key (a polluted Object.prototype) is not the caller'
     delete proto.pollutedKey;
   }
 });
+
+test("functions without options refuse an extra argument that would carry one (undefined and {} pass)", () => {
+  const m = rp.array([[2, 1], [1, 3]]);
+  const ARGS: Record<string, unknown[]> = {
+    argwhere: [v],
+    convolve: [v, v, "full"],
+    extract: [b, v],
+    flatnonzero: [v],
+    hstack: [[v, v]],
+    inner: [v, v],
+    lexsort: [[v]],
+    nonzero: [v],
+    outer: [v, v],
+    takeAlongAxis: [v, rp.array([0, 1]), 0],
+    tensordot: [v, v, 1],
+    tile: [v, 2],
+    vdot: [v, v],
+    vstack: [[v, v]],
+    transpose: [x],
+    swapaxes: [x, 0, 1],
+    expandDims: [v, 0],
+    squeeze: [x],
+    moveaxis: [x, 0, 1],
+    broadcastTo: [v, [2, 3]],
+    atleast1d: [v],
+    atleast2d: [v],
+    atleast3d: [v],
+    ndim: [v],
+    shape: [v],
+    size: [v],
+    dot: [v, v],
+    "linalg.solve": [m, rp.array([1, 2])],
+    "linalg.inv": [m],
+    "linalg.det": [m],
+    "linalg.slogdet": [m],
+    "linalg.cholesky": [m],
+    "linalg.qr": [m, "reduced"],
+    "linalg.eigh": [m, "L"],
+    "linalg.eigvalsh": [m, "L"],
+    "linalg.svdvals": [m],
+    "linalg.lstsq": [m, rp.array([1, 2]), null],
+  };
+  const failures: string[] = [];
+  for (const [name, args] of Object.entries(ARGS)) {
+    const f = name.startsWith("linalg.")
+      ? (rp.linalg as unknown as Record<string, (...a: unknown[]) => unknown>)[
+        name.slice(7)
+      ]!
+      : any[name] as (...a: unknown[]) => unknown;
+    // the argument count NumPy takes positionally, then what must pass
+    const n = ({ squeeze: 2, transpose: 2, size: 2 } as Record<string, number>)[
+      name
+    ] ?? args.length;
+    const padded = [...args, ...Array(n - args.length).fill(undefined)];
+    try {
+      f(...padded, undefined);
+      f(...padded, {});
+    } catch (e) {
+      failures.push(`${name}(..., {}) threw ${String(e)}`);
+    }
+    try {
+      f(...padded, { bogusKey: 1 });
+      failures.push(`${name}(..., { bogusKey }) was accepted`);
+    } catch (e) {
+      const short = name.replace("linalg.", "");
+      if (
+        !(e instanceof TypeError) ||
+        !e.message.startsWith(`${short}(): takes at most`)
+      ) {
+        failures.push(`${name}: ${String(e)}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
