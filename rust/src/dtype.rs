@@ -214,6 +214,46 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     fn cos(self) -> Self;
     fn tanh(self) -> Self;
     fn from_f64(v: f64) -> Self;
+    /// The vectorizable elementwise versions (`crate::kernels::vmath`) that
+    /// the `exp`/`expm1`/`log`/`tanh` ufuncs use. The wasm build keeps libm
+    /// (wasm has no fused multiply-add instruction to build them on).
+    fn vexp(self) -> Self;
+    fn vexpm1(self) -> Self;
+    fn vln(self) -> Self;
+    fn vtanh(self) -> Self;
+}
+
+macro_rules! vmath_impl {
+    ($t:ty, $exp:ident, $expm1:ident, $log:ident, $tanh:ident) => {
+        #[inline(always)]
+        fn vexp(self) -> Self {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$exp(self);
+            #[cfg(target_arch = "wasm32")]
+            return (self as f64).exp() as $t;
+        }
+        #[inline(always)]
+        fn vexpm1(self) -> Self {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$expm1(self);
+            #[cfg(target_arch = "wasm32")]
+            return (self as f64).exp_m1() as $t;
+        }
+        #[inline(always)]
+        fn vln(self) -> Self {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$log(self);
+            #[cfg(target_arch = "wasm32")]
+            return (self as f64).ln() as $t;
+        }
+        #[inline(always)]
+        fn vtanh(self) -> Self {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$tanh(self);
+            #[cfg(target_arch = "wasm32")]
+            return (self as f64).tanh() as $t;
+        }
+    };
 }
 
 impl Float for f64 {
@@ -245,6 +285,7 @@ impl Float for f64 {
     fn from_f64(v: f64) -> Self {
         v
     }
+    vmath_impl!(f64, exp_f64, expm1_f64, log_f64, tanh_f64);
 }
 
 // float32 transcendentals are computed in float64 and rounded once, which is
@@ -279,6 +320,7 @@ impl Float for f32 {
     fn from_f64(v: f64) -> Self {
         v as f32
     }
+    vmath_impl!(f32, exp_f32, expm1_f32, log_f32, tanh_f32);
 }
 
 /// Calls `$body` with the type alias `$T` bound to the Rust type of `$dt`

@@ -315,11 +315,11 @@ macro_rules! unop {
 unop!(Abs, Elem, |x| x.abs());
 unop!(Neg, Elem, |x| x.neg());
 unop!(Sqrt, Float, |x| x.sqrt());
-unop!(Exp, Float, |x| x.exp());
-unop!(Log, Float, |x| x.ln());
+unop!(Exp, Float, |x| x.vexp());
+unop!(Log, Float, |x| x.vln());
 unop!(Sin, Float, |x| x.sin());
 unop!(Cos, Float, |x| x.cos());
-unop!(Tanh, Float, |x| x.tanh());
+unop!(Tanh, Float, |x| x.vtanh());
 
 #[inline(always)]
 fn un<T: Elem, O: UnOp<T>>(a: &[T], out: &mut [T]) {

@@ -23,6 +23,8 @@ pub mod sort_axis;
 pub mod strided;
 pub mod topk;
 pub mod ufunc;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod vmath;
 pub mod ziggurat;
 
 #[cfg(test)]

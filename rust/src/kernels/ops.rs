@@ -303,7 +303,15 @@ mathop!(Arccos, Acos);
 mathop!(Arctan, Atan);
 mathop!(Sinh, Sinh);
 mathop!(Cosh, Cosh);
-mathop!(Expm1, Expm1);
+/// `expm1` through the vectorizable kernel (`crate::kernels::vmath`).
+#[derive(Clone, Copy)]
+pub struct Expm1;
+impl<T: crate::dtype::Float> UnOp<T> for Expm1 {
+    #[inline(always)]
+    fn apply(a: T) -> T {
+        a.vexpm1()
+    }
+}
 mathop!(Log1p, Log1p);
 mathop!(Log2, Log2);
 mathop!(Log10, Log10);

@@ -1,0 +1,504 @@
+//! Vectorizable `exp`, `expm1`, `log` and `tanh` for float64 and float32.
+//!
+//! Each function is a branch-free scalar body (`#[inline(always)]`): special
+//! values are handled by selects, table-free, so the elementwise loops that
+//! call it (through [`crate::multiversion!`]) vectorize to 8 or 16 lanes
+//! under AVX-512 and 4 or 8 under AVX2. Every step is one IEEE operation or
+//! one fused multiply-add (`mul_add`, which is the `vfmadd` instruction in the
+//! AVX2/AVX-512 copies and a correctly rounded software `fma` in the baseline
+//! copy), and nothing is reassociated, so the result has the same bits at
+//! every SIMD level and thread count.
+//!
+//! Method (written for this crate; the ideas are the textbook ones):
+//! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with `ln2` split in a 32-bit
+//!   head (so `k * head` and `x - k * head` are exact) and a tail.
+//!   `e^r - 1 = r + r^2 q(r)` with `q` the Taylor series of
+//!   `(e^r - 1 - r) / r^2` to degree 11 (float64; truncation below 2^-60
+//!   relative) or degree 5 (float32; below 2^-27). `1 + r_head` is added
+//!   with its rounding error recovered (Fast2Sum), so the only large
+//!   rounding is the last one. `2^k` is applied as two exact power-of-two
+//!   factors, so results in the subnormal range round once and `k = 1024`
+//!   does not overflow early.
+//! - `expm1`: the same reduction; `2^k (1 + u) - 1` as `fma(2^k, u, 2^k - 1)`
+//!   (for `k = 0` it is `r + r^2 q(r)`, accurate near 0).
+//! - `log`: `x = 2^e m`, `m` in `[sqrt(1/2), sqrt(2))`, `f = m - 1` (exact),
+//!   `s = f / (2 + f)`, and `log(1 + f) = f - (f^2/2 - s (f^2/2 + R))`
+//!   with `R = 2 s^2/3 + 2 s^4/5 + ...` (the atanh series; float64 to
+//!   `s^20`, float32 to `s^10`). `e * ln2_head + f` is summed with Fast2Sum
+//!   and its error carried into the small terms.
+//! - `tanh`: `t = expm1(2|x|)`, `tanh |x| = t / (t + 2)`, the sign copied
+//!   back; `|x|` tiny gives `x`, large gives `+-1`.
+//!
+//! Maximum errors measured against a correctly rounded reference are in
+//! docs/BENCHMARKS.md (`scripts/ulp_sweep.py`); the tests assert them.
+
+const LOG2E: f64 = std::f64::consts::LOG2_E;
+/// ln 2 with 32 significant bits, and the rest.
+const LN2_HI: f64 = 0.693_147_180_369_123_8; // 0x1.62e42fee00000p-1
+const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+/// Adding and subtracting 1.5 * 2^52 rounds to an integer (|t| < 2^51).
+const SHIFT: f64 = 6_755_399_441_055_744.0;
+
+const LOG2E_F: f32 = std::f32::consts::LOG2_E;
+/// ln 2 with 16 significant bits, and the rest.
+const LN2_HI_F: f32 = 0.693_145_75;
+const LN2_LO_F: f32 = 1.428_606_8e-6;
+const SHIFT_F: f32 = 12_582_912.0; // 1.5 * 2^23
+
+/// `(e^r - 1 - r) / r^2` = sum of r^(n-2) / n!, n = 2..13.
+const EXP_Q: [f64; 12] = [
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5040.0,
+    1.0 / 40320.0,
+    1.0 / 362_880.0,
+    1.0 / 3_628_800.0,
+    1.0 / 39_916_800.0,
+    1.0 / 479_001_600.0,
+    1.0 / 6_227_020_800.0,
+];
+const EXP_Q_F: [f32; 6] = [
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5040.0,
+];
+/// `R(z) / z` for the atanh series: 2/3, 2/5, ..., 2/21.
+const LOG_R: [f64; 10] = [
+    2.0 / 3.0,
+    2.0 / 5.0,
+    2.0 / 7.0,
+    2.0 / 9.0,
+    2.0 / 11.0,
+    2.0 / 13.0,
+    2.0 / 15.0,
+    2.0 / 17.0,
+    2.0 / 19.0,
+    2.0 / 21.0,
+];
+const LOG_R_F: [f32; 5] = [2.0 / 3.0, 2.0 / 5.0, 2.0 / 7.0, 2.0 / 9.0, 2.0 / 11.0];
+
+#[inline(always)]
+fn horner64(x: f64, c: &[f64]) -> f64 {
+    let mut p = c[c.len() - 1];
+    for &ci in c[..c.len() - 1].iter().rev() {
+        p = p.mul_add(x, ci);
+    }
+    p
+}
+#[inline(always)]
+fn horner32(x: f32, c: &[f32]) -> f32 {
+    let mut p = c[c.len() - 1];
+    for &ci in c[..c.len() - 1].iter().rev() {
+        p = p.mul_add(x, ci);
+    }
+    p
+}
+
+/// 2^k for k in [-1022, 1023].
+#[inline(always)]
+fn pow2_64(k: i64) -> f64 {
+    f64::from_bits((k.wrapping_add(1023) as u64) << 52)
+}
+#[inline(always)]
+fn pow2_32(k: i32) -> f32 {
+    f32::from_bits((k.wrapping_add(127) as u32) << 23)
+}
+
+/// The shared reduction: `x = k ln2 + r1 + tail` with `e^(r1+tail) - 1`
+/// returned as `(r1, tail)`, `k` as an integer and as a float.
+#[inline(always)]
+fn exp_reduce64(x: f64) -> (f64, f64, i64, f64) {
+    let t = x.mul_add(LOG2E, SHIFT);
+    let kf = t - SHIFT;
+    let k = (t.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64);
+    let r1 = kf.mul_add(-LN2_HI, x); // exact
+    let r2 = kf * -LN2_LO;
+    let r = r1 + r2;
+    let tail = (r * r).mul_add(horner64(r, &EXP_Q), r2);
+    (r1, tail, k, kf)
+}
+
+/// e^x, float64 (NaN in, NaN out; overflow to +inf; underflow to 0).
+#[inline(always)]
+pub fn exp_f64(x: f64) -> f64 {
+    let xc = x.clamp(-746.0, 710.0); // NaN stays NaN
+    let (r1, tail, k, _) = exp_reduce64(xc);
+    let hi = 1.0 + r1;
+    let err = (1.0 - hi) + r1; // Fast2Sum: |1| >= |r1|
+    let y = hi + (tail + err);
+    let k1 = k >> 1;
+    y * pow2_64(k1) * pow2_64(k - k1)
+}
+
+/// e^x - 1, float64.
+#[inline(always)]
+pub fn expm1_f64(x: f64) -> f64 {
+    // Below -38, e^x - 1 rounds to -1; above 710 it overflows.
+    let xc = x.clamp(-40.0, 710.0); // NaN stays NaN
+    let (r1, tail, k, _) = exp_reduce64(xc);
+    let u = r1 + tail;
+    // 2^k (1 + u) - 1; for k = 1024, two halves keep 2^k finite.
+    let k1 = k >> 1;
+    let s1 = pow2_64(k1);
+    let s2 = pow2_64(k - k1);
+    let s = s1 * s2;
+    let y = s.mul_add(u, s - 1.0);
+    let big = s1 * (s2 * (1.0 + u)); // only where k > 1023 (then -1 is lost)
+    let y = if k > 1000 { big } else { y };
+    // exact zero and the sign of -0 kept
+    if x == 0.0 {
+        x
+    } else {
+        y
+    }
+}
+
+/// Natural logarithm, float64 (log(0) = -inf, log(x < 0) = NaN).
+#[inline(always)]
+pub fn log_f64(x: f64) -> f64 {
+    let sub = x < f64::MIN_POSITIVE;
+    let xs = if sub { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
+    let bits = xs.to_bits();
+    let e0 = ((bits >> 52) & 0x7ff) as i64 - 1023 - if sub { 54 } else { 0 };
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    let big = m > std::f64::consts::SQRT_2;
+    let m = if big { m * 0.5 } else { m };
+    let e = (e0 + big as i64) as f64;
+    let f = m - 1.0; // exact
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let r = z * horner64(z, &LOG_R);
+    let hfsq = 0.5 * f * f;
+    let c = s.mul_add(hfsq + r, e * LN2_LO) - hfsq;
+    let a = e * LN2_HI; // exact: e has at most 11 bits
+    let hi = a + f;
+    let err = (a - hi) + f; // Fast2Sum: |a| >= |f| or a = 0
+    let y = hi + (err + c);
+    let y = if x == f64::INFINITY { x } else { y };
+    let y = if x == 0.0 { f64::NEG_INFINITY } else { y };
+    let y = if x < 0.0 { f64::NAN } else { y };
+    if x.is_nan() {
+        x
+    } else {
+        y
+    }
+}
+
+/// Hyperbolic tangent, float64.
+#[inline(always)]
+pub fn tanh_f64(x: f64) -> f64 {
+    let ax = x.abs();
+    let t = expm1_f64(2.0 * if ax > 22.0 { 22.0 } else { ax });
+    let y = t / (t + 2.0);
+    let y = if ax > 22.0 { 1.0 } else { y };
+    let y = y.copysign(x);
+    // tanh(x) = x - x^3/3 + ... rounds to x below 2^-27 (and keeps -0)
+    if ax < 7.450_580_596_923_828e-9 {
+        x
+    } else {
+        y
+    }
+}
+
+#[inline(always)]
+fn exp_reduce32(x: f32) -> (f32, f32, i32) {
+    let t = x.mul_add(LOG2E_F, SHIFT_F);
+    let kf = t - SHIFT_F;
+    let k = (t.to_bits() as i32).wrapping_sub(SHIFT_F.to_bits() as i32);
+    let r1 = kf.mul_add(-LN2_HI_F, x);
+    let r2 = kf * -LN2_LO_F;
+    let r = r1 + r2;
+    let tail = (r * r).mul_add(horner32(r, &EXP_Q_F), r2);
+    (r1, tail, k)
+}
+
+/// e^x, float32.
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    let xc = x.clamp(-104.0, 89.0); // NaN stays NaN
+    let (r1, tail, k) = exp_reduce32(xc);
+    let hi = 1.0 + r1;
+    let err = (1.0 - hi) + r1;
+    let y = hi + (tail + err);
+    let k1 = k >> 1;
+    y * pow2_32(k1) * pow2_32(k - k1)
+}
+
+/// e^x - 1, float32.
+#[inline(always)]
+pub fn expm1_f32(x: f32) -> f32 {
+    let xc = x.clamp(-18.0, 89.0); // NaN stays NaN
+    let (r1, tail, k) = exp_reduce32(xc);
+    let u = r1 + tail;
+    let k1 = k >> 1;
+    let s1 = pow2_32(k1);
+    let s2 = pow2_32(k - k1);
+    let s = s1 * s2;
+    let y = s.mul_add(u, s - 1.0);
+    let big = s1 * (s2 * (1.0 + u));
+    let y = if k > 100 { big } else { y };
+    if x == 0.0 {
+        x
+    } else {
+        y
+    }
+}
+
+/// Natural logarithm, float32.
+#[inline(always)]
+pub fn log_f32(x: f32) -> f32 {
+    let sub = x < f32::MIN_POSITIVE;
+    let xs = if sub { x * 33_554_432.0 } else { x }; // 2^25
+    let bits = xs.to_bits();
+    let e0 = ((bits >> 23) & 0xff) as i32 - 127 - if sub { 25 } else { 0 };
+    let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+    let big = m > std::f32::consts::SQRT_2;
+    let m = if big { m * 0.5 } else { m };
+    let e = (e0 + big as i32) as f32;
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let r = z * horner32(z, &LOG_R_F);
+    let hfsq = 0.5 * f * f;
+    let c = s.mul_add(hfsq + r, e * LN2_LO_F) - hfsq;
+    let a = e * LN2_HI_F; // exact: e has at most 8 bits
+    let hi = a + f;
+    let err = (a - hi) + f;
+    let y = hi + (err + c);
+    let y = if x == f32::INFINITY { x } else { y };
+    let y = if x == 0.0 { f32::NEG_INFINITY } else { y };
+    let y = if x < 0.0 { f32::NAN } else { y };
+    if x.is_nan() {
+        x
+    } else {
+        y
+    }
+}
+
+/// Hyperbolic tangent, float32.
+#[inline(always)]
+pub fn tanh_f32(x: f32) -> f32 {
+    let ax = x.abs();
+    let t = expm1_f32(2.0 * if ax > 9.5 { 9.5 } else { ax });
+    let y = t / (t + 2.0);
+    let y = if ax > 9.5 { 1.0 } else { y };
+    let y = y.copysign(x);
+    if ax < 2.441_406_3e-4 {
+        x
+    } else {
+        y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Distance in units in the last place between `a` and the reference
+    /// `r` given as a double-double `(hi, lo)` (for float64) or a float64.
+    fn ulp64(a: f64, hi: f64, lo: f64) -> f64 {
+        if a == hi {
+            return (lo / ulp_of(hi)).abs();
+        }
+        ((a - hi) - lo).abs() / ulp_of(hi)
+    }
+    fn ulp_of(x: f64) -> f64 {
+        let x = x.abs();
+        if x < f64::MIN_POSITIVE {
+            return f64::from_bits(1);
+        }
+        let e = ((x.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+        2f64.powi(e - 52)
+    }
+    fn ulp32(a: f32, r: f64) -> f64 {
+        let ra = r.abs() as f32;
+        let u = if ra < f32::MIN_POSITIVE {
+            f32::from_bits(1) as f64
+        } else {
+            let e = ((ra.to_bits() >> 23) & 0xff) as i32 - 127;
+            2f64.powi(e - 23)
+        };
+        ((a as f64) - r).abs() / u
+    }
+
+    #[test]
+    fn special_values_follow_numpy() {
+        let inf = f64::INFINITY;
+        assert_eq!(exp_f64(0.0), 1.0);
+        assert_eq!(exp_f64(-0.0), 1.0);
+        assert_eq!(exp_f64(inf), inf);
+        assert_eq!(exp_f64(-inf), 0.0);
+        assert!(exp_f64(f64::NAN).is_nan());
+        assert_eq!(exp_f64(709.8), inf);
+        assert!(exp_f64(709.78).is_finite());
+        assert_eq!(exp_f64(-745.2), 0.0);
+        assert_eq!(exp_f64(-745.0), f64::from_bits(1)); // the smallest subnormal
+        assert_eq!(exp_f64(1e300), inf);
+        assert_eq!(exp_f64(-1e300), 0.0);
+        assert_eq!(expm1_f64(-0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(expm1_f64(-inf), -1.0);
+        assert_eq!(expm1_f64(inf), inf);
+        assert_eq!(expm1_f64(1e-300), 1e-300);
+        assert_eq!(log_f64(1.0), 0.0);
+        assert_eq!(log_f64(0.0), -inf);
+        assert_eq!(log_f64(-0.0), -inf);
+        assert!(log_f64(-1.0).is_nan());
+        assert!(log_f64(-inf).is_nan());
+        assert_eq!(log_f64(inf), inf);
+        assert!(log_f64(f64::NAN).is_nan());
+        assert_eq!(tanh_f64(-0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(tanh_f64(inf), 1.0);
+        assert_eq!(tanh_f64(-inf), -1.0);
+        assert!(tanh_f64(f64::NAN).is_nan());
+        assert_eq!(tanh_f64(1e-310), 1e-310);
+        let finf = f32::INFINITY;
+        assert_eq!(exp_f32(0.0), 1.0);
+        assert_eq!(exp_f32(finf), finf);
+        assert_eq!(exp_f32(-finf), 0.0);
+        assert_eq!(exp_f32(88.8), finf);
+        assert!(exp_f32(88.7).is_finite());
+        assert_eq!(exp_f32(-104.0), 0.0);
+        assert!(exp_f32(f32::NAN).is_nan());
+        assert_eq!(log_f32(0.0), -finf);
+        assert!(log_f32(-2.0).is_nan());
+        assert_eq!(log_f32(finf), finf);
+        assert_eq!(log_f32(1.0), 0.0);
+        assert_eq!(tanh_f32(-finf), -1.0);
+        assert_eq!(tanh_f32(-0.0).to_bits(), (-0.0f32).to_bits());
+        assert_eq!(expm1_f32(-finf), -1.0);
+    }
+
+    /// Exact results NumPy users rely on: log of powers of two, exp of 0.
+    #[test]
+    fn powers_of_two() {
+        for e in -1074..1024 {
+            let x = if e >= -1022 {
+                f64::from_bits(((e + 1023) as u64) << 52)
+            } else {
+                f64::from_bits(1u64 << (e + 1074))
+            };
+            // e ln2 as a double-double (ln2's tail is 2.3190468138462996e-17)
+            let hi = e as f64 * std::f64::consts::LN_2;
+            let lo = (e as f64).mul_add(std::f64::consts::LN_2, -hi)
+                + e as f64 * 2.319_046_813_846_299_6e-17;
+            let got = log_f64(x);
+            assert!(ulp64(got, hi, lo) <= 0.5, "log(2^{e}) = {got} vs {hi}");
+        }
+        for e in -149..128 {
+            let x = if e >= -126 {
+                f32::from_bits(((e + 127) as u32) << 23)
+            } else {
+                f32::from_bits(1u32 << (e + 149))
+            };
+            assert!(ulp32(log_f32(x), e as f64 * std::f64::consts::LN_2) <= 1.0);
+        }
+    }
+
+    /// float32 against float64 libm (itself within 1 ulp of float64, far
+    /// below a float32 ulp) over every 64th float32 in the finite range.
+    #[test]
+    fn float32_within_bounds_everywhere() {
+        let (mut e, mut m, mut l, mut t) = (0f64, 0f64, 0f64, 0f64);
+        let mut i: u32 = 0;
+        while i < 0x7f80_0000 {
+            for s in [0u32, 0x8000_0000] {
+                let x = f32::from_bits(i | s);
+                let xd = x as f64;
+                if xd.exp() < f32::MAX as f64 {
+                    e = e.max(ulp32(exp_f32(x), xd.exp()));
+                    m = m.max(ulp32(expm1_f32(x), xd.exp_m1()));
+                }
+                if x > 0.0 {
+                    l = l.max(ulp32(log_f32(x), xd.ln()));
+                }
+                t = t.max(ulp32(tanh_f32(x), xd.tanh()));
+            }
+            i += 211;
+        }
+        assert!(
+            e <= 1.0 && m <= 2.0 && l <= 1.0 && t <= 3.0,
+            "{e} {m} {l} {t}"
+        );
+    }
+
+    /// The multiversioned loops (AVX-512, AVX2, baseline; split over
+    /// threads for the long input) give the scalar bodies' bits.
+    #[test]
+    fn same_bits_at_every_simd_level_and_thread_count() {
+        use crate::kernels::elementwise::{unary, Exp, Log, Tanh, UnOp};
+        use crate::kernels::ops::Expm1;
+        use crate::kernels::testutil::rand_f64;
+        use crate::simd::{set_level, Level};
+        let mut x: Vec<f64> = rand_f64(200_000, 11).iter().map(|v| v * 1e3).collect();
+        x.extend([
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            -f64::INFINITY,
+            f64::NAN,
+            1e-310,
+            709.9,
+            -745.0,
+        ]);
+        let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        fn run<T: crate::dtype::Float, O: UnOp<T>>(x: &[T]) -> Vec<T> {
+            let mut out = x.to_vec();
+            // short and long calls (the long one is split over threads)
+            for n in [1, 3, 17, 64, 70] {
+                unsafe { unary::<T, O>(x.as_ptr(), out.as_mut_ptr(), n, 16) };
+            }
+            unsafe { unary::<T, O>(x.as_ptr(), out.as_mut_ptr(), x.len(), 16) };
+            out
+        }
+        fn bits64(v: Vec<f64>) -> Vec<u64> {
+            v.iter().map(|v| v.to_bits()).collect()
+        }
+        fn bits32(v: Vec<f32>) -> Vec<u32> {
+            v.iter().map(|v| v.to_bits()).collect()
+        }
+        let all = |x: &[f64], xf: &[f32]| {
+            (
+                [
+                    bits64(run::<f64, Exp>(x)),
+                    bits64(run::<f64, Expm1>(x)),
+                    bits64(run::<f64, Log>(x)),
+                    bits64(run::<f64, Tanh>(x)),
+                ],
+                [
+                    bits32(run::<f32, Exp>(xf)),
+                    bits32(run::<f32, Expm1>(xf)),
+                    bits32(run::<f32, Log>(xf)),
+                    bits32(run::<f32, Tanh>(xf)),
+                ],
+            )
+        };
+        let scalar = (
+            [
+                bits64(x.iter().map(|&v| exp_f64(v)).collect()),
+                bits64(x.iter().map(|&v| expm1_f64(v)).collect()),
+                bits64(x.iter().map(|&v| log_f64(v)).collect()),
+                bits64(x.iter().map(|&v| tanh_f64(v)).collect()),
+            ],
+            [
+                bits32(xf.iter().map(|&v| exp_f32(v)).collect()),
+                bits32(xf.iter().map(|&v| expm1_f32(v)).collect()),
+                bits32(xf.iter().map(|&v| log_f32(v)).collect()),
+                bits32(xf.iter().map(|&v| tanh_f32(v)).collect()),
+            ],
+        );
+        for level in [Level::Baseline, Level::Avx2, Level::Avx512] {
+            set_level(level);
+            assert!(
+                all(&x, &xf) == scalar,
+                "{level:?} differs from the scalar bodies"
+            );
+        }
+        set_level(Level::Avx512);
+    }
+}
