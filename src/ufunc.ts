@@ -9,9 +9,10 @@
  *
  * @module
  */
-import { taByteOffset, taLength } from "./_intrinsics.ts";
+import { elementSize, taByteOffset, taLength } from "./_intrinsics.ts";
 import {
   checkWritable,
+  isWriteProtected,
   kernel,
   notRecordable,
   pendingCount,
@@ -284,6 +285,35 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/**
+ * `out` when the fast paths can write to it as it is: a live, writable,
+ * C-contiguous NDArray of `dtype` and `shape` whose memory does not overlap
+ * any of `inputs` (or coincides with one exactly, as in `exp(a, { out: a })`).
+ * Anything else (including every error case) is left to the general path.
+ */
+function fastOut(
+  out: unknown,
+  dtype: DType,
+  shape: readonly number[],
+  n: number,
+  inputs: readonly NDArray[],
+): NDArray | undefined {
+  if (!(out instanceof NDArray) || out.dtype !== dtype) return undefined;
+  if (!sameShape(out.shape, shape) || !isCStrict(out.shape, out._strides)) {
+    return undefined;
+  }
+  const st = out._storage;
+  if (taLength(st) < out._offset + n || isWriteProtected(st)) return undefined;
+  const start = taByteOffset(st) + out._offset * elementSize(st);
+  for (const x of inputs) {
+    if (
+      overlaps(x._storage, st) &&
+      taByteOffset(x._storage) + x._offset * elementSize(x._storage) !== start
+    ) return undefined;
+  }
+  return out;
+}
+
 /** A 1-element storage of `dtype` holding `v` (reused; fast path only). */
 function scalarSlot(dtype: DType, v: Scalar, fn: string): Storage {
   const st = scratch[dtype] ??= new (storageCtor(dtype))(1);
@@ -295,7 +325,12 @@ function scalarSlot(dtype: DType, v: Scalar, fn: string): Storage {
  * The fast path of {@link ufunc2}, or `undefined` when the call needs the
  * general one (which then also produces every error).
  */
-function fastBinary(op: Op2, x: unknown, y: unknown): NDArray | undefined {
+function fastBinary(
+  op: Op2,
+  x: unknown,
+  y: unknown,
+  given?: NDArray,
+): NDArray | undefined {
   let a: NDArray, b: NDArray | undefined, s: number | undefined;
   let scalarFirst = false;
   if (x instanceof NDArray) {
@@ -346,18 +381,24 @@ function fastBinary(op: Op2, x: unknown, y: unknown): NDArray | undefined {
     bStride = 0;
   }
   const outDtype: DType = cmp ? "bool" : dtype;
-  const out = allocStorage(outDtype, n);
+  let outNd: NDArray | undefined, out: Storage, oOff = 0;
+  if (given !== undefined) {
+    outNd = fastOut(given, outDtype, shape, n, b === undefined ? [a] : [a, b]);
+    if (outNd === undefined) return undefined;
+    out = outNd._storage;
+    oOff = outNd._offset;
+  } else out = allocStorage(outDtype, n);
   if (
     n < JS_FAST && k === "f" && !scalarFirst &&
-    jsBinary(op, dtype, ast, aOff, bst, bOff, bStride, out, n)
+    jsBinary(op, dtype, ast, aOff, bst, bOff, bStride, out, oOff, n)
   ) {
-    return wrap(out, outDtype, shape, strides);
+    return outNd ?? wrap(out, outDtype, shape, strides);
   }
   const m = META2;
   // scalar first (`2 - a`): the scalar is operand a, with stride 0
   m[0] = scalarFirst ? 0 : aOff;
   m[1] = scalarFirst ? aOff : bOff;
-  m[2] = 0;
+  m[2] = oOff;
   m[3] = n;
   m[4] = scalarFirst ? 0 : 1;
   m[5] = scalarFirst ? 1 : bStride;
@@ -370,12 +411,12 @@ function fastBinary(op: Op2, x: unknown, y: unknown): NDArray | undefined {
     scalarFirst ? ast : bst,
     scalarFirst ? taLength(ast) : taLength(bst),
     out,
-    n,
+    taLength(out),
     1,
     m,
   );
   if (status !== 0) throw statusError(status, op);
-  return wrap(out, outDtype, shape, strides);
+  return outNd ?? wrap(out, outDtype, shape, strides);
 }
 
 /**
@@ -392,6 +433,7 @@ function jsBinary(
   bo: number,
   bs: number,
   out: Storage,
+  oo: number,
   n: number,
 ): boolean {
   const x = a as Float64Array, y = b as Float64Array, o = out as Float64Array;
@@ -400,36 +442,48 @@ function jsBinary(
     case "add":
       if (f32) {
         for (let i = 0; i < n; i++) {
-          o[i] = Math.fround(x[ao + i]! + y[bo + i * bs]!);
+          o[oo + i] = Math.fround(x[ao + i]! + y[bo + i * bs]!);
         }
-      } else for (let i = 0; i < n; i++) o[i] = x[ao + i]! + y[bo + i * bs]!;
+      } else {for (let i = 0; i < n; i++) {
+          o[oo + i] = x[ao + i]! + y[bo + i * bs]!;
+        }}
       return true;
     case "subtract":
       if (f32) {
         for (let i = 0; i < n; i++) {
-          o[i] = Math.fround(x[ao + i]! - y[bo + i * bs]!);
+          o[oo + i] = Math.fround(x[ao + i]! - y[bo + i * bs]!);
         }
-      } else for (let i = 0; i < n; i++) o[i] = x[ao + i]! - y[bo + i * bs]!;
+      } else {for (let i = 0; i < n; i++) {
+          o[oo + i] = x[ao + i]! - y[bo + i * bs]!;
+        }}
       return true;
     case "multiply":
       if (f32) {
         for (let i = 0; i < n; i++) {
-          o[i] = Math.fround(x[ao + i]! * y[bo + i * bs]!);
+          o[oo + i] = Math.fround(x[ao + i]! * y[bo + i * bs]!);
         }
-      } else for (let i = 0; i < n; i++) o[i] = x[ao + i]! * y[bo + i * bs]!;
+      } else {for (let i = 0; i < n; i++) {
+          o[oo + i] = x[ao + i]! * y[bo + i * bs]!;
+        }}
       return true;
     case "divide":
       if (f32) {
         for (let i = 0; i < n; i++) {
-          o[i] = Math.fround(x[ao + i]! / y[bo + i * bs]!);
+          o[oo + i] = Math.fround(x[ao + i]! / y[bo + i * bs]!);
         }
-      } else for (let i = 0; i < n; i++) o[i] = x[ao + i]! / y[bo + i * bs]!;
+      } else {for (let i = 0; i < n; i++) {
+          o[oo + i] = x[ao + i]! / y[bo + i * bs]!;
+        }}
       return true;
     case "less":
-      for (let i = 0; i < n; i++) o[i] = x[ao + i]! < y[bo + i * bs]! ? 1 : 0;
+      for (let i = 0; i < n; i++) {
+        o[oo + i] = x[ao + i]! < y[bo + i * bs]! ? 1 : 0;
+      }
       return true;
     case "greater":
-      for (let i = 0; i < n; i++) o[i] = x[ao + i]! > y[bo + i * bs]! ? 1 : 0;
+      for (let i = 0; i < n; i++) {
+        o[oo + i] = x[ao + i]! > y[bo + i * bs]! ? 1 : 0;
+      }
       return true;
     default:
       return false;
@@ -464,7 +518,11 @@ const FAST_UNARY = new Set<Op1>([
 ]);
 
 /** The fast path of {@link ufunc1} (float input), or `undefined`. */
-function fastUnary(op: Op1, x: unknown): NDArray | undefined {
+function fastUnary(
+  op: Op1,
+  x: unknown,
+  given?: NDArray,
+): NDArray | undefined {
   if (!(x instanceof NDArray)) return undefined;
   const dtype = x.dtype;
   if (
@@ -475,10 +533,16 @@ function fastUnary(op: Op1, x: unknown): NDArray | undefined {
   if (!isCStrict(shape, strides)) return undefined;
   const n = x.size, st = x._storage, off = x._offset;
   if (n === 0 || taLength(st) < off + n) return undefined;
-  const out = allocStorage(dtype, n);
+  let outNd: NDArray | undefined, out: Storage, oOff = 0;
+  if (given !== undefined) {
+    outNd = fastOut(given, dtype, shape, n, [x]);
+    if (outNd === undefined) return undefined;
+    out = outNd._storage;
+    oOff = outNd._offset;
+  } else out = allocStorage(dtype, n);
   const m = META1;
   m[0] = off;
-  m[1] = 0;
+  m[1] = oOff;
   m[2] = n;
   m[3] = 1;
   m[4] = 1;
@@ -488,12 +552,12 @@ function fastUnary(op: Op1, x: unknown): NDArray | undefined {
     st,
     taLength(st),
     out,
-    n,
+    taLength(out),
     1,
     m,
   );
   if (status !== 0) throw statusError(status, op);
-  return wrap(out, dtype, shape, strides);
+  return outNd ?? wrap(out, dtype, shape, strides);
 }
 
 const EXACT_CMP: Partial<Record<Op2, (x: bigint, y: bigint) => boolean>> = {
@@ -543,6 +607,12 @@ export function ufunc2(
     if (r !== undefined) return r;
   }
   checkOptions(options, op, UFUNC_KEYS);
+  // read once: a getter could answer differently to a second read
+  const given = options?.out;
+  if (given !== undefined) {
+    const r = fastBinary(op, x, y, given);
+    if (r !== undefined) return r;
+  }
   let [a, b, dtype] = promoteOperands(
     x,
     y,
@@ -590,11 +660,11 @@ export function ufunc2(
     exact !== undefined &&
     ((a.dtype === "uint64" && b.dtype === "int64") ||
       (a.dtype === "int64" && b.dtype === "uint64"))
-  ) return compare64(op, exact, a, b, options.out);
+  ) return compare64(op, exact, a, b, given);
   if (a.dtype !== dtype) a = a.astype(dtype);
   if (b.dtype !== dtype) b = b.astype(dtype);
   const shape = broadcastShapes([a.shape, b.shape], op);
-  const out = prepareOut(options.out, shape, outDtype, op, [a, b]);
+  const out = prepareOut(given, shape, outDtype, op, [a, b]);
   a = unaliasInput(a, broadcastStrides(a.shape, a._strides, shape), out);
   b = unaliasInput(b, broadcastStrides(b.shape, b._strides, shape), out);
   const nd = shape.length;
@@ -663,6 +733,11 @@ export function ufunc1(
     if (r !== undefined) return r;
   }
   checkOptions(options, op, UFUNC_KEYS);
+  const given = options?.out;
+  if (given !== undefined) {
+    const r = fastUnary(op, x, given);
+    if (r !== undefined) return r;
+  }
   let a = asNd(x);
   a._live(op);
   let dtype = a.dtype;
@@ -670,7 +745,7 @@ export function ufunc1(
   const rounding = op === "floor" || op === "ceil" || op === "round";
   if (rounding && (k === "i" || k === "u" || (k === "b" && op !== "round"))) {
     // NumPy 2: integers (and bools, for floor/ceil) round to themselves
-    return prepareOutCopy(a, options.out, op);
+    return prepareOutCopy(a, given, op);
   }
   if (FLOAT_FNS.has(op) || op === "round") dtype = floatFor(dtype);
   else if (op === "negative" && k === "b") {
@@ -685,7 +760,7 @@ export function ufunc1(
   const outDtype: DType = PREDICATES.has(op) ? "bool" : dtype;
   if (a.dtype !== dtype) a = a.astype(dtype);
   const shape = a.shape.slice();
-  const out = prepareOut(options.out, shape, outDtype, op, [a]);
+  const out = prepareOut(given, shape, outDtype, op, [a]);
   a = unaliasInput(a, a._strides.slice(), out);
   const nd = shape.length;
   const meta = new Float64Array(2 + 3 * nd);

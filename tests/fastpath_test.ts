@@ -232,3 +232,90 @@ test("var/std over the last axis or all axes (one kernel) equal the composed sum
   }
   assert.equal(compared, 2 * 7 * 2 * 2 * 2);
 });
+
+test("ufuncs with { out } give what the general path gives: in place, a separate out, overlapping views, and every refusal", () => {
+  for (const dtype of ["float64", "float32"] as const) {
+    for (const n of [5, 16, 300, 5000]) {
+      const a = rp.array(rand(n)).astype(dtype);
+      const b = rp.array(rand(n)).astype(dtype);
+      // separate out: the same values as without out, and out itself back
+      for (
+        const [f, args] of [
+          [rp.add, [a, b]],
+          [rp.multiply, [a, 2.5]],
+          [rp.subtract, [3, a]],
+          [rp.less, [a, b]],
+        ] as const
+      ) {
+        const want = (f as (...x: unknown[]) => NDArray)(...args);
+        const out = rp.empty([...want.shape], { dtype: want.dtype });
+        const got = (f as (...x: unknown[]) => NDArray)(...args, { out });
+        assert.ok(got === out, "out is returned");
+        sameBits(out, want, `${f.name} ${dtype} ${n}`);
+      }
+      for (const f of [rp.exp, rp.tanh, rp.negative, rp.sqrt]) {
+        const want = f(rp.abs(a));
+        const out = rp.empty([n], { dtype });
+        assert.ok(f(rp.abs(a), { out }) === out);
+        sameBits(out, want, `${f.name} ${dtype} ${n}`);
+        // in place
+        const c = rp.abs(a);
+        assert.ok(f(c, { out: c }) === c);
+        sameBits(c, want, `${f.name} in place`);
+      }
+      // out overlapping an input one element off (NumPy copies the input
+      // first): the general path, the same result as a fresh output
+      const base = rp.array(rand(n + 1)).astype(dtype);
+      const x0 = base.slice(`0:${n}`), x1 = base.slice(`1:${n + 1}`);
+      const want = rp.add(x0, b);
+      sameBits(rp.add(x0, b, { out: x1 }), want, `overlap ${dtype} ${n}`);
+      const base2 = rp.array(rand(n + 1)).astype(dtype);
+      const y0 = base2.slice(`0:${n}`), y1 = base2.slice(`1:${n + 1}`);
+      const want2 = rp.exp(y1);
+      sameBits(rp.exp(y1, { out: y0 }), want2, `overlap exp ${dtype} ${n}`);
+    }
+  }
+  const a = rp.ones([4]), b = rp.ones([4]);
+  // refusals come from the general path, unchanged
+  assert.throws(
+    () => rp.add(a, b, { out: rp.empty([4], { dtype: "float32" }) }),
+    /Cannot cast ufunc 'add' output/,
+  );
+  assert.throws(
+    () => rp.exp(a, { out: rp.empty([5]) }),
+    /non-broadcastable output/,
+  );
+  assert.throws(
+    () => rp.exp(a, { out: rp.empty([2, 2]) }),
+    /non-broadcastable output/,
+  );
+  // (a pooled size: small arrays live in shared slabs and are not freed)
+  const big = rp.ones([4096]), gone = rp.empty([4096]);
+  assert.equal(gone.dispose(), true);
+  assert.throws(() => rp.add(big, big, { out: gone }), /disposed/);
+  assert.throws(() => rp.exp(big, { out: gone }), /disposed/);
+  const ro = rp.broadcastTo(rp.ones([1]), [4]);
+  assert.throws(() => rp.exp(a, { out: ro }), /read-only/);
+  assert.throws(() => rp.add(a, b, { out: ro }), /read-only/);
+  assert.throws(
+    () => rp.exp(a, { out: new Float64Array(4) as unknown as NDArray }),
+    /'out' must be an NDArray/,
+  );
+  // a non-contiguous out takes the general path and is written through
+  const wide = rp.zeros([8]);
+  const strided = wide.slice("::2");
+  rp.add(a, b, { out: strided });
+  assert.deepEqual(wide.tolist(), [2, 0, 2, 0, 2, 0, 2, 0]);
+  // `out` read once: a getter answering differently the second time does
+  // not redirect the write
+  let reads = 0;
+  const o1 = rp.zeros([4]), o2 = rp.zeros([4]);
+  const opts = {
+    get out() {
+      return reads++ === 0 ? o1 : o2;
+    },
+  };
+  assert.ok(rp.add(a, b, opts) === o1);
+  assert.equal(reads, 1);
+  assert.deepEqual(o2.tolist(), [0, 0, 0, 0]);
+});
