@@ -477,17 +477,15 @@ unsafe fn float_unary<T: Float>(op: u32, a: *const u8, out: *mut u8, n: u32) -> 
         check_ptr::<T>(out, n, "out")? as *mut T,
     );
     let len = n as usize;
-    // Transcendentals cost ~10-20x an add per element: split them earlier.
-    const HEAVY: usize = 16;
     match op {
-        OP_ABS => ew::unary::<T, ew::Abs>(pa, po, len, 1),
-        OP_NEGATIVE => ew::unary::<T, ew::Neg>(pa, po, len, 1),
-        OP_SQRT => ew::unary::<T, ew::Sqrt>(pa, po, len, 4),
-        OP_EXP => ew::unary::<T, ew::Exp>(pa, po, len, HEAVY),
-        OP_LOG => ew::unary::<T, ew::Log>(pa, po, len, HEAVY),
-        OP_SIN => ew::unary::<T, ew::Sin>(pa, po, len, HEAVY),
-        OP_COS => ew::unary::<T, ew::Cos>(pa, po, len, HEAVY),
-        OP_TANH => ew::unary::<T, ew::Tanh>(pa, po, len, HEAVY),
+        OP_ABS => ew::unary::<T, ew::Abs>(pa, po, len, <ew::Abs as ew::UnOp<T>>::WORK),
+        OP_NEGATIVE => ew::unary::<T, ew::Neg>(pa, po, len, <ew::Neg as ew::UnOp<T>>::WORK),
+        OP_SQRT => ew::unary::<T, ew::Sqrt>(pa, po, len, <ew::Sqrt as ew::UnOp<T>>::WORK),
+        OP_EXP => ew::unary::<T, ew::Exp>(pa, po, len, <ew::Exp as ew::UnOp<T>>::WORK),
+        OP_LOG => ew::unary::<T, ew::Log>(pa, po, len, <ew::Log as ew::UnOp<T>>::WORK),
+        OP_SIN => ew::unary::<T, ew::Sin>(pa, po, len, <ew::Sin as ew::UnOp<T>>::WORK),
+        OP_COS => ew::unary::<T, ew::Cos>(pa, po, len, <ew::Cos as ew::UnOp<T>>::WORK),
+        OP_TANH => ew::unary::<T, ew::Tanh>(pa, po, len, <ew::Tanh as ew::UnOp<T>>::WORK),
         _ => return Err(Error::invalid(format!("unknown unary op code {op}"))),
     }
     Ok(())

@@ -297,14 +297,24 @@ pub unsafe fn div_scalar_to_f64<T: Elem>(a: *const T, s: f64, out: *mut f64, n: 
 
 /// A unary operation.
 pub trait UnOp<T>: Copy + Send + Sync + 'static {
+    /// Cost per element relative to an add, for the thread split
+    /// ([`crate::parallel::for_ranges`]).
+    const WORK: usize = 1;
     fn apply(a: T) -> T;
 }
 
+/// The vectorized transcendentals (`crate::kernels::vmath`) cost ~1 ns per
+/// float64 element: two threads pay off from ~6,000 elements (measured).
+pub const VMATH_WORK: usize = 6;
+/// libm called per element (sin, cos, tan, ...): ~5-20 ns.
+pub const LIBM_WORK: usize = 16;
+
 macro_rules! unop {
-    ($name:ident, $bound:path, |$x:ident| $e:expr) => {
+    ($name:ident, $bound:path, $work:expr, |$x:ident| $e:expr) => {
         #[derive(Clone, Copy)]
         pub struct $name;
         impl<T: $bound> UnOp<T> for $name {
+            const WORK: usize = $work;
             #[inline(always)]
             fn apply($x: T) -> T {
                 $e
@@ -312,14 +322,14 @@ macro_rules! unop {
         }
     };
 }
-unop!(Abs, Elem, |x| x.abs());
-unop!(Neg, Elem, |x| x.neg());
-unop!(Sqrt, Float, |x| x.sqrt());
-unop!(Exp, Float, |x| x.vexp());
-unop!(Log, Float, |x| x.vln());
-unop!(Sin, Float, |x| x.sin());
-unop!(Cos, Float, |x| x.cos());
-unop!(Tanh, Float, |x| x.vtanh());
+unop!(Abs, Elem, 1, |x| x.abs());
+unop!(Neg, Elem, 1, |x| x.neg());
+unop!(Sqrt, Float, 4, |x| x.sqrt());
+unop!(Exp, Float, VMATH_WORK, |x| x.vexp());
+unop!(Log, Float, VMATH_WORK, |x| x.vln());
+unop!(Sin, Float, LIBM_WORK, |x| x.sin());
+unop!(Cos, Float, LIBM_WORK, |x| x.cos());
+unop!(Tanh, Float, VMATH_WORK, |x| x.vtanh());
 
 #[inline(always)]
 fn un<T: Elem, O: UnOp<T>>(a: &[T], out: &mut [T]) {

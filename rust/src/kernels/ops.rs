@@ -1,6 +1,6 @@
 //! The scalar operations behind the NDArray ufuncs, with NumPy's semantics.
 
-use super::elementwise::{BinOp, UnOp};
+use super::elementwise::{BinOp, UnOp, LIBM_WORK};
 use super::ufunc::MapOp;
 use crate::dtype::Elem;
 
@@ -287,9 +287,13 @@ binop!(Arctan2, Math, T, |a, b| a.atan2(b));
 
 macro_rules! mathop {
     ($name:ident, $f:ident) => {
+        mathop!($name, $f, 1);
+    };
+    ($name:ident, $f:ident, $work:expr) => {
         #[derive(Clone, Copy)]
         pub struct $name;
         impl<T: Math> UnOp<T> for $name {
+            const WORK: usize = $work;
             #[inline(always)]
             fn apply(a: T) -> T {
                 a.m(MathFn::$f)
@@ -297,24 +301,25 @@ macro_rules! mathop {
         }
     };
 }
-mathop!(Tan, Tan);
-mathop!(Arcsin, Asin);
-mathop!(Arccos, Acos);
-mathop!(Arctan, Atan);
-mathop!(Sinh, Sinh);
-mathop!(Cosh, Cosh);
+mathop!(Tan, Tan, LIBM_WORK);
+mathop!(Arcsin, Asin, LIBM_WORK);
+mathop!(Arccos, Acos, LIBM_WORK);
+mathop!(Arctan, Atan, LIBM_WORK);
+mathop!(Sinh, Sinh, LIBM_WORK);
+mathop!(Cosh, Cosh, LIBM_WORK);
 /// `expm1` through the vectorizable kernel (`crate::kernels::vmath`).
 #[derive(Clone, Copy)]
 pub struct Expm1;
 impl<T: crate::dtype::Float> UnOp<T> for Expm1 {
+    const WORK: usize = crate::kernels::elementwise::VMATH_WORK;
     #[inline(always)]
     fn apply(a: T) -> T {
         a.vexpm1()
     }
 }
-mathop!(Log1p, Log1p);
-mathop!(Log2, Log2);
-mathop!(Log10, Log10);
+mathop!(Log1p, Log1p, LIBM_WORK);
+mathop!(Log2, Log2, LIBM_WORK);
+mathop!(Log10, Log10, LIBM_WORK);
 mathop!(Floor, Floor);
 mathop!(Ceil, Ceil);
 mathop!(Rint, Rint);

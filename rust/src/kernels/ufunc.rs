@@ -216,7 +216,7 @@ pub unsafe fn unary<T: Elem, O: UnOp<T>>(
     walk2(a_len, al, out_len, ol, |pa, po, n, ia, io| {
         let (x, o) = (a.offset(pa), out.offset(po));
         if io == 1 && ia == 1 {
-            ew::unary::<T, O>(x, o, n, 4);
+            ew::unary::<T, O>(x, o, n, O::WORK);
         } else {
             for i in 0..n as isize {
                 *o.offset(i * io) = O::apply(*x.offset(i * ia));
