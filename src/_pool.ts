@@ -94,7 +94,10 @@ function zeroFill(st: Storage): void {
  */
 function classOf(bytes: number): number {
   let e = 31 - Math.clz32(bytes);
-  let j = Math.ceil((bytes / 2 ** e) * 4) - 4;
+  // ceil(4 bytes / 2^e) - 4, in integers while 4 bytes fits 32 bits
+  let j = bytes < 2 ** 29
+    ? (((bytes << 2) + (1 << e) - 1) >>> e) - 4
+    : Math.ceil((bytes / 2 ** e) * 4) - 4;
   if (j === 4) {
     e++;
     j = 0;
@@ -102,7 +105,10 @@ function classOf(bytes: number): number {
   return 4 * e + j;
 }
 function classBytes(cls: number): number {
-  return (2 ** (cls >> 2) * (4 + (cls & 3))) / 4;
+  const e = cls >> 2;
+  return e < 29
+    ? ((1 << e) * (4 + (cls & 3))) / 4
+    : (2 ** e * (4 + (cls & 3))) / 4;
 }
 
 /**
