@@ -161,7 +161,11 @@ const TYPED: Array<[new (...a: never[]) => ArrayBufferView, DType]> = [
 ];
 
 function typedDType(x: unknown): DType | undefined {
-  for (const [C, d] of TYPED) if (x instanceof C) return d;
+  // the common case first, without the loop
+  if (x instanceof Float64Array) return "float64";
+  for (let i = 1; i < TYPED.length; i++) {
+    if (x instanceof TYPED[i]![0]) return TYPED[i]![1];
+  }
   return undefined;
 }
 

@@ -306,7 +306,7 @@ export class NDArray {
     // storage's slots
     if (!mayDispose(this._storage)) return false;
     if (isReadOnly(this._storage)) return false;
-    if (!disposeStorage(this._storage)) return false;
+    if (!disposeStorage(this._storage, storageCtor(this.dtype))) return false;
     (this as { _storage: Storage })._storage = emptyStorage(this.dtype);
     return true;
   }
@@ -1354,30 +1354,38 @@ export function wrap(
 const interned = new Map<number, readonly number[]>();
 /**
  * A frozen copy of a shape or strides list, shared between arrays for the
- * small lists every request makes (up to 3 entries, each in 0..1023):
+ * short lists every request makes (up to 3 non-negative entries):
  * `Object.freeze` of an array costs ~0.3 us in JavaScriptCore, twice per
  * NDArray. The lists are immutable, so sharing one is safe.
  * @internal
  */
 export function frozen(a: readonly number[]): readonly number[] {
-  const n = a.length;
-  if (n <= 3) {
-    let key = n;
-    for (let i = 0; i < n; i++) {
-      const v = a[i]!;
-      if (!(v >= 0 && v < 1024 && Math.floor(v) === v)) {
-        return Object.freeze(a.slice());
-      }
-      key = key * 1024 + v;
-    }
-    let f = interned.get(key);
-    if (f === undefined) {
-      f = Object.freeze(a.slice());
-      if (interned.size < 8192) interned.set(key, f);
-    }
-    return f;
+  const key = internKey(a);
+  if (key < 0) return Object.freeze(a.slice());
+  let f = interned.get(key);
+  if (f === undefined) {
+    f = Object.freeze(a.slice());
+    if (interned.size < 8192) interned.set(key, f);
   }
-  return Object.freeze(a.slice());
+  return f;
+}
+/**
+ * A number naming a short list of non-negative integers exactly (the length
+ * in the top bits, then the entries: one below 2^40, two below 2^20, three
+ * below 2^15), or -1.
+ */
+function internKey(a: readonly number[]): number {
+  const n = a.length;
+  if (n > 3) return -1;
+  const bits = n === 1 ? 40 : n === 2 ? 20 : 15;
+  const lim = 2 ** bits;
+  let key = 0;
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!;
+    if (!(v >= 0 && v < lim && Math.floor(v) === v)) return -1;
+    key = key * lim + v;
+  }
+  return n * 2 ** 48 + key;
 }
 
 /**
@@ -1421,7 +1429,15 @@ const frozen1: (readonly number[])[] = [];
  */
 export function shape1(n: number): readonly number[] {
   if (n < 64) return frozen1[n] ??= Object.freeze([n]);
-  return Object.freeze([n]);
+  // Object.freeze of a fresh array costs ~0.1-0.3 us in JavaScriptCore:
+  // the lengths a process uses are few, so keep them (bounded)
+  let s = frozenN.get(n);
+  if (s === undefined) {
+    s = Object.freeze([n]);
+    if (frozenN.size < 4096) frozenN.set(n, s);
+  }
+  return s;
 }
+const frozenN = new Map<number, readonly number[]>();
 /** @internal */
 export const STRIDES1: readonly number[] = Object.freeze([1]);

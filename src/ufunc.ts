@@ -9,7 +9,12 @@
  *
  * @module
  */
-import { elementSize, taByteOffset, taLength } from "./_intrinsics.ts";
+import {
+  elementSize,
+  taBuffer,
+  taByteOffset,
+  taLength,
+} from "./_intrinsics.ts";
 import {
   checkWritable,
   isWriteProtected,
@@ -304,12 +309,19 @@ function fastOut(
   }
   const st = out._storage;
   if (taLength(st) < out._offset + n || isWriteProtected(st)) return undefined;
-  const start = taByteOffset(st) + out._offset * elementSize(st);
+  const buf = taBuffer(st);
   for (const x of inputs) {
-    if (
-      overlaps(x._storage, st) &&
-      taByteOffset(x._storage) + x._offset * elementSize(x._storage) !== start
-    ) return undefined;
+    const xs = x._storage;
+    if (xs === st) {
+      if (x._offset !== out._offset) return undefined;
+    } else if (taBuffer(xs) === buf) {
+      // views of one buffer: only the exact same elements may be shared
+      if (
+        overlaps(xs, st) &&
+        taByteOffset(xs) + x._offset * elementSize(xs) !==
+          taByteOffset(st) + out._offset * elementSize(st)
+      ) return undefined;
+    }
   }
   return out;
 }

@@ -152,3 +152,23 @@ test("zeros of every dtype on reused (dirty) buffers are zeros", async () => {
     z.dispose();
   }
 });
+
+test("a disposed result's memory (and storage object) serves the next result of the same size, never through the disposed array", () => {
+  const x = rp.arange(3000).astype("float64"), y = rp.ones([3000]);
+  const a = rp.add(x, y);
+  const keep = rp.add(x, x); // a live neighbour of the same size
+  assert.equal(a.dispose(), true);
+  assert.throws(() => a.get(0), /disposed/);
+  const b = rp.multiply(x, 2); // takes a's buffer back
+  const c = rp.add(x, y, { out: rp.empty([3000]) });
+  assert.equal(b.get(2999), 5998);
+  assert.equal(c.get(10), 11);
+  assert.equal(keep.get(7), 14);
+  assert.throws(() => rp.add(x, y, { out: a }), /disposed/);
+  // a different dtype of the same byte size gets its own view
+  assert.equal(b.dispose(), true);
+  const d = rp.add(x.astype("int64"), 1n);
+  assert.equal(d.dtype, "int64");
+  assert.equal(d.get(5), 6n);
+  assert.equal(keep.get(7), 14);
+});
