@@ -67,30 +67,22 @@ export function topSimilar(
 
 /**
  * The scoring service's compute: a logistic model, `sigmoid(X @ w + b)`.
- * Each temporary is disposed as soon as the next step has read it, so its
- * buffer is reused by the next step instead of freshly allocated (outside
- * engine jobs; inside one, dispose leaves memory to the job).
+ * One new array (the product); every later step writes into it in place
+ * (`{ out: t }`), so a request allocates once whatever its size.
  */
 export function scoreRows(
   X: rp.NDArray,
   w: rp.NDArray,
   b: number,
 ): rp.NDArray {
-  let t = rp.matmul(X, w);
-  for (const step of SIGMOID_STEPS) {
-    const next = step(t, b);
-    t.dispose();
-    t = next;
-  }
+  const t = rp.matmul(X, w);
+  rp.add(t, b, { out: t });
+  rp.negative(t, { out: t });
+  rp.exp(t, { out: t });
+  rp.add(t, 1, { out: t });
+  rp.divide(1, t, { out: t });
   return t;
 }
-const SIGMOID_STEPS: ReadonlyArray<(t: rp.NDArray, b: number) => rp.NDArray> = [
-  (t, b) => rp.add(t, b),
-  (t) => rp.negative(t),
-  (t) => rp.exp(t),
-  (t) => rp.add(t, 1),
-  (t) => rp.divide(1, t),
-];
 
 /** The model data and the engine the handlers use. */
 export interface App {
