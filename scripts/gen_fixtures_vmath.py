@@ -15,7 +15,7 @@ from _fixture_enc import enc
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "vmath.json"
 RNG = np.random.default_rng(5122026)
 N = 1500
-FNS = {"exp": np.exp, "expm1": np.expm1, "log": np.log, "tanh": np.tanh}
+FNS = {"exp": np.exp, "expm1": np.expm1, "log": np.log, "tanh": np.tanh, "sin": np.sin, "cos": np.cos}
 RANGE = {
     np.float64: {"exp": (-745.2, 709.8), "expm1": (-40.0, 709.8), "tanh": (-22.0, 22.0)},
     np.float32: {"exp": (-104.0, 88.8), "expm1": (-18.0, 88.8), "tanh": (-9.6, 9.6)},
@@ -24,7 +24,12 @@ RANGE = {
 
 def inputs(name, dt):
     info = np.finfo(dt)
-    if name == "log":
+    if name in ("sin", "cos"):
+        x = RNG.uniform(-100, 100, N).astype(dt)
+        big = (RNG.uniform(-1, 1, N // 3) * np.exp2(RNG.uniform(0, 30, N // 3))).astype(dt)
+        edge = np.array([2.0**24, -(2.0**24), 2.0**24 + 2, 3e7, 1e30, -1e38, 1e-30, np.pi / 2, np.pi], dtype=dt)
+        x = np.concatenate([x, big, edge])
+    elif name == "log":
         if dt == np.float64:
             x = RNG.integers(1, 0x7FF0000000000000, N, dtype=np.uint64).view(dt)
         else:

@@ -1,4 +1,4 @@
-"""Measures the maximum error in ulp of raptors' exp/expm1/log/tanh kernels.
+"""Measures the maximum error in ulp of raptors' exp/expm1/log/tanh/sin/cos kernels.
 
 Calls the native library through ctypes (the same C ABI the TypeScript
 bindings use) on a dense sweep of each function's domain plus the special
@@ -35,7 +35,7 @@ lib.rp_ufunc1.argtypes = [
     ctypes.c_void_p,
 ]
 DT = {np.float32: 9, np.float64: 10}
-OPS = {"exp": 3, "log": 4, "tanh": 7, "expm1": 14}
+OPS = {"exp": 3, "log": 4, "sin": 5, "cos": 6, "tanh": 7, "expm1": 14}
 # Bounds the tests assert (tests/vmath_test.ts) and the docs state.
 BOUNDS = {
     ("exp", np.float64): 1.0,
@@ -46,6 +46,11 @@ BOUNDS = {
     ("log", np.float32): 1.0,
     ("expm1", np.float32): 2.0,
     ("tanh", np.float32): 3.0,
+    # float64 sin/cos are the system libm's
+    ("sin", np.float64): 1.0,
+    ("cos", np.float64): 1.0,
+    ("sin", np.float32): 1.0,
+    ("cos", np.float32): 1.0,
 }
 
 
@@ -67,6 +72,8 @@ REF = {
     "log": np.log,
     "tanh": np.tanh,
     "expm1": np.expm1,
+    "sin": np.sin,
+    "cos": np.cos,
 }
 
 
@@ -89,7 +96,11 @@ def ulp_error(got, x, name, dt):
 
 def sweep(name, dt, rng):
     info = np.finfo(dt)
-    if name == "log":
+    if name in ("sin", "cos"):
+        x = rng.uniform(-100, 100, N)
+        big = rng.uniform(-1, 1, N // 4) * np.exp2(rng.uniform(0, 40, N // 4))
+        x = np.concatenate([x, big]).astype(dt)
+    elif name == "log":
         # every binade, uniformly within each, plus values near 1
         if dt == np.float64:
             x = rng.integers(1, 0x7FF0000000000000, N, dtype=np.uint64).view(dt)
@@ -116,7 +127,7 @@ def main():
     rng = np.random.default_rng(20261205)
     failed = False
     for dt in (np.float64, np.float32):
-        for name in ("exp", "expm1", "log", "tanh"):
+        for name in ("exp", "expm1", "log", "tanh", "sin", "cos"):
             x = sweep(name, dt, rng)
             got = call(name, x)
             with np.errstate(all="ignore"):

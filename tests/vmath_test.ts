@@ -13,7 +13,7 @@ import { test } from "./_shim.ts";
 import { decodeNd, type EncodedNd } from "./_fixtures.ts";
 
 interface Case {
-  fn: "exp" | "expm1" | "log" | "tanh";
+  fn: "exp" | "expm1" | "log" | "tanh" | "sin" | "cos";
   dtype: "float64" | "float32";
   x: EncodedNd;
   hi: EncodedNd;
@@ -24,7 +24,7 @@ const fx = JSON.parse(
 ) as { cases: Case[] };
 
 /** The bounds in ulp (docs/BENCHMARKS.md, scripts/ulp_sweep.py). */
-const BOUND = { exp: 1, log: 1, expm1: 2, tanh: 3 };
+const BOUND = { exp: 1, log: 1, expm1: 2, tanh: 3, sin: 1, cos: 1 };
 
 const f64 = new Float64Array(1);
 const bits = new BigUint64Array(f64.buffer);

@@ -221,6 +221,11 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     fn vexpm1(self) -> Self;
     fn vln(self) -> Self;
     fn vtanh(self) -> Self;
+    /// sin/cos for the elementwise loops: vectorized for float32 inputs
+    /// with `vtrig_ok`, which the loops recompute with libm where false.
+    fn vsin(self) -> Self;
+    fn vcos(self) -> Self;
+    fn vtrig_ok(self) -> bool;
 }
 
 macro_rules! vmath_impl {
@@ -286,6 +291,18 @@ impl Float for f64 {
         v
     }
     vmath_impl!(f64, exp_f64, expm1_f64, log_f64, tanh_f64);
+    #[inline(always)]
+    fn vsin(self) -> Self {
+        f64::sin(self)
+    }
+    #[inline(always)]
+    fn vcos(self) -> Self {
+        f64::cos(self)
+    }
+    #[inline(always)]
+    fn vtrig_ok(self) -> bool {
+        true
+    }
 }
 
 // float32 transcendentals are computed in float64 and rounded once, which is
@@ -321,6 +338,27 @@ impl Float for f32 {
         v as f32
     }
     vmath_impl!(f32, exp_f32, expm1_f32, log_f32, tanh_f32);
+    #[inline(always)]
+    fn vsin(self) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::sin_f32(self);
+        #[cfg(target_arch = "wasm32")]
+        return (self as f64).sin() as f32;
+    }
+    #[inline(always)]
+    fn vcos(self) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::cos_f32(self);
+        #[cfg(target_arch = "wasm32")]
+        return (self as f64).cos() as f32;
+    }
+    #[inline(always)]
+    fn vtrig_ok(self) -> bool {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::trig_f32_in_range(self);
+        #[cfg(target_arch = "wasm32")]
+        return true;
+    }
 }
 
 /// Calls `$body` with the type alias `$T` bound to the Rust type of `$dt`

@@ -300,7 +300,19 @@ pub trait UnOp<T>: Copy + Send + Sync + 'static {
     /// Cost per element relative to an add, for the thread split
     /// ([`crate::parallel::for_ranges`]).
     const WORK: usize = 1;
+    /// Whether `apply` is exact only on part of the domain: the loops then
+    /// check each block of inputs (vectorized) and recompute the elements
+    /// `covered` refuses with `apply_any`.
+    const PATCHED: bool = false;
     fn apply(a: T) -> T;
+    #[inline(always)]
+    fn covered(_a: T) -> bool {
+        true
+    }
+    #[inline(always)]
+    fn apply_any(a: T) -> T {
+        Self::apply(a)
+    }
 }
 
 /// The vectorized transcendentals (`crate::kernels::vmath`) cost ~1 ns per
@@ -327,18 +339,75 @@ unop!(Neg, Elem, 1, |x| x.neg());
 unop!(Sqrt, Float, 4, |x| x.sqrt());
 unop!(Exp, Float, VMATH_WORK, |x| x.vexp());
 unop!(Log, Float, VMATH_WORK, |x| x.vln());
-unop!(Sin, Float, LIBM_WORK, |x| x.sin());
-unop!(Cos, Float, LIBM_WORK, |x| x.cos());
+macro_rules! trig {
+    ($name:ident, $v:ident, $libm:ident) => {
+        #[derive(Clone, Copy)]
+        pub struct $name;
+        impl<T: Float> UnOp<T> for $name {
+            const WORK: usize = VMATH_WORK;
+            const PATCHED: bool = true;
+            #[inline(always)]
+            fn apply(x: T) -> T {
+                x.$v()
+            }
+            #[inline(always)]
+            fn covered(x: T) -> bool {
+                x.vtrig_ok()
+            }
+            #[inline(always)]
+            fn apply_any(x: T) -> T {
+                x.$libm()
+            }
+        }
+    };
+}
+// float32: vectorized for |x| <= 2^24, libm beyond; float64: libm
+trig!(Sin, vsin, sin);
+trig!(Cos, vcos, cos);
 unop!(Tanh, Float, VMATH_WORK, |x| x.vtanh());
+
+/// Elements per block of the patched ops' coverage check.
+const PATCH_BLOCK: usize = 256;
 
 #[inline(always)]
 fn un<T: Elem, O: UnOp<T>>(a: &[T], out: &mut [T]) {
+    if O::PATCHED {
+        for (ac, oc) in a.chunks(PATCH_BLOCK).zip(out.chunks_mut(PATCH_BLOCK)) {
+            un_block::<T, O>(ac, oc);
+        }
+        return;
+    }
     for (o, &x) in out.iter_mut().zip(a) {
         *o = O::apply(x);
     }
 }
 #[inline(always)]
+fn un_block<T: Elem, O: UnOp<T>>(a: &[T], out: &mut [T]) {
+    let mut all = true;
+    for (o, &x) in out.iter_mut().zip(a) {
+        *o = O::apply(x);
+        all &= O::covered(x);
+    }
+    if !all {
+        for (o, &x) in out.iter_mut().zip(a) {
+            if !O::covered(x) {
+                *o = O::apply_any(x);
+            }
+        }
+    }
+}
+#[inline(always)]
 fn un_inplace<T: Elem, O: UnOp<T>>(x: &mut [T]) {
+    if O::PATCHED {
+        // the inputs of a block are kept until its results are checked
+        let mut keep = [T::default(); PATCH_BLOCK];
+        for c in x.chunks_mut(PATCH_BLOCK) {
+            let k = &mut keep[..c.len()];
+            k.copy_from_slice(c);
+            un_block::<T, O>(k, c);
+        }
+        return;
+    }
     for o in x.iter_mut() {
         *o = O::apply(*o);
     }

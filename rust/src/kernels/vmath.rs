@@ -296,6 +296,62 @@ pub fn tanh_f32(x: f32) -> f32 {
     }
 }
 
+/// float32 inputs up to this magnitude reduce exactly enough in float64
+/// (`k` below 2^24); larger ones (and +-inf) are left to libm
+/// ([`trig_f32_in_range`]).
+pub const TRIG_F32_MAX: f32 = 16_777_216.0;
+const FRAC_2_PI: f64 = std::f64::consts::FRAC_2_PI;
+/// pi/2 as two float64 parts.
+const PIO2_1: f64 = std::f64::consts::FRAC_PI_2;
+const PIO2_2: f64 = 6.123_233_995_736_766e-17;
+/// sin(r) = r + r^3 S(r^2), cos(r) = 1 - r^2/2 + r^4 C(r^2): Taylor
+/// coefficients, truncation below 2^-28 relative for |r| <= pi/4.
+const SIN_S: [f64; 4] = [-1.0 / 6.0, 1.0 / 120.0, -1.0 / 5040.0, 1.0 / 362_880.0];
+const COS_C: [f64; 4] = [1.0 / 24.0, -1.0 / 720.0, 1.0 / 40320.0, -1.0 / 3_628_800.0];
+
+/// Whether [`sin_f32`]/[`cos_f32`] cover `x` (finite, |x| <= 2^24).
+#[inline(always)]
+pub fn trig_f32_in_range(x: f32) -> bool {
+    x.abs() <= TRIG_F32_MAX
+}
+
+/// `x = k pi/2 + r` in float64 (exact input, two-part pi/2 with fused
+/// multiply-adds), then sin(r) or cos(r) by the quadrant, rounded to
+/// float32 once. `phase` 0 gives sin, 1 gives cos.
+#[inline(always)]
+fn trig_f32(x: f32, phase: i64) -> f32 {
+    let xd = x as f64;
+    let t = xd.mul_add(FRAC_2_PI, SHIFT);
+    let kf = t - SHIFT;
+    let q = (t.to_bits() as i64)
+        .wrapping_sub(SHIFT.to_bits() as i64)
+        .wrapping_add(phase);
+    let r = kf.mul_add(-PIO2_2, kf.mul_add(-PIO2_1, xd));
+    let r2 = r * r;
+    let s = (r * r2).mul_add(horner64(r2, &SIN_S), r);
+    let c = (r2 * r2).mul_add(horner64(r2, &COS_C), (-0.5f64).mul_add(r2, 1.0));
+    let v = if q & 1 != 0 { c } else { s };
+    let v = if q & 2 != 0 { -v } else { v };
+    // sin(-0) is -0 (the polynomial's terms would add to +0)
+    if phase == 0 && x == 0.0 {
+        x
+    } else {
+        v as f32
+    }
+}
+
+/// sin(x), float32, for |x| <= 2^24 (see [`trig_f32_in_range`]).
+#[inline(always)]
+pub fn sin_f32(x: f32) -> f32 {
+    trig_f32(x, 0)
+}
+
+/// cos(x), float32, for |x| <= 2^24 (see [`trig_f32_in_range`]).
+#[inline(always)]
+pub fn cos_f32(x: f32) -> f32 {
+    trig_f32(x, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,7 +487,7 @@ mod tests {
     /// threads for the long input) give the scalar bodies' bits.
     #[test]
     fn same_bits_at_every_simd_level_and_thread_count() {
-        use crate::kernels::elementwise::{unary, Exp, Log, Tanh, UnOp};
+        use crate::kernels::elementwise::{unary, Cos, Exp, Log, Sin, Tanh, UnOp};
         use crate::kernels::ops::Expm1;
         use crate::kernels::testutil::rand_f64;
         use crate::simd::{set_level, Level};
@@ -454,6 +510,13 @@ mod tests {
                 unsafe { unary::<T, O>(x.as_ptr(), out.as_mut_ptr(), n, 16) };
             }
             unsafe { unary::<T, O>(x.as_ptr(), out.as_mut_ptr(), x.len(), 16) };
+            // in place (the patched ops keep each block's inputs)
+            let mut inplace = x.to_vec();
+            unsafe { unary::<T, O>(inplace.as_ptr(), inplace.as_mut_ptr(), x.len(), 16) };
+            assert!(inplace
+                .iter()
+                .zip(&out)
+                .all(|(a, b)| a.to_f64().to_bits() == b.to_f64().to_bits()));
             out
         }
         fn bits64(v: Vec<f64>) -> Vec<u64> {
@@ -476,6 +539,7 @@ mod tests {
                     bits32(run::<f32, Log>(xf)),
                     bits32(run::<f32, Tanh>(xf)),
                 ],
+                [bits32(run::<f32, Sin>(xf)), bits32(run::<f32, Cos>(xf))],
             )
         };
         let scalar = (
@@ -491,6 +555,30 @@ mod tests {
                 bits32(xf.iter().map(|&v| log_f32(v)).collect()),
                 bits32(xf.iter().map(|&v| tanh_f32(v)).collect()),
             ],
+            [
+                bits32(
+                    xf.iter()
+                        .map(|&v| {
+                            if trig_f32_in_range(v) {
+                                sin_f32(v)
+                            } else {
+                                (v as f64).sin() as f32
+                            }
+                        })
+                        .collect(),
+                ),
+                bits32(
+                    xf.iter()
+                        .map(|&v| {
+                            if trig_f32_in_range(v) {
+                                cos_f32(v)
+                            } else {
+                                (v as f64).cos() as f32
+                            }
+                        })
+                        .collect(),
+                ),
+            ],
         );
         for level in [Level::Baseline, Level::Avx2, Level::Avx512] {
             set_level(level);
@@ -500,5 +588,27 @@ mod tests {
             );
         }
         set_level(Level::Avx512);
+    }
+
+    #[test]
+    fn float32_sin_cos_within_bounds() {
+        let (mut ws, mut wc) = (0f64, 0f64);
+        let mut i: u32 = 0;
+        while i < 0x4b80_0000 {
+            // up to 2^24
+            for sg in [0u32, 0x8000_0000] {
+                let x = f32::from_bits(i | sg);
+                assert!(trig_f32_in_range(x));
+                let xd = x as f64;
+                ws = ws.max(ulp32(sin_f32(x), xd.sin()));
+                wc = wc.max(ulp32(cos_f32(x), xd.cos()));
+            }
+            i += 97;
+        }
+        assert!(ws <= 1.0 && wc <= 1.0, "{ws} {wc}");
+        assert_eq!(sin_f32(-0.0).to_bits(), (-0.0f32).to_bits());
+        assert_eq!(cos_f32(0.0), 1.0);
+        assert!(sin_f32(f32::NAN).is_nan());
+        assert!(!trig_f32_in_range(f32::INFINITY) && !trig_f32_in_range(3e7));
     }
 }
