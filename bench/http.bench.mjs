@@ -11,14 +11,16 @@
  * connection (paced arrivals), every response time recorded (exact
  * percentiles).
  * Scenarios: `POST /score` with 1, 32 and 1024 rows of 64 features (JSON
- * bodies of 1.3 KB, 40 KB and 1.3 MB), `POST /similar` (top-10 cosine over
- * the 100,000 rows). The load generator shares the 2 cores with the
+ * bodies of 0.6 KB, 19 KB and 617 KB; the 1024 rows also as 512 KB of
+ * float64, the binary form), `POST /similar` (top-10 cosine over the
+ * 100,000 rows). The load generator shares the 2 cores with the
  * server: the numbers are the service as a whole (body parsing, JSON out,
  * the engine hand-off), not the kernels alone (bench/service.bench.ts).
  * Results: bench/results/http.json and a markdown table on stdout.
  */
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
+import { Buffer } from "node:buffer";
 import { mkdirSync, writeFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -63,6 +65,13 @@ const SCENARIOS = [
     name: "score, 1024 rows",
     path: "/score",
     body: rowsBody(1024),
+    rate: 40,
+  },
+  {
+    name: "score, 1024 rows, binary",
+    path: "/score",
+    body: Buffer.from(new Float64Array(numbers(1024 * 64, 1025)).buffer),
+    type: "application/octet-stream",
     rate: 40,
   },
   {
@@ -114,7 +123,7 @@ for (const runtime of Object.keys(RUNTIMES)) {
     const opts = {
       url: `${base}${sc.path}`,
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": sc.type ?? "application/json" },
       body: sc.body,
       // one connection, paced: arrivals at a steady rate. (With 8
       // connections autocannon sends in bursts of 8, and the numbers are

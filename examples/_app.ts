@@ -8,6 +8,14 @@
  *   the selection kernel).
  * - `POST /score` `{ "rows": number[][] }` (64 features each): a logistic
  *   model over the batch, `sigmoid(X @ w + b)` as one engine job.
+ * - The binary forms, for clients that can send bytes: `POST /score` with
+ *   `content-type: application/octet-stream` and the rows as little-endian
+ *   float64 (rows x 64 values, row after row) answers the probabilities as
+ *   float64 bytes; `POST /similar?k=10` with the vector as 128 little-endian
+ *   float32 answers the same JSON as the JSON form. The request body
+ *   becomes an NDArray without a copy (`rp.frombuffer` over
+ *   `await req.arrayBuffer()`), and no JSON is parsed or built for the
+ *   numbers.
  * - `GET /metrics`: the engine's Prometheus text; `GET /health`: "ok".
  *
  * Heavy work never runs on the event loop; when the engine's queue is full
@@ -105,6 +113,13 @@ function json(
   });
 }
 
+/** Whether the request body is raw bytes (the binary forms). */
+function isBinary(req: Request): boolean {
+  return (req.headers.get("content-type") ?? "").startsWith(
+    "application/octet-stream",
+  );
+}
+
 /** Builds the services. */
 export function createApp(): App {
   const rows = env("ROWS", 20_000);
@@ -124,16 +139,35 @@ export function createApp(): App {
     .asReadOnly();
   const bias = 0.25;
 
-  async function similar(req: Request): Promise<Response> {
-    const body = await req.json() as { vector?: number[]; k?: number };
-    const v = body.vector, k = body.k ?? 10;
-    if (!Array.isArray(v) || v.length !== DIM || !v.every(Number.isFinite)) {
-      return json({ error: `vector must be ${DIM} finite numbers` }, 400);
+  async function similar(req: Request, url: URL): Promise<Response> {
+    let q: rp.NDArray, k: number;
+    if (isBinary(req)) {
+      // 128 little-endian float32, k from the query string
+      const buf = await req.arrayBuffer();
+      k = Number(url.searchParams.get("k") ?? 10);
+      if (buf.byteLength !== DIM * 4) {
+        return json(
+          { error: `body must be ${DIM} float32 (${DIM * 4} bytes)` },
+          400,
+        );
+      }
+      q = rp.frombuffer(buf, { dtype: "float32" });
+      if (!rp.all(rp.isfinite(q))) {
+        return json({ error: `vector must be ${DIM} finite numbers` }, 400);
+      }
+    } else {
+      const body = await req.json() as { vector?: number[]; k?: number };
+      const v = body.vector;
+      k = body.k ?? 10;
+      if (!Array.isArray(v) || v.length !== DIM || !v.every(Number.isFinite)) {
+        return json({ error: `vector must be ${DIM} finite numbers` }, 400);
+      }
+      q = rp.array(Float32Array.from(v));
     }
     if (!Number.isInteger(k) || k < 1 || k > 1000) {
       return json({ error: "k must be an integer in 1..1000" }, 400);
     }
-    const u = unit(rp.array(Float32Array.from(v)));
+    const u = unit(q);
     const top = await engine.submit(() => topSimilar(embeddings, u, k));
     return json({
       ids: Array.from(top.indices.data as BigInt64Array, Number),
@@ -142,6 +176,24 @@ export function createApp(): App {
   }
 
   async function score(req: Request): Promise<Response> {
+    if (isBinary(req)) {
+      // rows x 64 little-endian float64, row after row; answered as bytes
+      const buf = await req.arrayBuffer();
+      const rowBytes = FEATURES * 8, n = buf.byteLength / rowBytes;
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) {
+        return json({
+          error: `body must be 1..10000 rows of ${FEATURES} float64 ` +
+            `(a multiple of ${rowBytes} bytes)`,
+        }, 400);
+      }
+      const X = rp.frombuffer(buf, { dtype: "float64" }).reshape(n, FEATURES);
+      const p = await engine.submit(() => scoreRows(X, weights, bias));
+      const d = p.data as Float64Array;
+      return new Response(
+        new Uint8Array(d.buffer as ArrayBuffer, d.byteOffset, d.byteLength),
+        { headers: { "content-type": "application/octet-stream" } },
+      );
+    }
     const body = await req.json() as { rows?: number[][] };
     const r = body.rows;
     if (
@@ -158,7 +210,8 @@ export function createApp(): App {
   }
 
   async function handle(req: Request): Promise<Response> {
-    const path = new URL(req.url).pathname;
+    const url = new URL(req.url);
+    const path = url.pathname;
     try {
       if (path === "/health") return new Response("ok");
       if (path === "/metrics") {
@@ -167,7 +220,7 @@ export function createApp(): App {
         });
       }
       if (req.method === "POST" && path === "/similar") {
-        return await similar(req);
+        return await similar(req, url);
       }
       if (req.method === "POST" && path === "/score") return await score(req);
       return json({ error: "not found" }, 404);

@@ -159,6 +159,55 @@ for (const file of flavours) {
     }
   });
 
+  test(`${file}: the binary forms (octet-stream bodies, bytes back) answer what the JSON forms answer`, async () => {
+    const s = await start(file, { ROWS: "5000" });
+    const bin = (path: string, body: ArrayBufferView) =>
+      fetch(`${s.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: body as Uint8Array<ArrayBuffer>,
+      });
+    try {
+      // scoring: 3 rows of little-endian float64, float64 bytes back
+      const rows = [0, 1, 2].map((i) => Array.from(randoms(FEATURES, 11 + i)));
+      const want = await (await post(`${s.url}/score`, { rows })).json() as {
+        probabilities: number[];
+      };
+      const r = await bin("/score", new Float64Array(rows.flat()));
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get("content-type"), "application/octet-stream");
+      const got = new Float64Array(await r.arrayBuffer());
+      assert.deepEqual(Array.from(got), want.probabilities);
+      // similarity: 128 float32, k in the query string, JSON back
+      const vector = Array.from(randoms(DIM, 99));
+      const wantTop = await (await post(`${s.url}/similar`, { vector, k: 7 }))
+        .json();
+      const t = await bin("/similar?k=7", new Float32Array(vector));
+      assert.equal(t.status, 200);
+      assert.deepEqual(await t.json(), wantTop);
+      // bad bodies are 400s naming the expected layout
+      for (
+        const [path, body] of [
+          ["/score", new Float64Array(FEATURES + 1)],
+          ["/score", new Uint8Array(0)],
+          ["/score", new Uint8Array(7)],
+          ["/similar", new Float32Array(DIM - 1)],
+          ["/similar", new Float32Array(DIM).fill(NaN)],
+          ["/similar?k=0", new Float32Array(DIM)],
+        ] as const
+      ) {
+        const b = await bin(path, body);
+        assert.equal(b.status, 400, `${path} with ${body.byteLength} bytes`);
+        assert.match(
+          (await b.json() as { error: string }).error,
+          /float|k must|finite/,
+        );
+      }
+    } finally {
+      await s.stop();
+    }
+  });
+
   test(`${file}: overload answers 503 with Retry-After, never queues without bound`, async () => {
     const s = await start(file, {
       ROWS: "200000",
