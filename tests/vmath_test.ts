@@ -83,3 +83,22 @@ test("exp/log/tanh/expm1 keep the sign of zero and NumPy's special values", () =
     assert.deepEqual([...t].slice(1, 5), [0, 1, -1, NaN]);
   }
 });
+
+test("strided and reversed views give the contiguous results, inputs beyond the vector kernels' range included", () => {
+  const vals = [0.5, -3, 3e7, -1e38, Infinity, 1e-40, -0, NaN, 2 ** 24, 1e10];
+  for (const dtype of ["float32", "float64"] as const) {
+    const x = rp.array([...vals, ...vals.map((v) => -v)], { dtype });
+    const views = [x.slice("::2"), x.slice("::-1"), x.reshape([4, 5]).T];
+    for (const f of [rp.sin, rp.cos, rp.log, rp.exp, rp.tanh, rp.expm1]) {
+      for (const v of views) {
+        const got = f(v).copy().data, want = f(v.copy()).data;
+        for (let i = 0; i < got.length; i++) {
+          assert.ok(
+            Object.is(got[i], want[i]),
+            `${f.name} ${dtype} [${i}]: ${got[i]} vs ${want[i]}`,
+          );
+        }
+      }
+    }
+  }
+});

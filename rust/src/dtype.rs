@@ -226,6 +226,10 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     fn vsin(self) -> Self;
     fn vcos(self) -> Self;
     fn vtrig_ok(self) -> bool;
+    /// `vln` for positive normal finite inputs (where `vln_ok`), without
+    /// the special-value selects: the loops patch the others with `vln`.
+    fn vln_normal(self) -> Self;
+    fn vln_ok(self) -> bool;
 }
 
 macro_rules! vmath_impl {
@@ -303,6 +307,20 @@ impl Float for f64 {
     fn vtrig_ok(self) -> bool {
         true
     }
+    #[inline(always)]
+    fn vln_normal(self) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::log_f64_normal(self);
+        #[cfg(target_arch = "wasm32")]
+        return f64::ln(self);
+    }
+    #[inline(always)]
+    fn vln_ok(self) -> bool {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::log_f64_covers(self);
+        #[cfg(target_arch = "wasm32")]
+        return true;
+    }
 }
 
 // float32 transcendentals are computed in float64 and rounded once, which is
@@ -356,6 +374,20 @@ impl Float for f32 {
     fn vtrig_ok(self) -> bool {
         #[cfg(not(target_arch = "wasm32"))]
         return crate::kernels::vmath::trig_f32_in_range(self);
+        #[cfg(target_arch = "wasm32")]
+        return true;
+    }
+    #[inline(always)]
+    fn vln_normal(self) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::log_f32_normal(self);
+        #[cfg(target_arch = "wasm32")]
+        return (self as f64).ln() as f32;
+    }
+    #[inline(always)]
+    fn vln_ok(self) -> bool {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::log_f32_covers(self);
         #[cfg(target_arch = "wasm32")]
         return true;
     }

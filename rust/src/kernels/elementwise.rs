@@ -300,18 +300,21 @@ pub trait UnOp<T>: Copy + Send + Sync + 'static {
     /// Cost per element relative to an add, for the thread split
     /// ([`crate::parallel::for_ranges`]).
     const WORK: usize = 1;
-    /// Whether `apply` is exact only on part of the domain: the loops then
-    /// check each block of inputs (vectorized) and recompute the elements
-    /// `covered` refuses with `apply_any`.
+    /// Whether the loops run [`UnOp::body`], which is exact only where
+    /// [`UnOp::covered`] holds: they then check each block of inputs
+    /// (vectorized) and recompute the others with `apply`.
     const PATCHED: bool = false;
+    /// The result for any input (what every caller but the patched loops
+    /// uses).
     fn apply(a: T) -> T;
+    /// The loops' branch-free body, exact where `covered`.
+    #[inline(always)]
+    fn body(a: T) -> T {
+        Self::apply(a)
+    }
     #[inline(always)]
     fn covered(_a: T) -> bool {
         true
-    }
-    #[inline(always)]
-    fn apply_any(a: T) -> T {
-        Self::apply(a)
     }
 }
 
@@ -338,7 +341,26 @@ unop!(Abs, Elem, 1, |x| x.abs());
 unop!(Neg, Elem, 1, |x| x.neg());
 unop!(Sqrt, Float, 4, |x| x.sqrt());
 unop!(Exp, Float, VMATH_WORK, |x| x.vexp());
-unop!(Log, Float, VMATH_WORK, |x| x.vln());
+/// `log`: the loops run the body without special-value selects and patch
+/// zeros, negatives, subnormals, infinities and NaN with the full function.
+#[derive(Clone, Copy)]
+pub struct Log;
+impl<T: Float> UnOp<T> for Log {
+    const WORK: usize = VMATH_WORK;
+    const PATCHED: bool = true;
+    #[inline(always)]
+    fn apply(x: T) -> T {
+        x.vln()
+    }
+    #[inline(always)]
+    fn body(x: T) -> T {
+        x.vln_normal()
+    }
+    #[inline(always)]
+    fn covered(x: T) -> bool {
+        x.vln_ok()
+    }
+}
 macro_rules! trig {
     ($name:ident, $v:ident, $libm:ident) => {
         #[derive(Clone, Copy)]
@@ -348,15 +370,19 @@ macro_rules! trig {
             const PATCHED: bool = true;
             #[inline(always)]
             fn apply(x: T) -> T {
+                if x.vtrig_ok() {
+                    x.$v()
+                } else {
+                    x.$libm()
+                }
+            }
+            #[inline(always)]
+            fn body(x: T) -> T {
                 x.$v()
             }
             #[inline(always)]
             fn covered(x: T) -> bool {
                 x.vtrig_ok()
-            }
-            #[inline(always)]
-            fn apply_any(x: T) -> T {
-                x.$libm()
             }
         }
     };
@@ -385,13 +411,13 @@ fn un<T: Elem, O: UnOp<T>>(a: &[T], out: &mut [T]) {
 fn un_block<T: Elem, O: UnOp<T>>(a: &[T], out: &mut [T]) {
     let mut all = true;
     for (o, &x) in out.iter_mut().zip(a) {
-        *o = O::apply(x);
+        *o = O::body(x);
         all &= O::covered(x);
     }
     if !all {
         for (o, &x) in out.iter_mut().zip(a) {
             if !O::covered(x) {
-                *o = O::apply_any(x);
+                *o = O::apply(x);
             }
         }
     }

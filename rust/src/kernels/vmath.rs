@@ -159,14 +159,11 @@ pub fn expm1_f64(x: f64) -> f64 {
     }
 }
 
-/// Natural logarithm, float64 (log(0) = -inf, log(x < 0) = NaN).
+/// log of `2^e m` with `m` in [1, 2) given as bits (exponent field cleared)
+/// and `e` unbiased: the shared core of [`log_f64`] and [`log_f64_normal`].
 #[inline(always)]
-pub fn log_f64(x: f64) -> f64 {
-    let sub = x < f64::MIN_POSITIVE;
-    let xs = if sub { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
-    let bits = xs.to_bits();
-    let e0 = ((bits >> 52) & 0x7ff) as i64 - 1023 - if sub { 54 } else { 0 };
-    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+fn log_core64(mbits: u64, e0: i64) -> f64 {
+    let m = f64::from_bits(mbits | 0x3ff0_0000_0000_0000);
     let big = m > std::f64::consts::SQRT_2;
     let m = if big { m * 0.5 } else { m };
     let e = (e0 + big as i64) as f64;
@@ -179,7 +176,34 @@ pub fn log_f64(x: f64) -> f64 {
     let a = e * LN2_HI; // exact: e has at most 11 bits
     let hi = a + f;
     let err = (a - hi) + f; // Fast2Sum: |a| >= |f| or a = 0
-    let y = hi + (err + c);
+    hi + (err + c)
+}
+
+/// Whether [`log_f64_normal`] covers `x` (positive, normal, finite).
+#[inline(always)]
+pub fn log_f64_covers(x: f64) -> bool {
+    (f64::MIN_POSITIVE..=f64::MAX).contains(&x)
+}
+
+/// Natural logarithm of a positive normal finite float64 (the vectorized
+/// loops' body; [`log_f64`] for every other input, same bits on these).
+#[inline(always)]
+pub fn log_f64_normal(x: f64) -> f64 {
+    let bits = x.to_bits();
+    log_core64(
+        bits & 0x000f_ffff_ffff_ffff,
+        ((bits >> 52) & 0x7ff) as i64 - 1023,
+    )
+}
+
+/// Natural logarithm, float64 (log(0) = -inf, log(x < 0) = NaN).
+#[inline(always)]
+pub fn log_f64(x: f64) -> f64 {
+    let sub = x < f64::MIN_POSITIVE;
+    let xs = if sub { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
+    let bits = xs.to_bits();
+    let e0 = ((bits >> 52) & 0x7ff) as i64 - 1023 - if sub { 54 } else { 0 };
+    let y = log_core64(bits & 0x000f_ffff_ffff_ffff, e0);
     let y = if x == f64::INFINITY { x } else { y };
     let y = if x == 0.0 { f64::NEG_INFINITY } else { y };
     let y = if x < 0.0 { f64::NAN } else { y };
@@ -250,14 +274,9 @@ pub fn expm1_f32(x: f32) -> f32 {
     }
 }
 
-/// Natural logarithm, float32.
 #[inline(always)]
-pub fn log_f32(x: f32) -> f32 {
-    let sub = x < f32::MIN_POSITIVE;
-    let xs = if sub { x * 33_554_432.0 } else { x }; // 2^25
-    let bits = xs.to_bits();
-    let e0 = ((bits >> 23) & 0xff) as i32 - 127 - if sub { 25 } else { 0 };
-    let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+fn log_core32(mbits: u32, e0: i32) -> f32 {
+    let m = f32::from_bits(mbits | 0x3f80_0000);
     let big = m > std::f32::consts::SQRT_2;
     let m = if big { m * 0.5 } else { m };
     let e = (e0 + big as i32) as f32;
@@ -270,7 +289,31 @@ pub fn log_f32(x: f32) -> f32 {
     let a = e * LN2_HI_F; // exact: e has at most 8 bits
     let hi = a + f;
     let err = (a - hi) + f;
-    let y = hi + (err + c);
+    hi + (err + c)
+}
+
+/// Whether [`log_f32_normal`] covers `x` (positive, normal, finite).
+#[inline(always)]
+pub fn log_f32_covers(x: f32) -> bool {
+    (f32::MIN_POSITIVE..=f32::MAX).contains(&x)
+}
+
+/// Natural logarithm of a positive normal finite float32 (see
+/// [`log_f64_normal`]).
+#[inline(always)]
+pub fn log_f32_normal(x: f32) -> f32 {
+    let bits = x.to_bits();
+    log_core32(bits & 0x007f_ffff, ((bits >> 23) & 0xff) as i32 - 127)
+}
+
+/// Natural logarithm, float32.
+#[inline(always)]
+pub fn log_f32(x: f32) -> f32 {
+    let sub = x < f32::MIN_POSITIVE;
+    let xs = if sub { x * 33_554_432.0 } else { x }; // 2^25
+    let bits = xs.to_bits();
+    let e0 = ((bits >> 23) & 0xff) as i32 - 127 - if sub { 25 } else { 0 };
+    let y = log_core32(bits & 0x007f_ffff, e0);
     let y = if x == f32::INFINITY { x } else { y };
     let y = if x == 0.0 { f32::NEG_INFINITY } else { y };
     let y = if x < 0.0 { f32::NAN } else { y };
