@@ -18,8 +18,7 @@
  * the engine hand-off), not the kernels alone (bench/service.bench.ts).
  * Results: bench/results/http.json and a markdown table on stdout.
  */
-import autocannon from "autocannon";
-import { spawn } from "node:child_process";
+import { pct, run, startListening } from "./_autocannon.mjs";
 import { Buffer } from "node:buffer";
 import { mkdirSync, writeFileSync } from "node:fs";
 
@@ -84,34 +83,11 @@ const SCENARIOS = [
 
 function startServer(runtime, port) {
   const [bin, args] = RUNTIMES[runtime];
-  const proc = spawn(bin, args, {
+  return startListening(bin, args, {
     cwd: root,
     env: { ...process.env, PORT: String(port), ROWS: String(ROWS) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout.on("data", (d) => {
-      out += d;
-      if (out.includes("listening")) resolve(proc);
-    });
-    proc.on("exit", (code) => reject(new Error(`${runtime} exited ${code}`)));
-  });
+  }, runtime);
 }
-
-const run = (opts) =>
-  new Promise((resolve, reject) => {
-    const times = [];
-    const inst = autocannon(
-      opts,
-      (err, res) => (err ? reject(err) : resolve({ ...res, times })),
-    );
-    inst.on("response", (_c, _s, _b, ms) => times.push(ms));
-  });
-const pct = (xs, p) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : 0;
-};
 
 const rows = [];
 let port = 8300;

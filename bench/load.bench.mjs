@@ -11,8 +11,7 @@
  * request after another). Event-loop lag is measured inside the server (a
  * 10 ms interval's lateness). Results: bench/results/load.json.
  */
-import autocannon from "autocannon";
-import { spawn } from "node:child_process";
+import { pct, run, startListening } from "./_autocannon.mjs";
 import { mkdirSync, writeFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -20,43 +19,13 @@ const deno = `${root}node_modules/.bin/deno`;
 const DURATION = Number(process.env.LOAD_SECONDS ?? 10);
 
 function startServer(design, port) {
-  const proc = spawn(deno, [
-    "run",
-    "-A",
-    "bench/load/server.ts",
-    design,
-    String(port),
-  ], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout.on("data", (d) => {
-      out += d;
-      if (out.includes("listening")) resolve(proc);
-    });
-    proc.on(
-      "exit",
-      (code) => reject(new Error(`${design} server exited ${code}`)),
-    );
-  });
+  return startListening(
+    deno,
+    ["run", "-A", "bench/load/server.ts", design, String(port)],
+    { cwd: root },
+    `${design} server`,
+  );
 }
-
-/** Runs autocannon; also records every response time (ms) for exact percentiles. */
-const run = (opts) =>
-  new Promise((resolve, reject) => {
-    const times = [];
-    const inst = autocannon(
-      opts,
-      (err, res) => (err ? reject(err) : resolve({ ...res, times })),
-    );
-    inst.on("response", (_client, _status, _bytes, ms) => times.push(ms));
-  });
-const pct = (xs, p) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : 0;
-};
 
 const rows = [];
 let port = 8200;

@@ -7,11 +7,10 @@ with a third busy process NumPy's numbers are not its own.
     python3 bench/numpy_vmath.py > bench/results/numpy-vmath.json
 """
 import json
-import time
 
 import numpy as np
 
-from numpy_sizes import random_f64
+from numpy_sizes import measure, random_f64
 
 FUNCS = {
     "exp": (np.exp, lambda x: 10 * x),
@@ -24,28 +23,6 @@ FUNCS = {
 SIZES = [1_000, 10_000, 100_000, 1_000_000]
 
 
-def measure(f, batch_ms=10, rounds=7):
-    until = time.perf_counter() + 0.03
-    while time.perf_counter() < until:
-        f()
-    calls = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            f()
-        dt = time.perf_counter() - t0
-        if dt * 1e3 >= batch_ms:
-            break
-        calls *= 4
-    times = []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            f()
-        times.append((time.perf_counter() - t0) * 1e9 / calls)
-    return float(np.median(times))
-
-
 def main():
     rows = []
     for dtype in ("float64", "float32"):
@@ -54,7 +31,7 @@ def main():
             for name, (f, scale) in FUNCS.items():
                 x = scale(base).astype(dtype)
                 out = np.empty_like(x)
-                rows.append({"fn": name, "dtype": dtype, "n": n, "ns": measure(lambda: f(x, out=out))})
+                rows.append({"fn": name, "dtype": dtype, "n": n, "ns": measure(lambda: f(x, out=out), 7, 10)})
     print(json.dumps({"numpy": np.__version__, "rows": rows}))
 
 
