@@ -230,6 +230,9 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     /// the special-value selects: the loops patch the others with `vln`.
     fn vln_normal(self) -> Self;
     fn vln_ok(self) -> bool;
+    /// `vtanh` without its clamp and selects, where `vtanh_ok`.
+    fn vtanh_body(self) -> Self;
+    fn vtanh_ok(self) -> bool;
 }
 
 macro_rules! vmath_impl {
@@ -321,6 +324,20 @@ impl Float for f64 {
         #[cfg(target_arch = "wasm32")]
         return true;
     }
+    #[inline(always)]
+    fn vtanh_body(self) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::tanh_f64_body(self);
+        #[cfg(target_arch = "wasm32")]
+        return f64::tanh(self);
+    }
+    #[inline(always)]
+    fn vtanh_ok(self) -> bool {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::tanh_f64_covers(self);
+        #[cfg(target_arch = "wasm32")]
+        return true;
+    }
 }
 
 // float32 transcendentals are computed in float64 and rounded once, which is
@@ -388,6 +405,20 @@ impl Float for f32 {
     fn vln_ok(self) -> bool {
         #[cfg(not(target_arch = "wasm32"))]
         return crate::kernels::vmath::log_f32_covers(self);
+        #[cfg(target_arch = "wasm32")]
+        return true;
+    }
+    #[inline(always)]
+    fn vtanh_body(self) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::tanh_f32_body(self);
+        #[cfg(target_arch = "wasm32")]
+        return (self as f64).tanh() as f32;
+    }
+    #[inline(always)]
+    fn vtanh_ok(self) -> bool {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::tanh_f32_covers(self);
         #[cfg(target_arch = "wasm32")]
         return true;
     }

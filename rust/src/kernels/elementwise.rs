@@ -390,7 +390,26 @@ macro_rules! trig {
 // float32: vectorized for |x| <= 2^24, libm beyond; float64: libm
 trig!(Sin, vsin, sin);
 trig!(Cos, vcos, cos);
-unop!(Tanh, Float, VMATH_WORK, |x| x.vtanh());
+/// `tanh`: the loops run the body without clamp or selects over blocks of
+/// moderate inputs, the rest (tiny, large, infinite, NaN) by the full one.
+#[derive(Clone, Copy)]
+pub struct Tanh;
+impl<T: Float> UnOp<T> for Tanh {
+    const WORK: usize = VMATH_WORK;
+    const PATCHED: bool = true;
+    #[inline(always)]
+    fn apply(x: T) -> T {
+        x.vtanh()
+    }
+    #[inline(always)]
+    fn body(x: T) -> T {
+        x.vtanh_body()
+    }
+    #[inline(always)]
+    fn covered(x: T) -> bool {
+        x.vtanh_ok()
+    }
+}
 
 /// Elements per block of the patched ops' coverage check.
 const PATCH_BLOCK: usize = 256;

@@ -214,14 +214,33 @@ pub fn log_f64(x: f64) -> f64 {
     }
 }
 
+/// e^x - 1 for |x| <= 44 (k <= 64: one power of two, no clamp).
+#[inline(always)]
+fn expm1_small64(x: f64) -> f64 {
+    let (r1, tail, k, _) = exp_reduce64(x);
+    let s = pow2_64(k);
+    s.mul_add(r1 + tail, s - 1.0)
+}
+
+/// Whether [`tanh_f64_body`] covers `x` (2^-27 <= |x| <= 22).
+#[inline(always)]
+pub fn tanh_f64_covers(x: f64) -> bool {
+    (7.450_580_596_923_828e-9..=22.0).contains(&x.abs())
+}
+
+/// tanh on [`tanh_f64_covers`]'s range, the same bits as [`tanh_f64`].
+#[inline(always)]
+pub fn tanh_f64_body(x: f64) -> f64 {
+    let t = expm1_small64(2.0 * x.abs());
+    (t / (t + 2.0)).copysign(x)
+}
+
 /// Hyperbolic tangent, float64.
 #[inline(always)]
 pub fn tanh_f64(x: f64) -> f64 {
     let ax = x.abs();
-    let t = expm1_f64(2.0 * if ax > 22.0 { 22.0 } else { ax });
-    let y = t / (t + 2.0);
-    let y = if ax > 22.0 { 1.0 } else { y };
-    let y = y.copysign(x);
+    let y = tanh_f64_body(if ax > 22.0 { 22.0f64.copysign(x) } else { x });
+    let y = if ax > 22.0 { 1.0f64.copysign(x) } else { y };
     // tanh(x) = x - x^3/3 + ... rounds to x below 2^-27 (and keeps -0)
     if ax < 7.450_580_596_923_828e-9 {
         x
@@ -324,14 +343,33 @@ pub fn log_f32(x: f32) -> f32 {
     }
 }
 
+/// e^x - 1 for |x| <= 19 (k <= 28: one power of two, no clamp).
+#[inline(always)]
+fn expm1_small32(x: f32) -> f32 {
+    let (r1, tail, k) = exp_reduce32(x);
+    let s = pow2_32(k);
+    s.mul_add(r1 + tail, s - 1.0)
+}
+
+/// Whether [`tanh_f32_body`] covers `x` (2^-12 <= |x| <= 9.5).
+#[inline(always)]
+pub fn tanh_f32_covers(x: f32) -> bool {
+    (2.441_406_3e-4..=9.5).contains(&x.abs())
+}
+
+/// tanh on [`tanh_f32_covers`]'s range, the same bits as [`tanh_f32`].
+#[inline(always)]
+pub fn tanh_f32_body(x: f32) -> f32 {
+    let t = expm1_small32(2.0 * x.abs());
+    (t / (t + 2.0)).copysign(x)
+}
+
 /// Hyperbolic tangent, float32.
 #[inline(always)]
 pub fn tanh_f32(x: f32) -> f32 {
     let ax = x.abs();
-    let t = expm1_f32(2.0 * if ax > 9.5 { 9.5 } else { ax });
-    let y = t / (t + 2.0);
-    let y = if ax > 9.5 { 1.0 } else { y };
-    let y = y.copysign(x);
+    let y = tanh_f32_body(if ax > 9.5 { 9.5f32.copysign(x) } else { x });
+    let y = if ax > 9.5 { 1.0f32.copysign(x) } else { y };
     if ax < 2.441_406_3e-4 {
         x
     } else {
