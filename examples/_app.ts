@@ -9,10 +9,12 @@
  * - `POST /score` `{ "rows": number[][] }` (64 features each): a logistic
  *   model over the batch, `sigmoid(X @ w + b)` as one engine job.
  * - The binary forms, for clients that can send bytes: `POST /score` with
- *   `content-type: application/octet-stream` and the rows as little-endian
- *   float64 (rows x 64 values, row after row) answers the probabilities as
- *   float64 bytes; `POST /similar?k=10` with the vector as 128 little-endian
- *   float32 answers the same JSON as the JSON form. The request body
+ *   `content-type: application/octet-stream` and the rows as float64 in the
+ *   host's byte order (little-endian on x86-64 and arm64; rows x 64 values,
+ *   row after row, finite) answers the probabilities as float64 bytes;
+ *   `POST /similar?k=10` with the vector as 128 float32 answers the same
+ *   JSON as the JSON form. Bodies announced over the largest valid size
+ *   are refused (413) before they are read. The request body
  *   becomes an NDArray without a copy (`rp.frombuffer` over
  *   `await req.arrayBuffer()`), and no JSON is parsed or built for the
  *   numbers.
@@ -113,6 +115,16 @@ function json(
   });
 }
 
+/**
+ * A 413 answer when the request announces a body over `max` bytes (checked
+ * before reading it; a body without Content-Length is read and then
+ * checked for its exact size).
+ */
+function bodyTooLarge(req: Request, max: number): Response | undefined {
+  const len = Number(req.headers.get("content-length") ?? 0);
+  return len > max ? json({ error: `body over ${max} bytes` }, 413) : undefined;
+}
+
 /** Whether the request body is raw bytes (the binary forms). */
 function isBinary(req: Request): boolean {
   return (req.headers.get("content-type") ?? "").startsWith(
@@ -142,9 +154,13 @@ export function createApp(): App {
   async function similar(req: Request, url: URL): Promise<Response> {
     let q: rp.NDArray, k: number;
     if (isBinary(req)) {
-      // 128 little-endian float32, k from the query string
+      // 128 float32 in the host's byte order (little-endian on x86-64
+      // and arm64), k from the query string as decimal digits
+      const tooBig = bodyTooLarge(req, DIM * 4);
+      if (tooBig) return tooBig;
       const buf = await req.arrayBuffer();
-      k = Number(url.searchParams.get("k") ?? 10);
+      const kq = url.searchParams.get("k") ?? "10";
+      k = /^[0-9]{1,4}$/.test(kq) ? Number(kq) : NaN;
       if (buf.byteLength !== DIM * 4) {
         return json(
           { error: `body must be ${DIM} float32 (${DIM * 4} bytes)` },
@@ -177,9 +193,13 @@ export function createApp(): App {
 
   async function score(req: Request): Promise<Response> {
     if (isBinary(req)) {
-      // rows x 64 little-endian float64, row after row; answered as bytes
+      // rows x 64 float64 in the host's byte order (little-endian on
+      // x86-64 and arm64), row after row; answered as float64 bytes
+      const rowBytes = FEATURES * 8;
+      const tooBig = bodyTooLarge(req, 10_000 * rowBytes);
+      if (tooBig) return tooBig;
       const buf = await req.arrayBuffer();
-      const rowBytes = FEATURES * 8, n = buf.byteLength / rowBytes;
+      const n = buf.byteLength / rowBytes;
       if (!Number.isInteger(n) || n < 1 || n > 10_000) {
         return json({
           error: `body must be 1..10000 rows of ${FEATURES} float64 ` +
@@ -187,12 +207,15 @@ export function createApp(): App {
         }, 400);
       }
       const X = rp.frombuffer(buf, { dtype: "float64" }).reshape(n, FEATURES);
+      if (!rp.all(rp.isfinite(X))) {
+        return json({ error: "rows must hold finite numbers" }, 400);
+      }
       const p = await engine.submit(() => scoreRows(X, weights, bias));
-      const d = p.data as Float64Array;
-      return new Response(
-        new Uint8Array(d.buffer as ArrayBuffer, d.byteOffset, d.byteLength),
-        { headers: { "content-type": "application/octet-stream" } },
-      );
+      // tobytes(): a copy of its own (8 bytes a row), never a view of
+      // memory the library may reuse or that is shared (the wasm heap)
+      return new Response(p.tobytes() as Uint8Array<ArrayBuffer>, {
+        headers: { "content-type": "application/octet-stream" },
+      });
     }
     const body = await req.json() as { rows?: number[][] };
     const r = body.rows;

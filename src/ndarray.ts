@@ -1258,6 +1258,9 @@ function readOnlyAlias(st: Storage, dtype: DType): Storage {
     n: number,
   ) => Storage)(taBuffer(st), taByteOffset(st), taLength(st));
   adopt(st, alias);
+  // the alias counts as a second array over st's memory: st's own array
+  // can no longer return it to the pool (dispose() refuses, as for views)
+  noteView(st);
   markReadOnlyView(alias);
   if (isCanonicalBool(st)) markCanonicalBool(alias);
   return alias;

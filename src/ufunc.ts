@@ -614,6 +614,7 @@ export function ufunc2(
   y: ArrayLikeInput,
   options: UfuncOptions = NO_OPTIONS,
 ): NDArray {
+  outGiven = false;
   if (options === NO_OPTIONS) {
     const r = fastBinary(op, x, y);
     if (r !== undefined) return r;
@@ -621,6 +622,7 @@ export function ufunc2(
   checkOptions(options, op, UFUNC_KEYS);
   // read once: a getter could answer differently to a second read
   const given = options?.out;
+  outGiven = given !== undefined;
   if (given !== undefined) {
     const r = fastBinary(op, x, y, given);
     if (r !== undefined) return r;
@@ -740,12 +742,14 @@ export function ufunc1(
   x: ArrayLikeInput,
   options: UfuncOptions = NO_OPTIONS,
 ): NDArray {
+  outGiven = false;
   if (options === NO_OPTIONS) {
     const r = fastUnary(op, x);
     if (r !== undefined) return r;
   }
   checkOptions(options, op, UFUNC_KEYS);
   const given = options?.out;
+  outGiven = given !== undefined;
   if (given !== undefined) {
     const r = fastUnary(op, x, given);
     if (r !== undefined) return r;
@@ -855,17 +859,23 @@ export function isScalarLike(x: unknown): boolean {
   return isJsScalar(x) || (x instanceof NDArray && SCALAR_RESULT.has(x));
 }
 
+/**
+ * Whether the last {@link ufunc1}/{@link ufunc2} call was given an `out`
+ * (read once there: a getter on the options is not asked twice).
+ */
+let outGiven = false;
+
 const bin = (op: Op2): B =>
   ((a: ArrayLikeInput, b: ArrayLikeInput, o?: UfuncOptions) => {
     const r = ufunc2(op, a, b, o);
-    return isScalarLike(a) && isScalarLike(b) && o?.out === undefined
+    return isScalarLike(a) && isScalarLike(b) && !outGiven
       ? scalarResult(r)
       : r;
   }) as B;
 const un = (op: Op1): U =>
   ((a: ArrayLikeInput, o?: UfuncOptions) => {
     const r = ufunc1(op, a, o);
-    return isScalarLike(a) && o?.out === undefined ? scalarResult(r) : r;
+    return isScalarLike(a) && !outGiven ? scalarResult(r) : r;
   }) as U;
 
 /** Element-wise `a // b` (Python floor division; integer `x // 0` is 0). */
@@ -970,7 +980,7 @@ export function round(
   options?: RoundOptions,
 ): NDArray | Scalar {
   const r = roundNd(a, options);
-  return isScalarLike(a) && options?.out === undefined ? scalarResult(r) : r;
+  return isScalarLike(a) && !outGiven ? scalarResult(r) : r;
 }
 
 function roundNd(a: ArrayLikeInput, options?: RoundOptions): NDArray {
@@ -989,6 +999,19 @@ function roundNd(a: ArrayLikeInput, options?: RoundOptions): NDArray {
   }
   const out = options?.out;
   const o = out === undefined ? undefined : { out };
+  try {
+    return roundTo(a, d, o);
+  } finally {
+    // read once above; round() asks this, not the options, again
+    outGiven = out !== undefined;
+  }
+}
+
+function roundTo(
+  a: ArrayLikeInput,
+  d: number,
+  o: { out: NDArray } | undefined,
+): NDArray {
   if (d === 0) return ufunc1("round", a, o);
   const x = asNd(a);
   const k = kind(x.dtype);
@@ -1006,7 +1029,7 @@ function roundNd(a: ArrayLikeInput, options?: RoundOptions): NDArray {
   const src = int ? x.astype("float64") : x;
   const r = ufunc2(unscale, ufunc1("round", ufunc2(scale, src, f)), f);
   const res = int ? r.astype(x.dtype) : r;
-  return out === undefined ? res : prepareOutCopy(res, out, "round");
+  return o === undefined ? res : prepareOutCopy(res, o.out, "round");
 }
 /** `x * x`. */
 export const square: U = un("square");

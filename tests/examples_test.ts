@@ -194,6 +194,8 @@ for (const file of flavours) {
           ["/similar", new Float32Array(DIM - 1)],
           ["/similar", new Float32Array(DIM).fill(NaN)],
           ["/similar?k=0", new Float32Array(DIM)],
+          ["/similar?k=0x10", new Float32Array(DIM)],
+          ["/score", new Float64Array(FEATURES).fill(Infinity)],
         ] as const
       ) {
         const b = await bin(path, body);
@@ -203,6 +205,10 @@ for (const file of flavours) {
           /float|k must|finite/,
         );
       }
+      // a body announced over the largest valid one is refused unread
+      const big = await bin("/similar", new Float32Array(4 * DIM));
+      assert.equal(big.status, 413);
+      await big.body?.cancel();
     } finally {
       await s.stop();
     }

@@ -87,3 +87,26 @@ test("arange: options after stop, after start and stop, or after all three", () 
   );
   assert.throws(() => rp.arange(0, 5, 0), /step must not be zero/);
 });
+
+test("ufuncs of two JS scalars read `out` once: a getter answering once with an array and then undefined gets that array back", () => {
+  for (
+    const call of [
+      (o: object) => rp.add(1.5, 2, o as never),
+      (o: object) => rp.exp(1, o as never),
+      (o: object) => rp.round(2.5, o as never),
+      (o: object) =>
+        rp.round(2.675, { ...(o as object), decimals: 2 } as never),
+    ]
+  ) {
+    const target = rp.zeros([]);
+    let reads = 0;
+    const opts = {
+      get out() {
+        return reads++ === 0 ? target : undefined;
+      },
+    };
+    const r = call(opts);
+    assert.ok(r === target, "the out given is the result");
+    assert.equal(reads, 1);
+  }
+});

@@ -172,3 +172,18 @@ test("a disposed result's memory (and storage object) serves the next result of 
   assert.equal(d.get(5), 6n);
   assert.equal(keep.get(7), 14);
 });
+
+test("a broadcast view keeps its base's memory: the base's dispose() refuses, and later results never show through the view", () => {
+  const x = rp.arange(4096).astype("float64"), y = rp.ones([4096]);
+  const a = rp.add(x, y);
+  const v = a.broadcastTo([2, 4096]);
+  assert.equal(a.dispose(), false);
+  const c = rp.multiply(x, 7); // would take a's buffer if it were freed
+  assert.equal(v.get(1, 10), 11);
+  assert.equal(c.get(10), 70);
+  assert.equal(a.get(10), 11);
+  const b = rp.broadcastTo(rp.add(x, y), [3, 4096]);
+  const d = rp.multiply(x, 3);
+  assert.equal(b.get(2, 5), 6);
+  assert.equal(d.get(5), 15);
+});

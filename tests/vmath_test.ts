@@ -91,7 +91,8 @@ test("strided and reversed views give the contiguous results, inputs beyond the 
     const views = [x.slice("::2"), x.slice("::-1"), x.reshape([4, 5]).T];
     for (const f of [rp.sin, rp.cos, rp.log, rp.exp, rp.tanh, rp.expm1]) {
       for (const v of views) {
-        const got = f(v).copy().data, want = f(v.copy()).data;
+        const got = (f(v) as rp.NDArray).copy().data;
+        const want = (f(v.copy()) as rp.NDArray).data;
         for (let i = 0; i < got.length; i++) {
           assert.ok(
             Object.is(got[i], want[i]),
