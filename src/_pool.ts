@@ -75,8 +75,16 @@ const free: ArrayBuffer[][] = Array.from(
 );
 /** Bytes of the buffers the pool owns (in use or free). */
 let owned = 0;
-/** Storage objects whose buffer belongs to the pool, with their view count. */
+/**
+ * Storage objects whose buffer belongs to the pool, with their view count;
+ * {@link DISPOSED} for one whose buffer went back to the pool. A disposed
+ * storage keeps its entry (marked) instead of being deleted: the pool may
+ * hand the same object out again (`lastView`), and in V8 re-inserting a
+ * key into a WeakMap costs ~0.2 us (a new ephemeron) where updating one
+ * is a few ns.
+ */
 const views = new WeakMap<Storage, number>();
+const DISPOSED = -1;
 
 // (without a FinalizationRegistry, as in workerd, pooled buffers come
 // back only through dispose() / `using`)
@@ -300,7 +308,7 @@ function pooledView(
 /** Counts one more NDArray over `st` (called by the NDArray constructor). */
 export function noteView(st: Storage): void {
   const v = views.get(st);
-  if (v !== undefined) views.set(st, v + 1);
+  if (v !== undefined && v !== DISPOSED) views.set(st, v + 1);
 }
 
 /**
@@ -316,7 +324,8 @@ export function escape(st: Storage, view?: Storage): void {
     pin(st);
     return;
   }
-  if (views.delete(st)) {
+  const v = views.get(st);
+  if (v !== undefined && views.delete(st) && v !== DISPOSED) {
     const bytes = taBuffer(st).byteLength;
     if (classOf(bytes) >= SMALL_CLASS_END) {
       registry.unregister(st);
@@ -342,8 +351,11 @@ export function mayDispose(st: Storage): boolean {
 export function disposeStorage(st: Storage, ctor?: unknown): boolean {
   // inside an engine job being recorded, buffers stay with the job
   if (views.get(st) !== 1 || recording()) return false;
-  views.delete(st);
-  if (arenaBlock(st) !== undefined) return freeNow(st);
+  if (arenaBlock(st) !== undefined) {
+    views.delete(st);
+    return freeNow(st);
+  }
+  views.set(st, DISPOSED);
   const buf = taBuffer(st) as ArrayBuffer;
   if (classOf(buf.byteLength) >= SMALL_CLASS_END) registry.unregister(st);
   release(buf, st, ctor);
