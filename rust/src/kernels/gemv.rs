@@ -75,6 +75,16 @@ pub unsafe fn gemv_rows<T: Elem>(
 #[inline(always)]
 fn rows_dot_body<T: Elem>(a: &[T], lda: usize, x: &[T], y: &mut [T]) {
     const L: usize = reduce::LANES;
+    // rows of exactly 16, 32, 64 or 128 elements (feature rows): the same
+    // operations with the chunk count known, so the loops unroll and the
+    // bounds are checked once per row (10000 x 64 float32: see gemv_rows)
+    match x.len() {
+        16 => return rows_dot_fixed::<T, 1>(a, lda, x, y),
+        32 => return rows_dot_fixed::<T, 2>(a, lda, x, y),
+        64 => return rows_dot_fixed::<T, 4>(a, lda, x, y),
+        128 => return rows_dot_fixed::<T, 8>(a, lda, x, y),
+        _ => {}
+    }
     let (k, m) = (x.len(), y.len());
     let full = k / L * L;
     let xf = &x[..full];
@@ -121,6 +131,48 @@ fn rows_dot_body<T: Elem>(a: &[T], lda: usize, x: &[T], y: &mut [T]) {
             c += L;
         }
         y[i] = finish(&mut acc, r);
+        i += 1;
+    }
+}
+/// [`rows_dot_body`] for rows of exactly `NC` chunks of 16 elements (no
+/// tail): each row's sum is the same 16-lane chain over the chunks in
+/// order, then [`reduce::lane_tree`].
+#[inline(always)]
+fn rows_dot_fixed<T: Elem, const NC: usize>(a: &[T], lda: usize, x: &[T], y: &mut [T]) {
+    const L: usize = reduce::LANES;
+    let mut xv = [[T::default(); L]; NC];
+    for (c, xc) in xv.iter_mut().enumerate() {
+        xc.copy_from_slice(&x[c * L..c * L + L]);
+    }
+    let row = |i: usize| &a[i * lda..i * lda + NC * L];
+    #[inline(always)]
+    fn chunk<T: Elem>(acc: &mut [T; 16], r: &[T], xc: &[T; 16]) {
+        for j in 0..16 {
+            acc[j] = acc[j].add(r[j].mul(xc[j]));
+        }
+    }
+    let m = y.len();
+    let mut i = 0;
+    while i + 4 <= m {
+        let rs = [row(i), row(i + 1), row(i + 2), row(i + 3)];
+        let mut acc = [[T::default(); L]; 4];
+        for (c, xc) in xv.iter().enumerate() {
+            for (ar, r) in acc.iter_mut().zip(rs) {
+                chunk(ar, &r[c * L..c * L + L], xc);
+            }
+        }
+        for (r, ar) in acc.iter_mut().enumerate() {
+            y[i + r] = reduce::lane_tree(ar);
+        }
+        i += 4;
+    }
+    while i < m {
+        let r = row(i);
+        let mut acc = [T::default(); L];
+        for (c, xc) in xv.iter().enumerate() {
+            chunk(&mut acc, &r[c * L..c * L + L], xc);
+        }
+        y[i] = reduce::lane_tree(&mut acc);
         i += 1;
     }
 }
@@ -274,29 +326,44 @@ mod tests {
 
     #[test]
     fn multi_row_dot_gives_the_bits_of_one_row_at_a_time() {
-        let mut seed = 5u64;
-        for &(m, k, lda) in &[
-            (1usize, 5usize, 5usize),
-            (4, 16, 16),
-            (7, 64, 64),
-            (13, 37, 40),
-            (101, 384, 384),
-            (9, 15, 15),
-            (3000, 64, 64),
-        ] {
-            let a: Vec<f32> = (0..m * lda).map(|_| lcg(&mut seed)).collect();
-            let x: Vec<f32> = (0..k).map(|_| lcg(&mut seed)).collect();
-            let mut y = vec![0f32; m];
-            unsafe { gemv_rows(m, k, a.as_ptr(), lda as isize, x.as_ptr(), y.as_mut_ptr()) };
-            for i in 0..m {
-                let want = if m == 1 {
-                    reduce::dot_float(&a[..k], &x)
-                } else {
-                    reduce::dot_float_dispatch(&a[i * lda..i * lda + k], &x)
-                };
-                assert_eq!(y[i].to_bits(), want.to_bits(), "m {m} k {k} row {i}");
+        // float32 and float64, the fixed row lengths (16, 32, 64, 128: no
+        // tail) and others, padded rows (lda > k), 4-row groups plus rest
+        fn check<T: Elem + std::fmt::Debug>(conv: fn(f32) -> T) {
+            let mut seed = 5u64;
+            for &(m, k, lda) in &[
+                (1usize, 5usize, 5usize),
+                (4, 16, 16),
+                (5, 16, 20),
+                (6, 32, 40),
+                (7, 64, 64),
+                (10, 128, 130),
+                (13, 37, 40),
+                (101, 384, 384),
+                (9, 15, 15),
+                (3000, 64, 64),
+            ] {
+                let a: Vec<T> = (0..m * lda).map(|_| conv(lcg(&mut seed))).collect();
+                let x: Vec<T> = (0..k).map(|_| conv(lcg(&mut seed))).collect();
+                let mut y = vec![T::default(); m];
+                unsafe { gemv_rows(m, k, a.as_ptr(), lda as isize, x.as_ptr(), y.as_mut_ptr()) };
+                for i in 0..m {
+                    let want = if m == 1 {
+                        reduce::dot_float(&a[..k], &x)
+                    } else {
+                        reduce::dot_float_dispatch(&a[i * lda..i * lda + k], &x)
+                    };
+                    assert!(
+                        y[i] == want || (y[i].is_nan() && want.is_nan()),
+                        "m {m} k {k} row {i}: {:?} vs {:?}",
+                        y[i],
+                        want
+                    );
+                    assert_eq!(y[i].to_f64().to_bits(), want.to_f64().to_bits());
+                }
             }
         }
+        check::<f32>(|v| v);
+        check::<f64>(|v| v as f64 * (1.0 + 1e-9));
     }
 
     #[test]
