@@ -2,6 +2,11 @@
  * Deno adapter: turns the symbol table into `Deno.dlopen`'s form.
  * Pointers are `"buffer"` parameters, so TypedArrays pass zero-copy.
  *
+ * Deno's FFI is reached through the narrow interface below, not the `Deno`
+ * namespace types: the compiled package's declarations must type-check
+ * under any configuration (Node's `tsc`, Bun's default tsconfig), where
+ * those types do not exist.
+ *
  * @module
  */
 import {
@@ -11,13 +16,45 @@ import {
   symbols,
 } from "./symbols.ts";
 
-function denoType(t: NativeType): Deno.NativeType {
+/** A parameter or result type in `Deno.dlopen`'s form. */
+type DenoNativeType =
+  | Exclude<NativeType, "ptr" | "cptr" | "fn">
+  | "buffer"
+  | "function";
+/** One function of a `Deno.dlopen` interface. */
+interface DenoForeignFunction {
+  parameters: DenoNativeType[];
+  result: NativeType;
+}
+/** The part of Deno's FFI raptors uses (see Deno's `Deno.dlopen` docs). */
+interface DenoFfi {
+  dlopen(
+    path: string,
+    iface: Record<string, DenoForeignFunction>,
+  ): { symbols: Record<string, unknown>; close(): void };
+  UnsafePointer: {
+    of(value: ArrayBufferView): unknown;
+    value(pointer: unknown): number | bigint;
+  };
+  UnsafeCallback: {
+    threadSafe(
+      def: { parameters: []; result: "void" },
+      fn: () => void,
+    ): { pointer: unknown; ref(): number; unref(): number };
+  };
+}
+
+function deno(): DenoFfi {
+  return (globalThis as unknown as { Deno: DenoFfi }).Deno;
+}
+
+function denoType(t: NativeType): DenoNativeType {
   return t === "ptr" || t === "cptr" ? "buffer" : t === "fn" ? "function" : t;
 }
 
 /** The table in `Deno.dlopen` form. */
-export function denoInterface(): Deno.ForeignLibraryInterface {
-  const out: Record<string, Deno.ForeignFunction> = {};
+export function denoInterface(): Record<string, DenoForeignFunction> {
+  const out: Record<string, DenoForeignFunction> = {};
   for (const [name, spec] of Object.entries(symbols)) {
     out[name] = {
       parameters: spec.parameters.map(denoType),
@@ -31,18 +68,16 @@ export function denoInterface(): Deno.ForeignLibraryInterface {
 export function openDeno(
   path: string,
 ): { symbols: NativeSymbols; close(): void } & RuntimeHooks {
-  const lib = Deno.dlopen(path, denoInterface());
+  const D = deno();
+  const lib = D.dlopen(path, denoInterface());
   return {
     symbols: lib.symbols as unknown as NativeSymbols,
     close: () => lib.close(),
-    addressOf: (v) => {
-      const p = Deno.UnsafePointer.of(v as unknown as Uint8Array<ArrayBuffer>);
-      return BigInt(Deno.UnsafePointer.value(p));
-    },
+    addressOf: (v) => BigInt(D.UnsafePointer.value(D.UnsafePointer.of(v))),
     notifyCallback: (fn) => {
       // called from raptors' notifier thread (which blocks until it ran)
-      const cb = Deno.UnsafeCallback.threadSafe(
-        { parameters: [], result: "void" } as const,
+      const cb = D.UnsafeCallback.threadSafe(
+        { parameters: [], result: "void" },
         fn,
       );
       cb.unref(); // an idle engine must not keep the process alive

@@ -31,6 +31,7 @@ import {
   type WasmThreads,
 } from "./wasm.ts";
 import { wasmThreadCount, workerStarter } from "./wasm_threads.ts";
+import { WA, type WasmModule } from "./_wasm_api.ts";
 
 /** The JS runtime we are in. */
 export type Runtime = "deno" | "bun" | "other";
@@ -338,7 +339,11 @@ async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const parts: Uint8Array[] = [];
   let n = 0;
-  for await (const part of res.body ?? []) {
+  const reader = res.body?.getReader();
+  for (;;) {
+    const next = reader === undefined ? undefined : await reader.read();
+    if (next === undefined || next.done) break;
+    const part = next.value;
     n += part.length;
     if (n > MAX_WASM_BYTES) {
       throw new Error(`${url.href} is larger than ${MAX_WASM_BYTES} bytes`);
@@ -380,7 +385,7 @@ async function wasmPathUrl(env: string): Promise<URL> {
 async function loadSide(
   pre: boolean,
   main: URL | undefined,
-): Promise<WebAssembly.Module | undefined> {
+): Promise<WasmModule | undefined> {
   const want = (readEnv("RAPTORS_WASM_RELAXED") ?? "auto").trim() || "auto";
   if (want !== "auto" && want !== "0" && want !== "1") {
     throw new LibraryLoadError(
@@ -391,13 +396,13 @@ async function loadSide(
   const url = main ? new URL("gemm_relaxed.wasm", main) : undefined;
   try {
     const g = (globalThis as Record<symbol, unknown>)[WASM_SIDE_KEY];
-    if (g instanceof WebAssembly.Module) return g;
+    if (g instanceof WA().Module) return g;
     if (pre || !url) throw new Error("no side module was registered");
     const bytes = await readBytes(url);
-    if (!WebAssembly.validate(bytes)) {
+    if (!WA().validate(bytes)) {
       throw new Error("this engine does not compile relaxed SIMD");
     }
-    return await WebAssembly.compile(bytes);
+    return await WA().compile(bytes);
   } catch (e) {
     if (want === "auto") return undefined;
     throw new LibraryLoadError(
@@ -424,10 +429,10 @@ async function loadSide(
  */
 export async function loadWasm(): Promise<NativeLibrary> {
   const pre = (globalThis as Record<symbol, unknown>)[WASM_MODULE_KEY];
-  let module: WebAssembly.Module;
+  let module: WasmModule;
   let where: string;
   let url: URL | undefined;
-  if (pre instanceof WebAssembly.Module) {
+  if (pre instanceof WA().Module) {
     module = pre;
     where = "(precompiled module)";
   } else {
@@ -439,7 +444,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
       ? decodeURIComponent(url.pathname)
       : url.href;
     try {
-      module = await WebAssembly.compile(await readBytes(url));
+      module = await WA().compile(await readBytes(url));
     } catch (e) {
       throw new LibraryLoadError(
         `Cannot load the WebAssembly backend from ${where}: ` +
@@ -451,12 +456,12 @@ export async function loadWasm(): Promise<NativeLibrary> {
       );
     }
   }
-  const side = await loadSide(pre instanceof WebAssembly.Module, url);
+  const side = await loadSide(pre instanceof WA().Module, url);
   // edge isolates have little memory (128 MB on Cloudflare): a smaller heap
   const mb = readEnv("RAPTORS_WASM_MEMORY_MB");
   // worker threads, except on edge (a precompiled module): no threads there
   let threads: WasmThreads | undefined;
-  const count = pre instanceof WebAssembly.Module
+  const count = pre instanceof WA().Module
     ? 1
     : await wasmThreadCount(readEnv("RAPTORS_NUM_THREADS"));
   const start = count > 1 ? await workerStarter() : undefined;
@@ -465,11 +470,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
   try {
     lib = openWasm(
       module,
-      mb
-        ? Number(mb)
-        : pre instanceof WebAssembly.Module
-        ? 64
-        : DEFAULT_WASM_MB,
+      mb ? Number(mb) : pre instanceof WA().Module ? 64 : DEFAULT_WASM_MB,
       side,
       threads,
     );

@@ -38,10 +38,16 @@ import {
 } from "./symbols.ts";
 import { NativeError } from "../src/errors.ts";
 import { wasmEngine } from "./wasm_engine.ts";
+import {
+  WA,
+  type WasmMemory,
+  type WasmModule,
+  type WasmTable,
+} from "./_wasm_api.ts";
 import type { StartWorker } from "./wasm_threads.ts";
 
 interface WasmExports {
-  __indirect_function_table?: WebAssembly.Table;
+  __indirect_function_table?: WasmTable;
   rp_wasm_trapped_flag?(): number;
   rp_wasm_set_workers?(n: number): number;
   rp_wasm_pool?(which: number): number;
@@ -127,9 +133,9 @@ const SIDE_KERNELS = ["gemm_f64_4x4", "gemm_f32_4x8"] as const;
  *
  * @throws {TypeError} naming what differs.
  */
-export function checkSideModule(side: WebAssembly.Module): void {
-  const imports = WebAssembly.Module.imports(side);
-  const exports = WebAssembly.Module.exports(side);
+export function checkSideModule(side: WasmModule): void {
+  const imports = WA().Module.imports(side);
+  const exports = WA().Module.exports(side);
   const [m] = imports;
   const ok = imports.length === 1 && m?.module === "env" &&
     m.name === "memory" && m.kind === "memory" &&
@@ -153,8 +159,8 @@ export function checkSideModule(side: WebAssembly.Module): void {
  */
 function installSide(
   e: WasmExports,
-  memory: WebAssembly.Memory,
-  side: WebAssembly.Module,
+  memory: WasmMemory,
+  side: WasmModule,
 ): number {
   const table = e.__indirect_function_table;
   if (!table || typeof e.rp_wasm_set_gemm !== "function") {
@@ -164,7 +170,7 @@ function installSide(
         "`bash scripts/build_wasm.sh`",
     );
   }
-  const k = new WebAssembly.Instance(side, { env: { memory } }).exports;
+  const k = new (WA().Instance)(side, { env: { memory } }).exports;
   const at = table.grow(SIDE_KERNELS.length);
   SIDE_KERNELS.forEach((n, i) => table.set(at + i, k[n]));
   e.rp_wasm_set_gemm(at, at + 1);
@@ -179,9 +185,9 @@ function installSide(
  * `rust/wasm_kernels/gemm_relaxed.c`), replaces the SIMD128 GEMM kernels.
  */
 export function openWasm(
-  module: WebAssembly.Module,
+  module: WasmModule,
   memoryMB: number = DEFAULT_WASM_MB,
-  side?: WebAssembly.Module,
+  side?: WasmModule,
   threads?: WasmThreads,
 ): WasmLibrary {
   if (side) checkSideModule(side);
@@ -197,10 +203,10 @@ export function openWasm(
     stopWorkers = [];
   };
   const instantiate = () => {
-    let memory: WebAssembly.Memory;
+    let memory: WasmMemory;
     try {
       // shared, for the worker threads; sized once, never grown
-      memory = new WebAssembly.Memory({
+      memory = new (WA().Memory)({
         initial: pages,
         maximum: pages,
         shared: true,
@@ -211,7 +217,7 @@ export function openWasm(
           `(${(e as Error).message}): set RAPTORS_WASM_MEMORY_MB lower`,
       );
     }
-    const e = new WebAssembly.Instance(module, { env: { memory } })
+    const e = new (WA().Instance)(module, { env: { memory } })
       .exports as unknown as WasmExports;
     if (e.rp_wasm_init(memoryMB) !== 1) {
       throw new RangeError(
@@ -324,7 +330,7 @@ export function openWasm(
         try {
           result = fn(...call);
         } catch (e) {
-          if (e instanceof WebAssembly.RuntimeError) {
+          if (e instanceof WA().RuntimeError) {
             // a trap (panic, or a failed allocation): never reuse this
             // instance. Arrays in its memory stay readable (the buffer
             // does not detach) and are copied from now on.

@@ -22,12 +22,14 @@
  * @module
  */
 
+import type { WasmMemory, WasmModule } from "./_wasm_api.ts";
+
 /** What a worker needs: all of it is shareable with `postMessage`. */
 export interface WorkerInit {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   /** The side module and its kernels, installed at table index `at`. */
-  side?: WebAssembly.Module;
+  side?: WasmModule;
   kernels: readonly string[];
   at: number;
   /** Top of this worker's stack (16-aligned), in the shared memory. */

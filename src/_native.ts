@@ -55,6 +55,23 @@ async function open(): Promise<
 }
 
 const opened = await open();
+if (opened.fallback !== undefined && !quiet()) {
+  // once per process (this module is evaluated once): a user who expected
+  // native speed learns why not, and how to fix or silence it
+  console.warn(
+    "raptors: the native library did not load, so raptors runs on its " +
+      "WebAssembly backend (same results, slower on large arrays). Why: " +
+      opened.fallback.split("\n")[0] + "\nrp.backend.fallback has every " +
+      "attempt. Set RAPTORS_BACKEND=wasm to choose WebAssembly (no " +
+      "warning), or RAPTORS_QUIET=1 to silence this.",
+  );
+}
+
+/** `RAPTORS_QUIET=1`: no warning when `auto` falls back to wasm. */
+function quiet(): boolean {
+  const v = (readEnv("RAPTORS_QUIET") ?? "").trim();
+  return v !== "" && v !== "0";
+}
 /** The opened library. */
 export const library: NativeLibrary = opened.lib;
 

@@ -1,6 +1,6 @@
 /**
  * The npm packages (scripts/npm_pack.ts, `npm pack --dry-run`): the main
- * package holds exactly the sources, the wasm backend, the edge entry and
+ * package holds the compiled modules (.js, .d.ts, maps), the wasm backend, the edge entry and
  * the manifest (no tests, builds, benchmarks or caches); each platform
  * package holds only its library and is restricted by os/cpu/libc; and the
  * loader finds an installed platform package before any download.
@@ -59,16 +59,23 @@ test("npm pack: the main and platform packages contain the right files", async (
     const main = files["raptors"]!;
     for (
       const f of [
-        "mod.ts",
+        "mod.js",
+        "mod.d.ts",
+        "mod.js.map",
         "edge.js",
+        "edge.d.ts",
         "edge_init.js",
         "edge_gemm.js",
-        "ffi/load.ts",
-        "ffi/fetch.ts",
+        "ffi/load.js",
+        "ffi/load.d.ts",
+        "ffi/fetch.js",
         "ffi/manifest.json",
-        "ffi/wasm.ts",
-        "ffi/wasm_threads.ts",
-        "src/ndarray.ts",
+        "ffi/wasm.js",
+        "ffi/wasm_threads.js",
+        "src/ndarray.js",
+        "src/ndarray.d.ts",
+        "src/ops.js",
+        "src/ops.d.ts",
         "wasm/raptors.wasm",
         "wasm/gemm_relaxed.wasm",
         "package.json",
@@ -83,8 +90,29 @@ test("npm pack: the main and platform packages contain the right files", async (
         /^(tests|bench|scripts|rust|docs|examples|dist|node_modules|\.cache|\.ci)\//,
         f,
       );
-      assert.match(f, /\.(ts|js|json|wasm|md)$/, `unexpected file ${f}`);
+      // compiled: no TypeScript source (Node and Deno's npm: strip no types)
+      assert.match(
+        f,
+        /(\.js|\.d\.ts|\.js\.map|\.json|\.wasm|\.md)$/,
+        `unexpected file ${f}`,
+      );
+      // (the edge entry files are plain JavaScript, copied as they are)
+      if (f.endsWith(".js") && !f.startsWith("edge")) {
+        assert.ok(main.includes(`${f}.map`), `${f} has no source map`);
+        assert.ok(
+          main.includes(f.replace(/\.js$/, ".d.ts")),
+          `${f} has no declarations`,
+        );
+      }
     }
+    const edge = await readFile(join(tmp, "npm", "raptors", "edge.js"), "utf8");
+    assert.match(edge, /"\.\/mod\.js"/);
+    const mod = await readFile(join(tmp, "npm", "raptors", "mod.js"), "utf8");
+    assert.doesNotMatch(
+      mod,
+      /from "\.[^"]*\.ts"/,
+      "a .ts import left in mod.js",
+    );
     assert.deepEqual(files["@raptors/linux-x64-gnu"], [
       "libraptors.so",
       "package.json",
@@ -96,8 +124,13 @@ test("npm pack: the main and platform packages contain the right files", async (
     const mj = JSON.parse(
       await readFile(join(tmp, "npm", "raptors", "package.json"), "utf8"),
     );
-    assert.equal(Object.keys(mj.optionalDependencies).length, 7);
-    assert.equal(mj.optionalDependencies["@raptors/darwin-arm64"], mj.version);
+    // exactly the platform packages staged with it (one here), so npm and
+    // bun never ask the registry for a package that was not published
+    assert.deepEqual(mj.optionalDependencies, {
+      "@raptors/linux-x64-gnu": mj.version,
+    });
+    assert.equal(mj.exports["."].types, "./mod.d.ts");
+    assert.equal(mj.exports["."].default, "./mod.js");
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -143,12 +143,17 @@ if (runtime === "deno") {
         JSON.stringify(new URL("../mod.ts", import.meta.url).href)
       };\nconsole.log(JSON.stringify(backend));\n`,
     );
-    const run = async (backend: string) => {
+    const run = async (backend: string, extra: Record<string, string> = {}) => {
       const out = await new Deno.Command(Deno.execPath(), {
         args: ["run", "--no-check", "--allow-read", "--allow-env", script],
         stdout: "piped",
         stderr: "piped",
-        env: { NO_COLOR: "1", RUST_BACKTRACE: "0", RAPTORS_BACKEND: backend },
+        env: {
+          NO_COLOR: "1",
+          RUST_BACKTRACE: "0",
+          RAPTORS_BACKEND: backend,
+          ...extra,
+        },
       }).output();
       const d = new TextDecoder();
       return {
@@ -166,6 +171,20 @@ if (runtime === "deno") {
     const b = JSON.parse(auto.out);
     assert.equal(b.name, "wasm");
     assert.match(b.fallback, /--allow-ffi/);
+    // the fallback says so once, on stderr, with the reason and the fix
+    const warned = auto.err.split("\n").filter((l) =>
+      l.startsWith("raptors: the native library did not load")
+    );
+    assert.equal(warned.length, 1, auto.err);
+    assert.match(warned[0]!, /--allow-ffi/);
+    assert.match(auto.err, /RAPTORS_QUIET=1/);
+    // RAPTORS_QUIET=1 silences it; an explicit wasm choice never warns
+    const quiet = await run("auto", { RAPTORS_QUIET: "1" });
+    assert.equal(quiet.ok, true, quiet.err);
+    assert.doesNotMatch(quiet.err, /did not load/);
+    const wasm = await run("wasm");
+    assert.equal(wasm.ok, true, wasm.err);
+    assert.doesNotMatch(wasm.err, /did not load/);
     await Deno.remove(script);
   });
 }
