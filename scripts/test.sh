@@ -92,6 +92,10 @@ REL=dist/v$(python3 -c 'import json; print(json.load(open("deno.json"))["version
 check "release build for glibc 2.17 (scripts/release.sh)" env RELEASE_MANIFEST=0 bash scripts/release.sh
 check "release build loads (deno)" env RAPTORS_LIB_PATH=$REL $DENO run --allow-ffi --allow-env --allow-read scripts/check_release.ts
 check "release build loads (bun)" env RAPTORS_LIB_PATH=$REL $BUN scripts/check_release.ts
+# the packages as users get them: published to a private registry on
+# 127.0.0.1 (verdaccio), installed with npm / bun add / Deno's npm:, run and
+# type-checked (tsc --strict, deno check with no config)
+check "install test: npm + Node, bun add + Bun, Deno npm: and local import (scripts/install_test.sh)" bash scripts/install_test.sh "$(dirname "$REL")"
 check "Node (no FFI) picks the wasm backend (esbuild bundle)" bash -c 'node_modules/.bin/esbuild scripts/check_node.ts --bundle --platform=node --format=esm --outfile=.cache/check_node.mjs --log-level=warning && RAPTORS_WASM_PATH=wasm/raptors.wasm node .cache/check_node.mjs'
 check "deno publish --dry-run (JSR: exports, docs, no slow types)" $DENO publish --dry-run --allow-dirty
 check "deno fmt --check" $DENO fmt --check
