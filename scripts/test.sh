@@ -97,7 +97,9 @@ check "release build loads (bun)" env RAPTORS_LIB_PATH=$REL $BUN scripts/check_r
 # type-checked (tsc --strict, deno check with no config)
 check "install test: npm + Node, bun add + Bun, Deno npm: and local import (scripts/install_test.sh)" bash scripts/install_test.sh "$(dirname "$REL")"
 check "Node (no FFI) picks the wasm backend (esbuild bundle)" bash -c 'node_modules/.bin/esbuild scripts/check_node.ts --bundle --platform=node --format=esm --outfile=.cache/check_node.mjs --log-level=warning && RAPTORS_WASM_PATH=wasm/raptors.wasm node .cache/check_node.mjs'
-check "deno publish --dry-run (JSR: exports, docs, no slow types)" $DENO publish --dry-run --allow-dirty
+# JSR: on this checkout as it is (setup must not have dirtied a tracked
+# file: no --allow-dirty), with the wasm fallback in and no lock file
+check "deno publish --dry-run (JSR: exports, docs, no slow types, wasm in, no lock file)" bash -c "NO_COLOR=1 $DENO publish --dry-run >.cache/jsr.txt 2>&1; code=\$?; cat .cache/jsr.txt | tail -5; [ \$code -eq 0 ] && grep -q 'wasm/raptors.wasm' .cache/jsr.txt && ! grep -q 'package-lock.json' .cache/jsr.txt"
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 check "deno check" $DENO check mod.ts src/ ffi/ tests/ scripts/ bench/ examples/
