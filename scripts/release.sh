@@ -36,6 +36,17 @@ ONLY=${RELEASE_TARGETS:-linux-x64-gnu}
 DIST=dist/v$VERSION
 mkdir -p "$DIST"
 
+# Reproducible: two builds of one commit give the same bytes wherever the
+# checkout lives (scripts/check_reproducible.sh, run by CI). Paths compiled
+# into the library (panic locations) are remapped to fixed prefixes; the
+# profile has one codegen unit and fat LTO (rust/Cargo.toml); no timestamp
+# or random build id is written (the GNU build id is a hash of the
+# contents); SOURCE_DATE_EPOCH is the commit's time for any tool reading it.
+CARGO_HOME_DIR=${CARGO_HOME:-$HOME/.cargo}
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=/raptors --remap-path-prefix=$CARGO_HOME_DIR=/cargo -C link-arg=-Wl,--build-id=sha1"
+SOURCE_DATE_EPOCH=$(git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
 for row in "${MATRIX[@]}"; do
   IFS='|' read -r key target builder file <<<"$row"
   [[ ",$ONLY," == *",$key,"* ]] || continue
