@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the release binaries and writes ffi/manifest.json (file name,
+# Builds the release binaries, writes ffi/manifest.json (file name,
 # SHA-256 and size per platform), which the loader checks downloads
-# against (ffi/fetch.ts).
+# against (ffi/fetch.ts), and stages the npm packages from the same
+# binaries (scripts/npm_pack.ts: dist/npm/*.tgz, `raptors` listing exactly
+# the platform packages built).
 #
 #   bash scripts/release.sh            # build what this host can build
 #   bash scripts/release.sh --list     # print the full release matrix
@@ -95,3 +97,8 @@ manifest = {"version": version, "baseUrl": base, "files": dict(sorted(files.item
 manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
 print(f"ffi/manifest.json: {', '.join(files)}")
 PY
+# the npm packages from the same staged binaries, in the same step: the
+# manifest and raptors' optionalDependencies list exactly what was built
+DENO=${DENO:-node_modules/.bin/deno}
+"$DENO" run -A scripts/npm_pack.ts --pack >/dev/null
+echo "dist/npm: raptors and @raptors/{$(ls "$DIST" | sed -E 's/^(lib)?raptors-//; s/\.[a-z]+$//' | paste -sd, -)}"

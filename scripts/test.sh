@@ -90,6 +90,7 @@ check "speed gate (bun, bench/gate.ts)" $BUN bench/gate.ts
 # release build: glibc 2.17 via cargo-zigbuild, then loaded by both runtimes
 REL=dist/v$(python3 -c 'import json; print(json.load(open("deno.json"))["version"])')/libraptors-linux-x64-gnu.so
 check "release build for glibc 2.17 (scripts/release.sh)" env RELEASE_MANIFEST=0 bash scripts/release.sh
+check "release build is reproducible (second build in a fresh clone: same SHA-256)" bash scripts/check_reproducible.sh
 check "release build loads (deno)" env RAPTORS_LIB_PATH=$REL $DENO run --allow-ffi --allow-env --allow-read scripts/check_release.ts
 check "release build loads (bun)" env RAPTORS_LIB_PATH=$REL $BUN scripts/check_release.ts
 # the packages as users get them: published to a private registry on
