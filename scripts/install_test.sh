@@ -100,6 +100,18 @@ echo '{"name":"bun-app","private":true,"type":"module"}' >package.json
 bun add "raptors@$VERSION" >/dev/null 2>&1 || fail "bun add"
 cp "$WORK/check.mjs" .
 expect "bun" native "$(bun check.mjs 2>&1)"
+# the tsconfig `bun init` writes, with its @types/bun (copied: the private
+# registry has only raptors); skipLibCheck as bun init sets it (the strict
+# lib-es2022 check above is the one that also checks the declarations)
+cp "$WORK/node/user.ts" .
+mkdir -p node_modules/@types
+cp -r "$ROOT/node_modules/@types/bun" "$ROOT/node_modules/@types/node" node_modules/@types/
+cp -r "$ROOT/node_modules/bun-types" "$ROOT/node_modules/undici-types" node_modules/
+cat >tsconfig.json <<'JSON'
+{"compilerOptions":{"lib":["ESNext"],"target":"ESNext","module":"Preserve","moduleDetection":"force","allowJs":true,"moduleResolution":"bundler","allowImportingTsExtensions":true,"verbatimModuleSyntax":true,"noEmit":true,"strict":true,"skipLibCheck":true,"noFallthroughCasesInSwitch":true,"noUncheckedIndexedAccess":true,"noImplicitOverride":true},"files":["user.ts"]}
+JSON
+tsc -p tsconfig.json || fail "tsc with bun init's options"
+echo "ok   tsc with bun init's compiler options"
 
 echo "== Deno, npm: specifier"
 mkdir -p "$WORK/deno" && cd "$WORK/deno"
