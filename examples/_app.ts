@@ -18,11 +18,14 @@
  *   becomes an NDArray without a copy (`rp.frombuffer` over
  *   `await req.arrayBuffer()`), and no JSON is parsed or built for the
  *   numbers.
- * - `GET /metrics`: the engine's Prometheus text; `GET /health`: "ok".
+ * - `GET /metrics`: the engine's Prometheus text; `GET /health`: "ok"
+ *   (liveness); `GET /ready`: 200 while the engine's queue has room, 503
+ *   (with the queue depth) when it holds `READY_QUEUE` jobs (readiness).
  *
  * Heavy work never runs on the event loop; when the engine's queue is full
  * the service answers 503 with `Retry-After` instead of queueing without
  * bound. Environment: `PORT` (default 8000), `MAX_QUEUE` (default 64),
+ * `READY_QUEUE` (default `MAX_QUEUE`),
  * `THREADS` (default: all cores), `ROWS` (embedding rows, default 20000).
  *
  * @module
@@ -94,6 +97,32 @@ export function scoreRows(
   return t;
 }
 
+/** What `GET /ready` answers (see {@link readiness}). */
+export interface Readiness {
+  ready: boolean;
+  queueDepth: number;
+  limit: number;
+  busyThreads: number;
+  threads: number;
+}
+
+/**
+ * Readiness of a replica: ready while its engine's queue holds fewer than
+ * `limit` jobs. A load balancer or Kubernetes (readinessProbe on `/ready`)
+ * then stops sending requests to a saturated replica instead of letting
+ * them queue or be shed with 503; it comes back as soon as the queue
+ * drains below the limit.
+ */
+export function readiness(m: rp.EngineMetrics, limit: number): Readiness {
+  return {
+    ready: m.queueDepth < limit,
+    queueDepth: m.queueDepth,
+    limit,
+    busyThreads: m.busyThreads,
+    threads: m.threads,
+  };
+}
+
 /** The model data and the engine the handlers use. */
 export interface App {
   engine: rp.Engine;
@@ -135,9 +164,12 @@ function isBinary(req: Request): boolean {
 /** Builds the services. */
 export function createApp(): App {
   const rows = env("ROWS", 20_000);
+  const maxQueue = env("MAX_QUEUE", 64);
+  // not ready from this many queued jobs (default: a full queue)
+  const readyQueue = env("READY_QUEUE", maxQueue);
   const engine = new rp.Engine({
     threads: env("THREADS", 0) || undefined,
-    maxQueue: env("MAX_QUEUE", 64),
+    maxQueue,
     onFull: "reject",
     timeout: env("JOB_TIMEOUT_MS", 2000),
   });
@@ -237,6 +269,14 @@ export function createApp(): App {
     const path = url.pathname;
     try {
       if (path === "/health") return new Response("ok");
+      if (path === "/ready") {
+        const r = readiness(engine.metrics(), readyQueue);
+        return json(
+          r,
+          r.ready ? 200 : 503,
+          r.ready ? {} : { "retry-after": "1" },
+        );
+      }
       if (path === "/metrics") {
         return new Response(engine.prometheus(), {
           headers: { "content-type": "text/plain; version=0.0.4" },

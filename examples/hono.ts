@@ -13,6 +13,7 @@ import { createApp, env } from "./_app.ts";
 const services = createApp();
 const app = new Hono();
 app.get("/health", (c) => c.text("ok"));
+app.get("/ready", (c) => services.handle(c.req.raw));
 app.get("/metrics", (c) => services.handle(c.req.raw));
 app.post("/similar", (c) => services.handle(c.req.raw));
 app.post("/score", (c) => services.handle(c.req.raw));

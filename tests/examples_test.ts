@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as rp from "../mod.ts";
-import { DIM, FEATURES, randoms } from "../examples/_app.ts";
+import { DIM, FEATURES, randoms, readiness } from "../examples/_app.ts";
 import { runtime, test } from "./_shim.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -117,6 +117,11 @@ for (const file of flavours) {
     const s = await start(file, { ROWS: "5000" });
     try {
       assert.equal(await (await fetch(`${s.url}/health`)).text(), "ok");
+      const ready = await fetch(`${s.url}/ready`);
+      assert.equal(ready.status, 200);
+      const rj = await ready.json() as { ready: boolean; limit: number };
+      assert.equal(rj.ready, true);
+      assert.equal(rj.limit, 64); // READY_QUEUE defaults to MAX_QUEUE
       const vector = Array.from(randoms(DIM, 99));
       const r = await post(`${s.url}/similar`, { vector, k: 5 });
       assert.equal(r.status, 200);
@@ -243,3 +248,58 @@ for (const file of flavours) {
     }
   });
 }
+
+for (const file of flavours) {
+  test(`${file}: /ready answers 503 with the queue depth when the queue is at READY_QUEUE`, async () => {
+    // READY_QUEUE=0: "saturated" with an empty queue, so the answer does
+    // not depend on how fast jobs run
+    const s = await start(file, { ROWS: "1000", READY_QUEUE: "0" });
+    try {
+      const r = await fetch(`${s.url}/ready`);
+      assert.equal(r.status, 503);
+      assert.equal(r.headers.get("retry-after"), "1");
+      const body = await r.json() as Record<string, unknown>;
+      assert.deepEqual(Object.keys(body).sort(), [
+        "busyThreads",
+        "limit",
+        "queueDepth",
+        "ready",
+        "threads",
+      ]);
+      assert.equal(body.ready, false);
+      assert.equal(body.limit, 0);
+      // liveness is unaffected
+      assert.equal(await (await fetch(`${s.url}/health`)).text(), "ok");
+    } finally {
+      await s.stop();
+    }
+  });
+}
+
+test("readiness(): ready exactly while the queue holds fewer jobs than the limit", () => {
+  const m = (queueDepth: number) =>
+    ({
+      submitted: 0,
+      completed: 0,
+      failed: 0,
+      rejected: 0,
+      cancelled: 0,
+      timedOut: 0,
+      queueDepth,
+      inFlight: queueDepth + 2,
+      busyThreads: 2,
+      threads: 2,
+      queueWait: undefined,
+    }) as unknown as rp.EngineMetrics;
+  assert.equal(readiness(m(0), 4).ready, true);
+  assert.equal(readiness(m(3), 4).ready, true);
+  assert.equal(readiness(m(4), 4).ready, false);
+  assert.equal(readiness(m(9), 4).ready, false);
+  assert.deepEqual(readiness(m(5), 4), {
+    ready: false,
+    queueDepth: 5,
+    limit: 4,
+    busyThreads: 2,
+    threads: 2,
+  });
+});
