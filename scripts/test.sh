@@ -101,6 +101,7 @@ check "Node (no FFI) picks the wasm backend (esbuild bundle)" bash -c 'node_modu
 # JSR: on this checkout as it is (setup must not have dirtied a tracked
 # file: no --allow-dirty), with the wasm fallback in and no lock file
 check "deno publish --dry-run (JSR: exports, docs, no slow types, wasm in, no lock file)" bash -c "NO_COLOR=1 $DENO publish --dry-run >.cache/jsr.txt 2>&1; code=\$?; cat .cache/jsr.txt | tail -5; [ \$code -eq 0 ] && grep -q 'wasm/raptors.wasm' .cache/jsr.txt && ! grep -q 'package-lock.json' .cache/jsr.txt"
+check "deploy/: Kubernetes manifests validate (k8s 1.31, strict), Dockerfile sources exist" bash scripts/check_deploy.sh
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 check "deno check" $DENO check mod.ts src/ ffi/ tests/ scripts/ bench/ examples/
