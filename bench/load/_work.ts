@@ -1,16 +1,32 @@
 /**
- * The heavy request of the load benchmark, shared by every design: top-10
- * cosine similarity of a query against 100,000 x 128 float32 embeddings
- * (a matrix-vector product and a stable argsort of 100,000 scores,
- * ~10 ms on one core).
+ * The heavy requests of the load benchmark, shared by every design: the
+ * example services' compute (`examples/_app.ts`) on request-sized inputs.
+ *
+ * - `/similar`: top-10 cosine similarity of a query against 100,000 x 128
+ *   float32 embeddings (a 51 MB matrix-vector product, then the selection
+ *   kernel; ~2-4 ms on one core);
+ * - `/score`: `sigmoid(X @ w + b)` for a batch of 256 rows x 64 features.
+ *
+ * Each is a function returning a job body (recordable, so the engine runs
+ * it on a worker thread) whose NDArray result {@link numbers} turns into
+ * the plain numbers the response carries.
  *
  * @module
  */
 import * as rp from "../../mod.ts";
-import { DIM, randoms } from "../../examples/_app.ts";
+import {
+  DIM,
+  FEATURES,
+  randoms,
+  scoreRows,
+  topSimilar,
+  unit,
+} from "../../examples/_app.ts";
 
 export const ROWS = 100_000;
 export const K = 10;
+/** Rows per /score request. */
+export const rows = 256;
 
 /** The embeddings, row-normalized, read-only. */
 export function embeddings(): rp.NDArray {
@@ -21,17 +37,25 @@ export function embeddings(): rp.NDArray {
   return rp.divide(raw, norms).astype("float32").asReadOnly();
 }
 
-/** The query of request number `i` (deterministic). */
-export function query(i: number): rp.NDArray {
-  return rp.asarray(randoms(DIM, 1000 + i));
+/** The scoring model's weights, read-only. */
+export function weights(): rp.NDArray {
+  return rp.asarray(randoms(FEATURES, 7)).astype("float64").asReadOnly();
 }
 
-/** The job body: the order of the scores (recordable, so it runs anywhere). */
-export function rank(e: rp.NDArray, q: rp.NDArray): rp.NDArray {
-  return rp.argsort(rp.negative(rp.matmul(e, q)));
+/** The job of similarity request number `i`: the top-K row ids. */
+export function similarJob(e: rp.NDArray, i: number): () => rp.NDArray {
+  const u = unit(rp.asarray(randoms(DIM, 1000 + i)));
+  return () => topSimilar(e, u, K).indices;
 }
 
-/** The top-K ids of a finished ranking. */
-export function topK(order: rp.NDArray): number[] {
-  return Array.from({ length: K }, (_, i) => Number(order.get(i)));
+/** The job of scoring request number `i`: the probabilities. */
+export function scoreJob(w: rp.NDArray, i: number): () => rp.NDArray {
+  const X = rp.asarray(randoms(rows * FEATURES, 5000 + i)).astype("float64")
+    .reshape(rows, FEATURES);
+  return () => scoreRows(X, w, 0.25);
+}
+
+/** A job's result as plain numbers (the response body). */
+export function numbers(r: rp.NDArray): number[] {
+  return Array.from(r.data as ArrayLike<number | bigint>, Number);
 }

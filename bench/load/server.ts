@@ -1,27 +1,56 @@
 /**
- * One server of the load benchmark (`bench/load.bench.mjs` starts them):
- * `GET /heavy` (top-10 similarity, see `_work.ts`), `GET /health`, and
- * `GET /lag` (event-loop lag percentiles measured with a 10 ms timer).
+ * One server of the load benchmark (`bench/load.bench.mjs` starts them), in
+ * Deno or Bun:
  *
- *     deno run -A bench/load/server.ts inline|workers|engine PORT
+ *     deno run -A bench/load/server.ts DESIGN PORT [hono]
+ *     bun bench/load/server.ts DESIGN PORT [hono]
  *
- * - inline: the heavy work runs on the event loop;
- * - workers: a pool of plain Web Workers (one per core), bounded queue;
+ * Endpoints: `GET /similar?i=N` (the example service's top-10 cosine
+ * similarity, over 100,000 x 128 float32 embeddings: a matrix-vector
+ * product and the selection kernel), `GET /score?i=N` (the example's
+ * logistic scoring of a batch of 256 rows x 64 features), `GET /health`,
+ * and `GET /lag` (event-loop lag percentiles, measured with a 10 ms timer).
+ * With `hono`, the same handlers are routed by a Hono app.
+ *
+ * - inline: the work runs on the event loop;
+ * - workers: a pool of plain Web Workers (one per core, each with its own
+ *   copy of the data), least-busy dispatch, bounded queue;
  * - engine: raptors' engine (one worker thread per core, bounded queue,
- *   kernels of a job may use every core when the others are idle).
+ *   `intraOpThreads` 1: each job on one core, jobs side by side).
  *
- * All three shed load past 64 queued requests with a 503.
+ * All three shed load past 64 queued requests with a 503 and Retry-After.
  *
  * @module
  */
+import { Hono } from "hono";
 import * as rp from "../../mod.ts";
-import { embeddings, query, rank, topK } from "./_work.ts";
+import { embeddings, numbers, scoreJob, similarJob, weights } from "./_work.ts";
 
-const [design, portArg] = Deno.args;
+const g = globalThis as {
+  Deno?: {
+    args: string[];
+    serve(
+      o: { port: number; hostname: string; onListen(): void },
+      h: (r: Request) => Promise<Response>,
+    ): unknown;
+  };
+  Bun?: {
+    argv: string[];
+    serve(
+      o: {
+        port: number;
+        hostname: string;
+        fetch(r: Request): Promise<Response>;
+      },
+    ): unknown;
+  };
+  navigator: { hardwareConcurrency: number };
+};
+const args = g.Deno ? g.Deno.args : g.Bun!.argv.slice(2);
+const [design, portArg, router] = args;
 const port = Number(portArg ?? 8100);
 const MAX_QUEUE = 64;
-const threads = navigator.hardwareConcurrency;
-let counter = 0;
+const threads = g.navigator.hardwareConcurrency;
 
 // event-loop lag: how late a 10 ms interval fires
 const lags: number[] = [];
@@ -36,22 +65,37 @@ const q = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : 0;
 };
 
-let heavy: (i: number) => Promise<number[]>;
+type Kind = "similar" | "score";
+let heavy: (kind: Kind, i: number) => Promise<number[]>;
+/** The engine's metrics (the engine design), for `GET /engine`. */
+let metrics: () => unknown = () => null;
 if (design === "inline") {
-  const e = embeddings();
-  heavy = (i) => Promise.resolve(topK(rank(e, query(i))));
+  const e = embeddings(), w = weights();
+  heavy = (kind, i) =>
+    Promise.resolve(
+      numbers(kind === "similar" ? similarJob(e, i)() : scoreJob(w, i)()),
+    );
 } else if (design === "engine") {
-  const e = embeddings();
-  // intraOpThreads = threads: a job alone may use every core, as a Web
-  // Worker's synchronous call may (the kernel pool runs one parallel
-  // region at a time; a second caller runs inline)
+  const e = embeddings(), w = weights();
+  const envNum = (k: string) => {
+    const v = g.Deno
+      ? (g.Deno as unknown as { env: { get(k: string): string | undefined } })
+        .env.get(k)
+      : (globalThis as unknown as { process: { env: Record<string, string> } })
+        .process.env[k];
+    return v ? Number(v) : undefined;
+  };
   const engine = new rp.Engine({
-    threads,
+    threads: envNum("ENGINE_THREADS") ?? threads,
     maxQueue: MAX_QUEUE,
-    intraOpThreads: threads,
+    intraOpThreads: envNum("INTRA_OP") ?? 1,
   });
   rp.setDefaultEngine(engine);
-  heavy = async (i) => topK(await engine.submit(() => rank(e, query(i))));
+  metrics = () => engine.metrics();
+  heavy = async (kind, i) => {
+    const job = kind === "similar" ? similarJob(e, i) : scoreJob(w, i);
+    return numbers(await engine.submit(job));
+  };
 } else if (design === "workers") {
   const workers = await Promise.all(
     Array.from({ length: threads }, () =>
@@ -64,18 +108,18 @@ if (design === "inline") {
         };
       })),
   );
-  const waiting = new Map<number, (ids: number[]) => void>();
+  const waiting = new Map<number, (out: number[]) => void>();
   const busy = new Array<number>(threads).fill(0);
   for (const w of workers) {
     w.onmessage = (ev) => {
-      const { id, ids } = ev.data as { id: number; ids: number[] };
+      const { id, out } = ev.data as { id: number; out: number[] };
       busy[workers.indexOf(w)]!--;
-      waiting.get(id)!(ids);
+      waiting.get(id)!(out);
       waiting.delete(id);
     };
   }
   let next = 0;
-  heavy = (i) => {
+  heavy = (kind, i) => {
     if (waiting.size >= MAX_QUEUE + threads) {
       return Promise.reject(new rp.QueueFullError("full", 1));
     }
@@ -86,41 +130,63 @@ if (design === "inline") {
     const id = next++;
     return new Promise((res) => {
       waiting.set(id, res);
-      workers[k]!.postMessage({ id, i });
+      workers[k]!.postMessage({ id, kind, i });
     });
   };
 } else {
   throw new Error(`unknown design ${design}`);
 }
 
-Deno.serve({
-  port,
-  hostname: "127.0.0.1",
-  onListen: () => console.log(`listening ${design} ${port}`),
-}, async (req) => {
-  const path = new URL(req.url).pathname;
-  if (path === "/health") return new Response("ok");
-  if (path === "/lag") {
-    const recent = lags.splice(0);
-    return Response.json({
-      p50: q(recent, 0.5),
-      p99: q(recent, 0.99),
-      max: q(recent, 1),
-      samples: recent.length,
-    });
-  }
-  if (path === "/heavy") {
-    try {
-      return Response.json({ ids: await heavy(counter++) });
-    } catch (e) {
-      if (e instanceof rp.QueueFullError) {
-        return new Response("overloaded", {
-          status: 503,
-          headers: { "retry-after": "1" },
-        });
-      }
-      throw e;
+async function work(kind: Kind, url: URL): Promise<Response> {
+  try {
+    return Response.json(await heavy(kind, Number(url.searchParams.get("i"))));
+  } catch (e) {
+    if (e instanceof rp.QueueFullError) {
+      return new Response("overloaded", {
+        status: 503,
+        headers: { "retry-after": "1" },
+      });
     }
+    throw e;
   }
-  return new Response("not found", { status: 404 });
-});
+}
+
+function lag(): Response {
+  const recent = lags.splice(0);
+  return Response.json({
+    p50: q(recent, 0.5),
+    p99: q(recent, 0.99),
+    max: q(recent, 1),
+    samples: recent.length,
+  });
+}
+
+let handler: (req: Request) => Promise<Response>;
+if (router === "hono") {
+  const app = new Hono();
+  app.get("/health", (c) => c.text("ok"));
+  app.get("/lag", () => lag());
+  app.get("/similar", (c) => work("similar", new URL(c.req.url)));
+  app.get("/score", (c) => work("score", new URL(c.req.url)));
+  handler = async (req) => await app.fetch(req);
+} else {
+  handler = (req) => {
+    const url = new URL(req.url);
+    const path = url.pathname;
+    if (path === "/health") return Promise.resolve(new Response("ok"));
+    if (path === "/lag") return Promise.resolve(lag());
+    if (path === "/engine") return Promise.resolve(Response.json(metrics()));
+    if (path === "/similar") return work("similar", url);
+    if (path === "/score") return work("score", url);
+    return Promise.resolve(new Response("not found", { status: 404 }));
+  };
+}
+
+const listening = () =>
+  console.log(`listening ${design}${router ? `+${router}` : ""} ${port}`);
+if (g.Bun) {
+  g.Bun.serve({ port, hostname: "127.0.0.1", fetch: handler });
+  listening();
+} else {
+  g.Deno!.serve({ port, hostname: "127.0.0.1", onListen: listening }, handler);
+}

@@ -1,15 +1,21 @@
 /// <reference lib="deno.worker" />
 /**
- * A plain Web Worker of the "JS worker pool" design: builds its own copy
- * of the embeddings and answers requests synchronously, one at a time.
+ * A plain Web Worker of the "JS worker pool" design (Deno and Bun): builds
+ * its own copy of the data and answers requests synchronously, one at a
+ * time.
  *
  * @module
  */
-import { embeddings, query, rank, topK } from "./_work.ts";
+import { embeddings, numbers, scoreJob, similarJob, weights } from "./_work.ts";
 
-const e = embeddings();
-self.onmessage = (ev: MessageEvent<{ id: number; i: number }>) => {
-  const ids = topK(rank(e, query(ev.data.i)));
-  self.postMessage({ id: ev.data.id, ids });
+const e = embeddings(), w = weights();
+self.onmessage = (
+  ev: MessageEvent<{ id: number; kind: "similar" | "score"; i: number }>,
+) => {
+  const { id, kind, i } = ev.data;
+  const out = numbers(
+    kind === "similar" ? similarJob(e, i)() : scoreJob(w, i)(),
+  );
+  self.postMessage({ id, out });
 };
 self.postMessage({ ready: true });
