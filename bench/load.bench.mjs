@@ -73,14 +73,22 @@ function openLoop(port, pathOf, rate, seconds) {
 }
 
 const root = new URL("../", import.meta.url).pathname;
-const bin = { deno: `${root}node_modules/.bin/deno`, bun: `${root}node_modules/.bin/bun` };
+const bin = {
+  deno: `${root}node_modules/.bin/deno`,
+  bun: `${root}node_modules/.bin/bun`,
+};
 const DURATION = Number(process.env.LOAD_SECONDS ?? 10);
 const RUNTIMES = (process.env.LOAD_RUNTIMES ?? "deno,bun").split(",");
 /** /health probes per second, during every measurement. */
 const HEALTH_RATE = Number(process.env.HEALTH_RATE ?? 200);
 
 function startServer(runtime, design, router, port) {
-  const args = ["bench/load/server.ts", design, String(port), ...(router ? [router] : [])];
+  const args = [
+    "bench/load/server.ts",
+    design,
+    String(port),
+    ...(router ? [router] : []),
+  ];
   return startListening(
     bin[runtime],
     runtime === "deno" ? ["run", "-A", ...args] : args,
@@ -107,9 +115,17 @@ let port = 8300;
 const rows = [];
 for (const runtime of RUNTIMES) {
   for (const path of (process.env.LOAD_PATHS ?? "similar,score").split(",")) {
-    for (const [design, router] of [["inline"], ["workers"], ["engine"], ["engine", "hono"]]) {
+    for (
+      const [design, router] of [["inline"], ["workers"], ["engine"], [
+        "engine",
+        "hono",
+      ]]
+    ) {
       if (path === "score" && router) continue;
-      if (process.env.LOAD_DESIGNS && !process.env.LOAD_DESIGNS.split(",").includes(design)) continue;
+      if (
+        process.env.LOAD_DESIGNS &&
+        !process.env.LOAD_DESIGNS.split(",").includes(design)
+      ) continue;
       port++;
       const proc = await startServer(runtime, design, router, port);
       const base = `http://127.0.0.1:${port}`;
@@ -122,7 +138,12 @@ for (const runtime of RUNTIMES) {
           url: `${base}/${path}`,
           connections: 16,
           duration: DURATION,
-          requests: [{ setupRequest: (req) => ({ ...req, path: `/${path}?i=${i++ % 1000}` }) }],
+          requests: [{
+            setupRequest: (req) => ({
+              ...req,
+              path: `/${path}?i=${i++ % 1000}`,
+            }),
+          }],
         }),
         // a latency probe at a fixed rate, as a health checker sends: back
         // to back it made 10-20k requests per second that took CPU from
@@ -171,7 +192,9 @@ for (const runtime of RUNTIMES) {
 // runtime), inline vs engine
 const curves = [];
 for (const runtime of process.env.LOAD_CURVES === "0" ? [] : RUNTIMES) {
-  const sat = rows.find((r) => r.runtime === runtime && r.path === "similar" && r.design === "engine").heavyRps;
+  const sat = rows.find((r) =>
+    r.runtime === runtime && r.path === "similar" && r.design === "engine"
+  ).heavyRps;
   for (const design of ["inline", "engine"]) {
     port++;
     const proc = await startServer(runtime, design, undefined, port);
@@ -183,7 +206,13 @@ for (const runtime of process.env.LOAD_CURVES === "0" ? [] : RUNTIMES) {
       const rate = Math.max(1, Math.round(sat * frac));
       const secs = Math.max(3, DURATION / 2);
       const [heavy, health] = await Promise.all([
-        openLoop(port, () => `/similar?i=${i++ % 1000}`, rate, secs),
+        openLoop(
+          port,
+          () =>
+            `/similar?i=${i++ % 1000}`,
+          rate,
+          secs,
+        ),
         openLoop(port, () => "/health", HEALTH_RATE, secs),
       ]);
       points.push({
@@ -207,7 +236,11 @@ for (const runtime of process.env.LOAD_CURVES === "0" ? [] : RUNTIMES) {
 mkdirSync(`${root}bench/results`, { recursive: true });
 writeFileSync(
   `${root}bench/results/load.json`,
-  JSON.stringify({ date: new Date().toISOString(), seconds: DURATION, rows, curves }, null, 1) + "\n",
+  JSON.stringify(
+    { date: new Date().toISOString(), seconds: DURATION, rows, curves },
+    null,
+    1,
+  ) + "\n",
 );
 writeFileSync(`${root}docs/load.svg`, chart(curves));
 
@@ -218,16 +251,28 @@ console.log(
 console.log("|---|---|---|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   console.log(
-    `| ${r.runtime} | /${r.path} | ${r.design} | ${r.heavyRps.toFixed(1)} | ${r.heavyOk} / ${r.heavyRejected} / ${r.heavyLost} | ` +
-      `${f(r.heavyP50)} / ${f(r.heavyP95)} / ${f(r.heavyP99)} | ${r.healthRps.toFixed(0)} | ` +
-      `${f(r.healthP50)} / ${f(r.healthP95)} / ${f(r.healthP99)} / ${f(r.healthMax)} | ${f(r.lagP99)} / ${f(r.lagMax)} |`,
+    `| ${r.runtime} | /${r.path} | ${r.design} | ${
+      r.heavyRps.toFixed(1)
+    } | ${r.heavyOk} / ${r.heavyRejected} / ${r.heavyLost} | ` +
+      `${f(r.heavyP50)} / ${f(r.heavyP95)} / ${f(r.heavyP99)} | ${
+        r.healthRps.toFixed(0)
+      } | ` +
+      `${f(r.healthP50)} / ${f(r.healthP95)} / ${f(r.healthP99)} / ${
+        f(r.healthMax)
+      } | ${f(r.lagP99)} / ${f(r.lagMax)} |`,
   );
 }
-console.log("\n| runtime | design | offered req/s | heavy p50 / p99 ms | /health p99 ms | 503 | lost |");
+console.log(
+  "\n| runtime | design | offered req/s | heavy p50 / p99 ms | /health p99 ms | 503 | lost |",
+);
 console.log("|---|---|---:|---:|---:|---:|---:|");
 for (const c of curves) {
   for (const p of c.points) {
-    console.log(`| ${c.runtime} | ${c.design} | ${p.rate} | ${f(p.p50)} / ${f(p.p99)} | ${f(p.healthP99)} | ${p.rejected} | ${p.lost} |`);
+    console.log(
+      `| ${c.runtime} | ${c.design} | ${p.rate} | ${f(p.p50)} / ${f(p.p99)} | ${
+        f(p.healthP99)
+      } | ${p.rejected} | ${p.lost} |`,
+    );
   }
 }
 
@@ -237,28 +282,59 @@ function chart(curves) {
   const all = curves.flatMap((c) => c.points);
   const xmax = Math.max(...all.map((p) => p.rate)) * 1.05;
   const ys = all.flatMap((p) => [p.p99, p.healthP99]).filter((v) => v > 0);
-  const ylo = 10 ** Math.floor(Math.log10(Math.min(...ys))), yhi = 10 ** Math.ceil(Math.log10(Math.max(...ys)));
+  const ylo = 10 ** Math.floor(Math.log10(Math.min(...ys))),
+    yhi = 10 ** Math.ceil(Math.log10(Math.max(...ys)));
   const px = (x) => L + (x / xmax) * (W - L - R);
-  const py = (y) => T + (1 - (Math.log10(Math.max(y, ylo)) - Math.log10(ylo)) / (Math.log10(yhi) - Math.log10(ylo))) * (H - T - B);
-  const colors = { "deno inline": "#d62728", "deno engine": "#1f77b4", "bun inline": "#ff7f0e", "bun engine": "#2ca02c" };
-  let s = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n`;
-  s += `<text x="${L}" y="18" font-size="13">/similar p99 (solid) and /health p99 (dashed) against offered load</text>\n`;
-  s += `<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#999"/>\n`;
+  const py = (y) =>
+    T +
+    (1 -
+        (Math.log10(Math.max(y, ylo)) - Math.log10(ylo)) /
+          (Math.log10(yhi) - Math.log10(ylo))) * (H - T - B);
+  const colors = {
+    "deno inline": "#d62728",
+    "deno engine": "#1f77b4",
+    "bun inline": "#ff7f0e",
+    "bun engine": "#2ca02c",
+  };
+  let s =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n`;
+  s +=
+    `<text x="${L}" y="18" font-size="13">/similar p99 (solid) and /health p99 (dashed) against offered load</text>\n`;
+  s += `<rect x="${L}" y="${T}" width="${W - L - R}" height="${
+    H - T - B
+  }" fill="none" stroke="#999"/>\n`;
   for (let e = Math.log10(ylo); e <= Math.log10(yhi); e++) {
     const y = py(10 ** e);
-    s += `<line x1="${L}" x2="${W - R}" y1="${y}" y2="${y}" stroke="#eee"/><text x="${L - 5}" y="${y + 4}" text-anchor="end">${10 ** e} ms</text>\n`;
+    s += `<line x1="${L}" x2="${
+      W - R
+    }" y1="${y}" y2="${y}" stroke="#eee"/><text x="${L - 5}" y="${
+      y + 4
+    }" text-anchor="end">${10 ** e} ms</text>\n`;
   }
   for (let k = 0; k <= 4; k++) {
     const x = (xmax * k) / 4;
-    s += `<text x="${px(x)}" y="${H - B + 15}" text-anchor="middle">${x.toFixed(0)}</text>\n`;
+    s += `<text x="${px(x)}" y="${H - B + 15}" text-anchor="middle">${
+      x.toFixed(0)
+    }</text>\n`;
   }
-  s += `<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle">offered /similar requests per second</text>\n`;
+  s += `<text x="${(L + W - R) / 2}" y="${
+    H - 8
+  }" text-anchor="middle">offered /similar requests per second</text>\n`;
   curves.forEach((c, n) => {
     const key = `${c.runtime} ${c.design}`, col = colors[key] ?? "#000";
     const line = (f, dash) =>
-      `<polyline fill="none" stroke="${col}" stroke-width="2"${dash ? ' stroke-dasharray="5,4"' : ""} points="${c.points.map((p) => `${px(p.rate).toFixed(1)},${py(f(p)).toFixed(1)}`).join(" ")}"/>\n`;
+      `<polyline fill="none" stroke="${col}" stroke-width="2"${
+        dash ? ' stroke-dasharray="5,4"' : ""
+      } points="${
+        c.points.map((p) => `${px(p.rate).toFixed(1)},${py(f(p)).toFixed(1)}`)
+          .join(" ")
+      }"/>\n`;
     s += line((p) => p.p99, false) + line((p) => p.healthP99, true);
-    s += `<line x1="${W - R + 10}" x2="${W - R + 30}" y1="${T + 12 + n * 18}" y2="${T + 12 + n * 18}" stroke="${col}" stroke-width="2"/><text x="${W - R + 35}" y="${T + 16 + n * 18}">${key}</text>\n`;
+    s += `<line x1="${W - R + 10}" x2="${W - R + 30}" y1="${
+      T + 12 + n * 18
+    }" y2="${T + 12 + n * 18}" stroke="${col}" stroke-width="2"/><text x="${
+      W - R + 35
+    }" y="${T + 16 + n * 18}">${key}</text>\n`;
   });
   return s + "</svg>\n";
 }
