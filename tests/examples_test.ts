@@ -276,21 +276,11 @@ for (const file of flavours) {
   });
 }
 
-test("readiness(): ready exactly while the queue holds fewer jobs than the limit", () => {
-  const m = (queueDepth: number) =>
-    ({
-      submitted: 0,
-      completed: 0,
-      failed: 0,
-      rejected: 0,
-      cancelled: 0,
-      timedOut: 0,
-      queueDepth,
-      inFlight: queueDepth + 2,
-      busyThreads: 2,
-      threads: 2,
-      queueWait: undefined,
-    }) as unknown as rp.EngineMetrics;
+test("readiness(): ready exactly while the queue holds fewer jobs than the limit", async () => {
+  const e = new rp.Engine({ threads: 1 });
+  const idle = e.metrics();
+  await e.close();
+  const m = (queueDepth: number) => ({ ...idle, queueDepth });
   assert.equal(readiness(m(0), 4).ready, true);
   assert.equal(readiness(m(3), 4).ready, true);
   assert.equal(readiness(m(4), 4).ready, false);
@@ -299,7 +289,7 @@ test("readiness(): ready exactly while the queue holds fewer jobs than the limit
     ready: false,
     queueDepth: 5,
     limit: 4,
-    busyThreads: 2,
-    threads: 2,
+    busyThreads: idle.busyThreads,
+    threads: 1,
   });
 });
