@@ -169,7 +169,7 @@ for (const runtime of RUNTIMES) {
         heavyOk: heavy.statuses[200] ?? 0,
         heavyRejected: heavy.statuses[503] ?? 0,
         // connection errors, timeouts and any status but 200 / 503
-        heavyLost: heavy.errors + heavy.timeouts + other,
+        heavyLost: heavy.errors + other, // (autocannon's errors include timeouts)
         heavyP50: pct(heavy.times, 0.5),
         heavyP95: pct(heavy.times, 0.95),
         heavyP99: pct(heavy.times, 0.99),

@@ -340,15 +340,21 @@ async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   const parts: Uint8Array[] = [];
   let n = 0;
   const reader = res.body?.getReader();
-  for (;;) {
-    const next = reader === undefined ? undefined : await reader.read();
-    if (next === undefined || next.done) break;
-    const part = next.value;
-    n += part.length;
-    if (n > MAX_WASM_BYTES) {
-      throw new Error(`${url.href} is larger than ${MAX_WASM_BYTES} bytes`);
+  try {
+    for (;;) {
+      const next = reader === undefined ? undefined : await reader.read();
+      if (next === undefined || next.done) break;
+      const part = next.value;
+      n += part.length;
+      if (n > MAX_WASM_BYTES) {
+        throw new Error(`${url.href} is larger than ${MAX_WASM_BYTES} bytes`);
+      }
+      parts.push(part);
     }
-    parts.push(part);
+  } catch (e) {
+    // stop the download (as a for-await loop's early exit did)
+    await reader?.cancel().catch(() => {});
+    throw e;
   }
   const out = new Uint8Array(n);
   n = 0;

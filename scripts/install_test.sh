@@ -17,7 +17,8 @@ export PATH="$ROOT/node_modules/.bin:$PATH" NO_COLOR=1
 VERSION=$(python3 -c 'import json; print(json.load(open("deno.json"))["version"])')
 DIST=${1:-dist/v$VERSION}
 WORK=$(mktemp -d /tmp/raptors-install-XXXXXX)
-PORT=${RAPTORS_REGISTRY_PORT:-48730}
+# a free port (a registry left over on a fixed port would take the packages)
+PORT=${RAPTORS_REGISTRY_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 REG=http://127.0.0.1:$PORT/
 VPID=
 cleanup() {
@@ -53,6 +54,10 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 curl -sf "${REG}-/ping" >/dev/null || fail "verdaccio did not answer on $REG"
+kill -0 "$VPID" 2>/dev/null || { cat "$WORK/verdaccio.log"; fail "our verdaccio is not the one answering on $REG"; }
+# package caches of this run only: a cached raptors@<same version> from an
+# earlier run must not stand in for the one just packed
+export BUN_INSTALL_CACHE_DIR=$WORK/bun-cache npm_config_cache=$WORK/npm-cache
 printf '//127.0.0.1:%s/:_authToken=ci\nregistry=%s\n' "$PORT" "$REG" >"$WORK/npmrc"
 export NPM_CONFIG_USERCONFIG=$WORK/npmrc NPM_CONFIG_REGISTRY=$REG
 for tgz in "$WORK"/npm/*.tgz; do

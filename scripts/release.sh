@@ -45,7 +45,7 @@ mkdir -p "$DIST"
 # or random build id is written (the GNU build id is a hash of the
 # contents); SOURCE_DATE_EPOCH is the commit's time for any tool reading it.
 CARGO_HOME_DIR=${CARGO_HOME:-$HOME/.cargo}
-export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=/raptors --remap-path-prefix=$CARGO_HOME_DIR=/cargo -C link-arg=-Wl,--build-id=sha1"
+BASE_RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=/raptors --remap-path-prefix=$CARGO_HOME_DIR=/cargo"
 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
@@ -54,6 +54,11 @@ for row in "${MATRIX[@]}"; do
   [[ ",$ONLY," == *",$key,"* ]] || continue
   triple=${target%.2.17}
   echo "==> $key ($target, $builder)"
+  # GNU ld / lld only (Apple's ld and link.exe do not take --build-id)
+  case "$triple" in
+    *-linux-*) export RUSTFLAGS="$BASE_RUSTFLAGS -C link-arg=-Wl,--build-id=sha1" ;;
+    *) export RUSTFLAGS="$BASE_RUSTFLAGS" ;;
+  esac
   if [[ "$builder" == zigbuild ]]; then
     export PATH="$HOME/.local/bin:$PATH"
     if ! { command -v cargo-zigbuild >/dev/null && python3 -m ziglang version >/dev/null 2>&1; }; then
@@ -99,6 +104,11 @@ print(f"ffi/manifest.json: {', '.join(files)}")
 PY
 # the npm packages from the same staged binaries, in the same step: the
 # manifest and raptors' optionalDependencies list exactly what was built
+# (needs the pinned dev tools: tsc and Deno; a release job may run this
+# before anything installed them)
+if [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/deno ]; then
+  npm install --no-audit --no-fund --loglevel=error
+fi
 DENO=${DENO:-node_modules/.bin/deno}
 "$DENO" run -A scripts/npm_pack.ts --pack >/dev/null
 echo "dist/npm: raptors and @raptors/{$(ls "$DIST" | sed -E 's/^(lib)?raptors-//; s/\.[a-z]+$//' | paste -sd, -)}"

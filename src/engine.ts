@@ -23,6 +23,7 @@
  * @module
  */
 import { COPY_TAG, STATUS, STEP_SYMBOLS } from "../ffi/symbols.ts";
+import { readEnv } from "../ffi/load.ts";
 import type { NotifyCallback } from "../ffi/symbols.ts";
 import { errorForStatus, library, native } from "./_native.ts";
 import {
@@ -246,6 +247,21 @@ export interface Quantiles {
   max: number;
 }
 
+/**
+ * `RAPTORS_COPY_POOL_MB` (the engine's pool of input-copy buffers, read by
+ * the native engine): a whole number of MiB, else a RangeError here rather
+ * than a silently ignored value there.
+ */
+function checkCopyPoolEnv(): void {
+  const v = readEnv("RAPTORS_COPY_POOL_MB");
+  if (v !== undefined && v.trim() !== "" && !/^[0-9]+$/.test(v.trim())) {
+    throw new RangeError(
+      `Engine: RAPTORS_COPY_POOL_MB=${v} is not a whole number of MiB ` +
+        "(0 keeps no input-copy buffers; default 128)",
+    );
+  }
+}
+
 const PRIORITY = { high: 0, normal: 1, low: 2 } as const;
 /** Histogram bucket upper bounds, seconds (Prometheus). */
 const BUCKETS = [
@@ -394,6 +410,7 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     checkOptions(options, "Engine", ENGINE_KEYS);
+    checkCopyPoolEnv();
     const threads = options.threads ?? native.rp_num_threads();
     const maxQueue = options.maxQueue ?? 256;
     const intra = options.intraOpThreads ?? 1;

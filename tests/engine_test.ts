@@ -439,3 +439,29 @@ test("read-only arrays: no raptors write reaches them; jobs read them in place",
   const expect = rp.matmul(x, w).tolist();
   for (const r of await Promise.all(jobs)) assert.deepEqual(r.tolist(), expect);
 });
+
+test("RAPTORS_COPY_POOL_MB must be a whole number of MiB (a RangeError naming it)", async () => {
+  const env = (globalThis as unknown as {
+    process: { env: Record<string, string | undefined> };
+  }).process.env;
+  const before = env.RAPTORS_COPY_POOL_MB;
+  try {
+    for (const bad of ["0.5", "-1", "lots", "1e3"]) {
+      env.RAPTORS_COPY_POOL_MB = bad;
+      assert.throws(
+        () => new rp.Engine({ threads: 1 }),
+        (e: unknown) =>
+          e instanceof RangeError &&
+          e.message.includes("RAPTORS_COPY_POOL_MB") &&
+          e.message.includes(bad),
+        bad,
+      );
+    }
+    env.RAPTORS_COPY_POOL_MB = " 64 ";
+    const e = new rp.Engine({ threads: 1 });
+    await e.close();
+  } finally {
+    if (before === undefined) delete env.RAPTORS_COPY_POOL_MB;
+    else env.RAPTORS_COPY_POOL_MB = before;
+  }
+});

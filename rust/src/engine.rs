@@ -225,7 +225,8 @@ static COPY_POOL: Mutex<(Vec<Vec<u64>>, usize)> = Mutex::new((Vec::new(), 0));
 
 /// The bytes of finished jobs' input copies the engine keeps for reuse:
 /// `RAPTORS_COPY_POOL_MB` (default 128, the JS result pool's default; 0
-/// keeps none). A burst of 60 jobs with two 590 KB inputs each holds 72 MB
+/// keeps none; `src/engine.ts` refuses other values before an engine is
+/// created, and [`create`] reads it first, on the calling thread). A burst of 60 jobs with two 590 KB inputs each holds 72 MB
 /// of copies in flight: with 32 MiB kept, most of a repeated burst's
 /// copies landed in fresh pages again.
 fn copy_pool_bytes() -> usize {
@@ -286,9 +287,10 @@ fn fresh_copy_buffer(words: usize) -> Vec<u64> {
                     fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
                 }
                 const MADV_HUGEPAGE: i32 = 14;
-                // SAFETY: [start, end) lies inside this allocation, which
-                // nothing has touched yet; the advice changes no contents,
-                // and a refusal (THP off) is harmless.
+                // SAFETY: [start, end) lies inside this allocation; the
+                // advice changes no contents (a region the allocator
+                // already touched simply keeps its pages), and a refusal
+                // (THP off) is harmless.
                 unsafe {
                     madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE);
                 }
@@ -520,6 +522,9 @@ fn engine(id: u32) -> Result<Arc<Engine>> {
 /// Creates an engine with `threads` workers, a queue of `max_queue` jobs,
 /// and `intra_op` kernel threads per job; returns its id.
 pub fn create(threads: usize, max_queue: usize, intra_op: usize) -> Result<u32> {
+    // read RAPTORS_COPY_POOL_MB here, on the caller's thread, not later on a
+    // worker finishing a job
+    copy_pool_bytes();
     if threads == 0 || threads > 1024 {
         return Err(Error::invalid(format!(
             "threads must be 1..=1024, got {threads}"
@@ -789,12 +794,20 @@ mod tests {
             let cap = c.capacity();
             give_copy(c);
             if cap * 8 <= copy_pool_bytes() / 4 && cap > 0 {
-                // a copy into a recycled buffer (not zeroed first) is exact
+                // a copy into a recycled buffer (not zeroed first) is exact:
+                // first leave other bytes in the recycled buffers
+                let other: Vec<u8> = (0..bytes + 7).map(|i| (i * 7 + 200) as u8).collect();
+                let dirty = unsafe { copy_input(other.as_ptr() as u64, bytes + 7) };
+                give_copy(dirty);
                 let again = unsafe { copy_input(src.as_ptr() as u64, bytes) };
                 let got = unsafe {
                     std::slice::from_raw_parts(again.as_ptr() as *const u8, again.len() * 8)
                 };
                 assert_eq!(&got[..bytes], &src[..]);
+                assert!(
+                    got[bytes..].iter().all(|&b| b == 0),
+                    "recycled padding of {bytes}"
+                );
                 give_copy(again);
             }
         }
