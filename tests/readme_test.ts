@@ -162,6 +162,8 @@ test("README: ts blocks type-check and run in Deno, bun blocks in Bun, node bloc
         const r = spawnSync("node", [out], {
           env: {
             ...env(),
+            // Node has no FFI: the wasm backend, whatever this suite runs on
+            RAPTORS_BACKEND: "wasm",
             RAPTORS_WASM_PATH: join(root, "wasm", "raptors.wasm"),
           },
           encoding: "utf8",

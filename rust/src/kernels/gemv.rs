@@ -74,10 +74,15 @@ pub unsafe fn gemv_rows<T: Elem>(
 /// chain, and the instruction set is chosen once per range, not per row.
 #[inline(always)]
 fn rows_dot_body<T: Elem>(a: &[T], lda: usize, x: &[T], y: &mut [T]) {
-    const L: usize = reduce::LANES;
-    // rows of exactly 16, 32, 64 or 128 elements (feature rows): the same
-    // operations with the chunk count known, so the loops unroll and the
-    // bounds are checked once per row (10000 x 64 float32: see gemv_rows)
+    // float32 rows of exactly 16, 32, 64 or 128 elements (feature rows):
+    // the same operations with the chunk count known, so the loops unroll
+    // and the bounds are checked once per row (10000 x 64 float32: see
+    // gemv_rows). Not for float64: four rows of 16 f64 accumulators plus
+    // the unrolled x chunks outgrow the vector registers, and 32 x 64
+    // float64 took 1.1-1.4 us against 0.55-0.72 us in the loop below.
+    if std::mem::size_of::<T>() != 4 {
+        return rows_dot_general(a, lda, x, y);
+    }
     match x.len() {
         16 => return rows_dot_fixed::<T, 1>(a, lda, x, y),
         32 => return rows_dot_fixed::<T, 2>(a, lda, x, y),
@@ -85,6 +90,13 @@ fn rows_dot_body<T: Elem>(a: &[T], lda: usize, x: &[T], y: &mut [T]) {
         128 => return rows_dot_fixed::<T, 8>(a, lda, x, y),
         _ => {}
     }
+    rows_dot_general(a, lda, x, y)
+}
+
+/// [`rows_dot_body`] for any row length: 16-lane chunks, then the tail.
+#[inline(always)]
+fn rows_dot_general<T: Elem>(a: &[T], lda: usize, x: &[T], y: &mut [T]) {
+    const L: usize = reduce::LANES;
     let (k, m) = (x.len(), y.len());
     let full = k / L * L;
     let xf = &x[..full];
