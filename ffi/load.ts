@@ -435,11 +435,13 @@ async function loadSide(
  */
 export async function loadWasm(): Promise<NativeLibrary> {
   const pre = (globalThis as Record<symbol, unknown>)[WASM_MODULE_KEY];
+  // an edge entry registered a precompiled module: no files, no threads
+  const precompiled = pre instanceof WA().Module ? pre : undefined;
   let module: WasmModule;
   let where: string;
   let url: URL | undefined;
-  if (pre instanceof WA().Module) {
-    module = pre;
+  if (precompiled) {
+    module = precompiled;
     where = "(precompiled module)";
   } else {
     const env = readEnv("RAPTORS_WASM_PATH");
@@ -462,12 +464,12 @@ export async function loadWasm(): Promise<NativeLibrary> {
       );
     }
   }
-  const side = await loadSide(pre instanceof WA().Module, url);
+  const side = await loadSide(precompiled !== undefined, url);
   // edge isolates have little memory (128 MB on Cloudflare): a smaller heap
   const mb = readEnv("RAPTORS_WASM_MEMORY_MB");
   // worker threads, except on edge (a precompiled module): no threads there
   let threads: WasmThreads | undefined;
-  const count = pre instanceof WA().Module
+  const count = precompiled
     ? 1
     : await wasmThreadCount(readEnv("RAPTORS_NUM_THREADS"));
   const start = count > 1 ? await workerStarter() : undefined;
@@ -476,7 +478,7 @@ export async function loadWasm(): Promise<NativeLibrary> {
   try {
     lib = openWasm(
       module,
-      mb ? Number(mb) : pre instanceof WA().Module ? 64 : DEFAULT_WASM_MB,
+      mb ? Number(mb) : precompiled ? 64 : DEFAULT_WASM_MB,
       side,
       threads,
     );

@@ -24,6 +24,7 @@
  */
 import { Hono } from "hono";
 import * as rp from "../../mod.ts";
+import { env } from "../../examples/_app.ts";
 import { embeddings, numbers, scoreJob, similarJob, weights } from "./_work.ts";
 
 const g = globalThis as {
@@ -77,18 +78,10 @@ if (design === "inline") {
     );
 } else if (design === "engine") {
   const e = embeddings(), w = weights();
-  const envNum = (k: string) => {
-    const v = g.Deno
-      ? (g.Deno as unknown as { env: { get(k: string): string | undefined } })
-        .env.get(k)
-      : (globalThis as unknown as { process: { env: Record<string, string> } })
-        .process.env[k];
-    return v ? Number(v) : undefined;
-  };
   const engine = new rp.Engine({
-    threads: envNum("ENGINE_THREADS") ?? threads,
+    threads: env("ENGINE_THREADS", threads),
     maxQueue: MAX_QUEUE,
-    intraOpThreads: envNum("INTRA_OP") ?? 1,
+    intraOpThreads: env("INTRA_OP", 1),
   });
   rp.setDefaultEngine(engine);
   metrics = () => engine.metrics();
