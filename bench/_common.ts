@@ -29,6 +29,18 @@ export function env(name: string): string | undefined {
   return g.Deno ? g.Deno.env.get(name) : g.process?.env[name];
 }
 
+/**
+ * Where result files go: `bench/results/`, or the directory
+ * `BENCH_RESULTS_DIR` names (scripts/readme_sh.ts runs the README's
+ * benchmark commands into a scratch copy).
+ */
+export function resultsDir(): URL {
+  const d = env("BENCH_RESULTS_DIR");
+  if (!d) return new URL("./results/", import.meta.url);
+  const abs = d.startsWith("/") ? d : `${env("PWD") ?? "."}/${d}`;
+  return new URL(`file://${abs.endsWith("/") ? abs : abs + "/"}`);
+}
+
 /** Deterministic values in [-1, 1) (xorshift32). */
 export function randomF64(n: number, seed = 1): Float64Array {
   const out = new Float64Array(n);
@@ -100,7 +112,7 @@ export async function saveResults(
   name: string,
   data: unknown,
 ): Promise<string> {
-  const dir = new URL("./results/", import.meta.url);
+  const dir = resultsDir();
   await mkdir(dir, { recursive: true });
   const file = new URL(`${name}.json`, dir);
   await writeFile(file, JSON.stringify(data, null, 1));

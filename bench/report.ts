@@ -2,12 +2,12 @@
  * Renders bench/results/{deno,bun}.json and crossover-*.json into the
  * marked section of docs/BENCHMARKS.md:
  *
- *     deno run --allow-read --allow-write bench/report.ts
+ *     deno run --allow-read --allow-write --allow-env bench/report.ts
  *
  * @module
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { fmtNs } from "./_common.ts";
+import { env, fmtNs, resultsDir } from "./_common.ts";
 
 interface Row {
   op: string;
@@ -31,7 +31,7 @@ interface Crossover {
   suggested: Record<string, number | null>;
 }
 
-const dir = new URL("./results/", import.meta.url);
+const dir = resultsDir();
 const load = async <T>(name: string): Promise<T | undefined> => {
   try {
     return JSON.parse(await readFile(new URL(name, dir), "utf8")) as T;
@@ -123,7 +123,11 @@ for (const name of ["deno", "bun"]) {
   }
 }
 
-const doc = new URL("../docs/BENCHMARKS.md", import.meta.url);
+// BENCH_DOC: another copy of the document to render into (scripts/readme_sh.ts)
+const docEnv = env("BENCH_DOC");
+const doc = docEnv
+  ? new URL(`file://${docEnv}`)
+  : new URL("../docs/BENCHMARKS.md", import.meta.url);
 const text = await readFile(doc, "utf8");
 const start = "<!-- results:start -->", end = "<!-- results:end -->";
 const i = text.indexOf(start), j = text.indexOf(end);
@@ -135,4 +139,6 @@ await writeFile(
   text.slice(0, i + start.length) + "\n" + out.join("\n") + "\n" +
     text.slice(j),
 );
-console.log(`wrote ${out.length} lines into docs/BENCHMARKS.md`);
+console.log(
+  `wrote ${out.length} lines into ${decodeURIComponent(doc.pathname)}`,
+);

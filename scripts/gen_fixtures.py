@@ -15,12 +15,18 @@ computed the raptors way and the difference is named here:
 """
 import base64
 import json
+import os
 import pathlib
 import sys
 
 import numpy as np
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ops.json"
+# FIXTURES_OUT: write elsewhere (scripts/readme_sh.ts compares a fresh run
+# with the committed file)
+OUT = pathlib.Path(
+    os.environ.get("FIXTURES_OUT")
+    or pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ops.json"
+)
 DTYPES = ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64"]
 SIZES = [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 257, 515]
 FLOAT_UNARY = ["sqrt", "exp", "log", "sin", "cos", "tanh"]

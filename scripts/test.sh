@@ -101,6 +101,9 @@ check "Node (no FFI) picks the wasm backend (esbuild bundle)" bash -c 'node_modu
 # JSR: on this checkout as it is (setup must not have dirtied a tracked
 # file: no --allow-dirty), with the wasm fallback in and no lock file
 check "deno publish --dry-run (JSR: exports, docs, no slow types, wasm in, no lock file)" bash -c "NO_COLOR=1 $DENO publish --dry-run >.cache/jsr.txt 2>&1; code=\$?; cat .cache/jsr.txt | tail -5; [ \$code -eq 0 ] && grep -q 'wasm/raptors.wasm' .cache/jsr.txt && ! grep -q 'package-lock.json' .cache/jsr.txt"
+# every command of the README's shell blocks: run (benchmarks at one size,
+# outputs to a scratch copy), or shown to be one test.sh runs verbatim
+check "README shell commands run (scripts/readme_sh.ts)" $DENO run -A scripts/readme_sh.ts
 check "deploy/: Kubernetes manifests validate (k8s 1.31, strict), Dockerfile sources exist" bash scripts/check_deploy.sh
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
