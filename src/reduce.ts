@@ -352,6 +352,9 @@ function reduceNd(
       : accumulatorDtype(a.dtype);
   } else dtype = a.dtype;
   if (a.dtype !== dtype) a = a.astype(dtype);
+  if (axes.length === 1 && a.shape[axes[0]!]! > 1) {
+    return reduceOneAxis(op, a, axes[0]!, dtype, options.keepdims, fn);
+  }
   const isRed = (i: number) => axes.includes(i);
   const kept = [...Array(a.ndim).keys()].filter((i) => !isRed(i));
   // reduced axes in memory order (outermost first), extent-1 axes dropped,
@@ -405,10 +408,7 @@ function reduceNd(
     group++;
   }
   // a recorded step keeps its arguments: only then a buffer of its own
-  const metaLen = 3 + 3 * nk + 2 * nr;
-  const meta = recording() === null && metaLen <= REDUCE_META.length
-    ? (META_VIEWS[metaLen] ??= REDUCE_META.subarray(0, metaLen))
-    : new Float64Array(metaLen);
+  const meta = metaBuffer(3 + 3 * nk + 2 * nr);
   meta[0] = a._offset;
   meta[1] = 0;
   for (let i = 0; i < nk; i++) {
@@ -421,24 +421,84 @@ function reduceNd(
     meta[2 + 3 * nk + nr + i] = rst[i]!;
   }
   meta[2 + 3 * nk + 2 * nr] = Math.max(group, 1);
-  if (out.size > 0) {
-    const status = kernel(
-      "rp_reduce_axis",
-      REDUCE[op],
-      dtypeCode(dtype),
-      a._storage,
-      taLength(a._storage),
-      out._storage,
-      taLength(out._storage),
-      nk,
-      nr,
-      meta,
-    );
-    if (status !== 0) throw statusError(status, fn);
-  }
+  runReduce(op, dtype, a, out, nk, nr, meta, fn);
   if (options.keepdims) {
     return out.reshape(a.shape.map((d, i) => (isRed(i) ? 1 : d)));
   }
+  return nk === 0 ? scalarResult(out) : out;
+}
+
+/** The axis kernel's layout buffer of `len` values (shared outside a recording). */
+function metaBuffer(len: number): Float64Array {
+  return recording() === null && len <= REDUCE_META.length
+    ? (META_VIEWS[len] ??= REDUCE_META.subarray(0, len))
+    : new Float64Array(len);
+}
+
+/** Calls the axis kernel (`meta` as {@link reduceNd} lays it out). */
+function runReduce(
+  op: Op,
+  dtype: DType,
+  a: NDArray,
+  out: NDArray,
+  nk: number,
+  nr: number,
+  meta: Float64Array,
+  fn: string,
+): void {
+  if (out.size === 0) return;
+  const status = kernel(
+    "rp_reduce_axis",
+    REDUCE[op],
+    dtypeCode(dtype),
+    a._storage,
+    taLength(a._storage),
+    out._storage,
+    taLength(out._storage),
+    nk,
+    nr,
+    meta,
+  );
+  if (status !== 0) throw statusError(status, fn);
+}
+
+/**
+ * {@link reduceNd} over one axis of extent > 1 (any strides): the layout
+ * the general path computes, without its sorting and merging. With one
+ * reduced run, that path's order of axes only decides the group count,
+ * which is then 1 whatever the order; so the kernel gets the same layout
+ * and computes the same bits (`mean(x, { axis: 0 })` of 16 x 16: 1.9 ->
+ * 0.9 us in Deno).
+ */
+function reduceOneAxis(
+  op: Op,
+  a: NDArray,
+  ax: number,
+  dtype: DType,
+  keepdims: boolean | undefined,
+  fn: string,
+): NDArray | Scalar {
+  const shape = a.shape, strides = a._strides, nd = shape.length;
+  const nk = nd - 1;
+  const keptShape: number[] = new Array(nk);
+  for (let i = 0, j = 0; i < nd; i++) if (i !== ax) keptShape[j++] = shape[i]!;
+  const out = fresh(dtype, keptShape);
+  const outSt = out._strides;
+  const meta = metaBuffer(5 + 3 * nk);
+  meta[0] = a._offset;
+  meta[1] = 0;
+  for (let i = 0, j = 0; i < nd; i++) {
+    if (i === ax) continue;
+    meta[2 + j] = shape[i]!;
+    meta[2 + nk + j] = strides[i]!;
+    meta[2 + 2 * nk + j] = outSt[j]!;
+    j++;
+  }
+  meta[2 + 3 * nk] = shape[ax]!;
+  meta[3 + 3 * nk] = strides[ax]!;
+  meta[4 + 3 * nk] = 1;
+  runReduce(op, dtype, a, out, nk, 1, meta, fn);
+  if (keepdims) return out.reshape(shape.map((d, i) => (i === ax ? 1 : d)));
   return nk === 0 ? scalarResult(out) : out;
 }
 
@@ -556,10 +616,10 @@ function divideCount(
     // an integer dtype (mean(a, { dtype: "int64" })): NumPy's cast
     return acc === "float64" ? v : array(v).astype(acc).item();
   }
-  const r = keepScalar(
-    s,
-    ufunc2("divide", s, n instanceof NDArray ? n : Number(n)),
-  ) as NDArray;
+  const div = n instanceof NDArray ? n : Number(n);
+  const r = keepScalar(s, ufunc2("divide", s, div)) as NDArray;
+  // the sum is this call's own array: its storage back to the pool now
+  if (recording() === null && r !== s) s.dispose();
   return r.dtype === acc ? r : r.astype(acc);
 }
 
