@@ -180,6 +180,23 @@ export const UNARY_OP = {
   tanh: 7,
 } as const;
 
+/**
+ * `rp_linalg` op codes (`rust/src/ffi.rs`, `linalg_op`): solve (X into
+ * `b`), slogdet (sign and log|det| into `out`), Cholesky (L in place).
+ */
+export const LINALG = {
+  solve: 0,
+  slogdet: 1,
+  cholesky: 3,
+} as const;
+
+/** `rp_decomp` op codes (`rust/src/ffi.rs`, `decomp_op`). */
+export const DECOMP = {
+  qr: 0,
+  eigh: 1,
+  svd: 2,
+} as const;
+
 /** Every export of the native library, with its Rust signature. */
 export const symbols = {
   // fn rp_abi_version() -> u32

@@ -8,6 +8,7 @@
  * @module
  */
 import { statusError } from "./_native.ts";
+import { DECOMP, LINALG } from "../ffi/symbols.ts";
 import { kernel, notRecordable } from "./_record.ts";
 import { NDArray, numberResult, SCALAR_RESULT } from "./ndarray.ts";
 import { empty, eye, zeros } from "./creation.ts";
@@ -43,7 +44,7 @@ function square(a: NDArray, fn: string): number {
 }
 
 function call(
-  op: number,
+  op: typeof LINALG[keyof typeof LINALG],
   dt: DType,
   a: NDArray,
   n: number,
@@ -55,7 +56,7 @@ function call(
 ): void {
   // solve and cholesky can be engine-job steps; determinants read their
   // output here, so they cannot
-  if (op === 1 || op === 2) {
+  if (op === LINALG.slogdet) {
     notRecordable(fn, "its result is read on the calling thread");
   }
   const st = kernel(
@@ -95,7 +96,9 @@ export function solve(a: ArrayLikeInput, b: ArrayLikeInput): NDArray {
   const batch = sizeOf(batchShape);
   const Ac = A.astype(dt).broadcastTo([...batchShape, n, n]).copy();
   const Bc = Bm.astype(dt).broadcastTo([...batchShape, n, nrhs]).copy();
-  if (batch > 0 && n > 0) call(0, dt, Ac, n, batch, Bc, nrhs, null, "solve");
+  if (batch > 0 && n > 0) {
+    call(LINALG.solve, dt, Ac, n, batch, Bc, nrhs, null, "solve");
+  }
   return vec ? Bc.reshape([...batchShape, n]) : Bc;
 }
 
@@ -124,7 +127,9 @@ export function slogdet(
   const Ac = A.astype(dt).copy();
   const out = new Float64Array(2 * batch);
   if (n === 0) { for (let t = 0; t < batch; t++) out[2 * t] = 1; }
-  else if (batch > 0) call(1, dt, Ac, n, batch, null, 0, out, "slogdet");
+  else if (batch > 0) {
+    call(LINALG.slogdet, dt, Ac, n, batch, null, 0, out, "slogdet");
+  }
   const sign = new Float64Array(batch), log = new Float64Array(batch);
   for (let t = 0; t < batch; t++) {
     sign[t] = out[2 * t]!;
@@ -165,7 +170,9 @@ export function cholesky(a: ArrayLikeInput): NDArray {
   const dt = floatOf(A.dtype);
   const Ac = A.astype(dt).copy();
   const batch = sizeOf(A.shape.slice(0, -2));
-  if (batch > 0 && n > 0) call(3, dt, Ac, n, batch, null, 0, null, "cholesky");
+  if (batch > 0 && n > 0) {
+    call(LINALG.cholesky, dt, Ac, n, batch, null, 0, null, "cholesky");
+  }
   return Ac;
 }
 
@@ -185,7 +192,7 @@ function matrixDims(a: NDArray, fn: string): [number, number] {
  * shapes (null: not computed).
  */
 function decomp(
-  op: number,
+  op: typeof DECOMP[keyof typeof DECOMP],
   A: NDArray,
   m: number,
   n: number,
@@ -247,7 +254,7 @@ export function qr(
   const qc = mode === "complete" ? m : Math.min(m, n);
   const wantQ = mode !== "r";
   const [Q, R] = decomp(
-    0,
+    DECOMP.qr,
     A,
     m,
     n,
@@ -279,7 +286,7 @@ export function eigh(
   const A = nd(a);
   const n = square(A, "eigh");
   const [w, v] = decomp(
-    1,
+    DECOMP.eigh,
     A,
     n,
     n,
@@ -295,7 +302,15 @@ export function eigvalsh(a: ArrayLikeInput, UPLO: "L" | "U" = "L"): NDArray {
   maxArgs("eigvalsh", arguments, 2);
   const A = nd(a);
   const n = square(A, "eigvalsh");
-  return decomp(1, A, n, n, uplo(UPLO, "eigvalsh"), [[n]], "eigvalsh")[0]!;
+  return decomp(
+    DECOMP.eigh,
+    A,
+    n,
+    n,
+    uplo(UPLO, "eigvalsh"),
+    [[n]],
+    "eigvalsh",
+  )[0]!;
 }
 
 /** Options of {@link svd}. */
@@ -336,7 +351,7 @@ export function svd(
   if (options.computeUv === false) return svdvals(A);
   const [uc, vr] = full ? [m, n] : [k, k];
   const [S, U, Vh] = decomp(
-    2,
+    DECOMP.svd,
     A,
     m,
     n,
@@ -352,7 +367,7 @@ export function svdvals(a: ArrayLikeInput): NDArray {
   maxArgs("svdvals", arguments, 1);
   const A = nd(a);
   const [m, n] = matrixDims(A, "svdvals");
-  return decomp(2, A, m, n, 0, [[Math.min(m, n)]], "svdvals")[0]!;
+  return decomp(DECOMP.svd, A, m, n, 0, [[Math.min(m, n)]], "svdvals")[0]!;
 }
 
 /** Cutoff `rtol * max(s)` per matrix; entries of `s` above it count. */

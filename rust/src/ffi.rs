@@ -45,6 +45,21 @@ macro_rules! export {
     };
 }
 
+/// A module of op codes: `pub const NAME: ty = value;` for each, plus
+/// `CODES`, every (name, value) pair, which the tests compare with the
+/// tables of `ffi/symbols.ts`.
+macro_rules! codes {
+    ($(#[$m:meta])* pub mod $name:ident: $ty:ty { $($(#[$cm:meta])* $c:ident = $v:expr),* $(,)? }) => {
+        $(#[$m])*
+        pub mod $name {
+            $($(#[$cm])* pub const $c: $ty = $v;)*
+            /// Every code with its name.
+            #[cfg(test)]
+            pub const CODES: &[(&str, $ty)] = &[$((stringify!($c), $c)),*];
+        }
+    };
+}
+
 fn dtype(code: u32) -> Result<DType> {
     DType::from_code(code).ok_or_else(|| Error::invalid(format!("unknown dtype code {code}")))
 }
@@ -649,32 +664,34 @@ export! {
     }
 }
 
-/// Binary ufunc op codes (`rp_ufunc2`); comparison and logical ops write bool.
-pub mod ufunc_op {
-    pub const ADD: u32 = 0;
-    pub const SUBTRACT: u32 = 1;
-    pub const MULTIPLY: u32 = 2;
-    pub const DIVIDE: u32 = 3;
-    pub const FLOOR_DIVIDE: u32 = 4;
-    pub const POWER: u32 = 5;
-    pub const MOD: u32 = 6;
-    pub const MAXIMUM: u32 = 7;
-    pub const MINIMUM: u32 = 8;
-    pub const FMAX: u32 = 9;
-    pub const FMIN: u32 = 10;
-    pub const EQUAL: u32 = 11;
-    pub const NOT_EQUAL: u32 = 12;
-    pub const LESS: u32 = 13;
-    pub const LESS_EQUAL: u32 = 14;
-    pub const GREATER: u32 = 15;
-    pub const GREATER_EQUAL: u32 = 16;
-    pub const LOGICAL_AND: u32 = 17;
-    pub const LOGICAL_OR: u32 = 18;
-    pub const LOGICAL_XOR: u32 = 19;
-    pub const BITWISE_AND: u32 = 20;
-    pub const BITWISE_OR: u32 = 21;
-    pub const BITWISE_XOR: u32 = 22;
-    pub const ARCTAN2: u32 = 23;
+codes! {
+    /// Binary ufunc op codes (`rp_ufunc2`); comparison and logical ops write bool.
+    pub mod ufunc_op: u32 {
+        ADD = 0,
+        SUBTRACT = 1,
+        MULTIPLY = 2,
+        DIVIDE = 3,
+        FLOOR_DIVIDE = 4,
+        POWER = 5,
+        MOD = 6,
+        MAXIMUM = 7,
+        MINIMUM = 8,
+        FMAX = 9,
+        FMIN = 10,
+        EQUAL = 11,
+        NOT_EQUAL = 12,
+        LESS = 13,
+        LESS_EQUAL = 14,
+        GREATER = 15,
+        GREATER_EQUAL = 16,
+        LOGICAL_AND = 17,
+        LOGICAL_OR = 18,
+        LOGICAL_XOR = 19,
+        BITWISE_AND = 20,
+        BITWISE_OR = 21,
+        BITWISE_XOR = 22,
+        ARCTAN2 = 23,
+    }
 }
 
 /// Three layouts decoded from `[a_off, b_off, out_off, shape.., a_st.., b_st.., out_st..]`.
@@ -887,27 +904,29 @@ export! {
     }
 }
 
-/// Unary ufunc op codes beyond `UNARY_OP` (0..=7 are shared with `rp_unary`).
-pub mod ufunc1_op {
-    pub const TAN: u32 = 8;
-    pub const ARCSIN: u32 = 9;
-    pub const ARCCOS: u32 = 10;
-    pub const ARCTAN: u32 = 11;
-    pub const SINH: u32 = 12;
-    pub const COSH: u32 = 13;
-    pub const EXPM1: u32 = 14;
-    pub const LOG1P: u32 = 15;
-    pub const LOG2: u32 = 16;
-    pub const LOG10: u32 = 17;
-    pub const FLOOR: u32 = 18;
-    pub const CEIL: u32 = 19;
-    pub const RINT: u32 = 20;
-    pub const SQUARE: u32 = 21;
-    pub const SIGN: u32 = 22;
-    pub const ISNAN: u32 = 23;
-    pub const ISINF: u32 = 24;
-    pub const ISFINITE: u32 = 25;
-    pub const LOGICAL_NOT: u32 = 26;
+codes! {
+    /// Unary ufunc op codes beyond `UNARY_OP` (0..=7 are shared with `rp_unary`).
+    pub mod ufunc1_op: u32 {
+        TAN = 8,
+        ARCSIN = 9,
+        ARCCOS = 10,
+        ARCTAN = 11,
+        SINH = 12,
+        COSH = 13,
+        EXPM1 = 14,
+        LOG1P = 15,
+        LOG2 = 16,
+        LOG10 = 17,
+        FLOOR = 18,
+        CEIL = 19,
+        RINT = 20,
+        SQUARE = 21,
+        SIGN = 22,
+        ISNAN = 23,
+        ISINF = 24,
+        ISFINITE = 25,
+        LOGICAL_NOT = 26,
+    }
 }
 
 /// A unary ufunc whose output has the input's dtype.
@@ -1046,16 +1065,18 @@ export! {
     }
 }
 
-/// Axis-reduction op codes (`rp_reduce_axis`).
-pub mod reduce_op {
-    pub const SUM: u32 = 0;
-    pub const PROD: u32 = 1;
-    pub const MAX: u32 = 2;
-    pub const MIN: u32 = 3;
-    pub const ALL: u32 = 4;
-    pub const ANY: u32 = 5;
-    pub const FMAX: u32 = 6;
-    pub const FMIN: u32 = 7;
+codes! {
+    /// Axis-reduction op codes (`rp_reduce_axis`).
+    pub mod reduce_op: u32 {
+        SUM = 0,
+        PROD = 1,
+        MAX = 2,
+        MIN = 3,
+        ALL = 4,
+        ANY = 5,
+        FMAX = 6,
+        FMIN = 7,
+    }
 }
 
 unsafe fn reduce_typed<T: Elem>(
@@ -1813,6 +1834,24 @@ fn choice_without_replacement(
     Ok(())
 }
 
+codes! {
+    /// `rp_linalg` op codes (`ffi/symbols.ts`, `LINALG`).
+    pub mod linalg_op: u32 {
+        SOLVE = 0,
+        SLOGDET = 1,
+        CHOLESKY = 3,
+    }
+}
+
+codes! {
+    /// `rp_decomp` op codes (`ffi/symbols.ts`, `DECOMP`).
+    pub mod decomp_op: u32 {
+        QR = 0,
+        EIGH = 1,
+        SVD = 2,
+    }
+}
+
 unsafe fn linalg_typed<T: Float>(
     op: u32,
     a: *mut u8,
@@ -1826,7 +1865,7 @@ unsafe fn linalg_typed<T: Float>(
     let a = out_slice::<T>(a, (n * n * batch) as u32, "a")?;
     let mut piv = vec![0usize; n];
     match op {
-        0 => {
+        linalg_op::SOLVE => {
             let b = out_slice::<T>(b, (n * nrhs * batch) as u32, "b")?;
             for t in 0..batch {
                 let m = &mut a[t * n * n..(t + 1) * n * n];
@@ -1836,7 +1875,7 @@ unsafe fn linalg_typed<T: Float>(
                 la::lu_solve(m, n, &piv, &mut b[t * n * nrhs..(t + 1) * n * nrhs], nrhs);
             }
         }
-        1 | 2 => {
+        linalg_op::SLOGDET => {
             let o = out_slice::<f64>(out, (batch * 2) as u32, "out")?;
             for t in 0..batch {
                 let m = &mut a[t * n * n..(t + 1) * n * n];
@@ -1846,7 +1885,7 @@ unsafe fn linalg_typed<T: Float>(
                 o[2 * t + 1] = l;
             }
         }
-        3 => {
+        linalg_op::CHOLESKY => {
             for t in 0..batch {
                 la::cholesky(&mut a[t * n * n..(t + 1) * n * n], n)?;
             }
@@ -1872,12 +1911,12 @@ unsafe fn decomp_typed<T: Float>(
     let mut w = vec![0.0f64; m * n];
     // output slices (null when not wanted) and float64 scratch per matrix
     let sizes: [usize; 3] = match op {
-        0 => {
+        decomp_op::QR => {
             let qc = if bit0 { m } else { k };
             [if want { m * qc } else { 0 }, qc * n, 0]
         }
-        1 => [n, if want { n * n } else { 0 }, 0],
-        2 => {
+        decomp_op::EIGH => [n, if want { n * n } else { 0 }, 0],
+        decomp_op::SVD => {
             let (uc, vr) = if bit0 { (m, n) } else { (k, k) };
             [
                 k,
@@ -1887,7 +1926,7 @@ unsafe fn decomp_typed<T: Float>(
         }
         _ => return Err(Error::invalid(format!("unknown decomposition {op}"))),
     };
-    if op == 1 && m != n {
+    if op == decomp_op::EIGH && m != n {
         return Err(Error::invalid("eigh: matrix must be square"));
     }
     let mut outs: Vec<&mut [T]> = Vec::with_capacity(3);
@@ -1911,7 +1950,7 @@ unsafe fn decomp_typed<T: Float>(
         }
         let [s0, s1, s2] = &mut s;
         match op {
-            0 => dc::qr(
+            decomp_op::QR => dc::qr(
                 &mut w,
                 m,
                 n,
@@ -1919,7 +1958,7 @@ unsafe fn decomp_typed<T: Float>(
                 if want { Some(s0) } else { None },
                 s1,
             )?,
-            1 => dc::eigh(&mut w, n, bit0, s0, if want { Some(s1) } else { None })?,
+            decomp_op::EIGH => dc::eigh(&mut w, n, bit0, s0, if want { Some(s1) } else { None })?,
             _ => dc::svd(
                 &mut w,
                 m,
@@ -1963,9 +2002,9 @@ export! {
 
 export! {
     /// Batched square linear algebra on C-contiguous (batch, n, n) `a`
-    /// (overwritten): `op` 0 solve (`b`: (batch, n, nrhs), becomes X), 1/2
-    /// sign and log|det| into `out` (f64 x 2 per matrix), 3 Cholesky (L in
-    /// place). Singular / indefinite input: status LINALG.
+    /// (overwritten): `op` ([`linalg_op`]) 0 solve (`b`: (batch, n, nrhs),
+    /// becomes X), 1 sign and log|det| into `out` (f64 x 2 per matrix), 3
+    /// Cholesky (L in place). Singular / indefinite input: status LINALG.
     fn rp_linalg(op: u32, dt: u32, a: *mut u8, n: u32, batch: u32, b: *mut u8, nrhs: u32, out: *mut u8) {
         let dt = dtype(dt)?;
         let (n, batch, nrhs) = (n as usize, batch as usize, nrhs as usize);
@@ -2085,4 +2124,156 @@ pub extern "C" fn rp_wasm_trapped_flag() -> u32 {
 #[no_mangle]
 pub extern "C" fn rp_wasm_pool(which: u32) -> u32 {
     crate::parallel::wasm_pool::stats(which) as u32
+}
+
+/// Every code that crosses the boundary has the same value on both sides:
+/// the tables of `ffi/symbols.ts` against this crate's constants.
+#[cfg(test)]
+mod code_table_tests {
+    use super::*;
+
+    type Table = Vec<(String, i64)>;
+
+    /// `export const NAME = { key: value, ... } as const;` of symbols.ts.
+    fn ts_table(name: &str) -> Table {
+        let ts = include_str!("../../ffi/symbols.ts");
+        let head = format!("export const {name} = {{");
+        let start = ts
+            .find(&head)
+            .unwrap_or_else(|| panic!("{name} in symbols.ts"));
+        let rest = &ts[start + head.len()..];
+        let body = &rest[..rest.find("} as const").expect("} as const")];
+        body.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("/") && !l.starts_with('*'))
+            .map(|l| {
+                let (k, v) = l.trim_end_matches(',').split_once(':').expect("key: value");
+                let v = v.trim();
+                let v = match v.strip_prefix("0x") {
+                    Some(h) => i64::from_str_radix(h, 16),
+                    None => v.parse(),
+                };
+                (k.trim().to_string(), v.expect("a number"))
+            })
+            .collect()
+    }
+
+    /// `floorDivide` -> `FLOOR_DIVIDE`.
+    fn upper_snake(k: &str) -> String {
+        let mut s = String::new();
+        for c in k.chars() {
+            if c.is_ascii_uppercase() {
+                s.push('_');
+            }
+            s.push(c.to_ascii_uppercase());
+        }
+        s
+    }
+
+    fn rust<T: Copy + Into<i64>>(pairs: &[(&str, T)]) -> Table {
+        pairs
+            .iter()
+            .map(|&(k, v)| (k.to_string(), v.into()))
+            .collect()
+    }
+
+    /// The two tables hold the same names with the same values; else the
+    /// differences, named.
+    fn compare(what: &str, mut ts: Table, mut rs: Table) -> std::result::Result<(), String> {
+        ts.sort();
+        rs.sort();
+        if ts == rs {
+            return Ok(());
+        }
+        let only = |a: &Table, b: &Table| -> Vec<String> {
+            a.iter()
+                .filter(|x| !b.contains(x))
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect()
+        };
+        Err(format!(
+            "{what}: symbols.ts only {:?}, Rust only {:?}",
+            only(&ts, &rs),
+            only(&rs, &ts)
+        ))
+    }
+
+    fn check(what: &str, ts: Table, rs: Table) {
+        if let Err(e) = compare(what, ts, rs) {
+            panic!("{e}");
+        }
+    }
+
+    fn snake(t: Table) -> Table {
+        t.into_iter().map(|(k, v)| (upper_snake(&k), v)).collect()
+    }
+
+    #[test]
+    fn op_codes_match_symbols_ts() {
+        let unary = [
+            ("ABS", OP_ABS),
+            ("NEGATIVE", OP_NEGATIVE),
+            ("SQRT", OP_SQRT),
+            ("EXP", OP_EXP),
+            ("LOG", OP_LOG),
+            ("SIN", OP_SIN),
+            ("COS", OP_COS),
+            ("TANH", OP_TANH),
+        ];
+        let binary = [
+            ("ADD", OP_ADD),
+            ("SUBTRACT", OP_SUBTRACT),
+            ("MULTIPLY", OP_MULTIPLY),
+            ("DIVIDE", OP_DIVIDE),
+            ("REVERSED", OP_REVERSED),
+        ];
+        check("BINARY_OP", snake(ts_table("BINARY_OP")), rust(&binary));
+        check("UNARY_OP", snake(ts_table("UNARY_OP")), rust(&unary));
+        // NumPy's `round` is the kernel `rint` (round half to even)
+        let ufunc1 = snake(ts_table("UFUNC1"))
+            .into_iter()
+            .map(|(k, v)| (if k == "ROUND" { "RINT".into() } else { k }, v))
+            .collect();
+        let mut rs = rust(&unary);
+        rs.extend(rust(ufunc1_op::CODES));
+        check("UFUNC1", ufunc1, rs);
+        check("UFUNC2", snake(ts_table("UFUNC2")), rust(ufunc_op::CODES));
+        check("REDUCE", snake(ts_table("REDUCE")), rust(reduce_op::CODES));
+        check("LINALG", snake(ts_table("LINALG")), rust(linalg_op::CODES));
+        check("DECOMP", snake(ts_table("DECOMP")), rust(decomp_op::CODES));
+    }
+
+    #[test]
+    fn dtype_and_status_codes_match_symbols_ts() {
+        let dtypes: Table = (0..=255u32)
+            .filter_map(|c| DType::from_code(c).map(|d| (d.name().to_string(), c as i64)))
+            .collect();
+        check("DTYPE", ts_table("DTYPE"), dtypes);
+        let status = [
+            ("OK", error::OK),
+            ("INVALID_ARGUMENT", error::INVALID_ARGUMENT),
+            ("UNSUPPORTED_DTYPE", error::UNSUPPORTED_DTYPE),
+            ("EMPTY", error::EMPTY),
+            ("OUT_OF_MEMORY", error::OUT_OF_MEMORY),
+            ("PANIC", error::PANIC),
+            ("OVERFLOW", error::OVERFLOW),
+            ("INDEX", error::INDEX),
+            ("CANCELLED", error::CANCELLED),
+            ("QUEUE_FULL", error::QUEUE_FULL),
+            ("CLOSED", error::CLOSED),
+            ("LINALG", crate::kernels::linalg::LINALG),
+        ];
+        check("STATUS", ts_table("STATUS"), rust(&status));
+    }
+
+    #[test]
+    fn a_difference_is_reported_by_name() {
+        let t = |p: &[(&str, i64)]| rust(p);
+        assert!(compare("X", t(&[("A", 0), ("B", 1)]), t(&[("B", 1), ("A", 0)])).is_ok());
+        let e = compare("X", t(&[("A", 0), ("B", 2)]), t(&[("A", 0), ("B", 1)])).unwrap_err();
+        assert!(e.contains("B = 2") && e.contains("B = 1"), "{e}");
+        let e = compare("X", t(&[("A", 0)]), t(&[("A", 0), ("C", 3)])).unwrap_err();
+        assert!(e.contains("Rust only [\"C = 3\"]"), "{e}");
+        assert_eq!(upper_snake("floorDivide"), "FLOOR_DIVIDE");
+    }
 }
