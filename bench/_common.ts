@@ -37,8 +37,13 @@ export function env(name: string): string | undefined {
 export function resultsDir(): URL {
   const d = env("BENCH_RESULTS_DIR");
   if (!d) return new URL("./results/", import.meta.url);
-  const abs = d.startsWith("/") ? d : `${env("PWD") ?? "."}/${d}`;
-  return new URL(`file://${abs.endsWith("/") ? abs : abs + "/"}`);
+  return fileUrl(d.endsWith("/") ? d : d + "/");
+}
+
+/** A `file:` URL for a path, relative ones from the working directory. */
+export function fileUrl(path: string): URL {
+  const abs = path.startsWith("/") ? path : `${env("PWD") ?? "."}/${path}`;
+  return new URL(`file://${abs}`);
 }
 
 /** Deterministic values in [-1, 1) (xorshift32). */

@@ -7,7 +7,7 @@
  * @module
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { env, fmtNs, resultsDir } from "./_common.ts";
+import { env, fileUrl, fmtNs, resultsDir } from "./_common.ts";
 
 interface Row {
   op: string;
@@ -126,7 +126,7 @@ for (const name of ["deno", "bun"]) {
 // BENCH_DOC: another copy of the document to render into (scripts/readme_sh.ts)
 const docEnv = env("BENCH_DOC");
 const doc = docEnv
-  ? new URL(`file://${docEnv}`)
+  ? fileUrl(docEnv)
   : new URL("../docs/BENCHMARKS.md", import.meta.url);
 const text = await readFile(doc, "utf8");
 const start = "<!-- results:start -->", end = "<!-- results:end -->";

@@ -13,4 +13,3 @@ node_modules/.bin/deno run -A bench/sizes.bench.ts
 node_modules/.bin/bun bench/sizes.bench.ts
 (cd bench && python3 numpy_sizes.py) > bench/results/numpy-sizes.json
 node_modules/.bin/deno run -A bench/sizes_report.ts
-node_modules/.bin/deno fmt docs/BENCHMARKS.md

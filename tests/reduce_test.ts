@@ -165,3 +165,44 @@ test("full float sum/max/min of contiguous arrays (the small-array fast path) eq
   assert.equal(rp.sum(v), 81);
   assert.equal(rp.max(v), 17);
 });
+
+test("one-axis reductions give the general path's bits, extent-1 axes and views included", () => {
+  const show = (r: NDArray) =>
+    Array.from(r.astype("float64").data as Float64Array).map((v) =>
+      Object.is(v, -0) ? "-0" : String(v)
+    ).join(",");
+  // NumPy 2.4: sum/mean of one element give +0 for -0; prod/max keep -0
+  const x = rp.array([[-0.0, 1.5, NaN, -2.0]]);
+  assert.equal(show(rp.sum(x, { axis: 0 }) as NDArray), "0,1.5,NaN,-2");
+  assert.equal(show(rp.prod(x, { axis: 0 }) as NDArray), "-0,1.5,NaN,-2");
+  assert.equal(show(rp.max(x, { axis: 0 }) as NDArray), "-0,1.5,NaN,-2");
+  assert.equal(show(rp.mean(x, { axis: 0 }) as NDArray), "0,1.5,NaN,-2");
+  // the same reduction through the general path (two axes): the 3-d array
+  // with one more extent-1 axis, or with the axis pair's other extent 1
+  const src = Float64Array.from({ length: 5 * 7 }, (_, i) => Math.sin(i) * 1e3);
+  for (const dt of ["float64", "float32", "int32", "bool"] as const) {
+    const base = rp.array(src).astype(dt).reshape(5, 7);
+    const views: Array<[string, NDArray]> = [
+      ["C", base],
+      ["T", base.T],
+      ["step", base.slice("::2", "::-3")],
+      ["row", base.slice("1:2", ":")],
+      ["col", base.slice(":", "2:3")],
+    ];
+    for (const [name, a] of views) {
+      for (const ax of [0, 1]) {
+        for (const op of ["sum", "prod", "max", "min", "all", "any"] as const) {
+          const fast = rp[op](a, { axis: ax }) as NDArray;
+          const three = a.reshape(...a.shape, 1);
+          const slow = rp[op](three, { axis: [ax, 2] }) as NDArray;
+          assert.equal(
+            show(fast),
+            show(slow),
+            `${op} ${dt} ${name} axis ${ax}`,
+          );
+          assert.deepEqual(fast.shape, slow.shape);
+        }
+      }
+    }
+  }
+});
