@@ -8,7 +8,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { run } from "mitata";
 
 const g = globalThis as {
-  Bun?: { version: string };
+  Bun?: { version: string; gc(full: boolean): void };
+  gc?: () => void;
   Deno?: {
     version: { deno: string; v8: string };
     env: { get(k: string): string | undefined };
@@ -23,6 +24,18 @@ export const runtimeName: "deno" | "bun" = g.Bun ? "bun" : "deno";
 export const runtimeVersion = g.Bun
   ? `Bun ${g.Bun.version}`
   : `Deno ${g.Deno!.version.deno} (V8 ${g.Deno!.version.v8})`;
+
+/**
+ * A full garbage collection where the runtime allows one (Bun; Deno with
+ * `--v8-flags=--expose-gc`), so that one case's garbage is not collected
+ * during the next case's timing. Returns whether it ran.
+ */
+export function fullGc(): boolean {
+  if (g.Bun) g.Bun.gc(true);
+  else if (g.gc) g.gc();
+  else return false;
+  return true;
+}
 
 /** An environment variable in either runtime. */
 export function env(name: string): string | undefined {

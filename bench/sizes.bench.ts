@@ -5,7 +5,7 @@
  * (`bench/numpy_sizes.py`, started by `bench/sizes.ts`, which also draws
  * the chart).
  *
- *     deno run -A bench/sizes.bench.ts        # or: bun bench/sizes.bench.ts
+ *     deno run -A --v8-flags=--expose-gc bench/sizes.bench.ts   # or: bun bench/sizes.bench.ts
  *     SIZES=16,1000 CASES=add,exp ROUNDS=9 ...   # a subset
  *
  * Method: every (case, size) measures its implementations in interleaved
@@ -13,6 +13,8 @@
  * calls lasting at least BATCH_MS (default 4 ms) after a warm-up, and the
  * result is the median over ROUNDS rounds (default 7) of time per call.
  * Results of every library are disposed in the loop, as their docs advise.
+ * A full garbage collection runs before each (case, size) (Bun; Deno with
+ * `--v8-flags=--expose-gc`, as bench/sizes.sh runs it).
  * Prints a table of µs per call and writes
  * bench/results/sizes-<runtime>.json.
  *
@@ -22,6 +24,7 @@ import * as rp from "../mod.ts";
 import { checkPeerHeap, np } from "./_peer.ts";
 import {
   env,
+  fullGc,
   jsMatvec,
   jsTopk,
   randomF64,
@@ -217,6 +220,10 @@ if (import.meta.main) {
     if (only && !only.some((o) => c.name.startsWith(o))) continue;
     for (const n of sizes) {
       const impls = c.make(n);
+      // the previous case's garbage (8 MB arrays at 10^6) collected now:
+      // left to the next case, it made Bun's plain loop of 16 elements
+      // 0.06 -> 0.46 us and raptors' add 0.29 -> 0.49 us
+      fullGc();
       const t = measure(impls, { rounds, batchMs });
       rows.push({ case: c.name, n, ...t });
       const f = (v: number) => (v / 1e3).toFixed(v < 1e4 ? 3 : 1);

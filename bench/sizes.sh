@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
 python3 -c 'import numpy' 2>/dev/null || python3 -m pip install --quiet numpy==2.4.6
 mkdir -p bench/results
-node_modules/.bin/deno run -A bench/sizes.bench.ts
+node_modules/.bin/deno run -A --v8-flags=--expose-gc bench/sizes.bench.ts
 node_modules/.bin/bun bench/sizes.bench.ts
 (cd bench && python3 numpy_sizes.py) > bench/results/numpy-sizes.json
 node_modules/.bin/deno run -A bench/sizes_report.ts
