@@ -6,10 +6,10 @@
  * @module
  */
 import { taLength } from "./_intrinsics.ts";
-import { kernel, recording } from "./_record.ts";
+import { kernel, pendingCount, recording } from "./_record.ts";
 import { pairwiseSqF32, pairwiseSqF64 } from "./_js.ts";
 import { allocStorage } from "./_pool.ts";
-import { statusError } from "./_native.ts";
+import { native, statusError } from "./_native.ts";
 import { type DType, dtypeCode, itemsize, kind, resultType } from "./dtype.ts";
 import { checkAlloc } from "./_limits.ts";
 import {
@@ -126,18 +126,36 @@ function callMatmul(
   meta: Float64Array,
   metaLen: number,
 ): void {
-  const status = kernel(
-    "rp_matmul",
-    dtypeCode(out.dtype),
-    a._storage,
-    taLength(a._storage),
-    b._storage,
-    taLength(b._storage),
-    out._storage,
-    taLength(out._storage),
-    meta,
-    metaLen,
-  );
+  const dt = dtypeCode(out.dtype);
+  const as = a._storage, bs = b._storage, os = out._storage;
+  // outside a recording and with no job in flight, `kernel` is this very
+  // call; made here directly, V8 compiles it as a fast FFI call (through
+  // `kernel`'s rest arguments it was a generic one: a 15x64 @ 64 float32
+  // product took 0.87 us in Deno against 0.46 us in Bun)
+  const status = recording() === null && pendingCount === 0
+    ? native.rp_matmul(
+      dt,
+      as,
+      taLength(as),
+      bs,
+      taLength(bs),
+      os,
+      taLength(os),
+      meta,
+      metaLen,
+    )
+    : kernel(
+      "rp_matmul",
+      dt,
+      as,
+      taLength(as),
+      bs,
+      taLength(bs),
+      os,
+      taLength(os),
+      meta,
+      metaLen,
+    );
   if (status !== 0) throw statusError(status, "matmul");
 }
 

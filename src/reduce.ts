@@ -10,7 +10,7 @@
  * @module
  */
 import { taLength } from "./_intrinsics.ts";
-import { kernel, notRecordable, recording } from "./_record.ts";
+import { kernel, notRecordable, pendingCount, recording } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
 import { REDUCE } from "../ffi/symbols.ts";
 import { native, statusError } from "./_native.ts";
@@ -447,18 +447,34 @@ function runReduce(
   fn: string,
 ): void {
   if (out.size === 0) return;
-  const status = kernel(
-    "rp_reduce_axis",
-    REDUCE[op],
-    dtypeCode(dtype),
-    a._storage,
-    taLength(a._storage),
-    out._storage,
-    taLength(out._storage),
-    nk,
-    nr,
-    meta,
-  );
+  const code = REDUCE[op], dt = dtypeCode(dtype);
+  const as = a._storage, os = out._storage;
+  // directly when `kernel` would make this very call (see callMatmul in
+  // linalg.ts: a fast FFI call in V8)
+  const status = recording() === null && pendingCount === 0
+    ? native.rp_reduce_axis(
+      code,
+      dt,
+      as,
+      taLength(as),
+      os,
+      taLength(os),
+      nk,
+      nr,
+      meta,
+    )
+    : kernel(
+      "rp_reduce_axis",
+      code,
+      dt,
+      as,
+      taLength(as),
+      os,
+      taLength(os),
+      nk,
+      nr,
+      meta,
+    );
   if (status !== 0) throw statusError(status, fn);
 }
 

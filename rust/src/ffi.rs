@@ -1120,12 +1120,16 @@ export! {
         let dt = dtype(dt)?;
         let (k, r) = (nk as usize, nr as usize);
         let meta = in_slice::<f64>(meta, 3 + 3 * nk + 2 * nr, "meta")?;
-        let ints = f64_ints(meta)?;
-        let to_usize = |xs: &[isize]| -> Result<Vec<usize>> {
-            xs.iter().map(|&x| if x < 0 { Err(Error::invalid("negative extent")) } else { Ok(x as usize) }).collect()
-        };
-        let kept_shape = to_usize(&ints[2..2 + k])?;
-        let red_shape = to_usize(&ints[2 + 3 * k..2 + 3 * k + r])?;
+        let mut ints_buf = IntBuf::new();
+        let ints = ints_buf.read(meta)?;
+        // inline for up to 8 axes each: no allocation for a request's array
+        let (mut kept_shape, mut red_shape) = (Dims::new(), Dims::new());
+        for &x in &ints[2..2 + k] {
+            kept_shape.push(int_extent(x)?);
+        }
+        for &x in &ints[2 + 3 * k..2 + 3 * k + r] {
+            red_shape.push(int_extent(x)?);
+        }
         let plan = AxisPlan {
             in_offset: ints[0],
             out_offset: ints[1],
@@ -1142,15 +1146,58 @@ export! {
     }
 }
 
-fn f64_ints(meta: &[f64]) -> Result<Vec<isize>> {
-    meta.iter().map(|&v| meta_int(v)).collect()
+/// Scratch for the layout entries of one call ([`meta_int`]): on the
+/// stack up to [`INTS_STACK`] entries (every request-sized call), else on
+/// the heap. A `collect` into a `Vec` grew it three times for a matmul's 10
+/// entries, and returning a stack array by value copied it: either was
+/// most of a small product's native time (115 ns per call).
+struct IntBuf {
+    stack: [isize; INTS_STACK],
+    heap: Vec<isize>,
+}
+
+const INTS_STACK: usize = 40;
+
+impl IntBuf {
+    fn new() -> Self {
+        IntBuf {
+            stack: [0; INTS_STACK],
+            heap: Vec::new(),
+        }
+    }
+
+    /// `meta`'s entries as integers, each checked by [`meta_int`].
+    fn read(&mut self, meta: &[f64]) -> Result<&[isize]> {
+        let dst: &mut [isize] = if meta.len() <= INTS_STACK {
+            &mut self.stack[..meta.len()]
+        } else {
+            self.heap.resize(meta.len(), 0);
+            &mut self.heap
+        };
+        for (d, &v) in dst.iter_mut().zip(meta) {
+            *d = meta_int(v)?;
+        }
+        Ok(dst)
+    }
 }
 
 /// One layout entry (an offset, extent or stride sent as f64): an integer
 /// that this platform's `isize` holds. On wasm32 that is below 2^31, so a
 /// broadcast view of 2^31 elements is an error there instead of an extent
 /// silently saturated to 2^31 - 1 (which summed one element too few).
+#[inline(always)]
 fn meta_int(v: f64) -> Result<isize> {
+    // one conversion and two compares when the entry is fine (`as`
+    // saturates, and NaN becomes 0: both then differ from `v`)
+    let i = v as isize;
+    if i as f64 == v && v.abs() <= (1u64 << 53) as f64 {
+        return Ok(i);
+    }
+    meta_int_error(v)
+}
+
+#[cold]
+fn meta_int_error(v: f64) -> Result<isize> {
     // (not v.fract(): without SSE4.1 that is a libm call, 7 per ufunc call)
     if v as i64 as f64 != v || v.abs() > (1u64 << 53) as f64 {
         return Err(Error::invalid(format!(
@@ -1166,16 +1213,17 @@ fn meta_int(v: f64) -> Result<isize> {
     Ok(v as isize)
 }
 
+/// A layout integer that must be an extent (non-negative).
+fn int_extent(x: isize) -> Result<usize> {
+    usize::try_from(x).map_err(|_| Error::invalid(format!("negative extent {x}")))
+}
+
 fn extents(xs: &[isize]) -> Result<Vec<usize>> {
-    xs.iter()
-        .map(|&x| {
-            if x < 0 {
-                Err(Error::invalid("negative extent"))
-            } else {
-                Ok(x as usize)
-            }
-        })
-        .collect()
+    let mut v = Vec::with_capacity(xs.len());
+    for &x in xs {
+        v.push(int_extent(x)?);
+    }
+    Ok(v)
 }
 
 export! {
@@ -1185,7 +1233,8 @@ export! {
     fn rp_where(dt: u32, c: *const u8, c_len: u32, x: *const u8, x_len: u32, y: *const u8, y_len: u32, out: *mut u8, out_len: u32, ndim: u32, meta: *const u8) {
         let dt = dtype(dt)?;
         let nd = ndim as usize;
-        let m = f64_ints(in_slice::<f64>(meta, 4 + 5 * ndim, "meta")?)?;
+        let mut m_buf = IntBuf::new();
+        let m = m_buf.read(in_slice::<f64>(meta, 4 + 5 * ndim, "meta")?)?;
         let shape = extents(&m[4..4 + nd])?;
         let st = |k: usize| &m[4 + (k + 1) * nd..4 + (k + 2) * nd];
         let cl = Layout { offset: m[0], shape: &shape, strides: st(0) };
@@ -1210,7 +1259,8 @@ export! {
     fn rp_arg_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, nk: u32, meta: *const u8) {
         let dt = dtype(dt)?;
         let k = nk as usize;
-        let m = f64_ints(in_slice::<f64>(meta, 4 + 3 * nk, "meta")?)?;
+        let mut m_buf = IntBuf::new();
+        let m = m_buf.read(in_slice::<f64>(meta, 4 + 3 * nk, "meta")?)?;
         let shape = extents(&m[4..4 + k])?;
         let axis_len = extents(&m[2..3])?[0];
         let al = Layout { offset: m[0], shape: &shape, strides: &m[4 + k..4 + 2 * k] };
@@ -1235,12 +1285,12 @@ export! {
     /// Every matrix is bounds-checked against its buffer first.
     fn rp_matmul(dt: u32, a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) {
         let dt = dtype(dt)?;
-        let m = f64_ints(in_slice::<f64>(meta, meta_len, "meta")?)?;
+        let mut m_buf = IntBuf::new();
+        let m = m_buf.read(in_slice::<f64>(meta, meta_len, "meta")?)?;
         if m.len() < 8 {
             return Err(Error::invalid("matmul metadata too short"));
         }
-        let dims = extents(&m[0..4])?;
-        let (mm, kk, nn, batch) = (dims[0], dims[1], dims[2], dims[3]);
+        let (mm, kk, nn, batch) = (int_extent(m[0])?, int_extent(m[1])?, int_extent(m[2])?, int_extent(m[3])?);
         if m.len() != 8 + 2 * batch || out_len as usize != batch * mm * nn {
             return Err(Error::invalid("matmul metadata does not match the output"));
         }
@@ -1254,10 +1304,10 @@ export! {
                 || (nn == 1 && mm > 1 && m[4] == 1)
                 || (mm == 1 && nn > 1 && m[6] == 1 && m[5] == 1));
         if vec_ok && dt == DType::Float64 {
-            return matvec::<f64>(a, a_len, b, b_len, out, out_len, &m, mm, kk, nn, batch);
+            return matvec::<f64>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch);
         }
         if vec_ok && dt == DType::Float32 {
-            return matvec::<f32>(a, a_len, b, b_len, out, out_len, &m, mm, kk, nn, batch);
+            return matvec::<f32>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch);
         }
         let code = if dt == DType::Bool { DType::Uint8 } else { dt };
         for_each_numeric!(code, T => {
@@ -1458,8 +1508,9 @@ export! {
     /// `meta` (f64) is the axis layout of `a` (see `AxisMeta`); `idx` int64.
     fn rp_take(dt: u32, a: *const u8, a_len: u32, meta: *const u8, meta_len: u32, idx: *const u8, idx_len: u32, out: *mut u8, out_len: u32) {
         let dt = dtype(dt)?;
-        let m = f64_ints(in_slice::<f64>(meta, meta_len, "meta")?)?;
-        let (l, _) = AxisMeta::read(&m)?;
+        let mut m_buf = IntBuf::new();
+        let m = m_buf.read(in_slice::<f64>(meta, meta_len, "meta")?)?;
+        let (l, _) = AxisMeta::read(m)?;
         let idx = in_slice::<i64>(idx, idx_len, "indices")?;
         let code = if dt == DType::Bool { DType::Uint8 } else { dt };
         for_each_numeric!(code, T => gather::take::<T>(
@@ -1475,7 +1526,8 @@ export! {
     /// ndim, NumPy's `argwhere` layout; the count is checked).
     fn rp_nonzero(dt: u32, a: *const u8, a_len: u32, shape: *const u8, ndim: u32, out: *mut u8, out_len: u32) {
         let dt = dtype(dt)?;
-        let shape = extents(&f64_ints(in_slice::<f64>(shape, ndim, "shape")?)?)?;
+        let mut shape_buf = IntBuf::new();
+        let shape = extents(shape_buf.read(in_slice::<f64>(shape, ndim, "shape")?)?)?;
         let out = out_slice::<i64>(out, out_len, "out")?;
         let code = if dt == DType::Bool { DType::Uint8 } else { dt };
         for_each_numeric!(code, T => gather::nonzero::<T>(in_slice::<T>(a, a_len, "a")?, &shape, out),
@@ -1488,8 +1540,9 @@ export! {
     /// (f64) holds the axis layout of `a` then that of `out` (same shape).
     fn rp_scan_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32) {
         let dt = dtype(dt)?;
-        let m = f64_ints(in_slice::<f64>(meta, meta_len, "meta")?)?;
-        let (al, used) = AxisMeta::read(&m)?;
+        let mut m_buf = IntBuf::new();
+        let m = m_buf.read(in_slice::<f64>(meta, meta_len, "meta")?)?;
+        let (al, used) = AxisMeta::read(m)?;
         let (ol, _) = AxisMeta::read(&m[used..])?;
         if op > 1 {
             return Err(Error::invalid(format!("unknown scan op {op}")));
@@ -1614,8 +1667,9 @@ export! {
     fn rp_sort_axis(op: u32, dt: u32, a: *const u8, a_len: u32, out: *mut u8, out_len: u32, meta: *const u8, meta_len: u32, kth: u32) {
         use crate::kernels::sort_axis::{self, LaneOp};
         let dt = dtype(dt)?;
-        let m = f64_ints(in_slice::<f64>(meta, meta_len, "meta")?)?;
-        let (al, used) = AxisMeta::read(&m)?;
+        let mut m_buf = IntBuf::new();
+        let m = m_buf.read(in_slice::<f64>(meta, meta_len, "meta")?)?;
+        let (al, used) = AxisMeta::read(m)?;
         let (ol, _) = AxisMeta::read(&m[used..])?;
         let op = match op {
             0 => LaneOp::Sort,

@@ -18,7 +18,7 @@
 
 use super::elementwise::{self as ew, BinOp};
 use super::reduce::{pairwise_sum, pairwise_sum_strided};
-use super::strided::{check_bounds, Layout};
+use super::strided::{check_bounds, Dims, Layout};
 use crate::dtype::Elem;
 use crate::error::{Error, Result};
 use crate::multiversion;
@@ -147,7 +147,11 @@ fn odometer(shape: &[usize], mut f: impl FnMut(&[usize])) {
     if shape.contains(&0) {
         return;
     }
-    let mut idx = vec![0usize; shape.len()];
+    // inline for up to 8 axes (no allocation per call)
+    let mut idx: Dims<usize> = Dims::new();
+    for _ in 0..shape.len() {
+        idx.push(0);
+    }
     loop {
         f(&idx);
         let mut d = shape.len();
@@ -184,10 +188,19 @@ pub unsafe fn reduce_axes<T: Elem, R: Reducer<T>>(
     init: Option<T>,
 ) -> Result<()> {
     // Bounds: the input over all axes, the output over the kept axes.
-    let mut all_shape = p.kept_shape.to_vec();
-    all_shape.extend_from_slice(p.red_shape);
-    let mut all_st = p.kept_in.to_vec();
-    all_st.extend_from_slice(p.red_in);
+    if p.kept_shape.len() != p.kept_in.len() || p.red_shape.len() != p.red_in.len() {
+        return Err(Error::invalid("reduce: shape and strides differ in length"));
+    }
+    let (mut all_shape, mut all_st) = (Dims::new(), Dims::new());
+    for (&d, &s) in p
+        .kept_shape
+        .iter()
+        .chain(p.red_shape)
+        .zip(p.kept_in.iter().chain(p.red_in))
+    {
+        all_shape.push(d);
+        all_st.push(s);
+    }
     check_bounds(
         &Layout {
             offset: p.in_offset,
