@@ -12,9 +12,9 @@ import { taLength } from "./_intrinsics.ts";
 import { fresh, NDArray } from "./ndarray.ts";
 import { array } from "./creation.ts";
 import { dtypeCode, resultType } from "./dtype.ts";
-import { kernel } from "./_record.ts";
+import { kernel, pendingCount, recording } from "./_record.ts";
 import { allocStorage } from "./_pool.ts";
-import { statusError } from "./_native.ts";
+import { native, statusError } from "./_native.ts";
 import { normAxis } from "./_shape.ts";
 import { axisLayout } from "./reduce.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc2 } from "./ufunc.ts";
@@ -402,18 +402,13 @@ function topkKernel(
   shape[last] = k;
   const vals = fresh(x.dtype, shape), idx = fresh("int64", shape);
   if (lanes > 0) {
-    const st = kernel(
-      "rp_topk",
-      dtypeCode(x.dtype),
-      lanesArr._storage,
-      lanesArr.size,
-      lanes,
-      n,
-      k,
-      largest ? 1 : 0,
-      vals._storage,
-      idx._storage,
-    );
+    const dt = dtypeCode(x.dtype), xs = lanesArr._storage, size = lanesArr.size;
+    const big = largest ? 1 : 0, vs = vals._storage, is = idx._storage;
+    // directly when `kernel` would make this very call: a fast FFI call in
+    // V8 (see callMatmul in linalg.ts)
+    const st = recording() === null && pendingCount === 0
+      ? native.rp_topk(dt, xs, size, lanes, n, k, big, vs, is)
+      : kernel("rp_topk", dt, xs, size, lanes, n, k, big, vs, is);
     if (st !== 0) throw statusError(st, "topk");
   }
   if (ax === last) return { values: vals, indices: idx };
