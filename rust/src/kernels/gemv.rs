@@ -53,8 +53,19 @@ pub unsafe fn gemv_rows<T: Elem>(
             if lda >= k as isize && e > s && k < SHORT_ROW {
                 // rows s..e as one slice (rows in increasing address order)
                 let first = (ap as *const T).offset(s as isize * lda);
-                let len = (e - s - 1) * lda as usize + k;
-                rows_dot(std::slice::from_raw_parts(first, len), lda as usize, xs, ys);
+                // float32 feature rows on AVX-512: sixteen rows at a time
+                // (the same bits; see rows16)
+                let done = rows16(first, lda as usize, xs, ys);
+                if done < e - s {
+                    let first = first.add(done * lda as usize);
+                    let len = (e - s - done - 1) * lda as usize + k;
+                    rows_dot(
+                        std::slice::from_raw_parts(first, len),
+                        lda as usize,
+                        xs,
+                        &mut ys[done..],
+                    );
+                }
             } else {
                 for (i, yi) in (s..e).zip(ys.iter_mut()) {
                     let row =
@@ -64,6 +75,120 @@ pub unsafe fn gemv_rows<T: Elem>(
             }
         }
     });
+}
+
+/// `y[..r]` for the first `r` rows (a multiple of 16, possibly 0), where
+/// the AVX-512 kernel applies: float32 rows of exactly 16, 32, 64 or 128
+/// elements on a CPU with AVX-512. Returns `r`.
+///
+/// # Safety
+/// `y.len()` rows of `x.len()` elements, `lda` apart, readable from `a`.
+unsafe fn rows16<T: Elem>(a: *const T, lda: usize, x: &[T], y: &mut [T]) -> usize {
+    #[cfg(all(target_arch = "x86_64", raptors_avx512))]
+    {
+        use crate::dtype::DType;
+        use crate::simd::{level, Level};
+        let m = y.len() / 16 * 16;
+        if T::DTYPE != DType::Float32 || m == 0 || level() != Level::Avx512 {
+            return 0;
+        }
+        let (af, xf, yf) = (
+            a as *const f32,
+            x.as_ptr() as *const f32,
+            y.as_mut_ptr() as *mut f32,
+        );
+        // SAFETY: T is f32 (checked above), AVX-512 detected, extents per
+        // the caller's contract.
+        match x.len() {
+            16 => avx512::rows16_f32::<1>(af, lda, xf, yf, m),
+            32 => avx512::rows16_f32::<2>(af, lda, xf, yf, m),
+            64 => avx512::rows16_f32::<4>(af, lda, xf, yf, m),
+            128 => avx512::rows16_f32::<8>(af, lda, xf, yf, m),
+            _ => return 0,
+        }
+        m
+    }
+    #[cfg(not(all(target_arch = "x86_64", raptors_avx512)))]
+    {
+        let _ = (a, lda, x, y);
+        0
+    }
+}
+
+/// Sixteen float32 rows of `16 * NC` elements against x, in AVX-512
+/// registers: sixteen 16-lane accumulators (`acc += row chunk * x chunk`,
+/// a multiply then an add, chunks in order, as [`reduce::dot_float`]),
+/// then every row's [`reduce::lane_tree`] done for all sixteen rows at
+/// once: each level of the tree (lanes j and j + w added, w = 8, 4, 2, 1)
+/// is one vector add over rows paired up by shuffles, so the additions
+/// are exactly the tree's, with the same operands: the same bits as one
+/// row at a time. The row-by-row tree cost 8 dependent shuffles and adds
+/// per row; here it is 15 adds per 16 rows. Needs Rust 1.89 (the
+/// intrinsics' stabilization; `build.rs` sets `raptors_avx512`), hence
+/// the allowance below the crate's MSRV, which the wasm build sets.
+#[cfg(all(target_arch = "x86_64", raptors_avx512))]
+#[allow(clippy::incompatible_msrv)]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    /// # Safety
+    /// AVX-512F present; rows `0..m` (a multiple of 16) of `16 * NC`
+    /// floats `lda` apart readable from `a`; x has `16 * NC` floats, y `m`.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn rows16_f32<const NC: usize>(
+        a: *const f32,
+        lda: usize,
+        x: *const f32,
+        y: *mut f32,
+        m: usize,
+    ) {
+        let mut xv = [_mm512_setzero_ps(); NC];
+        for (c, v) in xv.iter_mut().enumerate() {
+            *v = _mm512_loadu_ps(x.add(16 * c));
+        }
+        // result lane 4L + t holds row 4t + L (see the last level)
+        let order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+        let mut i = 0;
+        while i < m {
+            let mut acc = [_mm512_setzero_ps(); 16];
+            for (c, xc) in xv.iter().enumerate() {
+                for (r, ar) in acc.iter_mut().enumerate() {
+                    let v = _mm512_loadu_ps(a.add((i + r) * lda + 16 * c));
+                    *ar = _mm512_add_ps(*ar, _mm512_mul_ps(v, *xc));
+                }
+            }
+            // w = 8: rows 2p, 2p + 1 -> [row 2p (8), row 2p + 1 (8)]
+            let mut v1 = [_mm512_setzero_ps(); 8];
+            for (p, v) in v1.iter_mut().enumerate() {
+                let (r0, r1) = (acc[2 * p], acc[2 * p + 1]);
+                let lo = _mm512_shuffle_f32x4::<0x44>(r0, r1);
+                let hi = _mm512_shuffle_f32x4::<0xEE>(r0, r1);
+                *v = _mm512_add_ps(lo, hi);
+            }
+            // w = 4: 128-bit lane L of v2[q] is row 4q + L (4 partials)
+            let mut v2 = [_mm512_setzero_ps(); 4];
+            for (q, v) in v2.iter_mut().enumerate() {
+                let (u0, u1) = (v1[2 * q], v1[2 * q + 1]);
+                let lo = _mm512_shuffle_f32x4::<0x88>(u0, u1);
+                let hi = _mm512_shuffle_f32x4::<0xDD>(u0, u1);
+                *v = _mm512_add_ps(lo, hi);
+            }
+            // w = 2: lane L of v3[s] holds rows 8s + L and 8s + 4 + L (2 each)
+            let mut v3 = [_mm512_setzero_ps(); 2];
+            for (t, v) in v3.iter_mut().enumerate() {
+                let (u0, u1) = (v2[2 * t], v2[2 * t + 1]);
+                let lo = _mm512_shuffle_ps::<0x44>(u0, u1);
+                let hi = _mm512_shuffle_ps::<0xEE>(u0, u1);
+                *v = _mm512_add_ps(lo, hi);
+            }
+            // w = 1: lane L holds rows L, 4 + L, 8 + L, 12 + L
+            let lo = _mm512_shuffle_ps::<0x88>(v3[0], v3[1]);
+            let hi = _mm512_shuffle_ps::<0xDD>(v3[0], v3[1]);
+            let sums = _mm512_add_ps(lo, hi);
+            _mm512_storeu_ps(y.add(i), _mm512_permutexvar_ps(order, sums));
+            i += 16;
+        }
+    }
 }
 
 /// `y[i]` = the dot of row i (`a[i * lda..][..k]`, `k = x.len()`) with
@@ -353,6 +478,11 @@ mod tests {
                 (101, 384, 384),
                 (9, 15, 15),
                 (3000, 64, 64),
+                (37, 16, 16),
+                (35, 32, 33),
+                (48, 64, 70),
+                (50, 128, 128),
+                (16, 64, 64),
             ] {
                 let a: Vec<T> = (0..m * lda).map(|_| conv(lcg(&mut seed))).collect();
                 let x: Vec<T> = (0..k).map(|_| conv(lcg(&mut seed))).collect();
