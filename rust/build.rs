@@ -8,7 +8,6 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=RUSTC");
-    println!("cargo:rustc-check-cfg=cfg(raptors_avx512)");
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
     let minor = Command::new(rustc)
         .arg("--version")
@@ -20,7 +19,12 @@ fn main() {
             let version = v.split_whitespace().nth(1)?.to_string();
             version.split('.').nth(1)?.parse::<u32>().ok()
         });
-    if minor.map_or(false, |m| m >= 89) {
+    let minor = minor.unwrap_or(0);
+    if minor >= 80 {
+        // declares the cfg (older cargo does not know this key and warns)
+        println!("cargo:rustc-check-cfg=cfg(raptors_avx512)");
+    }
+    if minor >= 89 {
         println!("cargo:rustc-cfg=raptors_avx512");
     }
 }
