@@ -449,32 +449,12 @@ function runReduce(
   if (out.size === 0) return;
   const code = REDUCE[op], dt = dtypeCode(dtype);
   const as = a._storage, os = out._storage;
+  const an = taLength(as), on = taLength(os);
   // directly when `kernel` would make this very call (see callMatmul in
   // linalg.ts: a fast FFI call in V8)
   const status = recording() === null && pendingCount === 0
-    ? native.rp_reduce_axis(
-      code,
-      dt,
-      as,
-      taLength(as),
-      os,
-      taLength(os),
-      nk,
-      nr,
-      meta,
-    )
-    : kernel(
-      "rp_reduce_axis",
-      code,
-      dt,
-      as,
-      taLength(as),
-      os,
-      taLength(os),
-      nk,
-      nr,
-      meta,
-    );
+    ? native.rp_reduce_axis(code, dt, as, an, os, on, nk, nr, meta)
+    : kernel("rp_reduce_axis", code, dt, as, an, os, on, nk, nr, meta);
   if (status !== 0) throw statusError(status, fn);
 }
 
