@@ -617,7 +617,7 @@ function divideCount(
   const div = n instanceof NDArray ? n : Number(n);
   const r = keepScalar(s, ufunc2("divide", s, div)) as NDArray;
   // the sum is this call's own array: its storage back to the pool now
-  if (recording() === null && r !== s) s.dispose();
+  if (recording() === null) s.dispose();
   return r.dtype === acc ? r : r.astype(acc);
 }
 

@@ -595,11 +595,7 @@ fn check_ndim(ndim: usize) -> Result<()> {
 
 /// One extent (a non-negative layout integer).
 fn extent(v: f64) -> Result<usize> {
-    let x = meta_int(v)?;
-    if x < 0 {
-        return Err(Error::invalid(format!("negative extent {x}")));
-    }
-    Ok(x as usize)
+    int_extent(meta_int(v)?)
 }
 
 /// Decodes `xs` as extents (non-negative layout integers).
@@ -1193,24 +1189,21 @@ fn meta_int(v: f64) -> Result<isize> {
     if i as f64 == v && v.abs() <= (1u64 << 53) as f64 {
         return Ok(i);
     }
-    meta_int_error(v)
+    Err(meta_int_error(v))
 }
 
+/// Why an entry [`meta_int`] refused is refused (it accepts every other).
 #[cold]
-fn meta_int_error(v: f64) -> Result<isize> {
+fn meta_int_error(v: f64) -> Error {
     // (not v.fract(): without SSE4.1 that is a libm call, 7 per ufunc call)
     if v as i64 as f64 != v || v.abs() > (1u64 << 53) as f64 {
-        return Err(Error::invalid(format!(
-            "layout entry {v} is not an integer"
-        )));
-    }
-    if v.abs() > isize::MAX as f64 {
-        return Err(Error::invalid(format!(
+        Error::invalid(format!("layout entry {v} is not an integer"))
+    } else {
+        Error::invalid(format!(
             "layout entry {v} exceeds this platform's address range ({} bits)",
             isize::BITS
-        )));
+        ))
     }
-    Ok(v as isize)
 }
 
 /// A layout integer that must be an extent (non-negative).
