@@ -27,7 +27,7 @@ export interface SymbolSpec {
 }
 
 /** Version of the C ABI this table describes (`rp_abi_version`). */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** dtype codes (`rust/src/dtype.rs`, `DType`). */
 export const DTYPE = {
@@ -369,11 +369,13 @@ export const symbols = {
   rp_engine_new: { parameters: ["u32", "u32", "u32", "ptr"], result: "i32" },
   // unsafe fn rp_engine_set_callback(id: u32, f: *const u8) -> i32
   rp_engine_set_callback: { parameters: ["u32", "fn"], result: "i32" },
-  // unsafe fn rp_engine_submit(id: u32, prog: *const u8, len: u32, priority: u32, job: *mut u8) -> i32
+  // unsafe fn rp_engine_submit(id: u32, prog: *const u8, len: u32, priority: u32, hold: u32, job: *mut u8) -> i32
   rp_engine_submit: {
-    parameters: ["u32", "cptr", "u32", "u32", "ptr"],
+    parameters: ["u32", "cptr", "u32", "u32", "u32", "ptr"],
     result: "i32",
   },
+  // unsafe fn rp_engine_wake(id: u32) -> i32
+  rp_engine_wake: { parameters: ["u32"], result: "i32" },
   // unsafe fn rp_test_gate(gate: u32) -> i32
   rp_test_gate: { parameters: ["u32"], result: "i32" },
   // unsafe fn rp_test_gate_ctl(gate: u32, op: u32, entered: *mut u8) -> i32

@@ -265,7 +265,7 @@ export function wasmEngine(
       e.cb = typeof f === "function" ? (f as () => void) : null;
       return 0;
     },
-    rp_engine_submit(id, prog, len, priority, slot) {
+    rp_engine_submit(id, prog, len, priority, _hold, slot) {
       const e = get(id as number);
       if (!e) return fail(STATUS.INVALID_ARGUMENT, "unknown engine");
       const p = prog as BigUint64Array;
@@ -344,6 +344,12 @@ export function wasmEngine(
         dropCopies(copies);
         return fail(STATUS.INVALID_ARGUMENT, (err as Error).message);
       }
+    },
+    // jobs run on this thread, between turns: nothing is held
+    rp_engine_wake(id) {
+      return get(id as number)
+        ? 0
+        : fail(STATUS.INVALID_ARGUMENT, "unknown engine");
     },
     rp_engine_cancel(id, job, slot) {
       const e = get(id as number);

@@ -407,6 +407,19 @@ export class Engine {
   };
   readonly #wait = new Histogram();
   readonly #run = new Histogram();
+  /**
+   * Submissions are held (`rp_engine_submit(.., hold = 1)`): while this
+   * thread runs, they wake workers only up to all cores but one, so a
+   * burst of submissions keeps a core for the event loop instead of being
+   * descheduled behind the jobs it starts. The rest wake at the end of the
+   * turn, in a microtask.
+   */
+  #wakeQueued = false;
+  readonly #wakeHeld = (): void => {
+    this.#wakeQueued = false;
+    // status ignored: an engine closed since has nothing left to wake
+    native.rp_engine_wake(this.#id);
+  };
 
   constructor(options: EngineOptions = {}) {
     checkOptions(options, "Engine", ENGINE_KEYS);
@@ -554,12 +567,17 @@ export class Engine {
           prog,
           taLength(prog),
           priority,
+          1,
           slot,
         );
         if (status === STATUS.QUEUE_FULL) return false;
         if (status === STATUS.CLOSED) return new EngineClosedError();
         if (status !== 0) {
           return new NativeError(status, "submit(): the job was refused");
+        }
+        if (!this.#wakeQueued) {
+          this.#wakeQueued = true;
+          queueMicrotask(this.#wakeHeld);
         }
         this.#track(
           slot[0]!,

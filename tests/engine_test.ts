@@ -168,6 +168,24 @@ test("inputs are copied at submission: mutation, transfer and GC cannot reach a 
   addsUp(e);
 });
 
+test("jobs submitted in one turn all start once the turn ends", async () => {
+  // Submissions are held while the submitting turn runs (a core is left to
+  // the event loop) and the other workers are woken from a microtask at its
+  // end: every worker must then be running one of the turn's jobs. Without
+  // that wake, the second gate job would wait for the first, which never
+  // ends, and `entered` would time out. (The wasm engine runs one job at a
+  // time.)
+  const threads = rp.backend.name === "wasm" ? 1 : 3;
+  const e = new rp.Engine({ threads });
+  const g = gate();
+  const jobs = Array.from({ length: threads }, () => e.submit(g.job));
+  await g.entered(threads);
+  g.open();
+  await Promise.all(jobs);
+  assert.equal(e.metrics().completed, threads);
+  await e.close();
+});
+
 test("backpressure: reject throws QueueFullError at once; wait waits for a slot", async () => {
   const e = new rp.Engine({ threads: 1, maxQueue: 2 });
   const g = gate();

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { symbols } from "../ffi/symbols.ts";
+import { ABI_VERSION, symbols } from "../ffi/symbols.ts";
 import {
   libraryFileName,
   type LibrarySource,
@@ -117,7 +117,7 @@ test("an explicit path that does not load is an error, not a silent fallback", a
     /native library named by RAPTORS_LIB_PATH \(\/nonexistent\/explicit\.so\).*unset RAPTORS_LIB_PATH/s,
   );
   const lib = await loadLibrary([good]);
-  assert.equal(lib.symbols.rp_abi_version(), 1);
+  assert.equal(lib.symbols.rp_abi_version(), ABI_VERSION);
   assert.equal(lib.source, "local build");
 });
 

@@ -347,6 +347,10 @@ struct State {
     running: HashMap<u64, Arc<AtomicBool>>,
     done: Vec<Done>,
     busy: usize,
+    /// Workers parked on `work`, and wake-ups sent to them not yet taken:
+    /// `threads - idle + wakes` workers are running or about to.
+    idle: usize,
+    wakes: usize,
     closing: bool,
     notify: bool,
     next_id: u64,
@@ -366,6 +370,9 @@ struct Engine {
     notify: Condvar,
     max_queue: usize,
     intra_op: usize,
+    threads_n: usize,
+    /// How many workers a held submission may have awake (see [`submit`]).
+    hold_cap: usize,
     callback: Mutex<Option<extern "C" fn()>>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
@@ -375,6 +382,15 @@ impl Engine {
         // a worker never panics while holding the lock (steps run unlocked
         // and inside the guard); recover the state if one ever did
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wakes up to `n` parked workers not already woken.
+    fn wake(&self, st: &mut State, n: usize) {
+        let n = n.min(st.idle.saturating_sub(st.wakes));
+        st.wakes += n;
+        for _ in 0..n {
+            self.work.notify_one();
+        }
     }
 
     fn finish(&self, d: Done) {
@@ -399,20 +415,30 @@ impl Engine {
                     if st.closing {
                         return;
                     }
+                    st.idle += 1;
                     st = self.work.wait(st).unwrap_or_else(|e| e.into_inner());
+                    st.idle -= 1;
+                    // a spurious wake-up may take a sent one's count: the
+                    // count only decides whether to send more
+                    st.wakes = st.wakes.saturating_sub(1);
                 }
             };
             let started = Instant::now();
             let wait_us = started.duration_since(job.submitted).as_secs_f64() * 1e6;
             let (status, message) = Self::run(&job);
             let run_us = started.elapsed().as_secs_f64() * 1e6;
+            let id = job.id;
+            // the input copies go back to the pool before JS hears of the
+            // end: a burst submitted as soon as the last one resolves finds
+            // them there instead of faulting in fresh pages
+            drop(job);
             {
                 let mut st = self.lock();
-                st.running.remove(&job.id);
+                st.running.remove(&id);
                 st.busy -= 1;
             }
             self.finish(Done {
-                id: job.id,
+                id,
                 status,
                 wait_us,
                 run_us,
@@ -523,6 +549,16 @@ fn engine(id: u32) -> Result<Arc<Engine>> {
 /// Creates an engine with `threads` workers, a queue of `max_queue` jobs,
 /// and `intra_op` kernel threads per job; returns its id.
 pub fn create(threads: usize, max_queue: usize, intra_op: usize) -> Result<u32> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    create_with_cap(
+        threads,
+        max_queue,
+        intra_op,
+        hold_cap(threads, intra_op, cores),
+    )
+}
+
+fn create_with_cap(threads: usize, max_queue: usize, intra_op: usize, cap: usize) -> Result<u32> {
     // read RAPTORS_COPY_POOL_MB here, on the caller's thread, not later on a
     // worker finishing a job
     copy_pool_bytes();
@@ -537,6 +573,8 @@ pub fn create(threads: usize, max_queue: usize, intra_op: usize) -> Result<u32> 
         notify: Condvar::new(),
         max_queue,
         intra_op: intra_op.max(1),
+        threads_n: threads,
+        hold_cap: cap,
         callback: Mutex::new(None),
         threads: Mutex::new(Vec::new()),
     });
@@ -576,10 +614,18 @@ pub fn set_callback(id: u32, f: Option<extern "C" fn()>) -> Result<()> {
 /// (addr, bytes) * n_inputs, n_steps, (op, n_args, args..) * n_steps]`.
 /// Inputs are copied now. Returns the job id.
 ///
+/// With `hold`, the job wakes a parked worker only while fewer than the
+/// engine's `hold_cap` workers are awake; the caller promises a [`wake`]
+/// later (JS sends it at the end of the current turn, from a microtask).
+/// A burst of submissions from the event-loop thread then leaves it a core
+/// of its own: with every worker woken at once, three runnable threads on
+/// two cores made the scheduler stall the submitting thread for a whole
+/// 4 ms tick, several times per burst of 60.
+///
 /// # Safety
 /// Each input `(addr, bytes)` must be readable now; raw addresses in step
 /// arguments must stay valid until the job is reported finished.
-pub unsafe fn submit(id: u32, prog: &[u64], priority: u32) -> Result<u64> {
+pub unsafe fn submit(id: u32, prog: &[u64], priority: u32, hold: bool) -> Result<u64> {
     let e = engine(id)?;
     let bad = || Error::invalid("malformed job program");
     let mut it = prog.iter().copied();
@@ -652,9 +698,28 @@ pub unsafe fn submit(id: u32, prog: &[u64], priority: u32) -> Result<u64> {
         cancel: Arc::new(AtomicBool::new(false)),
         submitted: Instant::now(),
     });
-    drop(st);
-    e.work.notify_one();
+    let awake = e.threads_n - st.idle + st.wakes;
+    if !hold || awake < e.hold_cap {
+        e.wake(&mut st, 1);
+    }
     Ok(job_id)
+}
+
+/// Wakes as many parked workers as there are queued jobs: the end of a
+/// turn of held submissions (see [`submit`]).
+pub fn wake(id: u32) -> Result<()> {
+    let e = engine(id)?;
+    let mut st = e.lock();
+    let n = st.queued();
+    e.wake(&mut st, n);
+    Ok(())
+}
+
+/// How many workers held submissions may keep awake: all but one core's
+/// worth of the machine's cores (each job uses `intra_op` of them), at
+/// least one, at most `threads`.
+fn hold_cap(threads: usize, intra_op: usize, cores: usize) -> usize {
+    (cores.saturating_sub(1) / intra_op.max(1)).clamp(1, threads.max(1))
 }
 
 /// Cancels a job: a queued one is removed and reported at once; a running
@@ -863,7 +928,7 @@ mod tests {
             1,
             COPY_TAG | 1,
         ];
-        let job = unsafe { submit(id, &prog, 1) }.unwrap();
+        let job = unsafe { submit(id, &prog, 1, false) }.unwrap();
         data[0] = 99.0; // the job works on its copy
         let done = wait_done(id, 1);
         assert_eq!(done, vec![(job, 0, String::new())]);
@@ -899,11 +964,11 @@ mod tests {
             COPY_TAG,
             data.len() as u64,
         ];
-        let j1 = unsafe { submit(id, &gate_prog, 1) }.unwrap();
+        let j1 = unsafe { submit(id, &gate_prog, 1, false) }.unwrap();
         gate_wait_entered(3, 1); // the worker took j1: the queue is empty
-        let j2 = unsafe { submit(id, &sort_prog, 1) }.unwrap();
-        let j3 = unsafe { submit(id, &sort_prog, 1) }.unwrap();
-        let err = unsafe { submit(id, &sort_prog, 1) }.unwrap_err();
+        let j2 = unsafe { submit(id, &sort_prog, 1, false) }.unwrap();
+        let j3 = unsafe { submit(id, &sort_prog, 1, false) }.unwrap();
+        let err = unsafe { submit(id, &sort_prog, 1, false) }.unwrap_err();
         assert_eq!(err.code, error::QUEUE_FULL);
         assert_eq!(cancel(id, j3).unwrap(), 1);
         assert_eq!(cancel(id, j1).unwrap(), 2);
@@ -918,17 +983,61 @@ mod tests {
     }
 
     #[test]
+    fn hold_cap_leaves_a_core_to_the_caller() {
+        assert_eq!(hold_cap(2, 1, 2), 1);
+        assert_eq!(hold_cap(8, 1, 8), 7);
+        assert_eq!(hold_cap(3, 1, 16), 3); // fewer workers than cores
+        assert_eq!(hold_cap(4, 2, 8), 3); // jobs of two kernel threads
+        assert_eq!(hold_cap(1, 1, 1), 1); // one core: still one worker
+        assert_eq!(hold_cap(4, 8, 4), 1);
+    }
+
+    #[test]
+    fn held_submissions_wake_the_rest_on_wake() {
+        // two workers, at most one awake for held submissions
+        let id = create_with_cap(2, 8, 1, 1).unwrap();
+        let e = engine(id).unwrap();
+        // both workers parked first (a state, not a sleep)
+        let t0 = Instant::now();
+        while e.lock().idle < 2 {
+            assert!(
+                t0.elapsed() < Duration::from_secs(60),
+                "workers never parked"
+            );
+            std::thread::yield_now();
+        }
+        gate_ctl(4, 0).unwrap();
+        let gate_prog: Vec<u64> = vec![0, 1, GATE_OP, 1, 4];
+        let j1 = unsafe { submit(id, &gate_prog, 1, true) }.unwrap();
+        let j2 = unsafe { submit(id, &gate_prog, 1, true) }.unwrap();
+        gate_wait_entered(4, 1);
+        {
+            // one worker holds j1 in the gate; nobody woke the other
+            let st = e.lock();
+            assert_eq!(st.queued(), 1);
+            assert_eq!((st.idle, st.wakes), (1, 0));
+        }
+        wake(id).unwrap();
+        gate_wait_entered(4, 2); // the second worker took j2
+        gate_ctl(4, 1).unwrap();
+        let mut done: Vec<u64> = wait_done(id, 2).iter().map(|d| d.0).collect();
+        done.sort_unstable();
+        assert_eq!(done, vec![j1, j2]);
+        close(id, true, true).unwrap();
+    }
+
+    #[test]
     fn malformed_programs_and_bad_steps_fail_cleanly() {
         let id = create(1, 4, 1).unwrap();
-        assert!(unsafe { submit(id, &[1], 1) }.is_err());
-        assert!(unsafe { submit(id, &[0, 1, 99, 0], 1) }.is_err());
+        assert!(unsafe { submit(id, &[1], 1, false) }.is_err());
+        assert!(unsafe { submit(id, &[0, 1, 99, 0], 1, false) }.is_err());
         // a step with the wrong arity fails the job, not the process
-        let j = unsafe { submit(id, &[0, 1, 9, 1, 10], 1) }.unwrap();
+        let j = unsafe { submit(id, &[0, 1, 9, 1, 10], 1, false) }.unwrap();
         let done = wait_done(id, 1);
         assert_eq!(done[0].0, j);
         assert_ne!(done[0].1, error::OK);
         assert!(done[0].2.contains("arguments"), "{}", done[0].2);
         close(id, false, true).unwrap();
-        assert!(unsafe { submit(id, &[0, 0], 1) }.is_err());
+        assert!(unsafe { submit(id, &[0, 0], 1, false) }.is_err());
     }
 }

@@ -26,7 +26,7 @@ use crate::{for_each_int, for_each_numeric};
 use std::slice;
 
 /// Bumped on any change to a signature or convention above.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Largest integer a JS number holds exactly.
 const MAX_SAFE: i128 = (1i128 << 53) - 1;
@@ -1590,11 +1590,19 @@ export! {
 export! {
     /// Queues a job program (`prog`: `len` u64 words, see
     /// `engine::submit`); its id goes to the slot `job`. Status QUEUE_FULL
-    /// or CLOSED when it cannot be queued.
-    fn rp_engine_submit(id: u32, prog: *const u8, len: u32, priority: u32, job: *mut u8) {
+    /// or CLOSED when it cannot be queued. `hold` (0 or 1): leave a core to
+    /// the caller until [`rp_engine_wake`].
+    fn rp_engine_submit(id: u32, prog: *const u8, len: u32, priority: u32, hold: u32, job: *mut u8) {
         let prog = in_slice::<u64>(prog, len, "program")?;
-        let j = crate::engine::submit(id, prog, priority)?;
+        let j = crate::engine::submit(id, prog, priority, hold != 0)?;
         write_slot(job, (j as f64).to_bits())
+    }
+}
+
+export! {
+    /// Wakes workers for the jobs held by `rp_engine_submit(.., hold = 1)`.
+    fn rp_engine_wake(id: u32) {
+        crate::engine::wake(id)
     }
 }
 
