@@ -130,6 +130,19 @@ export const taSet: (
   offset?: number,
 ) => void = method(TYPED_ARRAY_PROTO, "set");
 
+/** `Array.prototype.at` as the engine defined it when this module loaded. */
+export const ARRAY_AT = Array.prototype.at;
+const APPLY = Reflect.apply;
+/**
+ * `Array.prototype.at` as the engine defines it. `src/creation.ts` reads
+ * the first element of each level of a nested list with it, not with
+ * `list[0]`: one element load that sees both lists of lists and rows of
+ * floats makes V8's optimized code convert every such row to boxed
+ * elements (see `copyRows` there); this builtin converts nothing.
+ */
+export const arrayAt = (a: readonly unknown[], i: number): unknown =>
+  APPLY(ARRAY_AT, a, [i]);
+
 const abByteLength = getter<ArrayBuffer, number>(
   ArrayBuffer.prototype,
   "byteLength",

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  arrayAt,
   bufferByteLength,
   canShrink,
   isDetached,
@@ -17,6 +18,7 @@ import {
   viewExtent,
 } from "./_intrinsics.ts";
 import { copyOf, dtypeOf, type NumericArray } from "./_typed.ts";
+import { copyRows, innerRows } from "./_rows.ts";
 import { adopt } from "./_arena.ts";
 import {
   asDType,
@@ -205,25 +207,11 @@ function inhomogeneous(depth: number): Error {
   );
 }
 
-/** Whether every list above the innermost level has `shape`'s length. */
-function outerShapeHolds(
-  v: unknown[],
-  shape: readonly number[],
-  dim: number,
-): boolean {
-  if (v.length !== shape[dim]) return false;
-  if (dim === shape.length - 1) return true;
-  for (let i = 0; i < v.length; i++) {
-    const e = v[i];
-    if (!Array.isArray(e) || !outerShapeHolds(e, shape, dim + 1)) return false;
-  }
-  return true;
-}
-
 /**
  * The request-body path of {@link array}: a rectangular nested list of JS
  * numbers (`number[]`, `number[][]`, ...) into float64, or float32 when
- * asked, in one pass with no intermediate list. `undefined` (the general
+ * asked: one walk that checks the shape and collects the rows, one
+ * allocation, one copy (`src/_rows.ts`). `undefined` (the general
  * path then decides, with its exact errors and dtype rules) as soon as
  * anything else shows: a bigint or boolean, a ragged row, no float element
  * when the dtype is inferred (integers make int64), another dtype.
@@ -238,13 +226,15 @@ function floatList(x: unknown, dtype: DType | undefined): NDArray | undefined {
   while (Array.isArray(cur)) {
     if (cur.length === 0) return undefined;
     shape.push(cur.length);
-    cur = cur[0];
+    cur = arrayAt(cur, 0); // not cur[0]: see copyRows in src/_rows.ts
   }
   const size = sizeOf(shape);
   if (size > MAX_SIZE) return undefined;
-  // the outer levels first (a few thousand rows for a request body): no
+  // the lists first (a few thousand rows for a request body): no
   // allocation is sized from a list that turns out to be ragged
-  if (!outerShapeHolds(x, shape, 0)) return undefined;
+  const rows: unknown[][] = [];
+  if (shape.length === 1) rows.push(x);
+  else if (!innerRows(x, shape, 0, rows)) return undefined;
   const d = dtype ?? "float64";
   let out: NDArray;
   try {
@@ -252,47 +242,17 @@ function floatList(x: unknown, dtype: DType | undefined): NDArray | undefined {
   } catch {
     return undefined; // the general path reports the limit as it does
   }
-  const bail = () => {
+  const integral = copyRows(
+    rows,
+    shape[shape.length - 1]!,
+    out._storage as Float64Array | Float32Array,
+  );
+  // a non-number, or all integers with no dtype asked (NumPy makes int64):
+  // the general path decides
+  if (integral < 0 || (dtype === undefined && integral === 1)) {
     out.dispose(); // its buffer goes straight back to the pool
     return undefined;
-  };
-  const st = out._storage as Float64Array | Float32Array;
-  const inner = shape[shape.length - 1]!;
-  const depth = shape.length - 1;
-  let k = 0, integral = true;
-  // rows of the innermost axis, visited in C order by an explicit stack
-  const stack: unknown[][] = [x];
-  const pos: number[] = [0];
-  while (stack.length > 0) {
-    const level = stack.length - 1;
-    const arr = stack[level]!;
-    if (level === depth) {
-      if (arr.length !== inner) return bail();
-      for (let j = 0; j < inner; j++) {
-        const v = arr[j];
-        if (typeof v !== "number") return bail();
-        if (integral && !Number.isInteger(v)) integral = false;
-        st[k++] = v;
-      }
-      stack.pop();
-      pos.pop();
-      continue;
-    }
-    const i = pos[level]!;
-    if (i === 0 && arr.length !== shape[level]) return bail();
-    if (i === arr.length) {
-      stack.pop();
-      pos.pop();
-      continue;
-    }
-    pos[level] = i + 1;
-    const next = arr[i];
-    if (!Array.isArray(next)) return bail();
-    stack.push(next);
-    pos.push(0);
   }
-  // all integers and no dtype asked: NumPy makes int64 (general path)
-  if (dtype === undefined && integral) return bail();
   return out;
 }
 

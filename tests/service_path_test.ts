@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import parsePrometheus from "parse-prometheus-text-format";
 import * as rp from "../mod.ts";
+import { _useRowsFallback } from "../src/_rows.ts";
 import { test } from "./_shim.ts";
 
 const x = rp.array([[1.5, 2, 3], [4, 5, 6.25]]);
@@ -213,6 +214,23 @@ test("Prometheus output: a real parser reads it; jobs_total counts each job once
 });
 
 test("rp.array of request bodies (nested number lists): one pass, the general path's results and errors", () => {
+  // both copy loops (see copyRows in src/creation.ts): the clean one, and
+  // the one every call uses once a row has failed
+  for (const fallback of [false, true]) {
+    _useRowsFallback(fallback);
+    requestBodies();
+  }
+  // the fallback reads rows through the engine's Array.prototype.at only
+  _useRowsFallback(true);
+  const sly = Object.assign([1.5, 2.5], { at: () => 99 });
+  assert.deepEqual(rp.array([sly, [3.5, 4.5]]).tolist(), [[1.5, 2.5], [
+    3.5,
+    4.5,
+  ]]);
+  _useRowsFallback(false);
+});
+
+function requestBodies(): void {
   const rows = Array.from(
     { length: 50 },
     (_, i) => Array.from({ length: 7 }, (_, j) => (i * 7 + j) / 3 - 40),
@@ -243,7 +261,10 @@ test("rp.array of request bodies (nested number lists): one pass, the general pa
   assert.throws(() => rp.array([[1.5, 2], 3]), /inhomogeneous/);
   assert.throws(() => rp.array([[1.5, [2]], [3, 4]]), /inhomogeneous/);
   assert.throws(() => rp.array([1.5, "2"]), TypeError);
-});
+  // float rows again after the failures above: same values
+  assert.deepEqual(rp.array(rows).tolist(), rows);
+  assert.deepEqual(rp.array([0.5, -1.25]).tolist(), [0.5, -1.25]);
+}
 
 test("jobs: scalar results keep the sync API's types; data-dependent checks are named errors", async () => {
   const e = new rp.Engine({ threads: 1 });
