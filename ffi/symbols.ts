@@ -4,7 +4,7 @@
  * it; `scripts/check_symbols.ts` (and `tests/symbols_test.ts`) fail when the
  * built library's exports and this table disagree.
  *
- * Conventions (see `rust/src/ffi.rs`): functions return an i32 status (0 =
+ * Conventions (see `rust/src/ffi/mod.rs`): functions return an i32 status (0 =
  * ok); arrays are (pointer, u32 length); `dt` is a {@link DTYPE} code; a
  * *slot* is 8 bytes holding one scalar (i64/u64 bits for int64/uint64, an
  * f64 for every other dtype).
@@ -97,7 +97,7 @@ export const BINARY_OP = {
   reversed: 0x100,
 } as const;
 
-/** Binary ufunc op codes for `rp_ufunc2` (`rust/src/ffi.rs`, `ufunc_op`). */
+/** Binary ufunc op codes for `rp_ufunc2` (`rust/src/ffi/ufuncs.rs`, `ufunc_op`). */
 export const UFUNC2 = {
   add: 0,
   subtract: 1,
@@ -181,7 +181,7 @@ export const UNARY_OP = {
 } as const;
 
 /**
- * `rp_linalg` op codes (`rust/src/ffi.rs`, `linalg_op`): solve (X into
+ * `rp_linalg` op codes (`rust/src/ffi/linalg.rs`, `linalg_op`): solve (X into
  * `b`), slogdet (sign and log|det| into `out`), Cholesky (L in place).
  */
 export const LINALG = {
@@ -190,7 +190,7 @@ export const LINALG = {
   cholesky: 3,
 } as const;
 
-/** `rp_decomp` op codes (`rust/src/ffi.rs`, `decomp_op`). */
+/** `rp_decomp` op codes (`rust/src/ffi/linalg.rs`, `decomp_op`). */
 export const DECOMP = {
   qr: 0,
   eigh: 1,

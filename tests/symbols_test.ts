@@ -4,7 +4,7 @@
  * errors name the problem and the fix.
  */
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { ABI_VERSION, symbols } from "../ffi/symbols.ts";
 import {
   libraryFileName,
@@ -224,10 +224,13 @@ test("rp.backend names the backend and library; RAPTORS_BACKEND is checked", asy
 });
 
 test("parameter types match the Rust signatures (ptr = *mut, cptr = *const)", async () => {
-  const src = await readFile(
-    new URL("../rust/src/ffi.rs", import.meta.url),
-    "utf8",
-  );
+  // every file of the C ABI (rust/src/ffi/)
+  const dir = new URL("../rust/src/ffi/", import.meta.url);
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".rs"));
+  assert.ok(files.includes("mod.rs") && files.length > 5, String(files));
+  const src = (await Promise.all(
+    files.map((f) => readFile(new URL(f, dir), "utf8")),
+  )).join("\n");
   const rust = new Map<string, string[]>();
   for (const m of src.matchAll(/fn (rp_\w+)\(([^)]*)\)/g)) {
     const params = m[2]!.split(",").map((p) => p.trim()).filter(Boolean);
@@ -236,7 +239,7 @@ test("parameter types match the Rust signatures (ptr = *mut, cptr = *const)", as
   let checked = 0;
   for (const [name, spec] of Object.entries(symbols)) {
     const r = rust.get(name);
-    assert.ok(r, `${name} not found in rust/src/ffi.rs`);
+    assert.ok(r, `${name} not found in rust/src/ffi/`);
     const want = r.map((t, i) =>
       t === "*mut u8"
         ? "ptr"

@@ -77,7 +77,7 @@ pub trait Elem: Copy + PartialOrd + PartialEq + Default + Send + Sync + 'static 
     fn neg(self) -> Self;
     fn abs(self) -> Self;
     fn to_f64(self) -> f64;
-    /// Reads a scalar from the 8-byte slot convention (see `ffi.rs`).
+    /// Reads a scalar from the 8-byte slot convention (see `ffi/mod.rs`).
     fn from_slot(bits: u64) -> Self;
     /// NaN test; always false for integers.
     #[allow(clippy::wrong_self_convention)]

@@ -276,6 +276,72 @@ impl Pcg64 {
     }
 }
 
+/// NumPy's `Generator.choice(pop, size, replace=False, shuffle=...)`:
+/// a partial Fisher-Yates over the tail of `arange(pop)` when the sample
+/// is a large share of a large population, Floyd's algorithm with an
+/// open-addressing set otherwise (then shuffled), drawing exactly the same
+/// numbers in the same order as NumPy.
+pub fn choice_without_replacement(
+    g: &mut Pcg64,
+    pop: u64,
+    shuffle: bool,
+    o: &mut [i64],
+) -> crate::error::Result<()> {
+    let size = o.len() as u64;
+    if size > pop {
+        return Err(crate::error::Error::invalid(
+            "Cannot take a larger sample than population when replace is False",
+        ));
+    }
+    let cutoff = if shuffle { 50 } else { 20 };
+    if pop > 10000 && size > pop / cutoff {
+        if pop > (1u64 << 32) {
+            return Err(crate::error::Error::invalid(
+                "choice: population too large for replace=False",
+            ));
+        }
+        let mut idx: Vec<i64> = (0..pop as i64).collect();
+        for i in ((pop - size).max(1)..pop).rev() {
+            let j = g.bounded(i) as usize;
+            idx.swap(i as usize, j);
+        }
+        o.copy_from_slice(&idx[(pop - size) as usize..]);
+        return Ok(());
+    }
+    let mut mask = (1.2 * size as f64) as u64;
+    for s in [1, 2, 4, 8, 16, 32] {
+        mask |= mask >> s;
+    }
+    let mut set = vec![u64::MAX; mask as usize + 1];
+    let m = mask as usize;
+    for (k, j) in (pop - size..pop).enumerate() {
+        let val = g.bounded(j);
+        let mut loc = val as usize & m;
+        while set[loc] != u64::MAX && set[loc] != val {
+            loc = (loc + 1) & m;
+        }
+        if set[loc] == u64::MAX {
+            set[loc] = val;
+            o[k] = val as i64;
+        } else {
+            // val was drawn before: take j itself (not yet in the set)
+            let mut loc = j as usize & m;
+            while set[loc] != u64::MAX {
+                loc = (loc + 1) & m;
+            }
+            set[loc] = j;
+            o[k] = j as i64;
+        }
+    }
+    if shuffle {
+        for i in (1..o.len()).rev() {
+            let j = g.bounded(i as u64) as usize;
+            o.swap(i, j);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
