@@ -316,6 +316,7 @@ fn give_copy(mut v: Vec<u64>) {
 }
 
 /// Copies of at least this many bytes bypass the caches (x86-64).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 const STREAM_COPY_MIN: usize = 256 << 10;
 
 /// `n` bytes from `src` to `dst` (not overlapping). From
