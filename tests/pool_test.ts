@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { pooledSize, poolHas } from "../src/_pool.ts";
 import { gc, test } from "./_shim.ts";
 import { wasmHeap } from "../src/_arena.ts";
+import { library } from "../src/_native.ts";
 
 const onWasm = rp.backend.name === "wasm";
 
@@ -121,6 +122,25 @@ test("collected results return to the pool after GC (event-loop turn)", async ()
     const r = rp.add(a, i);
     if (r.get(N - 1) !== N - 1 + i) assert.fail(`round ${i}: stale values`);
     if (i % 500 === 0) gc();
+  }
+});
+
+test("pooled results start at a 64-byte boundary on the native backend (AVX-512 loads within one cache line)", () => {
+  if (onWasm) return assert.equal(rp.backend.name, "wasm"); // kernels read copies there
+  // from 1 KiB (smaller results live in slabs)
+  for (const n of [256, 1000, 4096, 10_000, 65_536, 100_000, 640_000]) {
+    for (const dt of ["float64", "float32"] as const) {
+      const a = rp.zeros([n], { dtype: dt });
+      const st = a._storage as Float64Array | Float32Array;
+      assert.equal(library.addressOf(st) % 64n, 0n, `${n} ${dt}`);
+      assert.equal(st.length, n);
+      a.dispose();
+      // the next result over the same buffer starts there too, holding its own values
+      const b = rp.add(rp.zeros([n], { dtype: dt }), 2);
+      assert.equal(library.addressOf(b._storage as Float64Array) % 64n, 0n);
+      assert.equal(b.get(n - 1), 2);
+      b.dispose();
+    }
   }
 });
 
