@@ -138,7 +138,8 @@ const APPLY = Reflect.apply;
  * the first element of each level of a nested list with it, not with
  * `list[0]`: one element load that sees both lists of lists and rows of
  * floats makes V8's optimized code convert every such row to boxed
- * elements (see `copyRows` there); this builtin converts nothing.
+ * elements (see `copyRows` in `src/_rows.ts`); this builtin converts
+ * nothing.
  */
 export const arrayAt = (a: readonly unknown[], i: number): unknown =>
   APPLY(ARRAY_AT, a, [i]);
