@@ -62,7 +62,7 @@ export const STATUS = {
 
 /**
  * The kernels an engine job step may call, by index
- * (`rust/src/engine.rs`, `STEP_SYMBOLS`).
+ * (`rust/src/engine/mod.rs`, `STEP_SYMBOLS`).
  */
 export const STEP_SYMBOLS = [
   "rp_copy_cast",
@@ -84,7 +84,7 @@ export const STEP_SYMBOLS = [
   "rp_topk",
 ] as const;
 
-/** Marks a step argument that names a copied input (`engine.rs`). */
+/** Marks a step argument that names a copied input (`rust/src/engine/mod.rs`). */
 export const COPY_TAG = 1n << 63n;
 
 /** Binary op codes for `rp_binary` / `rp_binary_scalar`. */

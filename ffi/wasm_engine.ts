@@ -147,7 +147,7 @@ export function wasmEngine(
     e.cb?.();
   };
 
-  // test gates (see rp_test_gate in rust/src/engine.rs): one thread and no
+  // test gates (see rust/src/engine/gates.rs): one thread and no
   // preemption here, so a job at a closed gate is parked, holding the
   // "worker", and resumes when the gate opens or the job is cancelled
   const gates: { entered: number; open: boolean }[] = Array.from(

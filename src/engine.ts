@@ -1,7 +1,7 @@
 /**
  * The async job engine: heavy array work off the event loop, on a
  * Rust-owned thread pool with a bounded queue, backpressure, cancellation,
- * timeouts and metrics (`rust/src/engine.rs`).
+ * timeouts and metrics (`rust/src/engine/`).
  *
  * A job is recorded, then submitted: `engine.submit(() => ...)` runs the
  * function once, synchronously, with every kernel call recorded instead of

@@ -24,9 +24,16 @@
 use crate::error::{self, Error, Result};
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
+
+mod copies;
+mod gates;
+use copies::*;
+#[cfg(test)]
+use gates::TEST_GATES;
+pub use gates::{gate_ctl, gate_step, GATES};
 
 /// Marks a step argument that refers to a copied input.
 pub const COPY_TAG: u64 = 1 << 63;
@@ -124,65 +131,6 @@ steps! {
     rp_topk(0, 1, 2, 3, 4, 5, 6, 7, 8),
 }
 
-/// Test gates: a step `rp_test_gate(g)` holds its worker until gate `g` is
-/// opened, so tests (Rust and JS) can keep a worker busy for exactly as
-/// long as they need, instead of racing a long kernel against the clock.
-/// Nothing in the library uses them.
-pub const GATES: usize = 16;
-struct Gates {
-    /// Per gate: (steps that entered it since the last reset, open).
-    state: Mutex<[(u32, bool); GATES]>,
-    changed: Condvar,
-}
-static TEST_GATES: Gates = Gates {
-    state: Mutex::new([(0, false); GATES]),
-    changed: Condvar::new(),
-};
-
-/// The gate step: counts itself in, then waits until the gate opens or
-/// the job is cancelled (it polls the job's flag as a kernel would).
-pub fn gate_step(g: u32) -> Result<()> {
-    if g as usize >= GATES {
-        return Err(Error::invalid(format!("gate {g} out of range")));
-    }
-    if !in_job() {
-        return Err(Error::invalid(
-            "rp_test_gate runs only inside an engine job",
-        ));
-    }
-    let g = g as usize;
-    let mut st = TEST_GATES.state.lock().unwrap_or_else(|e| e.into_inner());
-    st[g].0 += 1;
-    TEST_GATES.changed.notify_all();
-    while !st[g].1 && !cancelled() {
-        st = TEST_GATES
-            .changed
-            .wait_timeout(st, std::time::Duration::from_millis(5))
-            .unwrap_or_else(|e| e.into_inner())
-            .0;
-    }
-    Ok(())
-}
-
-/// Gate control: `op` 0 closes gate `g` and resets its count, 1 opens it,
-/// 2 only reads; returns how many steps entered it.
-pub fn gate_ctl(g: u32, op: u32) -> Result<u32> {
-    if g as usize >= GATES || op > 2 {
-        return Err(Error::invalid(format!("gate {g}, op {op}: out of range")));
-    }
-    let mut st = TEST_GATES.state.lock().unwrap_or_else(|e| e.into_inner());
-    let e = &mut st[g as usize];
-    match op {
-        0 => *e = (0, false),
-        1 => e.1 = true,
-        _ => {}
-    }
-    let n = e.0;
-    drop(st);
-    TEST_GATES.changed.notify_all();
-    Ok(n)
-}
-
 /// Runs one step; returns the kernel's status (its message is this
 /// thread's last error).
 ///
@@ -215,166 +163,6 @@ impl Drop for Job {
             give_copy(c);
         }
     }
-}
-
-/// Input-copy buffers of finished jobs, kept for the next submissions: a
-/// burst of submissions then copies into memory that is already mapped
-/// instead of fresh pages, whose first-touch faults made copying a 1.2 MB
-/// input cost about 0.6 ms (2 GB/s). At most [`copy_pool_bytes`] are kept.
-static COPY_POOL: Mutex<(Vec<Vec<u64>>, usize)> = Mutex::new((Vec::new(), 0));
-
-/// The bytes of finished jobs' input copies the engine keeps for reuse:
-/// `RAPTORS_COPY_POOL_MB` (default 128, the JS result pool's default; 0
-/// keeps none; `src/engine.ts` refuses other values before an engine is
-/// created, and [`create`] reads it first, on the calling thread). A burst
-/// of 60 jobs with two 590 KB inputs each holds 72 MB of copies in flight:
-/// with 32 MiB kept, most of a repeated burst's copies landed in fresh
-/// pages again.
-fn copy_pool_bytes() -> usize {
-    static BYTES: AtomicUsize = AtomicUsize::new(usize::MAX);
-    let b = BYTES.load(Ordering::Relaxed);
-    if b != usize::MAX {
-        return b;
-    }
-    let mb = std::env::var("RAPTORS_COPY_POOL_MB")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(128);
-    let b = mb.saturating_mul(1 << 20).min(usize::MAX - 1);
-    BYTES.store(b, Ordering::Relaxed);
-    b
-}
-
-/// A buffer of at least `words` capacity, length 0: the smallest pooled one
-/// that fits (and is at most twice as large), else a new one.
-fn take_copy(words: usize) -> Vec<u64> {
-    let mut pool = COPY_POOL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut best: Option<usize> = None;
-    for (i, v) in pool.0.iter().enumerate() {
-        let c = v.capacity();
-        let fits = c >= words && c <= words.saturating_mul(2).max(512);
-        if fits && best.map_or(true, |b| c < pool.0[b].capacity()) {
-            best = Some(i);
-        }
-    }
-    match best {
-        Some(i) => {
-            let v = pool.0.swap_remove(i);
-            pool.1 -= v.capacity() * 8;
-            v
-        }
-        None => {
-            drop(pool);
-            fresh_copy_buffer(words)
-        }
-    }
-}
-
-/// A new buffer of `words` capacity. Large ones are advised to use
-/// transparent huge pages before their first touch (Linux): the copy then
-/// faults once per 2 MiB instead of once per 4 KiB.
-fn fresh_copy_buffer(words: usize) -> Vec<u64> {
-    let v: Vec<u64> = Vec::with_capacity(words);
-    #[cfg(all(target_os = "linux", not(target_arch = "wasm32")))]
-    {
-        const HUGE: usize = 2 << 20;
-        let bytes = words * 8;
-        if bytes >= 2 * HUGE {
-            // the whole 2 MiB pages inside the allocation
-            let start = (v.as_ptr() as usize + HUGE - 1) & !(HUGE - 1);
-            let end = (v.as_ptr() as usize + bytes) & !(HUGE - 1);
-            if end > start {
-                extern "C" {
-                    fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
-                }
-                const MADV_HUGEPAGE: i32 = 14;
-                // SAFETY: [start, end) lies inside this allocation; the
-                // advice changes no contents (a region the allocator
-                // already touched simply keeps its pages), and a refusal
-                // (THP off) is harmless.
-                unsafe {
-                    madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE);
-                }
-            }
-        }
-    }
-    v
-}
-
-fn give_copy(mut v: Vec<u64>) {
-    let bytes = v.capacity() * 8;
-    let cap = copy_pool_bytes();
-    if bytes == 0 || bytes > cap / 4 {
-        return;
-    }
-    v.clear();
-    let mut pool = COPY_POOL.lock().unwrap_or_else(|e| e.into_inner());
-    if pool.1 + bytes <= cap {
-        pool.1 += bytes;
-        pool.0.push(v);
-    }
-}
-
-/// Copies of at least this many bytes bypass the caches (x86-64).
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-const STREAM_COPY_MIN: usize = 256 << 10;
-
-/// `n` bytes from `src` to `dst` (not overlapping). From
-/// [`STREAM_COPY_MIN`] bytes on x86-64, with non-temporal stores: the
-/// destination is not read first (no read-for-ownership) and the copy
-/// does not evict the running jobs' working sets from the shared cache.
-/// A burst of 60 submissions of two 590 KB inputs each, beside a running
-/// GEMM on the other core, took 6.0-6.5 ms (Deno) and 9.2-14.9 ms (Bun)
-/// with `memcpy`, 4.6-5.2 and 4.4-5.9 ms this way (medians of 25, three
-/// interleaved runs of `bench/service_path.bench.ts`). Smaller inputs
-/// keep `memcpy`, whose copy stays in cache for the job that reads it.
-///
-/// # Safety
-/// `src` must be valid for reads and `dst` for writes of `n` bytes.
-unsafe fn copy_bytes(src: *const u8, dst: *mut u8, n: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if n >= STREAM_COPY_MIN {
-        use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_sfence, _mm_stream_si128};
-        // SAFETY: SSE2 is part of x86-64. Every access below stays within
-        // [0, n) of both ranges; the streaming stores go to 16-byte
-        // aligned addresses (`head` aligns `dst`); the fence orders them
-        // before the job that reads the copy is queued.
-        let head = ((16 - (dst as usize & 15)) & 15).min(n);
-        std::ptr::copy_nonoverlapping(src, dst, head);
-        let mut i = head;
-        while i + 64 <= n {
-            let a = _mm_loadu_si128(src.add(i) as *const __m128i);
-            let b = _mm_loadu_si128(src.add(i + 16) as *const __m128i);
-            let c = _mm_loadu_si128(src.add(i + 32) as *const __m128i);
-            let d = _mm_loadu_si128(src.add(i + 48) as *const __m128i);
-            _mm_stream_si128(dst.add(i) as *mut __m128i, a);
-            _mm_stream_si128(dst.add(i + 16) as *mut __m128i, b);
-            _mm_stream_si128(dst.add(i + 32) as *mut __m128i, c);
-            _mm_stream_si128(dst.add(i + 48) as *mut __m128i, d);
-            i += 64;
-        }
-        std::ptr::copy_nonoverlapping(src.add(i), dst.add(i), n - i);
-        _mm_sfence();
-        return;
-    }
-    std::ptr::copy_nonoverlapping(src, dst, n);
-}
-
-/// A job-owned copy of `bytes` bytes at `addr`, zero-padded to whole words.
-///
-/// # Safety
-/// `addr` must be valid for reads of `bytes` bytes.
-unsafe fn copy_input(addr: u64, bytes: usize) -> Vec<u64> {
-    let words = (bytes + 7) / 8;
-    let mut v = take_copy(words);
-    let dst = v.as_mut_ptr() as *mut u8;
-    if bytes > 0 {
-        copy_bytes(addr as *const u8, dst, bytes);
-    }
-    // the padding of the last word: no byte of the copy is uninitialized
-    std::ptr::write_bytes(dst.add(bytes), 0, words * 8 - bytes);
-    v.set_len(words);
-    v
 }
 
 struct Done {
@@ -877,74 +665,6 @@ pub fn close(id: u32, drain: bool, join: bool) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn step_symbols_match_the_typescript_mirror() {
-        let ts = include_str!("../../ffi/symbols.ts");
-        let start = ts
-            .find("export const STEP_SYMBOLS = [")
-            .expect("STEP_SYMBOLS in symbols.ts");
-        let body = &ts[start..start + ts[start..].find("] as const").unwrap()];
-        let names: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
-        assert_eq!(names, STEP_SYMBOLS);
-        assert_eq!(STEP_FNS.len(), STEP_SYMBOLS.len());
-    }
-
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn streamed_copies_are_exact_at_every_alignment() {
-        let n = STREAM_COPY_MIN + 200;
-        let src: Vec<u8> = (0..n + 16).map(|i| (i * 13 + 5) as u8).collect();
-        for so in 0..3 {
-            for d_off in 0..17 {
-                for len in [STREAM_COPY_MIN, STREAM_COPY_MIN + 1, n - 17, n] {
-                    let mut dst = vec![0xAAu8; n + 40];
-                    unsafe { copy_bytes(src.as_ptr().add(so), dst.as_mut_ptr().add(d_off), len) };
-                    assert_eq!(
-                        &dst[d_off..d_off + len],
-                        &src[so..so + len],
-                        "{so} {d_off} {len}"
-                    );
-                    assert!(dst[..d_off].iter().all(|&b| b == 0xAA));
-                    assert!(dst[d_off + len..].iter().all(|&b| b == 0xAA));
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn input_copies_are_exact_and_recycled() {
-        // sizes around the word padding and the huge-page path (>= 4 MiB)
-        for &bytes in &[0usize, 1, 7, 8, 9, 4096, (5 << 20) + 3] {
-            let src: Vec<u8> = (0..bytes).map(|i| (i * 31 + 7) as u8).collect();
-            let c = unsafe { copy_input(src.as_ptr() as u64, bytes) };
-            assert_eq!(c.len(), (bytes + 7) / 8);
-            let got = unsafe { std::slice::from_raw_parts(c.as_ptr() as *const u8, c.len() * 8) };
-            assert_eq!(&got[..bytes], &src[..], "{bytes} bytes");
-            assert!(got[bytes..].iter().all(|&b| b == 0), "padding of {bytes}");
-            let cap = c.capacity();
-            give_copy(c);
-            if cap * 8 <= copy_pool_bytes() / 4 && cap > 0 {
-                // a copy into a recycled buffer (not zeroed first) is exact:
-                // first leave other bytes in the recycled buffers
-                let other: Vec<u8> = (0..bytes + 7).map(|i| (i * 7 + 200) as u8).collect();
-                let dirty = unsafe { copy_input(other.as_ptr() as u64, bytes + 7) };
-                give_copy(dirty);
-                let again = unsafe { copy_input(src.as_ptr() as u64, bytes) };
-                let got = unsafe {
-                    std::slice::from_raw_parts(again.as_ptr() as *const u8, again.len() * 8)
-                };
-                assert_eq!(&got[..bytes], &src[..]);
-                assert!(
-                    got[bytes..].iter().all(|&b| b == 0),
-                    "recycled padding of {bytes}"
-                );
-                give_copy(again);
-            }
-        }
-    }
-
     fn wait_done(id: u32, n: usize) -> Vec<(u64, i32, String)> {
         let mut got = Vec::new();
         let t0 = Instant::now();
@@ -962,6 +682,21 @@ mod tests {
         }
         got
     }
+
+    #[test]
+    fn step_symbols_match_the_typescript_mirror() {
+        let ts = include_str!("../../../ffi/symbols.ts");
+        let start = ts
+            .find("export const STEP_SYMBOLS = [")
+            .expect("STEP_SYMBOLS in symbols.ts");
+        let body = &ts[start..start + ts[start..].find("] as const").unwrap()];
+        let names: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
+        assert_eq!(names, STEP_SYMBOLS);
+        assert_eq!(STEP_FNS.len(), STEP_SYMBOLS.len());
+    }
+
+    use super::*;
+    use std::time::Duration;
 
     #[test]
     fn runs_a_sort_job_on_a_copied_input_and_reports_it() {
