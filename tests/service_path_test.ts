@@ -213,8 +213,8 @@ test("Prometheus output: a real parser reads it; jobs_total counts each job once
   );
 });
 
-test("rp.array of request bodies (nested number lists): one pass, the general path's results and errors", () => {
-  // both copy loops (see copyRows in src/creation.ts): the clean one, and
+test("rp.array of request bodies (nested number lists): one walk and one copy, the general path's results and errors", () => {
+  // both copy loops (see copyRows in src/_rows.ts): the clean one, and
   // the one every call uses once a row has failed
   for (const fallback of [false, true]) {
     _useRowsFallback(fallback);
