@@ -112,6 +112,57 @@ test("transposed matrix-vector products read the matrix as the untransposed ones
   }
 });
 
+test("a batch of queries gets each query's bits: A @ Q.T and Q @ A.T columns and rows equal A @ q, and match the definition", () => {
+  const cases: Array<[number, number, number]> = [
+    [3000, 64, 2], // rows over threads
+    [500, 128, 16],
+    [200, 384, 8], // long rows
+    [37, 5, 3],
+    [1000, 16, 5],
+    [300, 384, 12], // long rows past the batch limit: GEMM
+  ];
+  for (const [r, k, b] of cases) {
+    for (const dtype of ["float32", "float64"] as const) {
+      const A = rp.array(rand(r * k)).astype(dtype).reshape(r, k);
+      const Q = rp.array(rand(b * k)).astype(dtype).reshape(b, k);
+      const cols = rp.matmul(A, Q.T); // r x b
+      const rows = rp.matmul(Q, A.T); // b x r
+      // every row strided too (a view of every other row of a taller A)
+      const A2 = rp.concatenate([A, A], { axis: 1 }).reshape(2 * r, k)
+        .slice("::2");
+      const strided = rp.matmul(A2, Q.T);
+      const ref = rp.matmul(A.astype("float64"), Q.astype("float64").T);
+      const tol = dtype === "float32" ? 1e-4 : 1e-12;
+      for (let j = 0; j < b; j++) {
+        const q = Q.slice(j).copy();
+        const alone = rp.matmul(A, q);
+        if (k < 256 || b <= 8) {
+          sameBits(
+            cols.slice(":", j),
+            alone,
+            `${dtype} ${r}x${k} A@Q.T[:, ${j}]`,
+          );
+          sameBits(rows.slice(j), alone, `${dtype} ${r}x${k} Q@A.T[${j}]`);
+          sameBits(strided.slice(":", j), alone, `${dtype} strided [:, ${j}]`);
+        }
+        const got = cols.slice(":", j).astype("float64").data as Float64Array;
+        const want = ref.slice(":", j).copy().data as Float64Array;
+        const got2 = rows.slice(j).astype("float64").data as Float64Array;
+        for (let i = 0; i < r; i++) {
+          assert.ok(
+            Math.abs(got[i]! - want[i]!) <= tol,
+            `${r}x${k} [${i}, ${j}]`,
+          );
+          assert.ok(
+            Math.abs(got2[i]! - want[i]!) <= tol,
+            `${r}x${k} T [${j}, ${i}]`,
+          );
+        }
+      }
+    }
+  }
+});
+
 test("topk equals the first k of a stable sort (ties by index, NaN largest), on lanes of every length", () => {
   for (const n of [1, 5, 64, 65, 1000, 5000, 300_000]) {
     // few distinct values: many ties

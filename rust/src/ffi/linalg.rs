@@ -34,6 +34,20 @@ export! {
         if vec_ok && dt == DType::Float32 {
             return matvec::<f32>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch);
         }
+        // one small side (a batch of queries, A @ Q.T or Q @ A.T): dot
+        // products, as the vector forms compute them (kernels/gemv.rs)
+        let size = if dt == DType::Float64 { 8 } else { 4 };
+        if (dt == DType::Float64 || dt == DType::Float32) && kk > 0 && kk * size <= gemv::DOTS_ROW_BYTES {
+            let most = gemv::dots_max(kk);
+            let small_n = (2..=most).contains(&nn) && mm >= 2 && m[5] == 1;
+            let small_m = (2..=most).contains(&mm) && nn >= 2 && m[6] == 1;
+            if small_n || small_m {
+                if dt == DType::Float64 {
+                    return dots::<f64>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch, small_n);
+                }
+                return dots::<f32>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch, small_n);
+            }
+        }
         let code = if dt == DType::Bool { DType::Uint8 } else { dt };
         for_each_numeric!(code, T => {
             let pa = check_ptr::<T>(a, a_len, "a")?;
@@ -107,6 +121,80 @@ unsafe fn matvec<T: Elem>(
             // y = x B with B's columns contiguous: y = B^T x, B^T's rows
             // are B's columns
             gemv::gemv_rows::<T>(nn, kk, pb.offset(bo), m[7], pa.offset(ao), y);
+        }
+    }
+    Ok(())
+}
+
+/// `rp_matmul` with one small side: `small_n` (n at most
+/// [`gemv::dots_max`], A's rows contiguous) or else small m with B's
+/// columns contiguous (checked by the caller).
+///
+/// # Safety
+/// As `rp_matmul`: the pointers valid for the lengths passed with them.
+#[allow(clippy::too_many_arguments)]
+unsafe fn dots<T: Elem>(
+    a: *const u8,
+    a_len: u32,
+    b: *const u8,
+    b_len: u32,
+    out: *mut u8,
+    out_len: u32,
+    m: &[isize],
+    mm: usize,
+    kk: usize,
+    nn: usize,
+    batch: usize,
+    small_n: bool,
+) -> Result<()> {
+    let pa = check_ptr::<T>(a, a_len, "a")?;
+    let pb = check_ptr::<T>(b, b_len, "b")?;
+    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
+    for t in 0..batch {
+        let (ao, bo) = (m[8 + 2 * t], m[9 + 2 * t]);
+        let al = Layout {
+            offset: ao,
+            shape: &[mm, kk],
+            strides: &m[4..6],
+        };
+        let bl = Layout {
+            offset: bo,
+            shape: &[kk, nn],
+            strides: &m[6..8],
+        };
+        strided::check_bounds(&al, a_len as usize, "matmul a")?;
+        strided::check_bounds(&bl, b_len as usize, "matmul b")?;
+        let c = po.add(t * mm * nn);
+        if small_n {
+            // C[i][j] = row i of A . column j of B
+            gemv::gemm_dots::<T>(
+                mm,
+                kk,
+                pa.offset(ao),
+                m[4],
+                nn,
+                pb.offset(bo),
+                m[7],
+                m[6],
+                c,
+                nn,
+                1,
+            );
+        } else {
+            // C[i][j] = column j of B (contiguous) . row i of A
+            gemv::gemm_dots::<T>(
+                nn,
+                kk,
+                pb.offset(bo),
+                m[7],
+                mm,
+                pa.offset(ao),
+                m[4],
+                m[5],
+                c,
+                1,
+                nn,
+            );
         }
     }
     Ok(())

@@ -47,32 +47,134 @@ pub unsafe fn gemv_rows<T: Elem>(
         // SAFETY: rows s..e and y[s..e] are inside the caller's extents.
         unsafe {
             let ys = std::slice::from_raw_parts_mut((yp as *mut T).add(s), e - s);
-            // short rows: four at a time (measured, 10000 x 64 float32:
-            // 64-68 -> 28-32 us); long rows stream faster one at a time
-            // (100000 x 384: 4.4-4.8 ms against 6.9-7.3 ms four at a time)
-            if lda >= k as isize && e > s && k < SHORT_ROW {
-                // rows s..e as one slice (rows in increasing address order)
-                let first = (ap as *const T).offset(s as isize * lda);
-                // float32 feature rows on AVX-512: sixteen rows at a time
-                // (the same bits; see rows16)
-                let done = rows16(first, lda as usize, xs, ys);
-                if done < e - s {
-                    let first = first.add(done * lda as usize);
-                    let len = (e - s - done - 1) * lda as usize + k;
-                    rows_dot(
-                        std::slice::from_raw_parts(first, len),
-                        lda as usize,
-                        xs,
-                        &mut ys[done..],
+            rows_into((ap as *const T).offset(s as isize * lda), lda, xs, ys);
+        }
+    });
+}
+
+/// `ys[r]` = row r dotted with `xs`, for `ys.len()` rows of `xs.len()`
+/// elements starting at `a`, `lda` apart: each row's value depends only on
+/// the row and `xs` (not on which rows are computed together), so every
+/// caller that splits rows differently gets the same bits.
+///
+/// # Safety
+/// The rows must be readable; `ys` must not overlap them.
+unsafe fn rows_into<T: Elem>(a: *const T, lda: isize, xs: &[T], ys: &mut [T]) {
+    let (k, rows) = (xs.len(), ys.len());
+    // short rows: four at a time (measured, 10000 x 64 float32:
+    // 64-68 -> 28-32 us); long rows stream faster one at a time
+    // (100000 x 384: 4.4-4.8 ms against 6.9-7.3 ms four at a time)
+    if lda >= k as isize && rows > 0 && k < SHORT_ROW {
+        // float32 feature rows on AVX-512: sixteen rows at a time
+        // (the same bits; see rows16)
+        let done = rows16(a, lda as usize, xs, ys);
+        if done < rows {
+            let first = a.add(done * lda as usize);
+            let len = (rows - done - 1) * lda as usize + k;
+            rows_dot(
+                std::slice::from_raw_parts(first, len),
+                lda as usize,
+                xs,
+                &mut ys[done..],
+            );
+        }
+    } else {
+        for (i, yi) in ys.iter_mut().enumerate() {
+            let row = std::slice::from_raw_parts(a.offset(i as isize * lda), k);
+            *yi = reduce::dot_float_dispatch(row, xs);
+        }
+    }
+}
+
+/// The largest small side (vectors) a product goes through [`gemm_dots`]
+/// with instead of GEMM, for rows of k elements. Measured (Deno, two
+/// threads, A @ Q.T against GEMM): short rows, 16 vectors win (256 x 64
+/// float32: 13.7 vs 20.8 us; 100000 x 128: 8.7 vs 12.2 ms at 32, but
+/// float64 there loses at 32, 29.5 vs 25.3 ms); rows of 256 or more are
+/// dotted one at a time and lose from 16 vectors on (100000 x 384
+/// float32: 4 vectors 13.1 vs 31.3 ms, 16: 48 vs 34 ms; 4096 x 1024 at 8:
+/// 2.48 vs 2.34 ms).
+pub fn dots_max(k: usize) -> usize {
+    if k < SHORT_ROW {
+        16
+    } else {
+        8
+    }
+}
+
+/// Rows of the large operand longer than this (bytes) are not blocked for
+/// [`gemm_dots`]: a block would not stay in cache while the vectors pass.
+pub const DOTS_ROW_BYTES: usize = 64 << 10;
+
+/// The product of a matrix with a few vectors, as dot products: `out(r, v)`
+/// = row r of the large operand (`rows` rows of k elements, `lda` apart,
+/// each contiguous) dotted with vector v (`nv` vectors of k elements,
+/// element p of vector v at `x + v * xv + p * xp`), written at
+/// `c + r * cr + v * cv`.
+///
+/// This is GEMM with one small side (`A @ Q.T` for a batch of queries
+/// Q, m or n at most [`dots_max`]), done the way [`gemv_rows`] does one
+/// vector: every output is [`rows_into`]'s dot product of a row and a
+/// vector, so a batch of queries gets exactly the bits each query gets
+/// alone (`A @ q`). The large operand is read once: in blocks of rows that
+/// stay in L1 while the vectors pass over them, blocks split over
+/// threads. GEMM, by contrast, packed A and ran a 16-column panel for
+/// two columns (100000 x 128 float32 times 2 queries: 9.8 ms against
+/// 1.3 ms for one query), and with the large operand on B's side packed
+/// all of it (53 ms).
+///
+/// # Safety
+/// Every element named above must be valid; `c`'s must not overlap the
+/// inputs.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn gemm_dots<T: Elem>(
+    rows: usize,
+    k: usize,
+    a: *const T,
+    lda: isize,
+    nv: usize,
+    x: *const T,
+    xv: isize,
+    xp: isize,
+    c: *mut T,
+    cr: usize,
+    cv: usize,
+) {
+    // the vectors, contiguous
+    let mut xs = vec![T::default(); nv * k];
+    for v in 0..nv {
+        for p in 0..k {
+            xs[v * k + p] = *x.offset(v as isize * xv + p as isize * xp);
+        }
+    }
+    // rows per block: about 16 KiB of the large operand, whole groups of
+    // sixteen rows (the AVX-512 kernel's)
+    let row_bytes = (k * std::mem::size_of::<T>()).max(1);
+    let block = ((16 << 10) / row_bytes / 16 * 16).max(16);
+    let (ap, cp, xs) = (a as usize, c as usize, &xs);
+    parallel::for_ranges(rows, k.saturating_mul(nv).max(1), 16, |s, e| {
+        let mut tmp = vec![T::default(); block.min(e - s)];
+        let mut r0 = s;
+        while r0 < e {
+            let r1 = (r0 + block).min(e);
+            let ys = &mut tmp[..r1 - r0];
+            for v in 0..nv {
+                // SAFETY: rows r0..r1 and outputs (r0..r1, v) are inside
+                // the caller's extents.
+                unsafe {
+                    rows_into(
+                        (ap as *const T).offset(r0 as isize * lda),
+                        lda,
+                        &xs[v * k..v * k + k],
+                        ys,
                     );
-                }
-            } else {
-                for (i, yi) in (s..e).zip(ys.iter_mut()) {
-                    let row =
-                        std::slice::from_raw_parts((ap as *const T).offset(i as isize * lda), k);
-                    *yi = reduce::dot_float_dispatch(row, xs);
+                    let out = (cp as *mut T).add(v * cv);
+                    for (i, &y) in ys.iter().enumerate() {
+                        *out.add((r0 + i) * cr) = y;
+                    }
                 }
             }
+            r0 = r1;
         }
     });
 }
@@ -501,6 +603,87 @@ mod tests {
                         want
                     );
                     assert_eq!(y[i].to_f64().to_bits(), want.to_f64().to_bits());
+                }
+            }
+        }
+        check::<f32>(|v| v);
+        check::<f64>(|v| v as f64 * (1.0 + 1e-9));
+    }
+
+    #[test]
+    fn dots_give_every_vector_the_bits_it_gets_alone() {
+        // a batch of vectors against a matrix (both output layouts, padded
+        // rows, rows past one block, short and long rows) equals each
+        // vector's matrix-vector product bit for bit
+        fn check<T: Elem + std::fmt::Debug>(conv: fn(f32) -> T) {
+            let mut seed = 11u64;
+            for &(rows, k, lda, nv) in &[
+                (2usize, 5usize, 5usize, 2usize),
+                (300, 64, 64, 3),
+                (1000, 128, 130, 16),
+                (77, 384, 384, 8),
+                (40, 16, 16, 5),
+                (517, 37, 40, 7),
+            ] {
+                let a: Vec<T> = (0..rows * lda).map(|_| conv(lcg(&mut seed))).collect();
+                // vectors stored as the columns of a k x nv matrix
+                let x: Vec<T> = (0..k * nv).map(|_| conv(lcg(&mut seed))).collect();
+                let mut by_row = vec![T::default(); rows * nv];
+                let mut by_vec = vec![T::default(); rows * nv];
+                unsafe {
+                    gemm_dots(
+                        rows,
+                        k,
+                        a.as_ptr(),
+                        lda as isize,
+                        nv,
+                        x.as_ptr(),
+                        1,
+                        nv as isize,
+                        by_row.as_mut_ptr(),
+                        nv,
+                        1,
+                    );
+                    gemm_dots(
+                        rows,
+                        k,
+                        a.as_ptr(),
+                        lda as isize,
+                        nv,
+                        x.as_ptr(),
+                        1,
+                        nv as isize,
+                        by_vec.as_mut_ptr(),
+                        1,
+                        rows,
+                    );
+                }
+                for v in 0..nv {
+                    let xv: Vec<T> = (0..k).map(|p| x[p * nv + v]).collect();
+                    let mut y = vec![T::default(); rows];
+                    unsafe {
+                        gemv_rows(
+                            rows,
+                            k,
+                            a.as_ptr(),
+                            lda as isize,
+                            xv.as_ptr(),
+                            y.as_mut_ptr(),
+                        )
+                    };
+                    for r in 0..rows {
+                        let want = y[r].to_f64().to_bits();
+                        assert_eq!(
+                            by_row[r * nv + v].to_f64().to_bits(),
+                            want,
+                            "{rows}x{k} v {v} row {r}"
+                        );
+                        assert_eq!(
+                            by_vec[v * rows + r].to_f64().to_bits(),
+                            want,
+                            "{rows}x{k} v {v} row {r}"
+                        );
+                    }
                 }
             }
         }
