@@ -119,9 +119,9 @@ for (const runtime of RUNTIMES) {
       const [design, router] of [["inline"], ["workers"], ["engine"], [
         "engine",
         "hono",
-      ]]
+      ], ["batched"]]
     ) {
-      if (path === "score" && router) continue;
+      if (path === "score" && (router || design === "batched")) continue;
       if (
         process.env.LOAD_DESIGNS &&
         !process.env.LOAD_DESIGNS.split(",").includes(design)

@@ -79,6 +79,116 @@ export function topSimilar(
 }
 
 /**
+ * {@link topSimilar} for a batch of unit queries at once (`Q`, b x DIM):
+ * `Q @ embeddings.T` reads the embeddings once for the whole batch, and
+ * each row of scores is the same dot products, with the same bits, that
+ * `embeddings @ u` gives for that query alone (kernels/gemv.rs,
+ * `gemm_dots`), so row i of the answer equals `topSimilar(embeddings,
+ * Q[i], k)`.
+ */
+export function topSimilarBatch(
+  embeddings: rp.NDArray,
+  Q: rp.NDArray,
+  k: number,
+): { values: rp.NDArray; indices: rp.NDArray } {
+  const scores = rp.matmul(Q, embeddings.T);
+  return rp.topk(scores, Math.min(k, scores.shape[1]!));
+}
+
+/** One query waiting in a {@link SimilarBatcher}. */
+interface Waiting {
+  u: rp.NDArray;
+  k: number;
+  resolve(top: { values: rp.NDArray; indices: rp.NDArray }): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * Adaptive batching of similarity queries: while the engine has a free
+ * slot a query goes out at once, as its own job (no timer, no added
+ * latency at low load); while every slot is busy, queries wait here and
+ * the next free slot takes all of them (up to `maxBatch`) as one job,
+ * {@link topSimilarBatch}. A matrix-vector product is bound by memory
+ * bandwidth (one pass over the embeddings per query); a batch of b
+ * queries makes that one pass for all b, so under load the throughput
+ * grows with the batch while each answer stays bit for bit what the query
+ * alone gets. Past `maxWaiting` waiting queries, `query` rejects with
+ * {@link rp.QueueFullError} (answer 503 with Retry-After).
+ */
+export class SimilarBatcher {
+  #waiting: Waiting[] = [];
+  #running = 0;
+  readonly #engine: rp.Engine;
+  readonly #embeddings: rp.NDArray;
+  readonly #slots: number;
+  readonly #maxBatch: number;
+  readonly #maxWaiting: number;
+
+  constructor(
+    engine: rp.Engine,
+    embeddings: rp.NDArray,
+    options: { slots?: number; maxBatch?: number; maxWaiting?: number } = {},
+  ) {
+    this.#engine = engine;
+    this.#embeddings = embeddings;
+    this.#slots = options.slots ?? engine.metrics().threads;
+    this.#maxBatch = options.maxBatch ?? 16;
+    this.#maxWaiting = options.maxWaiting ?? 64;
+  }
+
+  /** The top `k` rows for unit vector `u` (as {@link topSimilar}). */
+  query(
+    u: rp.NDArray,
+    k: number,
+  ): Promise<{ values: rp.NDArray; indices: rp.NDArray }> {
+    if (this.#waiting.length >= this.#maxWaiting) {
+      return Promise.reject(
+        new rp.QueueFullError(
+          `${this.#maxWaiting} similarity queries are waiting`,
+          1,
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ u, k, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#running < this.#slots && this.#waiting.length > 0) {
+      const batch = this.#waiting.splice(0, this.#maxBatch);
+      this.#running++;
+      const e = this.#embeddings;
+      const job = batch.length === 1
+        ? (() => {
+          const { u, k } = batch[0]!;
+          return () => topSimilar(e, u, k);
+        })()
+        : (() => {
+          const Q = rp.stack(batch.map((w) => w.u));
+          const k = Math.max(...batch.map((w) => w.k));
+          return () => topSimilarBatch(e, Q, k);
+        })();
+      this.#engine.submit(job).then((top) => {
+        if (batch.length === 1) return batch[0]!.resolve(top);
+        // row i, first k_i: the top k of a row are the first k of its
+        // top max-k (values descending, ties by index)
+        batch.forEach((w, i) =>
+          w.resolve({
+            values: top.values.slice(i, `0:${w.k}`).copy(),
+            indices: top.indices.slice(i, `0:${w.k}`).copy(),
+          })
+        );
+      }, (err) => batch.forEach((w) => w.reject(err))).finally(() => {
+        this.#running--;
+        this.#pump();
+      });
+    }
+  }
+}
+
+/**
  * The scoring service's compute: a logistic model, `sigmoid(X @ w + b)`.
  * One new array (the product); every later step writes into it in place
  * (`{ out: t }`), so a request allocates once whatever its size.

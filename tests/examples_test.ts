@@ -8,7 +8,15 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as rp from "../mod.ts";
-import { DIM, FEATURES, randoms, readiness } from "../examples/_app.ts";
+import {
+  DIM,
+  FEATURES,
+  randoms,
+  readiness,
+  SimilarBatcher,
+  topSimilar,
+  unit,
+} from "../examples/_app.ts";
 import { runtime, test } from "./_shim.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -292,4 +300,37 @@ test("readiness(): ready exactly while the queue holds fewer jobs than the limit
     busyThreads: idle.busyThreads,
     threads: 1,
   });
+});
+
+test("SimilarBatcher: queries that wait for a slot go out as one batch job, each answer bit for bit what the query alone gets; past maxWaiting it sheds", async () => {
+  const engine = new rp.Engine({ threads: 1 });
+  try {
+    const e = rp.asarray(randoms(3000 * DIM, 42)).reshape(3000, DIM)
+      .asReadOnly();
+    const b = new SimilarBatcher(engine, e, { slots: 1, maxWaiting: 6 });
+    const us = Array.from(
+      { length: 7 },
+      (_, i) => unit(rp.asarray(randoms(DIM, 100 + i))),
+    );
+    const ks = [3, 10, 1, 7, 10, 2, 5];
+    // one turn: the first takes the only slot, the other six wait and
+    // then go as one batch
+    const answers = await Promise.all(us.map((u, i) => b.query(u, ks[i]!)));
+    assert.equal(engine.metrics().submitted, 2);
+    us.forEach((u, i) => {
+      const want = topSimilar(e, u, ks[i]!);
+      assert.deepEqual(answers[i]!.indices.tolist(), want.indices.tolist());
+      const got = answers[i]!.values.data as Float32Array;
+      const exp = want.values.data as Float32Array;
+      assert.equal(got.length, ks[i]);
+      got.forEach((v, j) => assert.ok(Object.is(v, exp[j]), `query ${i}`));
+    });
+    // one running, six waiting: the eighth is shed
+    const more = us.map((u) => b.query(u, 3));
+    const shed = b.query(us[0]!, 3);
+    await assert.rejects(shed, rp.QueueFullError);
+    assert.equal((await Promise.all(more)).length, 7);
+  } finally {
+    await engine.close();
+  }
 });

@@ -42,9 +42,14 @@ export function weights(): rp.NDArray {
   return rp.asarray(randoms(FEATURES, 7)).astype("float64").asReadOnly();
 }
 
+/** The unit query of similarity request number `i`. */
+export function similarQuery(i: number): rp.NDArray {
+  return unit(rp.asarray(randoms(DIM, 1000 + i)));
+}
+
 /** The job of similarity request number `i`: the top-K row ids. */
 export function similarJob(e: rp.NDArray, i: number): () => rp.NDArray {
-  const u = unit(rp.asarray(randoms(DIM, 1000 + i)));
+  const u = similarQuery(i);
   return () => topSimilar(e, u, K).indices;
 }
 

@@ -16,7 +16,11 @@
  * - workers: a pool of plain Web Workers (one per core, each with its own
  *   copy of the data), least-busy dispatch, bounded queue;
  * - engine: raptors' engine (one worker thread per core, bounded queue,
- *   `intraOpThreads` 1: each job on one core, jobs side by side).
+ *   `intraOpThreads` 1: each job on one core, jobs side by side);
+ * - batched: the engine design, with `/similar` through the example's
+ *   `SimilarBatcher`: queries that arrive while every worker is busy go
+ *   out together as one job (one pass over the embeddings for the batch,
+ *   each answer bit for bit the unbatched one).
  *
  * All three shed load past 64 queued requests with a 503 and Retry-After.
  *
@@ -24,8 +28,16 @@
  */
 import { Hono } from "hono";
 import * as rp from "../../mod.ts";
-import { env } from "../../examples/_app.ts";
-import { embeddings, numbers, scoreJob, similarJob, weights } from "./_work.ts";
+import { env, SimilarBatcher } from "../../examples/_app.ts";
+import {
+  embeddings,
+  K,
+  numbers,
+  scoreJob,
+  similarJob,
+  similarQuery,
+  weights,
+} from "./_work.ts";
 
 const g = globalThis as {
   Deno?: {
@@ -76,7 +88,7 @@ if (design === "inline") {
     Promise.resolve(
       numbers(kind === "similar" ? similarJob(e, i)() : scoreJob(w, i)()),
     );
-} else if (design === "engine") {
+} else if (design === "engine" || design === "batched") {
   const e = embeddings(), w = weights();
   const engine = new rp.Engine({
     threads: env("ENGINE_THREADS", threads),
@@ -85,7 +97,11 @@ if (design === "inline") {
   });
   rp.setDefaultEngine(engine);
   metrics = () => engine.metrics();
+  const batcher = new SimilarBatcher(engine, e, { maxWaiting: MAX_QUEUE });
   heavy = async (kind, i) => {
+    if (kind === "similar" && design === "batched") {
+      return numbers((await batcher.query(similarQuery(i), K)).indices);
+    }
     const job = kind === "similar" ? similarJob(e, i) : scoreJob(w, i);
     return numbers(await engine.submit(job));
   };
