@@ -21,6 +21,10 @@ use crate::parallel::{self, SendPtr};
 /// Block of the shared dimension.
 const KC: usize = 256;
 
+/// Columns of B packed at a time: a KC x NC block of float32 is 4 MiB
+/// (8 for float64), in L3; each A sliver is packed once per block.
+const NC: usize = 4096;
+
 /// acc[MR][NR] += a_sliver[p][i] * b_panel[p][j] for p < kc. The
 /// accumulators are a local array over fixed-size chunks, so LLVM keeps
 /// them in vector registers (NR lanes wide) for the whole loop; MR x NR is
@@ -294,81 +298,89 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
         if r0 >= r1 {
             return;
         }
-        let panels = (n + NR - 1) / NR;
+        // B is packed NC columns at a time: all of it at once took KC x n
+        // elements per thread (100 MB for n = 100000 float32)
+        let ncb = NC.min(n);
+        let panels = (ncb + NR - 1) / NR;
         let mut bpack = vec![T::default(); KC * NR * panels];
         let lanes = a_lanes::<T, MR, NR>();
         let mut apack = vec![T::default(); KC * MR * lanes];
-        for p0 in (0..k).step_by(KC) {
-            let kc = KC.min(k - p0);
-            // pack the whole B block [p0..p0+kc, 0..n] once: panel-major,
-            // each panel kc rows of NR (zero-padded)
-            for jb in 0..panels {
-                let j0 = jb * NR;
-                let nr = NR.min(n - j0);
-                let panel = &mut bpack[jb * KC * NR..jb * KC * NR + kc * NR];
-                for p in 0..kc {
-                    let row = &mut panel[p * NR..p * NR + NR];
-                    if b.cs == 1 && nr == NR {
-                        // a whole contiguous row piece: one copy
-                        row.copy_from_slice(std::slice::from_raw_parts(
-                            b.ptr.offset((p0 + p) as isize * b.rs + j0 as isize),
-                            NR,
-                        ));
-                        continue;
-                    }
-                    for (j, x) in row.iter_mut().enumerate() {
-                        *x = if j < nr {
-                            b.at(p0 + p, j0 + j)
-                        } else {
-                            T::default()
-                        };
-                    }
-                }
-            }
-            for i0 in (r0..r1).step_by(MR) {
-                // an engine job asked to stop: leave the rest unwritten
-                if cancel.is_set() {
-                    return;
-                }
-                let mr = MR.min(r1 - i0);
-                // pack the A sliver [i0..i0+MR, p0..p0+kc] once, in the
-                // order the kernel reads it (each element `lanes` times)
-                assert!(apack.len() >= kc * MR * lanes);
-                let mut dst = apack.as_mut_ptr();
-                for p in 0..kc {
-                    for i in 0..MR {
-                        let v = if i < mr {
-                            a.at(i0 + i, p0 + p)
-                        } else {
-                            T::default()
-                        };
-                        for _ in 0..lanes {
-                            // in bounds: kc * MR * lanes writes (asserted)
-                            *dst = v;
-                            dst = dst.add(1);
+        for jc in (0..n).step_by(NC) {
+            let nc = NC.min(n - jc);
+            let panels = (nc + NR - 1) / NR;
+            for p0 in (0..k).step_by(KC) {
+                let kc = KC.min(k - p0);
+                // pack the B block [p0..p0+kc, jc..jc+nc] once: panel-major,
+                // each panel kc rows of NR (zero-padded)
+                for jb in 0..panels {
+                    let j0 = jc + jb * NR;
+                    let nr = NR.min(n - j0);
+                    let panel = &mut bpack[jb * KC * NR..jb * KC * NR + kc * NR];
+                    for p in 0..kc {
+                        let row = &mut panel[p * NR..p * NR + NR];
+                        if b.cs == 1 && nr == NR {
+                            // a whole contiguous row piece: one copy
+                            row.copy_from_slice(std::slice::from_raw_parts(
+                                b.ptr.offset((p0 + p) as isize * b.rs + j0 as isize),
+                                NR,
+                            ));
+                            continue;
+                        }
+                        for (j, x) in row.iter_mut().enumerate() {
+                            *x = if j < nr {
+                                b.at(p0 + p, j0 + j)
+                            } else {
+                                T::default()
+                            };
                         }
                     }
                 }
-                let cp = cptr.get();
-                for jb in 0..panels {
-                    let j0 = jb * NR;
-                    let nr = NR.min(n - j0);
-                    let mut acc = [[T::default(); NR]; MR];
-                    micro::<T, MR, NR>(
-                        kc,
-                        &apack[..kc * MR * lanes],
-                        &bpack[jb * KC * NR..jb * KC * NR + kc * NR],
-                        &mut acc,
-                    );
-                    for (i, row) in acc.iter().enumerate().take(mr) {
-                        let dst = cp.add((i0 + i) * n + j0);
-                        if p0 == 0 {
-                            for (j, &v) in row.iter().enumerate().take(nr) {
-                                *dst.add(j) = v;
+                for i0 in (r0..r1).step_by(MR) {
+                    // an engine job asked to stop: leave the rest unwritten
+                    if cancel.is_set() {
+                        return;
+                    }
+                    let mr = MR.min(r1 - i0);
+                    // pack the A sliver [i0..i0+MR, p0..p0+kc] once per B
+                    // block, in the order the kernel reads it (each element
+                    // `lanes` times)
+                    assert!(apack.len() >= kc * MR * lanes);
+                    let mut dst = apack.as_mut_ptr();
+                    for p in 0..kc {
+                        for i in 0..MR {
+                            let v = if i < mr {
+                                a.at(i0 + i, p0 + p)
+                            } else {
+                                T::default()
+                            };
+                            for _ in 0..lanes {
+                                // in bounds: kc * MR * lanes writes (asserted)
+                                *dst = v;
+                                dst = dst.add(1);
                             }
-                        } else {
-                            for (j, &v) in row.iter().enumerate().take(nr) {
-                                *dst.add(j) = (*dst.add(j)).add(v);
+                        }
+                    }
+                    let cp = cptr.get();
+                    for jb in 0..panels {
+                        let j0 = jc + jb * NR;
+                        let nr = NR.min(n - j0);
+                        let mut acc = [[T::default(); NR]; MR];
+                        micro::<T, MR, NR>(
+                            kc,
+                            &apack[..kc * MR * lanes],
+                            &bpack[jb * KC * NR..jb * KC * NR + kc * NR],
+                            &mut acc,
+                        );
+                        for (i, row) in acc.iter().enumerate().take(mr) {
+                            let dst = cp.add((i0 + i) * n + j0);
+                            if p0 == 0 {
+                                for (j, &v) in row.iter().enumerate().take(nr) {
+                                    *dst.add(j) = v;
+                                }
+                            } else {
+                                for (j, &v) in row.iter().enumerate().take(nr) {
+                                    *dst.add(j) = (*dst.add(j)).add(v);
+                                }
                             }
                         }
                     }
@@ -406,6 +418,8 @@ mod tests {
             (33, 65, 300),
             (0, 3, 2),
             (130, 70, 520),
+            // B in more than one block of NC columns, the last one partial
+            (7, 2 * NC + 21, 300),
             (3, 4, 0),
         ] {
             let a: Vec<f64> = (0..m * k)
