@@ -3,9 +3,10 @@
  * over 100,000 x 128 float32) saturating a server while a light `/health`
  * endpoint is hit at the same time, for each server design (compute
  * inline on the event loop, a pool of plain Web Workers, raptors' engine,
- * and the engine behind a Hono router) in Deno and in Bun; then the
- * scoring request (`/score`, 256 rows) the same way; then latency against
- * offered load (fixed request rates) for the inline and engine designs.
+ * the engine behind a Hono router, and the engine with the example's
+ * adaptive query batching) in Deno and in Bun; then the scoring request
+ * (`/score`, 256 rows) the same way; then latency against offered load
+ * (fixed request rates) for the inline, engine and batched designs.
  * Loopback only; the load generator (autocannon, in Node) shares the two
  * cores with the server.
  *
@@ -189,13 +190,13 @@ for (const runtime of RUNTIMES) {
 
 // latency against offered load: open-loop arrivals at fixed rates
 // (fractions of the engine's saturated /similar throughput in that
-// runtime), inline vs engine
+// runtime), inline vs engine vs batched
 const curves = [];
 for (const runtime of process.env.LOAD_CURVES === "0" ? [] : RUNTIMES) {
   const sat = rows.find((r) =>
     r.runtime === runtime && r.path === "similar" && r.design === "engine"
   ).heavyRps;
-  for (const design of ["inline", "engine"]) {
+  for (const design of ["inline", "engine", "batched"]) {
     port++;
     const proc = await startServer(runtime, design, undefined, port);
     const base = `http://127.0.0.1:${port}`;
@@ -295,6 +296,8 @@ function chart(curves) {
     "deno engine": "#1f77b4",
     "bun inline": "#ff7f0e",
     "bun engine": "#2ca02c",
+    "deno batched": "#9467bd",
+    "bun batched": "#8c564b",
   };
   let s =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n`;
