@@ -122,7 +122,7 @@ for (const runtime of RUNTIMES) {
         "hono",
       ], ["batched"]]
     ) {
-      if (path === "score" && (router || design === "batched")) continue;
+      if (path === "score" && router) continue;
       if (
         process.env.LOAD_DESIGNS &&
         !process.env.LOAD_DESIGNS.split(",").includes(design)

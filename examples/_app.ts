@@ -95,62 +95,68 @@ export function topSimilarBatch(
   return rp.topk(scores, Math.min(k, scores.shape[1]!));
 }
 
-/** One query waiting in a {@link SimilarBatcher}. */
-interface Waiting {
-  u: rp.NDArray;
-  k: number;
-  resolve(top: { values: rp.NDArray; indices: rp.NDArray }): void;
+/** A request waiting in a {@link Batcher}. */
+interface Waiting<Q, R> {
+  q: Q;
+  resolve(r: R): void;
   reject(e: unknown): void;
 }
 
+/** How a {@link Batcher} turns requests into jobs and answers. */
+export interface BatchWork<Q, T, R> {
+  /** The job for one or more requests (recordable, as `engine.submit`). */
+  job(qs: Q[]): () => T;
+  /** Each request's answer from the job's result, in request order. */
+  split(result: T, qs: Q[]): R[];
+}
+
 /**
- * Adaptive batching of similarity queries: while the engine has a free
- * slot a query goes out at once, as its own job (no timer, no added
- * latency at low load); while every slot is busy, queries wait here and
- * the next free slot takes all of them (up to `maxBatch`) as one job,
- * {@link topSimilarBatch}. A matrix-vector product is bound by memory
- * bandwidth (one pass over the embeddings per query); a batch of b
- * queries makes that one pass for all b, so under load the throughput
- * grows with the batch while each answer stays bit for bit what the query
- * alone gets. Past `maxWaiting` waiting queries, `query` rejects with
- * {@link rp.QueueFullError} (answer 503 with Retry-After).
+ * Adaptive batching of requests through an engine: while the engine has
+ * a free slot a request goes out at once, as its own job (no timer, no
+ * added latency at low load); while every slot is busy, requests wait
+ * here and the next free slot takes all of them (up to `maxBatch`) as one
+ * job. Worth it where a batch costs much less than its requests one by
+ * one: a matrix-vector product bound by memory bandwidth (one pass over
+ * the matrix per query; a batch makes one pass for all), or work smaller
+ * than the engine's hand-off. Past `maxWaiting` waiting requests,
+ * `submit` rejects with {@link rp.QueueFullError} (answer 503 with
+ * Retry-After).
  */
-export class SimilarBatcher {
-  #waiting: Waiting[] = [];
+export class Batcher<Q, T, R> {
+  #waiting: Waiting<Q, R>[] = [];
   #running = 0;
   readonly #engine: rp.Engine;
-  readonly #embeddings: rp.NDArray;
+  readonly #work: BatchWork<Q, T, R>;
   readonly #slots: number;
   readonly #maxBatch: number;
   readonly #maxWaiting: number;
 
   constructor(
     engine: rp.Engine,
-    embeddings: rp.NDArray,
+    work: BatchWork<Q, T, R>,
     options: { slots?: number; maxBatch?: number; maxWaiting?: number } = {},
   ) {
     this.#engine = engine;
-    this.#embeddings = embeddings;
+    this.#work = work;
     this.#slots = options.slots ?? engine.metrics().threads;
     this.#maxBatch = options.maxBatch ?? 16;
     this.#maxWaiting = options.maxWaiting ?? 64;
   }
 
-  /** The top `k` rows for unit vector `u` (as {@link topSimilar}). */
-  query(
-    u: rp.NDArray,
-    k: number,
-  ): Promise<{ values: rp.NDArray; indices: rp.NDArray }> {
+  /** Requests waiting for a slot (not yet submitted). */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** The answer to request `q`. */
+  submit(q: Q): Promise<R> {
     if (this.#waiting.length >= this.#maxWaiting) {
       return Promise.reject(
-        new rp.QueueFullError(
-          `${this.#maxWaiting} similarity queries are waiting`,
-          1,
-        ),
+        new rp.QueueFullError(`${this.#maxWaiting} requests are waiting`, 1),
       );
     }
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ u, k, resolve, reject });
+      this.#waiting.push({ q, resolve, reject });
       this.#pump();
     });
   }
@@ -158,34 +164,103 @@ export class SimilarBatcher {
   #pump(): void {
     while (this.#running < this.#slots && this.#waiting.length > 0) {
       const batch = this.#waiting.splice(0, this.#maxBatch);
+      const qs = batch.map((w) => w.q);
       this.#running++;
-      const e = this.#embeddings;
-      const job = batch.length === 1
-        ? (() => {
-          const { u, k } = batch[0]!;
-          return () => topSimilar(e, u, k);
-        })()
-        : (() => {
-          const Q = rp.stack(batch.map((w) => w.u));
-          const k = Math.max(...batch.map((w) => w.k));
-          return () => topSimilarBatch(e, Q, k);
-        })();
-      this.#engine.submit(job).then((top) => {
-        if (batch.length === 1) return batch[0]!.resolve(top);
-        // row i, first k_i: the top k of a row are the first k of its
-        // top max-k (values descending, ties by index)
-        batch.forEach((w, i) =>
-          w.resolve({
-            values: top.values.slice(i, `0:${w.k}`).copy(),
-            indices: top.indices.slice(i, `0:${w.k}`).copy(),
-          })
-        );
+      let job: () => T;
+      try {
+        job = this.#work.job(qs);
+      } catch (e) {
+        this.#running--;
+        batch.forEach((w) => w.reject(e));
+        continue;
+      }
+      this.#engine.submit(job).then((result) => {
+        const answers = this.#work.split(result, qs);
+        batch.forEach((w, i) => w.resolve(answers[i]!));
       }, (err) => batch.forEach((w) => w.reject(err))).finally(() => {
         this.#running--;
         this.#pump();
       });
     }
   }
+}
+
+type Top = { values: rp.NDArray; indices: rp.NDArray };
+
+/**
+ * Similarity queries through a {@link Batcher}: one query is
+ * {@link topSimilar}, several are {@link topSimilarBatch} (one pass over
+ * the embeddings), and every answer is bit for bit the one the query gets
+ * alone (row i, first k_i: the top k of a row are the first k of its top
+ * max-k, values descending, ties by index).
+ */
+export class SimilarBatcher {
+  readonly #b: Batcher<{ u: rp.NDArray; k: number }, Top, Top>;
+
+  constructor(
+    engine: rp.Engine,
+    embeddings: rp.NDArray,
+    options: { slots?: number; maxBatch?: number; maxWaiting?: number } = {},
+  ) {
+    this.#b = new Batcher(engine, {
+      job: (qs) => {
+        if (qs.length === 1) {
+          const { u, k } = qs[0]!;
+          return () => topSimilar(embeddings, u, k);
+        }
+        const Q = rp.stack(qs.map((q) => q.u));
+        const k = Math.max(...qs.map((q) => q.k));
+        return () => topSimilarBatch(embeddings, Q, k);
+      },
+      split: (top, qs) =>
+        qs.length === 1 ? [top] : qs.map((q, i) => ({
+          values: top.values.slice(i, `0:${q.k}`).copy(),
+          indices: top.indices.slice(i, `0:${q.k}`).copy(),
+        })),
+    }, options);
+  }
+
+  /** The top `k` rows for unit vector `u` (as {@link topSimilar}). */
+  query(u: rp.NDArray, k: number): Promise<Top> {
+    return this.#b.submit({ u, k });
+  }
+}
+
+/**
+ * Scoring requests through a {@link Batcher}: the batch's rows scored as
+ * one matrix ({@link scoreRows} of the rows stacked), each request
+ * answered its own rows' probabilities. Each row's probability is
+ * computed from that row alone, so the answers do not depend on the
+ * batch.
+ */
+export function scoreBatcher(
+  engine: rp.Engine,
+  weights: rp.NDArray,
+  bias: number,
+  options: { slots?: number; maxBatch?: number; maxWaiting?: number } = {},
+): Batcher<rp.NDArray, rp.NDArray, rp.NDArray> {
+  return new Batcher(engine, {
+    job: (xs) => {
+      if (xs.length === 1) {
+        const X = xs[0]!;
+        return () => scoreRows(X, weights, bias);
+      }
+      // a fresh matrix nothing else can write: the job reads it in place
+      // instead of copying it at submission
+      const X = rp.concatenate(xs, { axis: 0 }).asReadOnly();
+      return () => scoreRows(X, weights, bias);
+    },
+    split: (p, xs) => {
+      if (xs.length === 1) return [p];
+      let at = 0;
+      return xs.map((x) => {
+        const n = x.shape[0]!;
+        const part = p.slice(`${at}:${at + n}`).copy();
+        at += n;
+        return part;
+      });
+    },
+  }, options);
 }
 
 /**

@@ -13,6 +13,8 @@ import {
   FEATURES,
   randoms,
   readiness,
+  scoreBatcher,
+  scoreRows,
   SimilarBatcher,
   topSimilar,
   unit,
@@ -330,6 +332,37 @@ test("SimilarBatcher: queries that wait for a slot go out as one batch job, each
     const shed = b.query(us[0]!, 3);
     await assert.rejects(shed, rp.QueueFullError);
     assert.equal((await Promise.all(more)).length, 7);
+  } finally {
+    await engine.close();
+  }
+});
+
+test("scoreBatcher: waiting requests are scored as one matrix, each answered its own rows, bit for bit the unbatched scores; a failing batch rejects every request in it", async () => {
+  const engine = new rp.Engine({ threads: 1 });
+  try {
+    const w = rp.asarray(randoms(FEATURES, 7)).astype("float64").asReadOnly();
+    const b = scoreBatcher(engine, w, 0.25, { slots: 1 });
+    const sizes = [5, 1, 300, 17, 64];
+    const xs = sizes.map((n, i) =>
+      rp.asarray(randoms(n * FEATURES, 40 + i)).astype("float64")
+        .reshape(n, FEATURES)
+    );
+    const got = await Promise.all(xs.map((x) => b.submit(x)));
+    assert.equal(engine.metrics().submitted, 2); // one alone, four as one
+    xs.forEach((x, i) => {
+      const want = scoreRows(x, w, 0.25).data as Float64Array;
+      const g = got[i]!.data as Float64Array;
+      assert.equal(g.length, sizes[i]);
+      g.forEach((v, j) => assert.ok(Object.is(v, want[j]), `request ${i}`));
+    });
+    // a request of the wrong width fails its batch's job: every request
+    // in that batch gets the error, and the batcher keeps serving
+    const first = b.submit(xs[0]!);
+    const bad = rp.ones([3, FEATURES + 1]);
+    const mixed = [b.submit(xs[1]!), b.submit(bad)];
+    await first;
+    for (const p of mixed) await assert.rejects(p);
+    assert.equal((await b.submit(xs[2]!)).shape[0], 300);
   } finally {
     await engine.close();
   }

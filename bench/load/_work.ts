@@ -53,11 +53,19 @@ export function similarJob(e: rp.NDArray, i: number): () => rp.NDArray {
   return () => topSimilar(e, u, K).indices;
 }
 
+/** The bias of the scoring model. */
+export const BIAS = 0.25;
+
+/** The rows of scoring request number `i`. */
+export function scoreInput(i: number): rp.NDArray {
+  return rp.asarray(randoms(rows * FEATURES, 5000 + i)).astype("float64")
+    .reshape(rows, FEATURES);
+}
+
 /** The job of scoring request number `i`: the probabilities. */
 export function scoreJob(w: rp.NDArray, i: number): () => rp.NDArray {
-  const X = rp.asarray(randoms(rows * FEATURES, 5000 + i)).astype("float64")
-    .reshape(rows, FEATURES);
-  return () => scoreRows(X, w, 0.25);
+  const X = scoreInput(i);
+  return () => scoreRows(X, w, BIAS);
 }
 
 /** A job's result as plain numbers (the response body). */

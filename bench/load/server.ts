@@ -17,10 +17,11 @@
  *   copy of the data), least-busy dispatch, bounded queue;
  * - engine: raptors' engine (one worker thread per core, bounded queue,
  *   `intraOpThreads` 1: each job on one core, jobs side by side);
- * - batched: the engine design, with `/similar` through the example's
- *   `SimilarBatcher`: queries that arrive while every worker is busy go
- *   out together as one job (one pass over the embeddings for the batch,
- *   each answer bit for bit the unbatched one).
+ * - batched: the engine design, with requests through the example's
+ *   batchers (`SimilarBatcher`, `scoreBatcher`): requests that arrive
+ *   while every worker is busy go out together as one job (for
+ *   `/similar` one pass over the embeddings for the batch), each answer
+ *   bit for bit the unbatched one.
  *
  * All three shed load past 64 queued requests with a 503 and Retry-After.
  *
@@ -28,11 +29,13 @@
  */
 import { Hono } from "hono";
 import * as rp from "../../mod.ts";
-import { env, SimilarBatcher } from "../../examples/_app.ts";
+import { env, scoreBatcher, SimilarBatcher } from "../../examples/_app.ts";
 import {
+  BIAS,
   embeddings,
   K,
   numbers,
+  scoreInput,
   scoreJob,
   similarJob,
   similarQuery,
@@ -98,9 +101,13 @@ if (design === "inline") {
   rp.setDefaultEngine(engine);
   metrics = () => engine.metrics();
   const batcher = new SimilarBatcher(engine, e, { maxWaiting: MAX_QUEUE });
+  const scorer = scoreBatcher(engine, w, BIAS, { maxWaiting: MAX_QUEUE });
   heavy = async (kind, i) => {
     if (kind === "similar" && design === "batched") {
       return numbers((await batcher.query(similarQuery(i), K)).indices);
+    }
+    if (design === "batched") {
+      return numbers(await scorer.submit(scoreInput(i)));
     }
     const job = kind === "similar" ? similarJob(e, i) : scoreJob(w, i);
     return numbers(await engine.submit(job));
