@@ -19,6 +19,8 @@ q2 = hash_f64(100000, 3).astype(np.float32)
 X = hash_f64(10000 * 64, 4).astype(np.float32).reshape(10000, 64)
 w = hash_f64(64, 5).astype(np.float32)
 a, b = hash_f64(10**7, 6), hash_f64(10**7, 7)
+E = hash_f64(100000 * 128, 8).astype(np.float32).reshape(100000, 128)
+Q = hash_f64(8 * 128, 9).astype(np.float32).reshape(8, 128)
 rows = {
     "M @ q (100000x384 f32)": measure(lambda: M @ q, 9, 40),
     "q @ M (100000 @ 100000x384 f32)": measure(lambda: q2 @ M, 9, 40),
@@ -27,8 +29,10 @@ rows = {
     "dot 1e7 f64": measure(lambda: np.dot(a, b), 9, 40),
     "vdot 1e7 f64": measure(lambda: np.vdot(a, b), 9, 40),
     "norm 384 f32": measure(lambda: np.linalg.norm(q), 9, 40),
+    "E @ Q.T (100000x128 f32, 8 queries)": measure(lambda: E @ Q.T, 9, 40),
+    "Q @ E.T (8 queries, 100000x128 f32)": measure(lambda: Q @ E.T, 9, 40),
 }
-del M, X
+del M, X, E
 big1 = np.ones(10**8, dtype=np.float32)
 big2 = np.ones(10**8, dtype=np.float32)
 best = 1e9
