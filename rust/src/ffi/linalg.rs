@@ -28,72 +28,74 @@ export! {
                 || (mm == 1 && nn > 1 && m[7] == 1)
                 || (nn == 1 && mm > 1 && m[4] == 1)
                 || (mm == 1 && nn > 1 && m[6] == 1 && m[5] == 1));
-        if vec_ok && dt == DType::Float64 {
-            return matvec::<f64>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch);
-        }
-        if vec_ok && dt == DType::Float32 {
-            return matvec::<f32>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch);
-        }
         // one small side (a batch of queries, A @ Q.T or Q @ A.T): dot
         // products, as the vector forms compute them (kernels/gemv.rs)
         let size = if dt == DType::Float64 { 8 } else { 4 };
-        if (dt == DType::Float64 || dt == DType::Float32) && kk > 0 && kk * size <= gemv::DOTS_ROW_BYTES {
-            let most = gemv::dots_max(kk);
-            let small_n = (2..=most).contains(&nn) && mm >= 2 && m[5] == 1;
-            let small_m = (2..=most).contains(&mm) && nn >= 2 && m[6] == 1;
-            if small_n || small_m {
-                if dt == DType::Float64 {
-                    return dots::<f64>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch, small_n);
-                }
-                return dots::<f32>(a, a_len, b, b_len, out, out_len, m, mm, kk, nn, batch, small_n);
+        let most = gemv::dots_max(kk);
+        let path = if vec_ok {
+            Some(Fast::Vector)
+        } else if kk == 0 || kk * size > gemv::DOTS_ROW_BYTES {
+            None
+        } else if (2..=most).contains(&nn) && mm >= 2 && m[5] == 1 {
+            Some(Fast::SmallN)
+        } else if (2..=most).contains(&mm) && nn >= 2 && m[6] == 1 {
+            Some(Fast::SmallM)
+        } else {
+            None
+        };
+        if let Some(path) = path {
+            let bufs = Bufs { a, a_len, b, b_len, out, out_len };
+            let dims = (mm, kk, nn, batch);
+            if dt == DType::Float64 {
+                return fast_product::<f64>(&bufs, m, dims, path);
+            }
+            if dt == DType::Float32 {
+                return fast_product::<f32>(&bufs, m, dims, path);
             }
         }
         let code = if dt == DType::Bool { DType::Uint8 } else { dt };
         for_each_numeric!(code, T => {
-            let pa = check_ptr::<T>(a, a_len, "a")?;
-            let pb = check_ptr::<T>(b, b_len, "b")?;
-            let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
-            for t in 0..batch {
-                let (ao, bo) = (m[8 + 2 * t], m[9 + 2 * t]);
-                let al = Layout { offset: ao, shape: &[mm, kk], strides: &m[4..6] };
-                let bl = Layout { offset: bo, shape: &[kk, nn], strides: &m[6..8] };
-                strided::check_bounds(&al, a_len as usize, "matmul a")?;
-                strided::check_bounds(&bl, b_len as usize, "matmul b")?;
+            let bufs = Bufs { a, a_len, b, b_len, out, out_len };
+            each_product::<T>(&bufs, m, mm, kk, nn, batch, |pa, pb, c| {
                 gemm::gemm::<T>(
                     mm, nn, kk,
-                    gemm::Mat { ptr: pa.offset(ao), rs: m[4], cs: m[5] },
-                    gemm::Mat { ptr: pb.offset(bo), rs: m[6], cs: m[7] },
-                    po.add(t * mm * nn),
+                    gemm::Mat { ptr: pa, rs: m[4], cs: m[5] },
+                    gemm::Mat { ptr: pb, rs: m[6], cs: m[7] },
+                    c,
                 );
-            }
-            Ok(())
+            })
         }, bool => unreachable!("bool is mapped to uint8 storage"))
     }
 }
 
-/// `rp_matmul` with a vector side: n == 1 with A's rows and x contiguous
-/// or A's columns contiguous, or m == 1 with B's rows contiguous or B's
-/// columns and x contiguous (checked by the caller).
-///
-/// # Safety
-/// As `rp_matmul`: the pointers valid for the lengths passed with them.
-#[allow(clippy::too_many_arguments)]
-unsafe fn matvec<T: Elem>(
+/// `rp_matmul`'s three buffers, as passed.
+struct Bufs {
     a: *const u8,
     a_len: u32,
     b: *const u8,
     b_len: u32,
     out: *mut u8,
     out_len: u32,
+}
+
+/// Checks the buffers and every batch entry's layouts against them, then
+/// calls `f(a, b, c)` with entry t's first elements of A and B and its
+/// output (C-contiguous, m x n).
+///
+/// # Safety
+/// As `rp_matmul`: the pointers valid for the lengths passed with them.
+unsafe fn each_product<T: Elem>(
+    bufs: &Bufs,
     m: &[isize],
     mm: usize,
     kk: usize,
     nn: usize,
     batch: usize,
+    mut f: impl FnMut(*const T, *const T, *mut T),
 ) -> Result<()> {
-    let pa = check_ptr::<T>(a, a_len, "a")?;
-    let pb = check_ptr::<T>(b, b_len, "b")?;
-    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
+    let pa = check_ptr::<T>(bufs.a, bufs.a_len, "a")?;
+    let pb = check_ptr::<T>(bufs.b, bufs.b_len, "b")?;
+    let po = check_ptr::<T>(bufs.out, bufs.out_len, "out")? as *mut T;
     for t in 0..batch {
         let (ao, bo) = (m[8 + 2 * t], m[9 + 2 * t]);
         let al = Layout {
@@ -106,98 +108,61 @@ unsafe fn matvec<T: Elem>(
             shape: &[kk, nn],
             strides: &m[6..8],
         };
-        strided::check_bounds(&al, a_len as usize, "matmul a")?;
-        strided::check_bounds(&bl, b_len as usize, "matmul b")?;
-        let y = po.add(t * mm * nn);
-        if nn == 1 && m[5] == 1 && m[6] == 1 {
-            gemv::gemv_rows::<T>(mm, kk, pa.offset(ao), m[4], pb.offset(bo), y);
-        } else if nn == 1 {
-            // y = A x with A's columns contiguous: y = x A^T, A^T's rows
-            // are A's columns
-            gemv::gevm_rows::<T>(kk, mm, pb.offset(bo), m[6], pa.offset(ao), m[5], y);
-        } else if m[7] == 1 {
-            gemv::gevm_rows::<T>(kk, nn, pa.offset(ao), m[5], pb.offset(bo), m[6], y);
-        } else {
-            // y = x B with B's columns contiguous: y = B^T x, B^T's rows
-            // are B's columns
-            gemv::gemv_rows::<T>(nn, kk, pb.offset(bo), m[7], pa.offset(ao), y);
-        }
+        strided::check_bounds(&al, bufs.a_len as usize, "matmul a")?;
+        strided::check_bounds(&bl, bufs.b_len as usize, "matmul b")?;
+        f(pa.offset(ao), pb.offset(bo), po.add(t * mm * nn));
     }
     Ok(())
 }
 
-/// `rp_matmul` with one small side: `small_n` (n at most
-/// [`gemv::dots_max`], A's rows contiguous) or else small m with B's
-/// columns contiguous (checked by the caller).
+/// The float products that skip GEMM (chosen by `rp_matmul`).
+#[derive(Clone, Copy)]
+enum Fast {
+    /// A vector side: n == 1 with A's rows and x contiguous or A's
+    /// columns contiguous, or m == 1 with B's rows contiguous or B's
+    /// columns and x contiguous.
+    Vector,
+    /// n at most [`gemv::dots_max`], A's rows contiguous.
+    SmallN,
+    /// m at most [`gemv::dots_max`], B's columns contiguous.
+    SmallM,
+}
+
+/// `rp_matmul` on one of the [`Fast`] paths (checked by the caller).
 ///
 /// # Safety
 /// As `rp_matmul`: the pointers valid for the lengths passed with them.
-#[allow(clippy::too_many_arguments)]
-unsafe fn dots<T: Elem>(
-    a: *const u8,
-    a_len: u32,
-    b: *const u8,
-    b_len: u32,
-    out: *mut u8,
-    out_len: u32,
+unsafe fn fast_product<T: Elem>(
+    bufs: &Bufs,
     m: &[isize],
-    mm: usize,
-    kk: usize,
-    nn: usize,
-    batch: usize,
-    small_n: bool,
+    (mm, kk, nn, batch): (usize, usize, usize, usize),
+    path: Fast,
 ) -> Result<()> {
-    let pa = check_ptr::<T>(a, a_len, "a")?;
-    let pb = check_ptr::<T>(b, b_len, "b")?;
-    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
-    for t in 0..batch {
-        let (ao, bo) = (m[8 + 2 * t], m[9 + 2 * t]);
-        let al = Layout {
-            offset: ao,
-            shape: &[mm, kk],
-            strides: &m[4..6],
-        };
-        let bl = Layout {
-            offset: bo,
-            shape: &[kk, nn],
-            strides: &m[6..8],
-        };
-        strided::check_bounds(&al, a_len as usize, "matmul a")?;
-        strided::check_bounds(&bl, b_len as usize, "matmul b")?;
-        let c = po.add(t * mm * nn);
-        if small_n {
-            // C[i][j] = row i of A . column j of B
-            gemv::gemm_dots::<T>(
-                mm,
-                kk,
-                pa.offset(ao),
-                m[4],
-                nn,
-                pb.offset(bo),
-                m[7],
-                m[6],
-                c,
-                nn,
-                1,
-            );
-        } else {
-            // C[i][j] = column j of B (contiguous) . row i of A
-            gemv::gemm_dots::<T>(
-                nn,
-                kk,
-                pb.offset(bo),
-                m[7],
-                mm,
-                pa.offset(ao),
-                m[4],
-                m[5],
-                c,
-                1,
-                nn,
-            );
+    each_product::<T>(bufs, m, mm, kk, nn, batch, |pa, pb, c| {
+        // SAFETY: each_product checked both layouts against their buffers.
+        unsafe {
+            match path {
+                Fast::Vector if nn == 1 && m[5] == 1 && m[6] == 1 => {
+                    gemv::gemv_rows::<T>(mm, kk, pa, m[4], pb, c)
+                }
+                // y = A x with A's columns contiguous: y = x A^T, A^T's
+                // rows are A's columns
+                Fast::Vector if nn == 1 => gemv::gevm_rows::<T>(kk, mm, pb, m[6], pa, m[5], c),
+                Fast::Vector if m[7] == 1 => gemv::gevm_rows::<T>(kk, nn, pa, m[5], pb, m[6], c),
+                // y = x B with B's columns contiguous: y = B^T x, B^T's rows
+                // are B's columns
+                Fast::Vector => gemv::gemv_rows::<T>(nn, kk, pb, m[7], pa, c),
+                // C[i][j] = row i of A . column j of B
+                Fast::SmallN => {
+                    gemv::gemm_dots::<T>(mm, kk, pa, m[4], nn, pb, m[7], m[6], c, nn, 1)
+                }
+                // C[i][j] = column j of B (contiguous) . row i of A
+                Fast::SmallM => {
+                    gemv::gemm_dots::<T>(nn, kk, pb, m[7], mm, pa, m[4], m[5], c, 1, nn)
+                }
+            }
         }
-    }
-    Ok(())
+    })
 }
 
 codes! {

@@ -628,36 +628,28 @@ mod tests {
                 let a: Vec<T> = (0..rows * lda).map(|_| conv(lcg(&mut seed))).collect();
                 // vectors stored as the columns of a k x nv matrix
                 let x: Vec<T> = (0..k * nv).map(|_| conv(lcg(&mut seed))).collect();
-                let mut by_row = vec![T::default(); rows * nv];
-                let mut by_vec = vec![T::default(); rows * nv];
-                unsafe {
-                    gemm_dots(
-                        rows,
-                        k,
-                        a.as_ptr(),
-                        lda as isize,
-                        nv,
-                        x.as_ptr(),
-                        1,
-                        nv as isize,
-                        by_row.as_mut_ptr(),
-                        nv,
-                        1,
-                    );
-                    gemm_dots(
-                        rows,
-                        k,
-                        a.as_ptr(),
-                        lda as isize,
-                        nv,
-                        x.as_ptr(),
-                        1,
-                        nv as isize,
-                        by_vec.as_mut_ptr(),
-                        1,
-                        rows,
-                    );
-                }
+                // output (r, v) at r * cr + v * cv
+                let run = |cr: usize, cv: usize| {
+                    let mut c = vec![T::default(); rows * nv];
+                    let (ap, xp) = (a.as_ptr(), x.as_ptr());
+                    unsafe {
+                        gemm_dots(
+                            rows,
+                            k,
+                            ap,
+                            lda as isize,
+                            nv,
+                            xp,
+                            1,
+                            nv as isize,
+                            c.as_mut_ptr(),
+                            cr,
+                            cv,
+                        )
+                    };
+                    c
+                };
+                let (by_row, by_vec) = (run(nv, 1), run(1, rows));
                 for v in 0..nv {
                     let xv: Vec<T> = (0..k).map(|p| x[p * nv + v]).collect();
                     let mut y = vec![T::default(); rows];
