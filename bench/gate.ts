@@ -41,6 +41,12 @@ const X = rp.array(xm).reshape(rows, feats), W = rp.array(wv);
 const big = Float32Array.from(randomF64(100_000, 5));
 const S = rp.array(big);
 const q384 = Float32Array.from(randomF64(384, 6)), Q = rp.array(q384);
+// a batch of 8 queries against 2000 x 64 float32 embeddings
+const eRows = 2000, nq = 8;
+const ef = Float32Array.from(randomF64(eRows * feats, 7));
+const qf = Float32Array.from(randomF64(nq * feats, 8));
+const E = rp.array(ef).reshape(eRows, feats),
+  QB = rp.array(qf).reshape(nq, feats);
 
 const CASES: GateCase[] = [
   {
@@ -93,6 +99,26 @@ const CASES: GateCase[] = [
       let s = 0;
       for (let i = 0; i < 384; i++) s += q384[i]! * q384[i]!;
       return Math.sqrt(s);
+    },
+  },
+  {
+    // the small-side product (gemm_dots); through GEMM it packed all of
+    // E as B
+    name: "8 queries @ 2000x64 f32 .T",
+    limit: { deno: 0.1, bun: 0.1 },
+    raptors: () => rp.matmul(QB, E.T),
+    js: () => {
+      const o = new Float32Array(nq * eRows);
+      for (let j = 0; j < nq; j++) {
+        jsMatvec(
+          ef,
+          qf.subarray(j * feats),
+          eRows,
+          feats,
+          o.subarray(j * eRows),
+        );
+      }
+      return o;
     },
   },
   {
