@@ -174,13 +174,27 @@ export class Batcher<Q, T, R> {
         batch.forEach((w) => w.reject(e));
         continue;
       }
-      this.#engine.submit(job).then((result) => {
-        const answers = this.#work.split(result, qs);
-        batch.forEach((w, i) => w.resolve(answers[i]!));
-      }, (err) => batch.forEach((w) => w.reject(err))).finally(() => {
+      // the slot is free again before the requests are answered, so code
+      // that awaits an answer and submits again finds it free
+      const done = (settle: () => void) => {
         this.#running--;
+        settle();
         this.#pump();
-      });
+      };
+      this.#engine.submit(job).then(
+        (result) =>
+          done(() => {
+            let answers: R[];
+            try {
+              answers = this.#work.split(result, qs);
+            } catch (e) {
+              // a split that throws fails its batch, never leaves it waiting
+              return batch.forEach((w) => w.reject(e));
+            }
+            batch.forEach((w, i) => w.resolve(answers[i]!));
+          }),
+        (err) => done(() => batch.forEach((w) => w.reject(err))),
+      );
     }
   }
 }

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as rp from "../mod.ts";
 import {
+  Batcher,
   DIM,
   FEATURES,
   randoms,
@@ -359,10 +360,48 @@ test("scoreBatcher: waiting requests are scored as one matrix, each answered its
     // in that batch gets the error, and the batcher keeps serving
     const first = b.submit(xs[0]!);
     const bad = rp.ones([3, FEATURES + 1]);
-    const mixed = [b.submit(xs[1]!), b.submit(bad)];
+    // outcomes taken at once (a rejection must not wait for a handler)
+    const mixed = [b.submit(xs[1]!), b.submit(bad)].map((p) =>
+      p.then(() => null, (e: unknown) => e)
+    );
     await first;
-    for (const p of mixed) await assert.rejects(p);
+    for (const e of await Promise.all(mixed)) {
+      assert.ok(e instanceof RangeError, String(e));
+    }
     assert.equal((await b.submit(xs[2]!)).shape[0], 300);
+  } finally {
+    await engine.close();
+  }
+});
+
+test("Batcher: a job or a split that throws rejects every request of its batch, and the next batch still runs", async () => {
+  const engine = new rp.Engine({ threads: 1 });
+  try {
+    let splitFails = true;
+    const b = new Batcher<number, rp.NDArray, number>(engine, {
+      job: (qs) => {
+        const x = rp.array(qs, { dtype: "float64" });
+        return () => rp.multiply(x, 2);
+      },
+      split: (r, qs) => {
+        if (splitFails && qs.length > 1) throw new RangeError("bad split");
+        return Array.from(r.data as Float64Array);
+      },
+    }, { slots: 1 });
+    // one alone (answered), then three as one batch whose split throws
+    const ps = [1, 2, 3, 4].map((q) =>
+      b.submit(q).then((v) => v, (e: unknown) => e)
+    );
+    const [one, ...rest] = await Promise.all(ps);
+    assert.equal(one, 2);
+    for (const e of rest) assert.ok(e instanceof RangeError, String(e));
+    splitFails = false;
+    assert.deepEqual(await Promise.all([5, 6, 7].map((q) => b.submit(q))), [
+      10,
+      12,
+      14,
+    ]);
+    assert.equal(b.waiting, 0);
   } finally {
     await engine.close();
   }
