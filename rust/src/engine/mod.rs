@@ -30,6 +30,7 @@ use std::time::Instant;
 
 mod copies;
 mod gates;
+mod placement;
 use copies::*;
 #[cfg(test)]
 use gates::TEST_GATES;
@@ -206,6 +207,9 @@ struct Engine {
     threads_n: usize,
     /// How many workers a held submission may have awake (see [`submit`]).
     hold_cap: usize,
+    /// The CPU of the thread making held submissions (while its turn
+    /// lasts), which workers keep off.
+    avoid: placement::Avoid,
     callback: Mutex<Option<extern "C" fn()>>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
@@ -235,6 +239,7 @@ impl Engine {
 
     fn worker(self: Arc<Self>) {
         crate::parallel::set_thread_limit(self.intra_op);
+        let mut place = placement::Placement::new();
         loop {
             let job = {
                 let mut st = self.lock();
@@ -256,6 +261,7 @@ impl Engine {
                     st.wakes = st.wakes.saturating_sub(1);
                 }
             };
+            place.follow(&self.avoid);
             let started = Instant::now();
             let wait_us = started.duration_since(job.submitted).as_secs_f64() * 1e6;
             let (status, message) = Self::run(&job);
@@ -408,6 +414,7 @@ fn create_with_cap(threads: usize, max_queue: usize, intra_op: usize, cap: usize
         intra_op: intra_op.max(1),
         threads_n: threads,
         hold_cap: cap,
+        avoid: placement::Avoid::new(),
         callback: Mutex::new(None),
         threads: Mutex::new(Vec::new()),
     });
@@ -532,6 +539,9 @@ pub unsafe fn submit(id: u32, prog: &[u64], priority: u32, hold: bool) -> Result
         submitted: Instant::now(),
     });
     let awake = e.threads_n - st.idle + st.wakes;
+    if hold {
+        e.avoid.here();
+    }
     if !hold || awake < e.hold_cap {
         e.wake(&mut st, 1);
     }
@@ -542,6 +552,7 @@ pub unsafe fn submit(id: u32, prog: &[u64], priority: u32, hold: bool) -> Result
 /// turn of held submissions (see [`submit`]).
 pub fn wake(id: u32) -> Result<()> {
     let e = engine(id)?;
+    e.avoid.clear();
     let mut st = e.lock();
     let n = st.queued();
     e.wake(&mut st, n);
