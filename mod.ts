@@ -1,11 +1,19 @@
 /**
- * raptors: a NumPy-style array compute engine for Deno and Bun, with a Rust
- * core loaded through FFI.
+ * raptors: a NumPy-style array compute engine for Deno and Bun (native
+ * Rust kernels through FFI) and Node or edge workers (the same kernels as
+ * WebAssembly).
  *
- * This entry re-exports the flat API over plain TypedArrays (also the
- * `./ops` subpath) and the NDArray core: the class, views and slicing,
- * creation functions, dtypes and type promotion (elementwise operations
- * and reductions on NDArrays are not there yet).
+ * This is the one public entry. It exports:
+ * - the flat API over plain TypedArrays (`sum`, `add`, `sort`, ...; also
+ *   the `./ops` subpath), working on the caller's memory;
+ * - the `NDArray` class with NumPy's semantics: creation (`array`,
+ *   `zeros`, `arange`, ...), views and slicing, dtypes and promotion,
+ *   ufuncs with broadcasting and `out`, reductions along axes, sorting and
+ *   selection (`topk`, `argpartition`), `matmul` and `einsum`,
+ *   `linalg` (solve, inv, qr, eigh, svd, ...), random generators
+ *   (`defaultRng`), `.npy`/`.npz` I/O;
+ * - the async engine (`Engine`, `*Async` methods): jobs on worker
+ *   threads with a bounded queue, cancellation, timeouts and metrics.
  *
  * @example
  * ```ts
@@ -13,6 +21,10 @@
  * const x = new Float64Array([3, 1, 2]);
  * rp.sum(x); // 6
  * rp.sort(x); // Float64Array [1, 2, 3]
+ *
+ * const m = rp.array([[1, 2], [3, 4]], { dtype: "float64" });
+ * rp.matmul(m, m).tolist(); // [[7, 10], [15, 22]]
+ * (rp.sum(m, { axis: 0 }) as rp.NDArray).tolist(); // [4, 6]
  * ```
  *
  * @module
