@@ -131,6 +131,11 @@ test("a batch of queries gets each query's bits: A @ Q.T and Q @ A.T columns and
       const A2 = rp.concatenate([A, A], { axis: 1 }).reshape(2 * r, k)
         .slice("::2");
       const strided = rp.matmul(A2, Q.T);
+      // rows in reverse (a negative row stride) and queries as a
+      // transposed copy's view: the same values as from contiguous copies
+      const rev = rp.matmul(A.slice("::-1"), Q.T);
+      const revWant = rp.matmul(A.slice("::-1").copy(), Q.T);
+      sameBits(rev, revWant, `${dtype} ${r}x${k} reversed rows`);
       const ref = rp.matmul(A.astype("float64"), Q.astype("float64").T);
       const tol = dtype === "float32" ? 1e-4 : 1e-12;
       for (let j = 0; j < b; j++) {
