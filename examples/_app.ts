@@ -117,8 +117,10 @@ export interface BatchWork<Q, T, R> {
  * here and the next free slot takes all of them (up to `maxBatch`) as one
  * job. Worth it where a batch costs much less than its requests one by
  * one: a matrix-vector product bound by memory bandwidth (one pass over
- * the matrix per query; a batch makes one pass for all), or work smaller
- * than the engine's hand-off. Past `maxWaiting` waiting requests,
+ * the matrix per query; a batch makes one pass for all). For work smaller
+ * than the engine's hand-off it saves hand-offs, but the load benchmark's
+ * `/score` (256 rows) stayed below computing inline with it (the event
+ * loop's own work is the limit there). Past `maxWaiting` waiting requests,
  * `submit` rejects with {@link rp.QueueFullError} (answer 503 with
  * Retry-After).
  */
