@@ -87,74 +87,7 @@ export const STEP_SYMBOLS = [
 /** Marks a step argument that names a copied input (`rust/src/engine/mod.rs`). */
 export const COPY_TAG = 1n << 63n;
 
-/** Binary op codes for `rp_binary` / `rp_binary_scalar`. */
-export const BINARY_OP = {
-  add: 0,
-  subtract: 1,
-  multiply: 2,
-  divide: 3,
-  /** Or'ed into a scalar op: compute `s op a[i]`. */
-  reversed: 0x100,
-} as const;
-
-/** Binary ufunc op codes for `rp_ufunc2` (`rust/src/ffi/ufuncs.rs`, `ufunc_op`). */
-export const UFUNC2 = {
-  add: 0,
-  subtract: 1,
-  multiply: 2,
-  divide: 3,
-  floorDivide: 4,
-  power: 5,
-  mod: 6,
-  maximum: 7,
-  minimum: 8,
-  fmax: 9,
-  fmin: 10,
-  equal: 11,
-  notEqual: 12,
-  less: 13,
-  lessEqual: 14,
-  greater: 15,
-  greaterEqual: 16,
-  logicalAnd: 17,
-  logicalOr: 18,
-  logicalXor: 19,
-  bitwiseAnd: 20,
-  bitwiseOr: 21,
-  bitwiseXor: 22,
-  arctan2: 23,
-} as const;
-
-/** Unary ufunc op codes for `rp_ufunc1` (0..7 shared with `rp_unary`). */
-export const UFUNC1 = {
-  abs: 0,
-  negative: 1,
-  sqrt: 2,
-  exp: 3,
-  log: 4,
-  sin: 5,
-  cos: 6,
-  tanh: 7,
-  tan: 8,
-  arcsin: 9,
-  arccos: 10,
-  arctan: 11,
-  sinh: 12,
-  cosh: 13,
-  expm1: 14,
-  log1p: 15,
-  log2: 16,
-  log10: 17,
-  floor: 18,
-  ceil: 19,
-  round: 20,
-  square: 21,
-  sign: 22,
-  isnan: 23,
-  isinf: 24,
-  isfinite: 25,
-  logicalNot: 26,
-} as const;
+export { BINARY_OP, UFUNC1, UFUNC2, UNARY_OP } from "./op_codes.ts";
 
 /** Axis-reduction op codes for `rp_reduce_axis`. */
 export const REDUCE = {
@@ -166,18 +99,6 @@ export const REDUCE = {
   any: 5,
   fmax: 6,
   fmin: 7,
-} as const;
-
-/** Unary op codes for `rp_unary`. */
-export const UNARY_OP = {
-  abs: 0,
-  negative: 1,
-  sqrt: 2,
-  exp: 3,
-  log: 4,
-  sin: 5,
-  cos: 6,
-  tanh: 7,
 } as const;
 
 /**

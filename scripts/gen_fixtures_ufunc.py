@@ -19,23 +19,11 @@ from _fixture_enc import enc
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ufunc.json"
 warnings.simplefilter("ignore")
 
-BIN = {
-    "add": np.add, "subtract": np.subtract, "multiply": np.multiply, "divide": np.divide,
-    "floorDivide": np.floor_divide, "power": np.power, "mod": np.mod, "maximum": np.maximum,
-    "minimum": np.minimum, "fmax": np.fmax, "fmin": np.fmin, "equal": np.equal,
-    "notEqual": np.not_equal, "less": np.less, "lessEqual": np.less_equal, "greater": np.greater,
-    "greaterEqual": np.greater_equal, "logicalAnd": np.logical_and, "logicalOr": np.logical_or,
-    "logicalXor": np.logical_xor, "bitwiseAnd": np.bitwise_and, "bitwiseOr": np.bitwise_or,
-    "bitwiseXor": np.bitwise_xor, "arctan2": np.arctan2,
-}
-UN = {
-    "abs": np.abs, "negative": np.negative, "sqrt": np.sqrt, "exp": np.exp, "log": np.log,
-    "sin": np.sin, "cos": np.cos, "tanh": np.tanh, "tan": np.tan, "arcsin": np.arcsin,
-    "arccos": np.arccos, "arctan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "expm1": np.expm1,
-    "log1p": np.log1p, "log2": np.log2, "log10": np.log10, "floor": np.floor, "ceil": np.ceil,
-    "round": np.round, "square": np.square, "sign": np.sign, "isnan": np.isnan, "isinf": np.isinf,
-    "isfinite": np.isfinite, "logicalNot": np.logical_not,
-}
+# The ufuncs of the op table (scripts/op_table.ts, via scripts/ops.json):
+# JS name -> NumPy function.
+_OPS = json.loads((pathlib.Path(__file__).resolve().parent / "ops.json").read_text())
+BIN = {name: getattr(np, numpy) for name, numpy in _OPS["binary"].items()}
+UN = {name: getattr(np, numpy) for name, numpy in _OPS["unary"].items()}
 
 
 def values(dtype, shape, salt):

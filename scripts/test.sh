@@ -105,6 +105,7 @@ check "deno publish --dry-run (JSR: exports, docs, no slow types, wasm in, no lo
 # outputs to a scratch copy), or shown to be one test.sh runs verbatim
 check "README shell commands run (scripts/readme_sh.ts)" $DENO run -A scripts/readme_sh.ts
 check "deploy/: Kubernetes manifests validate (k8s 1.31, strict), Dockerfile sources exist" bash scripts/check_deploy.sh
+check "generated op files are up to date (scripts/gen_ops.ts --check)" $DENO run --allow-read --allow-run scripts/gen_ops.ts --check
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 check "deno check" $DENO check mod.ts src/ ffi/ tests/ scripts/ bench/ examples/

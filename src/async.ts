@@ -8,13 +8,7 @@
  * @module
  */
 import { NDArray, type Scalar } from "./ndarray.ts";
-import { array, asarray } from "./creation.ts";
-import {
-  ASYNC_KEYS,
-  type AsyncOptions,
-  defaultEngine,
-  Engine,
-} from "./engine.ts";
+import { ASYNC_KEYS, type AsyncOptions } from "./engine.ts";
 import { argsortNd, SORT_KEYS, sortNd, type SortOptions } from "./sorting.ts";
 import {
   cholesky,
@@ -35,71 +29,9 @@ import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
 import * as st from "./stats.ts";
 import * as uf from "./ufunc.ts";
-import { checkOptions, type OptionKeys } from "./_typed.ts";
-import { show } from "./_show.ts";
-
-type In = uf.ArrayLikeInput;
-
-function nd(x: In): NDArray {
-  if (x instanceof NDArray) return x;
-  return ArrayBuffer.isView(x) ? asarray(x) : array(x);
-}
-
-function noOut(o: { out?: unknown } | undefined, fn: string): void {
-  if (o && o.out !== undefined) {
-    throw new TypeError(
-      `${fn}(): async variants take no 'out' (a job never writes into caller memory)`,
-    );
-  }
-}
-
-/**
- * Submits `fn` to `o.engine` (default: the default engine) with the job's
- * own options (the others are the op's).
- */
-function job<T>(fn: () => T, o: AsyncOptions = {}): Promise<T> {
-  const e = o.engine ?? defaultEngine();
-  if (!(e instanceof Engine)) {
-    return Promise.reject(
-      new TypeError(
-        `async: the engine option must be an Engine, got ${show(e)}`,
-      ),
-    );
-  }
-  return e.submit(fn, {
-    signal: o.signal,
-    timeout: o.timeout,
-    priority: o.priority,
-  });
-}
-
-/**
- * The job's keys and those of the sync function an async one runs, built
- * on first use (the sync modules' key sets are not initialized yet while
- * the import cycle through ndarray.ts evaluates this module).
- */
-function withJob(keys: () => OptionKeys): () => OptionKeys {
-  let all: Set<string> | undefined;
-  return () => {
-    if (all === undefined) {
-      all = new Set(ASYNC_KEYS);
-      for (const k of keys()) all.add(k);
-    }
-    return all;
-  };
-}
-
-/**
- * The options an async function hands to the sync function it runs: its
- * own, without the job's (which the sync function would refuse).
- */
-function own<T extends object>(options: T & AsyncOptions): T {
-  const r: Record<string, unknown> = {};
-  for (const k of Object.keys(options)) {
-    if (!ASYNC_KEYS.has(k)) r[k] = (options as Record<string, unknown>)[k];
-  }
-  return r as T;
-}
+import { checkOptions } from "./_typed.ts";
+import { type In, job, nd, own, withJob } from "./_async_job.ts";
+export type { BinaryAsync, UnaryAsync } from "./_async_job.ts";
 
 const REDUCE_JOB = withJob(() => red.REDUCE_KEYS);
 const EXTREMUM_JOB = withJob(() => new Set(["axis", "keepdims"]));
@@ -109,7 +41,6 @@ const VAR_JOB = withJob(() =>
 const ARG_JOB = withJob(() => red.ARG_KEYS);
 const SCAN_JOB = withJob(() => red.SCAN_KEYS);
 const SORT_JOB = withJob(() => SORT_KEYS);
-const UFUNC_JOB = withJob(() => uf.UFUNC_KEYS);
 const SVD_JOB = withJob(() => SVD_KEYS);
 const PINV_JOB = withJob(() => PINV_KEYS);
 const MEDIAN_JOB = withJob(() => st.MEDIAN_KEYS);
@@ -304,86 +235,6 @@ export function whereAsync(
   checkOptions(options, "whereAsync", ASYNC_KEYS);
   return job(() => uf.where(nd(cond), nd(x), nd(y)), options);
 }
-
-type Op2 = Parameters<typeof uf.ufunc2>[0];
-type Op1 = Parameters<typeof uf.ufunc1>[0];
-
-/** An async binary ufunc. */
-export type BinaryAsync = (
-  a: In,
-  b: In,
-  options?: AsyncOptions & { out?: unknown },
-) => Promise<NDArray>;
-/** An async unary ufunc. */
-export type UnaryAsync = (
-  a: In,
-  options?: AsyncOptions & { out?: unknown },
-) => Promise<NDArray>;
-
-function binary(op: Op2): BinaryAsync {
-  return (
-    a: In,
-    b: In,
-    options: AsyncOptions & { out?: unknown } = {},
-  ): Promise<NDArray> => {
-    try {
-      checkOptions(options, `${op}Async`, UFUNC_JOB());
-      noOut(options, `${op}Async`);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return job(() => uf.ufunc2(op, nd(a), nd(b)), options);
-  };
-}
-function unary(op: Op1): UnaryAsync {
-  return (
-    a: In,
-    options: AsyncOptions & { out?: unknown } = {},
-  ): Promise<NDArray> => {
-    try {
-      checkOptions(options, `${op}Async`, UFUNC_JOB());
-      noOut(options, `${op}Async`);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return job(() => uf.ufunc1(op, nd(a)), options);
-  };
-}
-
-/** `add` on the engine. */
-export const addAsync: BinaryAsync = binary("add");
-/** `subtract` on the engine. */
-export const subtractAsync: BinaryAsync = binary("subtract");
-/** `multiply` on the engine. */
-export const multiplyAsync: BinaryAsync = binary("multiply");
-/** `divide` on the engine. */
-export const divideAsync: BinaryAsync = binary("divide");
-/** `power` on the engine. */
-export const powerAsync: BinaryAsync = binary("power");
-/** `maximum` on the engine. */
-export const maximumAsync: BinaryAsync = binary("maximum");
-/** `minimum` on the engine. */
-export const minimumAsync: BinaryAsync = binary("minimum");
-/** `greater` on the engine. */
-export const greaterAsync: BinaryAsync = binary("greater");
-/** `less` on the engine. */
-export const lessAsync: BinaryAsync = binary("less");
-/** `equal` on the engine. */
-export const equalAsync: BinaryAsync = binary("equal");
-/** `exp` on the engine. */
-export const expAsync: UnaryAsync = unary("exp");
-/** `log` on the engine. */
-export const logAsync: UnaryAsync = unary("log");
-/** `sqrt` on the engine. */
-export const sqrtAsync: UnaryAsync = unary("sqrt");
-/** `abs` on the engine. */
-export const absAsync: UnaryAsync = unary("abs");
-/** `sin` on the engine. */
-export const sinAsync: UnaryAsync = unary("sin");
-/** `cos` on the engine. */
-export const cosAsync: UnaryAsync = unary("cos");
-/** `tanh` on the engine. */
-export const tanhAsync: UnaryAsync = unary("tanh");
 
 /** `linalg.solve` on the engine. */
 export function solveAsync(

@@ -81,6 +81,7 @@ import * as red from "./reduce.ts";
 import * as la from "./linalg.ts";
 import * as ix from "./indexing.ts";
 import * as as from "./async.ts";
+import * as asu from "./async_ufuncs.ts";
 import type { AsyncOptions } from "./engine.ts";
 import { checkOptions, genuineLength, listArg, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
@@ -898,21 +899,21 @@ export class NDArray {
   }
   /** `add` as an engine job. */
   addAsync(b: uf.ArrayLikeInput, options?: AsyncOptions): Promise<NDArray> {
-    return as.addAsync(this, b, options);
+    return asu.addAsync(this, b, options);
   }
   /** `subtract` as an engine job. */
   subtractAsync(
     b: uf.ArrayLikeInput,
     options?: AsyncOptions,
   ): Promise<NDArray> {
-    return as.subtractAsync(this, b, options);
+    return asu.subtractAsync(this, b, options);
   }
   /** `multiply` as an engine job. */
   multiplyAsync(
     b: uf.ArrayLikeInput,
     options?: AsyncOptions,
   ): Promise<NDArray> {
-    return as.multiplyAsync(this, b, options);
+    return asu.multiplyAsync(this, b, options);
   }
 
   // ---- selection and assignment ------------------------------------------------

@@ -26,6 +26,27 @@ import {
 import { overlaps } from "./_arena.ts";
 import { allocStorage } from "./_pool.ts";
 import { UFUNC1, UFUNC2 } from "../ffi/symbols.ts";
+import {
+  BOOL_AS,
+  BOOL_ERROR1,
+  BOOL_ERROR2,
+  BOOL_INT8,
+  BOOL_INT8_1,
+  BOOL_OUT,
+  COMPARISONS,
+  FAST1,
+  FAST2,
+  FLOAT_FNS,
+  IDENTITY_BOOL,
+  IDENTITY_INT,
+  LOGICAL,
+  LOOP_FLOAT,
+  LOOP_FLOAT64,
+  LOOP_INTEGER,
+  type Op1,
+  type Op2,
+  PREDICATES,
+} from "./_ufunc_rules.ts";
 import { native, statusError } from "./_native.ts";
 import {
   type DType,
@@ -167,32 +188,6 @@ function unaliasInput(x: NDArray, xStrides: number[], out: NDArray): NDArray {
   return same ? x : x.copy();
 }
 
-type Op2 = keyof typeof UFUNC2;
-
-const BOOL_OUT = new Set<Op2>([
-  "equal",
-  "notEqual",
-  "less",
-  "lessEqual",
-  "greater",
-  "greaterEqual",
-  "logicalAnd",
-  "logicalOr",
-  "logicalXor",
-]);
-
-const COMPARISONS = new Set<Op2>([
-  "equal",
-  "notEqual",
-  "less",
-  "lessEqual",
-  "greater",
-  "greaterEqual",
-]);
-
-/** Truth-value ops: a scalar's truth survives widening (as comparisons). */
-const LOGICAL = new Set<Op2>(["logicalAnd", "logicalOr", "logicalXor"]);
-
 /**
  * NumPy 2 lets a comparison take an integer scalar outside the array's
  * range (`int8_array > 300` is all False) where arithmetic raises: compare
@@ -252,18 +247,6 @@ function promoteOperands(
 // metadata array (or, for the exact IEEE operations on a few elements, a
 // JS loop), so results are bit-identical to the general path.
 
-/** Same-dtype binary ops on numbers (not bool: its add is logical_or...). */
-const FAST_ARITH = new Set<Op2>([
-  "add",
-  "subtract",
-  "multiply",
-  "maximum",
-  "minimum",
-  "fmax",
-  "fmin",
-]);
-/** Ops whose loop is float-only (integers promote to float64). */
-const FAST_FLOAT = new Set<Op2>(["divide", "arctan2"]);
 /** JS loops below this many elements (exact IEEE ops, floats only). */
 const JS_FAST = 24;
 
@@ -362,9 +345,10 @@ function fastBinary(
   }
   const k = kind(dtype);
   const cmp = COMPARISONS.has(op);
-  if (FAST_FLOAT.has(op)) {
-    if (k !== "f") return undefined;
-  } else if (!FAST_ARITH.has(op) && !cmp) return undefined;
+  if (!FAST2.has(op)) return undefined;
+  if ((LOOP_FLOAT.has(op) || LOOP_FLOAT64.has(op)) && k !== "f") {
+    return undefined;
+  }
   if (s !== undefined && k !== "f") {
     // NEP 50 with an integer array: an in-range integer scalar keeps the
     // dtype for arithmetic (comparisons may widen: general path)
@@ -392,7 +376,7 @@ function fastBinary(
     bOff = 0;
     bStride = 0;
   }
-  const outDtype: DType = cmp ? "bool" : dtype;
+  const outDtype: DType = BOOL_OUT.has(op) ? "bool" : dtype;
   let outNd: NDArray | undefined, out: Storage, oOff = 0;
   if (given !== undefined) {
     outNd = fastOut(given, outDtype, shape, n, b === undefined ? [a] : [a, b]);
@@ -502,33 +486,6 @@ function jsBinary(
   }
 }
 
-/** Unary ops the fast path takes for float input (out dtype = in dtype). */
-const FAST_UNARY = new Set<Op1>([
-  "sqrt",
-  "exp",
-  "log",
-  "sin",
-  "cos",
-  "tanh",
-  "tan",
-  "arcsin",
-  "arccos",
-  "arctan",
-  "sinh",
-  "cosh",
-  "expm1",
-  "log1p",
-  "log2",
-  "log10",
-  "floor",
-  "ceil",
-  "round",
-  "negative",
-  "abs",
-  "square",
-  "sign",
-]);
-
 /** The fast path of {@link ufunc1} (float input), or `undefined`. */
 function fastUnary(
   op: Op1,
@@ -538,7 +495,7 @@ function fastUnary(
   if (!(x instanceof NDArray)) return undefined;
   const dtype = x.dtype;
   if (
-    (dtype !== "float64" && dtype !== "float32") || !FAST_UNARY.has(op) ||
+    (dtype !== "float64" && dtype !== "float32") || !FAST1.has(op) ||
     recording() !== null || pendingCount !== 0
   ) return undefined;
   const shape = x.shape, strides = x._strides;
@@ -630,13 +587,13 @@ export function ufunc2(
   let [a, b, dtype] = promoteOperands(
     x,
     y,
-    // divide's and arctan2's loops are float for integers: a JS integer
-    // goes there unchecked against the integer dtype (divide(-1, uint64)
-    // is -0.5, as NumPy)
+    // float loops (divide, arctan2) take integers: a JS integer goes
+    // there unchecked against the integer dtype (divide(-1, uint64) is
+    // -0.5, as NumPy)
     (d, sc) =>
-      (op === "divide" || op === "arctan2") && typeof sc !== "boolean" &&
-        (kind(d) === "i" || kind(d) === "u")
-        ? (op === "divide" ? "float64" : floatFor(d))
+      (LOOP_FLOAT64.has(op) || LOOP_FLOAT.has(op)) &&
+        typeof sc !== "boolean" && (kind(d) === "i" || kind(d) === "u")
+        ? (LOOP_FLOAT64.has(op) ? "float64" : floatFor(d))
         : comparisonDtype(op, d, sc),
     op,
   );
@@ -644,31 +601,20 @@ export function ufunc2(
   b._live(op);
   // The dtype the loop runs in, per NumPy's loops.
   let opCode = UFUNC2[op];
-  if (op === "divide") dtype = kind(dtype) === "f" ? dtype : "float64";
-  else if (op === "arctan2") dtype = floatFor(dtype);
+  if (LOOP_FLOAT64.has(op)) dtype = kind(dtype) === "f" ? dtype : "float64";
+  else if (LOOP_FLOAT.has(op)) dtype = floatFor(dtype);
   else if (dtype === "bool") {
-    if (op === "add") opCode = UFUNC2.logicalOr;
-    else if (op === "multiply") opCode = UFUNC2.logicalAnd;
-    else if (op === "subtract") {
-      throw new TypeError(
-        "subtract(): numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.",
-      );
-    } else if (op === "floorDivide" || op === "mod" || op === "power") {
-      dtype = "int8";
-    }
+    const as = BOOL_AS[op], error = BOOL_ERROR2[op];
+    if (as !== undefined) opCode = UFUNC2[as];
+    else if (error !== undefined) throw new TypeError(`${op}(): ${error}`);
+    else if (BOOL_INT8.has(op)) dtype = "int8";
   }
-  if (
-    (op === "bitwiseAnd" || op === "bitwiseOr" || op === "bitwiseXor") &&
-    kind(dtype) === "f"
-  ) {
+  if (LOOP_INTEGER.has(op) && kind(dtype) === "f") {
     throw new TypeError(
       `${op}(): ufunc '${op}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''`,
     );
   }
-  const outDtype: DType =
-    BOOL_OUT.has(op) || (dtype === "bool" && opCode !== UFUNC2[op] && false)
-      ? "bool"
-      : dtype;
+  const outDtype: DType = BOOL_OUT.has(op) ? "bool" : dtype;
   const exact = EXACT_CMP[op];
   if (
     exact !== undefined &&
@@ -712,30 +658,6 @@ export function ufunc2(
   return out;
 }
 
-type Op1 = keyof typeof UFUNC1;
-
-const FLOAT_FNS = new Set<Op1>([
-  "sqrt",
-  "exp",
-  "log",
-  "sin",
-  "cos",
-  "tanh",
-  "tan",
-  "arcsin",
-  "arccos",
-  "arctan",
-  "sinh",
-  "cosh",
-  "expm1",
-  "log1p",
-  "log2",
-  "log10",
-  "floor",
-  "ceil",
-]);
-const PREDICATES = new Set<Op1>(["isnan", "isinf", "isfinite", "logicalNot"]);
-
 /** Runs unary ufunc `op` with NumPy's dtype rules. */
 export function ufunc1(
   op: Op1,
@@ -758,21 +680,19 @@ export function ufunc1(
   a._live(op);
   let dtype = a.dtype;
   const k = kind(dtype);
-  const rounding = op === "floor" || op === "ceil" || op === "round";
-  if (rounding && (k === "i" || k === "u" || (k === "b" && op !== "round"))) {
+  if (
+    ((k === "i" || k === "u") && IDENTITY_INT.has(op)) ||
+    (k === "b" && IDENTITY_BOOL.has(op))
+  ) {
     // NumPy 2: integers (and bools, for floor/ceil) round to themselves
     return prepareOutCopy(a, given, op);
   }
-  if (FLOAT_FNS.has(op) || op === "round") dtype = floatFor(dtype);
-  else if (op === "negative" && k === "b") {
-    throw new TypeError(
-      "negative(): The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.",
-    );
-  } else if (op === "sign" && k === "b") {
-    throw new TypeError(
-      "sign(): ufunc 'sign' did not contain a loop with signature matching types bool",
-    );
-  } else if (op === "square" && k === "b") dtype = "int8";
+  if (FLOAT_FNS.has(op)) dtype = floatFor(dtype);
+  else if (k === "b") {
+    const error = BOOL_ERROR1[op];
+    if (error !== undefined) throw new TypeError(`${op}(): ${error}`);
+    if (BOOL_INT8_1.has(op)) dtype = "int8";
+  }
   const outDtype: DType = PREDICATES.has(op) ? "bool" : dtype;
   if (a.dtype !== dtype) a = a.astype(dtype);
   const shape = a.shape.slice();
@@ -865,84 +785,21 @@ export function isScalarLike(x: unknown): boolean {
  */
 let outGiven = false;
 
-const bin = (op: Op2): B =>
+/** The binary ufunc `op` as a function (`src/ufuncs.ts`). */
+export const bin = (op: Op2): B =>
   ((a: ArrayLikeInput, b: ArrayLikeInput, o?: UfuncOptions) => {
     const r = ufunc2(op, a, b, o);
     return isScalarLike(a) && isScalarLike(b) && !outGiven
       ? scalarResult(r)
       : r;
   }) as B;
-const un = (op: Op1): U =>
+/** The unary ufunc `op` as a function (`src/ufuncs.ts`). */
+export const un = (op: Op1): U =>
   ((a: ArrayLikeInput, o?: UfuncOptions) => {
     const r = ufunc1(op, a, o);
     return isScalarLike(a) && !outGiven ? scalarResult(r) : r;
   }) as U;
 
-/** Element-wise `a // b` (Python floor division; integer `x // 0` is 0). */
-export const floorDivide: B = bin("floorDivide");
-/** Element-wise `a ** b` (integers wrap; negative integer powers throw). */
-export const power: B = bin("power");
-/** Element-wise remainder with the sign of the divisor (NumPy's `mod`). */
-export const mod: B = bin("mod");
-/** Element-wise maximum; NaN propagates. */
-export const maximum: B = bin("maximum");
-/** Element-wise minimum; NaN propagates. */
-export const minimum: B = bin("minimum");
-/** Element-wise maximum ignoring NaN. */
-export const fmax: B = bin("fmax");
-/** Element-wise minimum ignoring NaN. */
-export const fmin: B = bin("fmin");
-/** `a == b`, as a bool array. */
-export const equal: B = bin("equal");
-/** `a != b`, as a bool array. */
-export const notEqual: B = bin("notEqual");
-/** `a < b`, as a bool array. */
-export const less: B = bin("less");
-/** `a <= b`, as a bool array. */
-export const lessEqual: B = bin("lessEqual");
-/** `a > b`, as a bool array. */
-export const greater: B = bin("greater");
-/** `a >= b`, as a bool array. */
-export const greaterEqual: B = bin("greaterEqual");
-/** Truth-value AND. */
-export const logicalAnd: B = bin("logicalAnd");
-/** Truth-value OR. */
-export const logicalOr: B = bin("logicalOr");
-/** Truth-value XOR. */
-export const logicalXor: B = bin("logicalXor");
-/** Bitwise AND of integers and bools. */
-export const bitwiseAnd: B = bin("bitwiseAnd");
-/** Bitwise OR of integers and bools. */
-export const bitwiseOr: B = bin("bitwiseOr");
-/** Bitwise XOR of integers and bools. */
-export const bitwiseXor: B = bin("bitwiseXor");
-/** Element-wise arc tangent of `a / b`, choosing the quadrant. */
-export const arctan2: B = bin("arctan2");
-
-/** Element-wise tangent. */
-export const tan: U = un("tan");
-/** Element-wise inverse sine. */
-export const arcsin: U = un("arcsin");
-/** Element-wise inverse cosine. */
-export const arccos: U = un("arccos");
-/** Element-wise inverse tangent. */
-export const arctan: U = un("arctan");
-/** Element-wise hyperbolic sine. */
-export const sinh: U = un("sinh");
-/** Element-wise hyperbolic cosine. */
-export const cosh: U = un("cosh");
-/** `exp(x) - 1`, accurate near 0. */
-export const expm1: U = un("expm1");
-/** `log(1 + x)`, accurate near 0. */
-export const log1p: U = un("log1p");
-/** Base-2 logarithm. */
-export const log2: U = un("log2");
-/** Base-10 logarithm. */
-export const log10: U = un("log10");
-/** Floor. */
-export const floor: U = un("floor");
-/** Ceiling. */
-export const ceil: U = un("ceil");
 /** Options of {@link round}. */
 export interface RoundOptions extends UfuncOptions {
   /**
@@ -1031,18 +888,6 @@ function roundTo(
   const res = int ? r.astype(x.dtype) : r;
   return o === undefined ? res : prepareOutCopy(res, o.out, "round");
 }
-/** `x * x`. */
-export const square: U = un("square");
-/** -1, 0 or 1 (NaN stays NaN). */
-export const sign: U = un("sign");
-/** NaN test, as a bool array. */
-export const isnan: U = un("isnan");
-/** Infinity test, as a bool array. */
-export const isinf: U = un("isinf");
-/** Finite test, as a bool array. */
-export const isfinite: U = un("isfinite");
-/** Truth-value NOT, as a bool array. */
-export const logicalNot: U = un("logicalNot");
 
 /**
  * `x` where `cond` is true, else `y`, with broadcasting (NumPy's

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import * as rp from "../mod.ts";
 import { test } from "./_shim.ts";
+import { UFUNC1, UFUNC2 } from "../scripts/op_table.ts";
 
 type O = Record<string, unknown>;
 // deno-lint-ignore no-explicit-any
@@ -29,84 +30,17 @@ const put = (name: string, f: (o: O) => unknown) => {
   CALLS[name] = f;
 };
 
-const UNARY = [
-  "abs",
-  "arccos",
-  "arcsin",
-  "arctan",
-  "ceil",
-  "cos",
-  "cosh",
-  "exp",
-  "expm1",
-  "floor",
-  "isfinite",
-  "isinf",
-  "isnan",
-  "log",
-  "log10",
-  "log1p",
-  "log2",
-  "logicalNot",
-  "negative",
-  "round",
-  "sign",
-  "sin",
-  "sinh",
-  "sqrt",
-  "square",
-  "tan",
-  "tanh",
-];
-const BINARY = [
-  "add",
-  "arctan2",
-  "divide",
-  "equal",
-  "floorDivide",
-  "fmax",
-  "fmin",
-  "greater",
-  "greaterEqual",
-  "less",
-  "lessEqual",
-  "logicalAnd",
-  "logicalOr",
-  "logicalXor",
-  "maximum",
-  "minimum",
-  "mod",
-  "multiply",
-  "notEqual",
-  "power",
-  "subtract",
-];
+// every ufunc of the op table, and its async form where it has one
 const half = rp.array([0.5, 0.25, 0.125]);
-for (const f of UNARY) put(f, (o) => any[f](half, o));
-for (const f of BINARY) put(f, (o) => any[f](v, v, o));
-for (const f of ["bitwiseAnd", "bitwiseOr", "bitwiseXor"]) {
-  put(f, (o) => any[f](ints, ints, o));
+for (const r of UFUNC1) {
+  put(r.name, (o) => any[r.name](half, o));
+  if (r.async) put(r.name + "Async", (o) => any[r.name + "Async"](v, o));
 }
-for (const f of ["absAsync", "expAsync", "logAsync", "sqrtAsync"]) {
-  put(f, (o) => any[f](v, o));
+for (const r of UFUNC2) {
+  const arg = r.loop === "integer" ? ints : v;
+  put(r.name, (o) => any[r.name](arg, arg, o));
+  if (r.async) put(r.name + "Async", (o) => any[r.name + "Async"](v, v, o));
 }
-for (const f of ["sinAsync", "cosAsync", "tanhAsync"]) {
-  put(f, (o) => any[f](v, o));
-}
-for (
-  const f of [
-    "addAsync",
-    "subtractAsync",
-    "multiplyAsync",
-    "divideAsync",
-    "powerAsync",
-    "maximumAsync",
-    "minimumAsync",
-    "greaterAsync",
-    "lessAsync",
-    "equalAsync",
-  ]
-) put(f, (o) => any[f](v, v, o));
 
 // reductions, statistics, sorting: (a, options)
 for (
@@ -222,6 +156,8 @@ put("linalg.matrixRank", (o) => rp.linalg.matrixRank(spd, o));
 // NDArray methods
 // deno-lint-ignore no-explicit-any
 const xm = x as any;
+const BINARY = UFUNC2.filter((r) => r.loop !== "integer").map((r) => r.name);
+const UNARY = UFUNC1.map((r) => r.name);
 for (const f of BINARY.filter((f) => f in xm)) {
   put(`NDArray.${f}`, (o) => xm[f](x, o));
 }

@@ -120,11 +120,10 @@ export! {
 
 // ---- elementwise ----------------------------------------------------------
 
-/// Binary op codes.
-pub const OP_ADD: u32 = 0;
-pub const OP_SUBTRACT: u32 = 1;
-pub const OP_MULTIPLY: u32 = 2;
-pub const OP_DIVIDE: u32 = 3;
+// Op codes: the flat rows of the op table (`ufunc_op`, `ufunc1_op`).
+use ufunc1_op::{ABS, COS, EXP, LOG, NEGATIVE, SIN, SQRT, TANH};
+use ufunc_op::{ADD, DIVIDE, MULTIPLY, SUBTRACT};
+
 /// Or'ed into a scalar op code: compute `s op a[i]` instead of `a[i] op s`.
 pub const OP_REVERSED: u32 = 0x100;
 
@@ -141,10 +140,10 @@ export! {
             _ => for_each_numeric!(dt, T => {
                 let (pa, pb) = (check_ptr::<T>(a, n, "a")?, check_ptr::<T>(b, n, "b")?);
                 match op {
-                    OP_ADD => ew::binary::<T, T, ew::Add>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
-                    OP_SUBTRACT => ew::binary::<T, T, ew::Sub>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
-                    OP_MULTIPLY => ew::binary::<T, T, ew::Mul>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
-                    OP_DIVIDE => ew::binary::<T, f64, ew::DivToF64>(pa, pb, check_ptr::<f64>(out, n, "out")? as *mut f64, len),
+                    ADD => ew::binary::<T, T, ew::Add>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
+                    SUBTRACT => ew::binary::<T, T, ew::Sub>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
+                    MULTIPLY => ew::binary::<T, T, ew::Mul>(pa, pb, check_ptr::<T>(out, n, "out")? as *mut T, len),
+                    DIVIDE => ew::binary::<T, f64, ew::DivToF64>(pa, pb, check_ptr::<f64>(out, n, "out")? as *mut f64, len),
                     _ => return Err(Error::invalid(format!("unknown binary op code {op}"))),
                 }
                 Ok(())
@@ -167,10 +166,10 @@ unsafe fn float_binary<T: Float>(
     );
     let len = n as usize;
     match op {
-        OP_ADD => ew::binary::<T, T, ew::Add>(pa, pb, po, len),
-        OP_SUBTRACT => ew::binary::<T, T, ew::Sub>(pa, pb, po, len),
-        OP_MULTIPLY => ew::binary::<T, T, ew::Mul>(pa, pb, po, len),
-        OP_DIVIDE => ew::binary::<T, T, ew::Div>(pa, pb, po, len),
+        ADD => ew::binary::<T, T, ew::Add>(pa, pb, po, len),
+        SUBTRACT => ew::binary::<T, T, ew::Sub>(pa, pb, po, len),
+        MULTIPLY => ew::binary::<T, T, ew::Mul>(pa, pb, po, len),
+        DIVIDE => ew::binary::<T, T, ew::Div>(pa, pb, po, len),
         _ => return Err(Error::invalid(format!("unknown binary op code {op}"))),
     }
     Ok(())
@@ -192,10 +191,10 @@ export! {
                 let pa = check_ptr::<T>(a, n, "a")?;
                 let sv = T::from_slot(bits);
                 match op {
-                    OP_ADD => ew::binary_scalar::<T, T, ew::Add>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
-                    OP_SUBTRACT => ew::binary_scalar::<T, T, ew::Sub>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
-                    OP_MULTIPLY => ew::binary_scalar::<T, T, ew::Mul>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
-                    OP_DIVIDE => {
+                    ADD => ew::binary_scalar::<T, T, ew::Add>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
+                    SUBTRACT => ew::binary_scalar::<T, T, ew::Sub>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
+                    MULTIPLY => ew::binary_scalar::<T, T, ew::Mul>(pa, sv, check_ptr::<T>(out, n, "out")? as *mut T, len, side),
+                    DIVIDE => {
                         // True division by any number: the slot holds an f64.
                         ew::div_scalar_to_f64::<T>(pa, f64::from_bits(bits), check_ptr::<f64>(out, n, "out")? as *mut f64, len, side)
                     }
@@ -222,24 +221,14 @@ unsafe fn float_scalar<T: Float>(
     let s = T::from_slot(bits);
     let len = n as usize;
     match op {
-        OP_ADD => ew::binary_scalar::<T, T, ew::Add>(pa, s, po, len, side),
-        OP_SUBTRACT => ew::binary_scalar::<T, T, ew::Sub>(pa, s, po, len, side),
-        OP_MULTIPLY => ew::binary_scalar::<T, T, ew::Mul>(pa, s, po, len, side),
-        OP_DIVIDE => ew::binary_scalar::<T, T, ew::Div>(pa, s, po, len, side),
+        ADD => ew::binary_scalar::<T, T, ew::Add>(pa, s, po, len, side),
+        SUBTRACT => ew::binary_scalar::<T, T, ew::Sub>(pa, s, po, len, side),
+        MULTIPLY => ew::binary_scalar::<T, T, ew::Mul>(pa, s, po, len, side),
+        DIVIDE => ew::binary_scalar::<T, T, ew::Div>(pa, s, po, len, side),
         _ => return Err(Error::invalid(format!("unknown binary op code {op}"))),
     }
     Ok(())
 }
-
-/// Unary op codes.
-pub const OP_ABS: u32 = 0;
-pub const OP_NEGATIVE: u32 = 1;
-pub const OP_SQRT: u32 = 2;
-pub const OP_EXP: u32 = 3;
-pub const OP_LOG: u32 = 4;
-pub const OP_SIN: u32 = 5;
-pub const OP_COS: u32 = 6;
-pub const OP_TANH: u32 = 7;
 
 export! {
     /// `out = f(a)` elementwise; `out` has the dtype of `a` and may alias it.
@@ -252,27 +241,13 @@ export! {
             _ => for_each_numeric!(dt, T => {
                 let (pa, po) = (check_ptr::<T>(a, n, "a")?, check_ptr::<T>(out, n, "out")? as *mut T);
                 match op {
-                    OP_ABS => ew::unary::<T, ew::Abs>(pa, po, n as usize, 1),
-                    OP_NEGATIVE => ew::unary::<T, ew::Neg>(pa, po, n as usize, 1),
-                    _ => return Err(unsupported(unary_name(op), dt)),
+                    ABS => ew::unary::<T, ew::Abs>(pa, po, n as usize, 1),
+                    NEGATIVE => ew::unary::<T, ew::Neg>(pa, po, n as usize, 1),
+                    _ => return Err(unsupported(ufunc1_name(op), dt)),
                 }
                 Ok(())
-            }, bool => Err(unsupported(unary_name(op), dt))),
+            }, bool => Err(unsupported(ufunc1_name(op), dt))),
         }
-    }
-}
-
-fn unary_name(op: u32) -> &'static str {
-    match op {
-        OP_ABS => "absolute",
-        OP_NEGATIVE => "negative",
-        OP_SQRT => "sqrt",
-        OP_EXP => "exp",
-        OP_LOG => "log",
-        OP_SIN => "sin",
-        OP_COS => "cos",
-        OP_TANH => "tanh",
-        _ => "unknown",
     }
 }
 
@@ -283,14 +258,14 @@ unsafe fn float_unary<T: Float>(op: u32, a: *const u8, out: *mut u8, n: u32) -> 
     );
     let len = n as usize;
     match op {
-        OP_ABS => ew::unary::<T, ew::Abs>(pa, po, len, <ew::Abs as ew::UnOp<T>>::WORK),
-        OP_NEGATIVE => ew::unary::<T, ew::Neg>(pa, po, len, <ew::Neg as ew::UnOp<T>>::WORK),
-        OP_SQRT => ew::unary::<T, ew::Sqrt>(pa, po, len, <ew::Sqrt as ew::UnOp<T>>::WORK),
-        OP_EXP => ew::unary::<T, ew::Exp>(pa, po, len, <ew::Exp as ew::UnOp<T>>::WORK),
-        OP_LOG => ew::unary::<T, ew::Log>(pa, po, len, <ew::Log as ew::UnOp<T>>::WORK),
-        OP_SIN => ew::unary::<T, ew::Sin>(pa, po, len, <ew::Sin as ew::UnOp<T>>::WORK),
-        OP_COS => ew::unary::<T, ew::Cos>(pa, po, len, <ew::Cos as ew::UnOp<T>>::WORK),
-        OP_TANH => ew::unary::<T, ew::Tanh>(pa, po, len, <ew::Tanh as ew::UnOp<T>>::WORK),
+        ABS => ew::unary::<T, ew::Abs>(pa, po, len, <ew::Abs as ew::UnOp<T>>::WORK),
+        NEGATIVE => ew::unary::<T, ew::Neg>(pa, po, len, <ew::Neg as ew::UnOp<T>>::WORK),
+        SQRT => ew::unary::<T, ew::Sqrt>(pa, po, len, <ew::Sqrt as ew::UnOp<T>>::WORK),
+        EXP => ew::unary::<T, ew::Exp>(pa, po, len, <ew::Exp as ew::UnOp<T>>::WORK),
+        LOG => ew::unary::<T, ew::Log>(pa, po, len, <ew::Log as ew::UnOp<T>>::WORK),
+        SIN => ew::unary::<T, ew::Sin>(pa, po, len, <ew::Sin as ew::UnOp<T>>::WORK),
+        COS => ew::unary::<T, ew::Cos>(pa, po, len, <ew::Cos as ew::UnOp<T>>::WORK),
+        TANH => ew::unary::<T, ew::Tanh>(pa, po, len, <ew::Tanh as ew::UnOp<T>>::WORK),
         _ => return Err(Error::invalid(format!("unknown unary op code {op}"))),
     }
     Ok(())

@@ -165,6 +165,7 @@ mod linalg;
 mod random;
 mod reductions;
 mod sorting;
+mod ufunc_table;
 mod ufuncs;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -176,6 +177,8 @@ pub use linalg::*;
 pub use random::*;
 pub use reductions::*;
 pub use sorting::*;
+use ufunc_table::*;
+pub use ufunc_table::{ufunc1_op, ufunc_op};
 pub use ufuncs::*;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::*;

@@ -24,7 +24,7 @@ fn null_pointers_and_bad_codes_are_errors_not_crashes() {
         let p = (x.as_ptr() as *const u8).add(1);
         assert_eq!(rp_sum(10, p, 1, out), error::INVALID_ARGUMENT);
         assert_eq!(
-            rp_unary(OP_SQRT, 5, x.as_ptr() as *const u8, out, 1),
+            rp_unary(ufunc1_op::SQRT, 5, x.as_ptr() as *const u8, out, 1),
             error::UNSUPPORTED_DTYPE
         );
         assert_eq!(rp_debug_panic(), error::PANIC);

@@ -1,5 +1,5 @@
-//! Strided ufuncs: `rp_copy_cast`, `rp_ufunc2`, `rp_ufunc1`, `rp_where`,
-//! with their op codes.
+//! Strided ufuncs: `rp_copy_cast`, `rp_ufunc2`, `rp_ufunc1`, `rp_where`;
+//! the op codes and the kernel of each are generated (`ufunc_table.rs`).
 
 use super::*;
 
@@ -29,38 +29,49 @@ export! {
     }
 }
 
-codes! {
-    /// Binary ufunc op codes (`rp_ufunc2`); comparison and logical ops write bool.
-    pub mod ufunc_op: u32 {
-        ADD = 0,
-        SUBTRACT = 1,
-        MULTIPLY = 2,
-        DIVIDE = 3,
-        FLOOR_DIVIDE = 4,
-        POWER = 5,
-        MOD = 6,
-        MAXIMUM = 7,
-        MINIMUM = 8,
-        FMAX = 9,
-        FMIN = 10,
-        EQUAL = 11,
-        NOT_EQUAL = 12,
-        LESS = 13,
-        LESS_EQUAL = 14,
-        GREATER = 15,
-        GREATER_EQUAL = 16,
-        LOGICAL_AND = 17,
-        LOGICAL_OR = 18,
-        LOGICAL_XOR = 19,
-        BITWISE_AND = 20,
-        BITWISE_OR = 21,
-        BITWISE_XOR = 22,
-        ARCTAN2 = 23,
+/// One binary ufunc call's operands, checked: what the generated dispatch
+/// (`ufunc_table.rs`) runs a kernel over.
+struct Call2<'a, T> {
+    a: *const T,
+    a_len: usize,
+    b: *const T,
+    b_len: usize,
+    out: *mut u8,
+    out_len: u32,
+    ls: &'a [Layout<'a>; 3],
+}
+
+impl<T: Elem> Run2<T> for Call2<'_, T> {
+    unsafe fn same<O: ew::BinOp<T, T>>(&self) -> Result<()> {
+        self.run::<T, O>()
+    }
+    unsafe fn to_bool<O: ew::BinOp<T, u8>>(&self) -> Result<()> {
+        self.run::<u8, O>()
     }
 }
 
+impl<T: Elem> Call2<'_, T> {
+    unsafe fn run<R: Elem, O: ew::BinOp<T, R>>(&self) -> Result<()> {
+        let [al, bl, ol] = self.ls;
+        let out = check_ptr::<R>(self.out, self.out_len, "out")? as *mut R;
+        ufunc::binary::<T, R, O>(
+            self.a,
+            self.a_len,
+            al,
+            self.b,
+            self.b_len,
+            bl,
+            out,
+            self.out_len as usize,
+            ol,
+        )
+    }
+}
+
+/// Binary op `op` in loop dtype `T`: the float dispatch first for floats,
+/// then the one every dtype shares.
 #[allow(clippy::too_many_arguments)]
-unsafe fn ufunc2_typed<T: Elem + ops::Arith>(
+unsafe fn ufunc2_in<T: Elem + ops::Arith>(
     op: u32,
     ls: &[Layout; 3],
     a: *const u8,
@@ -69,129 +80,35 @@ unsafe fn ufunc2_typed<T: Elem + ops::Arith>(
     b_len: u32,
     out: *mut u8,
     out_len: u32,
+    float: impl FnOnce(&Call2<'_, T>) -> Option<Result<()>>,
 ) -> Result<()> {
-    use ufunc_op::*;
-    let [al, bl, ol] = *ls;
-    let (pa, pb) = (
-        check_ptr::<T>(a, a_len, "a")?,
-        check_ptr::<T>(b, b_len, "b")?,
-    );
-    let (al_n, bl_n, ol_n) = (a_len as usize, b_len as usize, out_len as usize);
-    macro_rules! same {
-        ($o:ty) => {
-            ufunc::binary::<T, T, $o>(
-                pa,
-                al_n,
-                &al,
-                pb,
-                bl_n,
-                &bl,
-                check_ptr::<T>(out, out_len, "out")? as *mut T,
-                ol_n,
-                &ol,
-            )
-        };
+    let call = Call2 {
+        a: check_ptr::<T>(a, a_len, "a")?,
+        a_len: a_len as usize,
+        b: check_ptr::<T>(b, b_len, "b")?,
+        b_len: b_len as usize,
+        out,
+        out_len,
+        ls,
+    };
+    if op == ufunc_op::POWER && !T::IS_FLOAT && any_negative::<T>(call.b, call.b_len, &ls[1])? {
+        return Err(Error::new(
+            error::INVALID_ARGUMENT,
+            "Integers to negative integer powers are not allowed.",
+        ));
     }
-    macro_rules! to_bool {
-        ($o:ty) => {
-            ufunc::binary::<T, u8, $o>(
-                pa,
-                al_n,
-                &al,
-                pb,
-                bl_n,
-                &bl,
-                check_ptr::<u8>(out, out_len, "out")? as *mut u8,
-                ol_n,
-                &ol,
-            )
-        };
-    }
-    match op {
-        ADD => same!(ew::Add),
-        SUBTRACT => same!(ew::Sub),
-        MULTIPLY => same!(ew::Mul),
-        FLOOR_DIVIDE => same!(ops::FloorDiv),
-        POWER => {
-            if !T::IS_FLOAT && any_negative::<T>(pb, bl_n, &bl)? {
-                return Err(Error::new(
-                    error::INVALID_ARGUMENT,
-                    "Integers to negative integer powers are not allowed.",
-                ));
-            }
-            same!(ops::Power)
-        }
-        MOD => same!(ops::Mod),
-        MAXIMUM => same!(ops::Maximum),
-        MINIMUM => same!(ops::Minimum),
-        FMAX => same!(ops::Fmax),
-        FMIN => same!(ops::Fmin),
-        EQUAL => to_bool!(ops::Equal),
-        NOT_EQUAL => to_bool!(ops::NotEqual),
-        LESS => to_bool!(ops::Less),
-        LESS_EQUAL => to_bool!(ops::LessEqual),
-        GREATER => to_bool!(ops::Greater),
-        GREATER_EQUAL => to_bool!(ops::GreaterEqual),
-        LOGICAL_AND => to_bool!(ops::LogicalAnd),
-        LOGICAL_OR => to_bool!(ops::LogicalOr),
-        LOGICAL_XOR => to_bool!(ops::LogicalXor),
-        BITWISE_AND | BITWISE_OR | BITWISE_XOR if T::IS_FLOAT => Err(Error::new(
-            error::UNSUPPORTED_DTYPE,
-            "ufunc 'bitwise' not supported for floating-point inputs",
-        )),
-        BITWISE_AND => same!(ops::BitAnd),
-        BITWISE_OR => same!(ops::BitOr),
-        BITWISE_XOR => same!(ops::BitXor),
-        _ => Err(Error::invalid(format!(
-            "binary ufunc op {op} is not defined for {}",
-            T::DTYPE.name()
-        ))),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-unsafe fn ufunc2_float<T: Elem + ops::Arith + ops::Math + Float>(
-    op: u32,
-    ls: &[Layout; 3],
-    a: *const u8,
-    a_len: u32,
-    b: *const u8,
-    b_len: u32,
-    out: *mut u8,
-    out_len: u32,
-) -> Result<()> {
-    use ufunc_op::*;
-    let [al, bl, ol] = *ls;
-    let (pa, pb) = (
-        check_ptr::<T>(a, a_len, "a")?,
-        check_ptr::<T>(b, b_len, "b")?,
-    );
-    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
-    match op {
-        DIVIDE => ufunc::binary::<T, T, ew::Div>(
-            pa,
-            a_len as usize,
-            &al,
-            pb,
-            b_len as usize,
-            &bl,
-            po,
-            out_len as usize,
-            &ol,
-        ),
-        ARCTAN2 => ufunc::binary::<T, T, ops::Arctan2>(
-            pa,
-            a_len as usize,
-            &al,
-            pb,
-            b_len as usize,
-            &bl,
-            po,
-            out_len as usize,
-            &ol,
-        ),
-        _ => ufunc2_typed::<T>(op, ls, a, a_len, b, b_len, out, out_len),
-    }
+    float(&call)
+        .or_else(|| ufunc2_shared::<T, _>(op, &call))
+        .unwrap_or_else(|| {
+            Err(Error::new(
+                error::UNSUPPORTED_DTYPE,
+                format!(
+                    "ufunc '{}' has no loop for {}",
+                    ufunc2_name(op),
+                    T::DTYPE.name()
+                ),
+            ))
+        })
 }
 
 /// True if any element of the layout is negative.
@@ -229,54 +146,53 @@ export! {
             m.layouts()
         };
         match dt {
-            DType::Float64 => ufunc2_float::<f64>(op, &ls, a, a_len, b, b_len, out, out_len),
-            DType::Float32 => ufunc2_float::<f32>(op, &ls, a, a_len, b, b_len, out, out_len),
-            DType::Bool => ufunc2_typed::<u8>(op, &ls, a, a_len, b, b_len, out, out_len),
-            _ => for_each_int!(dt, T => ufunc2_typed::<T>(op, &ls, a, a_len, b, b_len, out, out_len),
+            DType::Float64 => ufunc2_in::<f64>(op, &ls, a, a_len, b, b_len, out, out_len, |c| ufunc2_float(op, c)),
+            DType::Float32 => ufunc2_in::<f32>(op, &ls, a, a_len, b, b_len, out, out_len, |c| ufunc2_float(op, c)),
+            DType::Bool => ufunc2_in::<u8>(op, &ls, a, a_len, b, b_len, out, out_len, |_| None),
+            _ => for_each_int!(dt, T => ufunc2_in::<T>(op, &ls, a, a_len, b, b_len, out, out_len, |_| None),
                 _ => unreachable!("floats and bool handled above")),
         }
     }
 }
 
-codes! {
-    /// Unary ufunc op codes beyond `UNARY_OP` (0..=7 are shared with `rp_unary`).
-    pub mod ufunc1_op: u32 {
-        TAN = 8,
-        ARCSIN = 9,
-        ARCCOS = 10,
-        ARCTAN = 11,
-        SINH = 12,
-        COSH = 13,
-        EXPM1 = 14,
-        LOG1P = 15,
-        LOG2 = 16,
-        LOG10 = 17,
-        FLOOR = 18,
-        CEIL = 19,
-        RINT = 20,
-        SQUARE = 21,
-        SIGN = 22,
-        ISNAN = 23,
-        ISINF = 24,
-        ISFINITE = 25,
-        LOGICAL_NOT = 26,
+/// One unary ufunc call's operands, checked (see [`Call2`]).
+struct Call1<'a, T> {
+    a: *const T,
+    a_len: usize,
+    al: &'a Layout<'a>,
+    out: *mut u8,
+    out_len: u32,
+    ol: &'a Layout<'a>,
+}
+
+impl<T: Elem> Run1<T> for Call1<'_, T> {
+    unsafe fn same<O: ew::UnOp<T>>(&self) -> Result<()> {
+        let po = check_ptr::<T>(self.out, self.out_len, "out")? as *mut T;
+        ufunc::unary::<T, O>(
+            self.a,
+            self.a_len,
+            self.al,
+            po,
+            self.out_len as usize,
+            self.ol,
+        )
+    }
+    unsafe fn to_bool<O: ufunc::MapOp<T, u8>>(&self) -> Result<()> {
+        let po = check_ptr::<u8>(self.out, self.out_len, "out")? as *mut u8;
+        ufunc::map::<T, u8, O>(
+            self.a,
+            self.a_len,
+            self.al,
+            po,
+            self.out_len as usize,
+            self.ol,
+        )
     }
 }
 
-/// A unary ufunc whose output has the input's dtype.
-unsafe fn unary_same<T: Elem, O: ew::UnOp<T>>(
-    pa: *const T,
-    an: usize,
-    al: &Layout,
-    out: *mut u8,
-    out_len: u32,
-    ol: &Layout,
-) -> Result<()> {
-    let po = check_ptr::<T>(out, out_len, "out")? as *mut T;
-    ufunc::unary::<T, O>(pa, an, al, po, out_len as usize, ol)
-}
-
-unsafe fn ufunc1_typed<T: Elem + ops::Arith>(
+/// Unary op `op` on `T` (see [`ufunc2_in`]).
+#[allow(clippy::too_many_arguments)]
+unsafe fn ufunc1_in<T: Elem + ops::Arith>(
     op: u32,
     al: &Layout,
     a: *const u8,
@@ -284,84 +200,28 @@ unsafe fn ufunc1_typed<T: Elem + ops::Arith>(
     ol: &Layout,
     out: *mut u8,
     out_len: u32,
+    float: impl FnOnce(&Call1<'_, T>) -> Option<Result<()>>,
 ) -> Result<()> {
-    use ufunc1_op::*;
-    let pa = check_ptr::<T>(a, a_len, "a")?;
-    let (an, on) = (a_len as usize, out_len as usize);
-    macro_rules! same {
-        ($o:ty) => {
-            unary_same::<T, $o>(pa, an, al, out, out_len, ol)
-        };
-    }
-    macro_rules! pred {
-        ($o:ty) => {
-            ufunc::map::<T, u8, $o>(
-                pa,
-                an,
-                al,
-                check_ptr::<u8>(out, out_len, "out")? as *mut u8,
-                on,
-                ol,
-            )
-        };
-    }
-    match op {
-        OP_ABS => same!(ew::Abs),
-        OP_NEGATIVE => same!(ew::Neg),
-        SQUARE => same!(ops::SquareInt),
-        SIGN => same!(ops::SignInt),
-        ISNAN => pred!(ops::IsNan),
-        ISINF => pred!(ops::IsInf),
-        ISFINITE => pred!(ops::IsFinite),
-        LOGICAL_NOT => pred!(ops::LogicalNot),
-        _ => Err(Error::new(
-            error::UNSUPPORTED_DTYPE,
-            format!("unary ufunc {op} is not defined for {}", T::DTYPE.name()),
-        )),
-    }
-}
-
-unsafe fn ufunc1_float<T: Elem + ops::Arith + ops::Math + Float>(
-    op: u32,
-    al: &Layout,
-    a: *const u8,
-    a_len: u32,
-    ol: &Layout,
-    out: *mut u8,
-    out_len: u32,
-) -> Result<()> {
-    use ufunc1_op::*;
-    let pa = check_ptr::<T>(a, a_len, "a")?;
-    let an = a_len as usize;
-    macro_rules! f {
-        ($o:ty) => {
-            unary_same::<T, $o>(pa, an, al, out, out_len, ol)
-        };
-    }
-    match op {
-        OP_SQRT => f!(ew::Sqrt),
-        OP_EXP => f!(ew::Exp),
-        OP_LOG => f!(ew::Log),
-        OP_SIN => f!(ew::Sin),
-        OP_COS => f!(ew::Cos),
-        OP_TANH => f!(ew::Tanh),
-        TAN => f!(ops::Tan),
-        ARCSIN => f!(ops::Arcsin),
-        ARCCOS => f!(ops::Arccos),
-        ARCTAN => f!(ops::Arctan),
-        SINH => f!(ops::Sinh),
-        COSH => f!(ops::Cosh),
-        EXPM1 => f!(ops::Expm1),
-        LOG1P => f!(ops::Log1p),
-        LOG2 => f!(ops::Log2),
-        LOG10 => f!(ops::Log10),
-        FLOOR => f!(ops::Floor),
-        CEIL => f!(ops::Ceil),
-        RINT => f!(ops::Rint),
-        SQUARE => f!(ops::Square),
-        SIGN => f!(ops::SignF),
-        _ => ufunc1_typed::<T>(op, al, a, a_len, ol, out, out_len),
-    }
+    let call = Call1 {
+        a: check_ptr::<T>(a, a_len, "a")?,
+        a_len: a_len as usize,
+        al,
+        out,
+        out_len,
+        ol,
+    };
+    float(&call)
+        .or_else(|| ufunc1_shared::<T, _>(op, &call))
+        .unwrap_or_else(|| {
+            Err(Error::new(
+                error::UNSUPPORTED_DTYPE,
+                format!(
+                    "ufunc '{}' has no loop for {}",
+                    ufunc1_name(op),
+                    T::DTYPE.name()
+                ),
+            ))
+        })
 }
 
 export! {
@@ -390,10 +250,10 @@ export! {
             )
         };
         match dt {
-            DType::Float64 => ufunc1_float::<f64>(op, &al, a, a_len, &ol, out, out_len),
-            DType::Float32 => ufunc1_float::<f32>(op, &al, a, a_len, &ol, out, out_len),
-            DType::Bool => ufunc1_typed::<u8>(op, &al, a, a_len, &ol, out, out_len),
-            _ => for_each_int!(dt, T => ufunc1_typed::<T>(op, &al, a, a_len, &ol, out, out_len),
+            DType::Float64 => ufunc1_in::<f64>(op, &al, a, a_len, &ol, out, out_len, |c| ufunc1_float(op, c)),
+            DType::Float32 => ufunc1_in::<f32>(op, &al, a, a_len, &ol, out, out_len, |c| ufunc1_float(op, c)),
+            DType::Bool => ufunc1_in::<u8>(op, &al, a, a_len, &ol, out, out_len, |_| None),
+            _ => for_each_int!(dt, T => ufunc1_in::<T>(op, &al, a, a_len, &ol, out, out_len, |_| None),
                 _ => unreachable!("floats and bool handled above")),
         }
     }
