@@ -516,20 +516,71 @@ function modTs(current: string): string {
   return region(current, "ufuncs", ufuncs + asyncs, "mod.ts");
 }
 
-/** `text` with the lines between the markers of region `name` replaced. */
+/**
+ * `text` with the lines between the markers of region `name` replaced
+ * (markers as `//` comments, or HTML comments in markdown).
+ */
 function region(
   text: string,
   name: string,
   body: string,
   file: string,
+  html = false,
 ): string {
-  const begin = `// ${HEAD.replace("@generated", "generated")} (${name}) {\n`;
-  const end = `// } (${name})\n`;
+  const mark = HEAD.replace("@generated", "generated");
+  const [open, close] = html ? ["<!-- ", " -->"] : ["// ", ""];
+  const begin = `${open}${mark} (${name}) {${close}\n`;
+  const end = `${open}} (${name})${close}\n`;
   const i = text.indexOf(begin), j = text.indexOf(end);
   if (i < 0 || j < i) {
     throw new Error(`${file}: no region markers '${begin.trim()}'`);
   }
   return text.slice(0, i + begin.length) + body + text.slice(j);
+}
+
+// ---- docs/COMPATIBILITY.md --------------------------------------------------
+
+const LOOP: Record<string, string> = {
+  promote: "the operands' promoted dtype",
+  same: "the input's dtype",
+  float: "float; integers and bools in the smallest float holding them " +
+    "(float32 where NumPy has float16)",
+  float64: "float; integers and bools in float64",
+  integer: "integers and bools only",
+};
+
+function boolNote(r: Ufunc1Row | Ufunc2Row): string {
+  const b = r.bool;
+  if (b === undefined) return "";
+  if (b === "int8") return "; bools in int8";
+  if ("as" in b) return `; bools: \`${b.as}\``;
+  return "; bools: TypeError (NumPy's)";
+}
+
+function compatibility(current: string): string {
+  const rows = [...UFUNC2, ...UFUNC1].map((r) => {
+    const ident = "identity" in r && r.identity !== undefined
+      ? `; ${r.identity === "int" ? "integers" : "integers and bools"} ` +
+        "returned as they are"
+      : "";
+    const also = [
+      r.flat ? "flat TypedArray function" : "",
+      r.async ? `\`${r.name}Async\`` : "",
+      r.fast ? "small-array fast path" : "",
+      r.inexact ? "within a few ulp of NumPy" : "",
+    ].filter((x) => x !== "").join(", ");
+    const arity = UFUNC2.includes(r as Ufunc2Row) ? 2 : 1;
+    return `| \`${r.name}\` | \`np.${r.numpy}\` | ${arity} | ${LOOP[r.loop]}${
+      boolNote(r)
+    }${ident} | ${r.out === "bool" ? "bool" : "loop dtype"} | ${also} |\n`;
+  });
+  const body = "\n" +
+    `${rows.length} ufuncs, each with broadcasting, \`out\` and NEP 50 ` +
+    "weak scalars; the loop dtype is the one NumPy's ufunc picks for the " +
+    "operands. Generated from the op table (`scripts/op_table.ts`).\n\n" +
+    "| function | NumPy | args | loop dtype | output | also |\n" +
+    "|---|---|---|---|---|---|\n" + rows.join("") + "\n";
+  return region(current, "ufuncs", body, "docs/COMPATIBILITY.md", true);
 }
 
 // ---- scripts/ops.json -------------------------------------------------------
@@ -582,6 +633,7 @@ const fmtRs = (s: string) =>
 async function outputs(): Promise<Map<string, string>> {
   checkTable();
   const mod = await Deno.readTextFile(ROOT + "mod.ts");
+  const compat = await Deno.readTextFile(ROOT + "docs/COMPATIBILITY.md");
   return new Map([
     ["ffi/op_codes.ts", await fmtTs(opCodesTs())],
     ["rust/src/ffi/ufunc_table.rs", await fmtRs(ufuncTableRs())],
@@ -591,6 +643,7 @@ async function outputs(): Promise<Map<string, string>> {
     ["src/flat_elementwise.ts", await fmtTs(flatElementwise(HEAD))],
     ["mod.ts", await fmtTs(modTs(mod))],
     ["scripts/ops.json", opsJson()],
+    ["docs/COMPATIBILITY.md", compatibility(compat)],
   ]);
 }
 
