@@ -32,6 +32,8 @@ export const UFUNC2 = {
   bitwiseOr: 21,
   bitwiseXor: 22,
   arctan2: 23,
+  hypot: 24,
+  copysign: 25,
 } as const;
 
 /** Unary ufunc op codes for `rp_ufunc1` (those of `UNARY_OP` are shared). */

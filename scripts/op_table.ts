@@ -393,6 +393,30 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     inexact: true,
     doc: "Element-wise arc tangent of `a / b`, choosing the quadrant.",
   },
+  {
+    name: "hypot",
+    numpy: "hypot",
+    code: 24,
+    loop: "float",
+    out: "same",
+    rust: { float: "ops::Hypot" },
+    fast: true,
+    inexact: true,
+    doc: "Element-wise `sqrt(a**2 + b**2)`, without overflow or underflow " +
+      "in the squares (the float64 `hypot` of 3e200 and 4e200 is about " +
+      "5e200, not Infinity).",
+  },
+  {
+    name: "copysign",
+    numpy: "copysign",
+    code: 25,
+    loop: "float",
+    out: "same",
+    rust: { float: "ops::Copysign" },
+    fast: true,
+    doc: "`a` with the sign of `b`, element-wise (the sign bit: " +
+      "`copysign(1, -0.0)` is `-1`).",
+  },
 ];
 
 const FLOAT_ONLY = " (float input only)";

@@ -47,6 +47,8 @@ export const LOGICAL: ReadonlySet<Op2> = new Set<Op2>([
  */
 export const LOOP_FLOAT: ReadonlySet<Op2> = new Set<Op2>([
   "arctan2",
+  "hypot",
+  "copysign",
 ]);
 
 /** Binary ops whose loop is float (integers and bool: float64). */
@@ -97,6 +99,8 @@ export const FAST2: ReadonlySet<Op2> = new Set<Op2>([
   "greater",
   "greaterEqual",
   "arctan2",
+  "hypot",
+  "copysign",
 ]);
 
 /** Unary ops whose loop is float. */

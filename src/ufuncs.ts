@@ -47,6 +47,17 @@ export const bitwiseOr: B = bin("bitwiseOr");
 export const bitwiseXor: B = bin("bitwiseXor");
 /** Element-wise arc tangent of `a / b`, choosing the quadrant. */
 export const arctan2: B = bin("arctan2");
+/**
+ * Element-wise `sqrt(a**2 + b**2)`, without overflow or underflow in the
+ * squares (the float64 `hypot` of 3e200 and 4e200 is about 5e200, not
+ * Infinity).
+ */
+export const hypot: B = bin("hypot");
+/**
+ * `a` with the sign of `b`, element-wise (the sign bit: `copysign(1, -0.0)` is
+ * `-1`).
+ */
+export const copysign: B = bin("copysign");
 
 /** Element-wise tangent. */
 export const tan: U = un("tan");

@@ -34,6 +34,8 @@ codes! {
         BITWISE_OR = 21,
         BITWISE_XOR = 22,
         ARCTAN2 = 23,
+        HYPOT = 24,
+        COPYSIGN = 25,
     }
 }
 
@@ -95,6 +97,8 @@ pub(super) unsafe fn ufunc2_float<T: Elem + ops::Arith + ops::Math + Float, R: R
     Some(match op {
         DIVIDE => r.same::<ew::Div>(),
         ARCTAN2 => r.same::<ops::Arctan2>(),
+        HYPOT => r.same::<ops::Hypot>(),
+        COPYSIGN => r.same::<ops::Copysign>(),
         BITWISE_AND => Err(unsupported("bitwise_and", T::DTYPE)),
         BITWISE_OR => Err(unsupported("bitwise_or", T::DTYPE)),
         BITWISE_XOR => Err(unsupported("bitwise_xor", T::DTYPE)),
@@ -214,6 +218,8 @@ pub(super) fn ufunc2_name(op: u32) -> &'static str {
         BITWISE_OR => "bitwise_or",
         BITWISE_XOR => "bitwise_xor",
         ARCTAN2 => "arctan2",
+        HYPOT => "hypot",
+        COPYSIGN => "copysign",
         _ => "unknown",
     }
 }

@@ -209,6 +209,8 @@ binop!(BitXor, Arith, T, |a, b| a.bit_xor(b));
 pub trait Math: Elem {
     fn m(self, op: MathFn) -> Self;
     fn atan2(self, b: Self) -> Self;
+    fn hypot(self, b: Self) -> Self;
+    fn copysign(self, b: Self) -> Self;
 }
 /// The float functions `Math` dispatches on (resolved at compile time).
 #[derive(Clone, Copy)]
@@ -268,6 +270,12 @@ macro_rules! math_impl {
         }
         #[inline(always)]
         fn atan2(self, b: Self) -> Self { (self as f64).atan2(b as f64) as $t }
+        // float32 in float64: a*a + b*b cannot overflow there, and the
+        // one rounding to float32 is within an ulp of hypotf's
+        #[inline(always)]
+        fn hypot(self, b: Self) -> Self { (self as f64).hypot(b as f64) as $t }
+        #[inline(always)]
+        fn copysign(self, b: Self) -> Self { <$t>::copysign(self, b) }
     })*};
 }
 math_impl!(f32, f64);
@@ -284,6 +292,8 @@ pub fn round_half_even_f64(x: f64) -> f64 {
 }
 
 binop!(Arctan2, Math, T, |a, b| a.atan2(b));
+binop!(Hypot, Math, T, |a, b| Math::hypot(a, b));
+binop!(Copysign, Math, T, |a, b| Math::copysign(a, b));
 
 macro_rules! mathop {
     ($name:ident, $f:ident) => {
