@@ -29,8 +29,7 @@ import {
   type NumericArray,
   unalias,
 } from "./_typed.ts";
-import { isGenuineF64 } from "./_typed.ts";
-import { taByteOffset, taLength } from "./_intrinsics.ts";
+import { taLength } from "./_intrinsics.ts";
 
 // One 16-byte scratch buffer carries scalar arguments and results (slots).
 export const slotBuf = new ArrayBuffer(16);
@@ -64,35 +63,6 @@ export function exactNumber(
     );
   }
   return n;
-}
-
-/**
- * Float64Array fast paths. Each public function first checks for the common
- * case (all operands Float64Array, non-empty, lengths agree, no partial
- * overlap) and runs a monomorphic loop or calls the kernel directly; any
- * other input falls through to the general path, which does every check.
- */
-export function f64(x: unknown): x is Float64Array {
-  return x instanceof Float64Array && isGenuineF64(x);
-}
-
-/**
- * Direction in which an elementwise JS loop writing `o` from `x` (and `y`)
- * is correct even if the views overlap: +1 forward, -1 backward (when `o`
- * starts after the inputs: writing `o[i]` could clobber an input element
- * not yet read), 0 when the inputs lie on both sides (the general path
- * copies). Comparing byte offsets is enough: over different buffers either
- * direction is correct, and it avoids the `.buffer` getter (~30 ns in V8).
- */
-export function direction(
-  o: Float64Array,
-  x: Float64Array,
-  y?: Float64Array,
-): number {
-  const off = taByteOffset(o);
-  const right = off > taByteOffset(x);
-  if (y !== undefined && right !== off > taByteOffset(y)) return 0;
-  return right ? -1 : 1;
 }
 
 export const F64 = DTYPE.float64;
