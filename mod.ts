@@ -116,6 +116,7 @@ export {
 } from "./src/reduce.ts";
 export {
   type ArrayLikeInput,
+  type ArrayOperand,
   round,
   type UfuncOptions,
   where,
@@ -189,6 +190,9 @@ export {
   DTYPES,
   resultTypeOf as resultType,
   resultTypeWithScalarOf as resultTypeWithScalar,
+  type ScalarValue,
+  type Storage,
+  type StorageOf,
 } from "./src/dtype.ts";
 export {
   type AsyncOptions,
@@ -208,7 +212,12 @@ export * from "./src/async.ts";
 export { backend } from "./src/_native.ts";
 export { defaultRng, Generator, type Size } from "./src/random.ts";
 export { einsum } from "./src/einsum.ts";
-export { linalg, LinAlgError } from "./src/linalg_dense.ts";
+export {
+  linalg,
+  LinAlgError,
+  type PinvOptions,
+  type SvdOptions,
+} from "./src/linalg_dense.ts";
 export { fromNpy, save, tobytes, toNpy } from "./src/npy.ts";
 export { fromNpz, load, savez, savezCompressed, toNpz } from "./src/npz.ts";
 export { FileError } from "./src/errors.ts";
@@ -263,7 +272,12 @@ export type {
   SumOptions,
   WhereOption,
 } from "./src/reduce.ts";
-export type { JsScalar, RoundOptions } from "./src/ufunc.ts";
+export type {
+  BinaryUfunc,
+  JsScalar,
+  RoundOptions,
+  UnaryUfunc,
+} from "./src/ufunc.ts";
 export type { TraceOptions } from "./src/linalg.ts";
 export type {
   BincountOptions,

@@ -20,6 +20,14 @@ function element(expr: string, a: string, b = "b"): string {
   return expr.replace(/\bb\b/g, b).replace(/\ba\b/g, a);
 }
 
+/** A row's doc with its `@example` (asserting NumPy's result) appended. */
+export function docOf(r: Ufunc1Row | Ufunc2Row): string {
+  if (r.example === undefined) return r.doc;
+  return r.doc + "\n\n@example\n```ts\n" +
+    'import * as rp from "@raptors/raptors";\n' +
+    'import assert from "node:assert/strict";\n\n' + r.example + "\n```";
+}
+
 /** `text` wrapped at `width` columns (words kept whole). */
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -54,18 +62,36 @@ export function jsdoc(doc: string, indent = ""): string {
     `\n${indent} */\n`;
 }
 
+// The docs of the overloads after the first (which carries the op's doc).
+const ND1 = (numpy: string) =>
+  `Of an NDArray or a JS list: NumPy's \`np.${numpy}\` (\`out\` as an option), a new NDArray.`;
+const TA1 =
+  "Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`).";
+const ANY1 = "Of any operand: an NDArray, or a JS scalar when `a` is one.";
+const ND2 = (numpy: string) =>
+  `With an NDArray or JS list operand: NumPy's \`np.${numpy}\` (broadcasting, NEP 50 promotion, \`out\` as an option), a new NDArray.`;
+const TA2 =
+  "Of TypedArrays of one type (or one and a scalar): a new TypedArray of that type, or `out` (same type and length; may be `a` or `b`).";
+const TA2_INT =
+  "Of integer TypedArrays (or one and a scalar): a Float64Array (true division), or `out`.";
+const ANY2 =
+  "Of any operands: an NDArray, or a JS scalar when both are scalars.";
+
 function unaryFn(r: Ufunc1Row): string {
   const f = r.flat!;
   const T = f.floatOnly ? "FloatArray" : "NumericArray";
   const th = `JS_BELOW.${f.threshold}`;
   const fwd = `for (let i = 0; i < n; i++) out[i] = ${element(f.js, "a[i]!")};`;
   const { name } = r;
-  return jsdoc(r.doc) + `export function ${name}(a: JsScalar): NdScalar;
+  return jsdoc(docOf(r)) + `export function ${name}(a: JsScalar): NdScalar;
+/** ${ND1(r.numpy)} */
 export function ${name}(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** ${TA1} */
 export function ${name}<A extends ${T}>(a: A, out?: A): A;
+/** ${ANY1} */
 export function ${name}(
   a: ArrayLikeInput,
   options?: UfuncOptions,
@@ -122,17 +148,20 @@ function binaryFn(r: Ufunc2Row): string {
   // true division: integer arrays give Float64Array
   const toF64 = r.loop === "float64";
   const sigs = toF64
-    ? `export function ${name}<A extends FloatArray>(
+    ? `/** ${TA2} */
+export function ${name}<A extends FloatArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
 ): A;
+/** ${TA2_INT} */
 export function ${name}<A extends IntArray | BigIntArray>(
   a: A | number | bigint,
   b: A | number | bigint,
   out?: Float64Array,
 ): Float64Array;`
-    : `export function ${name}<A extends NumericArray>(
+    : `/** ${TA2} */
+export function ${name}<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
@@ -169,19 +198,22 @@ export function ${name}<A extends IntArray | BigIntArray>(
   // the result's type: A, or (true division) NumericArray
   const R = toF64 ? "NumericArray" : "A";
   const asR = toF64 ? "" : " as A";
-  return jsdoc(r.doc) +
+  return jsdoc(docOf(r)) +
     `export function ${name}(a: JsScalar, b: JsScalar): NdScalar;
+/** ${ND2(r.numpy)} */
 export function ${name}(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
   options?: UfuncOptions,
 ): NDArray;
+/** ${ND2(r.numpy)} */
 export function ${name}(
   a: ArrayLikeInput,
   b: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
 ${sigs}
+/** ${ANY2} */
 export function ${name}(
   a: ArrayLikeInput,
   b: ArrayLikeInput,

@@ -92,6 +92,11 @@ interface Row {
   handWritten?: boolean;
   /** JSDoc of the exported function (markdown). */
   doc: string;
+  /**
+   * The body of the function's `@example` (`rp` and `assert` imported):
+   * asserts against NumPy's result, run by `deno test --doc`.
+   */
+  example?: string;
 }
 
 /** A binary ufunc. */
@@ -132,6 +137,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     fast: true,
     flat: { js: "a + b", threshold: "binary" },
     async: true,
+    example:
+      "assert.deepEqual(rp.add([1, 2.5], [10, 20]).tolist(), [11, 22.5]);",
     doc: "Elementwise `a + b`. Either operand may be a scalar; `out` (same " +
       "type and length) may be `a` or `b` itself. Integers wrap modulo " +
       "2^bits.\n\n@example\n```ts\nimport { add } from " +
@@ -152,6 +159,7 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     fast: true,
     flat: { js: "a - b", threshold: "binary" },
     async: true,
+    example: "assert.deepEqual(rp.subtract([5, 2.5], 1).tolist(), [4, 1.5]);",
     doc: "Elementwise `a - b` (see {@link add}).",
   },
   {
@@ -165,6 +173,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     fast: true,
     flat: { js: "a * b", threshold: "binary" },
     async: true,
+    example:
+      "assert.deepEqual(rp.multiply([[1, 2], [3, 4]], [10, 100]).tolist(), [[10n, 200n], [30n, 400n]]);",
     doc: "Elementwise `a * b` (see {@link add}).",
   },
   {
@@ -177,6 +187,7 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     fast: true,
     flat: { js: "a / b", threshold: "binary" },
     async: true,
+    example: "assert.deepEqual(rp.divide([1, 3], 2).tolist(), [0.5, 1.5]);",
     doc: "Elementwise true division `a / b`. Float input keeps its type; " +
       "integer input gives a Float64Array (NumPy's `true_divide`).",
   },
@@ -188,6 +199,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     out: "same",
     bool: BOOL_INT8,
     rust: "ops::FloorDiv",
+    example:
+      "assert.deepEqual(rp.floorDivide([7, -7], 2).tolist(), [3n, -4n]);",
     doc:
       "Element-wise `a // b` (Python floor division; integer `x // 0` is 0).",
   },
@@ -201,6 +214,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     rust: "ops::Power",
     async: true,
     inexact: true,
+    example:
+      "assert.deepEqual(rp.power([2, 3], [10, 2]).tolist(), [1024n, 9n]);",
     doc:
       "Element-wise `a ** b` (integers wrap; negative integer powers throw).",
   },
@@ -212,6 +227,7 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     out: "same",
     bool: BOOL_INT8,
     rust: "ops::Mod",
+    example: "assert.deepEqual(rp.mod([7, -7], 3).tolist(), [1n, 2n]);",
     doc: "Element-wise remainder with the sign of the divisor (NumPy's `mod`).",
   },
   {
@@ -223,6 +239,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     rust: "ops::Maximum",
     fast: true,
     async: true,
+    example:
+      "assert.deepEqual(rp.maximum([1, NaN, 3], [2, 2, 2]).tolist(), [2, NaN, 3]);",
     doc: "Element-wise maximum; NaN propagates.",
   },
   {
@@ -234,6 +252,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     rust: "ops::Minimum",
     fast: true,
     async: true,
+    example:
+      "assert.deepEqual(rp.minimum([1, NaN, 3], [2, 2, 2]).tolist(), [1, NaN, 2]);",
     doc: "Element-wise minimum; NaN propagates.",
   },
   {
@@ -244,6 +264,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     out: "same",
     rust: "ops::Fmax",
     fast: true,
+    example:
+      "assert.deepEqual(rp.fmax([1, NaN, 3], [2, 2, 2]).tolist(), [2, 2, 3]);",
     doc: "Element-wise maximum ignoring NaN.",
   },
   {
@@ -254,6 +276,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     out: "same",
     rust: "ops::Fmin",
     fast: true,
+    example:
+      "assert.deepEqual(rp.fmin([1, NaN, 3], [2, 2, 2]).tolist(), [1, 2, 2]);",
     doc: "Element-wise minimum ignoring NaN.",
   },
   {
@@ -266,6 +290,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     rust: "ops::Equal",
     fast: true,
     async: true,
+    example:
+      "assert.deepEqual(rp.equal([1, 2, 3], 2).tolist(), [false, true, false]);",
     doc: "`a == b`, as a bool array.",
   },
   {
@@ -277,6 +303,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     kind: "comparison",
     rust: "ops::NotEqual",
     fast: true,
+    example:
+      "assert.deepEqual(rp.notEqual([1, 2, 3], 2).tolist(), [true, false, true]);",
     doc: "`a != b`, as a bool array.",
   },
   {
@@ -289,6 +317,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     rust: "ops::Less",
     fast: true,
     async: true,
+    example:
+      "assert.deepEqual(rp.less([1, 2, 3], 2).tolist(), [true, false, false]);",
     doc: "`a < b`, as a bool array.",
   },
   {
@@ -300,6 +330,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     kind: "comparison",
     rust: "ops::LessEqual",
     fast: true,
+    example:
+      "assert.deepEqual(rp.lessEqual([1, 2, 3], 2).tolist(), [true, true, false]);",
     doc: "`a <= b`, as a bool array.",
   },
   {
@@ -312,6 +344,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     rust: "ops::Greater",
     fast: true,
     async: true,
+    example:
+      "assert.deepEqual(rp.greater([1, 2, 3], 2).tolist(), [false, false, true]);",
     doc: "`a > b`, as a bool array.",
   },
   {
@@ -323,6 +357,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     kind: "comparison",
     rust: "ops::GreaterEqual",
     fast: true,
+    example:
+      "assert.deepEqual(rp.greaterEqual([1, 2, 3], 2).tolist(), [false, true, true]);",
     doc: "`a >= b`, as a bool array.",
   },
   {
@@ -333,6 +369,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     out: "bool",
     kind: "logical",
     rust: "ops::LogicalAnd",
+    example:
+      "assert.deepEqual(rp.logicalAnd([0, 1, 2], [1, 1, 0]).tolist(), [false, true, false]);",
     doc: "Truth-value AND.",
   },
   {
@@ -343,6 +381,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     out: "bool",
     kind: "logical",
     rust: "ops::LogicalOr",
+    example:
+      "assert.deepEqual(rp.logicalOr([0, 1, 0], [0, 0, 3]).tolist(), [false, true, true]);",
     doc: "Truth-value OR.",
   },
   {
@@ -353,6 +393,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     out: "bool",
     kind: "logical",
     rust: "ops::LogicalXor",
+    example:
+      "assert.deepEqual(rp.logicalXor([0, 1, 2], [1, 1, 0]).tolist(), [true, false, true]);",
     doc: "Truth-value XOR.",
   },
   {
@@ -362,6 +404,7 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     loop: "integer",
     out: "same",
     rust: { int: "ops::BitAnd" },
+    example: "assert.deepEqual(rp.bitwiseAnd([12, 10], 6).tolist(), [4n, 2n]);",
     doc: "Bitwise AND of integers and bools.",
   },
   {
@@ -371,6 +414,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     loop: "integer",
     out: "same",
     rust: { int: "ops::BitOr" },
+    example:
+      "assert.deepEqual(rp.bitwiseOr([12, 10], 6).tolist(), [14n, 14n]);",
     doc: "Bitwise OR of integers and bools.",
   },
   {
@@ -380,6 +425,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     loop: "integer",
     out: "same",
     rust: { int: "ops::BitXor" },
+    example:
+      "assert.deepEqual(rp.bitwiseXor([12, 10], 6).tolist(), [10n, 12n]);",
     doc: "Bitwise XOR of integers and bools.",
   },
   {
@@ -391,6 +438,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     rust: { float: "ops::Arctan2" },
     fast: true,
     inexact: true,
+    example:
+      "assert.deepEqual(rp.arctan2([0, 1], [1, 0]).tolist(), [0, 1.5707963267948966]);",
     doc: "Element-wise arc tangent of `a / b`, choosing the quadrant.",
   },
   {
@@ -402,6 +451,7 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     rust: { float: "ops::Hypot" },
     fast: true,
     inexact: true,
+    example: "assert.deepEqual(rp.hypot([3, 5], [4, 12]).tolist(), [5, 13]);",
     doc: "Element-wise `sqrt(a**2 + b**2)`, without overflow or underflow " +
       "in the squares (the float64 `hypot` of 3e200 and 4e200 is about " +
       "5e200, not Infinity).",
@@ -414,6 +464,8 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     out: "same",
     rust: { float: "ops::Copysign" },
     fast: true,
+    example:
+      "assert.deepEqual(rp.copysign([1.5, 2], [-1, 1]).tolist(), [-1.5, 2]);",
     doc: "`a` with the sign of `b`, element-wise (the sign bit: " +
       "`copysign(1, -0.0)` is `-1`).",
   },
@@ -433,6 +485,7 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     fast: true,
     flat: { js: "Math.abs(a)", threshold: "unary" },
     async: true,
+    example: "assert.deepEqual(rp.abs([-1.5, 2]).tolist(), [1.5, 2]);",
     doc:
       "Elementwise absolute value (`abs` of the most negative integer wraps).",
   },
@@ -449,18 +502,67 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     rust: "ew::Neg",
     fast: true,
     flat: { js: "-a", threshold: "unary" },
+    example: "assert.deepEqual(rp.negative([-1.5, 2]).tolist(), [1.5, -2]);",
     doc: "Elementwise negation (integers wrap).",
   },
   ...(
     [
-      ["sqrt", "sqrt", 2, "ew::Sqrt", "Elementwise square root", "sqrt"],
-      ["exp", "exp", 3, "ew::Exp", "Elementwise e^x", "exp"],
-      ["log", "log", 4, "ew::Log", "Elementwise natural logarithm", "log"],
-      ["sin", "sin", 5, "ew::Sin", "Elementwise sine (radians)", "sin"],
-      ["cos", "cos", 6, "ew::Cos", "Elementwise cosine (radians)", "cos"],
-      ["tanh", "tanh", 7, "ew::Tanh", "Elementwise hyperbolic tangent", "tanh"],
+      [
+        "sqrt",
+        "sqrt",
+        2,
+        "ew::Sqrt",
+        "Elementwise square root",
+        "sqrt",
+        "assert.deepEqual(rp.sqrt([4, 2.25]).tolist(), [2, 1.5]);",
+      ],
+      [
+        "exp",
+        "exp",
+        3,
+        "ew::Exp",
+        "Elementwise e^x",
+        "exp",
+        "assert.deepEqual(rp.exp([0, 1]).tolist(), [1, 2.718281828459045]);",
+      ],
+      [
+        "log",
+        "log",
+        4,
+        "ew::Log",
+        "Elementwise natural logarithm",
+        "log",
+        "assert.deepEqual(rp.log([1, Math.E]).tolist(), [0, 1]);",
+      ],
+      [
+        "sin",
+        "sin",
+        5,
+        "ew::Sin",
+        "Elementwise sine (radians)",
+        "sin",
+        "assert.deepEqual(rp.sin([0, Math.PI / 2]).tolist(), [0, 1]);",
+      ],
+      [
+        "cos",
+        "cos",
+        6,
+        "ew::Cos",
+        "Elementwise cosine (radians)",
+        "cos",
+        "assert.deepEqual(rp.cos([0, Math.PI]).tolist(), [1, -1]);",
+      ],
+      [
+        "tanh",
+        "tanh",
+        7,
+        "ew::Tanh",
+        "Elementwise hyperbolic tangent",
+        "tanh",
+        "assert.deepEqual(rp.tanh([0, Infinity]).tolist(), [0, 1]);",
+      ],
     ] as const
-  ).map(([name, numpy, code, kernel, doc, math]): Ufunc1Row => ({
+  ).map(([name, numpy, code, kernel, doc, math, example]): Ufunc1Row => ({
     name,
     numpy,
     code,
@@ -476,21 +578,92 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     inexact: name !== "sqrt",
     async: true,
     doc: doc + FLOAT_ONLY + ".",
+    example,
   })),
   ...(
     [
-      ["tan", "tan", 8, "ops::Tan", "Element-wise tangent."],
-      ["arcsin", "arcsin", 9, "ops::Arcsin", "Element-wise inverse sine."],
-      ["arccos", "arccos", 10, "ops::Arccos", "Element-wise inverse cosine."],
-      ["arctan", "arctan", 11, "ops::Arctan", "Element-wise inverse tangent."],
-      ["sinh", "sinh", 12, "ops::Sinh", "Element-wise hyperbolic sine."],
-      ["cosh", "cosh", 13, "ops::Cosh", "Element-wise hyperbolic cosine."],
-      ["expm1", "expm1", 14, "ops::Expm1", "`exp(x) - 1`, accurate near 0."],
-      ["log1p", "log1p", 15, "ops::Log1p", "`log(1 + x)`, accurate near 0."],
-      ["log2", "log2", 16, "ops::Log2", "Base-2 logarithm."],
-      ["log10", "log10", 17, "ops::Log10", "Base-10 logarithm."],
+      [
+        "tan",
+        "tan",
+        8,
+        "ops::Tan",
+        "Element-wise tangent.",
+        "assert.deepEqual(rp.tan([0, Math.PI / 4]).tolist(), [0, 0.9999999999999999]);",
+      ],
+      [
+        "arcsin",
+        "arcsin",
+        9,
+        "ops::Arcsin",
+        "Element-wise inverse sine.",
+        "assert.deepEqual(rp.arcsin([0, 1]).tolist(), [0, 1.5707963267948966]);",
+      ],
+      [
+        "arccos",
+        "arccos",
+        10,
+        "ops::Arccos",
+        "Element-wise inverse cosine.",
+        "assert.deepEqual(rp.arccos([1, 0]).tolist(), [0, 1.5707963267948966]);",
+      ],
+      [
+        "arctan",
+        "arctan",
+        11,
+        "ops::Arctan",
+        "Element-wise inverse tangent.",
+        "assert.deepEqual(rp.arctan([0, Infinity]).tolist(), [0, 1.5707963267948966]);",
+      ],
+      [
+        "sinh",
+        "sinh",
+        12,
+        "ops::Sinh",
+        "Element-wise hyperbolic sine.",
+        "assert.deepEqual(rp.sinh([0, 1]).tolist(), [0, 1.1752011936438014]);",
+      ],
+      [
+        "cosh",
+        "cosh",
+        13,
+        "ops::Cosh",
+        "Element-wise hyperbolic cosine.",
+        "assert.deepEqual(rp.cosh([0, 1]).tolist(), [1, 1.5430806348152437]);",
+      ],
+      [
+        "expm1",
+        "expm1",
+        14,
+        "ops::Expm1",
+        "`exp(x) - 1`, accurate near 0.",
+        "assert.deepEqual(rp.expm1([0, 1e-10]).tolist(), [0, 1.00000000005e-10]);",
+      ],
+      [
+        "log1p",
+        "log1p",
+        15,
+        "ops::Log1p",
+        "`log(1 + x)`, accurate near 0.",
+        "assert.deepEqual(rp.log1p([0, 1e-10]).tolist(), [0, 9.999999999500001e-11]);",
+      ],
+      [
+        "log2",
+        "log2",
+        16,
+        "ops::Log2",
+        "Base-2 logarithm.",
+        "assert.deepEqual(rp.log2([1, 8, 0.5]).tolist(), [0, 3, -1]);",
+      ],
+      [
+        "log10",
+        "log10",
+        17,
+        "ops::Log10",
+        "Base-10 logarithm.",
+        "assert.deepEqual(rp.log10([1, 1000, 0.01]).tolist(), [0, 3, -2]);",
+      ],
     ] as const
-  ).map(([name, numpy, code, kernel, doc]): Ufunc1Row => ({
+  ).map(([name, numpy, code, kernel, doc, example]): Ufunc1Row => ({
     name,
     numpy,
     code,
@@ -500,6 +673,7 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     fast: true,
     inexact: true,
     doc,
+    example,
   })),
   {
     name: "floor",
@@ -510,6 +684,7 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     identity: "int+bool",
     rust: { float: "ops::Floor" },
     fast: true,
+    example: "assert.deepEqual(rp.floor([-1.5, 1.5]).tolist(), [-2, 1]);",
     doc: "Floor.",
   },
   {
@@ -521,6 +696,7 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     identity: "int+bool",
     rust: { float: "ops::Ceil" },
     fast: true,
+    example: "assert.deepEqual(rp.ceil([-1.5, 1.5]).tolist(), [-1, 2]);",
     doc: "Ceiling.",
   },
   {
@@ -544,6 +720,7 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     bool: BOOL_INT8,
     rust: { float: "ops::Square", int: "ops::SquareInt" },
     fast: true,
+    example: "assert.deepEqual(rp.square([3, -1.5]).tolist(), [9, 2.25]);",
     doc: "`x * x`.",
   },
   {
@@ -558,6 +735,7 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     },
     rust: { float: "ops::SignF", int: "ops::SignInt" },
     fast: true,
+    example: "assert.deepEqual(rp.sign([-3, 0, 2.5]).tolist(), [-1, 0, 1]);",
     doc: "-1, 0 or 1 (NaN stays NaN).",
   },
   {
@@ -567,6 +745,7 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     loop: "same",
     out: "bool",
     rust: "ops::IsNan",
+    example: "assert.deepEqual(rp.isnan([1, NaN]).tolist(), [false, true]);",
     doc: "NaN test, as a bool array.",
   },
   {
@@ -576,6 +755,8 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     loop: "same",
     out: "bool",
     rust: "ops::IsInf",
+    example:
+      "assert.deepEqual(rp.isinf([1, -Infinity]).tolist(), [false, true]);",
     doc: "Infinity test, as a bool array.",
   },
   {
@@ -585,6 +766,8 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     loop: "same",
     out: "bool",
     rust: "ops::IsFinite",
+    example:
+      "assert.deepEqual(rp.isfinite([1, NaN, Infinity]).tolist(), [true, false, false]);",
     doc: "Finite test, as a bool array.",
   },
   {
@@ -594,6 +777,8 @@ export const UFUNC1: readonly Ufunc1Row[] = [
     loop: "same",
     out: "bool",
     rust: "ops::LogicalNot",
+    example:
+      "assert.deepEqual(rp.logicalNot([0, 1, 2]).tolist(), [true, false, false]);",
     doc: "Truth-value NOT, as a bool array.",
   },
 ];

@@ -14,13 +14,11 @@ import {
   Engine,
 } from "./engine.ts";
 import * as uf from "./ufunc.ts";
+import type { ArrayLikeInput } from "./ufunc.ts";
 import { checkOptions, type OptionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
 
-/** What an async function takes as an array. */
-export type In = uf.ArrayLikeInput;
-
-export function nd(x: In): NDArray {
+export function nd(x: ArrayLikeInput): NDArray {
   if (x instanceof NDArray) return x;
   return ArrayBuffer.isView(x) ? asarray(x) : array(x);
 }
@@ -88,21 +86,21 @@ type Op1 = Parameters<typeof uf.ufunc1>[0];
 
 /** An async binary ufunc. */
 export type BinaryAsync = (
-  a: In,
-  b: In,
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
   options?: AsyncOptions & { out?: unknown },
 ) => Promise<NDArray>;
 /** An async unary ufunc. */
 export type UnaryAsync = (
-  a: In,
+  a: ArrayLikeInput,
   options?: AsyncOptions & { out?: unknown },
 ) => Promise<NDArray>;
 
 /** The binary ufunc `op` as an engine job (`src/async_ufuncs.ts`). */
 export function asyncBinary(op: Op2): BinaryAsync {
   return (
-    a: In,
-    b: In,
+    a: ArrayLikeInput,
+    b: ArrayLikeInput,
     options: AsyncOptions & { out?: unknown } = {},
   ): Promise<NDArray> => {
     try {
@@ -117,7 +115,7 @@ export function asyncBinary(op: Op2): BinaryAsync {
 /** The unary ufunc `op` as an engine job (`src/async_ufuncs.ts`). */
 export function asyncUnary(op: Op1): UnaryAsync {
   return (
-    a: In,
+    a: ArrayLikeInput,
     options: AsyncOptions & { out?: unknown } = {},
   ): Promise<NDArray> => {
     try {

@@ -30,7 +30,8 @@ import * as red from "./reduce.ts";
 import * as st from "./stats.ts";
 import * as uf from "./ufunc.ts";
 import { checkOptions } from "./_typed.ts";
-import { type In, job, nd, own, withJob } from "./_async_job.ts";
+import { job, nd, own, withJob } from "./_async_job.ts";
+import type { ArrayLikeInput } from "./ufunc.ts";
 export type { BinaryAsync, UnaryAsync } from "./_async_job.ts";
 
 const REDUCE_JOB = withJob(() => red.REDUCE_KEYS);
@@ -55,8 +56,8 @@ const EIGH_JOB = withJob(() => new Set(["UPLO"]));
 
 /** `matmul` on the engine. */
 export function matmulAsync(
-  a: In,
-  b: In,
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
   options: AsyncOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "matmulAsync", ASYNC_KEYS);
@@ -65,8 +66,8 @@ export function matmulAsync(
 
 /** `dot` on the engine (a JS scalar for two vectors). */
 export async function dotAsync(
-  a: In,
-  b: In,
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
   options: AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "dotAsync", ASYNC_KEYS);
@@ -79,12 +80,13 @@ export async function dotAsync(
   return r.ndim === 0 ? r.item() : r;
 }
 
-type ReduceAsyncOptions = red.ReduceOptions & AsyncOptions;
+/** Options of the async reductions: the reduction's and the job's. */
+export type ReduceAsyncOptions = red.ReduceOptions & AsyncOptions;
 
 /** Runs a reduction; a full reduction resolves to a JS scalar as the sync one. */
 async function reduceAsync(
   fn: (a: NDArray, o: red.ReduceOptions) => NDArray | Scalar,
-  a: In,
+  a: ArrayLikeInput,
   options: ReduceAsyncOptions,
 ): Promise<NDArray | Scalar> {
   const x = nd(a);
@@ -104,7 +106,7 @@ async function reduceAsync(
 
 /** `sum` along axes on the engine. */
 export function sumAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "sumAsync", REDUCE_JOB());
@@ -112,7 +114,7 @@ export function sumAsync(
 }
 /** `mean` along axes on the engine. */
 export function meanAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "meanAsync", REDUCE_JOB());
@@ -120,7 +122,7 @@ export function meanAsync(
 }
 /** `prod` along axes on the engine. */
 export function prodAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: ReduceAsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "prodAsync", REDUCE_JOB());
@@ -128,7 +130,7 @@ export function prodAsync(
 }
 /** `max` along axes on the engine. */
 export function maxAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: red.PtpOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "maxAsync", EXTREMUM_JOB());
@@ -136,7 +138,7 @@ export function maxAsync(
 }
 /** `min` along axes on the engine. */
 export function minAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: red.PtpOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "minAsync", EXTREMUM_JOB());
@@ -144,7 +146,7 @@ export function minAsync(
 }
 /** `var` along axes on the engine. */
 export function varAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: red.VarOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "varAsync", VAR_JOB());
@@ -152,7 +154,7 @@ export function varAsync(
 }
 /** `std` along axes on the engine. */
 export function stdAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: red.VarOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "stdAsync", VAR_JOB());
@@ -161,7 +163,7 @@ export function stdAsync(
 
 async function argAsync(
   max: boolean,
-  a: In,
+  a: ArrayLikeInput,
   options: red.ArgOptions & AsyncOptions,
 ): Promise<NDArray | number> {
   const x = nd(a);
@@ -177,7 +179,7 @@ async function argAsync(
 }
 /** `argmax` (flattened or along `axis`) on the engine. */
 export function argmaxAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: red.ArgOptions & AsyncOptions = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "argmaxAsync", ARG_JOB());
@@ -185,7 +187,7 @@ export function argmaxAsync(
 }
 /** `argmin` (flattened or along `axis`) on the engine. */
 export function argminAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: red.ArgOptions & AsyncOptions = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "argminAsync", ARG_JOB());
@@ -194,7 +196,7 @@ export function argminAsync(
 
 /** `cumsum` on the engine. */
 export function cumsumAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: red.ScanOptions & AsyncOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "cumsumAsync", SCAN_JOB());
@@ -205,7 +207,7 @@ export function cumsumAsync(
  * A sorted copy along `axis` (NumPy's `np.sort`; NaN last) on the engine.
  * A TypedArray input gives a TypedArray of its type.
  */
-export async function sortAsync<A extends In>(
+export async function sortAsync<A extends ArrayLikeInput>(
   a: A,
   options: SortOptions & AsyncOptions = {},
 ): Promise<A extends NDArray ? NDArray : A> {
@@ -218,7 +220,7 @@ export async function sortAsync<A extends In>(
 
 /** Stable `argsort` along `axis` on the engine (int64 indices). */
 export function argsortAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: SortOptions & AsyncOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "argsortAsync", SORT_JOB());
@@ -227,9 +229,9 @@ export function argsortAsync(
 
 /** `where(cond, x, y)` on the engine. */
 export function whereAsync(
-  cond: In,
-  x: In,
-  y: In,
+  cond: ArrayLikeInput,
+  x: ArrayLikeInput,
+  y: ArrayLikeInput,
   options: AsyncOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "whereAsync", ASYNC_KEYS);
@@ -238,21 +240,24 @@ export function whereAsync(
 
 /** `linalg.solve` on the engine. */
 export function solveAsync(
-  a: In,
-  b: In,
+  a: ArrayLikeInput,
+  b: ArrayLikeInput,
   options: AsyncOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "solveAsync", ASYNC_KEYS);
   return job(() => solve(nd(a), nd(b)), options);
 }
 /** `linalg.inv` on the engine. */
-export function invAsync(a: In, options: AsyncOptions = {}): Promise<NDArray> {
+export function invAsync(
+  a: ArrayLikeInput,
+  options: AsyncOptions = {},
+): Promise<NDArray> {
   checkOptions(options, "invAsync", ASYNC_KEYS);
   return job(() => inv(nd(a)), options);
 }
 /** `linalg.cholesky` on the engine. */
 export function choleskyAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: AsyncOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "choleskyAsync", ASYNC_KEYS);
@@ -260,7 +265,7 @@ export function choleskyAsync(
 }
 /** `linalg.qr` (reduced or complete) on the engine. */
 export function qrAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: AsyncOptions & { mode?: "reduced" | "complete" } = {},
 ): Promise<{ Q: NDArray; R: NDArray }> {
   checkOptions(options, "qrAsync", QR_JOB());
@@ -268,7 +273,7 @@ export function qrAsync(
 }
 /** `linalg.eigh` on the engine. */
 export function eighAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: AsyncOptions & { UPLO?: "L" | "U" } = {},
 ): Promise<{ eigenvalues: NDArray; eigenvectors: NDArray }> {
   checkOptions(options, "eighAsync", EIGH_JOB());
@@ -276,15 +281,16 @@ export function eighAsync(
 }
 /** `linalg.svd` on the engine (`computeUv: false` gives the values). */
 export function svdAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: AsyncOptions & SvdOptions & { computeUv: false },
 ): Promise<NDArray>;
+/** With `computeUv: false`: the singular values only. */
 export function svdAsync(
-  a: In,
+  a: ArrayLikeInput,
   options?: AsyncOptions & SvdOptions,
 ): Promise<{ U: NDArray; S: NDArray; Vh: NDArray }>;
 export function svdAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: AsyncOptions & SvdOptions = {},
 ): Promise<NDArray | { U: NDArray; S: NDArray; Vh: NDArray }> {
   checkOptions(options, "svdAsync", SVD_JOB());
@@ -292,7 +298,7 @@ export function svdAsync(
 }
 /** `linalg.pinv` on the engine. */
 export function pinvAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: AsyncOptions & PinvOptions = {},
 ): Promise<NDArray> {
   checkOptions(options, "pinvAsync", PINV_JOB());
@@ -322,11 +328,17 @@ async function reduceJob(
   return out.ndim === 0 ? out.item() : out;
 }
 
-type StatOptions = AsyncOptions & { axis?: number | null; keepdims?: boolean };
+/** Options of `medianAsync`: the job's, `axis` and `keepdims`. */
+export type StatOptions = AsyncOptions & {
+  /** The axis to reduce (default: all). */
+  axis?: number | null;
+  /** Keep the reduced axis with extent 1. */
+  keepdims?: boolean;
+};
 
 /** `median` on the engine. */
 export function medianAsync(
-  a: In,
+  a: ArrayLikeInput,
   options: StatOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "medianAsync", MEDIAN_JOB());
@@ -342,12 +354,13 @@ export function medianAsync(
   );
 }
 type QuantileFn = (
-  a: In,
+  a: ArrayLikeInput,
   q: number | readonly number[],
   o?: st.QuantileOptions,
 ) => NDArray | Scalar;
-type QuantileAsync = (
-  a: In,
+/** `quantileAsync` / `percentileAsync`. */
+export type QuantileAsync = (
+  a: ArrayLikeInput,
   q: number | readonly number[],
   options?: AsyncOptions & st.QuantileOptions,
 ) => Promise<NDArray | Scalar>;
@@ -380,7 +393,7 @@ export const percentileAsync: QuantileAsync = quantileAsyncOf(
 );
 /** `cov` on the engine (a JS number for a single variable, as `cov`). */
 export async function covAsync(
-  m: In,
+  m: ArrayLikeInput,
   options: AsyncOptions & st.CovOptions = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "covAsync", COV_JOB());
@@ -390,7 +403,7 @@ export async function covAsync(
 }
 /** `corrcoef` on the engine. */
 export async function corrcoefAsync(
-  x: In,
+  x: ArrayLikeInput,
   options: AsyncOptions & { rowvar?: boolean } = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "corrcoefAsync", CORRCOEF_JOB());
@@ -405,7 +418,7 @@ export async function corrcoefAsync(
 /** `einsum` on the engine (a 0-d result resolves to a JS scalar). */
 export async function einsumAsync(
   subscripts: string,
-  operands: In[],
+  operands: ArrayLikeInput[],
   options: AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "einsumAsync", ASYNC_KEYS);

@@ -55,6 +55,7 @@ function likeArg(a: unknown, fn: string): NDArray {
 
 /** Options naming a dtype. */
 export interface DTypeOptions {
+  /** The dtype of the result. */
   dtype?: DType;
 }
 const DTYPE_KEYS = optionKeys<DTypeOptions>({ dtype: 1 });
@@ -470,11 +471,13 @@ export type ArangeOptions = DTypeOptions;
  * is an integer, else float64 (as NumPy).
  */
 export function arange(stop: number, options?: ArangeOptions): NDArray;
+/** `start` to `stop` (exclusive) in steps of 1. */
 export function arange(
   start: number,
   stop: number,
   options?: ArangeOptions,
 ): NDArray;
+/** `start` to `stop` (exclusive) in steps of `step`. */
 export function arange(
   start: number,
   stop: number | undefined,

@@ -53,6 +53,7 @@ import { checkOptions, type OptionKeys, optionKeys } from "./_typed.ts";
 export class QueueFullError extends RaptorsError {
   /** Seconds after which a retry is reasonable (HTTP `Retry-After`). */
   readonly retryAfter: number;
+  /** `retryAfter`: seconds after which a retry is reasonable. */
   constructor(message: string, retryAfter: number) {
     super(message);
     this.name = "QueueFullError";
@@ -62,6 +63,7 @@ export class QueueFullError extends RaptorsError {
 
 /** The engine was closed. */
 export class EngineClosedError extends RaptorsError {
+  /** An error for a job submitted to, or running on, a closed engine. */
   constructor(message = "the engine is closed") {
     super(message);
     this.name = "EngineClosedError";
@@ -213,37 +215,57 @@ function scalars(r: unknown): unknown {
 
 /** What {@link EngineOptions.onJob} receives. */
 export interface JobEvent {
+  /** The job's id (increasing per engine). */
   id: number;
+  /** How the job ended. */
   outcome: "completed" | "failed" | "cancelled" | "timedOut";
   /** Time in the queue, ms (0 if unknown). */
   waitMs: number;
   /** Time running, ms. */
   runMs: number;
+  /** The error of a failed, cancelled or timed-out job. */
   error?: Error;
 }
 
 /** Counters, gauges and histograms of one engine (see {@link Engine.metrics}). */
 export interface EngineMetrics {
+  /** Jobs accepted (each ends as exactly one outcome below, or is still in flight). */
   submitted: number;
+  /** Jobs that completed. */
   completed: number;
+  /** Jobs that ended with an error. */
   failed: number;
+  /** Jobs refused at submission (a full queue with the `"reject"` policy, or a submission error). */
   rejected: number;
+  /** Jobs cancelled (their `signal` aborted). */
   cancelled: number;
+  /** Jobs past their `timeout`. */
   timedOut: number;
+  /** Jobs waiting for a thread, including those waiting for queue space. */
   queueDepth: number;
+  /** Jobs submitted and not yet settled. */
   inFlight: number;
+  /** Threads running a job now. */
   busyThreads: number;
+  /** The engine's worker threads. */
   threads: number;
+  /** Time jobs waited in the queue, ms. */
   queueWaitMs: Quantiles;
+  /** Time jobs ran, ms. */
   runMs: Quantiles;
 }
 
 /** Quantiles over the most recent jobs (up to 4096). */
 export interface Quantiles {
+  /** How many jobs the quantiles cover. */
   count: number;
+  /** Median. */
   p50: number;
+  /** 95th percentile. */
   p95: number;
+  /** 99th percentile. */
   p99: number;
+  /** Maximum. */
   max: number;
 }
 
@@ -421,6 +443,7 @@ export class Engine {
     native.rp_engine_wake(this.#id);
   };
 
+  /** A new engine with its own worker threads (see {@link EngineOptions}). */
   constructor(options: EngineOptions = {}) {
     checkOptions(options, "Engine", ENGINE_KEYS);
     checkCopyPoolEnv();

@@ -9,6 +9,7 @@
 
 /** Base class of raptors' own errors. */
 export class RaptorsError extends Error {
+  /** An error with raptors' message (and a `cause`, if given). */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "RaptorsError";
@@ -19,6 +20,7 @@ export class RaptorsError extends Error {
 export class LibraryLoadError extends RaptorsError {
   /** What was tried, in order, and why each attempt failed. */
   readonly attempts: readonly string[];
+  /** The library could not be loaded; `attempts` lists each source tried and why it failed. */
   constructor(
     message: string,
     attempts: readonly string[] = [],
@@ -34,6 +36,7 @@ export class LibraryLoadError extends RaptorsError {
 export class NativeError extends RaptorsError {
   /** The native status code (see `STATUS` in `ffi/symbols.ts`). */
   readonly code: number;
+  /** A native status code and the kernel's message. */
   constructor(code: number, message: string) {
     super(message);
     this.name = "NativeError";
@@ -46,6 +49,7 @@ export class NativeError extends RaptorsError {
  * `RangeError`, so `instanceof RangeError` checks keep working.
  */
 export class AxisError extends RangeError {
+  /** An error with NumPy's message for this case. */
   constructor(message: string) {
     super(message);
     this.name = "AxisError";
@@ -56,6 +60,7 @@ export class AxisError extends RangeError {
  * An index is outside its axis (NumPy's `IndexError`). A `RangeError`.
  */
 export class IndexError extends RangeError {
+  /** An error with NumPy's message for this case. */
   constructor(message: string) {
     super(message);
     this.name = "IndexError";
@@ -64,6 +69,7 @@ export class IndexError extends RangeError {
 
 /** A matrix is singular or not positive definite (NumPy's `LinAlgError`). */
 export class LinAlgError extends RaptorsError {
+  /** An error with NumPy's message for this case. */
   constructor(message: string) {
     super(message);
     this.name = "LinAlgError";
@@ -79,6 +85,7 @@ export class LinAlgError extends RaptorsError {
 export class ResourceLimitError extends RangeError {
   /** The cap that was exceeded (a key of `rp.getLimits()`). */
   readonly limit: string;
+  /** `limit`: the name of the cap that was exceeded. */
   constructor(message: string, limit: string) {
     super(message);
     this.name = "ResourceLimitError";
@@ -99,6 +106,7 @@ export class FileError extends RaptorsError {
   readonly path: string;
   /** The system error code, or `undefined`. */
   readonly code: string | undefined;
+  /** An error naming the file and the problem. */
   constructor(
     message: string,
     path: string,

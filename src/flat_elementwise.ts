@@ -78,23 +78,35 @@ function direction(
  * const a = new Float64Array([1, 2]);
  * add(a, 10, a); // a is now [11, 12]
  * ```
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.add([1, 2.5], [10, 20]).tolist(), [11, 22.5]);
+ * ```
  */
 export function add(a: JsScalar, b: JsScalar): NdScalar;
+/** With an NDArray or JS list operand: NumPy's `np.add` (broadcasting, NEP 50 promotion, `out` as an option), a new NDArray. */
 export function add(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
   options?: UfuncOptions,
 ): NDArray;
+/** With an NDArray or JS list operand: NumPy's `np.add` (broadcasting, NEP 50 promotion, `out` as an option), a new NDArray. */
 export function add(
   a: ArrayLikeInput,
   b: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of TypedArrays of one type (or one and a scalar): a new TypedArray of that type, or `out` (same type and length; may be `a` or `b`). */
 export function add<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
 ): A;
+/** Of any operands: an NDArray, or a JS scalar when both are scalars. */
 export function add(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -158,23 +170,37 @@ function addGeneral<A extends NumericArray>(
   return binary("add", a, b, out) as A;
 }
 
-/** Elementwise `a - b` (see {@link add}). */
+/**
+ * Elementwise `a - b` (see {@link add}).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.subtract([5, 2.5], 1).tolist(), [4, 1.5]);
+ * ```
+ */
 export function subtract(a: JsScalar, b: JsScalar): NdScalar;
+/** With an NDArray or JS list operand: NumPy's `np.subtract` (broadcasting, NEP 50 promotion, `out` as an option), a new NDArray. */
 export function subtract(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
   options?: UfuncOptions,
 ): NDArray;
+/** With an NDArray or JS list operand: NumPy's `np.subtract` (broadcasting, NEP 50 promotion, `out` as an option), a new NDArray. */
 export function subtract(
   a: ArrayLikeInput,
   b: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of TypedArrays of one type (or one and a scalar): a new TypedArray of that type, or `out` (same type and length; may be `a` or `b`). */
 export function subtract<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
 ): A;
+/** Of any operands: an NDArray, or a JS scalar when both are scalars. */
 export function subtract(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -240,23 +266,37 @@ function subtractGeneral<A extends NumericArray>(
   return binary("subtract", a, b, out) as A;
 }
 
-/** Elementwise `a * b` (see {@link add}). */
+/**
+ * Elementwise `a * b` (see {@link add}).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.multiply([[1, 2], [3, 4]], [10, 100]).tolist(), [[10n, 200n], [30n, 400n]]);
+ * ```
+ */
 export function multiply(a: JsScalar, b: JsScalar): NdScalar;
+/** With an NDArray or JS list operand: NumPy's `np.multiply` (broadcasting, NEP 50 promotion, `out` as an option), a new NDArray. */
 export function multiply(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
   options?: UfuncOptions,
 ): NDArray;
+/** With an NDArray or JS list operand: NumPy's `np.multiply` (broadcasting, NEP 50 promotion, `out` as an option), a new NDArray. */
 export function multiply(
   a: ArrayLikeInput,
   b: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of TypedArrays of one type (or one and a scalar): a new TypedArray of that type, or `out` (same type and length; may be `a` or `b`). */
 export function multiply<A extends NumericArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
 ): A;
+/** Of any operands: an NDArray, or a JS scalar when both are scalars. */
 export function multiply(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -325,28 +365,41 @@ function multiplyGeneral<A extends NumericArray>(
 /**
  * Elementwise true division `a / b`. Float input keeps its type; integer input
  * gives a Float64Array (NumPy's `true_divide`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.divide([1, 3], 2).tolist(), [0.5, 1.5]);
+ * ```
  */
 export function divide(a: JsScalar, b: JsScalar): NdScalar;
+/** With an NDArray or JS list operand: NumPy's `np.divide` (broadcasting, NEP 50 promotion, `out` as an option), a new NDArray. */
 export function divide(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
   options?: UfuncOptions,
 ): NDArray;
+/** With an NDArray or JS list operand: NumPy's `np.divide` (broadcasting, NEP 50 promotion, `out` as an option), a new NDArray. */
 export function divide(
   a: ArrayLikeInput,
   b: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of TypedArrays of one type (or one and a scalar): a new TypedArray of that type, or `out` (same type and length; may be `a` or `b`). */
 export function divide<A extends FloatArray>(
   a: Operand<A>,
   b: Operand<A>,
   out?: A,
 ): A;
+/** Of integer TypedArrays (or one and a scalar): a Float64Array (true division), or `out`. */
 export function divide<A extends IntArray | BigIntArray>(
   a: A | number | bigint,
   b: A | number | bigint,
   out?: Float64Array,
 ): Float64Array;
+/** Of any operands: an NDArray, or a JS scalar when both are scalars. */
 export function divide(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -416,13 +469,26 @@ function divideGeneral(
   return binary("divide", a, b, out);
 }
 
-/** Elementwise absolute value (`abs` of the most negative integer wraps). */
+/**
+ * Elementwise absolute value (`abs` of the most negative integer wraps).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.abs([-1.5, 2]).tolist(), [1.5, 2]);
+ * ```
+ */
 export function abs(a: JsScalar): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.absolute` (`out` as an option), a new NDArray. */
 export function abs(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`). */
 export function abs<A extends NumericArray>(a: A, out?: A): A;
+/** Of any operand: an NDArray, or a JS scalar when `a` is one. */
 export function abs(
   a: ArrayLikeInput,
   options?: UfuncOptions,
@@ -466,13 +532,26 @@ function absGeneral<A extends NumericArray>(a: A, out?: A): A {
 /** One element of {@link abs} in JS (the general path's short loops). */
 const absJs = (a: number): number => Math.abs(a);
 
-/** Elementwise negation (integers wrap). */
+/**
+ * Elementwise negation (integers wrap).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.negative([-1.5, 2]).tolist(), [1.5, -2]);
+ * ```
+ */
 export function negative(a: JsScalar): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.negative` (`out` as an option), a new NDArray. */
 export function negative(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`). */
 export function negative<A extends NumericArray>(a: A, out?: A): A;
+/** Of any operand: an NDArray, or a JS scalar when `a` is one. */
 export function negative(
   a: ArrayLikeInput,
   options?: UfuncOptions,
@@ -518,13 +597,26 @@ function negativeGeneral<A extends NumericArray>(a: A, out?: A): A {
 /** One element of {@link negative} in JS (the general path's short loops). */
 const negativeJs = (a: number): number => -a;
 
-/** Elementwise square root (float input only). */
+/**
+ * Elementwise square root (float input only).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.sqrt([4, 2.25]).tolist(), [2, 1.5]);
+ * ```
+ */
 export function sqrt(a: JsScalar): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.sqrt` (`out` as an option), a new NDArray. */
 export function sqrt(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`). */
 export function sqrt<A extends FloatArray>(a: A, out?: A): A;
+/** Of any operand: an NDArray, or a JS scalar when `a` is one. */
 export function sqrt(
   a: ArrayLikeInput,
   options?: UfuncOptions,
@@ -568,13 +660,26 @@ function sqrtGeneral<A extends FloatArray>(a: A, out?: A): A {
 /** One element of {@link sqrt} in JS (the general path's short loops). */
 const sqrtJs = (a: number): number => Math.sqrt(a);
 
-/** Elementwise e^x (float input only). */
+/**
+ * Elementwise e^x (float input only).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.exp([0, 1]).tolist(), [1, 2.718281828459045]);
+ * ```
+ */
 export function exp(a: JsScalar): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.exp` (`out` as an option), a new NDArray. */
 export function exp(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`). */
 export function exp<A extends FloatArray>(a: A, out?: A): A;
+/** Of any operand: an NDArray, or a JS scalar when `a` is one. */
 export function exp(
   a: ArrayLikeInput,
   options?: UfuncOptions,
@@ -618,13 +723,26 @@ function expGeneral<A extends FloatArray>(a: A, out?: A): A {
 /** One element of {@link exp} in JS (the general path's short loops). */
 const expJs = (a: number): number => Math.exp(a);
 
-/** Elementwise natural logarithm (float input only). */
+/**
+ * Elementwise natural logarithm (float input only).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.log([1, Math.E]).tolist(), [0, 1]);
+ * ```
+ */
 export function log(a: JsScalar): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.log` (`out` as an option), a new NDArray. */
 export function log(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`). */
 export function log<A extends FloatArray>(a: A, out?: A): A;
+/** Of any operand: an NDArray, or a JS scalar when `a` is one. */
 export function log(
   a: ArrayLikeInput,
   options?: UfuncOptions,
@@ -668,13 +786,26 @@ function logGeneral<A extends FloatArray>(a: A, out?: A): A {
 /** One element of {@link log} in JS (the general path's short loops). */
 const logJs = (a: number): number => Math.log(a);
 
-/** Elementwise sine (radians) (float input only). */
+/**
+ * Elementwise sine (radians) (float input only).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.sin([0, Math.PI / 2]).tolist(), [0, 1]);
+ * ```
+ */
 export function sin(a: JsScalar): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.sin` (`out` as an option), a new NDArray. */
 export function sin(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`). */
 export function sin<A extends FloatArray>(a: A, out?: A): A;
+/** Of any operand: an NDArray, or a JS scalar when `a` is one. */
 export function sin(
   a: ArrayLikeInput,
   options?: UfuncOptions,
@@ -718,13 +849,26 @@ function sinGeneral<A extends FloatArray>(a: A, out?: A): A {
 /** One element of {@link sin} in JS (the general path's short loops). */
 const sinJs = (a: number): number => Math.sin(a);
 
-/** Elementwise cosine (radians) (float input only). */
+/**
+ * Elementwise cosine (radians) (float input only).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.cos([0, Math.PI]).tolist(), [1, -1]);
+ * ```
+ */
 export function cos(a: JsScalar): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.cos` (`out` as an option), a new NDArray. */
 export function cos(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`). */
 export function cos<A extends FloatArray>(a: A, out?: A): A;
+/** Of any operand: an NDArray, or a JS scalar when `a` is one. */
 export function cos(
   a: ArrayLikeInput,
   options?: UfuncOptions,
@@ -768,13 +912,26 @@ function cosGeneral<A extends FloatArray>(a: A, out?: A): A {
 /** One element of {@link cos} in JS (the general path's short loops). */
 const cosJs = (a: number): number => Math.cos(a);
 
-/** Elementwise hyperbolic tangent (float input only). */
+/**
+ * Elementwise hyperbolic tangent (float input only).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.tanh([0, Infinity]).tolist(), [0, 1]);
+ * ```
+ */
 export function tanh(a: JsScalar): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.tanh` (`out` as an option), a new NDArray. */
 export function tanh(
   a: NDArray | readonly unknown[],
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (same type and length; may be `a`). */
 export function tanh<A extends FloatArray>(a: A, out?: A): A;
+/** Of any operand: an NDArray, or a JS scalar when `a` is one. */
 export function tanh(
   a: ArrayLikeInput,
   options?: UfuncOptions,

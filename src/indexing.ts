@@ -236,9 +236,13 @@ const UNIQUE_KEYS = optionKeys<UniqueOptions>({
 
 /** What {@link unique} returns when any `return*` option is set. */
 export interface UniqueResult {
+  /** The sorted unique values. */
   values: NDArray;
+  /** With `returnIndex`: the index of each value's first occurrence. */
   indices?: NDArray;
+  /** With `returnInverse`: for each input element, the index of its value in `values`. */
   inverse?: NDArray;
+  /** With `returnCounts`: how often each value occurs. */
   counts?: NDArray;
 }
 
@@ -249,6 +253,7 @@ export interface UniqueResult {
  * input's shape, as in NumPy 2.
  */
 export function unique(a: ArrayLikeInput): NDArray;
+/** With any of `returnIndex`, `returnInverse`, `returnCounts`: the values and the arrays asked for. */
 export function unique(
   a: ArrayLikeInput,
   options: UniqueOptions,

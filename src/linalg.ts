@@ -311,7 +311,9 @@ export function tensordot(
 export interface DiagonalOptions {
   /** Offset from the main diagonal (positive: above). */
   offset?: number;
+  /** The first axis of the 2-d sub-arrays (default 0). */
   axis1?: number;
+  /** The second axis of the 2-d sub-arrays (default 1). */
   axis2?: number;
 }
 const DIAGONAL_KEYS = optionKeys<DiagonalOptions>({
@@ -399,6 +401,7 @@ export interface NormOptions {
   ord?: number | "fro" | "nuc" | null;
   /** One axis (vector norms) or two (matrix norms); default all. */
   axis?: number | readonly [number, number] | null;
+  /** Keep the reduced axes with extent 1. */
   keepdims?: boolean;
 }
 /** The keys of {@link NormOptions}. */

@@ -32,6 +32,7 @@ import {
 
 /** Options naming an axis. */
 export interface AxisOptions {
+  /** The axis to join along (default 0). */
   axis?: number;
 }
 const AXIS_KEYS = optionKeys<AxisOptions>({ axis: 1 });
@@ -302,8 +303,11 @@ export function clipNd(
 
 /** Options of {@link isclose} and {@link allclose}. */
 export interface CloseOptions {
+  /** Relative tolerance (default 1e-5). */
   rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
   atol?: number;
+  /** Count NaNs in the same place as equal (default false). */
   equalNan?: boolean;
 }
 

@@ -94,8 +94,11 @@ export type NestedList = Scalar | NestedList[];
 
 /** Contiguity flags, as NumPy's `a.flags`. */
 export interface Flags {
+  /** Whether the elements are in C (row-major) order without gaps. */
   cContiguous: boolean;
+  /** Whether the elements are in Fortran (column-major) order without gaps. */
   fContiguous: boolean;
+  /** Whether the array may be written (false for read-only views and engine results being recorded). */
   writeable: boolean;
 }
 
@@ -1051,9 +1054,11 @@ export class NDArray {
     return arr + spacer + extra;
   }
 
+  /** `Deno.inspect` / `console.log` in Deno: the array as NumPy's `repr`. */
   [INSPECT_DENO](): string {
     return this.repr();
   }
+  /** `util.inspect` / `console.log` in Node and Bun: the array as NumPy's `repr`. */
   [INSPECT_NODE](): string {
     return this.repr();
   }

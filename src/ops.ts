@@ -166,12 +166,16 @@ function direction(
  * ```
  */
 export function sum(a: JsScalar, options?: SumOptions): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.sum` with its options, a scalar or (with `axis`) an NDArray. */
 export function sum(
   a: NDArray | readonly unknown[],
   options?: SumOptions,
 ): NDArray | NdScalar;
+/** Of a BigInt64Array or BigUint64Array: a bigint (wrapping modulo 2^64). */
 export function sum(a: BigIntArray): bigint;
+/** Of any other TypedArray: a number. */
 export function sum(a: NumberArray): number;
+/** Of any TypedArray. */
 export function sum(a: NumericArray): number | bigint;
 export function sum(
   a: NumericArray | NDArray | readonly unknown[] | JsScalar,
@@ -229,10 +233,12 @@ function sumGeneral(
  * ```
  */
 export function mean(a: JsScalar, options?: MeanOptions): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.mean` with its options. */
 export function mean(
   a: NDArray | readonly unknown[],
   options?: MeanOptions,
 ): NDArray | NdScalar;
+/** Of a TypedArray: a number. */
 export function mean(a: NumericArray): number;
 export function mean(
   a: NumericArray | NDArray | readonly unknown[] | JsScalar,
@@ -290,12 +296,16 @@ function emptyReduction(fn: string, op: string): RangeError {
  * @throws {RangeError} for an empty array.
  */
 export function min(a: JsScalar, options?: ExtremumOptions): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.min` with its options. */
 export function min(
   a: NDArray | readonly unknown[],
   options?: ExtremumOptions,
 ): NDArray | NdScalar;
+/** Of a BigInt64Array or BigUint64Array: a bigint. */
 export function min(a: BigIntArray): bigint;
+/** Of any other TypedArray: a number. */
 export function min(a: NumberArray): number;
+/** Of any TypedArray. */
 export function min(a: NumericArray): number | bigint;
 export function min(
   a: NumericArray | NDArray | readonly unknown[] | JsScalar,
@@ -357,12 +367,16 @@ function minGeneral(
  * @throws {RangeError} for an empty array.
  */
 export function max(a: JsScalar, options?: ExtremumOptions): NdScalar;
+/** Of an NDArray or a JS list: NumPy's `np.max` with its options. */
 export function max(
   a: NDArray | readonly unknown[],
   options?: ExtremumOptions,
 ): NDArray | NdScalar;
+/** Of a BigInt64Array or BigUint64Array: a bigint. */
 export function max(a: BigIntArray): bigint;
+/** Of any other TypedArray: a number. */
 export function max(a: NumberArray): number;
+/** Of any TypedArray. */
 export function max(a: NumericArray): number | bigint;
 export function max(
   a: NumericArray | NDArray | readonly unknown[] | JsScalar,
@@ -420,10 +434,12 @@ function maxGeneral(
 
 /** Index of the first smallest element (of the first NaN, if any). */
 export function argmin(a: JsScalar, options?: ArgOptions): number;
+/** Of an NDArray or a JS list: NumPy's `np.argmin` with its options. */
 export function argmin(
   a: NDArray | readonly unknown[],
   options?: ArgOptions,
 ): NDArray | number;
+/** Of a TypedArray: the index, a number. */
 export function argmin(a: NumericArray): number;
 export function argmin(
   a: NumericArray | NDArray | readonly unknown[] | JsScalar,
@@ -487,10 +503,12 @@ function argminGeneral(
 
 /** Index of the first largest element (of the first NaN, if any). */
 export function argmax(a: JsScalar, options?: ArgOptions): number;
+/** Of an NDArray or a JS list: NumPy's `np.argmax` with its options. */
 export function argmax(
   a: NDArray | readonly unknown[],
   options?: ArgOptions,
 ): NDArray | number;
+/** Of a TypedArray: the index, a number. */
 export function argmax(a: NumericArray): number;
 export function argmax(
   a: NumericArray | NDArray | readonly unknown[] | JsScalar,
@@ -563,9 +581,13 @@ export function dot(
   a: NDArray | readonly unknown[],
   b: ArrayLikeInput,
 ): NDArray | NdScalar;
+/** Of two BigInt64Arrays or BigUint64Arrays: a bigint (wrapping modulo 2^64). */
 export function dot(a: BigIntArray, b: BigIntArray): bigint;
+/** Of two other TypedArrays of one type: a number. */
 export function dot(a: NumberArray, b: NumberArray): number;
+/** Of two TypedArrays of one type. */
 export function dot(a: NumericArray, b: NumericArray): number | bigint;
+/** With an NDArray or JS list operand: NumPy's `np.dot`. */
 export function dot(
   a: NumericArray | NDArray | readonly unknown[],
   b: NumericArray | ArrayLikeInput,
@@ -638,6 +660,7 @@ export function norm(
   a: NDArray | readonly unknown[],
   options?: NormOptions,
 ): NDArray | number;
+/** Of a TypedArray: the Euclidean norm, a number. */
 export function norm(a: NumericArray): number;
 export function norm(
   a: NumericArray | NDArray | readonly unknown[],
@@ -705,16 +728,17 @@ export function clip(
   aMax: ArrayLikeInput,
   options?: UfuncOptions,
 ): NDArray;
+/** Of a TypedArray: a new TypedArray of its type, or `out` (may be `a`). */
 export function clip<A extends NumericArray>(
   a: A,
-  aMin: Scalar,
-  aMax: Scalar,
+  aMin: number | bigint,
+  aMax: number | bigint,
   out?: A,
 ): A;
 export function clip<A extends NumericArray>(
   a: A | NDArray | readonly unknown[],
-  aMin: Scalar | ArrayLikeInput,
-  aMax: Scalar | ArrayLikeInput,
+  aMin: number | bigint | ArrayLikeInput,
+  aMax: number | bigint | ArrayLikeInput,
   out?: A | UfuncOptions,
 ): A | NDArray {
   if (
@@ -739,8 +763,8 @@ export function clip<A extends NumericArray>(
 /** General path of {@link clip}: every dtype and check. */
 function clipGeneral<A extends NumericArray>(
   a: A,
-  aMin: Scalar,
-  aMax: Scalar,
+  aMin: number | bigint,
+  aMax: number | bigint,
   out?: A,
 ): A {
   if (isNdOperand(a) || jsScalar(a)) {
@@ -799,6 +823,7 @@ export function cumsum(
   a: NDArray | readonly unknown[],
   options?: ScanOptions,
 ): NDArray;
+/** Of a TypedArray: the running sums in its own dtype (integers wrap), a new TypedArray or `out`. */
 export function cumsum<A extends NumericArray>(a: A, out?: A): A;
 export function cumsum<A extends NumericArray>(
   a: A | NDArray | readonly unknown[],
@@ -864,6 +889,7 @@ function cumsumGeneral<A extends NumericArray>(a: A, out?: A): A {
  * copy, as NumPy's `np.sort`.
  */
 export function sort(a: NDArray, options?: SortOptions): NDArray;
+/** Of a TypedArray: sorted in place (NaN last) and returned. */
 export function sort<A extends NumericArray>(a: A): A;
 export function sort<A extends NumericArray>(
   x: A | NDArray,
@@ -908,6 +934,7 @@ export interface ArgsortOptions {
  * @returns A Uint32Array of indices.
  */
 export function argsort(a: NDArray, options?: SortOptions): NDArray;
+/** Of a TypedArray: the indices that sort it (stable), as a Uint32Array. */
 export function argsort(a: NumericArray, options?: ArgsortOptions): Uint32Array;
 export function argsort(
   x: NumericArray | NDArray,
@@ -930,7 +957,7 @@ export function argsort(
 }
 
 /** Sets every element to `value` (checked like a scalar) and returns `a`. */
-export function fill<A extends NumericArray>(a: A, value: Scalar): A {
+export function fill<A extends NumericArray>(a: A, value: number | bigint): A {
   if (f64(a) && typeof value === "number") {
     const n = taLength(a);
     if (n !== 0 && n < 64) {
@@ -942,7 +969,7 @@ export function fill<A extends NumericArray>(a: A, value: Scalar): A {
 }
 
 /** General path of {@link fill}: every dtype and check. */
-function fillGeneral<A extends NumericArray>(a: A, value: Scalar): A {
+function fillGeneral<A extends NumericArray>(a: A, value: number | bigint): A {
   if (f64(a) && typeof value === "number") {
     const n = taLength(a);
     if (n !== 0 && n < JS_BELOW.fill) {

@@ -119,6 +119,7 @@ export class Generator {
   readonly #params = new BigUint64Array(2);
   readonly #paramsF = new Float64Array(this.#params.buffer);
 
+  /** A generator seeded as NumPy's `default_rng(seed)` (no seed: OS entropy). */
   constructor(seed?: number | bigint | readonly number[]) {
     const e = entropyWords(seed);
     const st = native.rp_rng_seed(e, taLength(e), this.#state);

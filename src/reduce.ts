@@ -798,7 +798,9 @@ export function std(
 
 /** Options of {@link argmaxAxis}: one axis (default: the flattened array). */
 export interface ArgOptions {
+  /** The axis to reduce (default: all, giving a scalar). */
   axis?: number | null;
+  /** Keep the reduced axis with extent 1. */
   keepdims?: boolean;
 }
 
@@ -1070,9 +1072,11 @@ export function ptp(
 
 /** Options of {@link average}. */
 export interface AverageOptions {
+  /** The axis or axes to average over (default: all). */
   axis?: number | number[] | null;
   /** Weights: the shape of `a`, or 1-d along a single `axis`. */
   weights?: ArrayLikeInput;
+  /** Keep the reduced axes with extent 1. */
   keepdims?: boolean;
   /** Also return the sum of the weights: `[average, sumOfWeights]`. */
   returned?: boolean;
@@ -1096,6 +1100,7 @@ export function average(
   a: ArrayLikeInput,
   options: AverageOptions & { returned: true },
 ): [NDArray | Scalar, NDArray | Scalar];
+/** With `returned: true`: the average and the sum of the weights, as NumPy's tuple. */
 export function average(
   a: ArrayLikeInput,
   options?: AverageOptions,

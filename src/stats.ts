@@ -53,6 +53,7 @@ export interface QuantileOptions {
   axis?: number | null;
   /** Interpolation method (default "linear"). */
   method?: QuantileMethod;
+  /** Keep the reduced axis with extent 1. */
   keepdims?: boolean;
 }
 export const QUANTILE_KEYS = optionKeys<QuantileOptions>({
@@ -341,7 +342,9 @@ export function nanpercentile(
 
 /** Options of {@link median} and {@link nanmedian}. */
 export interface MedianOptions {
+  /** The axis to reduce (default: all). */
   axis?: number | null;
+  /** Keep the reduced axis with extent 1. */
   keepdims?: boolean;
 }
 export const MEDIAN_KEYS = optionKeys<MedianOptions>({ axis: 1, keepdims: 1 });
@@ -458,8 +461,11 @@ function nanMedianImpl(
 export interface DiffOptions {
   /** Times to difference (default 1). */
   n?: number;
+  /** The axis to difference along (default -1). */
   axis?: number;
+  /** Values put before `a` along `axis` first. */
   prepend?: ArrayLikeInput;
+  /** Values put after `a` along `axis` first. */
   append?: ArrayLikeInput;
 }
 const DIFF_KEYS = optionKeys<DiffOptions>({
@@ -583,6 +589,7 @@ export interface HistogramOptions {
   range?: readonly [number, number];
   /** Return a probability density instead of counts. */
   density?: boolean;
+  /** A weight per element of `x` (default: all 1). */
   weights?: ArrayLikeInput;
 }
 const HISTOGRAM_KEYS = optionKeys<HistogramOptions>({

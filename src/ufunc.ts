@@ -745,7 +745,7 @@ export type JsScalar = number | bigint | boolean;
  * A binary ufunc: NDArray operands give an NDArray; two JS scalars give a
  * JS scalar, as NumPy gives a scalar for `np.add(1, 2)`.
  */
-export type B = {
+export type BinaryUfunc = {
   (a: JsScalar, b: JsScalar, options?: { out?: undefined }): Scalar;
   (a: ArrayOperand, b: ArrayLikeInput, options?: UfuncOptions): NDArray;
   (a: ArrayLikeInput, b: ArrayOperand, options?: UfuncOptions): NDArray;
@@ -756,7 +756,7 @@ export type B = {
   ): NDArray | Scalar;
 };
 /** A unary ufunc; a JS scalar gives a JS scalar. */
-export type U = {
+export type UnaryUfunc = {
   (a: JsScalar, options?: { out?: undefined }): Scalar;
   (a: ArrayOperand, options?: UfuncOptions): NDArray;
   (a: ArrayLikeInput, options?: UfuncOptions): NDArray | Scalar;
@@ -786,19 +786,19 @@ export function isScalarLike(x: unknown): boolean {
 let outGiven = false;
 
 /** The binary ufunc `op` as a function (`src/ufuncs.ts`). */
-export const bin = (op: Op2): B =>
+export const bin = (op: Op2): BinaryUfunc =>
   ((a: ArrayLikeInput, b: ArrayLikeInput, o?: UfuncOptions) => {
     const r = ufunc2(op, a, b, o);
     return isScalarLike(a) && isScalarLike(b) && !outGiven
       ? scalarResult(r)
       : r;
-  }) as B;
+  }) as BinaryUfunc;
 /** The unary ufunc `op` as a function (`src/ufuncs.ts`). */
-export const un = (op: Op1): U =>
+export const un = (op: Op1): UnaryUfunc =>
   ((a: ArrayLikeInput, o?: UfuncOptions) => {
     const r = ufunc1(op, a, o);
     return isScalarLike(a) && !outGiven ? scalarResult(r) : r;
-  }) as U;
+  }) as UnaryUfunc;
 
 /** Options of {@link round}. */
 export interface RoundOptions extends UfuncOptions {
@@ -826,11 +826,22 @@ function powerOfTen(n: number): number {
  * carries the error of the scaling); integers round to themselves for
  * `decimals >= 0` and through float64 for negative ones (`round(25, -1)`
  * is `20`); bools only take `decimals: 0`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.round([0.5, 1.5, 2.5, -0.5]).tolist(), [0, 2, 2, -0]);
+ * assert.deepEqual(rp.round([2.675, 1.005], { decimals: 2 }).tolist(), [2.68, 1]);
+ * assert.equal(rp.round(25, { decimals: -1 }), 20n);
+ * ```
  */
 export function round(
   a: JsScalar,
   options?: RoundOptions & { out?: undefined },
 ): Scalar;
+/** Of an array: a new NDArray (or `out`). */
 export function round(a: ArrayLikeInput, options?: RoundOptions): NDArray;
 export function round(
   a: ArrayLikeInput,

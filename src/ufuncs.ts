@@ -5,93 +5,489 @@
  *
  * @module
  */
-import { type B, bin, type U, un } from "./ufunc.ts";
+import { bin, type BinaryUfunc, un, type UnaryUfunc } from "./ufunc.ts";
 
-/** Element-wise `a // b` (Python floor division; integer `x // 0` is 0). */
-export const floorDivide: B = bin("floorDivide");
-/** Element-wise `a ** b` (integers wrap; negative integer powers throw). */
-export const power: B = bin("power");
-/** Element-wise remainder with the sign of the divisor (NumPy's `mod`). */
-export const mod: B = bin("mod");
-/** Element-wise maximum; NaN propagates. */
-export const maximum: B = bin("maximum");
-/** Element-wise minimum; NaN propagates. */
-export const minimum: B = bin("minimum");
-/** Element-wise maximum ignoring NaN. */
-export const fmax: B = bin("fmax");
-/** Element-wise minimum ignoring NaN. */
-export const fmin: B = bin("fmin");
-/** `a == b`, as a bool array. */
-export const equal: B = bin("equal");
-/** `a != b`, as a bool array. */
-export const notEqual: B = bin("notEqual");
-/** `a < b`, as a bool array. */
-export const less: B = bin("less");
-/** `a <= b`, as a bool array. */
-export const lessEqual: B = bin("lessEqual");
-/** `a > b`, as a bool array. */
-export const greater: B = bin("greater");
-/** `a >= b`, as a bool array. */
-export const greaterEqual: B = bin("greaterEqual");
-/** Truth-value AND. */
-export const logicalAnd: B = bin("logicalAnd");
-/** Truth-value OR. */
-export const logicalOr: B = bin("logicalOr");
-/** Truth-value XOR. */
-export const logicalXor: B = bin("logicalXor");
-/** Bitwise AND of integers and bools. */
-export const bitwiseAnd: B = bin("bitwiseAnd");
-/** Bitwise OR of integers and bools. */
-export const bitwiseOr: B = bin("bitwiseOr");
-/** Bitwise XOR of integers and bools. */
-export const bitwiseXor: B = bin("bitwiseXor");
-/** Element-wise arc tangent of `a / b`, choosing the quadrant. */
-export const arctan2: B = bin("arctan2");
+/**
+ * Element-wise `a // b` (Python floor division; integer `x // 0` is 0).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.floorDivide([7, -7], 2).tolist(), [3n, -4n]);
+ * ```
+ */
+export const floorDivide: BinaryUfunc = bin("floorDivide");
+/**
+ * Element-wise `a ** b` (integers wrap; negative integer powers throw).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.power([2, 3], [10, 2]).tolist(), [1024n, 9n]);
+ * ```
+ */
+export const power: BinaryUfunc = bin("power");
+/**
+ * Element-wise remainder with the sign of the divisor (NumPy's `mod`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.mod([7, -7], 3).tolist(), [1n, 2n]);
+ * ```
+ */
+export const mod: BinaryUfunc = bin("mod");
+/**
+ * Element-wise maximum; NaN propagates.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.maximum([1, NaN, 3], [2, 2, 2]).tolist(), [2, NaN, 3]);
+ * ```
+ */
+export const maximum: BinaryUfunc = bin("maximum");
+/**
+ * Element-wise minimum; NaN propagates.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.minimum([1, NaN, 3], [2, 2, 2]).tolist(), [1, NaN, 2]);
+ * ```
+ */
+export const minimum: BinaryUfunc = bin("minimum");
+/**
+ * Element-wise maximum ignoring NaN.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.fmax([1, NaN, 3], [2, 2, 2]).tolist(), [2, 2, 3]);
+ * ```
+ */
+export const fmax: BinaryUfunc = bin("fmax");
+/**
+ * Element-wise minimum ignoring NaN.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.fmin([1, NaN, 3], [2, 2, 2]).tolist(), [1, 2, 2]);
+ * ```
+ */
+export const fmin: BinaryUfunc = bin("fmin");
+/**
+ * `a == b`, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.equal([1, 2, 3], 2).tolist(), [false, true, false]);
+ * ```
+ */
+export const equal: BinaryUfunc = bin("equal");
+/**
+ * `a != b`, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.notEqual([1, 2, 3], 2).tolist(), [true, false, true]);
+ * ```
+ */
+export const notEqual: BinaryUfunc = bin("notEqual");
+/**
+ * `a < b`, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.less([1, 2, 3], 2).tolist(), [true, false, false]);
+ * ```
+ */
+export const less: BinaryUfunc = bin("less");
+/**
+ * `a <= b`, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.lessEqual([1, 2, 3], 2).tolist(), [true, true, false]);
+ * ```
+ */
+export const lessEqual: BinaryUfunc = bin("lessEqual");
+/**
+ * `a > b`, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.greater([1, 2, 3], 2).tolist(), [false, false, true]);
+ * ```
+ */
+export const greater: BinaryUfunc = bin("greater");
+/**
+ * `a >= b`, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.greaterEqual([1, 2, 3], 2).tolist(), [false, true, true]);
+ * ```
+ */
+export const greaterEqual: BinaryUfunc = bin("greaterEqual");
+/**
+ * Truth-value AND.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.logicalAnd([0, 1, 2], [1, 1, 0]).tolist(), [false, true, false]);
+ * ```
+ */
+export const logicalAnd: BinaryUfunc = bin("logicalAnd");
+/**
+ * Truth-value OR.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.logicalOr([0, 1, 0], [0, 0, 3]).tolist(), [false, true, true]);
+ * ```
+ */
+export const logicalOr: BinaryUfunc = bin("logicalOr");
+/**
+ * Truth-value XOR.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.logicalXor([0, 1, 2], [1, 1, 0]).tolist(), [true, false, true]);
+ * ```
+ */
+export const logicalXor: BinaryUfunc = bin("logicalXor");
+/**
+ * Bitwise AND of integers and bools.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.bitwiseAnd([12, 10], 6).tolist(), [4n, 2n]);
+ * ```
+ */
+export const bitwiseAnd: BinaryUfunc = bin("bitwiseAnd");
+/**
+ * Bitwise OR of integers and bools.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.bitwiseOr([12, 10], 6).tolist(), [14n, 14n]);
+ * ```
+ */
+export const bitwiseOr: BinaryUfunc = bin("bitwiseOr");
+/**
+ * Bitwise XOR of integers and bools.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.bitwiseXor([12, 10], 6).tolist(), [10n, 12n]);
+ * ```
+ */
+export const bitwiseXor: BinaryUfunc = bin("bitwiseXor");
+/**
+ * Element-wise arc tangent of `a / b`, choosing the quadrant.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.arctan2([0, 1], [1, 0]).tolist(), [0, 1.5707963267948966]);
+ * ```
+ */
+export const arctan2: BinaryUfunc = bin("arctan2");
 /**
  * Element-wise `sqrt(a**2 + b**2)`, without overflow or underflow in the
  * squares (the float64 `hypot` of 3e200 and 4e200 is about 5e200, not
  * Infinity).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.hypot([3, 5], [4, 12]).tolist(), [5, 13]);
+ * ```
  */
-export const hypot: B = bin("hypot");
+export const hypot: BinaryUfunc = bin("hypot");
 /**
  * `a` with the sign of `b`, element-wise (the sign bit: `copysign(1, -0.0)` is
  * `-1`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.copysign([1.5, 2], [-1, 1]).tolist(), [-1.5, 2]);
+ * ```
  */
-export const copysign: B = bin("copysign");
+export const copysign: BinaryUfunc = bin("copysign");
 
-/** Element-wise tangent. */
-export const tan: U = un("tan");
-/** Element-wise inverse sine. */
-export const arcsin: U = un("arcsin");
-/** Element-wise inverse cosine. */
-export const arccos: U = un("arccos");
-/** Element-wise inverse tangent. */
-export const arctan: U = un("arctan");
-/** Element-wise hyperbolic sine. */
-export const sinh: U = un("sinh");
-/** Element-wise hyperbolic cosine. */
-export const cosh: U = un("cosh");
-/** `exp(x) - 1`, accurate near 0. */
-export const expm1: U = un("expm1");
-/** `log(1 + x)`, accurate near 0. */
-export const log1p: U = un("log1p");
-/** Base-2 logarithm. */
-export const log2: U = un("log2");
-/** Base-10 logarithm. */
-export const log10: U = un("log10");
-/** Floor. */
-export const floor: U = un("floor");
-/** Ceiling. */
-export const ceil: U = un("ceil");
-/** `x * x`. */
-export const square: U = un("square");
-/** -1, 0 or 1 (NaN stays NaN). */
-export const sign: U = un("sign");
-/** NaN test, as a bool array. */
-export const isnan: U = un("isnan");
-/** Infinity test, as a bool array. */
-export const isinf: U = un("isinf");
-/** Finite test, as a bool array. */
-export const isfinite: U = un("isfinite");
-/** Truth-value NOT, as a bool array. */
-export const logicalNot: U = un("logicalNot");
+/**
+ * Element-wise tangent.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.tan([0, Math.PI / 4]).tolist(), [0, 0.9999999999999999]);
+ * ```
+ */
+export const tan: UnaryUfunc = un("tan");
+/**
+ * Element-wise inverse sine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.arcsin([0, 1]).tolist(), [0, 1.5707963267948966]);
+ * ```
+ */
+export const arcsin: UnaryUfunc = un("arcsin");
+/**
+ * Element-wise inverse cosine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.arccos([1, 0]).tolist(), [0, 1.5707963267948966]);
+ * ```
+ */
+export const arccos: UnaryUfunc = un("arccos");
+/**
+ * Element-wise inverse tangent.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.arctan([0, Infinity]).tolist(), [0, 1.5707963267948966]);
+ * ```
+ */
+export const arctan: UnaryUfunc = un("arctan");
+/**
+ * Element-wise hyperbolic sine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.sinh([0, 1]).tolist(), [0, 1.1752011936438014]);
+ * ```
+ */
+export const sinh: UnaryUfunc = un("sinh");
+/**
+ * Element-wise hyperbolic cosine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.cosh([0, 1]).tolist(), [1, 1.5430806348152437]);
+ * ```
+ */
+export const cosh: UnaryUfunc = un("cosh");
+/**
+ * `exp(x) - 1`, accurate near 0.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.expm1([0, 1e-10]).tolist(), [0, 1.00000000005e-10]);
+ * ```
+ */
+export const expm1: UnaryUfunc = un("expm1");
+/**
+ * `log(1 + x)`, accurate near 0.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.log1p([0, 1e-10]).tolist(), [0, 9.999999999500001e-11]);
+ * ```
+ */
+export const log1p: UnaryUfunc = un("log1p");
+/**
+ * Base-2 logarithm.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.log2([1, 8, 0.5]).tolist(), [0, 3, -1]);
+ * ```
+ */
+export const log2: UnaryUfunc = un("log2");
+/**
+ * Base-10 logarithm.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.log10([1, 1000, 0.01]).tolist(), [0, 3, -2]);
+ * ```
+ */
+export const log10: UnaryUfunc = un("log10");
+/**
+ * Floor.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.floor([-1.5, 1.5]).tolist(), [-2, 1]);
+ * ```
+ */
+export const floor: UnaryUfunc = un("floor");
+/**
+ * Ceiling.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.ceil([-1.5, 1.5]).tolist(), [-1, 2]);
+ * ```
+ */
+export const ceil: UnaryUfunc = un("ceil");
+/**
+ * `x * x`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.square([3, -1.5]).tolist(), [9, 2.25]);
+ * ```
+ */
+export const square: UnaryUfunc = un("square");
+/**
+ * -1, 0 or 1 (NaN stays NaN).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.sign([-3, 0, 2.5]).tolist(), [-1, 0, 1]);
+ * ```
+ */
+export const sign: UnaryUfunc = un("sign");
+/**
+ * NaN test, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.isnan([1, NaN]).tolist(), [false, true]);
+ * ```
+ */
+export const isnan: UnaryUfunc = un("isnan");
+/**
+ * Infinity test, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.isinf([1, -Infinity]).tolist(), [false, true]);
+ * ```
+ */
+export const isinf: UnaryUfunc = un("isinf");
+/**
+ * Finite test, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.isfinite([1, NaN, Infinity]).tolist(), [true, false, false]);
+ * ```
+ */
+export const isfinite: UnaryUfunc = un("isfinite");
+/**
+ * Truth-value NOT, as a bool array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.logicalNot([0, 1, 2]).tolist(), [true, false, false]);
+ * ```
+ */
+export const logicalNot: UnaryUfunc = un("logicalNot");
