@@ -222,11 +222,14 @@ export { fromNpy, save, tobytes, toNpy } from "./src/npy.ts";
 export { fromNpz, load, savez, savezCompressed, toNpz } from "./src/npz.ts";
 export { FileError } from "./src/errors.ts";
 export {
-  bincount,
   convolve,
   corrcoef,
+  type CorrcoefOptions,
   cov,
   type CovOptions,
+} from "./src/covariance.ts";
+export {
+  bincount,
   diff,
   type DiffOptions,
   histogram,
@@ -281,7 +284,6 @@ export type {
 export type { TraceOptions } from "./src/linalg.ts";
 export type {
   BincountOptions,
-  CorrcoefOptions,
   InterpOptions,
   MedianOptions,
 } from "./src/stats.ts";

@@ -14,6 +14,7 @@ import type {
   NumberArray,
   NumericArray,
 } from "./_typed.ts";
+import type { Storage } from "./dtype.ts";
 
 /** NumPy's pairwise sum of `a[lo..lo+n)` in float64 (see rust reduce.rs). */
 export function pairwiseF64(a: Float64Array, lo: number, n: number): number {
@@ -241,4 +242,76 @@ export function argsortSmall(a: NumericArray): Uint32Array {
     return i - j;
   });
   return Uint32Array.from(idx);
+}
+
+/**
+ * `out = a op b` in JS for the ops whose IEEE result a JS double gives
+ * exactly (float32: rounded once with fround, which is exact for +, -, *,
+ * / of float32 values). Returns false for any other op. The NDArray
+ * fast path's loop for fewer than 24 elements (`src/ufunc.ts`).
+ */
+export function jsBinary(
+  op: string,
+  dtype: string,
+  a: Storage,
+  ao: number,
+  b: Storage,
+  bo: number,
+  bs: number,
+  out: Storage,
+  oo: number,
+  n: number,
+): boolean {
+  const x = a as Float64Array, y = b as Float64Array, o = out as Float64Array;
+  const f32 = dtype === "float32";
+  switch (op) {
+    case "add":
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          o[oo + i] = Math.fround(x[ao + i]! + y[bo + i * bs]!);
+        }
+      } else {for (let i = 0; i < n; i++) {
+          o[oo + i] = x[ao + i]! + y[bo + i * bs]!;
+        }}
+      return true;
+    case "subtract":
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          o[oo + i] = Math.fround(x[ao + i]! - y[bo + i * bs]!);
+        }
+      } else {for (let i = 0; i < n; i++) {
+          o[oo + i] = x[ao + i]! - y[bo + i * bs]!;
+        }}
+      return true;
+    case "multiply":
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          o[oo + i] = Math.fround(x[ao + i]! * y[bo + i * bs]!);
+        }
+      } else {for (let i = 0; i < n; i++) {
+          o[oo + i] = x[ao + i]! * y[bo + i * bs]!;
+        }}
+      return true;
+    case "divide":
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          o[oo + i] = Math.fround(x[ao + i]! / y[bo + i * bs]!);
+        }
+      } else {for (let i = 0; i < n; i++) {
+          o[oo + i] = x[ao + i]! / y[bo + i * bs]!;
+        }}
+      return true;
+    case "less":
+      for (let i = 0; i < n; i++) {
+        o[oo + i] = x[ao + i]! < y[bo + i * bs]! ? 1 : 0;
+      }
+      return true;
+    case "greater":
+      for (let i = 0; i < n; i++) {
+        o[oo + i] = x[ao + i]! > y[bo + i * bs]! ? 1 : 0;
+      }
+      return true;
+    default:
+      return false;
+  }
 }

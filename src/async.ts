@@ -28,6 +28,7 @@ import { normAxis } from "./_shape.ts";
 import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
 import * as st from "./stats.ts";
+import * as cv from "./covariance.ts";
 import * as uf from "./ufunc.ts";
 import { checkOptions } from "./_typed.ts";
 import { job, nd, own, withJob } from "./_async_job.ts";
@@ -48,9 +49,9 @@ const MEDIAN_JOB = withJob(() => st.MEDIAN_KEYS);
 const QUANTILE_JOB = withJob(() => st.QUANTILE_KEYS);
 // weights are checked by value (NumPy's checks): cov with them is sync only
 const COV_JOB = withJob(() =>
-  new Set([...st.COV_KEYS].filter((k) => k !== "fweights" && k !== "aweights"))
+  new Set([...cv.COV_KEYS].filter((k) => k !== "fweights" && k !== "aweights"))
 );
-const CORRCOEF_JOB = withJob(() => st.CORRCOEF_KEYS);
+const CORRCOEF_JOB = withJob(() => cv.CORRCOEF_KEYS);
 const QR_JOB = withJob(() => new Set(["mode"]));
 const EIGH_JOB = withJob(() => new Set(["UPLO"]));
 
@@ -394,11 +395,11 @@ export const percentileAsync: QuantileAsync = quantileAsyncOf(
 /** `cov` on the engine (a JS number for a single variable, as `cov`). */
 export async function covAsync(
   m: ArrayLikeInput,
-  options: AsyncOptions & st.CovOptions = {},
+  options: AsyncOptions & cv.CovOptions = {},
 ): Promise<NDArray | number> {
   checkOptions(options, "covAsync", COV_JOB());
   // the job's result must be an array: 1 x 1 for a single variable
-  const r = await job(() => st.covMatrix(nd(m), own(options)), options);
+  const r = await job(() => cv.covMatrix(nd(m), own(options)), options);
   return r.size === 1 ? Number(r.item()) : r;
 }
 /** `corrcoef` on the engine. */
@@ -410,9 +411,9 @@ export async function corrcoefAsync(
   const a = nd(x);
   // one variable: its coefficient with itself (1 or NaN), no job needed
   if (a.ndim === 1 || a.shape[options.rowvar === false ? 1 : 0] === 1) {
-    return st.corrcoef(a, own(options));
+    return cv.corrcoef(a, own(options));
   }
-  return await job(() => st.corrcoef(a, own(options)) as NDArray, options);
+  return await job(() => cv.corrcoef(a, own(options)) as NDArray, options);
 }
 
 /** `einsum` on the engine (a 0-d result resolves to a JS scalar). */

@@ -79,6 +79,7 @@ import {
 } from "./_shape.ts";
 import { checkOptions, optionKeys } from "./_typed.ts";
 import { show } from "./_show.ts";
+import { jsBinary } from "./_js.ts";
 
 /** Anything a ufunc accepts as an operand. */
 export type ArrayLikeInput =
@@ -413,77 +414,6 @@ function fastBinary(
   );
   if (status !== 0) throw statusError(status, op);
   return outNd ?? wrap(out, outDtype, shape, strides);
-}
-
-/**
- * `out = a op b` in JS for the ops whose IEEE result a JS double gives
- * exactly (float32: rounded once with fround, which is exact for +, -, *,
- * / of float32 values). Returns false for any other op.
- */
-function jsBinary(
-  op: Op2,
-  dtype: DType,
-  a: Storage,
-  ao: number,
-  b: Storage,
-  bo: number,
-  bs: number,
-  out: Storage,
-  oo: number,
-  n: number,
-): boolean {
-  const x = a as Float64Array, y = b as Float64Array, o = out as Float64Array;
-  const f32 = dtype === "float32";
-  switch (op) {
-    case "add":
-      if (f32) {
-        for (let i = 0; i < n; i++) {
-          o[oo + i] = Math.fround(x[ao + i]! + y[bo + i * bs]!);
-        }
-      } else {for (let i = 0; i < n; i++) {
-          o[oo + i] = x[ao + i]! + y[bo + i * bs]!;
-        }}
-      return true;
-    case "subtract":
-      if (f32) {
-        for (let i = 0; i < n; i++) {
-          o[oo + i] = Math.fround(x[ao + i]! - y[bo + i * bs]!);
-        }
-      } else {for (let i = 0; i < n; i++) {
-          o[oo + i] = x[ao + i]! - y[bo + i * bs]!;
-        }}
-      return true;
-    case "multiply":
-      if (f32) {
-        for (let i = 0; i < n; i++) {
-          o[oo + i] = Math.fround(x[ao + i]! * y[bo + i * bs]!);
-        }
-      } else {for (let i = 0; i < n; i++) {
-          o[oo + i] = x[ao + i]! * y[bo + i * bs]!;
-        }}
-      return true;
-    case "divide":
-      if (f32) {
-        for (let i = 0; i < n; i++) {
-          o[oo + i] = Math.fround(x[ao + i]! / y[bo + i * bs]!);
-        }
-      } else {for (let i = 0; i < n; i++) {
-          o[oo + i] = x[ao + i]! / y[bo + i * bs]!;
-        }}
-      return true;
-    case "less":
-      for (let i = 0; i < n; i++) {
-        o[oo + i] = x[ao + i]! < y[bo + i * bs]! ? 1 : 0;
-      }
-      return true;
-    case "greater":
-      for (let i = 0; i < n; i++) {
-        o[oo + i] = x[ao + i]! > y[bo + i * bs]! ? 1 : 0;
-      }
-      return true;
-    default:
-      return false;
-  }
 }
 
 /** The fast path of {@link ufunc1} (float input), or `undefined`. */
