@@ -49,6 +49,11 @@ for (const n of [16, 1000, 100000]) {
   cases.push([`exp(a,out) f64`, n, (o) => () => o.exp(a, out)]);
   cases.push([`abs(f,fo) f32`, n, (o) => () => o.abs(f, fo)]);
   cases.push([`negative(a,out) f64`, n, (o) => () => o.negative(a, out)]);
+  cases.push([`sum(a) f64`, n, (o) => () => o.sum(a)]);
+  cases.push([`max(f) f32`, n, (o) => () => o.max(f)]);
+  cases.push([`dot(a,b) f64`, n, (o) => () => o.dot(a, b)]);
+  cases.push([`fill(out,1.5) f64`, n, (o) => () => o.fill(out, 1.5)]);
+  cases.push([`clip(a,1,2,out) f64`, n, (o) => () => o.clip(a, 1, 2, out)]);
 }
 function time(fn: () => unknown, minMs: number): number {
   let k = 1;
