@@ -94,25 +94,27 @@ export {
   vstack,
 } from "./src/manipulation.ts";
 export {
-  all,
-  any,
-  type ArgOptions,
   average,
   type AverageOptions,
   countNonzero,
-  cumprod,
   nanmax,
   nanmean,
   nanmin,
   nansum,
-  prod,
   ptp,
-  type ReduceOptions,
-  type ScanOptions,
   std,
   variance,
   variance as var,
   type VarOptions,
+} from "./src/reduce_derived.ts";
+export {
+  all,
+  any,
+  type ArgOptions,
+  cumprod,
+  prod,
+  type ReduceOptions,
+  type ScanOptions,
 } from "./src/reduce.ts";
 export {
   type ArrayLikeInput,
@@ -267,14 +269,13 @@ export { getLimits, type Limits, setLimits } from "./src/_limits.ts";
 export type { AstypeOptions, TolistOptions } from "./src/ndarray.ts";
 export type {
   AxisKeepOptions,
-  CountOptions,
   ExtremumOptions,
   LogicalOptions,
   MeanOptions,
-  PtpOptions,
   SumOptions,
   WhereOption,
 } from "./src/reduce.ts";
+export type { CountOptions, PtpOptions } from "./src/reduce_derived.ts";
 export type {
   BinaryUfunc,
   JsScalar,

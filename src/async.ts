@@ -27,6 +27,7 @@ import { einsumKeep as einsumNd } from "./einsum.ts";
 import { normAxis } from "./_shape.ts";
 import * as la from "./linalg.ts";
 import * as red from "./reduce.ts";
+import * as rd from "./reduce_derived.ts";
 import * as st from "./stats.ts";
 import * as cv from "./covariance.ts";
 import * as uf from "./ufunc.ts";
@@ -38,7 +39,7 @@ export type { BinaryAsync, UnaryAsync } from "./_async_job.ts";
 const REDUCE_JOB = withJob(() => red.REDUCE_KEYS);
 const EXTREMUM_JOB = withJob(() => new Set(["axis", "keepdims"]));
 const VAR_JOB = withJob(() =>
-  new Set([...red.VAR_KEYS].filter((k) => k !== "where"))
+  new Set([...rd.VAR_KEYS].filter((k) => k !== "where"))
 );
 const ARG_JOB = withJob(() => red.ARG_KEYS);
 const SCAN_JOB = withJob(() => red.SCAN_KEYS);
@@ -132,7 +133,7 @@ export function prodAsync(
 /** `max` along axes on the engine. */
 export function maxAsync(
   a: ArrayLikeInput,
-  options: red.PtpOptions & AsyncOptions = {},
+  options: rd.PtpOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "maxAsync", EXTREMUM_JOB());
   return reduceAsync(red.amax, a, options);
@@ -140,7 +141,7 @@ export function maxAsync(
 /** `min` along axes on the engine. */
 export function minAsync(
   a: ArrayLikeInput,
-  options: red.PtpOptions & AsyncOptions = {},
+  options: rd.PtpOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "minAsync", EXTREMUM_JOB());
   return reduceAsync(red.amin, a, options);
@@ -148,18 +149,18 @@ export function minAsync(
 /** `var` along axes on the engine. */
 export function varAsync(
   a: ArrayLikeInput,
-  options: red.VarOptions & AsyncOptions = {},
+  options: rd.VarOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "varAsync", VAR_JOB());
-  return reduceAsync(red.variance, a, options);
+  return reduceAsync(rd.variance, a, options);
 }
 /** `std` along axes on the engine. */
 export function stdAsync(
   a: ArrayLikeInput,
-  options: red.VarOptions & AsyncOptions = {},
+  options: rd.VarOptions & AsyncOptions = {},
 ): Promise<NDArray | Scalar> {
   checkOptions(options, "stdAsync", VAR_JOB());
-  return reduceAsync(red.std, a, options);
+  return reduceAsync(rd.std, a, options);
 }
 
 async function argAsync(

@@ -24,12 +24,8 @@ import {
   ufunc2,
   where,
 } from "./ufunc.ts";
-import {
-  any as anyAxis,
-  axisLayout,
-  countNonzero,
-  cumsumAxis,
-} from "./reduce.ts";
+import { any as anyAxis, axisLayout, cumsumAxis } from "./reduce.ts";
+import { countNonzero } from "./reduce_derived.ts";
 import { lexsort } from "./sorting.ts";
 import { argsort } from "./ops.ts";
 import { concatenate } from "./manipulation.ts";

@@ -78,6 +78,7 @@ import { IndexError } from "./errors.ts";
 // they are only used at call time, never while modules evaluate.
 import * as uf from "./ufunc.ts";
 import * as red from "./reduce.ts";
+import * as rd from "./reduce_derived.ts";
 import * as la from "./linalg.ts";
 import * as ix from "./indexing.ts";
 import * as as from "./async.ts";
@@ -796,12 +797,12 @@ export class NDArray {
     return red.amin(this, options);
   }
   /** Variance over axes (`ddof` option). */
-  var(options?: red.VarOptions): NDArray | Scalar {
-    return red.variance(this, options);
+  var(options?: rd.VarOptions): NDArray | Scalar {
+    return rd.variance(this, options);
   }
   /** Standard deviation over axes (`ddof` option). */
-  std(options?: red.VarOptions): NDArray | Scalar {
-    return red.std(this, options);
+  std(options?: rd.VarOptions): NDArray | Scalar {
+    return rd.std(this, options);
   }
   /** Matrix product `this @ b` (see `matmul`). */
   matmul(b: uf.ArrayLikeInput, options?: la.MatmulOptions): NDArray {
@@ -833,8 +834,8 @@ export class NDArray {
     return red.cumprod(this, options);
   }
   /** `max - min` over axes. */
-  ptp(options?: red.PtpOptions): NDArray | Scalar {
-    return red.ptp(this, options);
+  ptp(options?: rd.PtpOptions): NDArray | Scalar {
+    return rd.ptp(this, options);
   }
   /** NumPy's `dot` (see `dot`). */
   dot(b: uf.ArrayLikeInput): NDArray | Scalar {
@@ -876,13 +877,13 @@ export class NDArray {
   }
   /** `max` as an engine job. */
   maxAsync(
-    options?: red.PtpOptions & AsyncOptions,
+    options?: rd.PtpOptions & AsyncOptions,
   ): Promise<NDArray | Scalar> {
     return as.maxAsync(this, options);
   }
   /** `min` as an engine job. */
   minAsync(
-    options?: red.PtpOptions & AsyncOptions,
+    options?: rd.PtpOptions & AsyncOptions,
   ): Promise<NDArray | Scalar> {
     return as.minAsync(this, options);
   }

@@ -23,7 +23,8 @@ import {
   ufunc2,
   where,
 } from "./ufunc.ts";
-import { amax, amin, meanAxis, nanmean } from "./reduce.ts";
+import { amax, amin, meanAxis } from "./reduce.ts";
+import { nanmean } from "./reduce_derived.ts";
 import { argsortNd, searchsorted, sortNd } from "./sorting.ts";
 import { take } from "./indexing.ts";
 import { concatenate } from "./manipulation.ts";
