@@ -7,6 +7,7 @@
  * @module
  */
 import type { NDArray, Scalar } from "./ndarray.ts";
+import { fmtShape } from "./_shape.ts";
 
 const THRESHOLD = 1000;
 const EDGE = 3;
@@ -234,4 +235,30 @@ function formatScalarOf(a: NDArray, v: Scalar): string {
       .trimEnd();
   }
   return String(v);
+}
+
+/** NumPy's `repr(a)` (`NDArray.repr`). */
+export function reprArray(a: NDArray): string {
+  const prefix = "array(";
+  const body = formatArray(a, ", ", prefix.length, 75 - 1);
+  const extras: string[] = [];
+  if (
+    (a.size === 0 && !(a.ndim === 1 && a.shape[0] === 0)) ||
+    a.size > 1000
+  ) {
+    extras.push(
+      `shape=${fmtShape(a.shape).replace(/,/g, ", ").replace(", )", ",)")}`,
+    );
+  }
+  const implied = a.dtype === "float64" || a.dtype === "int64" ||
+    a.dtype === "bool";
+  if (!implied || a.size === 0) extras.push(`dtype=${a.dtype}`);
+  if (extras.length === 0) return `${prefix}${body})`;
+  const arr = `${prefix}${body},`;
+  const extra = `${extras.join(", ")})`;
+  const lastLine = arr.length - (arr.lastIndexOf("\n") + 1);
+  const spacer = lastLine + extra.length + 1 > 75
+    ? "\n" + " ".repeat(prefix.length)
+    : " ";
+  return arr + spacer + extra;
 }

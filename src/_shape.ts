@@ -7,7 +7,7 @@
  * @module
  */
 import { show } from "./_show.ts";
-import { AxisError } from "./errors.ts";
+import { AxisError, IndexError } from "./errors.ts";
 
 /** A shape: non-negative integer extents. */
 export type Shape = readonly number[];
@@ -326,4 +326,70 @@ export function kStrides(shape: Shape, like: readonly number[]): number[] {
     acc *= Math.max(shape[perm[k]!]!, 1);
   }
   return st;
+}
+
+/**
+ * The layout of `NDArray.slice(...index)` of an array with this layout:
+ * NumPy's basic indexing (integers, `"start:stop:step"` strings, `null`
+ * for a new axis, one `"..."`), checked with NumPy's errors.
+ */
+export function sliceLayout(
+  aShape: readonly number[],
+  aStrides: readonly number[],
+  aOffset: number,
+  index: Array<number | string | null>,
+): { shape: number[]; strides: number[]; offset: number } {
+  const ndim = aShape.length;
+  const entries = index.map((x) => parseIndex(x, "slice"));
+  const ell = entries.filter((e) => e.kind === "ellipsis").length;
+  if (ell > 1) {
+    throw new RangeError(
+      'slice(): an index can only have a single ellipsis ("...")',
+    );
+  }
+  const used =
+    entries.filter((e) => e.kind === "int" || e.kind === "slice").length;
+  if (used > ndim) {
+    throw new RangeError(
+      `slice(): too many indices for array: array is ${ndim}-dimensional, but ${used} were indexed`,
+    );
+  }
+  const shape: number[] = [], strides: number[] = [];
+  let offset = aOffset, dim = 0;
+  for (const e of entries) {
+    if (e.kind === "ellipsis") {
+      for (let k = 0; k < ndim - used; k++, dim++) {
+        shape.push(aShape[dim]!);
+        strides.push(aStrides[dim]!);
+      }
+    } else if (e.kind === "newaxis") {
+      shape.push(1);
+      strides.push(0);
+    } else if (e.kind === "int") {
+      const len = aShape[dim]!;
+      if (e.index < -len || e.index >= len) {
+        throw new IndexError(
+          `slice(): index ${e.index} is out of bounds for axis ${dim} with size ${len}`,
+        );
+      }
+      offset += (e.index < 0 ? e.index + len : e.index) * aStrides[dim]!;
+      dim++;
+    } else {
+      const [start, count] = sliceIndices(
+        e.start,
+        e.stop,
+        e.step,
+        aShape[dim]!,
+      );
+      if (count > 0) offset += start * aStrides[dim]!;
+      shape.push(count);
+      strides.push(aStrides[dim]! * e.step);
+      dim++;
+    }
+  }
+  for (; dim < ndim; dim++) {
+    shape.push(aShape[dim]!);
+    strides.push(aStrides[dim]!);
+  }
+  return { shape, strides, offset };
 }
