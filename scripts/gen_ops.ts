@@ -380,14 +380,26 @@ ${
       err(UFUNC2),
     )
   }
+/** {@link FAST2_RULE} bit: the loop is float only (integer input: general path). */
+export const FAST_FLOAT_LOOP = 1;
+/** {@link FAST2_RULE} bit: the output is bool. */
+export const FAST_BOOL_OUT = 2;
+/** {@link FAST2_RULE} bit: a comparison (an integer scalar may widen it). */
+export const FAST_COMPARISON = 4;
+
+/**
+ * The binary ops the small-array fast path takes, each with its rule bits
+ * (one lookup per call: the fast path's budget is a few hundred ns).
+ */
+export const FAST2_RULE: ReadonlyMap<Op2, number> = new Map<Op2, number>([
 ${
-    set(
-      "FAST2",
-      "Binary ops the small-array fast path takes.",
-      "Op2",
-      n2((r) => r.fast === true),
-    )
-  }
+    UFUNC2.filter((r) => r.fast).map((r) =>
+      `  ["${r.name}", ${
+        (r.loop === "float" || r.loop === "float64" ? 1 : 0) |
+        (r.out === "bool" ? 2 : 0) | (r.kind === "comparison" ? 4 : 0)
+      }],\n`
+    ).join("")
+  }]);
 ${
     set(
       "FLOAT_FNS",

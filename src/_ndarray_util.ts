@@ -168,10 +168,10 @@ export function copyInto(src: NDArray, dst: NDArray, fn = "copy"): void {
  * a list that grows past {@link SLAB_GROUP_MAX} (views of views) moves the
  * newcomer's memory out, which bounds it.
  */
-export const slabGroups = new WeakMap<object, NDArray[]>();
-export const SLAB_GROUP_MAX = 2048;
-export let lastSlab: object | null = null;
-export let lastGroup: NDArray[] = [];
+const slabGroups = new WeakMap<object, NDArray[]>();
+const SLAB_GROUP_MAX = 2048;
+let lastSlab: object | null = null;
+let lastGroup: NDArray[] = [];
 
 /** Registers `a` with its slab's list, if its storage is in a slab. */
 export function noteSlab(a: NDArray): void {
@@ -196,7 +196,7 @@ export function noteSlab(a: NDArray): void {
  * handed to user code: a transfer of its buffer detaches these arrays
  * only, and engine jobs can rely on it.
  */
-export function leaveSlab(a: NDArray): void {
+function leaveSlab(a: NDArray): void {
   const st = a._storage;
   const sb = taBuffer(st);
   if (!isSlabBuffer(sb)) return;
@@ -265,7 +265,7 @@ export function readOnlyAlias(st: Storage, dtype: DType): Storage {
  * non-zero byte as True, while raptors' kernels (and a TypedArray view)
  * would count, cast and compare the byte itself.
  */
-export function checkBoolBytes(st: Uint8Array, n: number): void {
+function checkBoolBytes(st: Uint8Array, n: number): void {
   for (let i = 0; i < n; i++) {
     const v = st[i]!;
     if (v > 1) {
@@ -348,7 +348,7 @@ export function wrap(
   return new NDArray(storage, dtype, shape, strides, offset, TRUSTED);
 }
 
-export const interned = new Map<number, readonly number[]>();
+const interned = new Map<number, readonly number[]>();
 /**
  * A frozen copy of a shape or strides list, shared between arrays for the
  * short lists every request makes (up to 3 non-negative entries):
@@ -371,7 +371,7 @@ export function frozen(a: readonly number[]): readonly number[] {
  * in the top bits, then the entries: one below 2^40, two below 2^20, three
  * below 2^15), or -1.
  */
-export function internKey(a: readonly number[]): number {
+function internKey(a: readonly number[]): number {
   const n = a.length;
   if (n > 3) return -1;
   const bits = n === 1 ? 40 : n === 2 ? 20 : 15;
@@ -419,7 +419,7 @@ export function directStorage(a: NDArray, fn: string): Storage | undefined {
   return taLength(st) < n ? undefined : st;
 }
 
-export const frozen1: (readonly number[])[] = [];
+const frozen1: (readonly number[])[] = [];
 /**
  * The frozen shape `[n]` (cached for small n), and C strides `[1]`.
  * @internal
@@ -435,7 +435,7 @@ export function shape1(n: number): readonly number[] {
   }
   return s;
 }
-export const frozenN = new Map<number, readonly number[]>();
+const frozenN = new Map<number, readonly number[]>();
 /** @internal */
 export const STRIDES1: readonly number[] = Object.freeze([1]);
 

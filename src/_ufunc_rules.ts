@@ -82,27 +82,36 @@ export const BOOL_ERROR2: Readonly<Partial<Record<Op2, string>>> = {
     "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.",
 };
 
-/** Binary ops the small-array fast path takes. */
-export const FAST2: ReadonlySet<Op2> = new Set<Op2>([
-  "add",
-  "subtract",
-  "multiply",
-  "divide",
-  "maximum",
-  "minimum",
-  "fmax",
-  "fmin",
-  "equal",
-  "notEqual",
-  "less",
-  "lessEqual",
-  "greater",
-  "greaterEqual",
-  "arctan2",
-  "hypot",
-  "copysign",
-]);
+/** {@link FAST2_RULE} bit: the loop is float only (integer input: general path). */
+export const FAST_FLOAT_LOOP = 1;
+/** {@link FAST2_RULE} bit: the output is bool. */
+export const FAST_BOOL_OUT = 2;
+/** {@link FAST2_RULE} bit: a comparison (an integer scalar may widen it). */
+export const FAST_COMPARISON = 4;
 
+/**
+ * The binary ops the small-array fast path takes, each with its rule bits
+ * (one lookup per call: the fast path's budget is a few hundred ns).
+ */
+export const FAST2_RULE: ReadonlyMap<Op2, number> = new Map<Op2, number>([
+  ["add", 0],
+  ["subtract", 0],
+  ["multiply", 0],
+  ["divide", 1],
+  ["maximum", 0],
+  ["minimum", 0],
+  ["fmax", 0],
+  ["fmin", 0],
+  ["equal", 6],
+  ["notEqual", 6],
+  ["less", 6],
+  ["lessEqual", 6],
+  ["greater", 6],
+  ["greaterEqual", 6],
+  ["arctan2", 1],
+  ["hypot", 1],
+  ["copysign", 1],
+]);
 /** Unary ops whose loop is float. */
 export const FLOAT_FNS: ReadonlySet<Op1> = new Set<Op1>([
   "sqrt",

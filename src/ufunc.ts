@@ -35,7 +35,10 @@ import {
   BOOL_OUT,
   COMPARISONS,
   FAST1,
-  FAST2,
+  FAST2_RULE,
+  FAST_BOOL_OUT,
+  FAST_COMPARISON,
+  FAST_FLOAT_LOOP,
   FLOAT_FNS,
   IDENTITY_BOOL,
   IDENTITY_INT,
@@ -345,11 +348,10 @@ function fastBinary(
     return undefined;
   }
   const k = kind(dtype);
-  const cmp = COMPARISONS.has(op);
-  if (!FAST2.has(op)) return undefined;
-  if ((LOOP_FLOAT.has(op) || LOOP_FLOAT64.has(op)) && k !== "f") {
-    return undefined;
-  }
+  const rule = FAST2_RULE.get(op);
+  if (rule === undefined) return undefined;
+  const cmp = (rule & FAST_COMPARISON) !== 0;
+  if ((rule & FAST_FLOAT_LOOP) !== 0 && k !== "f") return undefined;
   if (s !== undefined && k !== "f") {
     // NEP 50 with an integer array: an in-range integer scalar keeps the
     // dtype for arithmetic (comparisons may widen: general path)
@@ -377,7 +379,7 @@ function fastBinary(
     bOff = 0;
     bStride = 0;
   }
-  const outDtype: DType = BOOL_OUT.has(op) ? "bool" : dtype;
+  const outDtype: DType = (rule & FAST_BOOL_OUT) !== 0 ? "bool" : dtype;
   let outNd: NDArray | undefined, out: Storage, oOff = 0;
   if (given !== undefined) {
     outNd = fastOut(given, outDtype, shape, n, b === undefined ? [a] : [a, b]);
