@@ -5,7 +5,7 @@
  * every promise settled exactly once, results were right, the metrics add
  * up (submitted = completed + failed + rejected + cancelled + timedOut)
  * and RSS stayed flat: the last quarter's peak within 64 MiB of the first
- * quarter's, not counting the buffer pool's bytes (`src/_pool.ts`: a cache
+ * quarter's, not counting the buffer pool's bytes (`src/core/_pool.ts`: a cache
  * bounded by RAPTORS_POOL_MB, 128 MiB by default, which fills at a pace
  * set by when the runtime's GC runs finalizers).
  *
@@ -15,7 +15,7 @@
  * @module
  */
 import * as rp from "../mod.ts";
-import { poolStats } from "../src/_pool.ts";
+import { poolStats } from "../src/core/_pool.ts";
 import { env, runtimeVersion } from "./_common.ts";
 
 const seconds = Math.min(600, Number(env("SOAK_SECONDS") ?? 60));

@@ -7,7 +7,7 @@
  * created here (shared, so worker threads can run kernel tasks on it:
  * `wasm_threads.ts`) at a fixed size (`RAPTORS_WASM_MEMORY_MB`) and never
  * grows, so views of it never detach: NDArray results live there
- * (`src/_arena.ts`) and are passed by address, with no copy. Any other
+ * (`src/core/_arena.ts`) and are passed by address, with no copy. Any other
  * buffer argument is copied in and back out of each call. Arguments that share an
  * `ArrayBuffer` are copied as one region (the span they cover), so
  * aliasing between inputs and outputs — `out` overlapping an input, views
@@ -60,7 +60,7 @@ interface WasmExports {
   [name: string]: unknown;
 }
 
-/** Arrays in the module's memory (used by `src/_arena.ts`). */
+/** Arrays in the module's memory (used by `src/core/_arena.ts`). */
 export interface WasmArena {
   /**
    * The memory's buffer. It only changes when a trap reset the instance;
@@ -180,7 +180,7 @@ function installSide(
 /**
  * Instantiates `module` and wraps its exports as {@link NativeSymbols}.
  * The engine symbols exist but the engine never calls them on this
- * backend (`src/engine.ts` runs jobs inline: there are no threads).
+ * backend (`src/engine/engine.ts` runs jobs inline: there are no threads).
  * `side`, the relaxed-SIMD GEMM side module compiled by this engine (see
  * `rust/wasm_kernels/gemm_relaxed.c`), replaces the SIMD128 GEMM kernels.
  */

@@ -1,6 +1,6 @@
 /**
  * The job engine's native interface (`rp_engine_*`), implemented in JS for
- * the WebAssembly backend, where there are no threads. `src/engine.ts` is
+ * the WebAssembly backend, where there are no threads. `src/engine/engine.ts` is
  * unchanged: it records a job, submits the same program words, and drains
  * completions through `rp_engine_poll`, exactly as with the native engine.
  *

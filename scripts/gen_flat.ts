@@ -1,6 +1,6 @@
 /**
  * The flat TypedArray functions of the op table's rows with `flat`
- * (`src/flat_elementwise.ts`, written by `scripts/gen_ops.ts`).
+ * (`src/flat/elementwise.ts`, written by `scripts/gen_ops.ts`).
  *
  * Each op is two functions, written out per op so each stays monomorphic
  * (one JS loop body per function, which V8 and JSC compile to a tight
@@ -9,7 +9,7 @@
  *   below the op's JS threshold, as a JS loop; else
  * - `nameGeneral(...)`: NDArray and scalar operands to the ufunc, then the
  *   Float64Array kernel or JS loop, then every other dtype and check
- *   (`binary` / `unary` of `src/_flat.ts`).
+ *   (`binary` / `unary` of `src/flat/_shared.ts`).
  *
  * @module
  */
@@ -271,34 +271,34 @@ ${general}
 `;
 }
 
-/** The text of `src/flat_elementwise.ts` (before formatting). */
+/** The text of `src/flat/elementwise.ts` (before formatting). */
 export function flatElementwise(head: string): string {
   return `// ${head}: do not edit.
 /**
- * The flat API's elementwise functions (re-exported by \`src/ops.ts\`): one
+ * The flat API's elementwise functions (re-exported by \`src/flat/ops.ts\`): one
  * per op-table row with \`flat\`. NDArray and list operands go to the
  * NumPy ufunc of the same name; TypedArrays to the flat kernels.
  *
  * @module
  */
-import { BINARY_OP, UNARY_OP } from "../ffi/symbols.ts";
-import { native } from "./_native.ts";
-import { JS_BELOW } from "./_thresholds.ts";
-import type { NDArray, Scalar as NdScalar } from "./ndarray.ts";
+import { BINARY_OP, UNARY_OP } from "../../ffi/symbols.ts";
+import { native } from "../_native.ts";
+import { JS_BELOW } from "../_thresholds.ts";
+import type { NDArray, Scalar as NdScalar } from "../core/ndarray.ts";
 import {
   type ArrayLikeInput,
   isNdOperand,
   type JsScalar,
   type UfuncOptions,
-} from "./ufunc.ts";
+} from "../ufunc/ufunc.ts";
 import type {
   BigIntArray,
   FloatArray,
   IntArray,
   NumericArray,
-} from "./_typed.ts";
-import { taByteOffset, taLength } from "./_intrinsics.ts";
-import { isGenuineF64 } from "./_typed.ts";
+} from "../_typed.ts";
+import { taByteOffset, taLength } from "../_intrinsics.ts";
+import { isGenuineF64 } from "../_typed.ts";
 import {
   binary,
   F64,
@@ -310,9 +310,9 @@ import {
   slot,
   slotF64,
   unary,
-} from "./_flat.ts";
+} from "./_shared.ts";
 
-// Local, as in src/ops.ts: an imported function is reached through its
+// Local, as in src/flat/ops.ts: an imported function is reached through its
 // module cell, 1-3 ns per call at n = 16 (measured A/B in one process).
 /**
  * Float64Array fast paths. Each public function first checks for the common

@@ -258,7 +258,7 @@ ${numpyNames("ufunc2_name", "ufunc_op", UFUNC2)}
 ${numpyNames("ufunc1_name", "ufunc1_op", UFUNC1)}`;
 }
 
-// ---- src/_ufunc_rules.ts ----------------------------------------------------
+// ---- src/ufunc/_rules.ts ----------------------------------------------------
 
 function set(name: string, doc: string, type: string, names: string[]): string {
   return jsdoc(doc) +
@@ -295,12 +295,12 @@ function rulesTs(): string {
     );
   return `// ${HEAD}: do not edit.
 /**
- * The dtype rules of the NDArray ufuncs (\`src/ufunc.ts\`), one set per
+ * The dtype rules of the NDArray ufuncs (\`src/ufunc/ufunc.ts\`), one set per
  * rule of the op table.
  *
  * @module
  */
-import type { UFUNC1, UFUNC2 } from "../ffi/op_codes.ts";
+import type { UFUNC1, UFUNC2 } from "../../ffi/op_codes.ts";
 
 /** A binary ufunc's name. */
 export type Op2 = keyof typeof UFUNC2;
@@ -458,7 +458,7 @@ ${
   }`;
 }
 
-// ---- src/ufuncs.ts and src/async_ufuncs.ts ----------------------------------
+// ---- src/ufunc/ufuncs.ts and src/engine/async_ufuncs.ts ------------------
 
 const exported2 = UFUNC2.filter((r) => !r.flat && !r.handWritten);
 const exported1 = UFUNC1.filter((r) => !r.flat && !r.handWritten);
@@ -467,7 +467,7 @@ function ufuncsTs(): string {
   return `// ${HEAD}: do not edit.
 /**
  * The NDArray ufuncs of the op table (those without a flat TypedArray form
- * or a hand-written function), each \`bin(op)\` / \`un(op)\` of \`src/ufunc.ts\`.
+ * or a hand-written function), each \`bin(op)\` / \`un(op)\` of \`src/ufunc/ufunc.ts\`.
  *
  * @module
  */
@@ -490,7 +490,7 @@ function asyncTs(): string {
   return `// ${HEAD}: do not edit.
 /**
  * The ufuncs of the op table marked \`async\`, as engine jobs
- * (\`asyncBinary\` / \`asyncUnary\` of \`src/_async_job.ts\`).
+ * (\`asyncBinary\` / \`asyncUnary\` of \`src/engine/_async_job.ts\`).
  *
  * @module
  */
@@ -521,11 +521,11 @@ function exportBlock(names: string[], from: string): string {
 function modTs(current: string): string {
   const ufuncs = exportBlock(
     [...exported2, ...exported1].map((r) => r.name),
-    "./src/ufuncs.ts",
+    "./src/ufunc/ufuncs.ts",
   );
   const asyncs = exportBlock(
     [...UFUNC2, ...UFUNC1].filter((r) => r.async).map((r) => r.name + "Async"),
-    "./src/async_ufuncs.ts",
+    "./src/engine/async_ufuncs.ts",
   );
   return region(current, "ufuncs", ufuncs + asyncs, "mod.ts");
 }
@@ -651,10 +651,10 @@ async function outputs(): Promise<Map<string, string>> {
   return new Map([
     ["ffi/op_codes.ts", await fmtTs(opCodesTs())],
     ["rust/src/ffi/ufunc_table.rs", await fmtRs(ufuncTableRs())],
-    ["src/_ufunc_rules.ts", await fmtTs(rulesTs())],
-    ["src/ufuncs.ts", await fmtTs(ufuncsTs())],
-    ["src/async_ufuncs.ts", await fmtTs(asyncTs())],
-    ["src/flat_elementwise.ts", await fmtTs(flatElementwise(HEAD))],
+    ["src/ufunc/_rules.ts", await fmtTs(rulesTs())],
+    ["src/ufunc/ufuncs.ts", await fmtTs(ufuncsTs())],
+    ["src/engine/async_ufuncs.ts", await fmtTs(asyncTs())],
+    ["src/flat/elementwise.ts", await fmtTs(flatElementwise(HEAD))],
     ["mod.ts", await fmtTs(modTs(mod))],
     ["scripts/ops.json", opsJson()],
     ["docs/COMPATIBILITY.md", compatibility(compat)],

@@ -113,7 +113,7 @@ await writeFile(
           workerd: "./edge.js",
           default: "./mod.js",
         },
-        "./ops": { types: "./src/ops.d.ts", default: "./src/ops.js" },
+        "./ops": { types: "./src/flat/ops.d.ts", default: "./src/flat/ops.js" },
         "./edge": { types: "./edge.d.ts", default: "./edge.js" },
       },
       engines: { node: ">=20" },

@@ -4,10 +4,10 @@
  *
  * - the op codes (`ffi/op_codes.ts`, and `rust/src/ffi/ufunc_table.rs` with
  *   the kernel each code runs per dtype class);
- * - the dtype rules of the NDArray ufuncs (`src/_ufunc_rules.ts`);
- * - the public functions: `src/ufuncs.ts` (NDArray ufuncs), the flat
- *   TypedArray functions of the rows with `flat` (`src/flat_elementwise.ts`),
- *   the `*Async` functions of the rows with `async` (`src/async_ufuncs.ts`)
+ * - the dtype rules of the NDArray ufuncs (`src/ufunc/_rules.ts`);
+ * - the public functions: `src/ufunc/ufuncs.ts` (NDArray ufuncs), the flat
+ *   TypedArray functions of the rows with `flat` (`src/flat/elementwise.ts`),
+ *   the `*Async` functions of the rows with `async` (`src/engine/async_ufuncs.ts`)
  *   and their re-exports in `mod.ts`;
  * - the op list the NumPy fixture generators read (`scripts/ops.json`).
  *
@@ -77,9 +77,9 @@ interface Row {
   out: "same" | "bool";
   /** Rust kernels. */
   rust: Kernels;
-  /** The NDArray small-array fast path takes it (see `src/ufunc.ts`). */
+  /** The NDArray small-array fast path takes it (see `src/ufunc/ufunc.ts`). */
   fast?: boolean;
-  /** Also a flat TypedArray function (exported from `src/ops.ts`). */
+  /** Also a flat TypedArray function (exported from `src/flat/ops.ts`). */
   flat?: Flat;
   /**
    * Rounded differently from NumPy by up to a few ulp (libm or a

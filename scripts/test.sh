@@ -106,7 +106,7 @@ check "deno publish --dry-run (JSR: exports, docs, no slow types, wasm in, no lo
 check "README shell commands run (scripts/readme_sh.ts)" $DENO run -A scripts/readme_sh.ts
 check "deploy/: Kubernetes manifests validate (k8s 1.31, strict), Dockerfile sources exist" bash scripts/check_deploy.sh
 check "generated op files are up to date (scripts/gen_ops.ts --check)" $DENO run --allow-read --allow-run scripts/gen_ops.ts --check
-check "deno doc --lint (every public symbol documented)" $DENO doc --lint mod.ts src/ops.ts
+check "deno doc --lint (every public symbol documented)" $DENO doc --lint mod.ts src/flat/ops.ts
 check "deno test --doc (the @example blocks run and assert)" $DENO test --doc --allow-ffi --allow-env --allow-read mod.ts src/
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint

@@ -134,11 +134,11 @@ export const taSet: (
 export const ARRAY_AT = Array.prototype.at;
 const APPLY = Reflect.apply;
 /**
- * `Array.prototype.at` as the engine defines it. `src/creation.ts` reads
+ * `Array.prototype.at` as the engine defines it. `src/core/creation.ts` reads
  * the first element of each level of a nested list with it, not with
  * `list[0]`: one element load that sees both lists of lists and rows of
  * floats makes V8's optimized code convert every such row to boxed
- * elements (see `copyRows` in `src/_rows.ts`); this builtin converts
+ * elements (see `copyRows` in `src/core/_rows.ts`); this builtin converts
  * nothing.
  */
 export const arrayAt = (a: readonly unknown[], i: number): unknown =>

@@ -14,7 +14,7 @@ import type {
   NumberArray,
   NumericArray,
 } from "./_typed.ts";
-import type { Storage } from "./dtype.ts";
+import type { Storage } from "./core/dtype.ts";
 
 /** NumPy's pairwise sum of `a[lo..lo+n)` in float64 (see rust reduce.rs). */
 export function pairwiseF64(a: Float64Array, lo: number, n: number): number {
@@ -248,7 +248,7 @@ export function argsortSmall(a: NumericArray): Uint32Array {
  * `out = a op b` in JS for the ops whose IEEE result a JS double gives
  * exactly (float32: rounded once with fround, which is exact for +, -, *,
  * / of float32 values). Returns false for any other op. The NDArray
- * fast path's loop for fewer than 24 elements (`src/ufunc.ts`).
+ * fast path's loop for fewer than 24 elements (`src/ufunc/ufunc.ts`).
  */
 export function jsBinary(
   op: string,

@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import type { NumericArray } from "../src/ops.ts";
-import { array, frombuffer } from "../src/creation.ts";
-import { asDType, type DType, storageCtor } from "../src/dtype.ts";
-import { NDArray } from "../src/ndarray.ts";
+import type { NumericArray } from "../src/flat/ops.ts";
+import { array, frombuffer } from "../src/core/creation.ts";
+import { asDType, type DType, storageCtor } from "../src/core/dtype.ts";
+import { NDArray } from "../src/core/ndarray.ts";
 
 /** An encoded array: dtype and base64 of its little-endian bytes. */
 export interface Encoded {

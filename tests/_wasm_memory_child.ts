@@ -5,7 +5,7 @@
  * a trap and the reset that follows) and prints what it saw as JSON.
  */
 import * as rp from "../mod.ts";
-import { wasmHeap } from "../src/_arena.ts";
+import { wasmHeap } from "../src/core/_arena.ts";
 import { lastError, native } from "../src/_native.ts";
 import { gc } from "./_shim.ts";
 

@@ -10,7 +10,7 @@ import {
   itemsize,
   resultType,
   resultTypeWithScalar,
-} from "../src/dtype.ts";
+} from "../src/core/dtype.ts";
 import { test } from "./_shim.ts";
 
 const fx = JSON.parse(

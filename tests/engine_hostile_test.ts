@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as rp from "../mod.ts";
 import type { NDArray } from "../mod.ts";
 import { gc, test, waitFor } from "./_shim.ts";
-import { kernel } from "../src/_record.ts";
+import { kernel } from "../src/engine/_record.ts";
 import { native } from "../src/_native.ts";
 
 const slot = new Float64Array(1);

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import * as rp from "../mod.ts";
 import type { NDArray } from "../mod.ts";
 import { gc, runtime, test, waitFor } from "./_shim.ts";
-import { kernel } from "../src/_record.ts";
+import { kernel } from "../src/engine/_record.ts";
 import { native } from "../src/_native.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

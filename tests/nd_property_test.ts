@@ -110,7 +110,7 @@ const sliced = shapeArb.chain((shape) =>
   )
 );
 
-/** Python's slice.indices, written independently of src/_shape.ts. */
+/** Python's slice.indices, written independently of src/core/_shape.ts. */
 function pyIndices(
   d: number,
   start: number | null,

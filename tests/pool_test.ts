@@ -1,14 +1,14 @@
 /**
- * The result-buffer pool (`src/_pool.ts`): reuse after `dispose()` and
+ * The result-buffer pool (`src/core/_pool.ts`): reuse after `dispose()` and
  * after garbage collection, and the rules that keep a buffer from being
  * handed out twice (views, `data`, detached buffers).
  */
 import assert from "node:assert/strict";
 import * as rp from "../mod.ts";
 import fc from "fast-check";
-import { pooledSize, poolHas } from "../src/_pool.ts";
+import { pooledSize, poolHas } from "../src/core/_pool.ts";
 import { gc, test } from "./_shim.ts";
-import { wasmHeap } from "../src/_arena.ts";
+import { wasmHeap } from "../src/core/_arena.ts";
 import { library } from "../src/_native.ts";
 
 const onWasm = rp.backend.name === "wasm";

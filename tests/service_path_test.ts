@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import parsePrometheus from "parse-prometheus-text-format";
 import * as rp from "../mod.ts";
-import { _useRowsFallback } from "../src/_rows.ts";
+import { _useRowsFallback } from "../src/core/_rows.ts";
 import { test } from "./_shim.ts";
 
 const x = rp.array([[1.5, 2, 3], [4, 5, 6.25]]);
@@ -214,7 +214,7 @@ test("Prometheus output: a real parser reads it; jobs_total counts each job once
 });
 
 test("rp.array of request bodies (nested number lists): one walk and one copy, the general path's results and errors", () => {
-  // both copy loops (see copyRows in src/_rows.ts): the clean one, and
+  // both copy loops (see copyRows in src/core/_rows.ts): the clean one, and
   // the one every call uses once a row has failed
   for (const fallback of [false, true]) {
     _useRowsFallback(fallback);

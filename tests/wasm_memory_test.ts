@@ -1,6 +1,6 @@
 /**
  * The WebAssembly backend's fixed heap (`rust/src/arena.rs`,
- * `src/_arena.ts`), in a child process with a 32 MiB heap so exhaustion is
+ * `src/core/_arena.ts`), in a child process with a 32 MiB heap so exhaustion is
  * quick to reach. Runs from either backend: the child always uses wasm.
  */
 import assert from "node:assert/strict";

@@ -13,7 +13,7 @@ static COPY_POOL: Mutex<(Vec<Vec<u64>>, usize)> = Mutex::new((Vec::new(), 0));
 
 /// The bytes of finished jobs' input copies the engine keeps for reuse:
 /// `RAPTORS_COPY_POOL_MB` (default 128, the JS result pool's default; 0
-/// keeps none; `src/engine.ts` refuses other values before an engine is
+/// keeps none; `src/engine/engine.ts` refuses other values before an engine is
 /// created, and [`create`] reads it first, on the calling thread). A burst
 /// of 60 jobs with two 590 KB inputs each holds 72 MB of copies in flight:
 /// with 32 MiB kept, most of a repeated burst's copies landed in fresh

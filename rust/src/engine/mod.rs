@@ -9,7 +9,7 @@
 //! intermediates), or `COPY_TAG | i`: the i-th input, copied into
 //! job-owned memory when the job was submitted (so nothing the caller does
 //! to its own buffers meanwhile can reach the job). JS builds steps with
-//! the same metadata as the synchronous calls (`src/engine.ts`).
+//! the same metadata as the synchronous calls (`src/engine/engine.ts`).
 //!
 //! Completion: the worker records (status, message, queue wait, run time)
 //! and wakes the notifier thread, which calls the JS callback registered

@@ -1,0 +1,416 @@
+/**
+ * Reuse of large result buffers.
+ *
+ * A fresh `new Float64Array(1e6)` costs 0.4-0.7 ms in Deno and Bun (the
+ * engine zero-fills fresh pages, then page faults and GC pressure follow)
+ * where the kernel that fills it takes ~0.25 ms. So results of 1 KiB or
+ * more come from a pool of ArrayBuffers in size classes (four per power of
+ * two, so at most 25% of a buffer is unused), and go back to it when their
+ * NDArray is explicitly disposed (`NDArray.dispose()`, `using`) or, from
+ * 256 KiB, when its storage is garbage collected (FinalizationRegistry;
+ * smaller classes are recycled by dispose only, see SMALL_CLASS_END). Collection is the
+ * weak path: engines run finalizers only after a GC and an event-loop
+ * turn, and a GC comes late when the JS heap holds only small wrappers, so
+ * in measured loops the pool mostly ran dry and fell back to plain
+ * allocation (never slower than without the pool). `dispose` is the fast
+ * path, as `dispose()` is for numpy-ts.
+ *
+ * Safety rules, so a buffer is never handed out twice:
+ * - the pool tracks the storage TypedArray that NDArrays (and their views)
+ *   share; a buffer returns only when that object is unreachable, or on
+ *   `dispose()` of an array that has no views;
+ * - a storage that escapes to user code (`NDArray.data`) leaves the pool
+ *   for good: its buffer is then ordinary GC-managed memory;
+ * - a buffer found detached (transferred by its holder) is dropped.
+ *
+ * `RAPTORS_POOL_MB` bounds the bytes the pool owns, in use or idle
+ * (default 128; 0 turns it off). A request that does not fit first drops
+ * idle buffers of other sizes (largest first); if in-use buffers alone
+ * fill the budget, allocations are plain TypedArrays. Idle buffers are
+ * kept for reuse (they stay resident).
+ *
+ * @module
+ */
+import { checkAlloc, maxArrayBytes } from "../_limits.ts";
+import { taBuffer, taLength } from "../_intrinsics.ts";
+import { SLAB_MAX, slabView, USE_SLABS } from "./_slab.ts";
+import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
+import { noteFresh, recording } from "../engine/_record.ts";
+import {
+  adopt,
+  arenaBlock,
+  arenaStorage,
+  finalizer,
+  freeNow,
+  pin,
+} from "./_arena.ts";
+import { readEnv } from "../../ffi/load.ts";
+import { backend, library } from "../_native.ts";
+
+/**
+ * Smallest pooled allocation, in bytes (2^10). Below it: slabs on V8,
+ * plain TypedArrays on JavaScriptCore (~0.1 us there). From 1 KiB a fresh
+ * TypedArray costs 0.4-2.3 us in Bun and 2-6 us in Deno (zero fill, and
+ * GC pressure under sustained allocation: an 8 KB result cost ~24 us per
+ * call in a Bun loop), against ~0.5 us for a pooled view and its
+ * registrations.
+ */
+const MIN_CLASS = 10;
+/** Largest pooled allocation, in bytes (2^30). */
+const MAX_CLASS = 30;
+
+function envNumber(name: string): number | undefined {
+  const v = readEnv(name); // without --allow-env: unset, the default applies
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new RangeError(`${name}=${v}: expected a non-negative number`);
+  }
+  return n;
+}
+
+const budget = (envNumber("RAPTORS_POOL_MB") ?? 128) * 2 ** 20;
+const free: ArrayBuffer[][] = Array.from(
+  { length: 4 * (MAX_CLASS + 1) },
+  () => [],
+);
+/** Bytes of the buffers the pool owns (in use or free). */
+let owned = 0;
+/**
+ * Storage objects whose buffer belongs to the pool, with their view count;
+ * {@link DISPOSED} for one whose buffer went back to the pool. A disposed
+ * storage keeps its entry (marked) instead of being deleted: the pool may
+ * hand the same object out again (`lastView`), and in V8 re-inserting a
+ * key into a WeakMap costs ~0.2 us (a new ephemeron) where updating one
+ * is a few ns.
+ */
+const views = new WeakMap<Storage, number>();
+const DISPOSED = -1;
+
+// (without a FinalizationRegistry, as in workerd, pooled buffers come
+// back only through dispose() / `using`)
+const registry = finalizer<ArrayBuffer>((buf) => release(buf));
+
+/**
+ * Bytes added to each pooled buffer on the native backend, so that its
+ * views can start at a 64-byte boundary. V8 places an ArrayBuffer of more
+ * than a few KiB at a 16-byte-aligned address, 16 past a cache line (the
+ * allocator's header); JavaScriptCore at a 64-byte one. Misaligned, every
+ * 64-byte AVX-512 load of a kernel spans two cache lines: the same native
+ * `X @ w` (10000x64 float32) took 19.9 us on Deno's arrays and 16.9 on
+ * Bun's. Zero on the wasm backend, whose kernels read copies.
+ */
+const PAD = backend.name === "native" ? 64 : 0;
+/** Where the views of each pooled buffer start (its first 64-byte boundary). */
+const starts = new WeakMap<ArrayBuffer, number>();
+
+/** A new buffer for the pool: `size` usable bytes from a 64-byte boundary. */
+function newBuffer(size: number): ArrayBuffer {
+  const buf = new ArrayBuffer(size + PAD);
+  if (PAD > 0) {
+    const addr = library.addressOf(new Uint8Array(buf, 0, 1));
+    starts.set(buf, Number((64n - (addr & 63n)) & 63n));
+  }
+  return buf;
+}
+
+/** The size class of a pooled buffer. */
+function classOfBuffer(buf: ArrayBuffer): number {
+  return classOf(buf.byteLength - PAD);
+}
+
+/** Sets every element of `st` to zero. */
+function zeroFill(st: Storage): void {
+  const big = st instanceof BigInt64Array || st instanceof BigUint64Array;
+  (st as unknown as { fill(v: number | bigint): unknown }).fill(big ? 0n : 0);
+}
+
+/**
+ * Size class of `bytes`: index `4e + j` holds buffers of `2^e (4 + j) / 4`
+ * bytes, the smallest such size that fits.
+ */
+function classOf(bytes: number): number {
+  let e = 31 - Math.clz32(bytes);
+  // ceil(4 bytes / 2^e) - 4, in integers while 4 bytes fits 32 bits
+  let j = bytes < 2 ** 29
+    ? (((bytes << 2) + (1 << e) - 1) >>> e) - 4
+    : Math.ceil((bytes / 2 ** e) * 4) - 4;
+  if (j === 4) {
+    e++;
+    j = 0;
+  }
+  return 4 * e + j;
+}
+function classBytes(cls: number): number {
+  const e = cls >> 2;
+  return e < 29
+    ? ((1 << e) * (4 + (cls & 3))) / 4
+    : (2 ** e * (4 + (cls & 3))) / 4;
+}
+
+/**
+ * Classes under 256 KiB are recycled through `dispose()` only: no
+ * FinalizationRegistry entry (registering and unregistering cost ~0.4 us,
+ * as much as the work of a 1000-element add), not counted in the budget
+ * while in use; their idle buffers are capped at {@link SMALL_IDLE_MAX}
+ * bytes together. An undisposed small result is ordinary GC-managed
+ * memory. The bound was 64 KiB: `add` of two 10^4-element float64 arrays
+ * (an 80 KB result) took 3.6-5.5 us in Deno and 3.3-4.6 in Bun with the
+ * registry, 2.9-3.4 and 2.6-2.7 without (three interleaved rounds; `array`
+ * of 10^4 float64 2.2-3.2 against 1.8-1.9 in Deno).
+ */
+const SMALL_CLASS_END = 4 * 18;
+const SMALL_IDLE_MAX = 4 * 2 ** 20;
+let smallIdle = 0;
+
+/** Drops idle buffers (largest classes first) until `bytes` are freed. */
+function evictFree(bytes: number): void {
+  for (let c = free.length - 1; c >= SMALL_CLASS_END && bytes > 0; c--) {
+    const stack = free[c]!;
+    while (stack.length > 0 && bytes > 0) {
+      const b = stack.pop()!;
+      owned -= b.byteLength;
+      bytes -= b.byteLength;
+    }
+  }
+}
+
+/**
+ * Per small class, the storage object last disposed over the buffer on top
+ * of its free stack, with its constructor: an allocation of the same type
+ * and length takes the object back instead of building a new view (~0.1 us
+ * in V8). Only the pool held it: its one NDArray let it go.
+ */
+const lastView: Array<Storage | undefined> = [];
+const lastCtor: Array<unknown> = [];
+
+function release(buf: ArrayBuffer, st?: Storage, ctor?: unknown): void {
+  // a detached buffer (transferred by its holder) is dropped: its length
+  // reads 0 now, so neither its class nor its bytes can be known
+  if (buf.detached) return;
+  const cls = classOfBuffer(buf);
+  if (cls < SMALL_CLASS_END) {
+    if (smallIdle + buf.byteLength > SMALL_IDLE_MAX) return;
+    smallIdle += buf.byteLength;
+    free[cls]!.push(buf);
+    lastView[cls] = st;
+    lastCtor[cls] = ctor;
+    return;
+  }
+  free[cls]!.push(buf);
+}
+
+/**
+ * Bool storage known to hold only 0 and 1: everything raptors allocates
+ * (its kernels and stores write 0/1). The NDArray constructor checks any
+ * other storage given for a bool array once, since a byte of 2 or 255
+ * would be counted, cast and compared as its byte value.
+ */
+const canonicalBools = new WeakSet<object>();
+/** Records that `st` (bool storage) holds only 0 and 1. */
+export function markCanonicalBool(st: Storage): void {
+  canonicalBools.add(st);
+}
+/** Whether `st` is known to hold only 0 and 1. */
+export function isCanonicalBool(st: Storage): boolean {
+  return canonicalBools.has(st);
+}
+
+/**
+ * Storage for `n` elements of `dtype`. Its contents are unspecified unless
+ * `zero` (a pooled buffer may hold an earlier array's values): callers
+ * that do not write every element must ask for zeros. Over the
+ * `maxArrayBytes` cap (`src/_limits.ts`) it throws a ResourceLimitError
+ * (naming `fn` if given) instead of allocating.
+ */
+export function allocStorage(
+  dtype: DType,
+  n: number,
+  zero = false,
+  fn?: string,
+): Storage {
+  const st = allocRaw(dtype, n, zero, fn);
+  if (dtype === "bool") canonicalBools.add(st);
+  return st;
+}
+
+function allocRaw(
+  dtype: DType,
+  n: number,
+  zero: boolean,
+  fn?: string,
+): Storage {
+  const Ctor = storageCtor(dtype);
+  const bytes = n * itemsize(dtype);
+  if (bytes > maxArrayBytes()) {
+    checkAlloc(fn, n, itemsize(dtype), `an array of ${n} ${dtype} elements`);
+  }
+  // the wasm backend: in the module's memory, so kernels need no copies
+  const inWasm = arenaStorage(
+    Ctor as unknown as new (b: ArrayBuffer, o: number, n: number) => Storage,
+    n,
+    bytes,
+  );
+  if (inWasm !== undefined) {
+    if (zero) zeroFill(inWasm);
+    views.set(inWasm, 0);
+    noteFresh(arenaBlock(inWasm)!);
+    return inWasm;
+  }
+  if (USE_SLABS && bytes < SLAB_MAX && bytes > 0) {
+    const v = slabView(
+      Ctor as unknown as new (b: ArrayBuffer, o: number, n: number) => Storage,
+      n,
+      bytes,
+    );
+    noteFresh(v); // its own identity (see home() in _arena.ts)
+    return v;
+  }
+  if (bytes < 2 ** MIN_CLASS || bytes > 2 ** MAX_CLASS || budget === 0) {
+    const plain = new Ctor(n);
+    // (reading .buffer makes JavaScriptCore materialize an ArrayBuffer for
+    // a small TypedArray, ~0.3 us: only inside a recording)
+    if (recording() !== null) noteFresh(plain.buffer);
+    return plain;
+  }
+  const cls = classOf(bytes);
+  const size = classBytes(cls);
+  const padded = size + PAD;
+  const stack = free[cls]!;
+  let buf: ArrayBuffer | undefined;
+  let fresh = false;
+  if (cls < SMALL_CLASS_END) {
+    // dispose-only recycling (see SMALL_CLASS_END)
+    const v = lastView[cls];
+    lastView[cls] = undefined;
+    while ((buf = stack.pop()) !== undefined) {
+      smallIdle -= padded;
+      if (!buf.detached) break;
+    }
+    if (buf === undefined) {
+      buf = newBuffer(size);
+      fresh = true;
+    } else if (
+      v !== undefined && lastCtor[cls] === Ctor && taLength(v) === n &&
+      taBuffer(v) === buf
+    ) {
+      if (zero) zeroFill(v);
+      views.set(v, 0);
+      noteFresh(buf);
+      return v;
+    }
+    return pooledView(Ctor, buf, n, zero && !fresh);
+  }
+  while ((buf = stack.pop()) !== undefined && buf.detached) {
+    owned -= buf.byteLength;
+  }
+  if (buf === undefined) {
+    if (owned + padded > budget) evictFree(owned + padded - budget);
+    if (owned + padded > budget) {
+      const plain = new Ctor(n);
+      if (recording() !== null) noteFresh(plain.buffer);
+      return plain;
+    }
+    buf = newBuffer(size);
+    owned += buf.byteLength;
+    fresh = true;
+  }
+  const st = pooledView(Ctor, buf, n, zero && !fresh);
+  registry.register(st, buf, st);
+  return st;
+}
+
+/** Storage over a pooled buffer (zeroed if `clear`), counted in `views`. */
+function pooledView(
+  Ctor: ReturnType<typeof storageCtor>,
+  buf: ArrayBuffer,
+  n: number,
+  clear: boolean,
+): Storage {
+  const st = new (Ctor as unknown as new (
+    b: ArrayBuffer,
+    o: number,
+    n: number,
+  ) => Storage)(buf, starts.get(buf) ?? 0, n);
+  if (clear) zeroFill(st);
+  views.set(st, 0);
+  noteFresh(buf);
+  return st;
+}
+
+/** Counts one more NDArray over `st` (called by the NDArray constructor). */
+export function noteView(st: Storage): void {
+  const v = views.get(st);
+  if (v !== undefined && v !== DISPOSED) views.set(st, v + 1);
+}
+
+/**
+ * `st` leaves the pool: user code holds its memory from now on, through
+ * `st` or `view` (a view of it).
+ */
+export function escape(st: Storage, view?: Storage): void {
+  if (arenaBlock(st) !== undefined) {
+    // wasm memory: a view handed out may spawn views no finalizer can
+    // track, so the block is never freed (see pin)
+    views.delete(st);
+    if (view !== undefined) adopt(st, view);
+    pin(st);
+    return;
+  }
+  const v = views.get(st);
+  if (v !== undefined && views.delete(st) && v !== DISPOSED) {
+    const buf = taBuffer(st) as ArrayBuffer;
+    const bytes = buf.byteLength;
+    if (classOfBuffer(buf) >= SMALL_CLASS_END) {
+      registry.unregister(st);
+      owned -= bytes;
+    }
+  }
+}
+
+/**
+ * Whether {@link disposeStorage} could free `st` (pooled or wasm memory
+ * with one NDArray over it): a check that reads no slot of `st`, so that
+ * disposing a small plain array stays cheap (in JavaScriptCore, reading
+ * `.buffer` of a small TypedArray materializes an ArrayBuffer).
+ */
+export function mayDispose(st: Storage): boolean {
+  return views.get(st) === 1;
+}
+
+/**
+ * Returns `st`'s buffer to the pool now, if it is pooled and only one
+ * NDArray was ever built over it. Returns whether it did.
+ */
+export function disposeStorage(st: Storage, ctor?: unknown): boolean {
+  // inside an engine job being recorded, buffers stay with the job
+  if (views.get(st) !== 1 || recording()) return false;
+  if (arenaBlock(st) !== undefined) {
+    views.delete(st);
+    return freeNow(st);
+  }
+  views.set(st, DISPOSED);
+  const buf = taBuffer(st) as ArrayBuffer;
+  if (classOfBuffer(buf) >= SMALL_CLASS_END) registry.unregister(st);
+  release(buf, st, ctor);
+  return true;
+}
+
+/** Pool statistics (bytes), for tests and diagnostics. */
+export function poolStats(): { ownedBytes: number; freeBytes: number } {
+  let f = 0;
+  for (let c = 0; c < free.length; c++) {
+    f += free[c]!.length * (classBytes(c) + PAD);
+  }
+  return { ownedBytes: owned + smallIdle, freeBytes: f };
+}
+
+/** The buffer size the pool uses for a request of `bytes` (for tests). */
+export function pooledSize(bytes: number): number {
+  return classBytes(classOf(bytes));
+}
+
+/** Whether `buf` is idle in the pool (for tests). */
+export function poolHas(buf: ArrayBufferLike): boolean {
+  return free.some((stack) => stack.includes(buf as ArrayBuffer));
+}

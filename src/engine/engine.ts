@@ -1,0 +1,856 @@
+/**
+ * The async job engine: heavy array work off the event loop, on a
+ * Rust-owned thread pool with a bounded queue, backpressure, cancellation,
+ * timeouts and metrics (`rust/src/engine/`).
+ *
+ * A job is recorded, then submitted: `engine.submit(() => ...)` runs the
+ * function once, synchronously, with every kernel call recorded instead of
+ * executed (shapes, dtypes and errors are settled right there), and queues
+ * the recorded steps as ONE job. The returned promise resolves to the
+ * function's result once the job has run.
+ *
+ * Memory semantics: **copy in, private out.** Every input buffer the job
+ * reads is copied when the job is submitted, so whatever the caller does
+ * with its arrays afterwards (mutate, drop, transfer/detach, GC) cannot
+ * reach the running job, and the job computes on the values at submission.
+ * The exception is a read-only array (`a.asReadOnly()`): nothing can write
+ * to, expose or free its memory, so jobs read it in place (pinned by
+ * reference until they end) — the way to share a large model matrix
+ * across many jobs without a copy per job.
+ * Results and intermediates are allocated by the recording, reachable by
+ * nothing but the job until it ends, and handed out only on success.
+ *
+ * @module
+ */
+import { COPY_TAG, STATUS, STEP_SYMBOLS } from "../../ffi/symbols.ts";
+import { readEnv } from "../../ffi/load.ts";
+import type { NotifyCallback } from "../../ffi/symbols.ts";
+import { errorForStatus, library, native } from "../_native.ts";
+import {
+  holdPending,
+  isReadOnly,
+  type KernelArg,
+  record,
+  releasePending,
+  STEP_OUTPUT,
+} from "./_record.ts";
+import { home } from "../core/_arena.ts";
+import { isSlabBuffer } from "../core/_slab.ts";
+import {
+  isDetached,
+  taBuffer,
+  taByteLength,
+  taByteOffset,
+  taLength,
+  taSet,
+} from "../_intrinsics.ts";
+import { NativeError, RaptorsError } from "../errors.ts";
+import { AS_NUMBER, NDArray, SCALAR_RESULT } from "../core/ndarray.ts";
+import { Histogram, labelText, prometheusText } from "./_metrics.ts";
+import { checkOptions, type OptionKeys, optionKeys } from "../_typed.ts";
+
+/** The queue is full and the engine's policy is `"reject"`. */
+export class QueueFullError extends RaptorsError {
+  /** Seconds after which a retry is reasonable (HTTP `Retry-After`). */
+  readonly retryAfter: number;
+  /** `retryAfter`: seconds after which a retry is reasonable. */
+  constructor(message: string, retryAfter: number) {
+    super(message);
+    this.name = "QueueFullError";
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** The engine was closed. */
+export class EngineClosedError extends RaptorsError {
+  /** An error for a job submitted to, or running on, a closed engine. */
+  constructor(message = "the engine is closed") {
+    super(message);
+    this.name = "EngineClosedError";
+  }
+}
+
+/** Options of an engine. */
+export interface EngineOptions {
+  /** Worker threads (default: the available cores). */
+  threads?: number;
+  /** Jobs that may wait in the queue (default 256). Never unbounded. */
+  maxQueue?: number;
+  /** When the queue is full: throw `QueueFullError` or wait for a slot. */
+  onFull?: "reject" | "wait";
+  /** Default per-job timeout in ms (default: none). */
+  timeout?: number;
+  /** Kernel threads one job may use (default 1: jobs run side by side). */
+  intraOpThreads?: number;
+  /** Called once per finished job (tracing, logs). */
+  onJob?: (event: JobEvent) => void;
+  /**
+   * Constant labels on every sample of {@link Engine.prometheus} (e.g.
+   * `{ engine: "scoring" }`), so that two engines' series differ. Names
+   * follow Prometheus' label rules (not `__`-prefixed, not `le` or
+   * `outcome`); values are any strings.
+   */
+  labels?: Readonly<Record<string, string>>;
+}
+
+const ENGINE_KEYS = optionKeys<EngineOptions>({
+  threads: 1,
+  maxQueue: 1,
+  onFull: 1,
+  timeout: 1,
+  intraOpThreads: 1,
+  onJob: 1,
+  labels: 1,
+});
+
+/** Per-job options. */
+export interface JobOptions {
+  /** Cancels the job (queued: removed at once; running: stops between chunks). */
+  signal?: AbortSignal;
+  /** Milliseconds until the job is cancelled with a `TimeoutError`. */
+  timeout?: number;
+  /** Queue priority (default "normal"). */
+  priority?: "high" | "normal" | "low";
+}
+/** The keys of {@link JobOptions}. */
+export const JOB_KEYS: OptionKeys = optionKeys<JobOptions>({
+  signal: 1,
+  timeout: 1,
+  priority: 1,
+});
+
+/**
+ * Options of the `*Async` functions: the job's options and the engine to
+ * run on (default: {@link defaultEngine}).
+ */
+export interface AsyncOptions extends JobOptions {
+  /** The engine that runs the job (default: the default engine). */
+  engine?: Engine;
+}
+/** The keys of {@link AsyncOptions}. */
+export const ASYNC_KEYS: OptionKeys = optionKeys<AsyncOptions>({
+  signal: 1,
+  timeout: 1,
+  priority: 1,
+  engine: 1,
+});
+
+/** Options of {@link Engine.close}. */
+export interface CloseEngineOptions {
+  /** Let queued and running jobs finish first (default true). */
+  drain?: boolean;
+}
+const CLOSE_KEYS = optionKeys<CloseEngineOptions>({ drain: 1 });
+
+/**
+ * A job's result as the sync code would have returned it: a 0-d array (a
+ * full reduction recorded in the job, `rp.sum(x)`) becomes its JS scalar,
+ * at the top level and inside a returned array or plain object.
+ */
+function scalars(r: unknown): unknown {
+  if (r instanceof NDArray) {
+    if (!SCALAR_RESULT.has(r)) return r;
+    return AS_NUMBER.has(r) ? Number(r.item()) : r.item();
+  }
+  if (Array.isArray(r)) {
+    return r.map((v) => v instanceof NDArray ? scalars(v) : v);
+  }
+  if (r !== null && typeof r === "object") {
+    const proto = Object.getPrototypeOf(r);
+    if (proto === Object.prototype || proto === null) {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) {
+        o[k] = v instanceof NDArray ? scalars(v) : v;
+      }
+      return o;
+    }
+  }
+  return r;
+}
+
+/** What {@link EngineOptions.onJob} receives. */
+export interface JobEvent {
+  /** The job's id (increasing per engine). */
+  id: number;
+  /** How the job ended. */
+  outcome: "completed" | "failed" | "cancelled" | "timedOut";
+  /** Time in the queue, ms (0 if unknown). */
+  waitMs: number;
+  /** Time running, ms. */
+  runMs: number;
+  /** The error of a failed, cancelled or timed-out job. */
+  error?: Error;
+}
+
+/** Counters, gauges and histograms of one engine (see {@link Engine.metrics}). */
+export interface EngineMetrics {
+  /** Jobs accepted (each ends as exactly one outcome below, or is still in flight). */
+  submitted: number;
+  /** Jobs that completed. */
+  completed: number;
+  /** Jobs that ended with an error. */
+  failed: number;
+  /** Jobs refused at submission (a full queue with the `"reject"` policy, or a submission error). */
+  rejected: number;
+  /** Jobs cancelled (their `signal` aborted). */
+  cancelled: number;
+  /** Jobs past their `timeout`. */
+  timedOut: number;
+  /** Jobs waiting for a thread, including those waiting for queue space. */
+  queueDepth: number;
+  /** Jobs submitted and not yet settled. */
+  inFlight: number;
+  /** Threads running a job now. */
+  busyThreads: number;
+  /** The engine's worker threads. */
+  threads: number;
+  /** Time jobs waited in the queue, ms. */
+  queueWaitMs: Quantiles;
+  /** Time jobs ran, ms. */
+  runMs: Quantiles;
+}
+
+/** Quantiles over the most recent jobs (up to 4096). */
+export interface Quantiles {
+  /** How many jobs the quantiles cover. */
+  count: number;
+  /** Median. */
+  p50: number;
+  /** 95th percentile. */
+  p95: number;
+  /** 99th percentile. */
+  p99: number;
+  /** Maximum. */
+  max: number;
+}
+
+/**
+ * `RAPTORS_COPY_POOL_MB` (the engine's pool of input-copy buffers, read by
+ * the native engine): a whole number of MiB, else a RangeError here rather
+ * than a silently ignored value there.
+ */
+function checkCopyPoolEnv(): void {
+  const v = readEnv("RAPTORS_COPY_POOL_MB");
+  if (v !== undefined && v.trim() !== "" && !/^[0-9]+$/.test(v.trim())) {
+    throw new RangeError(
+      `Engine: RAPTORS_COPY_POOL_MB=${v} is not a whole number of MiB ` +
+        "(0 keeps no input-copy buffers; default 128)",
+    );
+  }
+}
+
+const PRIORITY = { high: 0, normal: 1, low: 2 } as const;
+interface Pending {
+  id: number;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  result: unknown;
+  /** Keeps the job's private buffers alive until the native side is done. */
+  keep: unknown[];
+  /** The job's outputs, pending ({@link holdPending}) until it reports. */
+  homes: readonly object[];
+  settled: boolean;
+  reason?: "cancelled" | "timedOut";
+  error?: Error;
+  cleanup: () => void;
+}
+
+interface Waiter {
+  retry: () => boolean;
+  fail: (e: Error) => void;
+}
+
+const ASYNC_FN = new Set([
+  "[object AsyncFunction]",
+  "[object AsyncGeneratorFunction]",
+  "[object GeneratorFunction]",
+]);
+
+function asyncFnError(): TypeError {
+  return new TypeError(
+    "submit(): the job function must be synchronous (an async function's " +
+      "code after its first await runs outside the job, on results that " +
+      "do not exist yet); record the array operations in a plain " +
+      "function and await the promise submit() returns",
+  );
+}
+
+function isThenable(v: unknown): boolean {
+  return (typeof v === "object" || typeof v === "function") && v !== null &&
+    typeof (v as { then?: unknown }).then === "function";
+}
+
+/**
+ * A private copy of `v`'s bytes (8-byte aligned), for a job that waits
+ * for a queue slot: nothing but the job can reach it.
+ */
+function snapshot(v: ArrayBufferView): Uint8Array {
+  const n = taByteLength(v);
+  const c = new Uint8Array(new ArrayBuffer((n + 7) & ~7), 0, n);
+  taSet(c, new Uint8Array(taBuffer(v) as ArrayBuffer, taByteOffset(v), n), 0);
+  return c;
+}
+
+function abortError(signal?: AbortSignal): Error {
+  const r = signal?.reason;
+  if (r instanceof Error) return r;
+  return new DOMException("The job was aborted", "AbortError");
+}
+function timeoutError(ms: number): Error {
+  return new DOMException(`The job timed out after ${ms} ms`, "TimeoutError");
+}
+
+const slot = new Float64Array(1);
+const decoder = new TextDecoder();
+const POLL_CAP = 64;
+
+/**
+ * An engine: worker threads, a bounded queue and its metrics. Prefer the
+ * shared {@link defaultEngine} unless a service needs its own limits.
+ */
+export class Engine {
+  readonly #id: number;
+  readonly #threads: number;
+  readonly #maxQueue: number;
+  readonly #onFull: "reject" | "wait";
+  readonly #timeout?: number;
+  readonly #onJob?: (e: JobEvent) => void;
+  readonly #labels: string;
+  readonly #cb: NotifyCallback;
+  readonly #pending = new Map<number, Pending>();
+  readonly #waiters: Waiter[] = [];
+  #closed = false;
+  #draining: Promise<void> | null = null;
+  readonly #pollOut = new Float64Array(POLL_CAP * 6);
+  readonly #pollMsg = new Uint8Array(POLL_CAP * 256);
+  readonly #stats = new Float64Array(4);
+  readonly #c = {
+    submitted: 0,
+    completed: 0,
+    failed: 0,
+    rejected: 0,
+    cancelled: 0,
+    timedOut: 0,
+  };
+  readonly #wait = new Histogram();
+  readonly #run = new Histogram();
+  /**
+   * Submissions are held (`rp_engine_submit(.., hold = 1)`): while this
+   * thread runs, they wake workers only up to all cores but one, so a
+   * burst of submissions keeps a core for the event loop instead of being
+   * descheduled behind the jobs it starts. The rest wake at the end of the
+   * turn, in a microtask.
+   */
+  #wakeQueued = false;
+  readonly #wakeHeld = (): void => {
+    this.#wakeQueued = false;
+    // status ignored: an engine closed since has nothing left to wake
+    native.rp_engine_wake(this.#id);
+  };
+
+  /** A new engine with its own worker threads (see {@link EngineOptions}). */
+  constructor(options: EngineOptions = {}) {
+    checkOptions(options, "Engine", ENGINE_KEYS);
+    checkCopyPoolEnv();
+    const threads = options.threads ?? native.rp_num_threads();
+    const maxQueue = options.maxQueue ?? 256;
+    const intra = options.intraOpThreads ?? 1;
+    for (
+      const [k, v, lo] of [
+        ["threads", threads, 1],
+        ["maxQueue", maxQueue, 1],
+        ["intraOpThreads", intra, 1],
+      ] as const
+    ) {
+      if (!Number.isInteger(v) || v < lo || v > 1 << 20) {
+        throw new RangeError(
+          `Engine: ${k} must be an integer >= ${lo}, got ${v}`,
+        );
+      }
+    }
+    if (
+      options.onFull !== undefined && options.onFull !== "reject" &&
+      options.onFull !== "wait"
+    ) {
+      throw new TypeError(`Engine: onFull must be "reject" or "wait"`);
+    }
+    this.#threads = threads;
+    this.#maxQueue = maxQueue;
+    this.#onFull = options.onFull ?? "reject";
+    this.#timeout = options.timeout;
+    this.#onJob = options.onJob;
+    this.#labels = labelText(options.labels);
+    const st = native.rp_engine_new(threads, maxQueue, intra, slot);
+    if (st !== 0) {
+      throw new NativeError(st, "Engine: the native engine could not start");
+    }
+    this.#id = slot[0]!;
+    this.#cb = library.notifyCallback(() => this.#drain());
+    native.rp_engine_set_callback(this.#id, this.#cb.pointer);
+  }
+
+  /**
+   * Runs `fn` as one job: its NDArray operations are recorded (not run) and
+   * executed on a worker without returning to JS between them. Resolves to
+   * `fn`'s result. Values of arrays computed inside `fn` cannot be read
+   * inside it (they do not exist yet); operations whose result size depends
+   * on the data (`unique`, `nonzero`) cannot be part of a job.
+   */
+  submit<T>(fn: () => T, options: JobOptions = {}): Promise<T> {
+    try {
+      checkOptions(options, "submit", JOB_KEYS);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.#closed) return Promise.reject(new EngineClosedError());
+    if (options.signal?.aborted) {
+      return Promise.reject(abortError(options.signal));
+    }
+    if (typeof fn !== "function") {
+      return Promise.reject(
+        new TypeError("submit(): expected a function that records the job"),
+      );
+    }
+    if (ASYNC_FN.has(Object.prototype.toString.call(fn))) {
+      // its code after the first await would run outside the recording,
+      // on arrays the job has not computed yet
+      return Promise.reject(asyncFnError());
+    }
+    let rec;
+    try {
+      rec = record(fn);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const { result, rec: recording } = rec;
+    if (isThenable(result)) return Promise.reject(asyncFnError());
+    if (recording.steps.length === 0) {
+      try {
+        return Promise.resolve(scalars(result) as T);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    // from here until the job reports, its outputs are untouchable: an
+    // array leaked out of `fn` is refused, not read half-written
+    const homes = recording.homes;
+    holdPending(homes);
+    const refuse = (e: unknown): Promise<T> => {
+      releasePending(homes);
+      return Promise.reject(e);
+    };
+    // marshal: fresh buffers pinned by reference, everything else copied
+    const inputs: ArrayBufferView[] = [];
+    const inputIndex = new Map<ArrayBufferView, number>();
+    const keep: unknown[] = [result];
+    const stepWords: bigint[] = [BigInt(recording.steps.length)];
+    try {
+      for (const step of recording.steps) {
+        const name = STEP_SYMBOLS[step.op]!;
+        for (const o of STEP_OUTPUT[name]) {
+          const out = step.args[o];
+          if (ArrayBuffer.isView(out) && !recording.fresh.has(home(out))) {
+            throw new RaptorsError(
+              `submit(): ${name} would write into memory the job does not own ` +
+                "(an array created outside the job, or an out= argument)",
+            );
+          }
+        }
+        stepWords.push(BigInt(step.op), BigInt(step.args.length));
+        for (const a of step.args) {
+          stepWords.push(
+            this.#arg(a, recording.fresh, inputs, inputIndex, keep),
+          );
+        }
+      }
+    } catch (e) {
+      return refuse(e);
+    }
+    const priority = PRIORITY[options.priority ?? "normal"];
+    if (priority === undefined) {
+      return refuse(
+        new TypeError(`submit(): unknown priority ${options.priority}`),
+      );
+    }
+    // the program: the inputs' addresses and byte lengths (from the
+    // internal slots), then the steps
+    const program = (): BigUint64Array => {
+      const words: bigint[] = [BigInt(inputs.length)];
+      for (const v of inputs) {
+        words.push(library.addressOf(v), BigInt(taByteLength(v)));
+      }
+      return BigUint64Array.from([...words, ...stepWords]);
+    };
+    let prog = program();
+    keep.push(inputs); // readable until submit has copied them
+    const timeout = options.timeout ?? this.#timeout;
+    // every job that reaches the queue's door is counted once here, and
+    // once more as exactly one of completed, failed, rejected, cancelled or
+    // timedOut
+    this.#c.submitted++;
+    return new Promise<T>((resolve, reject) => {
+      const attempt = (): boolean | Error => {
+        const status = native.rp_engine_submit(
+          this.#id,
+          prog,
+          taLength(prog),
+          priority,
+          1,
+          slot,
+        );
+        if (status === STATUS.QUEUE_FULL) return false;
+        if (status === STATUS.CLOSED) return new EngineClosedError();
+        if (status !== 0) {
+          return new NativeError(status, "submit(): the job was refused");
+        }
+        if (!this.#wakeQueued) {
+          this.#wakeQueued = true;
+          queueMicrotask(this.#wakeHeld);
+        }
+        this.#track(
+          slot[0]!,
+          result,
+          keep,
+          homes,
+          resolve as (v: unknown) => void,
+          reject,
+          options,
+          timeout,
+        );
+        return true;
+      };
+      const first = attempt();
+      if (first === true) return;
+      if (first instanceof Error) {
+        this.#c.rejected++;
+        releasePending(homes);
+        return reject(first);
+      }
+      if (this.#onFull === "reject") {
+        this.#c.rejected++;
+        releasePending(homes);
+        return reject(
+          new QueueFullError(
+            `the engine's queue is full (${this.#maxQueue} jobs waiting)`,
+            1,
+          ),
+        );
+      }
+      // "wait": the inputs are copied now, as in every mode, into memory
+      // only this job can reach (the caller may change, transfer or free
+      // theirs as soon as submit() returns); the retries submit the copies
+      for (let i = 0; i < inputs.length; i++) inputs[i] = snapshot(inputs[i]!);
+      prog = program();
+      // retry as jobs finish, until the deadline or an abort
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waiter: Waiter = {
+        retry: () => {
+          const r = attempt();
+          if (r === false) return false;
+          done();
+          if (r instanceof Error) {
+            this.#c.rejected++;
+            releasePending(homes);
+            reject(r);
+          }
+          return true;
+        },
+        fail: (e) => {
+          done();
+          releasePending(homes);
+          reject(e);
+        },
+      };
+      const onAbort = () => {
+        this.#c.cancelled++;
+        waiter.fail(abortError(options.signal));
+      };
+      const done = () => {
+        const i = this.#waiters.indexOf(waiter);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        if (timer !== undefined) clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        this.#keepAlive();
+      };
+      if (timeout !== undefined) {
+        timer = setTimeout(() => {
+          this.#c.timedOut++;
+          waiter.fail(timeoutError(timeout));
+        }, timeout);
+      }
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(waiter);
+      this.#keepAlive();
+    });
+  }
+
+  #arg(
+    a: KernelArg,
+    fresh: WeakSet<object>,
+    inputs: ArrayBufferView[],
+    index: Map<ArrayBufferView, number>,
+    keep: unknown[],
+  ): bigint {
+    if (a === null) return 0n;
+    if (typeof a === "number") {
+      if (!Number.isInteger(a) || a < 0) {
+        // f64 parameters are not used by step kernels
+        throw new TypeError(`submit(): unexpected kernel argument ${a}`);
+      }
+      return BigInt(a);
+    }
+    if (isDetached(taBuffer(a))) {
+      throw new TypeError(
+        "submit(): an input is a view of a detached ArrayBuffer",
+      );
+    }
+    if (
+      fresh.has(home(a)) ||
+      // a read-only array's memory is stable, unless it sits in a slab
+      // whose other arrays' buffers user code may hold
+      (isReadOnly(a) && !isSlabBuffer(taBuffer(a)))
+    ) {
+      // job-private, or read-only and kept alive by `keep`: used in place
+      keep.push(a);
+      return library.addressOf(a);
+    }
+    let i = index.get(a);
+    if (i === undefined) {
+      i = inputs.length;
+      inputs.push(a);
+      index.set(a, i);
+    }
+    return COPY_TAG | BigInt(i);
+  }
+
+  #track(
+    id: number,
+    result: unknown,
+    keep: unknown[],
+    homes: readonly object[],
+    resolve: (v: unknown) => void,
+    reject: (e: unknown) => void,
+    options: JobOptions,
+    timeout: number | undefined,
+  ): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const signal = options.signal;
+    const p: Pending = {
+      id,
+      resolve,
+      reject,
+      result,
+      keep,
+      homes,
+      settled: false,
+      cleanup: () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      },
+    };
+    const stop = (reason: "cancelled" | "timedOut", err: Error) => {
+      if (p.settled) return;
+      p.settled = true;
+      p.reason = reason;
+      p.error = err;
+      p.cleanup();
+      // reject now; the buffers stay pinned until the native side reports
+      reject(err);
+      native.rp_engine_cancel(this.#id, id, slot);
+    };
+    const onAbort = () => stop("cancelled", abortError(signal));
+    if (timeout !== undefined) {
+      timer = setTimeout(
+        () => stop("timedOut", timeoutError(timeout)),
+        timeout,
+      );
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.#pending.set(id, p);
+    this.#keepAlive();
+  }
+
+  #alive = false;
+  #allReported: (() => void) | undefined;
+  #checkReported(): void {
+    if (this.#allReported !== undefined && this.#pending.size === 0) {
+      this.#allReported();
+      this.#allReported = undefined;
+    }
+  }
+  /**
+   * Keeps the process alive exactly while jobs are in flight or waiting
+   * (ref/unref only on transitions: Deno counts references).
+   */
+  #keepAlive(): void {
+    const busy = this.#pending.size > 0 || this.#waiters.length > 0;
+    if (busy === this.#alive) return;
+    this.#alive = busy;
+    if (busy) this.#cb.ref();
+    else this.#cb.unref();
+  }
+
+  /** Drains finished jobs (called from the notifier's callback). */
+  #drain(): void {
+    while (true) {
+      const st = native.rp_engine_poll(
+        this.#id,
+        this.#pollOut,
+        POLL_CAP,
+        this.#pollMsg,
+        taLength(this.#pollMsg),
+        slot,
+      );
+      const n = st === 0 ? slot[0]! : 0;
+      if (n === 0) break;
+      for (let k = 0; k < n; k++) {
+        const r = this.#pollOut.subarray(6 * k, 6 * k + 6);
+        const id = r[0]!,
+          status = r[1]!,
+          waitMs = r[2]! / 1e3,
+          runMs = r[3]! / 1e3;
+        const msg = decoder.decode(
+          this.#pollMsg.subarray(r[4]!, r[4]! + r[5]!),
+        );
+        this.#finish(id, status, waitMs, runMs, msg);
+      }
+    }
+    // free slots: let waiting submitters in, oldest first
+    while (this.#waiters.length > 0 && this.#waiters[0]!.retry()) {
+      // retry() removed it
+    }
+    this.#keepAlive();
+  }
+
+  #finish(
+    id: number,
+    status: number,
+    waitMs: number,
+    runMs: number,
+    msg: string,
+  ): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
+    // the native side is done with the outputs: usable (or garbage) now
+    releasePending(p.homes);
+    this.#checkReported();
+    this.#wait.observe(waitMs);
+    if (runMs > 0) this.#run.observe(runMs);
+    let outcome: JobEvent["outcome"];
+    let error: Error | undefined;
+    if (p.settled) {
+      // cancelled or timed out by JS: whatever the native status, the
+      // promise was already rejected and the outputs are dropped
+      outcome = p.reason!;
+      error = p.error;
+    } else if (status === 0) {
+      outcome = "completed";
+      p.settled = true;
+      p.cleanup();
+      try {
+        p.resolve(scalars(p.result));
+      } catch (e) {
+        // a throwing getter on the returned object, a disposed output:
+        // the job's promise rejects, the engine goes on
+        error = e instanceof Error ? e : new Error(String(e));
+        outcome = "failed";
+        p.reject(error);
+      }
+    } else if (status === STATUS.CANCELLED) {
+      outcome = "cancelled"; // closed without drain
+      error = new DOMException(msg || "The job was cancelled", "AbortError");
+      p.settled = true;
+      p.cleanup();
+      p.reject(error);
+    } else {
+      outcome = "failed";
+      error = errorForStatus(status, `engine job: ${msg}`);
+      p.settled = true;
+      p.cleanup();
+      p.reject(error);
+    }
+    this.#c[outcome]++;
+    if (this.#onJob) {
+      try {
+        this.#onJob({ id, outcome, waitMs, runMs, error });
+      } catch {
+        // a tracing hook must not break the engine
+      }
+    }
+  }
+
+  /** Counters, gauges and queue-wait/run-time quantiles. */
+  metrics(): EngineMetrics {
+    native.rp_engine_stats(this.#id, this.#stats);
+    return {
+      ...this.#c,
+      queueDepth: this.#stats[0]! + this.#waiters.length,
+      inFlight: this.#pending.size,
+      busyThreads: this.#stats[2]!,
+      threads: this.#threads,
+      queueWaitMs: this.#wait.quantiles(),
+      runMs: this.#run.quantiles(),
+    };
+  }
+
+  /**
+   * The metrics in Prometheus' text exposition format (version 0.0.4):
+   * `<prefix>_jobs_submitted_total`; `<prefix>_jobs_total` by `outcome`
+   * (completed, failed, rejected, cancelled, timed_out: each job once, so
+   * the family sums to the finished jobs); the gauges `queue_depth`,
+   * `in_flight`, `busy_threads`, `threads`; the histograms
+   * `queue_wait_seconds` and `run_seconds`. Every sample carries the
+   * engine's constant `labels`. `prefix` must be a valid metric name
+   * (`[a-zA-Z_:][a-zA-Z0-9_:]*`), else a RangeError.
+   */
+  prometheus(prefix = "raptors_engine"): string {
+    return prometheusText(
+      prefix,
+      this.#labels,
+      this.metrics(),
+      this.#wait,
+      this.#run,
+    );
+  }
+
+  /**
+   * Stops accepting jobs. With `drain` (default) the queued and running
+   * jobs finish first; otherwise they are cancelled (their promises reject
+   * with an `AbortError`). Resolves when every job has settled.
+   */
+  close(options: CloseEngineOptions = {}): Promise<void> {
+    checkOptions(options, "close", CLOSE_KEYS);
+    if (this.#draining) return this.#draining;
+    this.#closed = true;
+    const drain = options.drain ?? true;
+    for (const w of this.#waiters.slice()) {
+      this.#c.cancelled++;
+      w.fail(new EngineClosedError());
+    }
+    native.rp_engine_close(this.#id, drain ? 1 : 0);
+    // settles when the native side has reported every job (#finish)
+    this.#draining = new Promise<void>((res) => {
+      this.#allReported = res;
+      this.#checkReported();
+    }).then(() => this.#keepAlive());
+    return this.#draining;
+  }
+}
+
+let shared: Engine | undefined;
+
+/**
+ * The engine the `*Async` functions use, created on first use with one
+ * worker per core, a queue of 256 and `onFull: "reject"`. Call
+ * {@link setDefaultEngine} first to choose other limits.
+ */
+export function defaultEngine(): Engine {
+  shared ??= new Engine();
+  return shared;
+}
+
+/** Makes `engine` the one the `*Async` functions use. */
+export function setDefaultEngine(engine: Engine): void {
+  shared = engine;
+}
