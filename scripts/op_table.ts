@@ -466,8 +466,9 @@ export const UFUNC2: readonly Ufunc2Row[] = [
     fast: true,
     example:
       "assert.deepEqual(rp.copysign([1.5, 2], [-1, 1]).tolist(), [-1.5, 2]);",
-    doc: "`a` with the sign of `b`, element-wise (the sign bit: " +
-      "`copysign(1, -0.0)` is `-1`).",
+    doc: "`a` with the sign bit of `b`, element-wise (a float -0.0 in `b` " +
+      "counts as negative; a JS `-0` alone is an integer, see " +
+      "COMPATIBILITY).",
   },
 ];
 

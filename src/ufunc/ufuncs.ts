@@ -262,8 +262,8 @@ export const arctan2: BinaryUfunc = bin("arctan2");
  */
 export const hypot: BinaryUfunc = bin("hypot");
 /**
- * `a` with the sign of `b`, element-wise (the sign bit: `copysign(1, -0.0)` is
- * `-1`).
+ * `a` with the sign bit of `b`, element-wise (a float -0.0 in `b` counts as
+ * negative; a JS `-0` alone is an integer, see COMPATIBILITY).
  *
  * @example
  * ```ts
