@@ -485,6 +485,25 @@ import { bin, type BinaryUfunc, un, type UnaryUfunc } from "./ufunc.ts";
     ).join("");
 }
 
+/**
+ * The doc of `<name>Async`, with the sync example run as a job: the call
+ * `rp.name(...)` becomes `(await rp.nameAsync(...))`.
+ */
+function asyncDoc(r: Ufunc1Row | Ufunc2Row): string {
+  const doc =
+    `\`${r.name}\` on the engine (one job; inputs copied at submission).`;
+  if (r.example === undefined) return doc;
+  const call = new RegExp(`rp\\.${r.name}\\((.*?)\\)\\.tolist\\(\\)`);
+  const example = r.example.replace(
+    call,
+    (_m, args) => `(await rp.${r.name}Async(${args})).tolist()`,
+  );
+  if (example === r.example) {
+    throw new Error(`${r.name}: the example is not rp.${r.name}(...).tolist()`);
+  }
+  return docOf({ ...r, doc, example });
+}
+
 function asyncTs(): string {
   const a2 = UFUNC2.filter((r) => r.async), a1 = UFUNC1.filter((r) => r.async);
   return `// ${HEAD}: do not edit.
@@ -503,10 +522,12 @@ import {
 
 ` +
     a2.map((r) =>
-      `/** \`${r.name}\` on the engine. */\nexport const ${r.name}Async: BinaryAsync = asyncBinary("${r.name}");\n`
+      jsdoc(asyncDoc(r)) +
+      `export const ${r.name}Async: BinaryAsync = asyncBinary("${r.name}");\n`
     ).join("") +
     a1.map((r) =>
-      `/** \`${r.name}\` on the engine. */\nexport const ${r.name}Async: UnaryAsync = asyncUnary("${r.name}");\n`
+      jsdoc(asyncDoc(r)) +
+      `export const ${r.name}Async: UnaryAsync = asyncUnary("${r.name}");\n`
     ).join("");
 }
 

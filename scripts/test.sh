@@ -107,7 +107,7 @@ check "README shell commands run (scripts/readme_sh.ts)" $DENO run -A scripts/re
 check "deploy/: Kubernetes manifests validate (k8s 1.31, strict), Dockerfile sources exist" bash scripts/check_deploy.sh
 check "generated op files are up to date (scripts/gen_ops.ts --check)" $DENO run --allow-read --allow-run scripts/gen_ops.ts --check
 check "deno doc --lint (every public symbol documented)" $DENO doc --lint mod.ts src/flat/ops.ts
-check "deno test --doc (the @example blocks run and assert)" $DENO test --doc --allow-ffi --allow-env --allow-read mod.ts src/
+check "deno test --doc (the @example blocks run and assert)" $DENO test --doc --allow-ffi --allow-env --allow-read --allow-write mod.ts src/
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 check "deno check" $DENO check mod.ts src/ ffi/ tests/ scripts/ bench/ examples/

@@ -56,7 +56,17 @@ export function maxArrayBytes(): number {
   return current.maxArrayBytes;
 }
 
-/** The caps in force (a copy). */
+/**
+ * The caps in force (a copy).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(rp.getLimits().maxArrayBytes > 0);
+ * ```
+ */
 export function getLimits(): Limits {
   return { ...current };
 }

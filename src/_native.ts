@@ -75,7 +75,17 @@ function quiet(): boolean {
 /** The opened library. */
 export const library: NativeLibrary = opened.lib;
 
-/** Which backend runs, and from where (`rp.backend`). */
+/**
+ * Which backend runs, and from where (`rp.backend`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(["native", "wasm"].includes(rp.backend.name));
+ * ```
+ */
 export const backend: {
   /** `native` (FFI) or `wasm`. */
   readonly name: "native" | "wasm";

@@ -7,7 +7,17 @@
  * @module
  */
 
-/** Base class of raptors' own errors. */
+/**
+ * Base class of raptors' own errors.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new rp.EngineClosedError() instanceof rp.RaptorsError);
+ * ```
+ */
 export class RaptorsError extends Error {
   /** An error with raptors' message (and a `cause`, if given). */
   constructor(message: string, options?: ErrorOptions) {
@@ -16,7 +26,17 @@ export class RaptorsError extends Error {
   }
 }
 
-/** The native library could not be found, opened or trusted. */
+/**
+ * The native library could not be found, opened or trusted.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new rp.LibraryLoadError("no library") instanceof rp.RaptorsError);
+ * ```
+ */
 export class LibraryLoadError extends RaptorsError {
   /** What was tried, in order, and why each attempt failed. */
   readonly attempts: readonly string[];
@@ -32,7 +52,17 @@ export class LibraryLoadError extends RaptorsError {
   }
 }
 
-/** A native call failed in a way argument checks should have prevented. */
+/**
+ * A native call failed in a way argument checks should have prevented.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new rp.NativeError(1, "bad argument") instanceof rp.RaptorsError);
+ * ```
+ */
 export class NativeError extends RaptorsError {
   /** The native status code (see `STATUS` in `ffi/symbols.ts`). */
   readonly code: number;
@@ -47,6 +77,14 @@ export class NativeError extends RaptorsError {
 /**
  * An axis argument is outside `-ndim..ndim-1` (NumPy's `AxisError`). A
  * `RangeError`, so `instanceof RangeError` checks keep working.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => rp.sum(rp.zeros([2]), { axis: 1 }), rp.AxisError);
+ * ```
  */
 export class AxisError extends RangeError {
   /** An error with NumPy's message for this case. */
@@ -58,6 +96,14 @@ export class AxisError extends RangeError {
 
 /**
  * An index is outside its axis (NumPy's `IndexError`). A `RangeError`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => rp.array([1, 2]).get(5), rp.IndexError);
+ * ```
  */
 export class IndexError extends RangeError {
   /** An error with NumPy's message for this case. */
@@ -67,7 +113,17 @@ export class IndexError extends RangeError {
   }
 }
 
-/** A matrix is singular or not positive definite (NumPy's `LinAlgError`). */
+/**
+ * A matrix is singular or not positive definite (NumPy's `LinAlgError`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => rp.linalg.inv([[1, 2], [2, 4]]), rp.LinAlgError);
+ * ```
+ */
 export class LinAlgError extends RaptorsError {
   /** An error with NumPy's message for this case. */
   constructor(message: string) {
@@ -81,6 +137,19 @@ export class LinAlgError extends RaptorsError {
  * (`rp.getLimits()`, `rp.setLimits()`): a shape, a bin count, a file
  * header or an inflated `.npz` member too large. A `RangeError`; `limit`
  * names the cap.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const previous = rp.setLimits({ maxArrayBytes: 1024 });
+ * try {
+ *   assert.throws(() => rp.zeros([1000]), rp.ResourceLimitError);
+ * } finally {
+ *   rp.setLimits(previous);
+ * }
+ * ```
  */
 export class ResourceLimitError extends RangeError {
   /** The cap that was exceeded (a key of `rp.getLimits()`). */
@@ -100,6 +169,14 @@ export class ResourceLimitError extends RangeError {
  * `"EACCES"`, ...) and `cause` the runtime's original error. A file that
  * is read but is not a valid `.npy`/`.npz` throws a `RangeError` or
  * `TypeError` instead, as `fromNpy`/`fromNpz` do.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(rp.load("/nonexistent/a.npy"), rp.FileError);
+ * ```
  */
 export class FileError extends RaptorsError {
   /** The path as given. */

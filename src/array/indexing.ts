@@ -54,6 +54,14 @@ const TAKE_KEYS = optionKeys<TakeOptions>({ axis: 1 });
  * "raise": an index outside the axis throws `IndexError`; negative
  * indices count from the end). The result has shape `a.shape[:axis] +
  * indices.shape + a.shape[axis+1:]`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.take([10, 20, 30], [2, 0]).tolist(), [30n, 10n]);
+ * ```
  */
 export function take(
   a: ArrayLikeInput,
@@ -104,7 +112,17 @@ export function take(
   return out;
 }
 
-/** Coordinates of the non-zero elements, one row each (count x ndim). */
+/**
+ * Coordinates of the non-zero elements, one row each (count x ndim).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.argwhere([[0, 1], [2, 0]]).tolist(), [[0n, 1n], [1n, 0n]]);
+ * ```
+ */
 export function argwhere(a: ArrayLikeInput): NDArray {
   maxArgs("argwhere", arguments, 1);
   notRecordable("argwhere");
@@ -139,6 +157,16 @@ export function argwhere(a: ArrayLikeInput): NDArray {
 /**
  * Indices of the non-zero elements, one int64 array per axis (NumPy's
  * `nonzero`; the arrays are views of one coordinate buffer).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const [rows, cols] = rp.nonzero([[0, 1], [2, 0]]);
+ * assert.deepEqual(rows!.tolist(), [0n, 1n]);
+ * assert.deepEqual(cols!.tolist(), [1n, 0n]);
+ * ```
  */
 export function nonzero(a: ArrayLikeInput): NDArray[] {
   maxArgs("nonzero", arguments, 1);
@@ -152,7 +180,17 @@ export function nonzero(a: ArrayLikeInput): NDArray[] {
   return x.shape.map((_, i) => coords.slice(":", i));
 }
 
-/** Flat (C-order) indices of the non-zero elements. */
+/**
+ * Flat (C-order) indices of the non-zero elements.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.flatnonzero([0, 3, 0, 5]).tolist(), [1n, 3n]);
+ * ```
+ */
 export function flatnonzero(a: ArrayLikeInput): NDArray {
   maxArgs("flatnonzero", arguments, 1);
   return argwhere(nd(a).ravel()).reshape(-1);
@@ -172,6 +210,14 @@ function boolMask(m: ArrayLikeInput, fn: string): NDArray {
  * Selects slices along `axis` where `condition` is true (NumPy's
  * `compress`; flattened when no axis). A condition shorter than the axis
  * selects among its first elements.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.compress([true, false, true], [1, 2, 3]).tolist(), [1n, 3n]);
+ * ```
  */
 export function compress(
   condition: ArrayLikeInput,
@@ -195,6 +241,14 @@ export function compress(
 /**
  * The elements where `mask` is true, in C order (NumPy's `a[mask]` for a
  * mask of `a`'s shape, and `extract(mask, a)`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.extract([true, false, true], [1, 2, 3]).tolist(), [1n, 3n]);
+ * ```
  */
 export function extract(mask: ArrayLikeInput, a: ArrayLikeInput): NDArray {
   maxArgs("extract", arguments, 2);
@@ -247,6 +301,14 @@ export interface UniqueResult {
  * sort last and collapse into one, as NumPy 2's `equal_nan=True`). With a
  * `return*` option, an object with the requested arrays; `inverse` has the
  * input's shape, as in NumPy 2.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.unique([3, 1, 3, 2]).tolist(), [1n, 2n, 3n]);
+ * ```
  */
 export function unique(a: ArrayLikeInput): NDArray;
 /** With any of `returnIndex`, `returnInverse`, `returnCounts`: the values and the arrays asked for. */
@@ -433,6 +495,16 @@ export const COPYTO_KEYS = optionKeys<CopytoOptions>({ where: 1 });
  * to its dtype (NumPy's `copyto` with `casting="unsafe"`, what `dst[...] =
  * src` does). Overlapping memory is handled. Integer scalars that do not fit
  * `dst`'s dtype throw, as NumPy 2 does.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const dst = rp.zeros([2]);
+ * rp.copyto(dst, [1, 2]);
+ * assert.deepEqual(dst.tolist(), [1, 2]);
+ * ```
  */
 export function copyto(
   dst: NDArray,

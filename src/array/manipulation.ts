@@ -52,7 +52,18 @@ export interface ArrayEqualOptions {
 const CLOSE_KEYS = optionKeys<CloseOptions>({ rtol: 1, atol: 1, equalNan: 1 });
 const EQUAL_KEYS = optionKeys<ArrayEqualOptions>({ equalNan: 1 });
 
-/** Joins arrays along an existing axis (default 0); dtypes promote. */
+/**
+ * Joins arrays along an existing axis (default 0); dtypes promote.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const c = rp.concatenate([rp.array([1, 2]), rp.array([3])]);
+ * assert.deepEqual(c.tolist(), [1n, 2n, 3n]);
+ * ```
+ */
 export function concatenate(
   arrays: readonly ArrayLikeInput[],
   options: AxisOptions = {},
@@ -108,7 +119,17 @@ export function concatenate(
   return out;
 }
 
-/** Joins arrays of one shape along a new axis (default 0). */
+/**
+ * Joins arrays of one shape along a new axis (default 0).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.stack([[1, 2], [3, 4]], { axis: 1 }).tolist(), [[1n, 3n], [2n, 4n]]);
+ * ```
+ */
 export function stack(
   arrays: readonly ArrayLikeInput[],
   options: AxisOptions = {},
@@ -129,7 +150,17 @@ export function stack(
   return concatenate(xs.map((x) => x.expandDims(axis)), { axis });
 }
 
-/** Stacks along the first axis (1-d arrays become rows). */
+/**
+ * Stacks along the first axis (1-d arrays become rows).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.vstack([[1, 2], [3, 4]]).shape, [2, 2]);
+ * ```
+ */
 export function vstack(arrays: readonly ArrayLikeInput[]): NDArray {
   maxArgs("vstack", arguments, 1);
   return concatenate(
@@ -147,7 +178,17 @@ export function vstack(arrays: readonly ArrayLikeInput[]): NDArray {
   );
 }
 
-/** Stacks along the second axis (along the first for 1-d arrays). */
+/**
+ * Stacks along the second axis (along the first for 1-d arrays).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.hstack([[1, 2], [3]]).tolist(), [1n, 2n, 3n]);
+ * ```
+ */
 export function hstack(arrays: readonly ArrayLikeInput[]): NDArray {
   maxArgs("hstack", arguments, 1);
   const xs = listArg<ArrayLikeInput>(arrays, "hstack", "the arrays").map(nd)
@@ -160,6 +201,16 @@ export function hstack(arrays: readonly ArrayLikeInput[]): NDArray {
 /**
  * Splits into `sections` equal parts, or at the given indices, along
  * `axis`; the parts are views.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const [p, q] = rp.split(rp.arange(4), 2);
+ * assert.deepEqual(p!.tolist(), [0n, 1n]);
+ * assert.deepEqual(q!.tolist(), [2n, 3n]);
+ * ```
  */
 export function split(
   a: ArrayLikeInput,
@@ -196,7 +247,17 @@ export function split(
   return parts;
 }
 
-/** Reverses the order of elements along the axis (all axes by default); a view. */
+/**
+ * Reverses the order of elements along the axis (all axes by default); a view.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.flip([1, 2, 3]).tolist(), [3n, 2n, 1n]);
+ * ```
+ */
 export function flip(
   a: ArrayLikeInput,
   options: FlipOptions = {},
@@ -211,7 +272,17 @@ export function flip(
   return x.slice(...x.shape.map((_, i) => (axes.includes(i) ? "::-1" : ":")));
 }
 
-/** Rolls elements along an axis (flattened when no axis), as NumPy's `roll`. */
+/**
+ * Rolls elements along an axis (flattened when no axis), as NumPy's `roll`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.roll([1, 2, 3], 1).tolist(), [3n, 1n, 2n]);
+ * ```
+ */
 export function roll(
   a: ArrayLikeInput,
   shift: number,
@@ -231,7 +302,17 @@ export function roll(
   return concatenate([tail!, head!], { axis });
 }
 
-/** Repeats the whole array `reps` times along each axis (NumPy's `tile`). */
+/**
+ * Repeats the whole array `reps` times along each axis (NumPy's `tile`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.tile([1, 2], 2).tolist(), [1n, 2n, 1n, 2n]);
+ * ```
+ */
 export function tile(
   a: ArrayLikeInput,
   reps: number | readonly number[],
@@ -260,7 +341,17 @@ export function tile(
   return out.reshape(shape.map((d, i) => d * rr[i]!));
 }
 
-/** Repeats each element `repeats` times along an axis (flattened by default). */
+/**
+ * Repeats each element `repeats` times along an axis (flattened by default).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.repeat([1, 2], 2).tolist(), [1n, 1n, 2n, 2n]);
+ * ```
+ */
 export function repeat(
   a: ArrayLikeInput,
   repeats: number,
@@ -314,6 +405,14 @@ export interface CloseOptions {
 /**
  * `abs(a - b) <= atol + rtol * abs(b)` elementwise (NumPy's `isclose`);
  * infinities must be equal; NaNs are equal only with `equalNan`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.isclose([1, 2], [1, 2.1]).tolist(), [true, false]);
+ * ```
  */
 export function isclose(
   a: ArrayLikeInput,
@@ -347,7 +446,17 @@ export function isclose(
   return r;
 }
 
-/** Whether every element pair is close (see {@link isclose}). */
+/**
+ * Whether every element pair is close (see {@link isclose}).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.allclose([1, 2], [1, 2 + 1e-9]), true);
+ * ```
+ */
 export function allclose(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -360,7 +469,17 @@ export function allclose(
 
 const WHY_BOOL = "its result is a JS boolean, which needs the values";
 
-/** True when both arrays have the same shape and equal elements. */
+/**
+ * True when both arrays have the same shape and equal elements.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.arrayEqual([1, 2], [1, 2]), true);
+ * ```
+ */
 export function arrayEqual(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -411,6 +530,14 @@ function cOrder(options: OrderOptions | undefined, fn: string): void {
 /**
  * `a` with a new shape (NumPy's `reshape`): a view when the layout allows,
  * else a copy; one dimension may be -1.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.reshape(rp.arange(6), [2, 3]).shape, [2, 3]);
+ * ```
  */
 export function reshape(
   a: ArrayLikeInput,
@@ -421,13 +548,33 @@ export function reshape(
   return nd(a).reshape(shapeArg(shape, "reshape"));
 }
 
-/** The flattened array (NumPy's `ravel`): a view when contiguous. */
+/**
+ * The flattened array (NumPy's `ravel`): a view when contiguous.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.ravel([[1, 2], [3, 4]]).tolist(), [1n, 2n, 3n, 4n]);
+ * ```
+ */
 export function ravel(a: ArrayLikeInput, options?: OrderOptions): NDArray {
   cOrder(options, "ravel");
   return nd(a).ravel();
 }
 
-/** Permuted axes (NumPy's `transpose`; reversed when `axes` is omitted). */
+/**
+ * Permuted axes (NumPy's `transpose`; reversed when `axes` is omitted).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.transpose(rp.array([[1, 2, 3]])).shape, [3, 1]);
+ * ```
+ */
 export function transpose(
   a: ArrayLikeInput,
   axes?: readonly number[] | null,
@@ -439,7 +586,17 @@ export function transpose(
     : x.transpose([...listArg<number>(axes, "transpose", "axes")]);
 }
 
-/** `a` with axes `axis1` and `axis2` swapped (NumPy's `swapaxes`); a view. */
+/**
+ * `a` with axes `axis1` and `axis2` swapped (NumPy's `swapaxes`); a view.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.swapaxes(rp.zeros([2, 3]), 0, 1).shape, [3, 2]);
+ * ```
+ */
 export function swapaxes(
   a: ArrayLikeInput,
   axis1: number,
@@ -467,6 +624,14 @@ function axesArg(
 /**
  * `a` with length-1 axes inserted at the given positions of the result
  * (NumPy's `expand_dims`); a view.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.expandDims(rp.array([1, 2]), 0).shape, [1, 2]);
+ * ```
  */
 export function expandDims(
   a: ArrayLikeInput,
@@ -489,6 +654,14 @@ export function expandDims(
 /**
  * `a` without length-1 axes: all of them, or the given ones, which must
  * have length 1 (NumPy's `squeeze`); a view.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.squeeze(rp.zeros([1, 3, 1])).shape, [3]);
+ * ```
  */
 export function squeeze(
   a: ArrayLikeInput,
@@ -511,6 +684,14 @@ export function squeeze(
 /**
  * `a` with the axes `source` moved to the positions `destination`, the
  * others in their order (NumPy's `moveaxis`); a view.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.moveaxis(rp.zeros([2, 3, 4]), 0, -1).shape, [3, 4, 2]);
+ * ```
  */
 export function moveaxis(
   a: ArrayLikeInput,
@@ -534,7 +715,18 @@ export function moveaxis(
   return x.transpose(order);
 }
 
-/** A read-only view of `a` repeated to `shape` (NumPy's `broadcast_to`). */
+/**
+ * A read-only view of `a` repeated to `shape` (NumPy's `broadcast_to`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const b = rp.broadcastTo(rp.array([1, 2]), [3, 2]);
+ * assert.deepEqual(b.shape, [3, 2]);
+ * ```
+ */
 export function broadcastTo(
   a: ArrayLikeInput,
   shape: number | readonly number[],
@@ -546,6 +738,16 @@ export function broadcastTo(
 /**
  * The arrays broadcast against each other (NumPy's `broadcast_arrays`):
  * read-only views of the common shape.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const [x, y] = rp.broadcastArrays([1, 2], [[1], [2]]);
+ * assert.deepEqual(x!.shape, [2, 2]);
+ * assert.deepEqual(y!.shape, [2, 2]);
+ * ```
  */
 export function broadcastArrays(...arrays: ArrayLikeInput[]): NDArray[] {
   const xs = arrays.map(nd);
@@ -553,13 +755,33 @@ export function broadcastArrays(...arrays: ArrayLikeInput[]): NDArray[] {
   return xs.map((x) => x.broadcastTo(shape));
 }
 
-/** `a` as at least 1-d (NumPy's `atleast_1d`); a view. */
+/**
+ * `a` as at least 1-d (NumPy's `atleast_1d`); a view.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.atleast1d(5).shape, [1]);
+ * ```
+ */
 export function atleast1d(a: ArrayLikeInput): NDArray {
   maxArgs("atleast1d", arguments, 1);
   const x = nd(a);
   return x.ndim >= 1 ? x : x.reshape([1]);
 }
-/** `a` as at least 2-d, 1-d as one row (NumPy's `atleast_2d`); a view. */
+/**
+ * `a` as at least 2-d, 1-d as one row (NumPy's `atleast_2d`); a view.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.atleast2d([1, 2]).shape, [1, 2]);
+ * ```
+ */
 export function atleast2d(a: ArrayLikeInput): NDArray {
   maxArgs("atleast2d", arguments, 1);
   const x = nd(a);
@@ -568,6 +790,14 @@ export function atleast2d(a: ArrayLikeInput): NDArray {
 /**
  * `a` as at least 3-d (NumPy's `atleast_3d`: 1-d `(n)` becomes `(1, n,
  * 1)`, 2-d `(m, n)` becomes `(m, n, 1)`); a view.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.atleast3d([1, 2]).shape, [1, 2, 1]);
+ * ```
  */
 export function atleast3d(a: ArrayLikeInput): NDArray {
   maxArgs("atleast3d", arguments, 1);
@@ -577,17 +807,47 @@ export function atleast3d(a: ArrayLikeInput): NDArray {
   return x.reshape([1, x.size, 1]);
 }
 
-/** The number of dimensions (NumPy's `ndim`). */
+/**
+ * The number of dimensions (NumPy's `ndim`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.ndim([[1, 2]]), 2);
+ * ```
+ */
 export function ndim(a: ArrayLikeInput): number {
   maxArgs("ndim", arguments, 1);
   return nd(a).ndim;
 }
-/** The shape, as a new array (NumPy's `shape`). */
+/**
+ * The shape, as a new array (NumPy's `shape`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.shape([[1, 2, 3]]), [1, 3]);
+ * ```
+ */
 export function shape(a: ArrayLikeInput): number[] {
   maxArgs("shape", arguments, 1);
   return nd(a).shape.slice();
 }
-/** The number of elements, or the length of `axis` (NumPy's `size`). */
+/**
+ * The number of elements, or the length of `axis` (NumPy's `size`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.size([[1, 2, 3]]), 3);
+ * ```
+ */
 export function size(a: ArrayLikeInput, axis?: number | null): number {
   maxArgs("size", arguments, 2);
   const x = nd(a);

@@ -187,6 +187,15 @@ export function argsortNd(
  * A copy with the `kth` element (along `axis`) where sorting would put it,
  * no larger one before it and no smaller one after (NumPy's `partition`;
  * O(n) per lane). `kth` may be negative.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const p = rp.partition([5, 1, 4, 2], 1);
+ * assert.equal(p.get(1), 2n); // the 2nd smallest, in place
+ * ```
  */
 export function partition(
   a: ArrayLikeInput,
@@ -197,7 +206,18 @@ export function partition(
   return laneOp("partition", a, options.axis, kth);
 }
 
-/** The indices that would partition `a` (NumPy's `argpartition`; int64). */
+/**
+ * The indices that would partition `a` (NumPy's `argpartition`; int64).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const i = rp.argpartition([5, 1, 4, 2], 0);
+ * assert.equal(i.get(0), 1n); // the index of the smallest
+ * ```
+ */
 export function argpartition(
   a: ArrayLikeInput,
   kth: number,
@@ -211,6 +231,14 @@ export function argpartition(
  * Where to insert `v` into the sorted 1-d `a` to keep it sorted (NumPy's
  * `searchsorted`; `side` "left": first suitable index, "right": last). A
  * scalar `v` gives a number, an array an int64 array of its shape.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.searchsorted([1, 2, 3], 2.5), 2);
+ * ```
  */
 export function searchsorted(
   a: ArrayLikeInput,
@@ -277,6 +305,16 @@ export function searchsorted(
 /**
  * Picks values along `axis` at `indices` (same number of dimensions as
  * `a`, other axes broadcast): NumPy's `take_along_axis`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const a = rp.array([[10, 30, 20]]);
+ * const i = rp.argsort(a, { axis: 1 });
+ * assert.deepEqual(rp.takeAlongAxis(a, i, 1).tolist(), [[10n, 20n, 30n]]);
+ * ```
  */
 export function takeAlongAxis(
   a: ArrayLikeInput,
@@ -333,6 +371,16 @@ const TOPK_KEYS = optionKeys<TopkOptions>({ axis: 1, largest: 1 });
  * The `k` largest (or smallest) values along `axis` and their indices,
  * sorted (largest first, or smallest first); equal values keep index
  * order. O(n) selection plus a sort of the k.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const { values, indices } = rp.topk(rp.array([1, 9, 3, 7]), 2);
+ * assert.deepEqual(values.tolist(), [9n, 7n]);
+ * assert.deepEqual(indices.tolist(), [1n, 3n]);
+ * ```
  */
 export function topk(
   a: ArrayLikeInput,
@@ -422,6 +470,15 @@ function topkKernel(
  * Indirect stable sort on several keys, the last key primary (NumPy's
  * `lexsort`): `keys` is a list of 1-d arrays of one length (or a 2-d
  * array, one key per row). Returns int64 indices.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * // sort by the last key, then by the first
+ * assert.deepEqual(rp.lexsort([[1, 0, 1], [0, 0, 1]]).tolist(), [1n, 0n, 2n]);
+ * ```
  */
 export function lexsort(keys: readonly ArrayLikeInput[] | NDArray): NDArray {
   maxArgs("lexsort", arguments, 1);
@@ -452,6 +509,15 @@ export function lexsort(keys: readonly ArrayLikeInput[] | NDArray): NDArray {
  * The index of the bin each value of `x` falls in (NumPy's `digitize`):
  * `bins` increasing or decreasing; `right` puts values equal to an edge
  * in the bin to its left.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const d = rp.digitize([0.5, 1.5, 2.5], [1, 2]) as rp.NDArray;
+ * assert.deepEqual(d.tolist(), [0n, 1n, 2n]);
+ * ```
  */
 export function digitize(
   x: ArrayLikeInput,

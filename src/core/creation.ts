@@ -74,14 +74,37 @@ function fillStorage(a: NDArray, value: Scalar): NDArray {
   return a;
 }
 
-/** The dtype NumPy infers for a JS scalar: bool, int64 or float64. */
+/**
+ * The dtype NumPy infers for a JS scalar: bool, int64 or float64.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.dtypeOfScalar(1.5), "float64");
+ * assert.equal(rp.dtypeOfScalar(2), "int64");
+ * ```
+ */
 export function dtypeOfScalar(v: Scalar): DType {
   if (typeof v === "boolean") return "bool";
   if (typeof v === "bigint") return "int64";
   return Number.isInteger(v) ? "int64" : "float64";
 }
 
-/** A new array of zeros (float64 unless `dtype`). */
+/**
+ * A new array of zeros (float64 unless `dtype`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const z = rp.zeros([2, 3]);
+ * assert.deepEqual(z.shape, [2, 3]);
+ * assert.equal(z.dtype, "float64");
+ * ```
+ */
 export function zeros(
   shape: number | number[],
   options: DTypeOptions = {},
@@ -94,7 +117,17 @@ export function zeros(
   );
 }
 
-/** A new array; its elements are zero (JS memory is always initialised). */
+/**
+ * A new array; its elements are zero (JS memory is always initialised).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.empty([2, 2]).shape, [2, 2]);
+ * ```
+ */
 export function empty(
   shape: number | number[],
   options: DTypeOptions = {},
@@ -107,7 +140,17 @@ export function empty(
   );
 }
 
-/** A new array of ones. */
+/**
+ * A new array of ones.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.ones([2], { dtype: "int32" }).tolist(), [1, 1]);
+ * ```
+ */
 export function ones(
   shape: number | number[],
   options: DTypeOptions = {},
@@ -116,7 +159,17 @@ export function ones(
   return fillStorage(zeros(shape, options), 1);
 }
 
-/** A new array filled with `value` (dtype inferred from it unless given). */
+/**
+ * A new array filled with `value` (dtype inferred from it unless given).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.full([2], 7.5).tolist(), [7.5, 7.5]);
+ * ```
+ */
 export function full(
   shape: number | number[],
   value: Scalar,
@@ -127,19 +180,49 @@ export function full(
   return fillStorage(alloc(dtype, asShape(shape, "full"), "full"), value);
 }
 
-/** Zeros with the shape (and dtype, unless given) of `a`. */
+/**
+ * Zeros with the shape (and dtype, unless given) of `a`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.zerosLike(rp.array([1.5, 2])).tolist(), [0, 0]);
+ * ```
+ */
 export function zerosLike(a: NDArray, options: DTypeOptions = {}): NDArray {
   checkOptions(options, "zerosLike", DTYPE_KEYS);
   a = likeArg(a, "zerosLike");
   return zeros(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
 }
-/** Ones with the shape (and dtype, unless given) of `a`. */
+/**
+ * Ones with the shape (and dtype, unless given) of `a`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.onesLike(rp.array([1.5, 2])).tolist(), [1, 1]);
+ * ```
+ */
 export function onesLike(a: NDArray, options: DTypeOptions = {}): NDArray {
   checkOptions(options, "onesLike", DTYPE_KEYS);
   a = likeArg(a, "onesLike");
   return ones(a.shape.slice(), { dtype: options.dtype ?? a.dtype });
 }
-/** `value` with the shape (and dtype, unless given) of `a`. */
+/**
+ * `value` with the shape (and dtype, unless given) of `a`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.fullLike(rp.array([1.5, 2]), 3).tolist(), [3, 3]);
+ * ```
+ */
 export function fullLike(
   a: NDArray,
   value: Scalar,
@@ -261,6 +344,17 @@ function floatList(x: unknown, dtype: DType | undefined): NDArray | undefined {
  * A new array from nested JS arrays, a TypedArray, a scalar or an NDArray
  * (always a copy). Without `dtype`: booleans give bool, integers (numbers
  * or bigints) int64, any other number float64; a TypedArray keeps its type.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const a = rp.array([[1, 2], [3, 4]]);
+ * assert.equal(a.dtype, "int64"); // integers: NumPy's int64
+ * assert.deepEqual(a.shape, [2, 2]);
+ * assert.equal(rp.array([1.5, 2]).dtype, "float64");
+ * ```
  */
 export function array(x: unknown, options: DTypeOptions = {}): NDArray {
   checkOptions(options, "array", DTYPE_KEYS);
@@ -322,7 +416,18 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
   return out;
 }
 
-/** `x` itself if it is an NDArray of the requested dtype, else `array(x)`. */
+/**
+ * `x` itself if it is an NDArray of the requested dtype, else `array(x)`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const x = rp.array([1, 2]);
+ * assert.equal(rp.asarray(x), x); // no copy
+ * ```
+ */
 export function asarray(x: unknown, options: DTypeOptions = {}): NDArray {
   checkOptions(options, "asarray", DTYPE_KEYS);
   if (
@@ -357,6 +462,16 @@ const FROMBUFFER_KEYS = optionKeys<FromBufferOptions>({
  * other bytes are a `TypeError` naming the first one (normalise with
  * `frombuffer(b, { dtype: "uint8" }).astype("bool")`, a copy); bytes
  * written into the buffer later are the caller's to keep 0/1.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const f = new Float32Array([1, 2, 3]);
+ * const v = rp.frombuffer(f.buffer, { dtype: "float32" });
+ * assert.deepEqual(v.tolist(), [1, 2, 3]);
+ * ```
  */
 export function frombuffer(
   buffer: ArrayBuffer | SharedArrayBuffer | ArrayBufferView,
@@ -469,6 +584,15 @@ export type ArangeOptions = DTypeOptions;
  * stop)`, `arange(start, stop, step)`, each optionally followed by the
  * options (`arange(5, { dtype: "float32" })`). int64 when every argument
  * is an integer, else float64 (as NumPy).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.arange(3).tolist(), [0n, 1n, 2n]);
+ * assert.deepEqual(rp.arange(0, 1, 0.25).tolist(), [0, 0.25, 0.5, 0.75]);
+ * ```
  */
 export function arange(stop: number, options?: ArangeOptions): NDArray;
 /** `start` to `stop` (exclusive) in steps of 1. */
@@ -576,7 +700,17 @@ export interface LinspaceOptions extends DTypeOptions {
 }
 const LINSPACE_KEYS = optionKeys<LinspaceOptions>({ dtype: 1, endpoint: 1 });
 
-/** `num` evenly spaced values from start to stop (NumPy's formula). */
+/**
+ * `num` evenly spaced values from start to stop (NumPy's formula).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.linspace(0, 1, 5).tolist(), [0, 0.25, 0.5, 0.75, 1]);
+ * ```
+ */
 export function linspace(
   start: number,
   stop: number,
@@ -618,7 +752,17 @@ export interface EyeOptions extends DTypeOptions {
 }
 const EYE_KEYS = optionKeys<EyeOptions>({ dtype: 1, k: 1 });
 
-/** An N x M array with ones on diagonal `k` (float64 unless `dtype`). */
+/**
+ * An N x M array with ones on diagonal `k` (float64 unless `dtype`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.eye(2).tolist(), [[1, 0], [0, 1]]);
+ * ```
+ */
 export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
   checkOptions(options, "eye", EYE_KEYS);
   intArg(n, "eye", "N");
@@ -635,7 +779,17 @@ export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
   return out;
 }
 
-/** The n x n identity matrix. */
+/**
+ * The n x n identity matrix.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.identity(2).tolist(), [[1, 0], [0, 1]]);
+ * ```
+ */
 export function identity(n: number, options: DTypeOptions = {}): NDArray {
   checkOptions(options, "identity", DTYPE_KEYS);
   return eye(n, n, options);

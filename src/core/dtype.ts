@@ -26,7 +26,17 @@ export type DType =
   | "float32"
   | "float64";
 
-/** Every dtype, in NumPy's kind-then-size order. */
+/**
+ * Every dtype, in NumPy's kind-then-size order.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(rp.DTYPES.includes("float32"));
+ * ```
+ */
 export const DTYPES: readonly DType[] = [
   "bool",
   "int8",
@@ -174,6 +184,15 @@ export function intRange(dtype: DType): [bigint, bigint] {
 /**
  * Whether casting `from` to `to` is "safe" in NumPy's sense (every value
  * representable): what `astype(..., { casting: "safe" })` allows.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.canCastSafely("int32", "float64"), true);
+ * assert.equal(rp.canCastSafely("int64", "float32"), false);
+ * ```
  */
 export function canCastSafely(from: DType, to: DType): boolean {
   return resultType(
@@ -199,6 +218,15 @@ export function resultTypeOf(a: DType, b: DType): DType {
 /**
  * The public {@link resultTypeWithScalar}, with its arguments checked: the
  * dtype an array of `a` promotes to with the JS scalar `s` (NEP 50).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.resultTypeWithScalar("int8", 1), "int8"); // a weak int
+ * assert.equal(rp.resultTypeWithScalar("int8", 1.5), "float64");
+ * ```
  */
 export function resultTypeWithScalarOf(a: DType, s: ScalarValue): DType {
   const d = asDType(a, "resultTypeWithScalar()");

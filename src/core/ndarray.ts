@@ -133,7 +133,20 @@ export interface TolistOptions {
 }
 const TOLIST_KEYS = optionKeys<TolistOptions>({ int64: 1 });
 
-/** An n-dimensional array. */
+/**
+ * An n-dimensional array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const a = rp.array([[1, 2], [3, 4]], { dtype: "float32" });
+ * assert.deepEqual(a.T.tolist(), [[1, 3], [2, 4]]);
+ * const s = a.add(1).sum({ axis: 0 }) as rp.NDArray;
+ * assert.deepEqual(s.tolist(), [6, 8]);
+ * ```
+ */
 export class NDArray {
   /** The element type (NumPy's name). */
   readonly dtype: DType;

@@ -61,7 +61,18 @@ const CORRCOEF_JOB = withJob(() => cv.CORRCOEF_KEYS);
 const QR_JOB = withJob(() => new Set(["mode"]));
 const EIGH_JOB = withJob(() => new Set(["UPLO"]));
 
-/** `matmul` on the engine. */
+/**
+ * `matmul` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const y = await rp.matmulAsync([[1, 2], [3, 4]], [[1], [1]]);
+ * assert.deepEqual(y.tolist(), [[3n], [7n]]);
+ * ```
+ */
 export function matmulAsync(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -71,7 +82,17 @@ export function matmulAsync(
   return job(() => la.matmul(nd(a), nd(b)), options);
 }
 
-/** `dot` on the engine (a JS scalar for two vectors). */
+/**
+ * `dot` on the engine (a JS scalar for two vectors).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.dotAsync([1, 2], [3, 4]), 11n);
+ * ```
+ */
 export async function dotAsync(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -111,7 +132,17 @@ async function reduceAsync(
   return scalar ? (r as NDArray).item() : r;
 }
 
-/** `sum` along axes on the engine. */
+/**
+ * `sum` along axes on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.sumAsync([1, 2, 3]), 6n);
+ * ```
+ */
 export function sumAsync(
   a: ArrayLikeInput,
   options: ReduceAsyncOptions = {},
@@ -119,7 +150,17 @@ export function sumAsync(
   checkOptions(options, "sumAsync", REDUCE_JOB());
   return reduceAsync(red.sumAxis, a, options);
 }
-/** `mean` along axes on the engine. */
+/**
+ * `mean` along axes on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.meanAsync([1, 2, 3, 4]), 2.5);
+ * ```
+ */
 export function meanAsync(
   a: ArrayLikeInput,
   options: ReduceAsyncOptions = {},
@@ -127,7 +168,17 @@ export function meanAsync(
   checkOptions(options, "meanAsync", REDUCE_JOB());
   return reduceAsync(red.meanAxis, a, options);
 }
-/** `prod` along axes on the engine. */
+/**
+ * `prod` along axes on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.prodAsync([1, 2, 3]), 6n);
+ * ```
+ */
 export function prodAsync(
   a: ArrayLikeInput,
   options: ReduceAsyncOptions = {},
@@ -135,7 +186,17 @@ export function prodAsync(
   checkOptions(options, "prodAsync", REDUCE_JOB());
   return reduceAsync(red.prod, a, options);
 }
-/** `max` along axes on the engine. */
+/**
+ * `max` along axes on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.maxAsync([1, 5, 2]), 5n);
+ * ```
+ */
 export function maxAsync(
   a: ArrayLikeInput,
   options: rd.PtpOptions & AsyncOptions = {},
@@ -143,7 +204,17 @@ export function maxAsync(
   checkOptions(options, "maxAsync", EXTREMUM_JOB());
   return reduceAsync(red.amax, a, options);
 }
-/** `min` along axes on the engine. */
+/**
+ * `min` along axes on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.minAsync([1, 5, 2]), 1n);
+ * ```
+ */
 export function minAsync(
   a: ArrayLikeInput,
   options: rd.PtpOptions & AsyncOptions = {},
@@ -151,7 +222,17 @@ export function minAsync(
   checkOptions(options, "minAsync", EXTREMUM_JOB());
   return reduceAsync(red.amin, a, options);
 }
-/** `var` along axes on the engine. */
+/**
+ * `var` along axes on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.varAsync([1, 2, 3, 4]), 1.25);
+ * ```
+ */
 export function varAsync(
   a: ArrayLikeInput,
   options: rd.VarOptions & AsyncOptions = {},
@@ -159,7 +240,17 @@ export function varAsync(
   checkOptions(options, "varAsync", VAR_JOB());
   return reduceAsync(rd.variance, a, options);
 }
-/** `std` along axes on the engine. */
+/**
+ * `std` along axes on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.stdAsync([1, 2, 3, 4]), 1.118033988749895);
+ * ```
+ */
 export function stdAsync(
   a: ArrayLikeInput,
   options: rd.VarOptions & AsyncOptions = {},
@@ -184,7 +275,17 @@ async function argAsync(
   }
   return await job(() => f(x, own(options)), options);
 }
-/** `argmax` (flattened or along `axis`) on the engine. */
+/**
+ * `argmax` (flattened or along `axis`) on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.argmaxAsync([1, 5, 2]), 1);
+ * ```
+ */
 export function argmaxAsync(
   a: ArrayLikeInput,
   options: red.ArgOptions & AsyncOptions = {},
@@ -192,7 +293,17 @@ export function argmaxAsync(
   checkOptions(options, "argmaxAsync", ARG_JOB());
   return argAsync(true, a, options);
 }
-/** `argmin` (flattened or along `axis`) on the engine. */
+/**
+ * `argmin` (flattened or along `axis`) on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.argminAsync([1, 5, 2]), 0);
+ * ```
+ */
 export function argminAsync(
   a: ArrayLikeInput,
   options: red.ArgOptions & AsyncOptions = {},
@@ -201,7 +312,18 @@ export function argminAsync(
   return argAsync(false, a, options);
 }
 
-/** `cumsum` on the engine. */
+/**
+ * `cumsum` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const c = (await rp.cumsumAsync([1, 2, 3])) as rp.NDArray;
+ * assert.deepEqual(c.tolist(), [1n, 3n, 6n]);
+ * ```
+ */
 export function cumsumAsync(
   a: ArrayLikeInput,
   options: red.ScanOptions & AsyncOptions = {},
@@ -213,6 +335,15 @@ export function cumsumAsync(
 /**
  * A sorted copy along `axis` (NumPy's `np.sort`; NaN last) on the engine.
  * A TypedArray input gives a TypedArray of its type.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const s = await rp.sortAsync(rp.array([3, 1, 2]));
+ * assert.deepEqual(s.tolist(), [1n, 2n, 3n]);
+ * ```
  */
 export async function sortAsync<A extends ArrayLikeInput>(
   a: A,
@@ -225,7 +356,18 @@ export async function sortAsync<A extends ArrayLikeInput>(
     : A;
 }
 
-/** Stable `argsort` along `axis` on the engine (int64 indices). */
+/**
+ * Stable `argsort` along `axis` on the engine (int64 indices).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const i = await rp.argsortAsync(rp.array([3, 1, 2]));
+ * assert.deepEqual(i.tolist(), [1n, 2n, 0n]);
+ * ```
+ */
 export function argsortAsync(
   a: ArrayLikeInput,
   options: SortOptions & AsyncOptions = {},
@@ -234,7 +376,18 @@ export function argsortAsync(
   return job(() => argsortNd(nd(a), own(options)), options);
 }
 
-/** `where(cond, x, y)` on the engine. */
+/**
+ * `where(cond, x, y)` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const w = await rp.whereAsync([true, false], [1, 2], [3, 4]);
+ * assert.deepEqual(w.tolist(), [1n, 4n]);
+ * ```
+ */
 export function whereAsync(
   cond: ArrayLikeInput,
   x: ArrayLikeInput,
@@ -245,7 +398,18 @@ export function whereAsync(
   return job(() => uf.where(nd(cond), nd(x), nd(y)), options);
 }
 
-/** `linalg.solve` on the engine. */
+/**
+ * `linalg.solve` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const x = await rp.solveAsync([[2, 0], [0, 4]], [2, 4]);
+ * assert.deepEqual(x.tolist(), [1, 1]);
+ * ```
+ */
 export function solveAsync(
   a: ArrayLikeInput,
   b: ArrayLikeInput,
@@ -254,7 +418,18 @@ export function solveAsync(
   checkOptions(options, "solveAsync", ASYNC_KEYS);
   return job(() => solve(nd(a), nd(b)), options);
 }
-/** `linalg.inv` on the engine. */
+/**
+ * `linalg.inv` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const m = await rp.invAsync([[2, 0], [0, 4]]);
+ * assert.deepEqual(m.tolist(), [[0.5, 0], [0, 0.25]]);
+ * ```
+ */
 export function invAsync(
   a: ArrayLikeInput,
   options: AsyncOptions = {},
@@ -262,7 +437,18 @@ export function invAsync(
   checkOptions(options, "invAsync", ASYNC_KEYS);
   return job(() => inv(nd(a)), options);
 }
-/** `linalg.cholesky` on the engine. */
+/**
+ * `linalg.cholesky` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const l = await rp.choleskyAsync([[4, 0], [0, 9]]);
+ * assert.deepEqual(l.tolist(), [[2, 0], [0, 3]]);
+ * ```
+ */
 export function choleskyAsync(
   a: ArrayLikeInput,
   options: AsyncOptions = {},
@@ -270,7 +456,18 @@ export function choleskyAsync(
   checkOptions(options, "choleskyAsync", ASYNC_KEYS);
   return job(() => cholesky(nd(a)), options);
 }
-/** `linalg.qr` (reduced or complete) on the engine. */
+/**
+ * `linalg.qr` (reduced or complete) on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const { Q, R } = await rp.qrAsync([[2, 0], [0, 3]]);
+ * assert.deepEqual(rp.matmul(Q, R).tolist(), [[2, 0], [0, 3]]);
+ * ```
+ */
 export function qrAsync(
   a: ArrayLikeInput,
   options: AsyncOptions & { mode?: "reduced" | "complete" } = {},
@@ -278,7 +475,18 @@ export function qrAsync(
   checkOptions(options, "qrAsync", QR_JOB());
   return job(() => qr(nd(a), options.mode ?? "reduced"), options);
 }
-/** `linalg.eigh` on the engine. */
+/**
+ * `linalg.eigh` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const { eigenvalues } = await rp.eighAsync([[2, 0], [0, 3]]);
+ * assert.deepEqual(eigenvalues.tolist(), [2, 3]);
+ * ```
+ */
 export function eighAsync(
   a: ArrayLikeInput,
   options: AsyncOptions & { UPLO?: "L" | "U" } = {},
@@ -286,7 +494,18 @@ export function eighAsync(
   checkOptions(options, "eighAsync", EIGH_JOB());
   return job(() => eigh(nd(a), options.UPLO ?? "L"), options);
 }
-/** `linalg.svd` on the engine (`computeUv: false` gives the values). */
+/**
+ * `linalg.svd` on the engine (`computeUv: false` gives the values).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const { S } = await rp.svdAsync([[3, 0], [0, 4]]);
+ * assert.deepEqual(S.tolist(), [4, 3]);
+ * ```
+ */
 export function svdAsync(
   a: ArrayLikeInput,
   options: AsyncOptions & SvdOptions & { computeUv: false },
@@ -303,7 +522,18 @@ export function svdAsync(
   checkOptions(options, "svdAsync", SVD_JOB());
   return job(() => svd(nd(a), own(options)), options);
 }
-/** `linalg.pinv` on the engine. */
+/**
+ * `linalg.pinv` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const p = await rp.pinvAsync([[2, 0], [0, 4]]);
+ * assert.deepEqual(p.tolist(), [[0.5, 0], [0, 0.25]]);
+ * ```
+ */
 export function pinvAsync(
   a: ArrayLikeInput,
   options: AsyncOptions & PinvOptions = {},
@@ -343,7 +573,17 @@ export type StatOptions = AsyncOptions & {
   keepdims?: boolean;
 };
 
-/** `median` on the engine. */
+/**
+ * `median` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.medianAsync([3, 1, 2]), 2);
+ * ```
+ */
 export function medianAsync(
   a: ArrayLikeInput,
   options: StatOptions = {},
@@ -388,17 +628,47 @@ function quantileAsyncOf(f: QuantileFn, name: string): QuantileAsync {
     );
   };
 }
-/** `quantile` on the engine. */
+/**
+ * `quantile` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.quantileAsync([1, 2, 3, 4], 0.5), 2.5);
+ * ```
+ */
 export const quantileAsync: QuantileAsync = quantileAsyncOf(
   st.quantile,
   "quantileAsync",
 );
-/** `percentile` on the engine. */
+/**
+ * `percentile` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.percentileAsync([1, 2, 3, 4], 50), 2.5);
+ * ```
+ */
 export const percentileAsync: QuantileAsync = quantileAsyncOf(
   st.percentile,
   "percentileAsync",
 );
-/** `cov` on the engine (a JS number for a single variable, as `cov`). */
+/**
+ * `cov` on the engine (a JS number for a single variable, as `cov`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.covAsync([1, 2, 3]), 1);
+ * ```
+ */
 export async function covAsync(
   m: ArrayLikeInput,
   options: AsyncOptions & cv.CovOptions = {},
@@ -408,7 +678,18 @@ export async function covAsync(
   const r = await job(() => cv.covMatrix(nd(m), own(options)), options);
   return r.size === 1 ? Number(r.item()) : r;
 }
-/** `corrcoef` on the engine. */
+/**
+ * `corrcoef` on the engine.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const r = await rp.corrcoefAsync([[1, 2, 3], [2, 4, 6]]) as rp.NDArray;
+ * assert.deepEqual(r.tolist(), [[1, 1], [1, 1]]);
+ * ```
+ */
 export async function corrcoefAsync(
   x: ArrayLikeInput,
   options: AsyncOptions & { rowvar?: boolean } = {},
@@ -422,7 +703,17 @@ export async function corrcoefAsync(
   return await job(() => cv.corrcoef(a, own(options)) as NDArray, options);
 }
 
-/** `einsum` on the engine (a 0-d result resolves to a JS scalar). */
+/**
+ * `einsum` on the engine (a 0-d result resolves to a JS scalar).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await rp.einsumAsync("ii", [[[1, 2], [3, 4]]]), 5n); // operands as a list
+ * ```
+ */
 export async function einsumAsync(
   subscripts: string,
   operands: ArrayLikeInput[],

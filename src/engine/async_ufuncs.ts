@@ -12,37 +12,207 @@ import {
   type UnaryAsync,
 } from "./_async_job.ts";
 
-/** `add` on the engine. */
+/**
+ * `add` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.addAsync([1, 2.5], [10, 20])).tolist(), [11, 22.5]);
+ * ```
+ */
 export const addAsync: BinaryAsync = asyncBinary("add");
-/** `subtract` on the engine. */
+/**
+ * `subtract` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.subtractAsync([5, 2.5], 1)).tolist(), [4, 1.5]);
+ * ```
+ */
 export const subtractAsync: BinaryAsync = asyncBinary("subtract");
-/** `multiply` on the engine. */
+/**
+ * `multiply` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.multiplyAsync([[1, 2], [3, 4]], [10, 100])).tolist(), [[10n, 200n], [30n, 400n]]);
+ * ```
+ */
 export const multiplyAsync: BinaryAsync = asyncBinary("multiply");
-/** `divide` on the engine. */
+/**
+ * `divide` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.divideAsync([1, 3], 2)).tolist(), [0.5, 1.5]);
+ * ```
+ */
 export const divideAsync: BinaryAsync = asyncBinary("divide");
-/** `power` on the engine. */
+/**
+ * `power` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.powerAsync([2, 3], [10, 2])).tolist(), [1024n, 9n]);
+ * ```
+ */
 export const powerAsync: BinaryAsync = asyncBinary("power");
-/** `maximum` on the engine. */
+/**
+ * `maximum` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.maximumAsync([1, NaN, 3], [2, 2, 2])).tolist(), [2, NaN, 3]);
+ * ```
+ */
 export const maximumAsync: BinaryAsync = asyncBinary("maximum");
-/** `minimum` on the engine. */
+/**
+ * `minimum` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.minimumAsync([1, NaN, 3], [2, 2, 2])).tolist(), [1, NaN, 2]);
+ * ```
+ */
 export const minimumAsync: BinaryAsync = asyncBinary("minimum");
-/** `equal` on the engine. */
+/**
+ * `equal` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.equalAsync([1, 2, 3], 2)).tolist(), [false, true, false]);
+ * ```
+ */
 export const equalAsync: BinaryAsync = asyncBinary("equal");
-/** `less` on the engine. */
+/**
+ * `less` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.lessAsync([1, 2, 3], 2)).tolist(), [true, false, false]);
+ * ```
+ */
 export const lessAsync: BinaryAsync = asyncBinary("less");
-/** `greater` on the engine. */
+/**
+ * `greater` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.greaterAsync([1, 2, 3], 2)).tolist(), [false, false, true]);
+ * ```
+ */
 export const greaterAsync: BinaryAsync = asyncBinary("greater");
-/** `abs` on the engine. */
+/**
+ * `abs` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.absAsync([-1.5, 2])).tolist(), [1.5, 2]);
+ * ```
+ */
 export const absAsync: UnaryAsync = asyncUnary("abs");
-/** `sqrt` on the engine. */
+/**
+ * `sqrt` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.sqrtAsync([4, 2.25])).tolist(), [2, 1.5]);
+ * ```
+ */
 export const sqrtAsync: UnaryAsync = asyncUnary("sqrt");
-/** `exp` on the engine. */
+/**
+ * `exp` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.expAsync([0, 1])).tolist(), [1, 2.718281828459045]);
+ * ```
+ */
 export const expAsync: UnaryAsync = asyncUnary("exp");
-/** `log` on the engine. */
+/**
+ * `log` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.logAsync([1, Math.E])).tolist(), [0, 1]);
+ * ```
+ */
 export const logAsync: UnaryAsync = asyncUnary("log");
-/** `sin` on the engine. */
+/**
+ * `sin` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.sinAsync([0, Math.PI / 2])).tolist(), [0, 1]);
+ * ```
+ */
 export const sinAsync: UnaryAsync = asyncUnary("sin");
-/** `cos` on the engine. */
+/**
+ * `cos` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.cosAsync([0, Math.PI])).tolist(), [1, -1]);
+ * ```
+ */
 export const cosAsync: UnaryAsync = asyncUnary("cos");
-/** `tanh` on the engine. */
+/**
+ * `tanh` on the engine (one job; inputs copied at submission).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual((await rp.tanhAsync([0, Infinity])).tolist(), [0, 1]);
+ * ```
+ */
 export const tanhAsync: UnaryAsync = asyncUnary("tanh");

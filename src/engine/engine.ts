@@ -49,7 +49,19 @@ import { AS_NUMBER, NDArray, SCALAR_RESULT } from "../core/ndarray.ts";
 import { Histogram, labelText, prometheusText } from "./_metrics.ts";
 import { checkOptions, type OptionKeys, optionKeys } from "../_typed.ts";
 
-/** The queue is full and the engine's policy is `"reject"`. */
+/**
+ * The queue is full and the engine's policy is `"reject"`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new rp.QueueFullError("the queue is full", 1);
+ * assert.ok(e instanceof rp.RaptorsError);
+ * assert.equal(e.retryAfter, 1); // seconds, for an HTTP Retry-After header
+ * ```
+ */
 export class QueueFullError extends RaptorsError {
   /** Seconds after which a retry is reasonable (HTTP `Retry-After`). */
   readonly retryAfter: number;
@@ -61,7 +73,19 @@ export class QueueFullError extends RaptorsError {
   }
 }
 
-/** The engine was closed. */
+/**
+ * The engine was closed.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = new rp.Engine({ threads: 1 });
+ * await engine.close();
+ * await assert.rejects(engine.submit(() => rp.zeros([1])), rp.EngineClosedError);
+ * ```
+ */
 export class EngineClosedError extends RaptorsError {
   /** An error for a job submitted to, or running on, a closed engine. */
   constructor(message = "the engine is closed") {
@@ -307,6 +331,18 @@ const POLL_CAP = 64;
 /**
  * An engine: worker threads, a bounded queue and its metrics. Prefer the
  * shared {@link defaultEngine} unless a service needs its own limits.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = new rp.Engine({ threads: 1, maxQueue: 16 });
+ * const a = rp.array([[1, 2], [3, 4]]);
+ * const r = await engine.submit(() => rp.matmul(a, a));
+ * assert.deepEqual(r.tolist(), [[7n, 10n], [15n, 22n]]);
+ * await engine.close();
+ * ```
  */
 export class Engine {
   readonly #id: number;
@@ -844,13 +880,36 @@ let shared: Engine | undefined;
  * The engine the `*Async` functions use, created on first use with one
  * worker per core, a queue of 256 and `onFull: "reject"`. Call
  * {@link setDefaultEngine} first to choose other limits.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(rp.defaultEngine() instanceof rp.Engine);
+ * ```
  */
 export function defaultEngine(): Engine {
   shared ??= new Engine();
   return shared;
 }
 
-/** Makes `engine` the one the `*Async` functions use. */
+/**
+ * Makes `engine` the one the `*Async` functions use.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const previous = rp.defaultEngine();
+ * const engine = new rp.Engine({ threads: 1, maxQueue: 64 });
+ * rp.setDefaultEngine(engine);
+ * assert.equal(rp.defaultEngine(), engine);
+ * rp.setDefaultEngine(previous);
+ * await engine.close();
+ * ```
+ */
 export function setDefaultEngine(engine: Engine): void {
   shared = engine;
 }

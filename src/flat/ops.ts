@@ -118,6 +118,14 @@ function direction(
  * `minimum(maximum(a, aMin), aMax)`, so `aMax` wins when `aMin > aMax`,
  * NaN in `a` stays NaN, and a NaN bound makes every element NaN. Integer
  * bounds beyond the dtype's range are clamped to it.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.clip(rp.array([1, 5, 9]), 2, 6).tolist(), [2n, 5n, 6n]);
+ * ```
  */
 export function clip(
   a: NDArray | readonly unknown[],
@@ -215,6 +223,14 @@ function clipGeneral<A extends NumericArray>(
  * Running sum, added left to right (bit-identical to NumPy's `cumsum` for
  * floats). The result has the input's type; integers wrap modulo 2^bits
  * (NumPy widens small integers to int64 instead). `out` may be `a`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.cumsum(rp.array([1, 2, 3])).tolist(), [1n, 3n, 6n]);
+ * ```
  */
 export function cumsum(
   a: NDArray | readonly unknown[],
@@ -284,6 +300,14 @@ function cumsumGeneral<A extends NumericArray>(a: A, out?: A): A {
  * it (pattern-defeating quicksort over order-preserving integer keys,
  * parallel runs merged for large inputs). An NDArray (1-d) gives a sorted
  * copy, as NumPy's `np.sort`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...rp.sort(new Float64Array([3, 1, 2]))], [1, 2, 3]);
+ * ```
  */
 export function sort(a: NDArray, options?: SortOptions): NDArray;
 /** Of a TypedArray: sorted in place (NaN last) and returned. */
@@ -329,6 +353,14 @@ export interface ArgsortOptions {
  * Indices that sort `a` ascending, NaNs last, ties in index order.
  *
  * @returns A Uint32Array of indices.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...rp.argsort(new Float64Array([3, 1, 2]))], [1, 2, 0]);
+ * ```
  */
 export function argsort(a: NDArray, options?: SortOptions): NDArray;
 /** Of a TypedArray: the indices that sort it (stable), as a Uint32Array. */
@@ -353,7 +385,19 @@ export function argsort(
   return idx;
 }
 
-/** Sets every element to `value` (checked like a scalar) and returns `a`. */
+/**
+ * Sets every element to `value` (checked like a scalar) and returns `a`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const a = new Float64Array(3);
+ * rp.fill(a, 1.5);
+ * assert.deepEqual([...a], [1.5, 1.5, 1.5]);
+ * ```
+ */
 export function fill<A extends NumericArray>(a: A, value: number | bigint): A {
   if (f64(a) && typeof value === "number") {
     const n = taLength(a);
@@ -387,7 +431,19 @@ function fillGeneral<A extends NumericArray>(a: A, value: number | bigint): A {
   return a;
 }
 
-/** A copy of `a`, into `out` if given (same type and length). */
+/**
+ * A copy of `a`, into `out` if given (same type and length).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const src = new Int32Array([1, 2]), dst = new Int32Array(2);
+ * rp.copy(src, dst);
+ * assert.deepEqual([...dst], [1, 2]);
+ * ```
+ */
 export function copy<A extends NumericArray>(a: A, out?: A): A {
   if (f64(a) && f64(out)) {
     const n = taLength(a);
@@ -431,6 +487,14 @@ function copyGeneral<A extends NumericArray>(a: A, out?: A): A {
  * What is running: backend, library path, SIMD level, kernel threads (the
  * current setting: `setNumThreads`, `RAPTORS_NUM_THREADS`, else the cores;
  * on wasm at most `backend.threads`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(["native", "wasm"].includes(rp.info().backend));
+ * ```
  */
 export function info(): {
   backend: "native" | "wasm";
@@ -450,7 +514,20 @@ export function info(): {
   };
 }
 
-/** Sets how many threads large kernels may use (0 restores the default). */
+/**
+ * Sets how many threads large kernels may use (0 restores the default).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const n = rp.info().threads;
+ * rp.setNumThreads(1); // kernels on the calling thread only
+ * assert.equal(rp.info().threads, 1);
+ * rp.setNumThreads(n);
+ * ```
+ */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 0 || n > 1024) {
     throw new RangeError(

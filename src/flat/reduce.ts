@@ -223,6 +223,14 @@ function emptyReduction(fn: string, op: string): RangeError {
  * Smallest element; NaN if any element is NaN (NumPy's `min`).
  *
  * @throws {RangeError} for an empty array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.min(new Float64Array([4, 1, 2])), 1);
+ * ```
  */
 export function min(a: JsScalar, options?: ExtremumOptions): NdScalar;
 /** Of an NDArray or a JS list: NumPy's `np.min` with its options. */
@@ -294,6 +302,14 @@ function minGeneral(
  * Largest element; NaN if any element is NaN (NumPy's `max`).
  *
  * @throws {RangeError} for an empty array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.max(new Float64Array([4, 1, 2])), 4);
+ * ```
  */
 export function max(a: JsScalar, options?: ExtremumOptions): NdScalar;
 /** Of an NDArray or a JS list: NumPy's `np.max` with its options. */
@@ -361,7 +377,17 @@ function maxGeneral(
   return readSlot(dt);
 }
 
-/** Index of the first smallest element (of the first NaN, if any). */
+/**
+ * Index of the first smallest element (of the first NaN, if any).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.argmin(new Float64Array([4, 1, 2])), 1);
+ * ```
+ */
 export function argmin(a: JsScalar, options?: ArgOptions): number;
 /** Of an NDArray or a JS list: NumPy's `np.argmin` with its options. */
 export function argmin(
@@ -430,7 +456,17 @@ function argminGeneral(
   return slotF64[0]!;
 }
 
-/** Index of the first largest element (of the first NaN, if any). */
+/**
+ * Index of the first largest element (of the first NaN, if any).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.argmax(new Float64Array([4, 1, 2])), 0);
+ * ```
+ */
 export function argmax(a: JsScalar, options?: ArgOptions): number;
 /** Of an NDArray or a JS list: NumPy's `np.argmax` with its options. */
 export function argmax(
@@ -505,6 +541,14 @@ function argmaxGeneral(
  * integers exactly; 64-bit integers modulo 2^64 (NumPy).
  *
  * @throws {TypeError} if the types differ; {RangeError} if the lengths do.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.dot(new Float64Array([1, 2]), new Float64Array([3, 4])), 11);
+ * ```
  */
 export function dot(
   a: NDArray | readonly unknown[],
@@ -584,6 +628,14 @@ function dotGeneral(a: NumericArray, b: NumericArray): number | bigint {
 /**
  * Euclidean norm `sqrt(sum(a * a))` (NumPy's `linalg.norm` of a vector).
  * float32 input is computed in float32; integers in float64.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.norm(new Float64Array([3, 4])), 5);
+ * ```
  */
 export function norm(
   a: NDArray | readonly unknown[],

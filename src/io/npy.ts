@@ -60,12 +60,33 @@ const FROM_CODE: Record<string, DType> = {
   f8: "float64",
 };
 
-/** The C-order bytes of `a` (little endian), as NumPy's `tobytes()`. */
+/**
+ * The C-order bytes of `a` (little endian), as NumPy's `tobytes()`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.tobytes(rp.array([1, 2], { dtype: "int16" })).length, 4);
+ * ```
+ */
 export function tobytes(a: ArrayLikeInput): Uint8Array {
   return (a instanceof NDArray ? a : array(a)).tobytes();
 }
 
-/** The bytes of a `.npy` file holding `a` (what `np.save` writes). */
+/**
+ * The bytes of a `.npy` file holding `a` (what `np.save` writes).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = rp.toNpy(rp.array([1, 2]));
+ * assert.deepEqual(rp.fromNpy(bytes).tolist(), [1n, 2n]);
+ * ```
+ */
 export function toNpy(a: ArrayLikeInput): Uint8Array {
   const x = a instanceof NDArray ? a : array(a);
   const shape = x.ndim === 1 ? `(${x.shape[0]},)` : `(${x.shape.join(", ")})`;
@@ -570,7 +591,18 @@ export class NpyAssembler {
   }
 }
 
-/** Reads the bytes of a `.npy` file (versions 1.0-3.0). */
+/**
+ * Reads the bytes of a `.npy` file (versions 1.0-3.0).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = rp.toNpy(rp.array([1.5, 2]));
+ * assert.deepEqual(rp.fromNpy(bytes).tolist(), [1.5, 2]);
+ * ```
+ */
 export function fromNpy(bytes: Uint8Array | ArrayBuffer): NDArray {
   const b = bytesOf(bytes, "fromNpy");
   const asm = new NpyAssembler({ fn: "fromNpy", where: "" }, b.length);
@@ -676,6 +708,20 @@ export async function writeBytes(
  * Writes `a` to `path` as `.npy` (`np.save`). A path that cannot be
  * written (a missing folder, a directory, no permission) is a
  * {@link FileError} naming it and the cause.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ *
+ * const path = join(await mkdtemp(join(tmpdir(), "rp-")), "a.npy");
+ * await rp.save(path, rp.array([1, 2]));
+ * assert.deepEqual((await rp.load(path) as rp.NDArray).tolist(), [1n, 2n]);
+ * ```
  */
 export async function save(path: string, a: ArrayLikeInput): Promise<void> {
   await writeBytes("save", path, () => toNpy(a));

@@ -166,7 +166,19 @@ export interface ToNpzOptions {
 }
 const NPZ_KEYS = optionKeys<ToNpzOptions>({ compress: 1 });
 
-/** The bytes of an `.npz` archive of `arrays` (names become `name.npy`). */
+/**
+ * The bytes of an `.npz` archive of `arrays` (names become `name.npy`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = await rp.toNpz({ w: rp.array([1.5, 2]) });
+ * const { w } = await rp.fromNpz(bytes);
+ * assert.deepEqual(w!.tolist(), [1.5, 2]);
+ * ```
+ */
 export async function toNpz(
   arrays:
     | Record<string, ArrayLikeInput>
@@ -728,7 +740,18 @@ function release(piece: Uint8Array): void {
   }
 }
 
-/** Reads an `.npz` archive: its arrays by name (without `.npy`). */
+/**
+ * Reads an `.npz` archive: its arrays by name (without `.npy`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = await rp.toNpz([rp.array([1, 2])]);
+ * assert.deepEqual((await rp.fromNpz(bytes)).arr_0!.tolist(), [1n, 2n]); // NumPy's names
+ * ```
+ */
 export async function fromNpz(
   bytes: Uint8Array | ArrayBuffer,
 ): Promise<Record<string, NDArray>> {
@@ -738,6 +761,21 @@ export async function fromNpz(
 /**
  * Writes `arrays` to `path` as an uncompressed `.npz` (`np.savez`); file
  * errors are {@link FileError}s.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ *
+ * const path = join(await mkdtemp(join(tmpdir(), "rp-")), "w.npz");
+ * await rp.savez(path, { w: rp.array([1.5]) });
+ * const { w } = await rp.load(path) as Record<string, rp.NDArray>;
+ * assert.deepEqual(w!.tolist(), [1.5]);
+ * ```
  */
 export async function savez(
   path: string,
@@ -749,7 +787,24 @@ export async function savez(
   await writeBytes("savez", path, () => toNpz(arrays));
 }
 
-/** Writes `arrays` as a deflated `.npz` (`np.savez_compressed`). */
+/**
+ * Writes `arrays` as a deflated `.npz` (`np.savez_compressed`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ *
+ * const path = join(await mkdtemp(join(tmpdir(), "rp-")), "z.npz");
+ * await rp.savezCompressed(path, { z: rp.zeros([1000]) });
+ * const { z } = await rp.load(path) as Record<string, rp.NDArray>;
+ * assert.equal(z!.size, 1000);
+ * ```
+ */
 export async function savezCompressed(
   path: string,
   arrays:
@@ -770,6 +825,21 @@ export async function savezCompressed(
  * of the file that are needed are read; the path must name a regular
  * file. A file that cannot be opened or read is a {@link FileError}
  * naming the path and the cause (`code` is `"ENOENT"`, `"EISDIR"`, ...).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ *
+ * const path = join(await mkdtemp(join(tmpdir(), "rp-")), "a.npy");
+ * await rp.save(path, rp.arange(3));
+ * const a = await rp.load(path) as rp.NDArray;
+ * assert.deepEqual(a.tolist(), [0n, 1n, 2n]);
+ * ```
  */
 export async function load(
   path: string,

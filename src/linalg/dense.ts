@@ -511,7 +511,18 @@ export function lstsq(
   return { x: vec ? X.reshape(n) : X, residuals, rank, s: S };
 }
 
-/** NumPy's `numpy.linalg` namespace (the parts that exist; see COMPATIBILITY.md). */
+/**
+ * NumPy's `numpy.linalg` namespace (the parts that exist; see COMPATIBILITY.md).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.linalg.solve([[2, 0], [0, 4]], [2, 4]).tolist(), [1, 1]);
+ * assert.equal(Math.round(rp.linalg.det([[1, 2], [3, 4]]) as number), -2);
+ * ```
+ */
 export const linalg = {
   solve,
   inv,

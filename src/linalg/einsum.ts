@@ -117,6 +117,15 @@ function contract(
  * Evaluates the Einstein summation `subscripts` over `operands` (NumPy's
  * `einsum`). Results have the operands' promoted dtype; a 0-d result is a
  * JS scalar.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const y = rp.einsum("ij,j->i", [[1, 2], [3, 4]], [1, 1]) as rp.NDArray;
+ * assert.deepEqual(y.tolist(), [3n, 7n]);
+ * ```
  */
 export function einsum(
   subscripts: string,

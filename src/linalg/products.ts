@@ -48,6 +48,15 @@ import { checkOptions, maxArgs, optionKeys } from "../_typed.ts";
  * Matrix product of two arrays (NumPy's `matmul` / `@`). Batched over
  * leading dimensions with broadcasting; a 1-d `a` is a row vector and a 1-d
  * `b` a column vector, their added axis removed from the result.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const y = rp.matmul([[1, 2], [3, 4]], [[5], [6]]);
+ * assert.deepEqual(y.tolist(), [[17n], [39n]]);
+ * ```
  */
 export function matmul(
   x: ArrayLikeInput,
@@ -238,7 +247,17 @@ export function dotNd(x: ArrayLikeInput, y: ArrayLikeInput): NDArray | Scalar {
   return tensordot(a, b, [[a.ndim - 1], [b.ndim - 2]]);
 }
 
-/** Dot product of the flattened arrays (NumPy's `vdot`, real dtypes). */
+/**
+ * Dot product of the flattened arrays (NumPy's `vdot`, real dtypes).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.vdot([1.5, 2], [2, 4]), 11);
+ * ```
+ */
 export function vdot(x: ArrayLikeInput, y: ArrayLikeInput): Scalar {
   maxArgs("vdot", arguments, 2);
   const a = nd(x).ravel(), b = nd(y).ravel();
@@ -248,7 +267,17 @@ export function vdot(x: ArrayLikeInput, y: ArrayLikeInput): Scalar {
   return matmul(a, b).item();
 }
 
-/** Sum product over the last axes (NumPy's `inner`). */
+/**
+ * Sum product over the last axes (NumPy's `inner`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.inner([1, 2], [3, 4]), 11n);
+ * ```
+ */
 export function inner(x: ArrayLikeInput, y: ArrayLikeInput): NDArray | Scalar {
   maxArgs("inner", arguments, 2);
   const a = nd(x), b = nd(y);
@@ -265,7 +294,17 @@ export function inner(x: ArrayLikeInput, y: ArrayLikeInput): NDArray | Scalar {
   return scalarIf0d(tensordot(a, b, [[a.ndim - 1], [b.ndim - 1]]));
 }
 
-/** Outer product of the flattened arrays: `out[i, j] = a[i] * b[j]`. */
+/**
+ * Outer product of the flattened arrays: `out[i, j] = a[i] * b[j]`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.outer([1, 2], [3, 4]).tolist(), [[3n, 4n], [6n, 8n]]);
+ * ```
+ */
 export function outer(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
   maxArgs("outer", arguments, 2);
   const a = nd(x).ravel(), b = nd(y).ravel();
@@ -276,6 +315,15 @@ export function outer(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
  * Sum of products over the given axes (NumPy's `tensordot`): `axes` is a
  * count N (the last N of `a` with the first N of `b`) or a pair of axis
  * lists. Computed as one `matmul` of transposed, reshaped operands.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const t = rp.tensordot(rp.ones([2, 3]), rp.ones([3, 4]), 1);
+ * assert.deepEqual(t.shape, [2, 4]);
+ * ```
  */
 export function tensordot(
   x: ArrayLikeInput,
@@ -348,6 +396,14 @@ const TRACE_KEYS = optionKeys<TraceOptions>({
 /**
  * The diagonal of the 2-d sub-arrays over `axis1`, `axis2` as a view,
  * appended as the last axis (NumPy's `diagonal`; NumPy's is read-only).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.diagonal(rp.array([[1, 2], [3, 4]])).tolist(), [1n, 4n]);
+ * ```
  */
 export function diagonal(
   x: ArrayLikeInput,
@@ -388,6 +444,14 @@ export function diagonal(
 /**
  * Sum along the diagonal (NumPy's `trace`): a JS scalar for 2-d input,
  * else an array over the remaining axes. Small integers sum in int64.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.trace([[1, 2], [3, 4]]), 5n);
+ * ```
  */
 export function trace(
   x: ArrayLikeInput,

@@ -112,7 +112,18 @@ export interface ChoiceOptions {
 }
 const CHOICE_KEYS = optionKeys<ChoiceOptions>({ replace: 1, p: 1, shuffle: 1 });
 
-/** NumPy's `Generator` over PCG64. */
+/**
+ * NumPy's `Generator` over PCG64.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const g = new rp.Generator(42);
+ * assert.equal(g.random(), 0.7739560485559633); // NumPy's default_rng(42)
+ * ```
+ */
 export class Generator {
   /** PCG64 state: state hi/lo, increment hi/lo, has_uint32, uinteger. */
   readonly #state = new BigUint64Array(6);
@@ -411,7 +422,18 @@ export class Generator {
   }
 }
 
-/** `numpy.random.default_rng(seed)`: a PCG64 {@link Generator}. */
+/**
+ * `numpy.random.default_rng(seed)`: a PCG64 {@link Generator}.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const rng = rp.defaultRng(42);
+ * assert.equal(rng.random(), 0.7739560485559633); // NumPy's default_rng(42).random()
+ * ```
+ */
 export function defaultRng(
   seed?: number | bigint | readonly number[],
 ): Generator {

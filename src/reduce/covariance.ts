@@ -41,7 +41,17 @@ export const COV_KEYS = optionKeys<CovOptions>({
   aweights: 1,
 });
 
-/** The covariance matrix of the variables in `m` (NumPy's `cov`). */
+/**
+ * The covariance matrix of the variables in `m` (NumPy's `cov`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.cov([1, 2, 3]), 1);
+ * ```
+ */
 export function cov(
   m: ArrayLikeInput,
   options: CovOptions = {},
@@ -142,7 +152,18 @@ export interface CorrcoefOptions {
 }
 export const CORRCOEF_KEYS = optionKeys<CorrcoefOptions>({ rowvar: 1 });
 
-/** Pearson correlation coefficients (NumPy's `corrcoef`), clipped to [-1, 1]. */
+/**
+ * Pearson correlation coefficients (NumPy's `corrcoef`), clipped to [-1, 1].
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const r = rp.corrcoef([[1, 2, 3], [2, 4, 6]]) as rp.NDArray;
+ * assert.deepEqual(r.tolist(), [[1, 1], [1, 1]]);
+ * ```
+ */
 export function corrcoef(
   x: ArrayLikeInput,
   options: CorrcoefOptions = {},
@@ -163,6 +184,14 @@ export function corrcoef(
 /**
  * The discrete linear convolution of two 1-d arrays (NumPy's
  * `convolve`; modes "full" (default), "same", "valid").
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.convolve([1, 2], [1, 1]).tolist(), [1n, 3n, 2n]);
+ * ```
  */
 export function convolve(
   a: ArrayLikeInput,

@@ -48,6 +48,14 @@ const isFloat = (x: NDArray) => kind(x.dtype) === "f";
 /**
  * Sum treating NaN as zero (NumPy's `nansum`: NaNs replaced by 0, then
  * `sum`, so float results match NumPy's bits).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.nansum([1, NaN, 3]), 4);
+ * ```
  */
 export function nansum(
   a: ArrayLikeInput,
@@ -67,6 +75,14 @@ export function nansum(
 /**
  * Mean ignoring NaNs (NumPy's `nanmean`): the sum of the non-NaN values
  * over their count; an all-NaN slice gives NaN.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.nanmean([1, NaN, 3]), 2);
+ * ```
  */
 export function nanmean(
   a: ArrayLikeInput,
@@ -96,6 +112,14 @@ export function nanmean(
 /**
  * Maximum ignoring NaNs (NumPy's `nanmax`, `fmax.reduce`); an all-NaN slice
  * gives NaN (NumPy also warns).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.nanmax([1, NaN, 3]), 3);
+ * ```
  */
 export function nanmax(
   a: ArrayLikeInput,
@@ -105,7 +129,17 @@ export function nanmax(
   const x = a instanceof NDArray ? a : array(a);
   return reduceMasked(isFloat(x) ? "fmax" : "max", x, options, "nanmax");
 }
-/** Minimum ignoring NaNs (NumPy's `nanmin`); see {@link nanmax}. */
+/**
+ * Minimum ignoring NaNs (NumPy's `nanmin`); see {@link nanmax}.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.nanmin([1, NaN, 3]), 1);
+ * ```
+ */
 export function nanmin(
   a: ArrayLikeInput,
   options: ExtremumOptions = {},
@@ -115,7 +149,17 @@ export function nanmin(
   return reduceMasked(isFloat(x) ? "fmin" : "min", x, options, "nanmin");
 }
 
-/** Range of values, `max - min` (NumPy's `ptp`; integers wrap as NumPy's). */
+/**
+ * Range of values, `max - min` (NumPy's `ptp`; integers wrap as NumPy's).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.ptp([3, 1, 7]), 6n);
+ * ```
+ */
 export function ptp(
   a: ArrayLikeInput,
   options: PtpOptions = {},
@@ -157,6 +201,14 @@ const AVERAGE_KEYS = optionKeys<AverageOptions>({
  * Weights summing to zero throw. With `returned: true`, the pair
  * `[average, sumOfWeights]` (the weights' sum broadcast to the average's
  * shape; without weights, the element count in the average's dtype).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.average([1, 2, 3], { weights: [3, 1, 0] }), 1.25);
+ * ```
  */
 export function average(
   a: ArrayLikeInput,
@@ -266,6 +318,14 @@ const COUNT_KEYS = optionKeys<CountOptions>({ axis: 1, keepdims: 1 });
 /**
  * Number of non-zero (truthy, NaN included) elements over the axes (NumPy's
  * `count_nonzero`): a number without `axis`, else an int64 array.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.countNonzero([0, 1, 2, 0]), 2);
+ * ```
  */
 export function countNonzero(
   a: ArrayLikeInput,
@@ -357,6 +417,14 @@ function varLanes(
  * keepdims, subtract, square, sum, divide by `n - ddof`), from the same
  * ufuncs and sums, so results match NumPy's. Integers and bools compute in
  * float64. Exported as `var` (`rp.var(a)`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.variance([1, 2, 3, 4]), 1.25);
+ * ```
  */
 export function variance(
   a: ArrayLikeInput,
@@ -429,7 +497,17 @@ function varWhere(x: NDArray, options: VarOptions, fn: string) {
   return divideCount(s, div, acc);
 }
 
-/** Standard deviation: `sqrt(var(a))` (see {@link variance}). */
+/**
+ * Standard deviation: `sqrt(var(a))` (see {@link variance}).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.std([1, 2, 3, 4], { ddof: 1 }), 1.2909944487358056);
+ * ```
+ */
 export function std(
   a: ArrayLikeInput,
   options: VarOptions = {},

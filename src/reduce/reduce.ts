@@ -503,7 +503,18 @@ export function sumAxis(
   checkOptions(options, "sum", SUM_KEYS);
   return reduceMasked("sum", a, options, "sum");
 }
-/** Product of elements over the given axes. */
+/**
+ * Product of elements over the given axes.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const p = rp.prod([[1, 2], [3, 4]], { axis: 0 }) as rp.NDArray;
+ * assert.deepEqual(p.tolist(), [3n, 8n]);
+ * ```
+ */
 export function prod(
   a: ArrayLikeInput,
   options: SumOptions = {},
@@ -527,7 +538,17 @@ export function amin(
   checkOptions(options, "min", EXTREMUM_KEYS);
   return reduceMasked("min", a, options, "min");
 }
-/** Whether every element is truthy, over the given axes. */
+/**
+ * Whether every element is truthy, over the given axes.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.all([true, false]), false);
+ * ```
+ */
 export function all(
   a: ArrayLikeInput,
   options: LogicalOptions = {},
@@ -535,7 +556,17 @@ export function all(
   checkOptions(options, "all", LOGICAL_KEYS);
   return reduceMasked("all", a, options, "all");
 }
-/** Whether any element is truthy, over the given axes. */
+/**
+ * Whether any element is truthy, over the given axes.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.any([true, false]), true);
+ * ```
+ */
 export function any(
   a: ArrayLikeInput,
   options: LogicalOptions = {},
@@ -792,7 +823,17 @@ export function cumsumAxis(
   checkOptions(options, "cumsum", SCAN_KEYS);
   return scan(0, a, options, "cumsum");
 }
-/** Cumulative product along `axis` (flattened when no axis). */
+/**
+ * Cumulative product along `axis` (flattened when no axis).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.cumprod([1, 2, 3]).tolist(), [1n, 2n, 6n]);
+ * ```
+ */
 export function cumprod(
   a: ArrayLikeInput,
   options: ScanOptions = {},

@@ -272,7 +272,17 @@ function quantileImpl(
   return concatenate(shaped.map((p) => p.expandDims(0)), { axis: 0 });
 }
 
-/** The q-th quantiles (q in [0, 1]) along `axis` (NumPy's `quantile`). */
+/**
+ * The q-th quantiles (q in [0, 1]) along `axis` (NumPy's `quantile`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.quantile([1, 2, 3, 4], 0.5), 2.5);
+ * ```
+ */
 export function quantile(
   a: ArrayLikeInput,
   q: number | readonly number[],
@@ -283,7 +293,17 @@ export function quantile(
   return quantileImpl(a, q, options, "quantile", false);
 }
 
-/** The q-th percentiles (q in [0, 100]) along `axis` (NumPy's `percentile`). */
+/**
+ * The q-th percentiles (q in [0, 100]) along `axis` (NumPy's `percentile`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.percentile([1, 2, 3, 4], 25), 1.75);
+ * ```
+ */
 export function percentile(
   a: ArrayLikeInput,
   q: number | readonly number[],
@@ -302,7 +322,17 @@ export function percentile(
   );
 }
 
-/** {@link quantile} ignoring NaNs (all-NaN lanes give NaN). */
+/**
+ * {@link quantile} ignoring NaNs (all-NaN lanes give NaN).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.nanquantile([1, NaN, 3], 0.5), 2);
+ * ```
+ */
 export function nanquantile(
   a: ArrayLikeInput,
   q: number | readonly number[],
@@ -313,7 +343,17 @@ export function nanquantile(
   return quantileImpl(a, q, options, "nanquantile", true);
 }
 
-/** {@link percentile} ignoring NaNs. */
+/**
+ * {@link percentile} ignoring NaNs.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.nanpercentile([1, NaN, 3], 50), 2);
+ * ```
+ */
 export function nanpercentile(
   a: ArrayLikeInput,
   q: number | readonly number[],
@@ -344,6 +384,14 @@ export const MEDIAN_KEYS = optionKeys<MedianOptions>({ axis: 1, keepdims: 1 });
 /**
  * The median along `axis` (NumPy's `median`: the mean of the middle one or
  * two sorted values; NaN if the lane holds one).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.median([3, 1, 4, 2]), 2.5);
+ * ```
  */
 export function median(
   a: ArrayLikeInput,
@@ -396,7 +444,17 @@ function emptyMedian(
   return r.ndim === 0 ? scalarResult(r) : r;
 }
 
-/** {@link median} ignoring NaNs. */
+/**
+ * {@link median} ignoring NaNs.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.nanmedian([3, NaN, 1]), 2);
+ * ```
+ */
 export function nanmedian(
   a: ArrayLikeInput,
   options: MedianOptions = {},
@@ -467,7 +525,17 @@ const DIFF_KEYS = optionKeys<DiffOptions>({
   append: 1,
 });
 
-/** The n-th discrete difference along `axis` (NumPy's `diff`). */
+/**
+ * The n-th discrete difference along `axis` (NumPy's `diff`).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.diff([1, 4, 9]).tolist(), [3n, 5n]);
+ * ```
+ */
 export function diff(a: ArrayLikeInput, options: DiffOptions = {}): NDArray {
   checkOptions(options, "diff", DIFF_KEYS);
   let x = nd(a);
@@ -522,6 +590,14 @@ const BINCOUNT_KEYS = optionKeys<BincountOptions>({ weights: 1, minlength: 1 });
 /**
  * Counts of each value of a non-negative integer array (NumPy's
  * `bincount`): int64 counts, or float64 sums of `weights`.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.bincount([0, 1, 1, 3]).tolist(), [1n, 2n, 0n, 1n]);
+ * ```
  */
 export function bincount(
   x: ArrayLikeInput,
@@ -594,6 +670,16 @@ const HISTOGRAM_KEYS = optionKeys<HistogramOptions>({
 /**
  * Counts of `a` in bins (NumPy's `histogram`): `{ hist, binEdges }`; the
  * last bin includes its right edge. Values outside the range are ignored.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * const { hist, binEdges } = rp.histogram([1, 2, 2, 3], { bins: 2 });
+ * assert.deepEqual(hist.tolist(), [1n, 3n]);
+ * assert.deepEqual(binEdges.tolist(), [1, 2, 3]);
+ * ```
  */
 export function histogram(
   a: ArrayLikeInput,
@@ -717,6 +803,14 @@ const INTERP_KEYS = optionKeys<InterpOptions>({
 /**
  * One-dimensional linear interpolation (NumPy's `interp`): `xp` must be
  * increasing; below/above it `left`/`right` (default the end values).
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rp.interp(1.5, [1, 2], [10, 20]), 15);
+ * ```
  */
 export function interp(
   x: ArrayLikeInput,

@@ -837,6 +837,14 @@ function roundTo(
  * three-argument `where`); the result dtype is `x` and `y` promoted.
  * `out` (an extension: NumPy's `where` has none) receives the result and
  * may be one of the inputs.
+ *
+ * @example
+ * ```ts
+ * import * as rp from "@raptors/raptors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rp.where([true, false], 1, 2).tolist(), [1n, 2n]);
+ * ```
  */
 export function where(
   cond: ArrayLikeInput,
