@@ -4,8 +4,10 @@
  *
  * - `POST /similar` `{ "vector": number[128], "k": 10 }`: top-k cosine
  *   similarity against an in-memory embedding matrix (20,000 x 128,
- *   float32), one engine job (matrix-vector product, then the top k by
- *   the selection kernel).
+ *   float32): a matrix-vector product, then the top k by the selection
+ *   kernel. Requests go through a {@link SimilarBatcher}: one job each
+ *   while an engine thread is free, and the queries that arrive while all
+ *   are busy go out together as one job (one pass over the matrix).
  * - `POST /score` `{ "rows": number[][] }` (64 features each): a logistic
  *   model over the batch, `sigmoid(X @ w + b)` as one engine job.
  * - The binary forms, for clients that can send bytes: `POST /score` with
@@ -18,13 +20,17 @@
  *   becomes an NDArray without a copy (`rp.frombuffer` over
  *   `await req.arrayBuffer()`), and no JSON is parsed or built for the
  *   numbers.
- * - `GET /metrics`: the engine's Prometheus text; `GET /health`: "ok"
- *   (liveness); `GET /ready`: 200 while the engine's queue has room, 503
- *   (with the queue depth) when it holds `READY_QUEUE` jobs (readiness).
+ * - `GET /metrics`: the engine's Prometheus text, and the batcher's
+ *   `raptors_app_similar_waiting` and `raptors_app_similar_shed_total`;
+ *   `GET /health`: "ok" (liveness); `GET /ready`: 200 while the engine's
+ *   queue (with the queries waiting in the batcher) has room, 503 (with
+ *   the queue depth) when it holds `READY_QUEUE` (readiness).
  *
  * Heavy work never runs on the event loop; when the engine's queue is full
  * the service answers 503 with `Retry-After` instead of queueing without
- * bound. Environment: `PORT` (default 8000), `MAX_QUEUE` (default 64),
+ * bound (similarity queries past `MAX_QUEUE` waiting in the batcher are
+ * answered 503 the same way). Environment: `PORT` (default 8000),
+ * `MAX_QUEUE` (default 64),
  * `READY_QUEUE` (default `MAX_QUEUE`),
  * `THREADS` (default: all cores), `ROWS` (embedding rows, default 20000).
  *
@@ -127,6 +133,7 @@ export interface BatchWork<Q, T, R> {
 export class Batcher<Q, T, R> {
   #waiting: Waiting<Q, R>[] = [];
   #running = 0;
+  #shed = 0;
   readonly #engine: rp.Engine;
   readonly #work: BatchWork<Q, T, R>;
   readonly #slots: number;
@@ -150,9 +157,15 @@ export class Batcher<Q, T, R> {
     return this.#waiting.length;
   }
 
+  /** Requests refused so far because `maxWaiting` were waiting. */
+  get shed(): number {
+    return this.#shed;
+  }
+
   /** The answer to request `q`. */
   submit(q: Q): Promise<R> {
     if (this.#waiting.length >= this.#maxWaiting) {
+      this.#shed++;
       return Promise.reject(
         new rp.QueueFullError(`${this.#maxWaiting} requests are waiting`, 1),
       );
@@ -239,6 +252,30 @@ export class SimilarBatcher {
   /** The top `k` rows for unit vector `u` (as {@link topSimilar}). */
   query(u: rp.NDArray, k: number): Promise<Top> {
     return this.#b.submit({ u, k });
+  }
+
+  /** Queries waiting for a free engine thread. */
+  get waiting(): number {
+    return this.#b.waiting;
+  }
+
+  /** Queries refused so far because `maxWaiting` were waiting. */
+  get shed(): number {
+    return this.#b.shed;
+  }
+
+  /**
+   * The batcher's gauge and counter in Prometheus' text format (appended
+   * to the engine's: `prefix_similar_waiting`, `prefix_similar_shed_total`).
+   */
+  prometheus(prefix = "raptors_app"): string {
+    return `# HELP ${prefix}_similar_waiting Similarity queries waiting for a free engine thread.
+# TYPE ${prefix}_similar_waiting gauge
+${prefix}_similar_waiting ${this.waiting}
+# HELP ${prefix}_similar_shed_total Similarity queries answered 503 while the batcher's waiting list was full.
+# TYPE ${prefix}_similar_shed_total counter
+${prefix}_similar_shed_total ${this.shed}
+`;
   }
 }
 
@@ -383,6 +420,11 @@ export function createApp(): App {
   const weights = rp.asarray(randoms(FEATURES, 7)).astype("float64")
     .asReadOnly();
   const bias = 0.25;
+  // similarity queries wait here (at most MAX_QUEUE) while every engine
+  // thread is busy, then go out together as one job
+  const similarBatcher = new SimilarBatcher(engine, embeddings, {
+    maxWaiting: maxQueue,
+  });
 
   async function similar(req: Request, url: URL): Promise<Response> {
     let q: rp.NDArray, k: number;
@@ -417,7 +459,7 @@ export function createApp(): App {
       return json({ error: "k must be an integer in 1..1000" }, 400);
     }
     const u = unit(q);
-    const top = await engine.submit(() => topSimilar(embeddings, u, k));
+    const top = await similarBatcher.query(u, k);
     return json({
       ids: Array.from(top.indices.data as BigInt64Array, Number),
       scores: Array.from(top.values.data as Float32Array),
@@ -471,7 +513,11 @@ export function createApp(): App {
     try {
       if (path === "/health") return new Response("ok");
       if (path === "/ready") {
-        const r = readiness(engine.metrics(), readyQueue);
+        const m = engine.metrics();
+        const r = readiness(
+          { ...m, queueDepth: m.queueDepth + similarBatcher.waiting },
+          readyQueue,
+        );
         return json(
           r,
           r.ready ? 200 : 503,
@@ -479,7 +525,7 @@ export function createApp(): App {
         );
       }
       if (path === "/metrics") {
-        return new Response(engine.prometheus(), {
+        return new Response(engine.prometheus() + similarBatcher.prometheus(), {
           headers: { "content-type": "text/plain; version=0.0.4" },
         });
       }

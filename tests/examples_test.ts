@@ -252,8 +252,13 @@ for (const file of flavours) {
       assert.ok(codes.every((c) => c === 200 || c === 503), String(codes));
       for (const r of shed) assert.equal(r.headers.get("retry-after"), "1");
       const metrics = await (await fetch(`${s.url}/metrics`)).text();
+      // shed by the engine's queue or by the similarity batcher's list
       const rejected = Number(/outcome="rejected"\} (\d+)/.exec(metrics)![1]);
-      assert.equal(rejected, shed.length);
+      const batcherShed = Number(
+        /raptors_app_similar_shed_total (\d+)/.exec(metrics)![1],
+      );
+      assert.equal(rejected + batcherShed, shed.length);
+      assert.match(metrics, /# TYPE raptors_app_similar_waiting gauge\n/);
     } finally {
       await s.stop();
     }
