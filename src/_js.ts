@@ -14,7 +14,8 @@ import type {
   NumberArray,
   NumericArray,
 } from "./_typed.ts";
-import type { Storage } from "./core/dtype.ts";
+import type { DType, Storage } from "./core/dtype.ts";
+import type { Op2 } from "./ufunc/_rules.ts";
 
 /** NumPy's pairwise sum of `a[lo..lo+n)` in float64 (see rust reduce.rs). */
 export function pairwiseF64(a: Float64Array, lo: number, n: number): number {
@@ -251,8 +252,8 @@ export function argsortSmall(a: NumericArray): Uint32Array {
  * fast path's loop for fewer than 24 elements (`src/ufunc/ufunc.ts`).
  */
 export function jsBinary(
-  op: string,
-  dtype: string,
+  op: Op2,
+  dtype: DType,
   a: Storage,
   ao: number,
   b: Storage,

@@ -96,34 +96,31 @@ export type UnaryAsync = (
   options?: AsyncOptions & { out?: unknown },
 ) => Promise<NDArray>;
 
+/**
+ * A ufunc job: `fn`'s options checked (the job's and `out`, refused)
+ * before anything is submitted; a bad option rejects the promise.
+ */
+function ufuncJob(
+  fn: string,
+  options: AsyncOptions & { out?: unknown },
+  run: () => NDArray,
+): Promise<NDArray> {
+  try {
+    checkOptions(options, fn, UFUNC_JOB());
+    noOut(options, fn);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return job(run, options);
+}
+
 /** The binary ufunc `op` as an engine job (`src/engine/async_ufuncs.ts`). */
 export function asyncBinary(op: Op2): BinaryAsync {
-  return (
-    a: ArrayLikeInput,
-    b: ArrayLikeInput,
-    options: AsyncOptions & { out?: unknown } = {},
-  ): Promise<NDArray> => {
-    try {
-      checkOptions(options, `${op}Async`, UFUNC_JOB());
-      noOut(options, `${op}Async`);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return job(() => uf.ufunc2(op, nd(a), nd(b)), options);
-  };
+  return (a, b, options = {}) =>
+    ufuncJob(`${op}Async`, options, () => uf.ufunc2(op, nd(a), nd(b)));
 }
 /** The unary ufunc `op` as an engine job (`src/engine/async_ufuncs.ts`). */
 export function asyncUnary(op: Op1): UnaryAsync {
-  return (
-    a: ArrayLikeInput,
-    options: AsyncOptions & { out?: unknown } = {},
-  ): Promise<NDArray> => {
-    try {
-      checkOptions(options, `${op}Async`, UFUNC_JOB());
-      noOut(options, `${op}Async`);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return job(() => uf.ufunc1(op, nd(a)), options);
-  };
+  return (a, options = {}) =>
+    ufuncJob(`${op}Async`, options, () => uf.ufunc1(op, nd(a)));
 }

@@ -32,10 +32,10 @@ import {
 import { taLength } from "../_intrinsics.ts";
 
 // One 16-byte scratch buffer carries scalar arguments and results (slots).
-export const slotBuf = new ArrayBuffer(16);
+const slotBuf = new ArrayBuffer(16);
 export const slotF64 = new Float64Array(slotBuf);
-export const slotI64 = new BigInt64Array(slotBuf);
-export const slotU64 = new BigUint64Array(slotBuf);
+const slotI64 = new BigInt64Array(slotBuf);
+const slotU64 = new BigUint64Array(slotBuf);
 export const slot = slotF64;
 
 export function check(status: number, fn: string): void {
@@ -48,7 +48,7 @@ export function readSlot(dt: number): number | bigint {
   return slotF64[0]!;
 }
 
-export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export function exactNumber(
   v: number | bigint,
@@ -150,9 +150,9 @@ export function outFor<O extends NumericArray>(
   return out;
 }
 
-export type BinName = "add" | "subtract" | "multiply" | "divide";
+type BinName = "add" | "subtract" | "multiply" | "divide";
 
-export function isScalar(x: unknown): x is Scalar {
+function isScalar(x: unknown): x is Scalar {
   return typeof x === "number" || typeof x === "bigint";
 }
 
@@ -257,7 +257,7 @@ export function binary(
 // deno-lint-ignore no-explicit-any
 export type AnyArr = any;
 
-export function jsBinary(
+function jsBinary(
   name: BinName,
   a: AnyArr,
   b: AnyArr,
@@ -298,7 +298,7 @@ export function jsBinary(
   }
 }
 
-export function jsBinaryScalar(
+function jsBinaryScalar(
   name: BinName,
   a: AnyArr,
   s: number | bigint,

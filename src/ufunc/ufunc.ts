@@ -121,6 +121,17 @@ function floatFor(d: DType): DType {
     : "float64";
 }
 
+/**
+ * The dtype of binary op `op`'s float loop for promoted dtype `d`
+ * (`float64` rule: integers and bools to float64; `float`: the smallest
+ * float holding them), or `undefined` when the op's loop is not float.
+ */
+function floatLoop(op: Op2, d: DType): DType | undefined {
+  if (LOOP_FLOAT64.has(op)) return kind(d) === "f" ? d : "float64";
+  if (LOOP_FLOAT.has(op)) return floatFor(d);
+  return undefined;
+}
+
 /** A 0-d array holding a weak scalar converted to `dtype` (checked). */
 function scalarArray(s: Scalar, dtype: DType, fn: string): NDArray {
   const st = new (storageCtor(dtype))(1);
@@ -523,9 +534,8 @@ export function ufunc2(
     // there unchecked against the integer dtype (divide(-1, uint64) is
     // -0.5, as NumPy)
     (d, sc) =>
-      (LOOP_FLOAT64.has(op) || LOOP_FLOAT.has(op)) &&
-        typeof sc !== "boolean" && (kind(d) === "i" || kind(d) === "u")
-        ? (LOOP_FLOAT64.has(op) ? "float64" : floatFor(d))
+      typeof sc !== "boolean" && (kind(d) === "i" || kind(d) === "u")
+        ? floatLoop(op, d) ?? comparisonDtype(op, d, sc)
         : comparisonDtype(op, d, sc),
     op,
   );
@@ -533,8 +543,8 @@ export function ufunc2(
   b._live(op);
   // The dtype the loop runs in, per NumPy's loops.
   let opCode = UFUNC2[op];
-  if (LOOP_FLOAT64.has(op)) dtype = kind(dtype) === "f" ? dtype : "float64";
-  else if (LOOP_FLOAT.has(op)) dtype = floatFor(dtype);
+  const float = floatLoop(op, dtype);
+  if (float !== undefined) dtype = float;
   else if (dtype === "bool") {
     const as = BOOL_AS[op], error = BOOL_ERROR2[op];
     if (as !== undefined) opCode = UFUNC2[as];

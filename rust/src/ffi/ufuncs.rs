@@ -99,16 +99,7 @@ unsafe fn ufunc2_in<T: Elem + ops::Arith>(
     }
     float(&call)
         .or_else(|| ufunc2_shared::<T, _>(op, &call))
-        .unwrap_or_else(|| {
-            Err(Error::new(
-                error::UNSUPPORTED_DTYPE,
-                format!(
-                    "ufunc '{}' has no loop for {}",
-                    ufunc2_name(op),
-                    T::DTYPE.name()
-                ),
-            ))
-        })
+        .unwrap_or_else(|| Err(unsupported(ufunc2_name(op), T::DTYPE)))
 }
 
 /// True if any element of the layout is negative.
@@ -212,16 +203,7 @@ unsafe fn ufunc1_in<T: Elem + ops::Arith>(
     };
     float(&call)
         .or_else(|| ufunc1_shared::<T, _>(op, &call))
-        .unwrap_or_else(|| {
-            Err(Error::new(
-                error::UNSUPPORTED_DTYPE,
-                format!(
-                    "ufunc '{}' has no loop for {}",
-                    ufunc1_name(op),
-                    T::DTYPE.name()
-                ),
-            ))
-        })
+        .unwrap_or_else(|| Err(unsupported(ufunc1_name(op), T::DTYPE)))
 }
 
 export! {
