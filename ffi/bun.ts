@@ -56,7 +56,7 @@ export async function openBun(
   return {
     symbols: lib.symbols as unknown as NativeSymbols,
     close: () => lib.close(),
-    addressOf: (v) => (taByteLength(v) === 0 ? 0n : BigInt(ptr(v))),
+    addressOf: (v) => (taByteLength(v) === 0 ? 0 : ptr(v)),
     notifyCallback: (fn) => {
       const cb = new JSCallback(fn, {
         args: [],

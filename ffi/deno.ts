@@ -10,6 +10,12 @@
  * @module
  */
 import {
+  SafeWeakMap,
+  taBuffer,
+  taByteLength,
+  taByteOffset,
+} from "../src/_intrinsics.ts";
+import {
   type NativeSymbols,
   type NativeType,
   type RuntimeHooks,
@@ -70,10 +76,29 @@ export function openDeno(
 ): { symbols: NativeSymbols; close(): void } & RuntimeHooks {
   const D = deno();
   const lib = D.dlopen(path, denoInterface());
+  // The address of each ArrayBuffer's first byte, asked of Deno once per
+  // buffer (`UnsafePointer.of` + `value` cost ~0.3 µs a call, and a job
+  // passes the address of every array it touches). V8 never moves an
+  // ArrayBuffer's backing store: a resizable one reserves its maximum up
+  // front, and a transfer detaches the old buffer (the engine refuses
+  // detached views before asking). `taBuffer` first: it moves a small
+  // typed array's elements off the V8 heap, where they would move.
+  const bases = new SafeWeakMap<ArrayBufferLike, number>();
+  const addressOf = (v: ArrayBufferView): number => {
+    if (taByteLength(v) === 0) return 0;
+    const buf = taBuffer(v);
+    let base = bases.get(buf);
+    if (base === undefined) {
+      base = Number(D.UnsafePointer.value(D.UnsafePointer.of(v))) -
+        taByteOffset(v);
+      bases.set(buf, base);
+    }
+    return base + taByteOffset(v);
+  };
   return {
     symbols: lib.symbols as unknown as NativeSymbols,
     close: () => lib.close(),
-    addressOf: (v) => BigInt(D.UnsafePointer.value(D.UnsafePointer.of(v))),
+    addressOf,
     notifyCallback: (fn) => {
       // called from raptors' notifier thread (which blocks until it ran)
       const cb = D.UnsafeCallback.threadSafe(

@@ -394,8 +394,11 @@ export interface NotifyCallback {
 
 /** Per-runtime helpers the async engine needs beyond plain calls. */
 export interface RuntimeHooks {
-  /** The address of a view's first byte (0 for an empty view). */
-  addressOf(view: ArrayBufferView): bigint;
+  /**
+   * The address of a view's first byte (0 for an empty view), below 2^53
+   * (user-space addresses, or the wasm backend's handles).
+   */
+  addressOf(view: ArrayBufferView): number;
   /** A callback raptors' notifier thread may call at any time. */
   notifyCallback(fn: () => void): NotifyCallback;
 }

@@ -18,6 +18,8 @@
  */
 import {
   isDetached,
+  SafeMap,
+  SafeWeakMap,
   taBuffer,
   taByteLength,
   taByteOffset,
@@ -88,20 +90,23 @@ export function wasmEngine(
   copyMemory?: JobMemory,
 ): {
   functions: Record<string, Kernel>;
-  addressOf(view: ArrayBufferView): bigint;
+  addressOf(view: ArrayBufferView): number;
 } {
-  const engines = new Map<number, EngineState>();
+  const engines = new SafeMap<number, EngineState>();
   let nextEngine = 1;
   // view handles: multiples of 16 above 2^40, never a real wasm address
-  const handleOf = new WeakMap<ArrayBufferView, bigint>();
+  const handleOf = new SafeWeakMap<ArrayBufferView, bigint>();
   // WeakRef where the runtime has it (workerd may not): strong refs are
   // then dropped when the job that used them has been reported
   const weak = typeof WeakRef === "function";
-  const views = new Map<bigint, { deref(): ArrayBufferView | undefined }>();
+  const views = new SafeMap<
+    bigint,
+    { deref(): ArrayBufferView | undefined }
+  >();
   let nextHandle = 1n << 40n;
 
-  const addressOf = (v: ArrayBufferView): bigint => {
-    if (taByteLength(v) === 0) return 0n;
+  const addressOf = (v: ArrayBufferView): number => {
+    if (taByteLength(v) === 0) return 0;
     let h = handleOf.get(v);
     if (h === undefined) {
       h = nextHandle;
@@ -111,12 +116,14 @@ export function wasmEngine(
     if (!views.has(h)) {
       views.set(h, weak ? new WeakRef(v) : { deref: () => v });
       if (views.size > 4096) {
-        for (const [k, r] of views) {
-          if (r.deref() === undefined) views.delete(k);
-        }
+        const dead: bigint[] = [];
+        views.forEach((r, k) => {
+          if (r.deref() === undefined) dead[dead.length] = k;
+        });
+        for (let i = 0; i < dead.length; i++) views.delete(dead[i]!);
       }
     }
-    return h;
+    return Number(h);
   };
 
   const fail = (status: number, msg: string) => {
@@ -126,10 +133,11 @@ export function wasmEngine(
   const get = (id: number) => engines.get(id);
 
   // without WeakRef, a handle's view is held only while jobs use it
-  const uses = new Map<bigint, number>();
+  const uses = new SafeMap<bigint, number>();
   const release = (job: Job) => {
     if (weak) return;
-    for (const h of job.handles) {
+    for (let i = 0; i < job.handles.length; i++) {
+      const h = job.handles[i]!;
       const n = (uses.get(h) ?? 1) - 1;
       if (n > 0) uses.set(h, n);
       else {
@@ -155,13 +163,13 @@ export function wasmEngine(
     () => ({ entered: 0, open: false }),
   );
   const resumeParked = (gate: number) => {
-    for (const e of engines.values()) {
+    engines.forEach((e) => {
       const p = e.parked;
       if (p && (gate < 0 || p.gate === gate || p.job.cancel)) {
         e.parked = null;
         setTimeout(() => runJob(e, p.job), 0);
       }
-    }
+    });
   };
 
   const runOne = (e: EngineState) => {
@@ -325,7 +333,9 @@ export function wasmEngine(
           steps.push({ name, args });
         }
         if (k !== words.length) throw new Error("malformed job program");
-        for (const h of handles) uses.set(h, (uses.get(h) ?? 0) + 1);
+        for (let i = 0; i < handles.length; i++) {
+          uses.set(handles[i]!, (uses.get(handles[i]!) ?? 0) + 1);
+        }
         const job: Job = {
           id: ++e.nextId,
           handles,

@@ -168,3 +168,50 @@ test("small arrays share slabs: data gives memory of the array's own, a transfer
   assert.throws(() => bc.set([0, 0], 1), /read-only/);
   assert.equal(bc.get(1, 2), 1);
 });
+
+test("built-ins redefined after import do not decide what a job reads in place or keeps alive", async () => {
+  const e = new rp.Engine({ threads: 1, maxQueue: 4 });
+  const g = gate(15);
+  const held = e.submit(() => {
+    g.hold(); // the job below stays queued until the caller's memory is gone
+    return 0;
+  });
+  await g.entered();
+  const data = new Float64Array(4096).fill(1);
+  const a = rp.asarray(data); // the caller's memory, not a copy
+  type Saved = [object, string, PropertyDescriptor];
+  const saved: Saved[] = [];
+  const redefine = (o: object, k: string, v: unknown) => {
+    saved.push([o, k, Reflect.getOwnPropertyDescriptor(o, k)!]);
+    Object.defineProperty(o, k, {
+      value: v,
+      configurable: true,
+      writable: true,
+    });
+  };
+  let p: Promise<NDArray>;
+  try {
+    // "every buffer is job-private or read-only": read it in place
+    redefine(WeakSet.prototype, "has", () => true);
+    redefine(WeakMap.prototype, "get", () => undefined);
+    // "nothing is in flight": nothing keeps the job's memory alive
+    redefine(Map.prototype, "set", function (this: unknown) {
+      return this;
+    });
+    redefine(Map.prototype, "get", () => undefined);
+    p = e.submit(() => rp.multiply(a, 2));
+  } finally {
+    for (const [o, k, d] of saved.reverse()) Object.defineProperty(o, k, d);
+  }
+  // after submit() returned the caller owns its memory: change it, take it
+  data.fill(-1e6);
+  (data.buffer as ArrayBuffer).transfer();
+  gc();
+  g.open();
+  await held;
+  const r = await p;
+  assert.equal(r.size, 4096);
+  assert.equal(rp.sum(r), 2 * 4096);
+  assert.equal(e.metrics().inFlight, 0);
+  await e.close();
+});

@@ -25,6 +25,7 @@
  * @module
  */
 import {
+  SafeWeakMap,
   taBuffer,
   taByteLength,
   taByteOffset,
@@ -45,7 +46,7 @@ interface Block {
 }
 
 const arena = library.arena;
-const blocks = new WeakMap<object, Block>();
+const blocks = new SafeWeakMap<object, Block>();
 
 function dropHolder(b: Block): void {
   if (--b.holders === 0) arena!.free(b.mem, b.ptr);
@@ -66,7 +67,7 @@ export function finalizer<T>(
 
 const registry = finalizer(dropHolder);
 /** Second views of slab arrays (broadcast, `data`) -> the array's identity. */
-const slabAlias = new WeakMap<object, object>();
+const slabAlias = new SafeWeakMap<object, object>();
 
 /**
  * Storage for `n` elements in wasm memory, or undefined (not the wasm

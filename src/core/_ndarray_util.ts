@@ -9,6 +9,8 @@
 import {
   canShrink,
   isDetached,
+  SafeWeakMap,
+  SafeWeakSet,
   taBuffer,
   taByteLength,
   taByteOffset,
@@ -168,7 +170,7 @@ export function copyInto(src: NDArray, dst: NDArray, fn = "copy"): void {
  * a list that grows past {@link SLAB_GROUP_MAX} (views of views) moves the
  * newcomer's memory out, which bounds it.
  */
-const slabGroups = new WeakMap<object, NDArray[]>();
+const slabGroups = new SafeWeakMap<object, NDArray[]>();
 const SLAB_GROUP_MAX = 2048;
 let lastSlab: object | null = null;
 let lastGroup: NDArray[] = [];
@@ -303,9 +305,9 @@ export function scalarResult(r: NDArray, asNumber = false): NDArray | Scalar {
  * resolves exactly these to JS scalars (an ordinary 0-d array, as
  * `addAsync(rp.array(1), 2)` gives, stays an array).
  */
-export const SCALAR_RESULT: WeakSet<NDArray> = new WeakSet();
+export const SCALAR_RESULT: SafeWeakSet<NDArray> = new SafeWeakSet();
 /** Those whose scalar the sync API gives as a number (argmax, counts). */
-export const AS_NUMBER: WeakSet<NDArray> = new WeakSet();
+export const AS_NUMBER: SafeWeakSet<NDArray> = new SafeWeakSet();
 
 /**
  * `res`, computed from the scalar result `src`, as a scalar result too

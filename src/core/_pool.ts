@@ -32,7 +32,12 @@
  * @module
  */
 import { checkAlloc, maxArrayBytes } from "../_limits.ts";
-import { taBuffer, taLength } from "../_intrinsics.ts";
+import {
+  SafeWeakMap,
+  SafeWeakSet,
+  taBuffer,
+  taLength,
+} from "../_intrinsics.ts";
 import { SLAB_MAX, slabView, USE_SLABS } from "./_slab.ts";
 import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
 import { noteFresh, recording } from "../engine/_record.ts";
@@ -84,7 +89,7 @@ let owned = 0;
  * key into a WeakMap costs ~0.2 us (a new ephemeron) where updating one
  * is a few ns.
  */
-const views = new WeakMap<Storage, number>();
+const views = new SafeWeakMap<Storage, number>();
 const DISPOSED = -1;
 
 // (without a FinalizationRegistry, as in workerd, pooled buffers come
@@ -102,14 +107,14 @@ const registry = finalizer<ArrayBuffer>((buf) => release(buf));
  */
 const PAD = backend.name === "native" ? 64 : 0;
 /** Where the views of each pooled buffer start (its first 64-byte boundary). */
-const starts = new WeakMap<ArrayBuffer, number>();
+const starts = new SafeWeakMap<ArrayBuffer, number>();
 
 /** A new buffer for the pool: `size` usable bytes from a 64-byte boundary. */
 function newBuffer(size: number): ArrayBuffer {
   const buf = new ArrayBuffer(size + PAD);
   if (PAD > 0) {
     const addr = library.addressOf(new Uint8Array(buf, 0, 1));
-    starts.set(buf, Number((64n - (addr & 63n)) & 63n));
+    starts.set(buf, (64 - (addr % 64)) % 64);
   }
   return buf;
 }
@@ -206,7 +211,7 @@ function release(buf: ArrayBuffer, st?: Storage, ctor?: unknown): void {
  * other storage given for a bool array once, since a byte of 2 or 255
  * would be counted, cast and compared as its byte value.
  */
-const canonicalBools = new WeakSet<object>();
+const canonicalBools = new SafeWeakSet<object>();
 /** Records that `st` (bool storage) holds only 0 and 1. */
 export function markCanonicalBool(st: Storage): void {
   canonicalBools.add(st);

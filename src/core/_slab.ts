@@ -23,6 +23,7 @@
  *
  * @module
  */
+import { SafeWeakSet } from "../_intrinsics.ts";
 
 /** Results of fewer bytes come from slabs (V8 only). */
 export const SLAB_MAX = 1024;
@@ -33,7 +34,7 @@ const g = globalThis as { Bun?: unknown; Deno?: unknown; process?: unknown };
 export const USE_SLABS = g.Bun === undefined &&
   (g.Deno !== undefined || g.process !== undefined);
 
-const slabs = new WeakSet<object>();
+const slabs = new SafeWeakSet<object>();
 let slab: ArrayBuffer | null = null;
 let used = SLAB_BYTES;
 

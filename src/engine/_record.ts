@@ -15,6 +15,7 @@ import { STEP_SYMBOLS } from "../../ffi/symbols.ts";
 import { native } from "../_native.ts";
 import { RaptorsError } from "../errors.ts";
 import { home } from "../core/_arena.ts";
+import { push, SafeMap, SafeWeakSet } from "../_intrinsics.ts";
 
 type StepName = (typeof STEP_SYMBOLS)[number];
 /** A kernel argument: a number (u32/f64) or a view (pointer). */
@@ -54,7 +55,7 @@ export interface Step {
 export interface Recording {
   steps: Step[];
   /** Memory allocated during the recording (job-private), by {@link home}. */
-  fresh: WeakSet<object>;
+  fresh: SafeWeakSet<object>;
   /** The same memory as a list: held pending while the job is in flight. */
   homes: object[];
 }
@@ -62,7 +63,7 @@ export interface Recording {
 let current: Recording | null = null;
 
 /** Memory of read-only arrays ({@link markReadOnly}), by {@link home}. */
-const readOnly = new WeakSet<object>();
+const readOnly = new SafeWeakSet<object>();
 /** Marks `st`'s memory read-only: no raptors write reaches it from now on. */
 export function markReadOnly(st: ArrayBufferView): void {
   readOnly.add(home(st));
@@ -78,7 +79,7 @@ export function isReadOnly(st: ArrayBufferView): boolean {
  * storage object, not its memory: the base array stays writable, and its
  * memory is not stable enough for jobs to share it without a copy.
  */
-const readOnlyViews = new WeakSet<object>();
+const readOnlyViews = new SafeWeakSet<object>();
 /** Marks storage object `st` (an alias of another's memory) read-only. */
 export function markReadOnlyView(st: ArrayBufferView): void {
   readOnlyViews.add(st);
@@ -113,13 +114,14 @@ export function checkWritable(st: ArrayBufferView, fn: string): void {
  * when the job resolves); an array leaked out of the job function is
  * refused with a RaptorsError instead of showing garbage.
  */
-const pendingMem = new WeakSet<object>();
+const pendingMem = new SafeWeakSet<object>();
 /** How many memories {@link pendingMem} holds: 0 skips every lookup. */
 export let pendingCount = 0;
 
 /** Marks a job's outputs pending (at submission). */
 export function holdPending(homes: readonly object[]): void {
-  for (const h of homes) {
+  for (let i = 0; i < homes.length; i++) {
+    const h = homes[i]!;
     if (!pendingMem.has(h)) {
       pendingMem.add(h);
       pendingCount++;
@@ -128,8 +130,8 @@ export function holdPending(homes: readonly object[]): void {
 }
 /** Releases a job's outputs (the job settled, or never reached the queue). */
 export function releasePending(homes: readonly object[]): void {
-  for (const h of homes) {
-    if (pendingMem.delete(h)) pendingCount--;
+  for (let i = 0; i < homes.length; i++) {
+    if (pendingMem.delete(homes[i]!)) pendingCount--;
   }
 }
 /** Throws when `st` is the memory of an engine job's pending output. */
@@ -147,9 +149,10 @@ function checkArgsSettled(name: string, args: readonly KernelArg[]): void {
     if (a !== null && typeof a === "object") checkSettled(a, name.slice(3));
   }
 }
-const STEP_INDEX = new Map<string, number>(
-  STEP_SYMBOLS.map((s, i) => [s, i]),
-);
+const STEP_INDEX = new SafeMap<string, number>();
+for (let i = 0; i < STEP_SYMBOLS.length; i++) {
+  STEP_INDEX.set(STEP_SYMBOLS[i]!, i);
+}
 
 /** The recording in progress, if any. */
 export function recording(): Recording | null {
@@ -161,7 +164,7 @@ export function record<T>(fn: () => T): { result: T; rec: Recording } {
   if (current) {
     throw new RaptorsError("engine jobs cannot be recorded inside each other");
   }
-  const rec: Recording = { steps: [], fresh: new WeakSet(), homes: [] };
+  const rec: Recording = { steps: [], fresh: new SafeWeakSet(), homes: [] };
   current = rec;
   try {
     return { result: fn(), rec };
@@ -177,7 +180,7 @@ export function record<T>(fn: () => T): { result: T; rec: Recording } {
 export function noteFresh(mem: object): void {
   if (current !== null && !current.fresh.has(mem)) {
     current.fresh.add(mem);
-    current.homes.push(mem);
+    push(current.homes, mem);
   }
 }
 
@@ -204,7 +207,7 @@ export function checkReadable(st: ArrayBufferView, fn: string): void {
 export function kernel(name: StepName, ...args: KernelArg[]): number {
   if (pendingCount !== 0) checkArgsSettled(name, args);
   if (current) {
-    current.steps.push({ op: STEP_INDEX.get(name)!, args });
+    push(current.steps, { op: STEP_INDEX.get(name)!, args });
     return 0;
   }
   return (native[name] as (...a: KernelArg[]) => number)(...args);

@@ -38,6 +38,9 @@ import { home } from "../core/_arena.ts";
 import { isSlabBuffer } from "../core/_slab.ts";
 import {
   isDetached,
+  push,
+  SafeMap,
+  type SafeWeakSet,
   taBuffer,
   taByteLength,
   taByteOffset,
@@ -324,6 +327,38 @@ function timeoutError(ms: number): Error {
   return new DOMException(`The job timed out after ${ms} ms`, "TimeoutError");
 }
 
+/**
+ * A job program's u64 words from numbers below 2^53, written as 32-bit
+ * halves (no BigInt per word); a negative word `-(i + 1)` is copied input
+ * `i`, tagged with `COPY_TAG` (bit 63).
+ */
+function encodeProgram(
+  head: readonly number[],
+  steps: readonly number[],
+): BigUint64Array {
+  const n = head.length + steps.length;
+  const prog = new BigUint64Array(n);
+  // little-endian halves: every target (x86-64, aarch64, wasm) is
+  const half = new Uint32Array(taBuffer(prog), 0, 2 * n);
+  const put = (ws: readonly number[], at: number): void => {
+    for (let k = 0; k < ws.length; k++, at += 2) {
+      const w = ws[k]!;
+      if (w < 0) {
+        half[at] = -w - 1;
+        half[at + 1] = COPY_HIGH;
+      } else {
+        half[at] = w >>> 0;
+        half[at + 1] = Math.floor(w / 4294967296);
+      }
+    }
+  };
+  put(head, 0);
+  put(steps, 2 * head.length);
+  return prog;
+}
+/** `COPY_TAG`'s high 32-bit half. */
+const COPY_HIGH = Number(COPY_TAG >> 32n);
+
 const slot = new Float64Array(1);
 const decoder = new TextDecoder();
 const POLL_CAP = 64;
@@ -353,7 +388,7 @@ export class Engine {
   readonly #onJob?: (e: JobEvent) => void;
   readonly #labels: string;
   readonly #cb: NotifyCallback;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending = new SafeMap<number, Pending>();
   readonly #waiters: Waiter[] = [];
   #closed = false;
   #draining: Promise<void> | null = null;
@@ -475,27 +510,39 @@ export class Engine {
       releasePending(homes);
       return Promise.reject(e);
     };
-    // marshal: fresh buffers pinned by reference, everything else copied
+    // marshal: fresh buffers pinned by reference, everything else copied.
+    // Indexed loops and the engine's own collections throughout: what a
+    // job reads in place, and what keeps that memory alive, must not hang
+    // on an iterator or a method user code can redefine.
     const inputs: ArrayBufferView[] = [];
-    const inputIndex = new Map<ArrayBufferView, number>();
+    const inputIndex = new SafeMap<ArrayBufferView, number>();
     const keep: unknown[] = [result];
-    const stepWords: bigint[] = [BigInt(recording.steps.length)];
+    const steps = recording.steps;
+    const stepWords: number[] = [steps.length];
     try {
-      for (const step of recording.steps) {
+      for (let s = 0; s < steps.length; s++) {
+        const step = steps[s]!;
         const name = STEP_SYMBOLS[step.op]!;
-        for (const o of STEP_OUTPUT[name]) {
-          const out = step.args[o];
-          if (ArrayBuffer.isView(out) && !recording.fresh.has(home(out))) {
+        const outs = STEP_OUTPUT[name];
+        for (let k = 0; k < outs.length; k++) {
+          const out = step.args[outs[k]!];
+          if (
+            out !== null && typeof out === "object" &&
+            !recording.fresh.has(home(out))
+          ) {
             throw new RaptorsError(
               `submit(): ${name} would write into memory the job does not own ` +
                 "(an array created outside the job, or an out= argument)",
             );
           }
         }
-        stepWords.push(BigInt(step.op), BigInt(step.args.length));
-        for (const a of step.args) {
-          stepWords.push(
-            this.#arg(a, recording.fresh, inputs, inputIndex, keep),
+        const args = step.args;
+        push(stepWords, step.op);
+        push(stepWords, args.length);
+        for (let k = 0; k < args.length; k++) {
+          push(
+            stepWords,
+            this.#arg(args[k]!, recording.fresh, inputs, inputIndex, keep),
           );
         }
       }
@@ -511,14 +558,16 @@ export class Engine {
     // the program: the inputs' addresses and byte lengths (from the
     // internal slots), then the steps
     const program = (): BigUint64Array => {
-      const words: bigint[] = [BigInt(inputs.length)];
-      for (const v of inputs) {
-        words.push(library.addressOf(v), BigInt(taByteLength(v)));
+      const head: number[] = [inputs.length];
+      for (let k = 0; k < inputs.length; k++) {
+        const v = inputs[k]!;
+        push(head, library.addressOf(v));
+        push(head, taByteLength(v));
       }
-      return BigUint64Array.from([...words, ...stepWords]);
+      return encodeProgram(head, stepWords);
     };
     let prog = program();
-    keep.push(inputs); // readable until submit has copied them
+    push(keep, inputs); // readable until submit has copied them
     const timeout = options.timeout ?? this.#timeout;
     // every job that reaches the queue's door is counted once here, and
     // once more as exactly one of completed, failed, rejected, cancelled or
@@ -620,20 +669,25 @@ export class Engine {
     });
   }
 
+  /**
+   * One step argument as a program word: a number as it is, a view in
+   * place (its address) or as a copied input (`-(index + 1)`, tagged by
+   * {@link encodeProgram}).
+   */
   #arg(
     a: KernelArg,
-    fresh: WeakSet<object>,
+    fresh: SafeWeakSet<object>,
     inputs: ArrayBufferView[],
-    index: Map<ArrayBufferView, number>,
+    index: SafeMap<ArrayBufferView, number>,
     keep: unknown[],
-  ): bigint {
-    if (a === null) return 0n;
+  ): number {
+    if (a === null) return 0;
     if (typeof a === "number") {
-      if (!Number.isInteger(a) || a < 0) {
+      if (!Number.isSafeInteger(a) || a < 0) {
         // f64 parameters are not used by step kernels
         throw new TypeError(`submit(): unexpected kernel argument ${a}`);
       }
-      return BigInt(a);
+      return a;
     }
     if (isDetached(taBuffer(a))) {
       throw new TypeError(
@@ -647,16 +701,16 @@ export class Engine {
       (isReadOnly(a) && !isSlabBuffer(taBuffer(a)))
     ) {
       // job-private, or read-only and kept alive by `keep`: used in place
-      keep.push(a);
+      push(keep, a);
       return library.addressOf(a);
     }
     let i = index.get(a);
     if (i === undefined) {
       i = inputs.length;
-      inputs.push(a);
+      push(inputs, a);
       index.set(a, i);
     }
-    return COPY_TAG | BigInt(i);
+    return -(i + 1);
   }
 
   #track(
