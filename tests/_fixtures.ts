@@ -9,6 +9,7 @@ import type { NumericArray } from "../src/flat/ops.ts";
 import { array, frombuffer } from "../src/core/creation.ts";
 import { asDType, type DType, storageCtor } from "../src/core/dtype.ts";
 import { NDArray } from "../src/core/ndarray.ts";
+import { storageOf } from "../src/core/ndarray.ts";
 
 /** An encoded array: dtype and base64 of its little-endian bytes. */
 export interface Encoded {
@@ -165,8 +166,8 @@ export function closeNd(
   const g = got instanceof NDArray ? got : array(got, { dtype: exp.dtype });
   assert.equal(g.dtype, exp.dtype, `${what}: dtype`);
   assert.deepEqual(g.shape, exp.shape, `${what}: shape`);
-  const x = g.astype("float64").copy()._storage as Float64Array;
-  const y = exp.astype("float64").copy()._storage as Float64Array;
+  const x = storageOf(g.astype("float64").copy()) as Float64Array;
+  const y = storageOf(exp.astype("float64").copy()) as Float64Array;
   const scale = Math.max(1, ...Array.from(y, Math.abs).filter(Number.isFinite));
   x.forEach((v, i) => {
     if (!Number.isFinite(y[i]!)) {
@@ -205,8 +206,8 @@ export function checkNd(got: unknown, exp: NDArray, what: string, abs = 0) {
   assert.deepEqual(got.shape, exp.shape, `${what}: shape`);
   if (exp.dtype.startsWith("float")) {
     assertClose(
-      got.copy()._storage as Float64Array,
-      exp.copy()._storage as Float64Array,
+      storageOf(got.copy()) as Float64Array,
+      storageOf(exp.copy()) as Float64Array,
       rel,
       what,
       abs,

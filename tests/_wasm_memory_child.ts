@@ -8,11 +8,12 @@ import * as rp from "../mod.ts";
 import { wasmHeap } from "../src/core/_arena.ts";
 import { lastError, native } from "../src/_native.ts";
 import { gc } from "./_shim.ts";
+import { storageOf } from "../src/core/ndarray.ts";
 
 const seen: Record<string, unknown> = {};
 const MB = 1 << 20;
 const turn = () => new Promise((r) => setTimeout(r, 5));
-const inWasm = (x: rp.NDArray) => x._storage.buffer.byteLength === 32 * MB;
+const inWasm = (x: rp.NDArray) => storageOf(x).buffer.byteLength === 32 * MB;
 
 seen.backend = rp.backend.name;
 const heap0 = wasmHeap()!;
@@ -90,11 +91,11 @@ seen.afterTrapOld = s.get(0) === 1 && s.get(1_249_999) === 0 &&
 // the old memory is now ordinary JS memory to the new instance: copied
 const plus = rp.add(s, 1);
 seen.afterTrapCopied = plus.get(0) === 2 && plus.get(1_249_999) === 1 &&
-  plus._storage.buffer !== s._storage.buffer;
+  storageOf(plus).buffer !== storageOf(s).buffer;
 const sorted = rp.sort(rp.array(rp.linspace(1, 0, 100_000)));
 seen.afterTrapSort = sorted.get(0) === 0 && sorted.get(99_999) === 1;
 const fresh = rp.add(a, 3);
-seen.afterTrapNewInWasm = fresh._storage.buffer !== s._storage.buffer &&
+seen.afterTrapNewInWasm = storageOf(fresh).buffer !== storageOf(s).buffer &&
   fresh.get(9) === 12;
 
 // a `data` view handed out keeps its block alive after the array is gone

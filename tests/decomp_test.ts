@@ -12,6 +12,7 @@ import * as rp from "../mod.ts";
 import type { NDArray } from "../mod.ts";
 import { test } from "./_shim.ts";
 import { closeNd, decodeNd, type EncodedNd } from "./_fixtures.ts";
+import { storageOf } from "../src/core/ndarray.ts";
 
 // deno-lint-ignore no-explicit-any
 type Case = Record<string, EncodedNd> & any;
@@ -22,7 +23,7 @@ const fx = JSON.parse(
 const la = rp.linalg;
 
 function f64(a: NDArray): Float64Array {
-  return a.astype("float64").copy()._storage as Float64Array;
+  return storageOf(a.astype("float64").copy()) as Float64Array;
 }
 
 /** max |x − y| ≤ tol · max(1, max|y|) */

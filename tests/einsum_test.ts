@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import * as rp from "../mod.ts";
 import { test } from "./_shim.ts";
 import { assertClose, decodeNd, type EncodedNd } from "./_fixtures.ts";
+import { storageOf } from "../src/core/ndarray.ts";
 
 const fx = JSON.parse(
   await readFile(new URL("./fixtures/einsum.json", import.meta.url), "utf8"),
@@ -28,8 +29,8 @@ test(`einsum matches NumPy ${fx.numpy}`, () => {
     assert.deepEqual(g.shape, exp.shape, what);
     if (exp.dtype === "float64") {
       assertClose(
-        g.copy()._storage as Float64Array,
-        exp.copy()._storage as Float64Array,
+        storageOf(g.copy()) as Float64Array,
+        storageOf(exp.copy()) as Float64Array,
         1e-12,
         what,
         1e-12,

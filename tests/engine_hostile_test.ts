@@ -10,6 +10,7 @@ import type { NDArray } from "../mod.ts";
 import { gc, test, waitFor } from "./_shim.ts";
 import { kernel } from "../src/engine/_record.ts";
 import { native } from "../src/_native.ts";
+import { storageOf } from "../src/core/ndarray.ts";
 
 const slot = new Float64Array(1);
 
@@ -18,12 +19,12 @@ const slot = new Float64Array(1);
  * or, for wasm memory (which cannot be detached), overwriting it.
  */
 function drop(a: NDArray): void {
-  const buf = a._storage.buffer as ArrayBuffer;
+  const buf = storageOf(a).buffer as ArrayBuffer;
   if (
     typeof buf.transfer === "function" && !(buf instanceof SharedArrayBuffer)
   ) {
     buf.transfer();
-  } else (a._storage as Float64Array).fill(-1e6);
+  } else (storageOf(a) as Float64Array).fill(-1e6);
 }
 /** A test gate (rp_test_gate): holds a worker until opened. */
 function gate(g: number) {
@@ -214,4 +215,26 @@ test("built-ins redefined after import do not decide what a job reads in place o
   assert.equal(rp.sum(r), 2 * 4096);
   assert.equal(e.metrics().inFlight, 0);
   await e.close();
+});
+
+test("an array's memory is not reachable through its properties: only data hands it out, and the bookkeeping knows", async () => {
+  const a = rp.ones([1000]);
+  const lent = rp.ones([100_000]);
+  for (const x of [a, lent, a.T, a.asReadOnly(), rp.add(a, 1)]) {
+    assert.equal((x as unknown as Record<string, unknown>)._storage, undefined);
+    for (const k of Reflect.ownKeys(x)) {
+      const v = (x as unknown as Record<PropertyKey, unknown>)[k];
+      assert.ok(!ArrayBuffer.isView(v), `own property ${String(k)}`);
+    }
+  }
+  // the private field's brand check: nothing else passes for an NDArray
+  const fake = Object.create(rp.NDArray.prototype);
+  assert.throws(() => storageOf(fake), TypeError);
+  // data is the way out, and it takes the memory out of what a job may
+  // read in place
+  void lent.data;
+  await assert.rejects(
+    rp.defaultEngine().submit(() => rp.negative(lent), { lend: [lent] }),
+    /reachable outside raptors/,
+  );
 });

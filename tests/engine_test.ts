@@ -11,6 +11,7 @@ import type { NDArray } from "../mod.ts";
 import { gc, runtime, test, waitFor } from "./_shim.ts";
 import { kernel } from "../src/engine/_record.ts";
 import { native } from "../src/_native.ts";
+import { storageOf } from "../src/core/ndarray.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -229,9 +230,9 @@ test("backpressure: reject throws QueueFullError at once; wait waits for a slot"
   const mutated = w.submit(() => rp.multiply(rp.asarray(data), 2));
   const transferred = w.submit(() => rp.add(f, 1));
   data.fill(-7);
-  const fb = f._storage.buffer as ArrayBuffer;
+  const fb = storageOf(f).buffer as ArrayBuffer;
   if (rp.backend.name !== "wasm") fb.transfer();
-  else (f._storage as Float64Array).fill(-1e6); // wasm memory: overwrite
+  else (storageOf(f) as Float64Array).fill(-1e6); // wasm memory: overwrite
   h.open();
   await Promise.all(busy);
   const r1 = await mutated, r2 = await transferred;
@@ -456,6 +457,104 @@ test("read-only arrays: no raptors write reaches them; jobs read them in place",
   const jobs = Array.from({ length: 50 }, () => rp.matmulAsync(x, w));
   const expect = rp.matmul(x, w).tolist();
   for (const r of await Promise.all(jobs)) assert.deepEqual(r.tolist(), expect);
+});
+
+test("lend: the job reads and writes the array in place; it is locked until the job settles", async () => {
+  const e = new rp.Engine({ threads: 1, maxQueue: 8 });
+  for (const n of [3, 300, 300_000]) { // slab, pooled, large sizes
+    const g = gate();
+    const x = rp.arange(n, { dtype: "float64" });
+    const xt = x.reshape(n, 1); // a view made before: the same memory
+    // without lend, a job may not write into an array from outside it
+    await assert.rejects(
+      e.submit(() => rp.add(x, 1, { out: x })),
+      /does not own/,
+    );
+    const p = e.submit(() => {
+      g.job(); // the job cannot finish before the checks below
+      rp.multiply(x, 2, { out: x }); // in place: the caller sees it after
+      return rp.sum(x, { keepdims: true });
+    }, { lend: [x] });
+    await g.entered();
+    const locked = /has not settled/;
+    assert.throws(() => x.get(0), locked);
+    assert.throws(() => xt.get(0, 0), locked);
+    assert.throws(() => rp.add(x, 1), locked);
+    assert.throws(() => x.set([0], 5), locked);
+    assert.throws(() => x.dispose(), locked);
+    // lent to one job at a time
+    await assert.rejects(e.submit(() => rp.negative(x), { lend: [x] }), locked);
+    g.open();
+    const s = await p;
+    assert.equal((s as NDArray).item(), n * (n - 1)); // 2 * (0 + ... + n-1)
+    assert.equal(x.get(n - 1), 2 * (n - 1)); // the job's write, in place
+    assert.equal(xt.get(1, 0), 2);
+    rp.add(x, 1, { out: x }); // usable again
+    assert.equal(x.get(0), 1);
+  }
+  // a job that fails or is cancelled gives the array back too
+  const y = rp.ones([1000]);
+  await assert.rejects(
+    e.submit(() => rp.matmul(y.reshape(10, 100), y.reshape(10, 100)), {
+      lend: [y],
+    }),
+    /shape|align|mismatch/i,
+  );
+  assert.equal(rp.sum(y), 1000);
+  const g = gate();
+  const held = e.submit(g.job);
+  await g.entered();
+  const ac = new AbortController();
+  const c = e.submit(() => rp.multiply(y, 3), { lend: [y], signal: ac.signal });
+  ac.abort();
+  await assert.rejects(c, (err: Error) => err.name === "AbortError");
+  g.open();
+  await held;
+  await settled(e);
+  assert.equal(rp.sum(y), 1000);
+  // *Async functions take lend too
+  const a = rp.ones([4, 4]);
+  const r = await rp.matmulAsync(a, a, { lend: [a], engine: e });
+  assert.equal(rp.sum(r), 64);
+  await e.close();
+});
+
+test("lend refuses what a job cannot read in place, naming it", async () => {
+  const e = new rp.Engine({ threads: 1, maxQueue: 4 });
+  const x = rp.ones([100]);
+  const outside = rp.frombuffer(new ArrayBuffer(800)); // the caller's memory
+  const taken = rp.ones([100]);
+  void taken.data; // the caller holds its memory now
+  const reachable = /reachable outside raptors/;
+  await assert.rejects(
+    e.submit(() => rp.add(outside, x), { lend: [outside] }),
+    (err: Error) => err instanceof TypeError && reachable.test(err.message),
+  );
+  const wrapped = new rp.NDArray(new Float64Array(4), "float64", [4]);
+  await assert.rejects(
+    e.submit(() => rp.negative(wrapped), { lend: [wrapped] }),
+    reachable,
+  );
+  await assert.rejects(
+    e.submit(() => rp.add(taken, x), { lend: [x, taken] }),
+    /lend\[1\]: its memory is reachable outside raptors/,
+  );
+  await assert.rejects(
+    e.submit(() => rp.add(x, 1), { lend: x as unknown as NDArray[] }),
+    /lend must be an array of NDArrays/,
+  );
+  await assert.rejects(
+    e.submit(() => rp.add(x, 1), { lend: [new Float64Array(3)] as never }),
+    /lend\[0\] is not an NDArray/,
+  );
+  // nothing was locked by the refusals
+  assert.equal(rp.sum(x), 100);
+  // a read-only array is read in place anyway: lending it is allowed
+  const ro = rp.ones([100]).asReadOnly();
+  const r = await e.submit(() => rp.add(ro, x), { lend: [ro] });
+  assert.equal(rp.sum(r), 200);
+  assert.equal(e.metrics().inFlight, 0);
+  await e.close();
 });
 
 test("RAPTORS_COPY_POOL_MB must be a whole number of MiB (a RangeError naming it)", async () => {

@@ -14,7 +14,9 @@ import {
   FEATURES,
   randoms,
   readiness,
+  SCORE_INLINE_ROWS,
   scoreBatcher,
+  scoreRequest,
   scoreRows,
   SimilarBatcher,
   topSimilar,
@@ -154,6 +156,19 @@ for (const file of flavours) {
       const expect = rp.divide(1, rp.add(1, rp.exp(rp.negative(z))));
       assert.deepEqual(p, expect.tolist());
       assert.ok(Math.abs(p[1]! - 1 / (1 + Math.exp(-0.25))) < 1e-15);
+      // a batch over SCORE_INLINE_ROWS: an engine job, the parsed rows lent
+      const n = SCORE_INLINE_ROWS + 1;
+      const flat = randoms(n * FEATURES, 11);
+      const big = Array.from(
+        { length: n },
+        (_, i) => Array.from(flat.subarray(i * FEATURES, (i + 1) * FEATURES)),
+      );
+      const br = await post(`${s.url}/score`, { rows: big });
+      assert.equal(br.status, 200);
+      const bp = (await br.json() as { probabilities: number[] })
+        .probabilities;
+      const bx = rp.asarray(flat).astype("float64").reshape(n, FEATURES);
+      assert.deepEqual(bp, scoreRows(bx, w, 0.25).tolist());
 
       assert.equal(
         (await post(`${s.url}/similar`, { vector: [1, 2] })).status,
@@ -374,6 +389,39 @@ test("scoreBatcher: waiting requests are scored as one matrix, each answered its
       assert.ok(e instanceof RangeError, String(e));
     }
     assert.equal((await b.submit(xs[2]!)).shape[0], 300);
+  } finally {
+    await engine.close();
+  }
+});
+
+test("scoreRequest: small batches inline, large ones as engine jobs with their rows lent; the same bits either way", async () => {
+  const engine = new rp.Engine({ threads: 1 });
+  try {
+    const w = rp.asarray(randoms(FEATURES, 7)).astype("float64").asReadOnly();
+    const n = SCORE_INLINE_ROWS;
+    const rows = (k: number, seed: number) =>
+      rp.asarray(randoms(k * FEATURES, seed)).astype("float64")
+        .reshape(k, FEATURES);
+    const small = rows(n, 3);
+    const r1 = scoreRequest(engine, small, w, 0.25, true);
+    assert.ok(r1 instanceof rp.NDArray); // computed on the spot
+    assert.equal(engine.metrics().submitted, 0);
+    const big = rows(n + 1, 4), bytes = rows(n + 1, 4);
+    const p = scoreRequest(engine, big, w, 0.25, true);
+    assert.ok(p instanceof Promise);
+    // lent: locked until the job settles
+    assert.throws(() => big.get(0, 0), /has not settled/);
+    const q = scoreRequest(engine, bytes, w, 0.25, false); // copied
+    bytes.get(0, 0); // not lent: the caller keeps it
+    const [a, b] = await Promise.all([p, q]);
+    assert.equal(engine.metrics().submitted, 2);
+    const want = scoreRows(rows(n + 1, 4), w, 0.25).data as Float64Array;
+    for (const got of [a, b]) {
+      const g = got.data as Float64Array;
+      assert.equal(g.length, n + 1);
+      g.forEach((v, j) => assert.ok(Object.is(v, want[j]), `row ${j}`));
+    }
+    assert.equal(big.get(0, 0), rows(1, 4).get(0, 0)); // given back, unchanged
   } finally {
     await engine.close();
   }

@@ -10,6 +10,7 @@ import { pooledSize, poolHas } from "../src/core/_pool.ts";
 import { gc, test } from "./_shim.ts";
 import { wasmHeap } from "../src/core/_arena.ts";
 import { library } from "../src/_native.ts";
+import { storageOf } from "../src/core/ndarray.ts";
 
 const onWasm = rp.backend.name === "wasm";
 
@@ -18,10 +19,10 @@ const a = rp.arange(N).astype("float64");
 
 test("dispose() returns the buffer; the next result reuses it with fresh values", () => {
   const r = rp.add(a, 1);
-  const buf = r._storage.buffer;
+  const buf = storageOf(r).buffer;
   assert.equal(r.dispose(), true);
   const r2 = rp.multiply(a, 2);
-  assert.equal(r2._storage.buffer, buf);
+  assert.equal(storageOf(r2).buffer, buf);
   assert.equal(r2.get(N - 1), 2 * (N - 1));
   assert.equal(r2.get(3), 6);
   // a disposed array cannot be read, in JS or natively
@@ -32,7 +33,7 @@ test("dispose() returns the buffer; the next result reuses it with fresh values"
   // zeros() on a reused, dirty buffer is still zeros
   assert.equal(r2.dispose(), true);
   const z = rp.zeros([N]);
-  assert.equal(z._storage.buffer, buf);
+  assert.equal(storageOf(z).buffer, buf);
   assert.equal(rp.countNonzero(z), 0);
   z.dispose();
 });
@@ -56,17 +57,17 @@ test("`using` disposes at the end of the block", () => {
   let buf: ArrayBufferLike;
   {
     using r = rp.subtract(a, 1);
-    buf = r._storage.buffer;
+    buf = storageOf(r).buffer;
     assert.equal(r.get(1), 0);
   }
   const r2 = rp.subtract(a, 2);
-  assert.equal(r2._storage.buffer, buf);
+  assert.equal(storageOf(r2).buffer, buf);
   assert.equal(r2.get(5), 3);
 });
 
 test("a detached pooled buffer is dropped, never reused", () => {
   const r = rp.add(a, 1);
-  const buf = r._storage.buffer as ArrayBuffer;
+  const buf = storageOf(r).buffer as ArrayBuffer;
   if (onWasm) {
     // results live in the wasm memory, which no holder can detach
     assert.throws(() => buf.transfer(), TypeError);
@@ -77,7 +78,7 @@ test("a detached pooled buffer is dropped, never reused", () => {
   buf.transfer(); // a holder detaches it
   assert.equal(r.dispose(), true); // released, but detached: dropped
   const r2 = rp.add(a, 3);
-  assert.notEqual(r2._storage.buffer, buf);
+  assert.notEqual(storageOf(r2).buffer, buf);
   assert.equal(r2.get(2), 5);
 });
 
@@ -98,7 +99,7 @@ test("collected results return to the pool after GC (event-loop turn)", async ()
   }
   // hold the buffers, not the arrays: the storages can be collected
   const used = new Set<ArrayBufferLike>();
-  for (let i = 0; i < 8; i++) used.add(rp.add(a, i)._storage.buffer);
+  for (let i = 0; i < 8; i++) used.add(storageOf(rp.add(a, i)).buffer);
   let back = onWasm; // no pooled buffers there: checked above
   for (let round = 0; round < 40 && !back; round++) {
     gc();
@@ -113,7 +114,7 @@ test("collected results return to the pool after GC (event-loop turn)", async ()
   for (let i = 0; i < 200 && !reused; i++) {
     const r = rp.add(a, 100);
     held.push(r);
-    reused = used.has(r._storage.buffer);
+    reused = used.has(storageOf(r).buffer);
     if (reused) assert.equal(r.get(5), 105);
   }
   assert.ok(reused, "no collected buffer came back to the pool");
@@ -131,13 +132,13 @@ test("pooled results start at a 64-byte boundary on the native backend (AVX-512 
   for (const n of [256, 1000, 4096, 10_000, 65_536, 100_000, 640_000]) {
     for (const dt of ["float64", "float32"] as const) {
       const a = rp.zeros([n], { dtype: dt });
-      const st = a._storage as Float64Array | Float32Array;
+      const st = storageOf(a) as Float64Array | Float32Array;
       assert.equal(library.addressOf(st) % 64, 0, `${n} ${dt}`);
       assert.equal(st.length, n);
       a.dispose();
       // the next result over the same buffer starts there too, holding its own values
       const b = rp.add(rp.zeros([n], { dtype: dt }), 2);
-      assert.equal(library.addressOf(b._storage as Float64Array) % 64, 0);
+      assert.equal(library.addressOf(storageOf(b) as Float64Array) % 64, 0);
       assert.equal(b.get(n - 1), 2);
       b.dispose();
     }
@@ -167,7 +168,7 @@ test("zeros of every dtype on reused (dirty) buffers are zeros", async () => {
     const x = rp.ones([n], { dtype });
     assert.equal(x.dispose(), true);
     const z = rp.zeros([n], { dtype });
-    assert.equal(z._storage.buffer.byteLength >= n, true);
+    assert.equal(storageOf(z).buffer.byteLength >= n, true);
     assert.equal(rp.countNonzero(z), 0, dtype);
     z.dispose();
   }

@@ -17,11 +17,13 @@
  *   copy of the data), least-busy dispatch, bounded queue;
  * - engine: raptors' engine (one worker thread per core, bounded queue,
  *   `intraOpThreads` 1: each job on one core, jobs side by side);
- * - batched: the engine design, with requests through the example's
- *   batchers (`SimilarBatcher`, `scoreBatcher`): requests that arrive
- *   while every worker is busy go out together as one job (for
- *   `/similar` one pass over the embeddings for the batch), each answer
- *   bit for bit the unbatched one.
+ * - batched: what the example service (`examples/_app.ts`) does on the
+ *   engine design: `/similar` through its `SimilarBatcher` (queries that
+ *   arrive while every worker is busy go out together as one job, one
+ *   pass over the embeddings, each answer bit for bit the unbatched one);
+ *   `/score` by its `scoreRequest` policy (up to `SCORE_INLINE_ROWS` rows
+ *   on the event loop, where the hand-off would cost it more than the
+ *   work; larger batches as engine jobs with the rows lent, not copied).
  *
  * All three shed load past 64 queued requests with a 503 and Retry-After.
  *
@@ -29,7 +31,7 @@
  */
 import { Hono } from "hono";
 import * as rp from "../../mod.ts";
-import { env, scoreBatcher, SimilarBatcher } from "../../examples/_app.ts";
+import { env, scoreRequest, SimilarBatcher } from "../../examples/_app.ts";
 import {
   BIAS,
   embeddings,
@@ -101,13 +103,12 @@ if (design === "inline") {
   rp.setDefaultEngine(engine);
   metrics = () => engine.metrics();
   const batcher = new SimilarBatcher(engine, e, { maxWaiting: MAX_QUEUE });
-  const scorer = scoreBatcher(engine, w, BIAS, { maxWaiting: MAX_QUEUE });
   heavy = async (kind, i) => {
     if (kind === "similar" && design === "batched") {
       return numbers((await batcher.query(similarQuery(i), K)).indices);
     }
     if (design === "batched") {
-      return numbers(await scorer.submit(scoreInput(i)));
+      return numbers(await scoreRequest(engine, scoreInput(i), w, BIAS, true));
     }
     const job = kind === "similar" ? similarJob(e, i) : scoreJob(w, i);
     return numbers(await engine.submit(job));

@@ -14,7 +14,7 @@ import { allocStorage } from "../core/_pool.ts";
 import { native, statusError } from "../_native.ts";
 import { dtypeCode } from "../core/dtype.ts";
 import { IndexError } from "../errors.ts";
-import { copyInto, NDArray } from "../core/ndarray.ts";
+import { copyInto, NDArray, ownArray, storageOf } from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
 import { fmtShape, normAxis, sizeOf } from "../core/_shape.ts";
 import {
@@ -77,7 +77,7 @@ export function take(
   } else axis = normAxis(options.axis, x.ndim, "take");
   const idx = asIndices(indices, "take");
   const flat = idx.flags.cContiguous && idx._offset === 0 &&
-      taLength(idx._storage) === idx.size
+      taLength(storageOf(idx)) === idx.size
     ? idx
     : idx.copy();
   const shape = [
@@ -85,7 +85,7 @@ export function take(
     ...idx.shape,
     ...x.shape.slice(axis + 1),
   ];
-  const out = new NDArray(
+  const out = ownArray(
     allocStorage(x.dtype, sizeOf(shape)),
     x.dtype,
     shape,
@@ -99,14 +99,14 @@ export function take(
   const status = kernel(
     "rp_take",
     dtypeCode(x.dtype),
-    x._storage,
-    taLength(x._storage),
+    storageOf(x),
+    taLength(storageOf(x)),
     meta,
     taLength(meta),
-    flat._storage,
+    storageOf(flat),
     flat.size,
-    out._storage,
-    taLength(out._storage),
+    storageOf(out),
+    taLength(storageOf(out)),
   );
   if (status !== 0) throw statusError(status, "take");
   return out;
@@ -129,12 +129,12 @@ export function argwhere(a: ArrayLikeInput): NDArray {
   let x = nd(a);
   if (x.ndim === 0) x = x.reshape(1);
   const c = x.flags.cContiguous && x._offset === 0 &&
-      taLength(x._storage) === x.size
+      taLength(storageOf(x)) === x.size
     ? x
     : x.copy();
   const count = countNonzero(c) as number;
   const nd_ = c.ndim;
-  const out = new NDArray(
+  const out = ownArray(
     new BigInt64Array(count * nd_),
     "int64",
     [count, nd_],
@@ -143,12 +143,12 @@ export function argwhere(a: ArrayLikeInput): NDArray {
   c._read("argwhere");
   const status = native.rp_nonzero(
     dtypeCode(c.dtype),
-    c._storage,
+    storageOf(c),
     c.size,
     shape,
     nd_,
-    out._storage,
-    taLength(out._storage),
+    storageOf(out),
+    taLength(storageOf(out)),
   );
   if (status !== 0) throw statusError(status, "argwhere");
   return a instanceof NDArray && a.ndim === 0 ? out.slice(":", "0:0") : out;
@@ -338,7 +338,7 @@ export function unique(
   const bool = x.dtype === "bool";
   const keys = bool ? x.astype("uint8") : x;
   if (extra) {
-    perm = new NDArray(
+    perm = ownArray(
       new Uint32Array(argsort(keys._read("unique") as Float64Array)),
       "uint32",
       [n],
@@ -350,7 +350,7 @@ export function unique(
   // run starts: position 0 and every i where sorted[i] != sorted[i - 1]
   // (NaN != NaN, so NaN runs are merged afterwards)
   let starts: NDArray;
-  if (n === 0) starts = new NDArray(new BigInt64Array(0), "int64", [0]);
+  if (n === 0) starts = ownArray(new BigInt64Array(0), "int64", [0]);
   else {
     let diff = ufunc2("notEqual", sorted.slice("1:"), sorted.slice(":-1"));
     if (sorted.dtype.startsWith("float")) {
@@ -383,12 +383,12 @@ export function unique(
     const flag = new Uint8Array(n);
     const st = starts._read("unique") as BigInt64Array;
     for (let i = 1; i < st.length; i++) flag[Number(st[i]!)] = 1;
-    const rank = cumsumAxis(new NDArray(flag, "uint8", [n]));
+    const rank = cumsumAxis(ownArray(flag, "uint8", [n]));
     const inv = new BigInt64Array(n);
     const p = perm!._read("unique") as BigInt64Array;
     const r = rank._read("unique") as BigUint64Array;
     for (let i = 0; i < n; i++) inv[Number(p[i]!)] = BigInt.asIntN(64, r[i]!);
-    result.inverse = new NDArray(inv, "int64", [n]).reshape(x0.shape.slice());
+    result.inverse = ownArray(inv, "int64", [n]).reshape(x0.shape.slice());
   }
   return result;
 }
@@ -454,7 +454,7 @@ function uniqueAxis(
         inv[Number(ord[i])] = BigInt(r);
       }
     }
-    result.inverse = new NDArray(inv, "int64", [n]);
+    result.inverse = ownArray(inv, "int64", [n]);
   }
   return result;
 }
@@ -465,14 +465,14 @@ const countSlot = new Float64Array(1);
 function uniqueValues(x: NDArray, bool: boolean): NDArray {
   notRecordable("unique");
   x._read("unique");
-  const out = new NDArray(allocStorage(x.dtype, x.size), x.dtype, [
+  const out = ownArray(allocStorage(x.dtype, x.size), x.dtype, [
     x.size,
   ]);
   const status = native.rp_unique(
     dtypeCode(x.dtype),
-    x._storage,
+    storageOf(x),
     x.size,
-    out._storage,
+    storageOf(out),
     countSlot,
   );
   if (status !== 0) throw statusError(status, "unique");

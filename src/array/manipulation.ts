@@ -11,7 +11,7 @@ import { allocStorage } from "../core/_pool.ts";
 import { notRecordable } from "../engine/_record.ts";
 import { show } from "../_show.ts";
 import { resultType } from "../core/dtype.ts";
-import { copyInto, NDArray } from "../core/ndarray.ts";
+import { copyInto, type NDArray, ownArray } from "../core/ndarray.ts";
 import { broadcastShapes, normAxis, sizeOf } from "../core/_shape.ts";
 import {
   type ArrayLikeInput,
@@ -102,7 +102,7 @@ export function concatenate(
   const dtype = xs.map((x) => x.dtype).reduce((a, b) => resultType(a, b));
   const shape = first.shape.slice();
   shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
-  const out = new NDArray(
+  const out = ownArray(
     allocStorage(dtype, sizeOf(shape)),
     dtype,
     shape,

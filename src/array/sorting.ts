@@ -9,7 +9,7 @@
  * @module
  */
 import { taLength } from "../_intrinsics.ts";
-import { fresh, NDArray } from "../core/ndarray.ts";
+import { fresh, NDArray, ownArray, storageOf } from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
 import { dtypeCode, resultType } from "../core/dtype.ts";
 import { kernel, pendingCount, recording } from "../engine/_record.ts";
@@ -122,7 +122,7 @@ function laneOp(
   if (x.dtype === "bool") x = x.astype("uint8");
   const indices = op === "argsort" || op === "argpartition";
   const dtype = indices ? "int64" : x.dtype;
-  const out = new NDArray(allocStorage(dtype, x.size), dtype, x.shape.slice());
+  const out = ownArray(allocStorage(dtype, x.size), dtype, x.shape.slice());
   if (op === "partition" || op === "argpartition") {
     const n = x.shape[axis]!;
     if (!Number.isInteger(kth)) {
@@ -143,10 +143,10 @@ function laneOp(
       "rp_sort_axis",
       OP[op],
       dtypeCode(x.dtype),
-      x._storage,
-      taLength(x._storage),
-      out._storage,
-      taLength(out._storage),
+      storageOf(x),
+      taLength(storageOf(x)),
+      storageOf(out),
+      taLength(storageOf(out)),
       meta,
       taLength(meta),
       kth,
@@ -281,7 +281,7 @@ export function searchsorted(
     : resultType(x.dtype, y.dtype);
   const xs = x.astype(dt).copy(), ys = y.astype(dt).copy();
   y = ys;
-  const out = new NDArray(
+  const out = ownArray(
     allocStorage("int64", y.size),
     "int64",
     y.shape.slice(),
@@ -290,11 +290,11 @@ export function searchsorted(
     const st = kernel(
       "rp_searchsorted",
       dtypeCode(dt),
-      xs._storage,
+      storageOf(xs),
       xs.size,
-      ys._storage,
+      storageOf(ys),
       ys.size,
-      out._storage,
+      storageOf(out),
       side === "right" ? 1 : 0,
     );
     if (st !== 0) throw statusError(st, "searchsorted");
@@ -442,7 +442,7 @@ function topkKernel(
   if (ax !== last) lanesArr = lanesArr.swapaxes(ax, last);
   if (
     !lanesArr.flags.cContiguous || lanesArr._offset !== 0 ||
-    taLength(lanesArr._storage) < lanesArr.size
+    taLength(storageOf(lanesArr)) < lanesArr.size
   ) lanesArr = lanesArr.copy();
   const n = x.shape[ax]!;
   const lanes = lanesArr.size / n;
@@ -450,8 +450,10 @@ function topkKernel(
   shape[last] = k;
   const vals = fresh(x.dtype, shape), idx = fresh("int64", shape);
   if (lanes > 0) {
-    const dt = dtypeCode(x.dtype), xs = lanesArr._storage, size = lanesArr.size;
-    const big = largest ? 1 : 0, vs = vals._storage, is = idx._storage;
+    const dt = dtypeCode(x.dtype),
+      xs = storageOf(lanesArr),
+      size = lanesArr.size;
+    const big = largest ? 1 : 0, vs = storageOf(vals), is = storageOf(idx);
     // directly when `kernel` would make this very call: a fast FFI call in
     // V8 (see callMatmul in linalg/products.ts)
     const st = recording() === null && pendingCount === 0

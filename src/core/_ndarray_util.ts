@@ -49,14 +49,21 @@ import {
 } from "./dtype.ts";
 import { cStrides, fmtShape, kStrides, type Shape, sizeOf } from "./_shape.ts";
 import { show } from "../_show.ts";
-import { NDArray, type NestedList, type Scalar } from "./ndarray.ts";
+import {
+  NDArray,
+  type NestedList,
+  ownArray,
+  type Scalar,
+  setStorage,
+  storageOf,
+} from "./ndarray.ts";
 import { genuineLength } from "../_typed.ts";
 /** {@link wrap}'s token: the caller vouches for the layout. */
 export const TRUSTED = Symbol("raptors.trusted");
 
 /** A read-only array's buffer must never return to the pool. */
 export function escapeNever(a: NDArray): void {
-  escape(a._storage);
+  escape(storageOf(a));
 }
 
 export function isContiguous(
@@ -134,9 +141,9 @@ export function copyInto(src: NDArray, dst: NDArray, fn = "copy"): void {
   if (src.size === 0) return;
   src._live(fn);
   dst._live(fn);
-  checkWritable(dst._storage, fn);
+  checkWritable(storageOf(dst), fn);
   // The kernel reads `src` while writing `dst`: never over the same memory.
-  if (overlaps(src._storage, dst._storage)) src = src.astype(src.dtype);
+  if (overlaps(storageOf(src), storageOf(dst))) src = src.astype(src.dtype);
   const nd = src.ndim;
   const meta = new Float64Array(2 + 3 * nd);
   meta[0] = src._offset;
@@ -149,11 +156,11 @@ export function copyInto(src: NDArray, dst: NDArray, fn = "copy"): void {
   const status = kernel(
     "rp_copy_cast",
     dtypeCode(src.dtype),
-    src._storage,
-    taLength(src._storage),
+    storageOf(src),
+    taLength(storageOf(src)),
     dtypeCode(dst.dtype),
-    dst._storage,
-    taLength(dst._storage),
+    storageOf(dst),
+    taLength(storageOf(dst)),
     nd,
     meta,
   );
@@ -177,7 +184,7 @@ let lastGroup: NDArray[] = [];
 
 /** Registers `a` with its slab's list, if its storage is in a slab. */
 export function noteSlab(a: NDArray): void {
-  const buf = taBuffer(a._storage);
+  const buf = taBuffer(storageOf(a));
   let g: NDArray[];
   if (buf === lastSlab) g = lastGroup;
   else {
@@ -199,7 +206,7 @@ export function noteSlab(a: NDArray): void {
  * only, and engine jobs can rely on it.
  */
 function leaveSlab(a: NDArray): void {
-  const st = a._storage;
+  const st = storageOf(a);
   const sb = taBuffer(st);
   if (!isSlabBuffer(sb)) return;
   const h = home(st) as Storage;
@@ -210,7 +217,7 @@ function leaveSlab(a: NDArray): void {
     let w = 0;
     for (let i = 0; i < all.length; i++) {
       const nd = all[i]!;
-      if (home(nd._storage) === h) group.push(nd);
+      if (home(storageOf(nd)) === h) group.push(nd);
       else all[w++] = nd;
     }
     all.length = w;
@@ -225,7 +232,7 @@ function leaveSlab(a: NDArray): void {
   );
   const moved = new Map<Storage, Storage>();
   for (const nd of group) {
-    const s = nd._storage;
+    const s = storageOf(nd);
     let t = moved.get(s);
     if (t === undefined) {
       t = new (storageCtor(nd.dtype) as unknown as new (
@@ -237,7 +244,7 @@ function leaveSlab(a: NDArray): void {
       if (isCanonicalBool(s)) markCanonicalBool(t);
       moved.set(s, t);
     }
-    (nd as { _storage: Storage })._storage = t;
+    setStorage(nd, t);
   }
 }
 
@@ -415,7 +422,7 @@ export function directStorage(a: NDArray, fn: string): Storage | undefined {
     recording() !== null || a._offset !== 0 || n === 0 ||
     (a.ndim === 1 ? a._strides[0] !== 1 && n !== 1 : !a.flags.cContiguous)
   ) return undefined;
-  const st = a._storage;
+  const st = storageOf(a);
   a._live(fn);
   checkReadable(st, fn);
   return taLength(st) < n ? undefined : st;
@@ -510,7 +517,7 @@ function safeNumber(v: bigint, at: readonly number[]): number {
  * 64-bit integers as numbers (a RangeError beyond 2^53, naming the element).
  */
 export function nestedList(a: NDArray, big: boolean): NestedList {
-  const st = a._storage, bool = a.dtype === "bool";
+  const st = storageOf(a), bool = a.dtype === "bool";
   const at: number[] = new Array(a.ndim).fill(0);
   const rec = (dim: number, p: number): NestedList => {
     if (dim === a.ndim) {
@@ -535,15 +542,15 @@ export function dataView(a: NDArray): Storage {
       "data: array is not C-contiguous; call copy() (or ascontiguousarray) first",
     );
   }
-  checkReadable(a._storage, "data");
+  checkReadable(storageOf(a), "data");
   // a read-only array never exposes its memory: callers get a copy
-  if (isReadOnly(a._storage)) return a.copy()._storage;
+  if (isReadOnly(storageOf(a))) return storageOf(a.copy());
   // a small result shares a slab with others: it moves to memory of its
   // own first, so the caller's view (and a transfer of its buffer)
   // reaches this array's elements only
   if (USE_SLABS) leaveSlab(a);
   // the caller now holds this memory: it never returns to the pool
-  const st = a._storage;
+  const st = storageOf(a);
   const view = new (storageCtor(a.dtype) as unknown as new (
     b: ArrayBufferLike,
     o: number,
@@ -553,14 +560,14 @@ export function dataView(a: NDArray): Storage {
     taByteOffset(st) + a._offset * a.itemsize,
     a.size,
   );
-  escape(a._storage, view);
+  escape(storageOf(a), view);
   return view;
 }
 
 /** A copy of `a` in dtype `to`, in `a`'s memory layout (`NDArray.astype`). */
 export function castCopy(a: NDArray, to: DType): NDArray {
   // NumPy's astype keeps the memory layout (order "K"); copy() is C order.
-  const out = new NDArray(
+  const out = ownArray(
     allocStorage(to, a.size),
     to,
     a.shape,

@@ -36,9 +36,10 @@ import {
   SafeWeakMap,
   SafeWeakSet,
   taBuffer,
+  taByteLength,
   taLength,
 } from "../_intrinsics.ts";
-import { SLAB_MAX, slabView, USE_SLABS } from "./_slab.ts";
+import { isSlabBuffer, SLAB_MAX, slabView, USE_SLABS } from "./_slab.ts";
 import { type DType, itemsize, type Storage, storageCtor } from "./dtype.ts";
 import { noteFresh, recording } from "../engine/_record.ts";
 import {
@@ -276,6 +277,9 @@ function allocRaw(
     // (reading .buffer makes JavaScriptCore materialize an ArrayBuffer for
     // a small TypedArray, ~0.3 us: only inside a recording)
     if (recording() !== null) noteFresh(plain.buffer);
+    // (tiny ones untracked: a WeakSet entry cost Bun ~60 ns an array;
+    // see isPrivateStorage)
+    if (bytes >= 2 ** MIN_CLASS) plainOwned.add(plain);
     return plain;
   }
   const cls = classOf(bytes);
@@ -314,6 +318,7 @@ function allocRaw(
     if (owned + padded > budget) {
       const plain = new Ctor(n);
       if (recording() !== null) noteFresh(plain.buffer);
+      plainOwned.add(plain);
       return plain;
     }
     buf = newBuffer(size);
@@ -354,6 +359,8 @@ export function noteView(st: Storage): void {
  * `st` or `view` (a view of it).
  */
 export function escape(st: Storage, view?: Storage): void {
+  plainOwned.delete(st);
+  outside.add(st);
   if (arenaBlock(st) !== undefined) {
     // wasm memory: a view handed out may spawn views no finalizer can
     // track, so the block is never freed (see pin)
@@ -371,6 +378,46 @@ export function escape(st: Storage, view?: Storage): void {
       owned -= bytes;
     }
   }
+}
+
+/**
+ * Storage raptors allocated outside the pool (too large for it, or over
+ * its budget) whose memory user code has not been given.
+ */
+const plainOwned = new SafeWeakSet<Storage>();
+/**
+ * Storage user code can reach: handed out (`data`, {@link escape}) or
+ * wrapped by the public NDArray constructor (a caller's TypedArray,
+ * `frombuffer`) without raptors knowing it as its own ({@link noteForeign}).
+ */
+const outside = new SafeWeakSet<Storage>();
+
+/**
+ * Called by the public NDArray constructor: `st` is a caller's memory
+ * unless raptors already knows it as its own.
+ */
+export function noteForeign(st: Storage): void {
+  if (views.get(st) !== undefined || plainOwned.has(st)) return;
+  if (isSlabBuffer(taBuffer(st))) return;
+  outside.add(st);
+}
+
+/**
+ * Whether only raptors can reach `st`'s memory: allocated by raptors (the
+ * pool, a slab, or a plain allocation) and never handed to user code
+ * (`data`, which moves a slab array to memory of its own first). Memory a
+ * caller passed in (`frombuffer`, `new NDArray(typedArray, ...)`) is not.
+ * Plain allocations under 1 KiB (Bun's small arrays: no slabs there) are
+ * not tracked, for speed: every way user memory becomes an array's
+ * storage marks it (`noteForeign`, `escape`), so an unmarked small
+ * storage is raptors' own.
+ */
+export function isPrivateStorage(st: Storage): boolean {
+  const v = views.get(st);
+  if (v !== undefined) return v !== DISPOSED;
+  if (outside.has(st)) return false;
+  if (plainOwned.has(st) || isSlabBuffer(taBuffer(st))) return true;
+  return taByteLength(st) < 2 ** MIN_CLASS;
 }
 
 /**

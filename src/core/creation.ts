@@ -32,8 +32,10 @@ import {
 } from "./dtype.ts";
 import {
   NDArray,
+  ownArray,
   type Scalar,
   shape1,
+  storageOf,
   STRIDES1,
   toStored,
   wrap,
@@ -61,7 +63,7 @@ export interface DTypeOptions {
 const DTYPE_KEYS = optionKeys<DTypeOptions>({ dtype: 1 });
 
 function alloc(dtype: DType, shape: Shape, fn?: string): NDArray {
-  return new NDArray(
+  return ownArray(
     allocStorage(dtype, sizeOf(shape), true, fn),
     dtype,
     shape,
@@ -70,7 +72,7 @@ function alloc(dtype: DType, shape: Shape, fn?: string): NDArray {
 
 function fillStorage(a: NDArray, value: Scalar): NDArray {
   const v = toStored(a.dtype, value, "full");
-  (a._storage as unknown as { fill(x: number | bigint): void }).fill(v);
+  (storageOf(a) as unknown as { fill(x: number | bigint): void }).fill(v);
   return a;
 }
 
@@ -329,7 +331,7 @@ function floatList(x: unknown, dtype: DType | undefined): NDArray | undefined {
   const integral = copyRows(
     rows,
     shape[shape.length - 1]!,
-    out._storage as Float64Array | Float32Array,
+    storageOf(out) as Float64Array | Float32Array,
   );
   // a non-number, or all integers with no dtype asked (NumPy makes int64):
   // the general path decides
@@ -382,7 +384,7 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
     const st = canShrink(taBuffer(x as Storage))
       ? copyOf(x as NumericArray) as Storage
       : x as Storage;
-    const src = new NDArray(st, dt, [n]);
+    const src = ownArray(st, dt, [n]);
     return src.astype(options.dtype ?? dt);
   }
   const fast = floatList(x, options.dtype);
@@ -407,7 +409,7 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
   }
   dtype = asDType(dtype, "array");
   const out = alloc(dtype, shape, "array");
-  const st = out._storage as unknown as Array<number | bigint>;
+  const st = storageOf(out) as unknown as Array<number | bigint>;
   for (let i = 0; i < flat.length; i++) {
     let v = flat[i]!;
     if (dtype.startsWith("float") && typeof v === "bigint") v = Number(v);
@@ -653,7 +655,7 @@ export function arange(
   }
   const out = alloc(dtype, [n], "arange");
   if (n === 0) return out;
-  const st = out._storage as unknown as Array<number | bigint>;
+  const st = storageOf(out) as unknown as Array<number | bigint>;
   // NumPy's fill: the first two values are computed in float64 and cast
   // to the dtype, then value i = first + i * (second - first) in the dtype
   const second = start + step;
@@ -739,7 +741,7 @@ export function linspace(
   const y = new Float64Array(num);
   for (let i = 0; i < num; i++) y[i] = div > 0 ? i * step + start : start;
   if (endpoint && num > 1) y[num - 1] = stop;
-  const out = new NDArray(y, "float64", [num]);
+  const out = ownArray(y, "float64", [num]);
   return options.dtype && options.dtype !== "float64"
     ? out.astype(options.dtype)
     : out;
@@ -770,7 +772,7 @@ export function eye(n: number, m?: number, options: EyeOptions = {}): NDArray {
   const cols = m ?? n;
   const out = zeros([n, cols], { dtype: options.dtype });
   const k = options.k ?? 0;
-  const st = out._storage as unknown as Array<number | bigint>;
+  const st = storageOf(out) as unknown as Array<number | bigint>;
   const one = toStored(out.dtype, 1, "eye");
   for (let i = 0; i < n; i++) {
     const j = i + k;

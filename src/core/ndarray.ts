@@ -29,7 +29,13 @@ import {
   recording,
 } from "../engine/_record.ts";
 import { USE_SLABS } from "./_slab.ts";
-import { allocStorage, disposeStorage, mayDispose, noteView } from "./_pool.ts";
+import {
+  allocStorage,
+  disposeStorage,
+  mayDispose,
+  noteForeign,
+  noteView,
+} from "./_pool.ts";
 import {
   asDType,
   type DType,
@@ -133,6 +139,32 @@ export interface TolistOptions {
 }
 const TOLIST_KEYS = optionKeys<TolistOptions>({ int64: 1 });
 
+/** {@link ownArray}'s token: the storage is raptors' own. */
+const OWN = Symbol("raptors.own");
+
+/**
+ * @internal An NDArray over storage raptors allocated (or an existing
+ * array's), with the layout checks of the public constructor but without
+ * marking the storage as a caller's memory (`noteForeign`).
+ */
+export function ownArray(
+  storage: Storage,
+  dtype: DType,
+  shape: Shape,
+  strides?: readonly number[],
+  offset = 0,
+): NDArray {
+  return new NDArray(storage, dtype, shape, strides, offset, OWN);
+}
+
+/**
+ * @internal The storage of `a` (raptors' modules only; not exported by
+ * mod.ts). Throws a TypeError for anything that is not an NDArray.
+ */
+export let storageOf: (a: NDArray) => Storage;
+/** @internal Replaces `a`'s storage (a slab array moving out, dispose). */
+export let setStorage: (a: NDArray, st: Storage) => void;
+
 /**
  * An n-dimensional array.
  *
@@ -154,10 +186,23 @@ export class NDArray {
   readonly shape: readonly number[];
   /** @internal Strides in elements (NumPy's `strides` are bytes: see {@link strides}). */
   readonly _strides: readonly number[];
-  /** @internal Offset of element [0, ..., 0] in `_storage`. */
+  /** @internal Offset of element [0, ..., 0] in the storage. */
   readonly _offset: number;
-  /** @internal The TypedArray holding the elements (shared by views). */
-  readonly _storage: Storage;
+  /**
+   * The TypedArray holding the elements (shared by views): a private
+   * field, reached inside raptors through {@link storageOf}. Jobs read and
+   * write raptors' own memory in place (results, read-only and lent
+   * arrays); a caller holding its TypedArray could transfer the buffer
+   * and free memory a worker is using. `data` hands out memory the
+   * bookkeeping knows about (or a copy).
+   */
+  #storage: Storage;
+  static {
+    storageOf = (a) => a.#storage;
+    setStorage = (a, st) => {
+      a.#storage = st;
+    };
+  }
 
   /**
    * Low-level: wraps `storage` without copying. Prefer {@link array},
@@ -180,18 +225,19 @@ export class NDArray {
       this.shape = shape;
       this._strides = strides!;
       this._offset = offset;
-      this._storage = storage;
+      this.#storage = storage;
       if (USE_SLABS) noteSlab(this);
       return;
     }
     strides ??= cStrides(shape);
     checkForeign(storage, dtype, shape, strides, offset);
+    if (trust !== OWN) noteForeign(storage);
     noteView(storage);
     this.dtype = dtype;
     this.shape = frozen(shape);
     this._strides = frozen(strides);
     this._offset = offset;
-    this._storage = storage;
+    this.#storage = storage;
     if (USE_SLABS) noteSlab(this);
   }
 
@@ -220,7 +266,7 @@ export class NDArray {
     return {
       cContiguous: isContiguous(this.shape, this._strides, false),
       fContiguous: isContiguous(this.shape, this._strides, true),
-      writeable: !isWriteProtected(this._storage),
+      writeable: !isWriteProtected(this.#storage),
     };
   }
   /**
@@ -230,8 +276,8 @@ export class NDArray {
    * @internal
    */
   _read(fn: string): Storage {
-    checkReadable(this._storage, fn);
-    return this._storage;
+    checkReadable(this.#storage, fn);
+    return this.#storage;
   }
 
   /**
@@ -253,13 +299,13 @@ export class NDArray {
    * Otherwise nothing changes and it returns `false`.
    */
   dispose(): boolean {
-    checkSettled(this._storage, "dispose");
+    checkSettled(this.#storage, "dispose");
     // nothing to free: return before the read-only check reads the
     // storage's slots
-    if (!mayDispose(this._storage)) return false;
-    if (isReadOnly(this._storage)) return false;
-    if (!disposeStorage(this._storage, storageCtor(this.dtype))) return false;
-    (this as { _storage: Storage })._storage = emptyStorage(this.dtype);
+    if (!mayDispose(this.#storage)) return false;
+    if (isReadOnly(this.#storage)) return false;
+    if (!disposeStorage(this.#storage, storageCtor(this.dtype))) return false;
+    this.#storage = emptyStorage(this.dtype);
     return true;
   }
   /**
@@ -270,17 +316,17 @@ export class NDArray {
    * returns a copy, so its memory never changes while jobs read it.
    */
   asReadOnly(): NDArray {
-    if (isReadOnly(this._storage)) return this;
+    if (isReadOnly(this.#storage)) return this;
     const c = this.copy();
     escapeNever(c);
-    markReadOnly(c._storage);
+    markReadOnly(storageOf(c));
     return c;
   }
 
   /** The C-order bytes of the elements (NumPy's `tobytes()`). */
   tobytes(): Uint8Array {
     const c = this.copy();
-    const st = c._storage;
+    const st = storageOf(c);
     return new Uint8Array(
       taBuffer(st).slice(
         taByteOffset(st),
@@ -391,8 +437,8 @@ export class NDArray {
         } which cannot be broadcast to ${fmtShape(target)}`,
       );
     }
-    return new NDArray(
-      readOnlyAlias(this._storage, this.dtype),
+    return ownArray(
+      readOnlyAlias(this.#storage, this.dtype),
       this.dtype,
       target,
       broadcastStrides(this.shape, this._strides, target),
@@ -426,7 +472,7 @@ export class NDArray {
   ): NDArray {
     this._live(fn);
     return wrap(
-      this._storage,
+      this.#storage,
       this.dtype,
       frozen(shape),
       frozen(strides),
@@ -449,9 +495,9 @@ export class NDArray {
   /** Storage index of the element at `idx` (checked). */
   /** @internal Throws if {@link dispose} released this array's memory. */
   _live(fn: string): void {
-    if (taLength(this._storage) === 0 && this.size > 0) {
+    if (taLength(this.#storage) === 0 && this.size > 0) {
       throw new TypeError(
-        isDetached(taBuffer(this._storage))
+        isDetached(taBuffer(this.#storage))
           ? `${fn}(): the array's ArrayBuffer was detached (transferred): its contents are gone`
           : `${fn}(): the array was disposed (dispose() returned its memory)`,
       );
@@ -460,7 +506,7 @@ export class NDArray {
 
   #at(idx: readonly number[], fn: string): number {
     this._live(fn);
-    checkReadable(this._storage, fn);
+    checkReadable(this.#storage, fn);
     if (idx.length !== this.ndim) {
       throw new RangeError(
         `${fn}(): expected ${this.ndim} indices for a ${this.ndim}-d array; got ${idx.length}`,
@@ -485,7 +531,7 @@ export class NDArray {
   }
 
   #read(p: number): Scalar {
-    const v = this._storage[p]!;
+    const v = this.#storage[p]!;
     return this.dtype === "bool" ? v !== 0 : v;
   }
 
@@ -500,14 +546,14 @@ export class NDArray {
    * assigned to integer arrays truncate toward zero, as NumPy does.
    */
   set(idx: number | readonly number[], value: Scalar): this {
-    checkWritable(this._storage, "set");
+    checkWritable(this.#storage, "set");
     const p = this.#at(
       typeof idx === "number"
         ? [idx]
         : listArg<number>(idx, "set", "the index"),
       "set",
     );
-    (this._storage as unknown as Scalar[])[p] = toStored(
+    (this.#storage as unknown as Scalar[])[p] = toStored(
       this.dtype,
       value,
       "set",
@@ -521,7 +567,7 @@ export class NDArray {
    */
   item(...idx: number[]): Scalar {
     this._live("item");
-    checkReadable(this._storage, "item");
+    checkReadable(this.#storage, "item");
     if (idx.length === 0) {
       if (this.size !== 1) {
         throw new RangeError(
@@ -559,7 +605,7 @@ export class NDArray {
       );
     }
     this._live("tolist");
-    checkReadable(this._storage, "tolist");
+    checkReadable(this.#storage, "tolist");
     return nestedList(this, as === "number" && isBigDType(this.dtype));
   }
 
@@ -841,7 +887,7 @@ export class NDArray {
 
   /** A C-contiguous copy (NumPy's default `order="C"`), by the native strided copy kernel. */
   copy(): NDArray {
-    const out = new NDArray(
+    const out = ownArray(
       allocStorage(this.dtype, this.size),
       this.dtype,
       this.shape,
@@ -884,7 +930,7 @@ export class NDArray {
           `shape ${fmtShape(this.shape)}); use item(), tolist() or a ufunc`,
       );
     }
-    if (recording() !== null && isPendingOutput(this._storage)) {
+    if (recording() !== null && isPendingOutput(this.#storage)) {
       throw new TypeError(
         "this array is computed by the engine job being built and has no " +
           "value yet, so JS arithmetic on it cannot work: use raptors' " +

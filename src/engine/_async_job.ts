@@ -48,6 +48,7 @@ export function job<T>(fn: () => T, o: AsyncOptions = {}): Promise<T> {
     signal: o.signal,
     timeout: o.timeout,
     priority: o.priority,
+    lend: o.lend,
   });
 }
 

@@ -27,6 +27,7 @@ import { readEnv } from "../../ffi/load.ts";
 import type { NotifyCallback } from "../../ffi/symbols.ts";
 import { errorForStatus, library, native } from "../_native.ts";
 import {
+  checkSettled,
   holdPending,
   isReadOnly,
   type KernelArg,
@@ -36,6 +37,8 @@ import {
 } from "./_record.ts";
 import { home } from "../core/_arena.ts";
 import { isSlabBuffer } from "../core/_slab.ts";
+import { isPrivateStorage } from "../core/_pool.ts";
+import { show } from "../_show.ts";
 import {
   isDetached,
   push,
@@ -48,7 +51,12 @@ import {
   taSet,
 } from "../_intrinsics.ts";
 import { NativeError, RaptorsError } from "../errors.ts";
-import { AS_NUMBER, NDArray, SCALAR_RESULT } from "../core/ndarray.ts";
+import {
+  AS_NUMBER,
+  NDArray,
+  SCALAR_RESULT,
+  storageOf,
+} from "../core/ndarray.ts";
 import { Histogram, labelText, prometheusText } from "./_metrics.ts";
 import { checkOptions, type OptionKeys, optionKeys } from "../_typed.ts";
 
@@ -138,12 +146,25 @@ export interface JobOptions {
   timeout?: number;
   /** Queue priority (default "normal"). */
   priority?: "high" | "normal" | "low";
+  /**
+   * Arrays lent to the job: it reads them in place instead of copying
+   * them at submission (the copy is the calling thread's main cost for a
+   * large input: ~0.1 ms per MB), and may write into them (`out:`).
+   * Until the job settles, any use of a lent array or a view of its
+   * memory throws, as for a pending output; afterwards the caller has it
+   * back, with whatever the job wrote. Only memory raptors alone can reach
+   * can be lent: an array whose `data` was taken, or that views a
+   * caller's buffer (`frombuffer`), is refused with a TypeError (leave it
+   * out and the job copies it). Read-only arrays are read in place anyway.
+   */
+  lend?: readonly NDArray[];
 }
 /** The keys of {@link JobOptions}. */
 export const JOB_KEYS: OptionKeys = optionKeys<JobOptions>({
   signal: 1,
   timeout: 1,
   priority: 1,
+  lend: 1,
 });
 
 /**
@@ -159,6 +180,7 @@ export const ASYNC_KEYS: OptionKeys = optionKeys<AsyncOptions>({
   signal: 1,
   timeout: 1,
   priority: 1,
+  lend: 1,
   engine: 1,
 });
 
@@ -327,6 +349,38 @@ function timeoutError(ms: number): Error {
   return new DOMException(`The job timed out after ${ms} ms`, "TimeoutError");
 }
 
+const isArray = Array.isArray;
+
+/** The memory (by `home`) of the arrays of a job's `lend` option. */
+function lentMemory(lend: unknown): object[] {
+  const out: object[] = [];
+  if (lend === undefined) return out;
+  if (!isArray(lend)) {
+    throw new TypeError(
+      `submit(): lend must be an array of NDArrays, got ${show(lend)}`,
+    );
+  }
+  for (let i = 0; i < lend.length; i++) {
+    const a: unknown = lend[i];
+    if (!(a instanceof NDArray)) {
+      throw new TypeError(`submit(): lend[${i}] is not an NDArray`);
+    }
+    const st = storageOf(a);
+    checkSettled(st, "submit");
+    if (isReadOnly(st)) continue; // read in place anyway, and never written
+    if (!isPrivateStorage(st)) {
+      throw new TypeError(
+        `submit(): lend[${i}]: its memory is reachable outside raptors (its ` +
+          "data was taken, or it views a caller's buffer: frombuffer), so a " +
+          "job cannot read it in place; leave it out of lend and the job " +
+          "copies it",
+      );
+    }
+    push(out, home(st));
+  }
+  return out;
+}
+
 /**
  * A job program's u64 words from numbers below 2^53, written as 32-bit
  * halves (no BigInt per word); a negative word `-(i + 1)` is copied input
@@ -488,7 +542,9 @@ export class Engine {
       return Promise.reject(asyncFnError());
     }
     let rec;
+    let lent: object[];
     try {
+      lent = lentMemory(options.lend);
       rec = record(fn);
     } catch (e) {
       return Promise.reject(e);
@@ -502,9 +558,17 @@ export class Engine {
         return Promise.reject(e);
       }
     }
-    // from here until the job reports, its outputs are untouchable: an
-    // array leaked out of `fn` is refused, not read half-written
+    // from here until the job reports, its outputs and the arrays lent to
+    // it are untouchable: an array leaked out of `fn` is refused, not read
+    // half-written, and lent memory is the job's, like its own
     const homes = recording.homes;
+    for (let i = 0; i < lent.length; i++) {
+      const h = lent[i]!;
+      if (!recording.fresh.has(h)) {
+        recording.fresh.add(h);
+        push(homes, h);
+      }
+    }
     holdPending(homes);
     const refuse = (e: unknown): Promise<T> => {
       releasePending(homes);

@@ -22,7 +22,12 @@
 import { bufferByteLength, taKind, viewExtent } from "../_intrinsics.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
-import { type DType, itemsize, storageCtor } from "../core/dtype.ts";
+import {
+  type DType,
+  itemsize,
+  type Storage,
+  storageCtor,
+} from "../core/dtype.ts";
 import { fmtShape, MAX_SIZE } from "../core/_shape.ts";
 import { checkBytes, checkHeader } from "../_limits.ts";
 import { FileError } from "../errors.ts";
@@ -466,7 +471,7 @@ export function decodeNpy(h: NpyHeader, data: Uint8Array): NDArray {
     buf: ArrayBufferLike,
     off: number,
     n: number,
-  ) => NDArray["_storage"])(
+  ) => Storage)(
     data.buffer,
     data.byteOffset,
     data.length / itemsize(dtype),

@@ -10,7 +10,13 @@
 import { statusError } from "../_native.ts";
 import { DECOMP, LINALG } from "../../ffi/symbols.ts";
 import { kernel, notRecordable } from "../engine/_record.ts";
-import { NDArray, numberResult, SCALAR_RESULT } from "../core/ndarray.ts";
+import {
+  NDArray,
+  numberResult,
+  ownArray,
+  SCALAR_RESULT,
+  storageOf,
+} from "../core/ndarray.ts";
 import { empty, eye, zeros } from "../core/creation.ts";
 import { amax, sumAxis } from "../reduce/reduce.ts";
 import { matmul } from "./products.ts";
@@ -63,10 +69,10 @@ function call(
     "rp_linalg",
     op,
     dtypeCode(dt),
-    a._storage,
+    storageOf(a),
     n,
     batch,
-    b ? b._storage : null,
+    b ? storageOf(b) : null,
     nrhs,
     out,
   );
@@ -136,7 +142,7 @@ export function slogdet(
     log[t] = out[2 * t + 1]!;
   }
   const wrap = (v: Float64Array) => {
-    const r = new NDArray(v, "float64", batchShape).astype(dt);
+    const r = ownArray(v, "float64", batchShape).astype(dt);
     return r.ndim === 0 ? (r.item() as number) : r;
   };
   return { sign: wrap(sign), logabsdet: wrap(log) };
@@ -157,7 +163,7 @@ export function det(a: ArrayLikeInput): NDArray | number {
   const l = (logabsdet as NDArray).astype("float64").copy()
     ._read("det") as Float64Array;
   const d = s.map((v, i) => v * Math.exp(l[i]!));
-  return new NDArray(d, "float64", (sign as NDArray).shape.slice()).astype(
+  return ownArray(d, "float64", (sign as NDArray).shape.slice()).astype(
     floatOf(A.dtype),
   );
 }
@@ -212,13 +218,13 @@ function decomp(
       "rp_decomp",
       op,
       dtypeCode(dt),
-      Ac._storage,
+      storageOf(Ac),
       m,
       n,
       batch,
-      res[0]?._storage ?? null,
-      res[1]?._storage ?? null,
-      res[2]?._storage ?? null,
+      res[0] ? storageOf(res[0]!) : null,
+      res[1] ? storageOf(res[1]!) : null,
+      res[2] ? storageOf(res[2]!) : null,
       flags,
     );
     if (st !== 0) throw statusError(st, fn);

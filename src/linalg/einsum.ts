@@ -9,7 +9,12 @@
  * @module
  */
 import { show } from "../_show.ts";
-import { NDArray, scalarResult } from "../core/ndarray.ts";
+import {
+  type NDArray,
+  ownArray,
+  scalarResult,
+  storageOf,
+} from "../core/ndarray.ts";
 import { resultType } from "../core/dtype.ts";
 import { type ArrayLikeInput, asNd as nd } from "../ufunc/ufunc.ts";
 import { any as anyAxis, sumAxis } from "../reduce/reduce.ts";
@@ -49,7 +54,7 @@ function diagonals(x: NDArray, labels: string[]): Term {
     }
   });
   return {
-    x: new NDArray(x._storage, x.dtype, shape, strides, x._offset),
+    x: ownArray(storageOf(x), x.dtype, shape, strides, x._offset),
     labels: out,
   };
 }

@@ -23,8 +23,10 @@ import {
   directStorage,
   fresh,
   NDArray,
+  ownArray,
   type Scalar,
   scalarResult,
+  storageOf,
 } from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
 import {
@@ -147,7 +149,7 @@ function callMatmul(
   metaLen: number,
 ): void {
   const dt = dtypeCode(out.dtype);
-  const as = a._storage, bs = b._storage, os = out._storage;
+  const as = storageOf(a), bs = storageOf(b), os = storageOf(out);
   const an = taLength(as), bn = taLength(bs), on = taLength(os);
   // outside a recording and with no job in flight, `kernel` is this very
   // call; made here directly, V8 compiles it as a fast FFI call (through
@@ -217,7 +219,7 @@ function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
       idx[d] = 0;
     }
   }
-  const out = new NDArray(allocStorage(dtype, batch * m * n), dtype, [
+  const out = ownArray(allocStorage(dtype, batch * m * n), dtype, [
     ...batchShape,
     m,
     n,
@@ -432,8 +434,8 @@ export function diagonal(
     if (len > 0) start -= off * a._strides[ax1]!;
   }
   const keep = [...Array(a.ndim).keys()].filter((i) => i !== ax1 && i !== ax2);
-  return new NDArray(
-    a._storage,
+  return ownArray(
+    storageOf(a),
     a.dtype,
     [...keep.map((i) => a.shape[i]!), len],
     [...keep.map((i) => a._strides[i]!), a._strides[ax1]! + a._strides[ax2]!],

@@ -13,7 +13,7 @@
 import { show } from "../_show.ts";
 import { taLength } from "../_intrinsics.ts";
 import { native, statusError } from "../_native.ts";
-import { NDArray } from "../core/ndarray.ts";
+import { NDArray, ownArray } from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
 import { asShape, sizeOf } from "../core/_shape.ts";
 import { type ArrayLikeInput, ufunc2 } from "../ufunc/ufunc.ts";
@@ -161,7 +161,7 @@ export class Generator {
     // memory, so later kernels read the draws in place (no copies)
     const out = allocStorage(dtype, n, false, fn);
     this.#fill(kind, out, n);
-    const r = new NDArray(out, dtype, shape);
+    const r = ownArray(out, dtype, shape);
     return size === undefined ? (r.item() as number | bigint) : r;
   }
 
@@ -278,7 +278,7 @@ export class Generator {
   #order(n: number): NDArray {
     const out = allocStorage("int64", n);
     this.#fill(KIND.permutation, out, n);
-    return new NDArray(out, "int64", [n]);
+    return ownArray(out, "int64", [n]);
   }
 
   /** A permuted `arange(x)`, or a permuted copy of `x` along axis 0. */
@@ -299,7 +299,7 @@ export class Generator {
     this.#params[0] = BigInt(pop);
     this.#params[1] = shuffle ? 1n : 0n;
     this.#fill(KIND.choiceNoReplace, out, count);
-    return new NDArray(out, "int64", [count]);
+    return ownArray(out, "int64", [count]);
   }
 
   /**
@@ -321,7 +321,7 @@ export class Generator {
       for (let i = 0; i < w.length; i++) cdf[i] = acc += w[i]!;
       const last = cdf[w.length - 1]!;
       for (let i = 0; i < w.length; i++) cdf[i] = cdf[i]! / last;
-      const pos = (searchsorted(new NDArray(cdf, "float64", [cdf.length]), u, {
+      const pos = (searchsorted(ownArray(cdf, "float64", [cdf.length]), u, {
         side: "right",
       }) as NDArray).astype("float64").copy()._read("choice") as Float64Array;
       const seen = new Set<number>();
@@ -332,7 +332,7 @@ export class Generator {
         }
       }
     }
-    return new NDArray(BigInt64Array.from(found, BigInt), "int64", [count]);
+    return ownArray(BigInt64Array.from(found, BigInt), "int64", [count]);
   }
 
   /** Shuffles `x` in place along axis 0 (NumPy's `shuffle`). */
@@ -368,7 +368,7 @@ export class Generator {
     const count = sizeOf(shape.length ? shape : [1]);
     if (pop === 0 || pop === undefined) {
       if (count === 0 && size !== undefined) {
-        return new NDArray(new BigInt64Array(0), "int64", shape);
+        return ownArray(new BigInt64Array(0), "int64", shape);
       }
       throw new RangeError(
         "choice(): a cannot be empty unless no samples are taken",

@@ -5,7 +5,7 @@
  * @module
  */
 import { notRecordable } from "../engine/_record.ts";
-import { NDArray, type Scalar } from "../core/ndarray.ts";
+import { NDArray, type Scalar, storageOf } from "../core/ndarray.ts";
 import { array, zeros } from "../core/creation.ts";
 import { resultType } from "../core/dtype.ts";
 import {
@@ -71,7 +71,7 @@ function obsWeights(
   notRecordable("cov", `its ${what} checks need their values`);
   const x = nd(w).astype("float64");
   if (what === "fweights") {
-    const r = x.copy()._storage as Float64Array;
+    const r = storageOf(x.copy()) as Float64Array;
     // NaN fails NumPy's fweights == around(fweights) too
     if (r.some((v) => v !== Math.round(v))) {
       throw new TypeError("cov(): fweights must be integer");

@@ -15,6 +15,7 @@ import {
   NDArray,
   numberResult,
   type Scalar,
+  storageOf,
 } from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
 import { normAxis } from "../core/_shape.ts";
@@ -406,10 +407,10 @@ function varLanes(
     n,
     div,
     sqrt ? 1 : 0,
-    out._storage,
+    storageOf(out),
   );
   if (status !== 0) throw statusError(status, fn);
-  return full && !options.keepdims ? out._storage[0] as number : out;
+  return full && !options.keepdims ? storageOf(out)[0] as number : out;
 }
 
 /**

@@ -22,8 +22,10 @@ import {
   fresh,
   keepScalar,
   NDArray,
+  ownArray,
   type Scalar,
   scalarResult,
+  storageOf,
 } from "../core/ndarray.ts";
 import { array, full } from "../core/creation.ts";
 import { broadcastShapes, cStrides, normAxis, sizeOf } from "../core/_shape.ts";
@@ -443,7 +445,7 @@ function runReduce(
 ): void {
   if (out.size === 0) return;
   const code = REDUCE[op], dt = dtypeCode(dtype);
-  const as = a._storage, os = out._storage;
+  const as = storageOf(a), os = storageOf(out);
   const an = taLength(as), on = taLength(os);
   // directly when `kernel` would make this very call (see callMatmul in
   // linalg/products.ts: a fast FFI call in V8)
@@ -674,7 +676,7 @@ function argAxis(
   } else axis = normAxis(options.axis!, a.ndim, fn);
   const kept = [...Array(a.ndim).keys()].filter((i) => i !== axis);
   const keptShape = kept.map((i) => a.shape[i]!);
-  const out = new NDArray(
+  const out = ownArray(
     allocStorage("int64", sizeOf(keptShape)),
     "int64",
     keptShape,
@@ -699,10 +701,10 @@ function argAxis(
       "rp_arg_axis",
       max ? 1 : 0,
       dtypeCode(a.dtype),
-      a._storage,
-      taLength(a._storage),
-      out._storage,
-      taLength(out._storage),
+      storageOf(a),
+      taLength(storageOf(a)),
+      storageOf(out),
+      taLength(storageOf(out)),
       nk,
       meta,
     );
@@ -787,7 +789,7 @@ function scan(
     ? asDType(options.dtype, fn)
     : accumulatorDtype(a.dtype);
   if (a.dtype !== dtype) a = a.astype(dtype);
-  const out = new NDArray(
+  const out = ownArray(
     allocStorage(dtype, a.size),
     dtype,
     a.shape.slice(),
@@ -801,10 +803,10 @@ function scan(
     "rp_scan_axis",
     op,
     dtypeCode(dtype),
-    a._storage,
-    taLength(a._storage),
-    out._storage,
-    taLength(out._storage),
+    storageOf(a),
+    taLength(storageOf(a)),
+    storageOf(out),
+    taLength(storageOf(out)),
     meta,
     taLength(meta),
   );

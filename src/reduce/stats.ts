@@ -12,7 +12,12 @@
  */
 import { checkAlloc } from "../_limits.ts";
 import { notRecordable } from "../engine/_record.ts";
-import { NDArray, type Scalar, scalarResult } from "../core/ndarray.ts";
+import {
+  NDArray,
+  ownArray,
+  type Scalar,
+  scalarResult,
+} from "../core/ndarray.ts";
 import { full, linspace } from "../core/creation.ts";
 import { type DType, kind } from "../core/dtype.ts";
 import { normAxis } from "../core/_shape.ts";
@@ -251,7 +256,7 @@ function quantileImpl(
     }
     const keptShape = x.shape.filter((_, i) => i !== axis);
     parts = outs.map((o) =>
-      new NDArray(o, "float64", [L]).astype(outDtype).reshape([
+      ownArray(o, "float64", [L]).astype(outDtype).reshape([
         ...keptShape.slice(0, axis),
         1,
         ...keptShape.slice(axis),
@@ -500,7 +505,7 @@ function nanMedianImpl(
     }
   }
   const kept = a.shape.filter((_, i) => i !== axis);
-  let r = new NDArray(out, "float64", [L]).astype(a.dtype).reshape(kept);
+  let r = ownArray(out, "float64", [L]).astype(a.dtype).reshape(kept);
   if (options.keepdims) {
     r = flat ? r.reshape(origShape.map(() => 1)) : r.expandDims(axis);
   }
@@ -635,7 +640,7 @@ export function bincount(
     const counts = new Float64Array(len);
     for (const v of vals) counts[v]!++;
     for (let i = 0; i < len; i++) out[i] = BigInt(counts[i]!);
-    return new NDArray(out, "int64", [len]);
+    return ownArray(out, "int64", [len]);
   }
   const w = nd(options.weights).astype("float64").copy();
   if (w.size !== a.size) {
@@ -646,7 +651,7 @@ export function bincount(
   const ws = w._read("bincount") as Float64Array;
   const out = new Float64Array(len);
   vals.forEach((v, i) => (out[v]! += ws[i]!));
-  return new NDArray(out, "float64", [len]);
+  return ownArray(out, "float64", [len]);
 }
 
 /** Options of {@link histogram}. */
@@ -772,12 +777,12 @@ export function histogram(
     for (let i = 0; i < nbins; i++) {
       d[i] = counts[i]! / (e[i + 1]! - e[i]!) / total;
     }
-    hist = new NDArray(d, "float64", [nbins]);
-  } else if (ws) hist = new NDArray(counts, "float64", [nbins]);
+    hist = ownArray(d, "float64", [nbins]);
+  } else if (ws) hist = ownArray(counts, "float64", [nbins]);
   else {
     const c = new BigInt64Array(nbins);
     counts.forEach((v, i) => (c[i] = BigInt(v)));
-    hist = new NDArray(c, "int64", [nbins]);
+    hist = ownArray(c, "int64", [nbins]);
   }
   return { hist, binEdges: edges };
 }
@@ -889,6 +894,6 @@ export function interp(
       out[i] = r;
     }
   }
-  const r = new NDArray(out, "float64", X.shape.slice());
+  const r = ownArray(out, "float64", X.shape.slice());
   return r.ndim === 0 ? (r.item() as number) : r;
 }

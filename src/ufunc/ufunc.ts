@@ -65,9 +65,11 @@ import {
   copyInto,
   frozen,
   NDArray,
+  ownArray,
   type Scalar,
   SCALAR_RESULT,
   scalarResult,
+  storageOf,
   toStored,
   wrap,
 } from "../core/ndarray.ts";
@@ -138,7 +140,7 @@ function scalarArray(s: Scalar, dtype: DType, fn: string): NDArray {
   let v: Scalar = s;
   if (kind(dtype) === "f" && typeof v === "bigint") v = Number(v);
   (st as unknown as Array<number | bigint>)[0] = toStored(dtype, v, fn);
-  return new NDArray(st, dtype, []);
+  return ownArray(st, dtype, []);
 }
 
 /**
@@ -175,7 +177,7 @@ function prepareOut(
     throw new TypeError(`${fn}(): 'out' must be an NDArray`);
   }
   out._live(fn);
-  checkWritable(out._storage, fn);
+  checkWritable(storageOf(out), fn);
   if (
     out.shape.length !== shape.length ||
     out.shape.some((d, i) => d !== shape[i])
@@ -196,8 +198,8 @@ function prepareOut(
 
 /** An input overlapping `out` in any way but exactly is copied first. */
 function unaliasInput(x: NDArray, xStrides: number[], out: NDArray): NDArray {
-  if (!overlaps(x._storage, out._storage)) return x;
-  const same = taByteOffset(x._storage) === taByteOffset(out._storage) &&
+  if (!overlaps(storageOf(x), storageOf(out))) return x;
+  const same = taByteOffset(storageOf(x)) === taByteOffset(storageOf(out)) &&
     x._offset === out._offset &&
     xStrides.every((s, i) => s === out._strides[i]);
   return same ? x : x.copy();
@@ -305,11 +307,11 @@ function fastOut(
   if (!sameShape(out.shape, shape) || !isCStrict(out.shape, out._strides)) {
     return undefined;
   }
-  const st = out._storage;
+  const st = storageOf(out);
   if (taLength(st) < out._offset + n || isWriteProtected(st)) return undefined;
   const buf = taBuffer(st);
   for (const x of inputs) {
-    const xs = x._storage;
+    const xs = storageOf(x);
     if (xs === st) {
       if (x._offset !== out._offset) return undefined;
     } else if (taBuffer(xs) === buf) {
@@ -376,12 +378,12 @@ function fastBinary(
   }
   const n = a.size;
   if (n === 0) return undefined;
-  const ast = a._storage, aOff = a._offset;
+  const ast = storageOf(a), aOff = a._offset;
   // a disposed or detached operand: the general path names it
   if (taLength(ast) < aOff + n) return undefined;
   let bst: Storage, bOff: number, bStride: number;
   if (b !== undefined) {
-    bst = b._storage;
+    bst = storageOf(b);
     bOff = b._offset;
     bStride = 1;
     if (taLength(bst) < bOff + n) return undefined;
@@ -395,7 +397,7 @@ function fastBinary(
   if (given !== undefined) {
     outNd = fastOut(given, outDtype, shape, n, b === undefined ? [a] : [a, b]);
     if (outNd === undefined) return undefined;
-    out = outNd._storage;
+    out = storageOf(outNd);
     oOff = outNd._offset;
   } else out = allocStorage(outDtype, n);
   if (
@@ -443,13 +445,13 @@ function fastUnary(
   ) return undefined;
   const shape = x.shape, strides = x._strides;
   if (!isCStrict(shape, strides)) return undefined;
-  const n = x.size, st = x._storage, off = x._offset;
+  const n = x.size, st = storageOf(x), off = x._offset;
   if (n === 0 || taLength(st) < off + n) return undefined;
   let outNd: NDArray | undefined, out: Storage, oOff = 0;
   if (given !== undefined) {
     outNd = fastOut(given, dtype, shape, n, [x]);
     if (outNd === undefined) return undefined;
-    out = outNd._storage;
+    out = storageOf(outNd);
     oOff = outNd._offset;
   } else out = allocStorage(dtype, n);
   const m = META1;
@@ -503,7 +505,7 @@ function compare64(
   const y = b.broadcastTo(shape).copy()._read(op) as BigInt64Array;
   const r = new Uint8Array(x.length);
   for (let i = 0; i < r.length; i++) r[i] = f(x[i]!, y[i]!) ? 1 : 0;
-  const res = new NDArray(r, "bool", shape);
+  const res = ownArray(r, "bool", shape);
   return out === undefined ? res : prepareOutCopy(res, out, op);
 }
 
@@ -587,12 +589,12 @@ export function ufunc2(
     "rp_ufunc2",
     opCode,
     dtypeCode(dtype),
-    a._storage,
-    taLength(a._storage),
-    b._storage,
-    taLength(b._storage),
-    out._storage,
-    taLength(out._storage),
+    storageOf(a),
+    taLength(storageOf(a)),
+    storageOf(b),
+    taLength(storageOf(b)),
+    storageOf(out),
+    taLength(storageOf(out)),
     nd,
     meta,
   );
@@ -654,10 +656,10 @@ export function ufunc1(
     "rp_ufunc1",
     UFUNC1[op],
     dtypeCode(dtype),
-    a._storage,
-    taLength(a._storage),
-    out._storage,
-    taLength(out._storage),
+    storageOf(a),
+    taLength(storageOf(a)),
+    storageOf(out),
+    taLength(storageOf(out)),
     nd,
     meta,
   );
@@ -888,14 +890,14 @@ export function where(
   const status = kernel(
     "rp_where",
     dtypeCode(dtype),
-    c._storage,
-    taLength(c._storage),
-    a._storage,
-    taLength(a._storage),
-    b._storage,
-    taLength(b._storage),
-    out._storage,
-    taLength(out._storage),
+    storageOf(c),
+    taLength(storageOf(c)),
+    storageOf(a),
+    taLength(storageOf(a)),
+    storageOf(b),
+    taLength(storageOf(b)),
+    storageOf(out),
+    taLength(storageOf(out)),
     nd,
     meta,
   );
