@@ -349,12 +349,12 @@ export function scoreRows(
 /**
  * Batches of up to this many rows are scored on the event loop; larger
  * ones go to the engine. Handing a job to the engine costs the event loop
- * ~60-70 µs whatever its size (recording the six operations of
- * {@link scoreRows}, submitting, settling; measured in Deno and Bun on a
- * 2-core AMD EPYC, docs/BENCHMARKS.md "The engine's hand-off"), while
- * scoring 4096 rows of 64 features inline takes ~40-50 µs and 256 rows
- * ~10 µs: below this size the hand-off costs the event loop more than the
- * work, and adds latency.
+ * 30-50 µs whatever its size once nothing is copied (recording the six
+ * operations of {@link scoreRows} and submitting; measured in Deno and Bun
+ * on a 2-core AMD EPYC, docs/BENCHMARKS.md "The engine's hand-off"),
+ * while scoring 4096 rows of 64 features inline takes ~27-37 µs and 256
+ * rows ~6 µs: below this size the hand-off costs the event loop more than
+ * the work, and adds latency.
  */
 export const SCORE_INLINE_ROWS = 4096;
 
@@ -363,8 +363,8 @@ export const SCORE_INLINE_ROWS = 4096;
  * up to {@link SCORE_INLINE_ROWS} rows, else as an engine job. `own`
  * says `X` was made for this request (e.g. by `rp.array` of the parsed
  * body): then it is lent to the job (read in place, no copy at
- * submission; a 10000 x 64 float64 batch copied took ~0.6 ms of the
- * event loop). A view of a request's bytes (`frombuffer`) is copied.
+ * submission; a 10000 x 64 float64 batch copied took 0.37-0.48 ms of
+ * the event loop, lent 0.04). A view of a request's bytes (`frombuffer`) is copied.
  */
 export function scoreRequest(
   engine: rp.Engine,
