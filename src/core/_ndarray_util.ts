@@ -25,6 +25,7 @@ import {
   isWriteProtected,
   kernel,
   markReadOnlyView,
+  metaWords,
   recording,
 } from "../engine/_record.ts";
 import { isSlabBuffer, USE_SLABS } from "./_slab.ts";
@@ -145,7 +146,7 @@ export function copyInto(src: NDArray, dst: NDArray, fn = "copy"): void {
   // The kernel reads `src` while writing `dst`: never over the same memory.
   if (overlaps(storageOf(src), storageOf(dst))) src = src.astype(src.dtype);
   const nd = src.ndim;
-  const meta = new Float64Array(2 + 3 * nd);
+  const meta = metaWords(2 + 3 * nd);
   meta[0] = src._offset;
   meta[1] = dst._offset;
   for (let i = 0; i < nd; i++) {

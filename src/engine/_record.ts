@@ -159,12 +159,51 @@ export function recording(): Recording | null {
   return current;
 }
 
+/**
+ * Small kernel arguments of the recording in progress (layout metadata,
+ * scalar operands) are carved from one off-heap buffer instead of being
+ * small TypedArrays of their own: the engine copies every such input at
+ * submission, and reading the address of a fresh small TypedArray cost
+ * Deno ~0.4 µs each (its elements moved off the V8 heap first), nine or
+ * more per job. The buffer is reused by the next recording: a job's
+ * inputs are copied before `submit` returns.
+ */
+let scratch = new ArrayBuffer(16384);
+let scratchUsed = 0;
+
+/**
+ * `n` zeroed elements of `Ctor` for a kernel argument: from the
+ * recording's scratch while a recording runs, else a new TypedArray.
+ */
+export function argView<T>(
+  Ctor: { new (b: ArrayBuffer, o: number, n: number): T; new (n: number): T },
+  n: number,
+  bytesPer: number,
+): T {
+  if (current === null) return new Ctor(n);
+  const bytes = n * bytesPer;
+  let at = (scratchUsed + 7) & ~7;
+  if (at + bytes > scratch.byteLength) {
+    scratch = new ArrayBuffer(Math.max(16384, bytes));
+    at = 0;
+  }
+  scratchUsed = at + bytes;
+  new Uint8Array(scratch, at, bytes).fill(0);
+  return new Ctor(scratch, at, n);
+}
+
+/** `n` zeroed float64 words of kernel metadata (see {@link argView}). */
+export function metaWords(n: number): Float64Array {
+  return argView(Float64Array, n, 8);
+}
+
 /** Runs `fn`, collecting its kernel calls instead of running them. */
 export function record<T>(fn: () => T): { result: T; rec: Recording } {
   if (current) {
     throw new RaptorsError("engine jobs cannot be recorded inside each other");
   }
   const rec: Recording = { steps: [], fresh: new SafeWeakSet(), homes: [] };
+  scratchUsed = 0;
   current = rec;
   try {
     return { result: fn(), rec };

@@ -6,7 +6,12 @@
  * @module
  */
 import { taLength } from "../_intrinsics.ts";
-import { kernel, pendingCount, recording } from "../engine/_record.ts";
+import {
+  kernel,
+  metaWords,
+  pendingCount,
+  recording,
+} from "../engine/_record.ts";
 import { pairwiseSqF32, pairwiseSqF64 } from "../_js.ts";
 import { allocStorage } from "../core/_pool.ts";
 import { native, statusError } from "../_native.ts";
@@ -124,7 +129,7 @@ function matmul2(a: NDArray, b: NDArray): NDArray {
   const dtype = a.dtype;
   checkAlloc("matmul", m * n, itemsize(dtype), "the result");
   // a recorded step keeps its arguments: it gets a buffer of its own
-  const meta = recording() === null ? META2 : new Float64Array(10);
+  const meta = recording() === null ? META2 : metaWords(10);
   meta[0] = m;
   meta[1] = k;
   meta[2] = n;
@@ -194,7 +199,7 @@ function matmulNew(x: ArrayLikeInput, y: ArrayLikeInput): NDArray {
   checkAlloc("matmul", 2 * batch, 8, "the batch layout");
   const aBs = broadcastStrides(aBatch, a._strides.slice(0, -2), batchShape);
   const bBs = broadcastStrides(bBatch, b._strides.slice(0, -2), batchShape);
-  const meta = new Float64Array(8 + 2 * batch);
+  const meta = metaWords(8 + 2 * batch);
   meta.set([
     m,
     k,

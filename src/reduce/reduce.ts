@@ -10,7 +10,12 @@
  * @module
  */
 import { taLength } from "../_intrinsics.ts";
-import { kernel, pendingCount, recording } from "../engine/_record.ts";
+import {
+  kernel,
+  metaWords,
+  pendingCount,
+  recording,
+} from "../engine/_record.ts";
 import { allocStorage } from "../core/_pool.ts";
 import { REDUCE } from "../../ffi/symbols.ts";
 import { native, statusError } from "../_native.ts";
@@ -429,7 +434,7 @@ export function reduceNd(
 function metaBuffer(len: number): Float64Array {
   return recording() === null && len <= REDUCE_META.length
     ? (META_VIEWS[len] ??= REDUCE_META.subarray(0, len))
-    : new Float64Array(len);
+    : metaWords(len);
 }
 
 /** Calls the axis kernel (`meta` as {@link reduceNd} lays it out). */
@@ -683,7 +688,7 @@ function argAxis(
   );
   const outSt = cStrides(keptShape);
   const nk = kept.length;
-  const meta = new Float64Array(4 + 3 * nk);
+  const meta = metaWords(4 + 3 * nk);
   meta[0] = a._offset;
   meta[1] = 0;
   meta[2] = a.shape[axis]!;

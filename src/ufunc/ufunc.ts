@@ -16,9 +16,11 @@ import {
   taLength,
 } from "../_intrinsics.ts";
 import {
+  argView,
   checkWritable,
   isWriteProtected,
   kernel,
+  metaWords,
   notRecordable,
   pendingCount,
   recording,
@@ -55,6 +57,7 @@ import {
   type DType,
   dtypeCode,
   intRange,
+  itemsize,
   kind,
   resultType,
   resultTypeWithScalar,
@@ -136,7 +139,14 @@ function floatLoop(op: Op2, d: DType): DType | undefined {
 
 /** A 0-d array holding a weak scalar converted to `dtype` (checked). */
 function scalarArray(s: Scalar, dtype: DType, fn: string): NDArray {
-  const st = new (storageCtor(dtype))(1);
+  const st = argView(
+    storageCtor(dtype) as unknown as {
+      new (b: ArrayBuffer, o: number, n: number): Storage;
+      new (n: number): Storage;
+    },
+    1,
+    itemsize(dtype),
+  );
   let v: Scalar = s;
   if (kind(dtype) === "f" && typeof v === "bigint") v = Number(v);
   (st as unknown as Array<number | bigint>)[0] = toStored(dtype, v, fn);
@@ -572,7 +582,7 @@ export function ufunc2(
   a = unaliasInput(a, broadcastStrides(a.shape, a._strides, shape), out);
   b = unaliasInput(b, broadcastStrides(b.shape, b._strides, shape), out);
   const nd = shape.length;
-  const meta = new Float64Array(3 + 4 * nd);
+  const meta = metaWords(3 + 4 * nd);
   meta[0] = a._offset;
   meta[1] = b._offset;
   meta[2] = out._offset;
@@ -643,7 +653,7 @@ export function ufunc1(
   const out = prepareOut(given, shape, outDtype, op, [a]);
   a = unaliasInput(a, a._strides.slice(), out);
   const nd = shape.length;
-  const meta = new Float64Array(2 + 3 * nd);
+  const meta = metaWords(2 + 3 * nd);
   meta[0] = a._offset;
   meta[1] = out._offset;
   for (let i = 0; i < nd; i++) {
@@ -876,7 +886,7 @@ export function where(
   a = unaliasInput(a, broadcastStrides(a.shape, a._strides, shape), out);
   b = unaliasInput(b, broadcastStrides(b.shape, b._strides, shape), out);
   const nd = shape.length;
-  const meta = new Float64Array(4 + 5 * nd);
+  const meta = metaWords(4 + 5 * nd);
   const ops = [c, a, b];
   ops.forEach((o, k) => (meta[k] = o._offset));
   meta[3] = out._offset;

@@ -33,14 +33,24 @@ pub(super) fn copy_pool_bytes() -> usize {
     b
 }
 
+/// Copies under this many bytes are neither taken from nor given back to
+/// the pool: the allocator serves them in tens of nanoseconds, while the
+/// pool's best-fit scan under its lock grew with every small buffer it
+/// held (a job's layout metadata and scalar operands are several small
+/// inputs each; `bench/handoff.bench.ts`).
+const POOLED_MIN: usize = 16 << 10;
+
 /// A buffer of at least `words` capacity, length 0: the smallest pooled one
 /// that fits (and is at most twice as large), else a new one.
 pub(super) fn take_copy(words: usize) -> Vec<u64> {
+    if words * 8 < POOLED_MIN {
+        return Vec::with_capacity(words);
+    }
     let mut pool = COPY_POOL.lock().unwrap_or_else(|e| e.into_inner());
     let mut best: Option<usize> = None;
     for (i, v) in pool.0.iter().enumerate() {
         let c = v.capacity();
-        let fits = c >= words && c <= words.saturating_mul(2).max(512);
+        let fits = c >= words && c <= words.saturating_mul(2);
         if fits && best.map_or(true, |b| c < pool.0[b].capacity()) {
             best = Some(i);
         }
@@ -92,7 +102,7 @@ pub(super) fn fresh_copy_buffer(words: usize) -> Vec<u64> {
 pub(super) fn give_copy(mut v: Vec<u64>) {
     let bytes = v.capacity() * 8;
     let cap = copy_pool_bytes();
-    if bytes == 0 || bytes > cap / 4 {
+    if bytes < POOLED_MIN || bytes > cap / 4 {
         return;
     }
     v.clear();
@@ -193,7 +203,18 @@ mod tests {
     #[test]
     fn input_copies_are_exact_and_recycled() {
         // sizes around the word padding and the huge-page path (>= 4 MiB)
-        for &bytes in &[0usize, 1, 7, 8, 9, 4096, (5 << 20) + 3] {
+        for &bytes in &[
+            0usize,
+            1,
+            7,
+            8,
+            9,
+            4096,
+            POOLED_MIN - 1,
+            POOLED_MIN + 3,
+            40000,
+            (5 << 20) + 3,
+        ] {
             let src: Vec<u8> = (0..bytes).map(|i| (i * 31 + 7) as u8).collect();
             let c = unsafe { copy_input(src.as_ptr() as u64, bytes) };
             assert_eq!(c.len(), (bytes + 7) / 8);
