@@ -547,8 +547,18 @@ test("lend refuses what a job cannot read in place, naming it", async () => {
     e.submit(() => rp.add(x, 1), { lend: [new Float64Array(3)] as never }),
     /lend\[0\] is not an NDArray/,
   );
+  // memory handed out while the job is recorded is refused too
+  const y = rp.ones([100]);
+  await assert.rejects(
+    e.submit(() => {
+      void y.data;
+      return rp.negative(y);
+    }, { lend: [y] }),
+    reachable,
+  );
   // nothing was locked by the refusals
   assert.equal(rp.sum(x), 100);
+  assert.equal(rp.sum(y), 100);
   // a read-only array is read in place anyway: lending it is allowed
   const ro = rp.ones([100]).asReadOnly();
   const r = await e.submit(() => rp.add(ro, x), { lend: [ro] });

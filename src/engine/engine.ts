@@ -551,6 +551,12 @@ export class Engine {
     }
     const { result, rec: recording } = rec;
     if (isThenable(result)) return Promise.reject(asyncFnError());
+    try {
+      // again: `fn` may have taken a lent array's `data`
+      lent = lentMemory(options.lend);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (recording.steps.length === 0) {
       try {
         return Promise.resolve(scalars(result) as T);
