@@ -547,6 +547,12 @@ test("lend refuses what a job cannot read in place, naming it", async () => {
     e.submit(() => rp.add(x, 1), { lend: [new Float64Array(3)] as never }),
     /lend\[0\] is not an NDArray/,
   );
+  // a second view of a caller's memory (a broadcast) is refused as well
+  const wide = rp.frombuffer(new ArrayBuffer(32)).broadcastTo([2, 4]);
+  await assert.rejects(
+    e.submit(() => rp.negative(wide), { lend: [wide] }),
+    reachable,
+  );
   // memory handed out while the job is recorded is refused too
   const y = rp.ones([100]);
   await assert.rejects(

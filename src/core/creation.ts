@@ -384,7 +384,7 @@ export function array(x: unknown, options: DTypeOptions = {}): NDArray {
     const st = canShrink(taBuffer(x as Storage))
       ? copyOf(x as NumericArray) as Storage
       : x as Storage;
-    const src = ownArray(st, dt, [n]);
+    const src = new NDArray(st, dt, [n]); // maybe the caller's memory
     return src.astype(options.dtype ?? dt);
   }
   const fast = floatList(x, options.dtype);

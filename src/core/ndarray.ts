@@ -437,7 +437,9 @@ export class NDArray {
         } which cannot be broadcast to ${fmtShape(target)}`,
       );
     }
-    return ownArray(
+    // a second view of this memory: the public constructor marks it as
+    // the caller's (never lent in place), whoever owns the first
+    return new NDArray(
       readOnlyAlias(this.#storage, this.dtype),
       this.dtype,
       target,
