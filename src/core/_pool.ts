@@ -359,8 +359,7 @@ export function noteView(st: Storage): void {
  * `st` or `view` (a view of it).
  */
 export function escape(st: Storage, view?: Storage): void {
-  plainOwned.delete(st);
-  outside.add(st);
+  outside.add(st); // isPrivateStorage asks this before plainOwned
   if (arenaBlock(st) !== undefined) {
     // wasm memory: a view handed out may spawn views no finalizer can
     // track, so the block is never freed (see pin)

@@ -542,17 +542,16 @@ export class Engine {
       return Promise.reject(asyncFnError());
     }
     let rec;
-    let lent: object[];
     try {
-      lent = lentMemory(options.lend);
       rec = record(fn);
     } catch (e) {
       return Promise.reject(e);
     }
     const { result, rec: recording } = rec;
     if (isThenable(result)) return Promise.reject(asyncFnError());
+    let lent: object[];
     try {
-      // again: `fn` may have taken a lent array's `data`
+      // after recording: `fn` may have taken a lent array's `data`
       lent = lentMemory(options.lend);
     } catch (e) {
       return Promise.reject(e);
