@@ -9,6 +9,11 @@ ulp. float32 results are compared with the float64-rounded longdouble
 reference.
 
   python3 scripts/ulp_sweep.py [rust/target/release/libraptors.so] [N]
+  python3 scripts/ulp_sweep.py --all-float32-trig [lib]   # ~2 min
+
+The second form checks float32 sin and cos on every float32 of their
+vectorized range (|x| <= 2^20, both signs: 2.5e9 values) against float64
+NumPy (its error, ~2^-29 of a float32 ulp, is negligible here).
 
 Prints one line per function and dtype: the maximum ulp error, where it
 occurs, and how many points were checked. Exit status 1 when a bound in
@@ -20,8 +25,10 @@ import sys
 
 import numpy as np
 
-LIB = sys.argv[1] if len(sys.argv) > 1 else "rust/target/release/libraptors.so"
-N = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000_000
+ALL_TRIG = "--all-float32-trig" in sys.argv
+ARGS = [a for a in sys.argv[1:] if a != "--all-float32-trig"]
+LIB = ARGS[0] if len(ARGS) > 0 else "rust/target/release/libraptors.so"
+N = int(ARGS[1]) if len(ARGS) > 1 else 2_000_000
 lib = ctypes.CDLL(LIB)
 lib.rp_unary.argtypes = [ctypes.c_uint32] * 2 + [ctypes.c_void_p] * 2 + [ctypes.c_uint32]
 lib.rp_ufunc1.argtypes = [
@@ -123,7 +130,35 @@ def sweep(name, dt, rng):
     return np.concatenate([x, special])
 
 
+def all_float32_trig():
+    """Every float32 with |x| <= 2^20 through sin and cos."""
+    top = int(np.float32(2**20).view(np.uint32))
+    failed = False
+    for name in ("sin", "cos"):
+        worst, at = 0.0, 0.0
+        for start in range(0, top + 1, 1 << 24):
+            bits = np.arange(start, min(start + (1 << 24), top + 1), dtype=np.uint32)
+            for sign in (0, 0x80000000):
+                x = (bits | np.uint32(sign)).view(np.float32)
+                got = call(name, x).astype(np.float64)
+                ref = REF[name](x.astype(np.float64))
+                r = np.abs(ref).astype(np.float32)
+                ex = (r.view(np.uint32) >> 23).astype(np.int32) - 127
+                ulp = np.where(r < np.finfo(np.float32).tiny, 2.0**-149, np.exp2(ex - 23.0))
+                err = np.abs(got - ref) / ulp
+                i = int(np.argmax(err))
+                if err[i] > worst:
+                    worst, at = float(err[i]), x[i]
+        bound = BOUNDS[(name, np.float32)]
+        status = "ok" if worst <= bound else "FAIL"
+        failed |= status == "FAIL"
+        print(f"{name:6s} float32  max {worst:.3f} ulp at x = {at!r} (bound {bound}; every float32 with |x| <= 2^20) {status}")
+    sys.exit(1 if failed else 0)
+
+
 def main():
+    if ALL_TRIG:
+        all_float32_trig()
     rng = np.random.default_rng(20261205)
     failed = False
     for dt in (np.float64, np.float32):

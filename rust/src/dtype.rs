@@ -233,10 +233,28 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     /// `vtanh` without its clamp and selects, where `vtanh_ok`.
     fn vtanh_body(self) -> Self;
     fn vtanh_ok(self) -> bool;
+    /// `vexp` without its clamp, scaling by the exponent field, where
+    /// `vexp_ok`.
+    fn vexp_body(self) -> Self;
+    fn vexp_ok(self) -> bool;
 }
 
 macro_rules! vmath_impl {
-    ($t:ty, $exp:ident, $expm1:ident, $log:ident, $tanh:ident) => {
+    ($t:ty, $exp:ident, $expm1:ident, $log:ident, $tanh:ident, $expb:ident, $expok:ident) => {
+        #[inline(always)]
+        fn vexp_body(self) -> Self {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$expb(self);
+            #[cfg(target_arch = "wasm32")]
+            return (self as f64).exp() as $t;
+        }
+        #[inline(always)]
+        fn vexp_ok(self) -> bool {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$expok(self);
+            #[cfg(target_arch = "wasm32")]
+            return true;
+        }
         #[inline(always)]
         fn vexp(self) -> Self {
             #[cfg(not(target_arch = "wasm32"))]
@@ -297,7 +315,15 @@ impl Float for f64 {
     fn from_f64(v: f64) -> Self {
         v
     }
-    vmath_impl!(f64, exp_f64, expm1_f64, log_f64, tanh_f64);
+    vmath_impl!(
+        f64,
+        exp_f64,
+        expm1_f64,
+        log_f64,
+        tanh_f64,
+        exp_f64_body,
+        exp_f64_covers
+    );
     #[inline(always)]
     fn vsin(self) -> Self {
         f64::sin(self)
@@ -372,7 +398,15 @@ impl Float for f32 {
     fn from_f64(v: f64) -> Self {
         v as f32
     }
-    vmath_impl!(f32, exp_f32, expm1_f32, log_f32, tanh_f32);
+    vmath_impl!(
+        f32,
+        exp_f32,
+        expm1_f32,
+        log_f32,
+        tanh_f32,
+        exp_f32_body,
+        exp_f32_covers
+    );
     #[inline(always)]
     fn vsin(self) -> Self {
         #[cfg(not(target_arch = "wasm32"))]

@@ -1,4 +1,5 @@
-//! Vectorizable `exp`, `expm1`, `log` and `tanh` for float64 and float32.
+//! Vectorizable `exp`, `expm1`, `log` and `tanh` for float64 and float32,
+//! and `sin`/`cos` for float32 (see [`sin_f32`]).
 //!
 //! Each function is a branch-free scalar body (`#[inline(always)]`): special
 //! values are handled by selects, table-free, so the elementwise loops that
@@ -134,6 +135,25 @@ pub fn exp_f64(x: f64) -> f64 {
     let y = hi + (tail + err);
     let k1 = k >> 1;
     y * pow2_64(k1) * pow2_64(k - k1)
+}
+
+/// Whether [`exp_f64_body`] covers `x` (|x| <= 707: the result and `2^k`
+/// normal and finite, far from both ends).
+#[inline(always)]
+pub fn exp_f64_covers(x: f64) -> bool {
+    x.abs() <= 707.0
+}
+
+/// e^x on [`exp_f64_covers`]'s range, the same bits as [`exp_f64`]: no
+/// clamp, and `2^k` added to the exponent field (where the two exact
+/// power-of-two factors of [`exp_f64`] give the same result).
+#[inline(always)]
+pub fn exp_f64_body(x: f64) -> f64 {
+    let (r1, tail, k, _) = exp_reduce64(x);
+    let hi = 1.0 + r1;
+    let err = (1.0 - hi) + r1;
+    let y = hi + (tail + err);
+    f64::from_bits(y.to_bits().wrapping_add((k as u64) << 52))
 }
 
 /// e^x - 1, float64.
@@ -273,6 +293,24 @@ pub fn exp_f32(x: f32) -> f32 {
     y * pow2_32(k1) * pow2_32(k - k1)
 }
 
+/// Whether [`exp_f32_body`] covers `x` (|x| <= 86: normal finite
+/// results).
+#[inline(always)]
+pub fn exp_f32_covers(x: f32) -> bool {
+    x.abs() <= 86.0
+}
+
+/// e^x on [`exp_f32_covers`]'s range, the same bits as [`exp_f32`] (see
+/// [`exp_f64_body`]).
+#[inline(always)]
+pub fn exp_f32_body(x: f32) -> f32 {
+    let (r1, tail, k) = exp_reduce32(x);
+    let hi = 1.0 + r1;
+    let err = (1.0 - hi) + r1;
+    let y = hi + (tail + err);
+    f32::from_bits(y.to_bits().wrapping_add((k as u32) << 23))
+}
+
 /// e^x - 1, float32.
 #[inline(always)]
 pub fn expm1_f32(x: f32) -> f32 {
@@ -377,57 +415,80 @@ pub fn tanh_f32(x: f32) -> f32 {
     }
 }
 
-/// float32 inputs up to this magnitude reduce exactly enough in float64
-/// (`k` below 2^24); larger ones (and +-inf) are left to libm
-/// ([`trig_f32_in_range`]).
-pub const TRIG_F32_MAX: f32 = 16_777_216.0;
-const FRAC_2_PI: f64 = std::f64::consts::FRAC_2_PI;
-/// pi/2 as two float64 parts.
-const PIO2_1: f64 = std::f64::consts::FRAC_PI_2;
-const PIO2_2: f64 = 6.123_233_995_736_766e-17;
-/// sin(r) = r + r^3 S(r^2), cos(r) = 1 - r^2/2 + r^4 C(r^2): Taylor
-/// coefficients, truncation below 2^-28 relative for |r| <= pi/4.
-const SIN_S: [f64; 4] = [-1.0 / 6.0, 1.0 / 120.0, -1.0 / 5040.0, 1.0 / 362_880.0];
-const COS_C: [f64; 4] = [1.0 / 24.0, -1.0 / 720.0, 1.0 / 40320.0, -1.0 / 3_628_800.0];
+/// float32 `sin`/`cos` are computed in float32 for |x| <= 2^20 (within
+/// 1 ulp there, measured exhaustively); larger inputs, +-inf and NaN are
+/// left to libm in float64 ([`trig_f32_in_range`]).
+pub const TRIG_F32_MAX: f32 = 1_048_576.0;
+const FRAC_2_PI_F: f32 = std::f32::consts::FRAC_2_PI;
+/// pi/2 as three float32 parts: `PIO2_1F` has 23 significant bits (so
+/// `x - k PIO2_1F` is exact for |x| <= 2^20), the others carry the rest.
+// written out (not `FRAC_PI_2 as f32`, which rounds up to 0x3fc90fdb)
+#[allow(clippy::excessive_precision)]
+const PIO2_1F: f32 = 1.570_796_25; // 0x3fc90fda
+const PIO2_2F: f32 = 7.549_79e-8;
+const PIO2_3F: f32 = -1.715_124_5e-15;
+/// `sin(r) = r + r^3 S(r^2)` (Taylor, truncation below 2^-30 relative for
+/// |r| <= pi/4) and `cos(r) = 1 + r^2 C(r^2)` (`C` after -1/2 fitted by
+/// least squares on Chebyshev nodes of [0, pi/4] for this crate: absolute
+/// error 3e-10, where the Taylor terms to r^8 left 2.4e-8, 0.4 ulp).
+const SIN_SF: [f32; 4] = [-1.0 / 6.0, 1.0 / 120.0, -1.0 / 5040.0, 1.0 / 362_880.0];
+const COS_CF: [f32; 4] = [-0.5, 0.041_666_646, -0.001_388_734_2, 2.443_585_3e-5];
 
-/// Whether [`sin_f32`]/[`cos_f32`] cover `x` (finite, |x| <= 2^24).
+/// Whether [`sin_f32`]/[`cos_f32`] cover `x` (|x| <= 2^20; not NaN).
 #[inline(always)]
 pub fn trig_f32_in_range(x: f32) -> bool {
     x.abs() <= TRIG_F32_MAX
 }
 
-/// `x = k pi/2 + r` in float64 (exact input, two-part pi/2 with fused
-/// multiply-adds), then sin(r) or cos(r) by the quadrant, rounded to
-/// float32 once. `phase` 0 gives sin, 1 gives cos.
+/// `x = k pi/2 + r` in float32 with `r` kept as a head and a tail (the
+/// product `k PIO2_2F` split exactly with a fused multiply-add, the
+/// difference by TwoSum), then one polynomial whose coefficients are
+/// sin's or cos's by the quadrant (a select per coefficient, so one
+/// evaluation serves every lane), the sign by the quadrant's second bit.
+/// `phase` 0 gives sin, 1 gives cos.
 #[inline(always)]
-fn trig_f32(x: f32, phase: i64) -> f32 {
-    let xd = x as f64;
-    let t = xd.mul_add(FRAC_2_PI, SHIFT);
-    let kf = t - SHIFT;
-    let q = (t.to_bits() as i64)
-        .wrapping_sub(SHIFT.to_bits() as i64)
+fn trig_f32(x: f32, phase: i32) -> f32 {
+    let t = x.mul_add(FRAC_2_PI_F, SHIFT_F);
+    let kf = t - SHIFT_F;
+    let q = (t.to_bits() as i32)
+        .wrapping_sub(SHIFT_F.to_bits() as i32)
         .wrapping_add(phase);
-    let r = kf.mul_add(-PIO2_2, kf.mul_add(-PIO2_1, xd));
-    let r2 = r * r;
-    let s = (r * r2).mul_add(horner64(r2, &SIN_S), r);
-    let c = (r2 * r2).mul_add(horner64(r2, &COS_C), (-0.5f64).mul_add(r2, 1.0));
-    let v = if q & 1 != 0 { c } else { s };
-    let v = if q & 2 != 0 { -v } else { v };
-    // sin(-0) is -0 (the polynomial's terms would add to +0)
+    let r1 = kf.mul_add(-PIO2_1F, x); // exact
+    let ph = kf * PIO2_2F;
+    let pl = kf.mul_add(PIO2_2F, -ph);
+    let rh = r1 - ph;
+    let bb = rh - r1;
+    let e = (r1 - (rh - bb)) + (-ph - bb); // TwoSum: r1 - ph = rh + e
+    let rl = kf.mul_add(-PIO2_3F, e - pl);
+    let r2 = rh * rh;
+    let odd = q & 1 != 0;
+    let c = |i: usize| if odd { COS_CF[i] } else { SIN_SF[i] };
+    let p = c(3).mul_add(r2, c(2)).mul_add(r2, c(1)).mul_add(r2, c(0));
+    // cos: 1 + r^2 C, with r^2's rounding error and the tail's first-order
+    // term; sin: r + r^3 S, with the tail
+    let r2l = rh.mul_add(rh, -r2);
+    let (u, v, corr) = if odd {
+        (1.0, r2, (-0.5f32).mul_add(r2l, -rh * rl))
+    } else {
+        (rh, rh * r2, rl)
+    };
+    let y = u + v.mul_add(p, corr);
+    let y = f32::from_bits(y.to_bits() ^ (((q as u32) & 2) << 30));
+    // sin(-0) is -0 (the terms would add to +0)
     if phase == 0 && x == 0.0 {
         x
     } else {
-        v as f32
+        y
     }
 }
 
-/// sin(x), float32, for |x| <= 2^24 (see [`trig_f32_in_range`]).
+/// sin(x), float32, for |x| <= 2^20 (see [`trig_f32_in_range`]).
 #[inline(always)]
 pub fn sin_f32(x: f32) -> f32 {
     trig_f32(x, 0)
 }
 
-/// cos(x), float32, for |x| <= 2^24 (see [`trig_f32_in_range`]).
+/// cos(x), float32, for |x| <= 2^20 (see [`trig_f32_in_range`]).
 #[inline(always)]
 pub fn cos_f32(x: f32) -> f32 {
     trig_f32(x, 1)
@@ -671,12 +732,39 @@ mod tests {
         set_level(Level::Avx512);
     }
 
+    /// The loops' `exp` body gives the full function's bits wherever it
+    /// claims to cover the input (its scaling is only valid there).
+    #[test]
+    fn exp_body_matches_full_function() {
+        let n = 4_000_000;
+        for i in 0..=n {
+            let x = -707.0 + 1414.0 * i as f64 / n as f64;
+            assert!(exp_f64_covers(x));
+            assert_eq!(exp_f64_body(x).to_bits(), exp_f64(x).to_bits(), "{x}");
+        }
+        for x in [707.0, -707.0, 0.0, -0.0, 1e-300, -1e-300] {
+            assert_eq!(exp_f64_body(x).to_bits(), exp_f64(x).to_bits(), "{x}");
+        }
+        assert!(!exp_f64_covers(707.1) && !exp_f64_covers(f64::NAN));
+        // every 7th float32 of [-86, 86] (both signs)
+        let mut i: u32 = 0;
+        while i <= 86f32.to_bits() {
+            for sg in [0u32, 0x8000_0000] {
+                let x = f32::from_bits(i | sg);
+                assert!(exp_f32_covers(x));
+                assert_eq!(exp_f32_body(x).to_bits(), exp_f32(x).to_bits(), "{x}");
+            }
+            i += 7;
+        }
+        assert!(!exp_f32_covers(86.01) && !exp_f32_covers(f32::NAN));
+    }
+
     #[test]
     fn float32_sin_cos_within_bounds() {
         let (mut ws, mut wc) = (0f64, 0f64);
         let mut i: u32 = 0;
-        while i < 0x4b80_0000 {
-            // up to 2^24
+        while i <= 0x4980_0000 {
+            // up to 2^20
             for sg in [0u32, 0x8000_0000] {
                 let x = f32::from_bits(i | sg);
                 assert!(trig_f32_in_range(x));
@@ -690,6 +778,11 @@ mod tests {
         assert_eq!(sin_f32(-0.0).to_bits(), (-0.0f32).to_bits());
         assert_eq!(cos_f32(0.0), 1.0);
         assert!(sin_f32(f32::NAN).is_nan());
-        assert!(!trig_f32_in_range(f32::INFINITY) && !trig_f32_in_range(3e7));
+        assert!(!trig_f32_in_range(f32::INFINITY) && !trig_f32_in_range(1_048_577.0));
+        assert!(!trig_f32_in_range(f32::NAN));
+        // the three parts of pi/2: the head's last bit clear, the sum
+        assert_eq!(PIO2_1F.to_bits(), 0x3fc9_0fda);
+        let sum = PIO2_1F as f64 + PIO2_2F as f64 + PIO2_3F as f64;
+        assert!((sum - std::f64::consts::FRAC_PI_2).abs() < 1e-22);
     }
 }
