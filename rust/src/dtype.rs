@@ -237,10 +237,28 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     /// `vexp_ok`.
     fn vexp_body(self) -> Self;
     fn vexp_ok(self) -> bool;
+    /// `vexpm1` with one power of two and no selects, where `vexpm1_ok`.
+    fn vexpm1_body(self) -> Self;
+    fn vexpm1_ok(self) -> bool;
 }
 
 macro_rules! vmath_impl {
-    ($t:ty, $exp:ident, $expm1:ident, $log:ident, $tanh:ident, $expb:ident, $expok:ident) => {
+    ($t:ty, $exp:ident, $expm1:ident, $log:ident, $tanh:ident, $expb:ident, $expok:ident,
+     $expm1b:ident, $expm1ok:ident) => {
+        #[inline(always)]
+        fn vexpm1_body(self) -> Self {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$expm1b(self);
+            #[cfg(target_arch = "wasm32")]
+            return (self as f64).exp_m1() as $t;
+        }
+        #[inline(always)]
+        fn vexpm1_ok(self) -> bool {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$expm1ok(self);
+            #[cfg(target_arch = "wasm32")]
+            return true;
+        }
         #[inline(always)]
         fn vexp_body(self) -> Self {
             #[cfg(not(target_arch = "wasm32"))]
@@ -322,7 +340,9 @@ impl Float for f64 {
         log_f64,
         tanh_f64,
         exp_f64_body,
-        exp_f64_covers
+        exp_f64_covers,
+        expm1_f64_body,
+        expm1_f64_covers
     );
     #[inline(always)]
     fn vsin(self) -> Self {
@@ -405,7 +425,9 @@ impl Float for f32 {
         log_f32,
         tanh_f32,
         exp_f32_body,
-        exp_f32_covers
+        exp_f32_covers,
+        expm1_f32_body,
+        expm1_f32_covers
     );
     #[inline(always)]
     fn vsin(self) -> Self {
