@@ -72,6 +72,7 @@ const EXP_Q_F: [f32; 6] = [
 /// `R(z) / z` for the atanh series (2/3, 2/5, 2/7, ... in Taylor form): a
 /// degree-6 polynomial in `z = s^2` fitted for this crate by least squares
 /// (relative) on Chebyshev nodes of [0, 0.02944] in 60-digit arithmetic
+/// (`scripts/fit_vmath_poly.py`)
 /// (`z` = ((sqrt 2 - 1)/(sqrt 2 + 1))^2 at most). Its relative error,
 /// 2^-50.9 after rounding the coefficients, reaches the result scaled by
 /// `s R / log` (under 0.01): below 0.04 ulp. The Taylor form took 10 terms
@@ -464,7 +465,8 @@ const PIO2_2F: f32 = 7.549_79e-8;
 const PIO2_3F: f32 = -1.715_124_5e-15;
 /// `sin(r) = r + r^3 S(r^2)` (Taylor, truncation below 2^-30 relative for
 /// |r| <= pi/4) and `cos(r) = 1 + r^2 C(r^2)` (`C` after -1/2 fitted by
-/// least squares on Chebyshev nodes of [0, pi/4] for this crate: absolute
+/// least squares on Chebyshev nodes of [0, pi/4] for this crate,
+/// `scripts/fit_vmath_poly.py`: absolute
 /// error 3e-10, where the Taylor terms to r^8 left 2.4e-8, 0.4 ulp).
 const SIN_SF: [f32; 4] = [-1.0 / 6.0, 1.0 / 120.0, -1.0 / 5040.0, 1.0 / 362_880.0];
 const COS_CF: [f32; 4] = [-0.5, 0.041_666_646, -0.001_388_734_2, 2.443_585_3e-5];
