@@ -346,15 +346,24 @@ impl Float for f64 {
     );
     #[inline(always)]
     fn vsin(self) -> Self {
-        f64::sin(self)
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::sin_f64(self);
+        #[cfg(target_arch = "wasm32")]
+        return f64::sin(self);
     }
     #[inline(always)]
     fn vcos(self) -> Self {
-        f64::cos(self)
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::cos_f64(self);
+        #[cfg(target_arch = "wasm32")]
+        return f64::cos(self);
     }
     #[inline(always)]
     fn vtrig_ok(self) -> bool {
-        true
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::kernels::vmath::trig_f64_in_range(self);
+        #[cfg(target_arch = "wasm32")]
+        return true;
     }
     #[inline(always)]
     fn vln_normal(self) -> Self {

@@ -531,6 +531,99 @@ pub fn cos_f32(x: f32) -> f32 {
     trig_f32(x, 1)
 }
 
+/// float64 `sin`/`cos` are computed here for |x| <= 2^20 (within 1 ulp
+/// there, see docs/BENCHMARKS.md); larger inputs, +-inf and NaN are libm's
+/// ([`trig_f64_in_range`]).
+pub const TRIG_F64_MAX: f64 = 1_048_576.0;
+/// pi/2 as three float64 parts (the rest is below 2^-163).
+const PIO2_1: f64 = std::f64::consts::FRAC_PI_2;
+const PIO2_2: f64 = 6.123_233_995_736_766e-17;
+const PIO2_3: f64 = -1.497_384_904_859_169_8e-33;
+/// Taylor coefficients: `sin(r) = r + r^3 S(r^2)` to r^19 and
+/// `cos(r) = 1 + r^2 C(r^2)` to r^18, truncation below 2^-63 and 2^-66
+/// relative for |r| <= pi/4.
+const SIN_S64: [f64; 9] = [
+    -1.0 / 6.0,
+    1.0 / 120.0,
+    -1.0 / 5040.0,
+    1.0 / 362_880.0,
+    -1.0 / 39_916_800.0,
+    1.0 / 6_227_020_800.0,
+    -1.0 / 1_307_674_368_000.0,
+    1.0 / 355_687_428_096_000.0,
+    -1.0 / 121_645_100_408_832_000.0,
+];
+const COS_C64: [f64; 9] = [
+    -0.5,
+    1.0 / 24.0,
+    -1.0 / 720.0,
+    1.0 / 40320.0,
+    -1.0 / 3_628_800.0,
+    1.0 / 479_001_600.0,
+    -1.0 / 87_178_291_200.0,
+    1.0 / 20_922_789_888_000.0,
+    -1.0 / 6_402_373_705_728_000.0,
+];
+
+/// Whether [`sin_f64`]/[`cos_f64`] cover `x` (|x| <= 2^20; not NaN).
+#[inline(always)]
+pub fn trig_f64_in_range(x: f64) -> bool {
+    x.abs() <= TRIG_F64_MAX
+}
+
+/// [`trig_f32`]'s method in float64: `x = k pi/2 + r`, `x - k PIO2_1`
+/// exact (the difference is a multiple of 2^-52 below 1), `k PIO2_2` split
+/// exactly and subtracted by TwoSum, so `r` is a head and a tail good to
+/// ~2^-100 relative even where `x` is close to a multiple of pi/2; then
+/// the one polynomial with per-quadrant coefficients.
+#[inline(always)]
+fn trig_f64(x: f64, phase: i64) -> f64 {
+    let t = x.mul_add(std::f64::consts::FRAC_2_PI, SHIFT);
+    let kf = t - SHIFT;
+    let q = (t.to_bits() as i64)
+        .wrapping_sub(SHIFT.to_bits() as i64)
+        .wrapping_add(phase);
+    let r1 = kf.mul_add(-PIO2_1, x); // exact
+    let ph = kf * PIO2_2;
+    let pl = kf.mul_add(PIO2_2, -ph);
+    let rh = r1 - ph;
+    let bb = rh - r1;
+    let e = (r1 - (rh - bb)) + (-ph - bb);
+    let rl = kf.mul_add(-PIO2_3, e - pl);
+    let r2 = rh * rh;
+    let odd = q & 1 != 0;
+    let c = |i: usize| if odd { COS_C64[i] } else { SIN_S64[i] };
+    let mut p = c(8);
+    for i in (0..8).rev() {
+        p = p.mul_add(r2, c(i));
+    }
+    let r2l = rh.mul_add(rh, -r2);
+    let (u, v, corr) = if odd {
+        (1.0, r2, (-0.5f64).mul_add(r2l, -rh * rl))
+    } else {
+        (rh, rh * r2, rl)
+    };
+    let y = u + v.mul_add(p, corr);
+    let y = f64::from_bits(y.to_bits() ^ (((q as u64) & 2) << 62));
+    if phase == 0 && x == 0.0 {
+        x
+    } else {
+        y
+    }
+}
+
+/// sin(x), float64, for |x| <= 2^20 (see [`trig_f64_in_range`]).
+#[inline(always)]
+pub fn sin_f64(x: f64) -> f64 {
+    trig_f64(x, 0)
+}
+
+/// cos(x), float64, for |x| <= 2^20 (see [`trig_f64_in_range`]).
+#[inline(always)]
+pub fn cos_f64(x: f64) -> f64 {
+    trig_f64(x, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -719,6 +812,7 @@ mod tests {
                     bits32(run::<f32, Tanh>(xf)),
                 ],
                 [bits32(run::<f32, Sin>(xf)), bits32(run::<f32, Cos>(xf))],
+                [bits64(run::<f64, Sin>(x)), bits64(run::<f64, Cos>(x))],
             )
         };
         let scalar = (
@@ -753,6 +847,30 @@ mod tests {
                                 cos_f32(v)
                             } else {
                                 (v as f64).cos() as f32
+                            }
+                        })
+                        .collect(),
+                ),
+            ],
+            [
+                bits64(
+                    x.iter()
+                        .map(|&v| {
+                            if trig_f64_in_range(v) {
+                                sin_f64(v)
+                            } else {
+                                v.sin()
+                            }
+                        })
+                        .collect(),
+                ),
+                bits64(
+                    x.iter()
+                        .map(|&v| {
+                            if trig_f64_in_range(v) {
+                                cos_f64(v)
+                            } else {
+                                v.cos()
                             }
                         })
                         .collect(),
@@ -817,6 +935,61 @@ mod tests {
             i += 7;
         }
         assert!(!expm1_f32_covers(-0.0) && !expm1_f32_covers(69.5) && !expm1_f32_covers(-18.5));
+    }
+
+    /// float64 sin/cos against glibc's (itself within ~0.5 ulp): a dense
+    /// sweep of [-2^20, 2^20], small magnitudes and the float64 values
+    /// nearest to multiples of pi/2 (the hardest reductions). The bound
+    /// checked here is 1.5 ulp from glibc, so at most ~1 ulp from the
+    /// exact result; `scripts/ulp_sweep.py` measures against extended
+    /// precision.
+    #[test]
+    fn float64_sin_cos_close_to_libm() {
+        fn ulp64_of(r: f64) -> f64 {
+            let a = r.abs().max(f64::MIN_POSITIVE);
+            let e = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+            2f64.powi(e - 52)
+        }
+        let check = |x: f64, ws: &mut f64, wc: &mut f64| {
+            assert!(trig_f64_in_range(x));
+            *ws = ws.max((sin_f64(x) - x.sin()).abs() / ulp64_of(x.sin()));
+            *wc = wc.max((cos_f64(x) - x.cos()).abs() / ulp64_of(x.cos()));
+        };
+        let (mut ws, mut wc) = (0f64, 0f64);
+        let mut s = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..3_000_000u64 {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            let u = (s >> 11) as f64 / (1u64 << 53) as f64;
+            let x = match i % 3 {
+                0 => (u * 2.0 - 1.0) * 100.0,
+                1 => (u * 2.0 - 1.0) * TRIG_F64_MAX,
+                _ => (u * 2.0 - 1.0) * 2f64.powi(-((i % 60) as i32)),
+            };
+            check(x, &mut ws, &mut wc);
+        }
+        for k in 1..200_000i64 {
+            let m = (k as f64) * std::f64::consts::FRAC_PI_2;
+            if m > TRIG_F64_MAX {
+                break;
+            }
+            for x in [
+                m,
+                f64::from_bits(m.to_bits() + 1),
+                f64::from_bits(m.to_bits() - 1),
+            ] {
+                check(x, &mut ws, &mut wc);
+                check(-x, &mut ws, &mut wc);
+            }
+        }
+        assert!(ws <= 1.5 && wc <= 1.5, "{ws} {wc}");
+        assert_eq!(sin_f64(-0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(cos_f64(0.0), 1.0);
+        assert!(!trig_f64_in_range(f64::NAN) && !trig_f64_in_range(f64::INFINITY));
+        assert!(!trig_f64_in_range(1_048_577.0));
+        let sum = PIO2_1 + PIO2_2; // the parts do not overlap
+        assert_eq!(sum, PIO2_1);
     }
 
     #[test]
