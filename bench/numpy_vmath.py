@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """NumPy's side of bench/vmath.bench.ts: np.f(x, out=out) on the same
 inputs (bench/_common.ts randomF64, scaled per function), a batch of calls
-lasting at least 10 ms, median of 7 rounds after a warm-up. Run it alone:
+lasting at least 10 ms, median of 15 rounds after a warm-up. Run it alone:
 with a third busy process NumPy's numbers are not its own.
 
     python3 bench/numpy_vmath.py > bench/results/numpy-vmath.json
@@ -31,7 +31,7 @@ def main():
             for name, (f, scale) in FUNCS.items():
                 x = scale(base).astype(dtype)
                 out = np.empty_like(x)
-                rows.append({"fn": name, "dtype": dtype, "n": n, "ns": measure(lambda: f(x, out=out), 7, 10)})
+                rows.append({"fn": name, "dtype": dtype, "n": n, "ns": measure(lambda: f(x, out=out), 15, 10)})
     print(json.dumps({"numpy": np.__version__, "rows": rows}))
 
 

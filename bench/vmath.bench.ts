@@ -54,7 +54,7 @@ async function run(): Promise<void> {
           (a: rp.NDArray, o: { out: rp.NDArray }) => rp.NDArray
         >)[fn]!;
         const r = measure({ raptors: () => void f(x, { out }) }, {
-          rounds: 7,
+          rounds: 15,
           batchMs: 10,
         });
         rows.push({ fn, dtype, n, ns: r.raptors });
@@ -84,7 +84,7 @@ async function report(): Promise<void> {
   const us = (ns: number | undefined) =>
     ns === undefined ? "n/a" : (ns / 1e3).toFixed(ns < 1e5 ? 2 : 1);
   console.log(
-    `µs per call, median of 7 interleaved rounds; ratio = raptors' time / NumPy's (below 1: raptors faster). ${d.runtime}; ${b.runtime}; NumPy ${np.numpy}.\n`,
+    `µs per call, median of 15 interleaved rounds; ratio = raptors' time / NumPy's (below 1: raptors faster). ${d.runtime}; ${b.runtime}; NumPy ${np.numpy}.\n`,
   );
   console.log(
     "| function | dtype | n | raptors Deno | raptors Bun | NumPy | ratio Deno / Bun |",
