@@ -226,6 +226,24 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     fn vsin(self) -> Self;
     fn vcos(self) -> Self;
     fn vtrig_ok(self) -> bool;
+    /// sin for any input: `vsin` where `vtrig_ok`, libm elsewhere.
+    #[inline(always)]
+    fn vsin_full(self) -> Self {
+        if self.vtrig_ok() {
+            self.vsin()
+        } else {
+            self.sin()
+        }
+    }
+    /// cos for any input, as `vsin_full`.
+    #[inline(always)]
+    fn vcos_full(self) -> Self {
+        if self.vtrig_ok() {
+            self.vcos()
+        } else {
+            self.cos()
+        }
+    }
     /// `vln` for positive normal finite inputs (where `vln_ok`), without
     /// the special-value selects: the loops patch the others with `vln`.
     fn vln_normal(self) -> Self;
@@ -242,65 +260,44 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     fn vexpm1_ok(self) -> bool;
 }
 
+/// One `Float` method: the native kernel `kernels::vmath::$native`, or on
+/// wasm (which keeps libm) `$wasm`.
+macro_rules! vmath_fn {
+    ($f:ident -> $r:ty, $native:ident, |$x:ident| $wasm:expr) => {
+        #[inline(always)]
+        fn $f(self) -> $r {
+            #[cfg(not(target_arch = "wasm32"))]
+            return crate::kernels::vmath::$native(self);
+            #[cfg(target_arch = "wasm32")]
+            {
+                let $x = self;
+                return $wasm;
+            }
+        }
+    };
+}
+
+/// The vectorizable transcendentals of one float type, by the names of its
+/// functions in `kernels::vmath`.
 macro_rules! vmath_impl {
-    ($t:ty, $exp:ident, $expm1:ident, $log:ident, $tanh:ident, $expb:ident, $expok:ident,
-     $expm1b:ident, $expm1ok:ident) => {
-        #[inline(always)]
-        fn vexpm1_body(self) -> Self {
-            #[cfg(not(target_arch = "wasm32"))]
-            return crate::kernels::vmath::$expm1b(self);
-            #[cfg(target_arch = "wasm32")]
-            return (self as f64).exp_m1() as $t;
-        }
-        #[inline(always)]
-        fn vexpm1_ok(self) -> bool {
-            #[cfg(not(target_arch = "wasm32"))]
-            return crate::kernels::vmath::$expm1ok(self);
-            #[cfg(target_arch = "wasm32")]
-            return true;
-        }
-        #[inline(always)]
-        fn vexp_body(self) -> Self {
-            #[cfg(not(target_arch = "wasm32"))]
-            return crate::kernels::vmath::$expb(self);
-            #[cfg(target_arch = "wasm32")]
-            return (self as f64).exp() as $t;
-        }
-        #[inline(always)]
-        fn vexp_ok(self) -> bool {
-            #[cfg(not(target_arch = "wasm32"))]
-            return crate::kernels::vmath::$expok(self);
-            #[cfg(target_arch = "wasm32")]
-            return true;
-        }
-        #[inline(always)]
-        fn vexp(self) -> Self {
-            #[cfg(not(target_arch = "wasm32"))]
-            return crate::kernels::vmath::$exp(self);
-            #[cfg(target_arch = "wasm32")]
-            return (self as f64).exp() as $t;
-        }
-        #[inline(always)]
-        fn vexpm1(self) -> Self {
-            #[cfg(not(target_arch = "wasm32"))]
-            return crate::kernels::vmath::$expm1(self);
-            #[cfg(target_arch = "wasm32")]
-            return (self as f64).exp_m1() as $t;
-        }
-        #[inline(always)]
-        fn vln(self) -> Self {
-            #[cfg(not(target_arch = "wasm32"))]
-            return crate::kernels::vmath::$log(self);
-            #[cfg(target_arch = "wasm32")]
-            return (self as f64).ln() as $t;
-        }
-        #[inline(always)]
-        fn vtanh(self) -> Self {
-            #[cfg(not(target_arch = "wasm32"))]
-            return crate::kernels::vmath::$tanh(self);
-            #[cfg(target_arch = "wasm32")]
-            return (self as f64).tanh() as $t;
-        }
+    ($t:ty: $exp:ident, $expm1:ident, $log:ident, $tanh:ident, $sin:ident, $cos:ident,
+     $trig_ok:ident, $log_n:ident, $log_ok:ident, $tanh_b:ident, $tanh_ok:ident,
+     $exp_b:ident, $exp_ok:ident, $expm1_b:ident, $expm1_ok:ident) => {
+        vmath_fn!(vexp -> Self, $exp, |x| (x as f64).exp() as $t);
+        vmath_fn!(vexpm1 -> Self, $expm1, |x| (x as f64).exp_m1() as $t);
+        vmath_fn!(vln -> Self, $log, |x| (x as f64).ln() as $t);
+        vmath_fn!(vtanh -> Self, $tanh, |x| (x as f64).tanh() as $t);
+        vmath_fn!(vsin -> Self, $sin, |x| (x as f64).sin() as $t);
+        vmath_fn!(vcos -> Self, $cos, |x| (x as f64).cos() as $t);
+        vmath_fn!(vtrig_ok -> bool, $trig_ok, |_x| true);
+        vmath_fn!(vln_normal -> Self, $log_n, |x| (x as f64).ln() as $t);
+        vmath_fn!(vln_ok -> bool, $log_ok, |_x| true);
+        vmath_fn!(vtanh_body -> Self, $tanh_b, |x| (x as f64).tanh() as $t);
+        vmath_fn!(vtanh_ok -> bool, $tanh_ok, |_x| true);
+        vmath_fn!(vexp_body -> Self, $exp_b, |x| (x as f64).exp() as $t);
+        vmath_fn!(vexp_ok -> bool, $exp_ok, |_x| true);
+        vmath_fn!(vexpm1_body -> Self, $expm1_b, |x| (x as f64).exp_m1() as $t);
+        vmath_fn!(vexpm1_ok -> bool, $expm1_ok, |_x| true);
     };
 }
 
@@ -333,71 +330,13 @@ impl Float for f64 {
     fn from_f64(v: f64) -> Self {
         v
     }
-    vmath_impl!(
-        f64,
-        exp_f64,
-        expm1_f64,
-        log_f64,
-        tanh_f64,
-        exp_f64_body,
-        exp_f64_covers,
-        expm1_f64_body,
-        expm1_f64_covers
-    );
-    #[inline(always)]
-    fn vsin(self) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::sin_f64(self);
-        #[cfg(target_arch = "wasm32")]
-        return f64::sin(self);
-    }
-    #[inline(always)]
-    fn vcos(self) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::cos_f64(self);
-        #[cfg(target_arch = "wasm32")]
-        return f64::cos(self);
-    }
-    #[inline(always)]
-    fn vtrig_ok(self) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::trig_f64_in_range(self);
-        #[cfg(target_arch = "wasm32")]
-        return true;
-    }
-    #[inline(always)]
-    fn vln_normal(self) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::log_f64_normal(self);
-        #[cfg(target_arch = "wasm32")]
-        return f64::ln(self);
-    }
-    #[inline(always)]
-    fn vln_ok(self) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::log_f64_covers(self);
-        #[cfg(target_arch = "wasm32")]
-        return true;
-    }
-    #[inline(always)]
-    fn vtanh_body(self) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::tanh_f64_body(self);
-        #[cfg(target_arch = "wasm32")]
-        return f64::tanh(self);
-    }
-    #[inline(always)]
-    fn vtanh_ok(self) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::tanh_f64_covers(self);
-        #[cfg(target_arch = "wasm32")]
-        return true;
-    }
+    vmath_impl!(f64: exp_f64, expm1_f64, log_f64, tanh_f64, sin_f64, cos_f64,
+        trig_f64_in_range, log_f64_normal, log_f64_covers, tanh_f64_body, tanh_f64_covers,
+        exp_f64_body, exp_f64_covers, expm1_f64_body, expm1_f64_covers);
 }
 
-// float32 transcendentals are computed in float64 and rounded once, which is
-// within 1 ulp of the exact result (NumPy's own float32 SIMD routines are
-// within a few ulp).
+// float32's libm functions are float64's, rounded once (within 1 ulp of the
+// exact result); the `v*` ones are float32 kernels (`kernels::vmath`).
 impl Float for f32 {
     #[inline(always)]
     fn sqrt(self) -> Self {
@@ -427,66 +366,9 @@ impl Float for f32 {
     fn from_f64(v: f64) -> Self {
         v as f32
     }
-    vmath_impl!(
-        f32,
-        exp_f32,
-        expm1_f32,
-        log_f32,
-        tanh_f32,
-        exp_f32_body,
-        exp_f32_covers,
-        expm1_f32_body,
-        expm1_f32_covers
-    );
-    #[inline(always)]
-    fn vsin(self) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::sin_f32(self);
-        #[cfg(target_arch = "wasm32")]
-        return (self as f64).sin() as f32;
-    }
-    #[inline(always)]
-    fn vcos(self) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::cos_f32(self);
-        #[cfg(target_arch = "wasm32")]
-        return (self as f64).cos() as f32;
-    }
-    #[inline(always)]
-    fn vtrig_ok(self) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::trig_f32_in_range(self);
-        #[cfg(target_arch = "wasm32")]
-        return true;
-    }
-    #[inline(always)]
-    fn vln_normal(self) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::log_f32_normal(self);
-        #[cfg(target_arch = "wasm32")]
-        return (self as f64).ln() as f32;
-    }
-    #[inline(always)]
-    fn vln_ok(self) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::log_f32_covers(self);
-        #[cfg(target_arch = "wasm32")]
-        return true;
-    }
-    #[inline(always)]
-    fn vtanh_body(self) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::tanh_f32_body(self);
-        #[cfg(target_arch = "wasm32")]
-        return (self as f64).tanh() as f32;
-    }
-    #[inline(always)]
-    fn vtanh_ok(self) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
-        return crate::kernels::vmath::tanh_f32_covers(self);
-        #[cfg(target_arch = "wasm32")]
-        return true;
-    }
+    vmath_impl!(f32: exp_f32, expm1_f32, log_f32, tanh_f32, sin_f32, cos_f32,
+        trig_f32_in_range, log_f32_normal, log_f32_covers, tanh_f32_body, tanh_f32_covers,
+        exp_f32_body, exp_f32_covers, expm1_f32_body, expm1_f32_covers);
 }
 
 /// Calls `$body` with the type alias `$T` bound to the Rust type of `$dt`

@@ -340,97 +340,58 @@ macro_rules! unop {
 unop!(Abs, Elem, 1, |x| x.abs());
 unop!(Neg, Elem, 1, |x| x.neg());
 unop!(Sqrt, Float, 4, |x| x.sqrt());
-/// `exp`: the loops run the body without clamp and with the scaling by
-/// the exponent field over blocks of moderate inputs (|x| <= 707, float32
-/// 86), the rest (overflow, underflow, subnormal results, NaN) by the full
-/// function: 27% less time per element (measured, float64, AVX-512).
-#[derive(Clone, Copy)]
-pub struct Exp;
-impl<T: Float> UnOp<T> for Exp {
-    const WORK: usize = VMATH_WORK;
-    const PATCHED: bool = true;
-    #[inline(always)]
-    fn apply(x: T) -> T {
-        x.vexp()
-    }
-    #[inline(always)]
-    fn body(x: T) -> T {
-        x.vexp_body()
-    }
-    #[inline(always)]
-    fn covered(x: T) -> bool {
-        x.vexp_ok()
-    }
-}
-/// `log`: the loops run the body without special-value selects and patch
-/// zeros, negatives, subnormals, infinities and NaN with the full function.
-#[derive(Clone, Copy)]
-pub struct Log;
-impl<T: Float> UnOp<T> for Log {
-    const WORK: usize = VMATH_WORK;
-    const PATCHED: bool = true;
-    #[inline(always)]
-    fn apply(x: T) -> T {
-        x.vln()
-    }
-    #[inline(always)]
-    fn body(x: T) -> T {
-        x.vln_normal()
-    }
-    #[inline(always)]
-    fn covered(x: T) -> bool {
-        x.vln_ok()
-    }
-}
-macro_rules! trig {
-    ($name:ident, $v:ident, $libm:ident) => {
+/// A transcendental the loops run patched (`UnOp::PATCHED`): `$body` over
+/// blocks whose inputs all satisfy `$ok`, `$full` for the others.
+#[macro_export]
+macro_rules! patched_unop {
+    ($(#[$doc:meta])* $name:ident, $full:ident, $body:ident, $ok:ident) => {
+        $(#[$doc])*
         #[derive(Clone, Copy)]
         pub struct $name;
-        impl<T: Float> UnOp<T> for $name {
-            const WORK: usize = VMATH_WORK;
+        impl<T: $crate::dtype::Float> $crate::kernels::elementwise::UnOp<T> for $name {
+            const WORK: usize = $crate::kernels::elementwise::VMATH_WORK;
             const PATCHED: bool = true;
             #[inline(always)]
             fn apply(x: T) -> T {
-                if x.vtrig_ok() {
-                    x.$v()
-                } else {
-                    x.$libm()
-                }
+                x.$full()
             }
             #[inline(always)]
             fn body(x: T) -> T {
-                x.$v()
+                x.$body()
             }
             #[inline(always)]
             fn covered(x: T) -> bool {
-                x.vtrig_ok()
+                x.$ok()
             }
         }
     };
 }
-// float32: vectorized for |x| <= 2^20, libm (in float64) beyond; float64: libm
-trig!(Sin, vsin, sin);
-trig!(Cos, vcos, cos);
-/// `tanh`: the loops run the body without clamp or selects over blocks of
-/// moderate inputs, the rest (tiny, large, infinite, NaN) by the full one.
-#[derive(Clone, Copy)]
-pub struct Tanh;
-impl<T: Float> UnOp<T> for Tanh {
-    const WORK: usize = VMATH_WORK;
-    const PATCHED: bool = true;
-    #[inline(always)]
-    fn apply(x: T) -> T {
-        x.vtanh()
-    }
-    #[inline(always)]
-    fn body(x: T) -> T {
-        x.vtanh_body()
-    }
-    #[inline(always)]
-    fn covered(x: T) -> bool {
-        x.vtanh_ok()
-    }
-}
+patched_unop!(
+    /// `exp`: the body without clamp, scaling by the exponent field, over
+    /// blocks of moderate inputs (|x| <= 707, float32 86); overflow,
+    /// underflow, subnormal results and NaN by the full function: 27% less
+    /// time per element (measured, float64, AVX-512).
+    Exp, vexp, vexp_body, vexp_ok
+);
+patched_unop!(
+    /// `log`: the body without special-value selects; zeros, negatives,
+    /// subnormals, infinities and NaN by the full function.
+    Log, vln, vln_normal, vln_ok
+);
+patched_unop!(
+    /// `sin`: raptors' kernel for |x| <= 2^20 (float32 and float64), libm
+    /// (in float64) beyond and for infinities and NaN.
+    Sin, vsin_full, vsin, vtrig_ok
+);
+patched_unop!(
+    /// `cos`: as `sin`.
+    Cos, vcos_full, vcos, vtrig_ok
+);
+patched_unop!(
+    /// `tanh`: the body without clamp or selects over blocks of moderate
+    /// inputs; tiny, large, infinite and NaN inputs by the full function.
+    Tanh, vtanh, vtanh_body, vtanh_ok
+);
 
 /// Elements per block of the patched ops' coverage check.
 const PATCH_BLOCK: usize = 256;

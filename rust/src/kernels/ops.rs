@@ -317,27 +317,12 @@ mathop!(Arccos, Acos, LIBM_WORK);
 mathop!(Arctan, Atan, LIBM_WORK);
 mathop!(Sinh, Sinh, LIBM_WORK);
 mathop!(Cosh, Cosh, LIBM_WORK);
-/// `expm1` through the vectorizable kernel (`crate::kernels::vmath`),
-/// patched like `exp`: blocks of moderate inputs run the body without
-/// clamp and selects.
-#[derive(Clone, Copy)]
-pub struct Expm1;
-impl<T: crate::dtype::Float> UnOp<T> for Expm1 {
-    const WORK: usize = crate::kernels::elementwise::VMATH_WORK;
-    const PATCHED: bool = true;
-    #[inline(always)]
-    fn apply(a: T) -> T {
-        a.vexpm1()
-    }
-    #[inline(always)]
-    fn body(a: T) -> T {
-        a.vexpm1_body()
-    }
-    #[inline(always)]
-    fn covered(a: T) -> bool {
-        a.vexpm1_ok()
-    }
-}
+crate::patched_unop!(
+    /// `expm1` through the vectorizable kernel (`crate::kernels::vmath`),
+    /// patched like `exp`: blocks of moderate inputs run the body without
+    /// clamp and selects.
+    Expm1, vexpm1, vexpm1_body, vexpm1_ok
+);
 mathop!(Log1p, Log1p, LIBM_WORK);
 mathop!(Log2, Log2, LIBM_WORK);
 mathop!(Log10, Log10, LIBM_WORK);

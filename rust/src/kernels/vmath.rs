@@ -477,47 +477,74 @@ pub fn trig_f32_in_range(x: f32) -> bool {
     x.abs() <= TRIG_F32_MAX
 }
 
-/// `x = k pi/2 + r` in float32 with `r` kept as a head and a tail (the
-/// product `k PIO2_2F` split exactly with a fused multiply-add, the
-/// difference by TwoSum), then one polynomial whose coefficients are
-/// sin's or cos's by the quadrant (a select per coefficient, so one
+/// `trig_f32`/`trig_f64`: `x = k pi/2 + r` with `r` kept as a head and a
+/// tail: `x - k p1` is exact (the difference is a multiple of p1's last
+/// bit, below 1 in magnitude, for |x| <= 2^20), the product `k p2` is
+/// split exactly with a fused multiply-add and subtracted by TwoSum, and
+/// `k p3` goes into the tail, so `r` keeps its relative accuracy where `x`
+/// is close to a multiple of pi/2. Then one polynomial whose coefficients
+/// are sin's or cos's by the quadrant (a select per coefficient, so one
 /// evaluation serves every lane), the sign by the quadrant's second bit.
 /// `phase` 0 gives sin, 1 gives cos.
-#[inline(always)]
-fn trig_f32(x: f32, phase: i32) -> f32 {
-    let t = x.mul_add(FRAC_2_PI_F, SHIFT_F);
-    let kf = t - SHIFT_F;
-    let q = (t.to_bits() as i32)
-        .wrapping_sub(SHIFT_F.to_bits() as i32)
-        .wrapping_add(phase);
-    let r1 = kf.mul_add(-PIO2_1F, x); // exact
-    let ph = kf * PIO2_2F;
-    let pl = kf.mul_add(PIO2_2F, -ph);
-    let rh = r1 - ph;
-    let bb = rh - r1;
-    let e = (r1 - (rh - bb)) + (-ph - bb); // TwoSum: r1 - ph = rh + e
-    let rl = kf.mul_add(-PIO2_3F, e - pl);
-    let r2 = rh * rh;
-    let odd = q & 1 != 0;
-    let c = |i: usize| if odd { COS_CF[i] } else { SIN_SF[i] };
-    let p = c(3).mul_add(r2, c(2)).mul_add(r2, c(1)).mul_add(r2, c(0));
-    // cos: 1 + r^2 C, with r^2's rounding error and the tail's first-order
-    // term; sin: r + r^3 S, with the tail
-    let r2l = rh.mul_add(rh, -r2);
-    let (u, v, corr) = if odd {
-        (1.0, r2, (-0.5f32).mul_add(r2l, -rh * rl))
-    } else {
-        (rh, rh * r2, rl)
+macro_rules! trig_kernel {
+    ($name:ident, $t:ty, $i:ty, $u:ty, $shift:expr, $two_pi:expr, $p1:expr, $p2:expr,
+     $p3:expr, $sin:expr, $cos:expr) => {
+        #[inline(always)]
+        fn $name(x: $t, phase: $i) -> $t {
+            let t = x.mul_add($two_pi, $shift);
+            let kf = t - $shift;
+            let q = (t.to_bits() as $i)
+                .wrapping_sub(($shift).to_bits() as $i)
+                .wrapping_add(phase);
+            let r1 = kf.mul_add(-$p1, x); // exact
+            let ph = kf * $p2;
+            let pl = kf.mul_add($p2, -ph);
+            let rh = r1 - ph;
+            let bb = rh - r1;
+            let e = (r1 - (rh - bb)) + (-ph - bb); // TwoSum: r1 - ph = rh + e
+            let rl = kf.mul_add(-$p3, e - pl);
+            let r2 = rh * rh;
+            let odd = q & 1 != 0;
+            let (sc, cc) = (&$sin, &$cos);
+            let c = |i: usize| if odd { cc[i] } else { sc[i] };
+            let n = sc.len();
+            let mut p = c(n - 1);
+            for i in (0..n - 1).rev() {
+                p = p.mul_add(r2, c(i));
+            }
+            // cos: 1 + r^2 C, with r^2's rounding error and the tail's
+            // first-order term; sin: r + r^3 S, with the tail
+            let r2l = rh.mul_add(rh, -r2);
+            let (u, v, corr) = if odd {
+                (1.0, r2, (-0.5 as $t).mul_add(r2l, -rh * rl))
+            } else {
+                (rh, rh * r2, rl)
+            };
+            let y = u + v.mul_add(p, corr);
+            let sign_bit = (8 * std::mem::size_of::<$t>() - 1) as u32;
+            let y = <$t>::from_bits(y.to_bits() ^ (((q as $u) & 2) << (sign_bit - 1)));
+            // sin(-0) is -0 (the terms would add to +0)
+            if phase == 0 && x == 0.0 {
+                x
+            } else {
+                y
+            }
+        }
     };
-    let y = u + v.mul_add(p, corr);
-    let y = f32::from_bits(y.to_bits() ^ (((q as u32) & 2) << 30));
-    // sin(-0) is -0 (the terms would add to +0)
-    if phase == 0 && x == 0.0 {
-        x
-    } else {
-        y
-    }
 }
+trig_kernel!(
+    trig_f32,
+    f32,
+    i32,
+    u32,
+    SHIFT_F,
+    FRAC_2_PI_F,
+    PIO2_1F,
+    PIO2_2F,
+    PIO2_3F,
+    SIN_SF,
+    COS_CF
+);
 
 /// sin(x), float32, for |x| <= 2^20 (see [`trig_f32_in_range`]).
 #[inline(always)]
@@ -571,46 +598,19 @@ pub fn trig_f64_in_range(x: f64) -> bool {
     x.abs() <= TRIG_F64_MAX
 }
 
-/// [`trig_f32`]'s method in float64: `x = k pi/2 + r`, `x - k PIO2_1`
-/// exact (the difference is a multiple of 2^-52 below 1), `k PIO2_2` split
-/// exactly and subtracted by TwoSum, so `r` is a head and a tail good to
-/// ~2^-100 relative even where `x` is close to a multiple of pi/2; then
-/// the one polynomial with per-quadrant coefficients.
-#[inline(always)]
-fn trig_f64(x: f64, phase: i64) -> f64 {
-    let t = x.mul_add(std::f64::consts::FRAC_2_PI, SHIFT);
-    let kf = t - SHIFT;
-    let q = (t.to_bits() as i64)
-        .wrapping_sub(SHIFT.to_bits() as i64)
-        .wrapping_add(phase);
-    let r1 = kf.mul_add(-PIO2_1, x); // exact
-    let ph = kf * PIO2_2;
-    let pl = kf.mul_add(PIO2_2, -ph);
-    let rh = r1 - ph;
-    let bb = rh - r1;
-    let e = (r1 - (rh - bb)) + (-ph - bb);
-    let rl = kf.mul_add(-PIO2_3, e - pl);
-    let r2 = rh * rh;
-    let odd = q & 1 != 0;
-    let c = |i: usize| if odd { COS_C64[i] } else { SIN_S64[i] };
-    let mut p = c(8);
-    for i in (0..8).rev() {
-        p = p.mul_add(r2, c(i));
-    }
-    let r2l = rh.mul_add(rh, -r2);
-    let (u, v, corr) = if odd {
-        (1.0, r2, (-0.5f64).mul_add(r2l, -rh * rl))
-    } else {
-        (rh, rh * r2, rl)
-    };
-    let y = u + v.mul_add(p, corr);
-    let y = f64::from_bits(y.to_bits() ^ (((q as u64) & 2) << 62));
-    if phase == 0 && x == 0.0 {
-        x
-    } else {
-        y
-    }
-}
+trig_kernel!(
+    trig_f64,
+    f64,
+    i64,
+    u64,
+    SHIFT,
+    std::f64::consts::FRAC_2_PI,
+    PIO2_1,
+    PIO2_2,
+    PIO2_3,
+    SIN_S64,
+    COS_C64
+);
 
 /// sin(x), float64, for |x| <= 2^20 (see [`trig_f64_in_range`]).
 #[inline(always)]
