@@ -221,8 +221,8 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     fn vexpm1(self) -> Self;
     fn vln(self) -> Self;
     fn vtanh(self) -> Self;
-    /// sin/cos for the elementwise loops: vectorized for float32 inputs
-    /// with `vtrig_ok`, which the loops recompute with libm where false.
+    /// sin/cos for the elementwise loops, exact where `vtrig_ok` (|x| <=
+    /// 2^20, float32 and float64): the loops use libm where it is false.
     fn vsin(self) -> Self;
     fn vcos(self) -> Self;
     fn vtrig_ok(self) -> bool;
