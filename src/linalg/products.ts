@@ -7,6 +7,7 @@
  */
 import { taLength } from "../_intrinsics.ts";
 import {
+  checkWritable,
   kernel,
   metaWords,
   pendingCount,
@@ -14,6 +15,7 @@ import {
 } from "../engine/_record.ts";
 import { pairwiseSqF32, pairwiseSqF64 } from "../_js.ts";
 import { allocStorage } from "../core/_pool.ts";
+import { overlaps } from "../core/_arena.ts";
 import { native, statusError } from "../_native.ts";
 import {
   type DType,
@@ -71,8 +73,9 @@ export function matmul(
   options?: MatmulOptions,
 ): NDArray {
   checkOptions(options, "matmul", MATMUL_KEYS);
-  const r = matmulNew(x, y);
   const out = options?.out;
+  if (out instanceof NDArray && matmulInto(x, y, out)) return out;
+  const r = matmulNew(x, y);
   if (out === undefined) return r;
   if (!(out instanceof NDArray)) {
     throw new TypeError("matmul(): 'out' must be an NDArray");
@@ -97,6 +100,42 @@ export function matmul(
   return out;
 }
 
+/**
+ * `matmul(x, y, { out })` written straight into `out` when that is what
+ * computing into fresh memory and copying would give: 1-d/2-d NDArrays of
+ * `out`'s dtype, `out` C-contiguous, whole, writable, of the result's
+ * shape, sharing no memory with the inputs, nothing recording. Returns
+ * false (nothing done) otherwise. The copy and the left-over result cost
+ * a 127 x 127 float32 product 35 us in Deno (as much as the product).
+ */
+function matmulInto(
+  x: ArrayLikeInput,
+  y: ArrayLikeInput,
+  out: NDArray,
+): boolean {
+  if (!(x instanceof NDArray) || !(y instanceof NDArray)) return false;
+  if (
+    x.ndim === 0 || y.ndim === 0 || x.ndim > 2 || y.ndim > 2 ||
+    x.dtype !== out.dtype || y.dtype !== out.dtype
+  ) return false;
+  const m = x.ndim === 1 ? -1 : x.shape[0]!,
+    n = y.ndim === 1 ? -1 : y.shape[1]!;
+  const shape = out.shape;
+  if (shape.length !== (m < 0 ? 0 : 1) + (n < 0 ? 0 : 1)) return false;
+  if (m >= 0 && shape[0] !== m) return false;
+  if (n >= 0 && shape[shape.length - 1] !== n) return false;
+  x._live("matmul");
+  y._live("matmul");
+  // a mismatch is reported by the general path, before any check of out
+  if (x.shape[x.ndim - 1] !== y.shape[0]) return false;
+  const os = directStorage(out, "matmul");
+  if (os === undefined || taLength(os) !== out.size) return false;
+  if (overlaps(os, storageOf(x)) || overlaps(os, storageOf(y))) return false;
+  checkWritable(os, "matmul");
+  matmul2(x, y, out);
+  return true;
+}
+
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
   /**
@@ -117,7 +156,7 @@ const META2 = new Float64Array(10);
  * operands (vectors as a [1, k] row with strides [1, s] and a [k, 1]
  * column with strides [s, 1]), without its per-call arrays.
  */
-function matmul2(a: NDArray, b: NDArray): NDArray {
+function matmul2(a: NDArray, b: NDArray, into?: NDArray): NDArray {
   const aVec = a.ndim === 1, bVec = b.ndim === 1;
   const m = aVec ? 1 : a.shape[0]!, k = a.shape[a.ndim - 1]!;
   const k2 = b.shape[0]!, n = bVec ? 1 : b.shape[1]!;
@@ -140,7 +179,8 @@ function matmul2(a: NDArray, b: NDArray): NDArray {
   meta[7] = bVec ? 1 : b._strides[1]!;
   meta[8] = a._offset;
   meta[9] = b._offset;
-  const out = fresh(dtype, aVec ? (bVec ? [] : [n]) : (bVec ? [m] : [m, n]));
+  const out = into ??
+    fresh(dtype, aVec ? (bVec ? [] : [n]) : (bVec ? [m] : [m, n]));
   if (m * n > 0) callMatmul(a, b, out, meta, 10);
   return out;
 }

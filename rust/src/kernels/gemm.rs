@@ -1,9 +1,13 @@
 //! Matrix multiplication: C = A B for strided A (m x k) and B (k x n) into a
 //! C-contiguous C (m x n), the BLIS way: B is packed into panels of NR
 //! columns, A into slivers of MR rows, both for a block of KC of the shared
-//! dimension, and an MR x NR register-blocked micro-kernel (compiled per
-//! instruction set, vectorized across the NR lanes) accumulates each block.
-//! Row blocks of C run in parallel on the kernel pool.
+//! dimension, and an MR x NR register-blocked micro-kernel accumulates each
+//! block: hand-written AVX-512 kernels for float32/float64 (12 x 32 and
+//! 12 x 16, see `avx512`), else the portable one compiled per instruction
+//! set (AVX2 6 x 16 / 6 x 8). B's blocks are packed once and shared by the
+//! threads, which split the row blocks of C, or its columns when B is much
+//! wider than A is tall; packing buffers are 64-byte aligned and kept per
+//! thread between calls.
 //!
 //! Floats accumulate with fused multiply-adds at every x86 instruction set
 //! (hardware FMA with AVX2, correctly rounded software FMA otherwise), so
@@ -21,9 +25,18 @@ use crate::parallel::{self, SendPtr};
 /// Block of the shared dimension.
 const KC: usize = 256;
 
-/// Columns of B packed at a time: a KC x NC block of float32 is 4 MiB
-/// (8 for float64), in L3; each A sliver is packed once per block.
-const NC: usize = 4096;
+/// Bytes of B packed at a time (KC rows by [`nc_cols`] columns): 1 MiB
+/// stays in a 2 MiB L2 beside A's slivers and C. On a Xeon (AVX-512, 2 MiB
+/// L2 per core) float64 1024^3 ran 138-140 GFLOP/s with 2 MiB blocks and
+/// 167-172 with 1 MiB; float32 was 310-317 with 512 KiB and 330-350 with
+/// 1 MiB. Column blocks do not change the results (each element's sum
+/// over k is the same), unlike KC.
+const NC_BYTES: usize = 1 << 20;
+
+/// Columns of B packed at a time: 1024 float32, 512 float64.
+fn nc_cols<T>() -> usize {
+    NC_BYTES / (KC * std::mem::size_of::<T>().max(1))
+}
 
 /// acc[MR][NR] += a_sliver[p][i] * b_panel[p][j] for p < kc. The
 /// accumulators are a local array over fixed-size chunks, so LLVM keeps
@@ -50,11 +63,12 @@ fn micro_body<T: Elem, const MR: usize, const NR: usize>(
     }
     *acc_out = acc;
 }
-/// Runs the micro-kernel compiled for AVX2+FMA where available, even on
-/// AVX-512 machines: the AVX-512 compile of this loop measured ~20x slower
-/// (5 vs 106 GFLOP/s, f32 1024^3, Zen 4 VM), an LLVM code-generation
-/// problem not yet investigated. Baseline otherwise (same bits: floats use
-/// a fused multiply-add at every level, in software without FMA).
+/// Runs the portable micro-kernel compiled for AVX2+FMA where available
+/// (on AVX-512 machines float tiles go to the hand-written `avx512`
+/// kernels instead, through [`micro_into`]: the AVX-512 compile of this
+/// loop measured ~20x slower, 5 vs 106 GFLOP/s, f32 1024^3, Zen 4 VM).
+/// Baseline otherwise (same bits: floats use a fused multiply-add at every
+/// level, in software without FMA).
 fn micro<T: Elem, const MR: usize, const NR: usize>(
     kc: usize,
     a: &[T],
@@ -98,6 +112,170 @@ fn micro<T: Elem, const MR: usize, const NR: usize>(
         }
     }
     micro_body::<T, MR, NR>(kc, a, b, acc)
+}
+
+/// The MR x NR tile of C at `dst` (rows `ldc` apart; `mr` x `nr` of it
+/// inside C) gets the block's products: stored, or added when `add`. Each
+/// element is its block sum formed from zero (see [`micro`]) and then
+/// stored or added, whichever kernel runs: the same bits.
+///
+/// # Safety
+/// `dst` valid for the `mr` x `nr` part of the tile; with `mr == MR` and
+/// `nr == NR`, for the whole tile.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn micro_into<T: Elem, const MR: usize, const NR: usize>(
+    kc: usize,
+    a: &[T],
+    b: &[T],
+    dst: *mut T,
+    ldc: usize,
+    (mr, nr): (usize, usize),
+    add: bool,
+) {
+    let mut acc = [[T::default(); NR]; MR];
+    #[cfg(all(target_arch = "x86_64", raptors_avx512))]
+    if MR == avx512::MR && NR * std::mem::size_of::<T>() == 128 {
+        use crate::dtype::DType;
+        let f64 = T::DTYPE == DType::Float64;
+        if (f64 || T::DTYPE == DType::Float32)
+            && crate::simd::level() == crate::simd::Level::Avx512
+            && a.len() >= kc * MR
+            && b.len() >= kc * NR
+        {
+            // a whole tile straight into C, an edge tile through `acc`
+            let whole = mr == MR && nr == NR;
+            let (c, ldk, add_c) = if whole {
+                (dst, ldc, add)
+            } else {
+                (acc.as_mut_ptr() as *mut T, NR, false)
+            };
+            let (ap, bp) = (a.as_ptr(), b.as_ptr());
+            // SAFETY: AVX-512F detected; T is the kernel's lane type
+            // (checked); the slivers hold kc steps (checked); the tile is
+            // inside C (caller) or is `acc`.
+            if f64 {
+                avx512::f64_12x16(kc, ap as _, bp as _, c as *mut f64, ldk, add_c)
+            } else {
+                avx512::f32_12x32(kc, ap as _, bp as _, c as *mut f32, ldk, add_c)
+            }
+            if whole {
+                return;
+            }
+            return tile_to_c(&acc, dst, ldc, (mr, nr), add);
+        }
+    }
+    micro::<T, MR, NR>(kc, a, b, &mut acc);
+    tile_to_c(&acc, dst, ldc, (mr, nr), add)
+}
+
+/// Stores (or adds, when `add`) the `mr` x `nr` part of a tile into C.
+///
+/// # Safety
+/// `dst` valid for the `mr` x `nr` part, rows `ldc` apart.
+#[inline(always)]
+unsafe fn tile_to_c<T: Elem, const MR: usize, const NR: usize>(
+    acc: &[[T; NR]; MR],
+    dst: *mut T,
+    ldc: usize,
+    (mr, nr): (usize, usize),
+    add: bool,
+) {
+    for (i, row) in acc.iter().enumerate().take(mr) {
+        let dst = dst.add(i * ldc);
+        if add {
+            for (j, &v) in row.iter().enumerate().take(nr) {
+                *dst.add(j) = (*dst.add(j)).add(v);
+            }
+        } else {
+            for (j, &v) in row.iter().enumerate().take(nr) {
+                *dst.add(j) = v;
+            }
+        }
+    }
+}
+
+/// Hand-written AVX-512 micro-kernels: 12 rows of A times 2 vectors of B
+/// (32 float32 or 16 float64 columns), 24 accumulators of the 32 vector
+/// registers, one fused multiply-add per element and step in the order of
+/// the portable kernel (`acc = fma(a_i, b_j, acc)`, p = 0, 1, ..., kc - 1):
+/// the same bits. The portable loop compiled for AVX-512 was ~20x slower
+/// (see [`micro`]); the explicit kernel keeps the accumulators in
+/// registers. Needs Rust 1.89 (`build.rs` sets `raptors_avx512`).
+#[cfg(all(target_arch = "x86_64", raptors_avx512))]
+#[allow(clippy::incompatible_msrv)]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    /// Rows of A per tile.
+    pub const MR: usize = 12;
+
+    macro_rules! kernel {
+        ($name:ident, $t:ty, $lanes:expr, $set1:ident, $zero:ident, $load:ident, $fmadd:ident, $add:ident, $store:ident) => {
+            /// `C[i][j] (+)= sum over p < kc of a[p * MR + i] * b[p * 2L + j]`
+            /// for the MR x 2L tile at `c` (rows `ldc` apart): the sum is
+            /// formed from zero and then stored, or added to C when `add`.
+            ///
+            /// # Safety
+            /// AVX-512F present; `a` valid for `kc * MR` reads, `b` for
+            /// `kc * 2 * L`, `c` for the tile's reads and writes (L lanes).
+            #[target_feature(enable = "avx512f")]
+            pub unsafe fn $name(
+                kc: usize,
+                a: *const $t,
+                b: *const $t,
+                c: *mut $t,
+                ldc: usize,
+                add: bool,
+            ) {
+                let mut acc = [[$zero(); 2]; MR];
+                let (mut ap, mut bp) = (a, b);
+                for _ in 0..kc {
+                    let b0 = $load(bp);
+                    let b1 = $load(bp.add($lanes));
+                    for (i, ci) in acc.iter_mut().enumerate() {
+                        let x = $set1(*ap.add(i));
+                        ci[0] = $fmadd(x, b0, ci[0]);
+                        ci[1] = $fmadd(x, b1, ci[1]);
+                    }
+                    ap = ap.add(MR);
+                    bp = bp.add(2 * $lanes);
+                }
+                for (i, ci) in acc.iter().enumerate() {
+                    let row = c.add(ldc * i);
+                    let (mut v0, mut v1) = (ci[0], ci[1]);
+                    if add {
+                        v0 = $add($load(row), v0);
+                        v1 = $add($load(row.add($lanes)), v1);
+                    }
+                    $store(row, v0);
+                    $store(row.add($lanes), v1);
+                }
+            }
+        };
+    }
+    kernel!(
+        f32_12x32,
+        f32,
+        16,
+        _mm512_set1_ps,
+        _mm512_setzero_ps,
+        _mm512_loadu_ps,
+        _mm512_fmadd_ps,
+        _mm512_add_ps,
+        _mm512_storeu_ps
+    );
+    kernel!(
+        f64_12x16,
+        f64,
+        8,
+        _mm512_set1_pd,
+        _mm512_setzero_pd,
+        _mm512_loadu_pd,
+        _mm512_fmadd_pd,
+        _mm512_add_pd,
+        _mm512_storeu_pd
+    );
 }
 
 /// How many copies of each A element the packed sliver holds: the wasm32
@@ -218,6 +396,56 @@ pub(crate) mod wasm_micro {
     kernel!(f32_4x8, f32x4_splat, f32x4_add, f32x4_mul);
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    /// Each thread's packing buffers (B's block, A's sliver), kept between
+    /// calls: a fresh 128 KiB-1 MiB buffer per product is mmap'd, zeroed
+    /// and page-faulted by glibc each time (a 127^3 float32 product took
+    /// 71 us through the FFI against 29 us with the memory reused).
+    static PACK: [std::cell::RefCell<Vec<u64>>; 2] = const {
+        [std::cell::RefCell::new(Vec::new()), std::cell::RefCell::new(Vec::new())]
+    };
+}
+
+/// Buffers kept for reuse up to this size (bytes); larger ones (B blocks
+/// of wide matrices, up to 8 MiB) are allocated per product, whose work
+/// then dwarfs the allocation.
+#[cfg(not(target_arch = "wasm32"))]
+const PACK_KEEP: usize = 2 << 20;
+
+/// Runs `f` with a buffer of `len` elements of T starting on a 64-byte
+/// boundary (the kernels' vector loads of packed panels then never span
+/// two cache lines; the allocator gives 16-byte alignment for large
+/// blocks): this thread's buffer `which` when free, else a fresh one. Its
+/// contents are unspecified (packing writes every element it reads).
+fn with_pack<T: Elem, R>(which: usize, len: usize, f: impl FnOnce(&mut [T]) -> R) -> R {
+    // T is a plain number of at most 8 bytes: any bits are a valid T
+    let size = std::mem::size_of::<T>().max(1);
+    let words = (len * size + 7) / 8 + 8;
+    let run = |buf: &mut Vec<u64>| {
+        if buf.len() < words {
+            buf.resize(words, 0);
+        }
+        let bytes = buf.as_mut_ptr() as *mut u8;
+        let off = bytes.align_offset(64).min(63);
+        // SAFETY: off + len * size <= words * 8 bytes; the start is 64-byte
+        // aligned (so aligned for T); every bit pattern is a valid T.
+        f(unsafe { std::slice::from_raw_parts_mut(bytes.add(off) as *mut T, len) })
+    };
+    // wasm32: the std was built without atomics, so a thread_local is one
+    // static shared by the workers; each call takes its own buffer there
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = which;
+        run(&mut Vec::new())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    PACK.with(|cells| match cells[which].try_borrow_mut() {
+        Ok(mut buf) if words * 8 <= PACK_KEEP => run(&mut buf),
+        _ => run(&mut Vec::new()),
+    })
+}
+
 /// A strided matrix view.
 #[derive(Clone, Copy)]
 pub struct Mat<T> {
@@ -258,6 +486,15 @@ pub unsafe fn gemm<T: Elem>(m: usize, n: usize, k: usize, a: Mat<T>, b: Mat<T>, 
         4 => return gemm_tiled::<T, 4, 8>(m, n, k, a, b, c),
         _ => {}
     }
+    // AVX-512: 24 accumulators of the 32 vector registers (see `avx512`)
+    #[cfg(all(target_arch = "x86_64", raptors_avx512))]
+    if crate::simd::level() == crate::simd::Level::Avx512 && T::IS_FLOAT {
+        match std::mem::size_of::<T>() {
+            4 => return gemm_tiled::<T, { avx512::MR }, 32>(m, n, k, a, b, c),
+            8 => return gemm_tiled::<T, { avx512::MR }, 16>(m, n, k, a, b, c),
+            _ => {}
+        }
+    }
     match std::mem::size_of::<T>() {
         4 => gemm_tiled::<T, 6, 16>(m, n, k, a, b, c),
         8 => gemm_tiled::<T, 6, 8>(m, n, k, a, b, c),
@@ -281,110 +518,186 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
         }
         return;
     }
-    // C is not zeroed first: the first block of k stores, later ones add
-    // Row blocks of C in parallel when the work is large enough.
+    // C is not zeroed first: the first block of k stores, later ones add.
+    // Two threads when the work is large enough: over row blocks of C, or
+    // over its columns when there are more panels than row blocks (a few
+    // rows against a wide B, `Q @ A.T`: 3 row blocks split 2:1, and every
+    // B block was a pack and a hand-off for a sliver or two).
     let work = m.saturating_mul(n).saturating_mul(k);
     let blocks = (m + MR - 1) / MR;
-    let parts = if work >= 1 << 20 {
-        parallel::num_threads().min(blocks).max(1)
+    let panels = (n + NR - 1) / NR;
+    let threads = if work >= 1 << 20 {
+        parallel::num_threads()
     } else {
         1
     };
-    let per = (blocks + parts - 1) / parts * MR;
     let cancel = crate::engine::CancelToken::current();
-    parallel::run_parallel(parts, |t| {
-        let r0 = t * per;
-        let r1 = ((t + 1) * per).min(m);
-        if r0 >= r1 {
-            return;
-        }
-        // B is packed NC columns at a time: all of it at once took KC x n
-        // elements per thread (100 MB for n = 100000 float32)
-        let ncb = NC.min(n);
-        let panels = (ncb + NR - 1) / NR;
-        let mut bpack = vec![T::default(); KC * NR * panels];
-        let lanes = a_lanes::<T, MR, NR>();
-        let mut apack = vec![T::default(); KC * MR * lanes];
-        for jc in (0..n).step_by(NC) {
-            let nc = NC.min(n - jc);
+    if threads > 1 && panels >= 2 * blocks && panels >= threads {
+        let parts = threads.min(panels);
+        let per = (panels + parts - 1) / parts * NR;
+        parallel::run_parallel(parts, |t| {
+            let c0 = t * per;
+            let c1 = ((t + 1) * per).min(n);
+            if c0 < c1 {
+                let cp = cptr.get();
+                gemm_range::<T, MR, NR>((m, n, k), (c0, c1), a, b, cp, 1, cancel);
+            }
+        });
+        return;
+    }
+    let parts = threads.min(blocks).max(1);
+    gemm_range::<T, MR, NR>((m, n, k), (0, n), a, b, c, parts, cancel);
+}
+
+/// Columns `c0..c1` of C (m x n, row-major) = A B, row blocks split over
+/// `parts` threads. B is packed [`nc_cols`] columns by KC rows at a time,
+/// once, into a buffer the threads share (each packing every B block
+/// itself cost each thread a full pass over B: 14% of a 1024^3 float32
+/// product on two threads); all of B at once took KC x n elements (100 MB
+/// for n = 100000 float32).
+///
+/// # Safety
+/// As [`gemm`], with `c0 < c1 <= n`.
+#[inline(always)]
+unsafe fn gemm_range<T: Elem, const MR: usize, const NR: usize>(
+    (m, n, k): (usize, usize, usize),
+    (c0, c1): (usize, usize),
+    a: Mat<T>,
+    b: Mat<T>,
+    c: *mut T,
+    parts: usize,
+    cancel: crate::engine::CancelToken,
+) {
+    let cptr = SendPtr(c);
+    let blocks = (m + MR - 1) / MR;
+    let per = (blocks + parts - 1) / parts * MR;
+    let ncols = nc_cols::<T>();
+    let max_panels = (ncols.min(c1 - c0) + NR - 1) / NR;
+    let lanes = a_lanes::<T, MR, NR>();
+    with_pack::<T, ()>(0, KC * NR * max_panels, |bstore| {
+        let bshared = SendPtr(bstore.as_mut_ptr());
+        for jc in (c0..c1).step_by(ncols) {
+            let nc = ncols.min(c1 - jc);
             let panels = (nc + NR - 1) / NR;
             for p0 in (0..k).step_by(KC) {
                 let kc = KC.min(k - p0);
-                // pack the B block [p0..p0+kc, jc..jc+nc] once: panel-major,
-                // each panel kc rows of NR (zero-padded)
-                for jb in 0..panels {
-                    let j0 = jc + jb * NR;
-                    let nr = NR.min(n - j0);
-                    let panel = &mut bpack[jb * KC * NR..jb * KC * NR + kc * NR];
-                    for p in 0..kc {
-                        let row = &mut panel[p * NR..p * NR + NR];
-                        if b.cs == 1 && nr == NR {
-                            // a whole contiguous row piece: one copy
-                            row.copy_from_slice(std::slice::from_raw_parts(
-                                b.ptr.offset((p0 + p) as isize * b.rs + j0 as isize),
-                                NR,
-                            ));
+                // an engine job asked to stop: leave the rest unwritten
+                if cancel.is_set() {
+                    return;
+                }
+                // pack the B block [p0..p0+kc, jc..jc+nc]: panel-major, each
+                // panel kc rows of NR (zero-padded); panels split over threads
+                let pp = (panels + parts - 1) / parts;
+                parallel::run_parallel(parts.min(panels), |t| {
+                    let bpack = bshared.get();
+                    for jb in t * pp..((t + 1) * pp).min(panels) {
+                        let j0 = jc + jb * NR;
+                        let nr = NR.min(c1 - j0);
+                        // in bounds: jb < max_panels, kc <= KC
+                        let panel =
+                            std::slice::from_raw_parts_mut(bpack.add(jb * KC * NR), kc * NR);
+                        if b.rs == 1 && b.cs != 1 {
+                            // columns of B contiguous (a transposed
+                            // operand, `Q @ A.T`): read each column in order
+                            for j in 0..NR {
+                                let col = (j < nr)
+                                    .then(|| b.ptr.offset(p0 as isize + (j0 + j) as isize * b.cs));
+                                for p in 0..kc {
+                                    panel[p * NR + j] = match col {
+                                        Some(c) => *c.add(p),
+                                        None => T::default(),
+                                    };
+                                }
+                            }
                             continue;
                         }
-                        for (j, x) in row.iter_mut().enumerate() {
-                            *x = if j < nr {
-                                b.at(p0 + p, j0 + j)
-                            } else {
-                                T::default()
-                            };
+                        for p in 0..kc {
+                            let row = &mut panel[p * NR..p * NR + NR];
+                            if b.cs == 1 && nr == NR {
+                                // a whole contiguous row piece: one copy
+                                row.copy_from_slice(std::slice::from_raw_parts(
+                                    b.ptr.offset((p0 + p) as isize * b.rs + j0 as isize),
+                                    NR,
+                                ));
+                                continue;
+                            }
+                            for (j, x) in row.iter_mut().enumerate() {
+                                *x = if j < nr {
+                                    b.at(p0 + p, j0 + j)
+                                } else {
+                                    T::default()
+                                };
+                            }
                         }
                     }
-                }
-                for i0 in (r0..r1).step_by(MR) {
-                    // an engine job asked to stop: leave the rest unwritten
-                    if cancel.is_set() {
+                });
+                // Row blocks of C in parallel, each thread packing its own A
+                parallel::run_parallel(parts, |t| {
+                    let r0 = t * per;
+                    let r1 = ((t + 1) * per).min(m);
+                    if r0 >= r1 {
                         return;
                     }
-                    let mr = MR.min(r1 - i0);
-                    // pack the A sliver [i0..i0+MR, p0..p0+kc] once per B
-                    // block, in the order the kernel reads it (each element
-                    // `lanes` times)
-                    assert!(apack.len() >= kc * MR * lanes);
-                    let mut dst = apack.as_mut_ptr();
-                    for p in 0..kc {
-                        for i in 0..MR {
-                            let v = if i < mr {
-                                a.at(i0 + i, p0 + p)
-                            } else {
-                                T::default()
-                            };
-                            for _ in 0..lanes {
-                                // in bounds: kc * MR * lanes writes (asserted)
-                                *dst = v;
-                                dst = dst.add(1);
+                    // SAFETY: the packed block is complete (the run above has
+                    // returned) and only read from here on
+                    let bpack = std::slice::from_raw_parts(bshared.get(), KC * NR * max_panels);
+                    with_pack::<T, ()>(1, KC * MR * lanes, |apack| {
+                        for i0 in (r0..r1).step_by(MR) {
+                            if cancel.is_set() {
+                                return;
                             }
-                        }
-                    }
-                    let cp = cptr.get();
-                    for jb in 0..panels {
-                        let j0 = jc + jb * NR;
-                        let nr = NR.min(n - j0);
-                        let mut acc = [[T::default(); NR]; MR];
-                        micro::<T, MR, NR>(
-                            kc,
-                            &apack[..kc * MR * lanes],
-                            &bpack[jb * KC * NR..jb * KC * NR + kc * NR],
-                            &mut acc,
-                        );
-                        for (i, row) in acc.iter().enumerate().take(mr) {
-                            let dst = cp.add((i0 + i) * n + j0);
-                            if p0 == 0 {
-                                for (j, &v) in row.iter().enumerate().take(nr) {
-                                    *dst.add(j) = v;
+                            let mr = MR.min(r1 - i0);
+                            // pack the A sliver [i0..i0+MR, p0..p0+kc] once per B
+                            // block, in the order the kernel reads it (each element
+                            // `lanes` times)
+                            assert!(apack.len() >= kc * MR * lanes);
+                            if a.cs == 1 && lanes == 1 {
+                                // rows of A contiguous: read each row piece in order
+                                for i in 0..MR {
+                                    let row = (i < mr).then(|| {
+                                        a.ptr.offset((i0 + i) as isize * a.rs + p0 as isize)
+                                    });
+                                    for p in 0..kc {
+                                        apack[p * MR + i] = match row {
+                                            Some(r) => *r.add(p),
+                                            None => T::default(),
+                                        };
+                                    }
                                 }
                             } else {
-                                for (j, &v) in row.iter().enumerate().take(nr) {
-                                    *dst.add(j) = (*dst.add(j)).add(v);
+                                let mut dst = apack.as_mut_ptr();
+                                for p in 0..kc {
+                                    for i in 0..MR {
+                                        let v = if i < mr {
+                                            a.at(i0 + i, p0 + p)
+                                        } else {
+                                            T::default()
+                                        };
+                                        for _ in 0..lanes {
+                                            // in bounds: kc * MR * lanes writes (asserted)
+                                            *dst = v;
+                                            dst = dst.add(1);
+                                        }
+                                    }
                                 }
                             }
+                            let cp = cptr.get();
+                            for jb in 0..panels {
+                                let j0 = jc + jb * NR;
+                                let nr = NR.min(c1 - j0);
+                                micro_into::<T, MR, NR>(
+                                    kc,
+                                    &apack[..kc * MR * lanes],
+                                    &bpack[jb * KC * NR..jb * KC * NR + kc * NR],
+                                    cp.add(i0 * n + j0),
+                                    n,
+                                    (mr, nr),
+                                    p0 > 0,
+                                );
+                            }
                         }
-                    }
-                }
+                    });
+                });
             }
         }
     });
@@ -418,8 +731,8 @@ mod tests {
             (33, 65, 300),
             (0, 3, 2),
             (130, 70, 520),
-            // B in more than one block of NC columns, the last one partial
-            (7, 2 * NC + 21, 300),
+            // B in more than one block of columns, the last one partial
+            (7, 2 * nc_cols::<f64>() + 21, 300),
             (3, 4, 0),
         ] {
             let a: Vec<f64> = (0..m * k)
@@ -499,5 +812,102 @@ mod tests {
             )
         };
         assert_eq!(ci[0], 1 + 4 + 9); // row 0 . column 0: 0*0 + 1*1 + 2*2 + 3*3
+    }
+
+    /// Every instruction-set level and both thread splits (rows, columns)
+    /// give the same bits, at awkward sizes with edge tiles on both sides,
+    /// B row-major, transposed and strided, float32 and float64.
+    #[test]
+    fn identical_bits_at_every_simd_level_and_split() {
+        use crate::kernels::testutil::rand_f64;
+        use crate::simd::{set_level, Level};
+        fn run<T: Elem + Copy>(
+            m: usize,
+            n: usize,
+            k: usize,
+            a: &[T],
+            b: &[T],
+            (rs, cs): (isize, isize),
+        ) -> Vec<T> {
+            let mut c = vec![T::default(); m * n];
+            unsafe {
+                gemm(
+                    m,
+                    n,
+                    k,
+                    Mat {
+                        ptr: a.as_ptr(),
+                        rs: k as isize,
+                        cs: 1,
+                    },
+                    Mat {
+                        ptr: b.as_ptr(),
+                        rs,
+                        cs,
+                    },
+                    c.as_mut_ptr(),
+                )
+            };
+            c
+        }
+        // (m, n, k): tall, square with edges, few rows against a wide B
+        // (the column split), k over several KC blocks
+        for &(m, n, k) in &[
+            (130, 45, 300),
+            (127, 127, 127),
+            (25, 3000, 70),
+            (13, 70, 600),
+        ] {
+            let a64 = rand_f64(m * k, 11);
+            // B stored with 2 elements per row slot: strides (2n, 2) and
+            // transposed (1... via a k x n column-major copy)
+            let b64 = rand_f64(2 * k * n, 12);
+            let bt64: Vec<f64> = (0..k * n).map(|i| b64[2 * ((i % k) * n + i / k)]).collect();
+            let a32: Vec<f32> = a64.iter().map(|&x| x as f32).collect();
+            let b32: Vec<f32> = b64.iter().map(|&x| x as f32).collect();
+            let bt32: Vec<f32> = bt64.iter().map(|&x| x as f32).collect();
+            let strided = (2 * n as isize, 2);
+            let transposed = (1, k as isize);
+            set_level(Level::Baseline);
+            let want64 = run(m, n, k, &a64, &b64, strided);
+            let want32 = run(m, n, k, &a32, &b32, strided);
+            // B's elements as the strided view sees them (every other one)
+            let bc: Vec<f64> = (0..k * n).map(|i| b64[2 * (i / n * n + i % n)]).collect();
+            let naive64 = naive(m, n, k, &a64, &bc);
+            let abs = |v: &[f64]| v.iter().map(|x| x.abs()).collect::<Vec<_>>();
+            let scale = naive(m, n, k, &abs(&a64), &abs(&bc));
+            for ((x, y), s) in want64.iter().zip(&naive64).zip(&scale) {
+                assert!((x - y).abs() <= 1e-13 * s, "{m}x{n}x{k}: {x} vs {y}");
+            }
+            for level in [Level::Baseline, Level::Avx2, Level::Avx512] {
+                set_level(level);
+                for (got, want) in [
+                    (run(m, n, k, &a64, &b64, strided), &want64),
+                    (run(m, n, k, &a64, &bt64, transposed), &want64),
+                ] {
+                    let bad = got
+                        .iter()
+                        .zip(want.iter())
+                        .position(|(x, y)| x.to_bits() != y.to_bits());
+                    assert!(
+                        bad.is_none(),
+                        "float64 {m}x{n}x{k} at {level:?}: {bad:?} {:?} {:?}",
+                        bad.map(|i| got[i]),
+                        bad.map(|i| want[i])
+                    );
+                }
+                for (got, want) in [
+                    (run(m, n, k, &a32, &b32, strided), &want32),
+                    (run(m, n, k, &a32, &bt32, transposed), &want32),
+                ] {
+                    let same = got
+                        .iter()
+                        .zip(want.iter())
+                        .all(|(x, y)| x.to_bits() == y.to_bits());
+                    assert!(same, "float32 {m}x{n}x{k} at {level:?}");
+                }
+            }
+        }
+        set_level(Level::Avx512);
     }
 }
