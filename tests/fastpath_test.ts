@@ -375,3 +375,52 @@ test("ufuncs with { out } give what the general path gives: in place, a separate
   assert.equal(reads, 1);
   assert.deepEqual(o2.tolist(), [0, 0, 0, 0]);
 });
+
+test("matmul { out } gives the fresh result's bits, written in place or through a copy, and every refusal", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    const A = rp.array(rand(40 * 30)).astype(dtype).reshape(40, 30);
+    const B = rp.array(rand(30 * 20)).astype(dtype).reshape(30, 20);
+    const q = rp.array(rand(30)).astype(dtype);
+    const want = rp.matmul(A, B);
+    // a separate, contiguous out: written straight into
+    const out = rp.zeros([40, 20], { dtype });
+    assert.equal(rp.matmul(A, B, { out }), out);
+    sameBits(out, want, `${dtype} separate out`);
+    const v = rp.zeros([40], { dtype });
+    rp.matmul(A, q, { out: v });
+    sameBits(v, rp.matmul(A, q), `${dtype} matrix-vector out`);
+    // a strided out view: the general path, only the view written
+    const big = rp.full([40, 40], 7, { dtype });
+    rp.matmul(A, B, { out: big.slice(":", "::2") });
+    sameBits(big.slice(":", "::2"), want, `${dtype} strided out`);
+    assert.equal(big.item(0, 1), 7);
+    // out over an input's memory: the inputs' original values are used
+    const S = rp.array(rand(20 * 20)).astype(dtype).reshape(20, 20);
+    const S0 = S.copy();
+    rp.matmul(S, S, { out: S });
+    sameBits(S, rp.matmul(S0, S0), `${dtype} out is the input`);
+    // refusals: dtype, shape, read-only, disposed
+    const other = dtype === "float32" ? "float64" : "float32";
+    assert.throws(
+      () => rp.matmul(A, B, { out: rp.zeros([40, 20], { dtype: other }) }),
+      TypeError,
+    );
+    assert.throws(
+      () => rp.matmul(A, B, { out: rp.zeros([40, 21], { dtype }) }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        rp.matmul(A, B, { out: rp.zeros([40, 20], { dtype }).asReadOnly() }),
+      /read-only/,
+    );
+    const gone = rp.zeros([40, 20], { dtype });
+    gone.dispose();
+    assert.throws(() => rp.matmul(A, B, { out: gone }), /dispos/);
+    // a core-dimension mismatch is reported as without out
+    assert.throws(
+      () => rp.matmul(A, A, { out: rp.zeros([40, 30], { dtype }) }),
+      /mismatch in its core dimension/,
+    );
+  }
+});
