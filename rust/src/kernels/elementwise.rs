@@ -320,6 +320,11 @@ pub trait UnOp<T>: Copy + Send + Sync + 'static {
 
 /// The vectorized transcendentals (`crate::kernels::vmath`) cost ~1 ns per
 /// float64 element: two threads pay off from ~6,000 elements (measured).
+/// float32 is given per op (`patched_unop!`): `exp` and `expm1` run ~0.24
+/// ns per element, half of float64 (on two threads 8000 elements took
+/// 1.94-2.03 us against 1.77-1.82 on one, so their float32 cost is 3);
+/// `log`, `tanh`, `sin`, `cos` ~0.36-0.4 ns (two threads already won at
+/// 8000: 2.45-2.52 us against 2.74-2.97), so they keep 6.
 pub const VMATH_WORK: usize = 6;
 /// libm called per element (sin, cos, tan, ...): ~5-20 ns.
 pub const LIBM_WORK: usize = 16;
@@ -341,15 +346,20 @@ unop!(Abs, Elem, 1, |x| x.abs());
 unop!(Neg, Elem, 1, |x| x.neg());
 unop!(Sqrt, Float, 4, |x| x.sqrt());
 /// A transcendental the loops run patched (`UnOp::PATCHED`): `$body` over
-/// blocks whose inputs all satisfy `$ok`, `$full` for the others.
+/// blocks whose inputs all satisfy `$ok`, `$full` for the others; `$work32`
+/// is its float32 cost for the thread split (float64: [`VMATH_WORK`]).
 #[macro_export]
 macro_rules! patched_unop {
-    ($(#[$doc:meta])* $name:ident, $full:ident, $body:ident, $ok:ident) => {
+    ($(#[$doc:meta])* $name:ident, $full:ident, $body:ident, $ok:ident, $work32:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy)]
         pub struct $name;
         impl<T: $crate::dtype::Float> $crate::kernels::elementwise::UnOp<T> for $name {
-            const WORK: usize = $crate::kernels::elementwise::VMATH_WORK;
+            const WORK: usize = if std::mem::size_of::<T>() == 4 {
+                $work32
+            } else {
+                $crate::kernels::elementwise::VMATH_WORK
+            };
             const PATCHED: bool = true;
             #[inline(always)]
             fn apply(x: T) -> T {
@@ -371,26 +381,26 @@ patched_unop!(
     /// blocks of moderate inputs (|x| <= 707, float32 86); overflow,
     /// underflow, subnormal results and NaN by the full function: 27% less
     /// time per element (measured, float64, AVX-512).
-    Exp, vexp, vexp_body, vexp_ok
+    Exp, vexp, vexp_body, vexp_ok, 3
 );
 patched_unop!(
     /// `log`: the body without special-value selects; zeros, negatives,
     /// subnormals, infinities and NaN by the full function.
-    Log, vln, vln_normal, vln_ok
+    Log, vln, vln_normal, vln_ok, VMATH_WORK
 );
 patched_unop!(
     /// `sin`: raptors' kernel for |x| <= 2^20 (float32 and float64), libm
     /// (in float64) beyond and for infinities and NaN.
-    Sin, vsin_full, vsin, vtrig_ok
+    Sin, vsin_full, vsin, vtrig_ok, VMATH_WORK
 );
 patched_unop!(
     /// `cos`: as `sin`.
-    Cos, vcos_full, vcos, vtrig_ok
+    Cos, vcos_full, vcos, vtrig_ok, VMATH_WORK
 );
 patched_unop!(
     /// `tanh`: the body without clamp or selects over blocks of moderate
     /// inputs; tiny, large, infinite and NaN inputs by the full function.
-    Tanh, vtanh, vtanh_body, vtanh_ok
+    Tanh, vtanh, vtanh_body, vtanh_ok, VMATH_WORK
 );
 
 /// Elements per block of the patched ops' coverage check.

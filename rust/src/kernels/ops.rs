@@ -321,7 +321,7 @@ crate::patched_unop!(
     /// `expm1` through the vectorizable kernel (`crate::kernels::vmath`),
     /// patched like `exp`: blocks of moderate inputs run the body without
     /// clamp and selects.
-    Expm1, vexpm1, vexpm1_body, vexpm1_ok
+    Expm1, vexpm1, vexpm1_body, vexpm1_ok, 3
 );
 mathop!(Log1p, Log1p, LIBM_WORK);
 mathop!(Log2, Log2, LIBM_WORK);
