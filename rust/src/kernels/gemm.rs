@@ -707,6 +707,32 @@ unsafe fn gemm_range<T: Elem, const MR: usize, const NR: usize>(
 mod tests {
     use super::*;
 
+    /// C = A B through [`gemm`], A (m x k) row-major, B's strides given,
+    /// C filled with `init` first (NaN: every element must be stored).
+    fn product<T: Elem>(
+        (m, n, k): (usize, usize, usize),
+        (a, (ars, acs)): (&[T], (isize, isize)),
+        (b, (rs, cs)): (&[T], (isize, isize)),
+        init: T,
+    ) -> Vec<T> {
+        let mut c = vec![init; m * n];
+        let (ma, mb) = (
+            Mat {
+                ptr: a.as_ptr(),
+                rs: ars,
+                cs: acs,
+            },
+            Mat {
+                ptr: b.as_ptr(),
+                rs,
+                cs,
+            },
+        );
+        // SAFETY: the callers' extents match the buffers
+        unsafe { gemm(m, n, k, ma, mb, c.as_mut_ptr()) };
+        c
+    }
+
     fn naive(m: usize, n: usize, k: usize, a: &[f64], b: &[f64]) -> Vec<f64> {
         let mut c = vec![0.0; m * n];
         for i in 0..m {
@@ -742,26 +768,8 @@ mod tests {
                 .map(|i| ((i * 53 % 97) as f64) / 5.0 - 9.0)
                 .collect();
             let expect = naive(m, n, k, &a, &b);
-            // C starts as NaN: every element must be stored, not added to
-            let mut c = vec![f64::NAN; m * n];
-            unsafe {
-                gemm(
-                    m,
-                    n,
-                    k,
-                    Mat {
-                        ptr: a.as_ptr(),
-                        rs: k as isize,
-                        cs: 1,
-                    },
-                    Mat {
-                        ptr: b.as_ptr(),
-                        rs: n as isize,
-                        cs: 1,
-                    },
-                    c.as_mut_ptr(),
-                )
-            };
+            let arow = (&a[..], (k as isize, 1));
+            let c = product((m, n, k), arow, (&b, (n as isize, 1)), f64::NAN);
             for (x, y) in c.iter().zip(&expect) {
                 assert!(
                     (x - y).abs() <= 1e-9 * y.abs().max(1.0),
@@ -770,48 +778,26 @@ mod tests {
             }
             // B given transposed (column-major strides)
             let bt: Vec<f64> = (0..n * k).map(|idx| b[(idx % k) * n + idx / k]).collect();
-            let mut c2 = vec![f64::NAN; m * n];
-            unsafe {
-                gemm(
-                    m,
-                    n,
-                    k,
-                    Mat {
-                        ptr: a.as_ptr(),
-                        rs: k as isize,
-                        cs: 1,
-                    },
-                    Mat {
-                        ptr: bt.as_ptr(),
-                        rs: 1,
-                        cs: k as isize,
-                    },
-                    c2.as_mut_ptr(),
-                )
-            };
+            let c2 = product((m, n, k), arow, (&bt, (1, k as isize)), f64::NAN);
             assert_eq!(c, c2);
         }
         let ai: Vec<i32> = (0..12).collect();
-        let mut ci = vec![0i32; 9];
-        unsafe {
-            gemm(
-                3,
-                3,
-                4,
-                Mat {
-                    ptr: ai.as_ptr(),
-                    rs: 4,
-                    cs: 1,
-                },
-                Mat {
-                    ptr: ai.as_ptr(),
-                    rs: 1,
-                    cs: 4,
-                },
-                ci.as_mut_ptr(),
-            )
-        };
+        let ci = product((3, 3, 4), (&ai, (4, 1)), (&ai, (1, 4)), 0);
         assert_eq!(ci[0], 1 + 4 + 9); // row 0 . column 0: 0*0 + 1*1 + 2*2 + 3*3
+    }
+
+    /// Asserts each result has `want`'s bits (values exact in float64, so
+    /// comparing those bits compares the elements').
+    fn all_same<T: Elem, const N: usize>(results: [Vec<T>; N], want: &[T], what: &str) {
+        let bits = |x: &T| x.to_f64().to_bits();
+        for (r, got) in results.iter().enumerate() {
+            let bad = got.iter().zip(want).position(|(x, y)| bits(x) != bits(y));
+            assert!(
+                bad.is_none(),
+                "{what}, B layout {r}, {}: {bad:?}",
+                T::DTYPE.name()
+            );
+        }
     }
 
     /// Every instruction-set level and both thread splits (rows, columns)
@@ -821,34 +807,15 @@ mod tests {
     fn identical_bits_at_every_simd_level_and_split() {
         use crate::kernels::testutil::rand_f64;
         use crate::simd::{set_level, Level};
-        fn run<T: Elem + Copy>(
+        fn run<T: Elem>(
             m: usize,
             n: usize,
             k: usize,
             a: &[T],
             b: &[T],
-            (rs, cs): (isize, isize),
+            strides: (isize, isize),
         ) -> Vec<T> {
-            let mut c = vec![T::default(); m * n];
-            unsafe {
-                gemm(
-                    m,
-                    n,
-                    k,
-                    Mat {
-                        ptr: a.as_ptr(),
-                        rs: k as isize,
-                        cs: 1,
-                    },
-                    Mat {
-                        ptr: b.as_ptr(),
-                        rs,
-                        cs,
-                    },
-                    c.as_mut_ptr(),
-                )
-            };
-            c
+            product((m, n, k), (a, (k as isize, 1)), (b, strides), T::default())
         }
         // (m, n, k): tall, square with edges, few rows against a wide B
         // (the column split), k over several KC blocks
@@ -881,31 +848,19 @@ mod tests {
             }
             for level in [Level::Baseline, Level::Avx2, Level::Avx512] {
                 set_level(level);
-                for (got, want) in [
-                    (run(m, n, k, &a64, &b64, strided), &want64),
-                    (run(m, n, k, &a64, &bt64, transposed), &want64),
-                ] {
-                    let bad = got
-                        .iter()
-                        .zip(want.iter())
-                        .position(|(x, y)| x.to_bits() != y.to_bits());
-                    assert!(
-                        bad.is_none(),
-                        "float64 {m}x{n}x{k} at {level:?}: {bad:?} {:?} {:?}",
-                        bad.map(|i| got[i]),
-                        bad.map(|i| want[i])
-                    );
-                }
-                for (got, want) in [
-                    (run(m, n, k, &a32, &b32, strided), &want32),
-                    (run(m, n, k, &a32, &bt32, transposed), &want32),
-                ] {
-                    let same = got
-                        .iter()
-                        .zip(want.iter())
-                        .all(|(x, y)| x.to_bits() == y.to_bits());
-                    assert!(same, "float32 {m}x{n}x{k} at {level:?}");
-                }
+                let what = format!("{m}x{n}x{k} at {level:?}");
+                let b64s = [(&b64, strided), (&bt64, transposed)];
+                all_same(
+                    b64s.map(|(b, st)| run(m, n, k, &a64, b, st)),
+                    &want64,
+                    &what,
+                );
+                let b32s = [(&b32, strided), (&bt32, transposed)];
+                all_same(
+                    b32s.map(|(b, st)| run(m, n, k, &a32, b, st)),
+                    &want32,
+                    &what,
+                );
             }
         }
         set_level(Level::Avx512);
