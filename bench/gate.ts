@@ -93,7 +93,9 @@ const CASES: GateCase[] = [
   },
   {
     name: "linalg.norm, 384 float32",
-    limit: { deno: 4, bun: 4 },
+    // Deno under two CPU burners: 3.18-3.35 in four CI runs, 4.14 in one
+    // (an Intel host); 27 with the fast path disabled
+    limit: { deno: 8, bun: 4 },
     raptors: () => rp.linalg.norm(Q),
     js: () => {
       let s = 0;
