@@ -390,39 +390,23 @@ macro_rules! for_each_numeric {
 #[macro_export]
 macro_rules! for_each_int {
     ($dt:expr, $T:ident => $body:expr, _ => $other:expr) => {
+        $crate::dtype_arms!($dt, $T => $body, _ => $other;
+            Int8 = i8, Uint8 = u8, Int16 = i16, Uint16 = u16,
+            Int32 = i32, Uint32 = u32, Int64 = i64, Uint64 = u64)
+    };
+}
+
+/// The match behind [`for_each_int!`]: one arm per `Variant = type` pair,
+/// binding `$T` to the type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! dtype_arms {
+    ($dt:expr, $T:ident => $body:expr, _ => $other:expr; $($V:ident = $t:ty),*) => {
         match $dt {
-            $crate::dtype::DType::Int8 => {
-                type $T = i8;
+            $($crate::dtype::DType::$V => {
+                type $T = $t;
                 $body
-            }
-            $crate::dtype::DType::Uint8 => {
-                type $T = u8;
-                $body
-            }
-            $crate::dtype::DType::Int16 => {
-                type $T = i16;
-                $body
-            }
-            $crate::dtype::DType::Uint16 => {
-                type $T = u16;
-                $body
-            }
-            $crate::dtype::DType::Int32 => {
-                type $T = i32;
-                $body
-            }
-            $crate::dtype::DType::Uint32 => {
-                type $T = u32;
-                $body
-            }
-            $crate::dtype::DType::Int64 => {
-                type $T = i64;
-                $body
-            }
-            $crate::dtype::DType::Uint64 => {
-                type $T = u64;
-                $body
-            }
+            })*
             _ => $other,
         }
     };

@@ -76,6 +76,22 @@ pub fn set_level(l: Level) {
     LEVEL.store(l as u8, Ordering::Relaxed);
 }
 
+/// Test helper: asserts that `run` gives at every SIMD level the result it
+/// gives at the baseline, then leaves the best level set.
+#[cfg(test)]
+pub fn assert_same_at_every_level<R: PartialEq>(run: impl Fn() -> R) {
+    set_level(Level::Baseline);
+    let expect = run();
+    for level in [Level::Avx2, Level::Avx512] {
+        set_level(level);
+        assert!(
+            run() == expect,
+            "{level:?} differs from the portable kernels"
+        );
+    }
+    set_level(Level::Avx512);
+}
+
 /// Defines `$vis fn $name<generics>(args) -> ret` that dispatches to a copy
 /// of the `#[inline(always)]` function `$body` compiled for the best
 /// instruction set available.

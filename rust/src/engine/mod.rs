@@ -450,6 +450,14 @@ pub fn set_callback(id: u32, f: Option<extern "C" fn()>) -> Result<()> {
     Ok(())
 }
 
+/// A count read from a job program, at most `max`.
+fn count(v: u64, max: u64) -> Result<usize> {
+    if v > max {
+        return Err(Error::invalid("malformed job program"));
+    }
+    Ok(v as usize)
+}
+
 /// Parses a program and queues it. `prog` (u64 words): `[n_inputs,
 /// (addr, bytes) * n_inputs, n_steps, (op, n_args, args..) * n_steps]`.
 /// Inputs are copied now. Returns the job id.
@@ -469,32 +477,24 @@ pub unsafe fn submit(id: u32, prog: &[u64], priority: u32, hold: bool) -> Result
     let e = engine(id)?;
     let bad = || Error::invalid("malformed job program");
     let mut it = prog.iter().copied();
-    let n_in = it.next().ok_or_else(bad)? as usize;
-    if n_in > 1 << 16 {
-        return Err(bad());
-    }
-    let mut inputs = Vec::with_capacity(n_in);
-    for _ in 0..n_in {
-        let addr = it.next().ok_or_else(bad)?;
-        let bytes = it.next().ok_or_else(bad)? as usize;
+    let mut next = || it.next().ok_or_else(bad);
+    let mut inputs = Vec::new();
+    for _ in 0..count(next()?, 1 << 16)? {
+        let addr = next()?;
+        let bytes = next()? as usize;
         if bytes > 0 && addr == 0 {
             return Err(Error::invalid("null input with a non-zero length"));
         }
         inputs.push((addr, bytes));
     }
-    let n_steps = it.next().ok_or_else(bad)? as usize;
-    if n_steps > 1 << 16 {
-        return Err(bad());
-    }
-    let mut steps = Vec::with_capacity(n_steps);
-    for _ in 0..n_steps {
-        let op = it.next().ok_or_else(bad)?;
-        let n = it.next().ok_or_else(bad)? as usize;
-        if op >= STEP_SYMBOLS.len() as u64 || n > 64 {
+    let mut steps = Vec::new();
+    for _ in 0..count(next()?, 1 << 16)? {
+        let op = next()?;
+        if op >= STEP_SYMBOLS.len() as u64 {
             return Err(bad());
         }
-        let args: Vec<u64> = (0..n)
-            .map(|_| it.next().ok_or_else(bad))
+        let args: Vec<u64> = (0..count(next()?, 64)?)
+            .map(|_| next())
             .collect::<Result<_>>()?;
         steps.push(Step {
             op: op as u32,

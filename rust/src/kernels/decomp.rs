@@ -143,6 +143,39 @@ fn reflect_right(a: &mut [f64], w: usize, r0: usize, r1: usize, c0: usize, v: &[
     }
 }
 
+/// The Householder step on column `j` of the m x n matrix `a`: `col`
+/// becomes the reflector `v` (`v[0] = 1`) that zeroes `a[j+1.., j]`,
+/// applied to the columns right of `j`. Returns `(beta, tau)`, `beta` the
+/// new `a[j][j]` (the caller stores it).
+fn house_column(
+    a: &mut [f64],
+    (m, n): (usize, usize),
+    j: usize,
+    col: &mut Vec<f64>,
+    tmp: &mut Vec<f64>,
+) -> (f64, f64) {
+    col.clear();
+    col.extend((j..m).map(|i| a[i * n + j]));
+    let (beta, tau) = house(col[0], &mut col[1..]);
+    col[0] = 1.0;
+    reflect_left(a, n, j, j + 1, n, col, tau, tmp);
+    (beta, tau)
+}
+
+/// Sets the rows x cols `q` to `H_0 ⋯ H_{p-1} I`: the orthogonal factor
+/// of a Householder reduction whose reflectors `hs` (`H_j = I − τ v vᵀ`)
+/// act from row and column `j + shift`.
+fn accumulate(q: &mut [f64], (rows, cols): (usize, usize), shift: usize, hs: &[(Vec<f64>, f64)]) {
+    q[..rows * cols].fill(0.0);
+    for i in 0..rows.min(cols) {
+        q[i * cols + i] = 1.0;
+    }
+    let mut tmp = Vec::new();
+    for (j, (v, tau)) in hs.iter().enumerate().rev() {
+        reflect_left(q, cols, j + shift, j + shift, cols, v, *tau, &mut tmp);
+    }
+}
+
 /// Householder QR of the m x n matrix `a`. Fills `q` (m x qc) if given and
 /// `r` (qc x n, upper triangular); `qc` is min(m, n) (reduced) or m
 /// (complete).
@@ -155,23 +188,17 @@ pub fn qr(
     r: &mut [f64],
 ) -> Result<()> {
     let k = m.min(n);
-    let mut vs: Vec<Vec<f64>> = Vec::with_capacity(k);
-    let mut taus = Vec::with_capacity(k);
+    let mut hs: Vec<(Vec<f64>, f64)> = Vec::with_capacity(k);
     let mut tmp = Vec::new();
     let mut col = Vec::with_capacity(m);
     for j in 0..k {
         check_cancel()?;
-        col.clear();
-        col.extend((j..m).map(|i| a[i * n + j]));
-        let (beta, tau) = house(col[0], &mut col[1..]);
-        col[0] = 1.0;
-        reflect_left(a, n, j, j + 1, n, &col, tau, &mut tmp);
+        let (beta, tau) = house_column(a, (m, n), j, &mut col, &mut tmp);
         a[j * n + j] = beta;
         for i in j + 1..m {
             a[i * n + j] = 0.0;
         }
-        vs.push(col.clone());
-        taus.push(tau);
+        hs.push((col.clone(), tau));
     }
     r.iter_mut().for_each(|v| *v = 0.0);
     for i in 0..qc.min(m) {
@@ -180,13 +207,7 @@ pub fn qr(
         }
     }
     if let Some(q) = q {
-        q.iter_mut().for_each(|v| *v = 0.0);
-        for i in 0..qc {
-            q[i * qc + i] = 1.0;
-        }
-        for j in (0..k).rev() {
-            reflect_left(q, qc, j, j, qc, &vs[j], taus[j], &mut tmp);
-        }
+        accumulate(q, (m, qc), 0, &hs);
     }
     Ok(())
 }
@@ -296,13 +317,7 @@ pub fn eigh(
     let mut zt: Vec<f64> = Vec::new();
     if want {
         zt = vec![0.0; n * n];
-        for i in 0..n {
-            zt[i * n + i] = 1.0;
-        }
-        let mut tmp = Vec::new();
-        for (k, (v, tau)) in vs.iter().enumerate().rev() {
-            reflect_left(&mut zt, n, k + 1, k + 1, n, v, *tau, &mut tmp);
-        }
+        accumulate(&mut zt, (n, n), 1, &vs);
         transpose_square(&mut zt, n);
     }
     tridiagonal_qr(&mut d, &mut e, if want { Some(&mut zt) } else { None }, n)?;
@@ -344,6 +359,39 @@ fn block_start(d: &[f64], e: &mut [f64], h: usize) -> usize {
     l
 }
 
+/// The deflation step of the implicit QR sweeps over a tridiagonal or
+/// bidiagonal matrix of order `d.len()`: sets to 0 and drops the trailing
+/// couplings `e[h - 1]` that are negligible against their diagonal
+/// neighbours or at most `floor`, then returns the start of the unreduced
+/// block ending at `h` (None once every block has converged). Counts a
+/// sweep in `iters`, sees cancellation, and fails ("`what` did not
+/// converge") after 40 sweeps per row.
+fn next_block(
+    d: &[f64],
+    e: &mut [f64],
+    h: &mut usize,
+    iters: &mut usize,
+    floor: f64,
+    what: &str,
+) -> Result<Option<usize>> {
+    let eps = f64::EPSILON;
+    while *h > 0 {
+        let (i, c) = (*h, e[*h - 1].abs());
+        if c <= eps * (d[i - 1].abs() + d[i].abs()) || c <= floor {
+            e[i - 1] = 0.0;
+            *h -= 1;
+            continue;
+        }
+        *iters += 1;
+        check_cancel()?;
+        if *iters > 40 * d.len() {
+            return Err(Error::new(LINALG, format!("{what} did not converge")));
+        }
+        return Ok(Some(block_start(d, e, i)));
+    }
+    Ok(None)
+}
+
 /// Implicit symmetric QR with Wilkinson shifts on the tridiagonal matrix
 /// (`d` diagonal, `e[i]` couples i and i+1), rotating the rows of `zt`.
 fn tridiagonal_qr(
@@ -352,21 +400,10 @@ fn tridiagonal_qr(
     mut zt: Option<&mut Vec<f64>>,
     n: usize,
 ) -> Result<()> {
-    let eps = f64::EPSILON;
     let mut h = n - 1;
     let mut iters = 0usize;
-    while h > 0 {
-        if e[h - 1].abs() <= eps * (d[h - 1].abs() + d[h].abs()) {
-            e[h - 1] = 0.0;
-            h -= 1;
-            continue;
-        }
-        let l = block_start(d, e, h);
-        iters += 1;
-        check_cancel()?;
-        if iters > 40 * n {
-            return Err(Error::new(LINALG, "Eigenvalues did not converge"));
-        }
+    let never = f64::NEG_INFINITY; // no absolute floor: relative test only
+    while let Some(l) = next_block(d, e, &mut h, &mut iters, never, "Eigenvalues")? {
         // Wilkinson shift from the trailing 2 x 2
         let dd = 0.5 * (d[h - 1] - d[h]);
         let eh = e[h - 1];
@@ -478,12 +515,8 @@ fn svd_tall(
     let mut col = Vec::with_capacity(m);
     for k in 0..n {
         check_cancel()?;
-        col.clear();
-        col.extend((k..m).map(|i| a[i * n + k]));
-        let (beta, tau) = house(col[0], &mut col[1..]);
-        col[0] = 1.0;
+        let (beta, tau) = house_column(a, (m, n), k, &mut col, &mut tmp);
         d[k] = beta;
-        reflect_left(a, n, k, k + 1, n, &col, tau, &mut tmp);
         if want {
             left.push((col.clone(), tau));
         }
@@ -503,12 +536,7 @@ fn svd_tall(
         let uc = if *full { m } else { n };
         // U = H_0 ⋯ H_{n-1} applied to I (m x uc), then transposed
         let mut u = vec![0.0; m * uc];
-        for i in 0..uc {
-            u[i * uc + i] = 1.0;
-        }
-        for (k, (v, tau)) in left.iter().enumerate().rev() {
-            reflect_left(&mut u, uc, k, k, uc, v, *tau, &mut tmp);
-        }
+        accumulate(&mut u, (m, uc), 0, &left);
         ut = vec![0.0; uc * m];
         for i in 0..m {
             for j in 0..uc {
@@ -517,12 +545,7 @@ fn svd_tall(
         }
         // V = G_0 ⋯ G_{n-2} (n x n); we keep Vᵀ
         let mut v = vec![0.0; n * n];
-        for i in 0..n {
-            v[i * n + i] = 1.0;
-        }
-        for (k, (g, tau)) in right.iter().enumerate().rev() {
-            reflect_left(&mut v, n, k + 1, k + 1, n, g, *tau, &mut tmp);
-        }
+        accumulate(&mut v, (n, n), 1, &right);
         transpose_square(&mut v, n);
         vt = v;
         uc
@@ -584,20 +607,7 @@ fn bidiagonal_qr(
     let tiny = eps * anorm;
     let mut h = n - 1;
     let mut iters = 0usize;
-    while h > 0 {
-        if e[h - 1].abs() <= eps * (d[h - 1].abs() + d[h].abs())
-            || e[h - 1].abs() <= f64::MIN_POSITIVE
-        {
-            e[h - 1] = 0.0;
-            h -= 1;
-            continue;
-        }
-        let l = block_start(d, e, h);
-        iters += 1;
-        check_cancel()?;
-        if iters > 40 * n {
-            return Err(Error::new(LINALG, "SVD did not converge"));
-        }
+    while let Some(l) = next_block(d, e, &mut h, &mut iters, f64::MIN_POSITIVE, "SVD")? {
         // a negligible diagonal entry splits the block: chase its row's
         // superdiagonal away with left rotations (or, for the last one,
         // its column's with right rotations)

@@ -597,7 +597,6 @@ mod tests {
 
     #[test]
     fn elementwise_kernels_give_identical_bits_at_every_simd_level() {
-        use crate::simd::{set_level, Level};
         let a = rand_f64(80, 3);
         let b = rand_f64(80, 4);
         let ia: Vec<i32> = rand_u64(80, 5).into_iter().map(|u| u as i32).collect();
@@ -643,16 +642,7 @@ mod tests {
             }
             out
         };
-        set_level(Level::Baseline);
-        let expect = run();
-        for level in [Level::Avx2, Level::Avx512] {
-            set_level(level);
-            assert!(
-                run() == expect,
-                "{level:?} differs from the portable kernels"
-            );
-        }
-        set_level(Level::Avx512);
+        crate::simd::assert_same_at_every_level(run);
     }
 
     #[test]

@@ -23,12 +23,8 @@ pub struct AxisLayout<'a> {
 impl AxisLayout<'_> {
     /// Checks that every index the layout reaches is in `0..len`.
     pub fn check(&self, len: usize, what: &str) -> Result<()> {
-        let mut shape = self.outer_shape.to_vec();
-        shape.push(self.axis_len);
-        shape.extend_from_slice(self.inner_shape);
-        let mut strides = self.outer_strides.to_vec();
-        strides.push(self.axis_stride);
-        strides.extend_from_slice(self.inner_strides);
+        let shape = [self.outer_shape, &[self.axis_len], self.inner_shape].concat();
+        let strides = [self.outer_strides, &[self.axis_stride], self.inner_strides].concat();
         check_bounds(
             &Layout {
                 offset: self.offset,
@@ -38,6 +34,16 @@ impl AxisLayout<'_> {
             len,
             what,
         )
+    }
+
+    /// The shape of the lanes (every axis but the scanned one).
+    pub fn lane_shape(&self) -> Vec<usize> {
+        [self.outer_shape, self.inner_shape].concat()
+    }
+
+    /// The strides of the lanes' starts (every axis but the scanned one).
+    pub fn lane_strides(&self) -> Vec<isize> {
+        [self.outer_strides, self.inner_strides].concat()
     }
 }
 
@@ -196,12 +202,7 @@ pub unsafe fn scan_axis<T: Elem, const PROD: bool>(
     }
     l.check(a_len, "scan input")?;
     ol.check(out_len, "scan output")?;
-    let mut shape = l.outer_shape.to_vec();
-    shape.extend_from_slice(l.inner_shape);
-    let mut ist = l.outer_strides.to_vec();
-    ist.extend_from_slice(l.inner_strides);
-    let mut ost = ol.outer_strides.to_vec();
-    ost.extend_from_slice(ol.inner_strides);
+    let (shape, ist, ost) = (l.lane_shape(), l.lane_strides(), ol.lane_strides());
     // in locals of the closure body: read through `l`/`ol` (or the
     // closure's captures) inside the loop they are reloaded after every
     // store through `out`, which could alias them for all the compiler

@@ -21,14 +21,78 @@ fn abs<T: Float>(v: T) -> T {
     }
 }
 
-/// `tmp` becomes the m x n product `a · b` (C-contiguous).
+/// The row-major view at `p` with rows `ld` apart (`transposed`: its
+/// transpose, rows of the view are columns in memory).
+fn view<T>(p: *const T, ld: usize, transposed: bool) -> Mat<T> {
+    let (rs, cs) = if transposed {
+        (1, ld as isize)
+    } else {
+        (ld as isize, 1)
+    };
+    Mat { ptr: p, rs, cs }
+}
+
+/// `C -= A · B` on the m x n block `C` at `c` (rows `ldc` apart), on its
+/// lower triangle (`j <= i`) only when `lower`: one GEMM into `tmp`
+/// (m x n, C-contiguous), then the subtraction.
 ///
 /// # Safety
-/// `a` (m x k) and `b` (k x n) must be readable for those extents.
-unsafe fn product<T: Float>(tmp: &mut Vec<T>, m: usize, n: usize, k: usize, a: Mat<T>, b: Mat<T>) {
+/// `a` (m x k) and `b` (k x n) readable for those extents; the block at
+/// `c` writable and disjoint from both.
+#[allow(clippy::too_many_arguments)]
+unsafe fn sub_product<T: Float>(
+    c: *mut T,
+    ldc: usize,
+    (m, n, k): (usize, usize, usize),
+    a: Mat<T>,
+    b: Mat<T>,
+    lower: bool,
+    tmp: &mut Vec<T>,
+) {
     tmp.clear();
     tmp.resize(m * n, T::default());
     gemm(m, n, k, a, b, tmp.as_mut_ptr());
+    for i in 0..m {
+        let w = if lower { i + 1 } else { n };
+        let row = std::slice::from_raw_parts_mut(c.add(i * ldc), w);
+        for (x, &t) in row.iter_mut().zip(&tmp[i * n..i * n + w]) {
+            *x = x.sub(t);
+        }
+    }
+}
+
+/// The trailing update after the block step `k0..k1` of an n x n
+/// factorization: `A22 -= L21 U12` (LU), or `A22 -= L21 L21ᵀ` on A22's
+/// lower triangle (`cholesky`), where A22 = `a[k1.., k1..]`, L21 =
+/// `a[k1.., k0..k1]` and U12 = `a[k0..k1, k1..]`.
+fn update_trailing<T: Float>(
+    a: &mut [T],
+    n: usize,
+    (k0, k1): (usize, usize),
+    cholesky: bool,
+    tmp: &mut Vec<T>,
+) {
+    let p = a.as_mut_ptr();
+    // SAFETY: the three blocks are inside `a`, and A22 is disjoint from
+    // L21 and U12
+    unsafe {
+        let l21 = p.add(k1 * n + k0);
+        let right = if cholesky {
+            view(l21, n, true)
+        } else {
+            view(p.add(k0 * n + k1), n, false)
+        };
+        let dims = (n - k1, n - k1, k1 - k0);
+        sub_product(
+            p.add(k1 * n + k1),
+            n,
+            dims,
+            view(l21, n, false),
+            right,
+            cholesky,
+            tmp,
+        );
+    }
 }
 
 /// Unblocked LU of the panel `a[k0.., k0..k1]` (rows k0..n), swapping whole
@@ -97,33 +161,7 @@ pub fn lu<T: Float>(a: &mut [T], n: usize, piv: &mut [usize]) -> bool {
                 }
             }
         }
-        // A22 -= L21 U12 by one GEMM
-        let (m, kk, nn) = (n - k1, k1 - k0, n - k1);
-        // SAFETY: both views are inside `a`, read only
-        unsafe {
-            product(
-                &mut tmp,
-                m,
-                nn,
-                kk,
-                Mat {
-                    ptr: a.as_ptr().add(k1 * n + k0),
-                    rs: n as isize,
-                    cs: 1,
-                },
-                Mat {
-                    ptr: a.as_ptr().add(k0 * n + k1),
-                    rs: n as isize,
-                    cs: 1,
-                },
-            );
-        }
-        for i in 0..m {
-            let row = &mut a[(k1 + i) * n + k1..(k1 + i) * n + n];
-            for (x, &t) in row.iter_mut().zip(&tmp[i * nn..(i + 1) * nn]) {
-                *x = x.sub(t);
-            }
-        }
+        update_trailing(a, n, (k0, k1), false, &mut tmp);
     }
     regular
 }
@@ -139,28 +177,16 @@ fn block_update<T: Float>(
     (c0, c1): (usize, usize),
     tmp: &mut Vec<T>,
 ) {
-    // SAFETY: the views are inside `m` and `b`, read only, and the rows of
-    // `b` read (c0..c1) are not the rows written below (r0..r1)
+    // SAFETY: the views are inside `m` and `b`, and the rows of `b` read
+    // (c0..c1) are not the rows written (r0..r1)
     unsafe {
-        product(
-            tmp,
-            r1 - r0,
-            nrhs,
-            c1 - c0,
-            Mat {
-                ptr: m.as_ptr().add(r0 * n + c0),
-                rs: n as isize,
-                cs: 1,
-            },
-            Mat {
-                ptr: b.as_ptr().add(c0 * nrhs),
-                rs: nrhs as isize,
-                cs: 1,
-            },
+        let p = b.as_mut_ptr();
+        let dims = (r1 - r0, nrhs, c1 - c0);
+        let (left, right) = (
+            view(m.as_ptr().add(r0 * n + c0), n, false),
+            view(p.add(c0 * nrhs), nrhs, false),
         );
-    }
-    for (x, &t) in b[r0 * nrhs..r1 * nrhs].iter_mut().zip(tmp.iter()) {
-        *x = x.sub(t);
+        sub_product(p.add(r0 * nrhs), nrhs, dims, left, right, false, tmp);
     }
 }
 
@@ -280,33 +306,7 @@ pub fn cholesky<T: Float>(a: &mut [T], n: usize) -> Result<()> {
         if k1 == n {
             break;
         }
-        // A22 -= L21 L21ᵀ (lower triangle used; the GEMM computes it whole)
-        let (m, kk) = (n - k1, k1 - k0);
-        // SAFETY: both views are inside `a`, read only
-        unsafe {
-            product(
-                &mut tmp,
-                m,
-                m,
-                kk,
-                Mat {
-                    ptr: a.as_ptr().add(k1 * n + k0),
-                    rs: n as isize,
-                    cs: 1,
-                },
-                Mat {
-                    ptr: a.as_ptr().add(k1 * n + k0),
-                    rs: 1,
-                    cs: n as isize,
-                },
-            );
-        }
-        for i in 0..m {
-            let row = &mut a[(k1 + i) * n + k1..(k1 + i) * n + k1 + i + 1];
-            for (x, &t) in row.iter_mut().zip(&tmp[i * m..i * m + i + 1]) {
-                *x = x.sub(t);
-            }
-        }
+        update_trailing(a, n, (k0, k1), true, &mut tmp);
     }
     for i in 0..n {
         for x in a[i * n + i + 1..(i + 1) * n].iter_mut() {

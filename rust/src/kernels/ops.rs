@@ -153,42 +153,24 @@ binop!(Power, Arith, T, |a, b| a.power(b));
 // rules: ties keep `a` (so maximum(-0.0, 0.0) is -0.0). Written as a chain
 // of selects rather than nested ifs: LLVM 14 (the wasm toolchain) then
 // vectorizes with one compare and one blend per step, and unrolls.
-binop!(Maximum, Elem, T, |a, b| {
-    let m = if a >= b { a } else { b };
-    let m = if b.is_nan() { b } else { m };
-    if a.is_nan() {
+binop!(Maximum, Elem, T, |a, b| extreme(a, b, a >= b, true));
+binop!(Minimum, Elem, T, |a, b| extreme(a, b, a <= b, true));
+binop!(Fmax, Elem, T, |a, b| extreme(a, b, a >= b, false));
+binop!(Fmin, Elem, T, |a, b| extreme(a, b, a <= b, false));
+
+/// The extreme of `a` and `b` (`a` when `keep_a`); with `propagate` a NaN
+/// operand wins (`a`'s first), otherwise the other operand does.
+#[inline(always)]
+fn extreme<T: Elem>(a: T, b: T, keep_a: bool, propagate: bool) -> T {
+    let m = if keep_a { a } else { b };
+    let (first, second) = if propagate { (b, a) } else { (a, b) };
+    let m = if first.is_nan() { b } else { m };
+    if second.is_nan() {
         a
     } else {
         m
     }
-});
-binop!(Minimum, Elem, T, |a, b| {
-    let m = if a <= b { a } else { b };
-    let m = if b.is_nan() { b } else { m };
-    if a.is_nan() {
-        a
-    } else {
-        m
-    }
-});
-binop!(Fmax, Elem, T, |a, b| {
-    let m = if a >= b { a } else { b };
-    let m = if a.is_nan() { b } else { m };
-    if b.is_nan() {
-        a
-    } else {
-        m
-    }
-});
-binop!(Fmin, Elem, T, |a, b| {
-    let m = if a <= b { a } else { b };
-    let m = if a.is_nan() { b } else { m };
-    if b.is_nan() {
-        a
-    } else {
-        m
-    }
-});
+}
 binop!(Equal, Elem, u8, |a, b| (a == b) as u8);
 binop!(NotEqual, Elem, u8, |a, b| (a != b) as u8);
 binop!(Less, Elem, u8, |a, b| (a < b) as u8);

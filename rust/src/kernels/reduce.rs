@@ -305,24 +305,23 @@ pub fn min<T: Elem>(a: &[T]) -> Result<T> {
 
 /// Index of the first maximum (or of the first NaN), as NumPy's `argmax`.
 pub fn argmax<T: Elem>(a: &[T]) -> Result<usize> {
-    if a.is_empty() {
-        return Err(Error::new(
-            crate::error::EMPTY,
-            "attempt to get argmax of an empty sequence",
-        ));
-    }
-    let m = par_extreme(a, true);
-    Ok(position_of(a, m))
+    arg_extreme(a, true)
 }
 
+/// Index of the first minimum (or of the first NaN), as NumPy's `argmin`.
 pub fn argmin<T: Elem>(a: &[T]) -> Result<usize> {
+    arg_extreme(a, false)
+}
+
+fn arg_extreme<T: Elem>(a: &[T], is_max: bool) -> Result<usize> {
     if a.is_empty() {
+        let what = if is_max { "argmax" } else { "argmin" };
         return Err(Error::new(
             crate::error::EMPTY,
-            "attempt to get argmin of an empty sequence",
+            format!("attempt to get {what} of an empty sequence"),
         ));
     }
-    let m = par_extreme(a, false);
+    let m = par_extreme(a, is_max);
     Ok(position_of(a, m))
 }
 
@@ -526,16 +525,7 @@ mod tests {
             }
             out
         };
-        set_level(Level::Baseline);
-        let expect = run();
-        for level in [Level::Avx2, Level::Avx512] {
-            set_level(level);
-            assert!(
-                run() == expect,
-                "{level:?} differs from the portable kernels"
-            );
-        }
-        set_level(Level::Avx512);
+        crate::simd::assert_same_at_every_level(run);
     }
 
     #[test]

@@ -444,86 +444,50 @@ mod tests {
         }
     }
 
+    /// Reduces the C-ordered `a` by `R` over `red` (shape, input strides),
+    /// keeping `kept` (shape, input strides; the output is C-ordered).
+    fn reduce<R: Reducer<f64>>(
+        a: &[f64],
+        kept: (&[usize], &[isize]),
+        red: (&[usize], &[isize]),
+        group: usize,
+        init: Option<f64>,
+    ) -> Result<Vec<f64>> {
+        let mut out = vec![0f64; kept.0.iter().product()];
+        let kept_out: Vec<isize> = c_strides(kept.0);
+        let p = AxisPlan {
+            in_offset: 0,
+            out_offset: 0,
+            kept_shape: kept.0,
+            kept_in: kept.1,
+            kept_out: &kept_out,
+            red_shape: red.0,
+            red_in: red.1,
+            group,
+        };
+        unsafe {
+            reduce_axes::<f64, R>(a.as_ptr(), a.len(), out.as_mut_ptr(), out.len(), &p, init)?
+        };
+        Ok(out)
+    }
+
+    fn c_strides(shape: &[usize]) -> Vec<isize> {
+        (0..shape.len())
+            .map(|d| shape[d + 1..].iter().product::<usize>() as isize)
+            .collect()
+    }
+
     #[test]
     fn sums_rows_pairwise_and_columns_sequentially() {
+        use super::super::ops::Maximum;
         // 3x4 C array 0..12
         let a: Vec<f64> = (0..12).map(|i| i as f64 + 0.25).collect();
-        let mut rows = [0f64; 3];
-        let p = AxisPlan {
-            in_offset: 0,
-            out_offset: 0,
-            kept_shape: &[3],
-            kept_in: &[4],
-            kept_out: &[1],
-            red_shape: &[4],
-            red_in: &[1],
-            group: 1,
-        };
-        unsafe {
-            reduce_axes::<f64, ew::Add>(a.as_ptr(), 12, rows.as_mut_ptr(), 3, &p, Some(0.0))
-                .unwrap()
-        };
+        let rows = reduce::<ew::Add>(&a, (&[3], &[4]), (&[4], &[1]), 1, Some(0.0)).unwrap();
         assert_eq!(rows, [7.0, 23.0, 39.0]);
-        let mut cols = [0f64; 4];
-        let p = AxisPlan {
-            in_offset: 0,
-            out_offset: 0,
-            kept_shape: &[4],
-            kept_in: &[1],
-            kept_out: &[1],
-            red_shape: &[3],
-            red_in: &[4],
-            group: 1,
-        };
-        unsafe {
-            reduce_axes::<f64, ew::Add>(a.as_ptr(), 12, cols.as_mut_ptr(), 4, &p, Some(0.0))
-                .unwrap()
-        };
+        let cols = reduce::<ew::Add>(&a, (&[4], &[1]), (&[3], &[4]), 1, Some(0.0)).unwrap();
         assert_eq!(cols, [12.75, 15.75, 18.75, 21.75]);
-        let mut m = [0f64; 1];
-        let p = AxisPlan {
-            in_offset: 0,
-            out_offset: 0,
-            kept_shape: &[],
-            kept_in: &[],
-            kept_out: &[],
-            red_shape: &[3, 4],
-            red_in: &[4, 1],
-            group: 2,
-        };
-        unsafe {
-            reduce_axes::<f64, super::super::ops::Maximum>(
-                a.as_ptr(),
-                12,
-                m.as_mut_ptr(),
-                1,
-                &p,
-                None,
-            )
-            .unwrap()
-        };
-        assert_eq!(m[0], 11.25);
-        let empty: [f64; 0] = [];
-        let p = AxisPlan {
-            in_offset: 0,
-            out_offset: 0,
-            kept_shape: &[],
-            kept_in: &[],
-            kept_out: &[],
-            red_shape: &[0],
-            red_in: &[1],
-            group: 1,
-        };
-        assert!(unsafe {
-            reduce_axes::<f64, super::super::ops::Maximum>(
-                empty.as_ptr(),
-                0,
-                m.as_mut_ptr(),
-                1,
-                &p,
-                None,
-            )
-        }
-        .is_err());
+        let m = reduce::<Maximum>(&a, (&[], &[]), (&[3, 4], &[4, 1]), 2, None).unwrap();
+        assert_eq!(m, [11.25]);
+        assert!(reduce::<Maximum>(&[], (&[], &[]), (&[0], &[1]), 1, None).is_err());
     }
 }

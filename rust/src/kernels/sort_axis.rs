@@ -71,12 +71,7 @@ where
     al.check(a_len, "sort input")?;
     ol.check(out_len, "sort output")?;
     // lane start offsets (input, output)
-    let mut shape = al.outer_shape.to_vec();
-    shape.extend_from_slice(al.inner_shape);
-    let mut ist = al.outer_strides.to_vec();
-    ist.extend_from_slice(al.inner_strides);
-    let mut ost = ol.outer_strides.to_vec();
-    ost.extend_from_slice(ol.inner_strides);
+    let (shape, ist, ost) = (al.lane_shape(), al.lane_strides(), ol.lane_strides());
     let mut starts = Vec::with_capacity(lanes);
     for_each2(&shape, (al.offset, &ist), (ol.offset, &ost), |s, d| {
         starts.push((s, d))
@@ -191,66 +186,42 @@ mod tests {
         }
     }
 
+    /// `op` over `a` into `out` (elements of the output's type), both laid
+    /// out as `l`.
+    fn run<T: SortKey, O>(op: LaneOp, a: &[T], l: &AxisLayout, out: &mut [O]) -> Result<()>
+    where
+        T::K: Into<u64>,
+    {
+        unsafe {
+            sort_axis(
+                op,
+                a.as_ptr(),
+                a.len(),
+                l,
+                out.as_mut_ptr() as *mut u8,
+                out.len(),
+                l,
+            )
+        }
+    }
+
     #[test]
     fn sorts_argsorts_and_partitions_along_axis_0() {
         // (3, 2) C-contiguous; sort along axis 0 (stride 2), lanes = columns
         let a = [3.0f64, f64::NAN, 1.0, 5.0, 2.0, -1.0];
         let l = layout(&[], &[], 3, 2, &[2], &[1]);
         let mut out = [0.0f64; 6];
-        unsafe {
-            sort_axis(
-                LaneOp::Sort,
-                a.as_ptr(),
-                6,
-                &l,
-                out.as_mut_ptr() as *mut u8,
-                6,
-                &l,
-            )
-        }
-        .unwrap();
+        run(LaneOp::Sort, &a, &l, &mut out).unwrap();
         assert_eq!(&out[..4], &[1.0, -1.0, 2.0, 5.0]);
         assert_eq!(out[4], 3.0);
         assert!(out[5].is_nan());
         let mut idx = [0i64; 6];
-        unsafe {
-            sort_axis(
-                LaneOp::Argsort,
-                a.as_ptr(),
-                6,
-                &l,
-                idx.as_mut_ptr() as *mut u8,
-                6,
-                &l,
-            )
-        }
-        .unwrap();
+        run(LaneOp::Argsort, &a, &l, &mut idx).unwrap();
         assert_eq!(idx, [1, 2, 2, 1, 0, 0]);
-        unsafe {
-            sort_axis(
-                LaneOp::Argpartition(0),
-                a.as_ptr(),
-                6,
-                &l,
-                idx.as_mut_ptr() as *mut u8,
-                6,
-                &l,
-            )
-        }
-        .unwrap();
+        run(LaneOp::Argpartition(0), &a, &l, &mut idx).unwrap();
         assert_eq!(idx[0], 1); // column 0's minimum is at row 1
         assert_eq!(idx[1], 2); // column 1's minimum (-1) at row 2
-        let err = unsafe {
-            sort_axis(
-                LaneOp::Partition(3),
-                a.as_ptr(),
-                6,
-                &l,
-                out.as_mut_ptr() as *mut u8,
-                6,
-                &l,
-            )
-        };
+        let err = run(LaneOp::Partition(3), &a, &l, &mut out);
         assert!(err.is_err());
     }
 
@@ -262,18 +233,7 @@ mod tests {
         let l = layout(&[], &[], 1000, 1, &[], &[]);
         for &k in &[0usize, 1, 499, 998, 999] {
             let mut out = vec![0i32; 1000];
-            unsafe {
-                sort_axis(
-                    LaneOp::Partition(k),
-                    a.as_ptr(),
-                    1000,
-                    &l,
-                    out.as_mut_ptr() as *mut u8,
-                    1000,
-                    &l,
-                )
-            }
-            .unwrap();
+            run(LaneOp::Partition(k), &a, &l, &mut out).unwrap();
             assert_eq!(out[k], sorted[k]);
             assert!(
                 out[..k].iter().all(|&x| x <= out[k]) && out[k + 1..].iter().all(|&x| x >= out[k])

@@ -141,23 +141,47 @@ pub fn for_each2(
             x += ia;
             y += ib;
         }
-        // advance the outer index (odometer over dims 0..nd-1)
-        let mut d = nd - 1;
-        loop {
-            if d == 0 {
-                return;
+        let mut p = [pa, pb];
+        if !next_row(&mut idx, shape, &mut p, |k, d| {
+            if k == 0 {
+                a.1[d]
+            } else {
+                b.1[d]
             }
-            d -= 1;
-            idx[d] += 1;
-            pa += a.1[d];
-            pb += b.1[d];
-            if idx[d] < shape[d] {
-                break;
-            }
-            pa -= a.1[d] * shape[d] as isize;
-            pb -= b.1[d] * shape[d] as isize;
-            idx[d] = 0;
+        }) {
+            return;
         }
+        (pa, pb) = (p[0], p[1]);
+    }
+}
+
+/// Advances `idx`, an odometer over the outer dimensions `0..nd-1` of
+/// `shape` (the last one is the caller's inner loop), moving each offset
+/// `p[k]` by its stride `stride(k, d)`. False when every row was visited.
+#[inline(always)]
+pub(crate) fn next_row<const N: usize>(
+    idx: &mut [usize],
+    shape: &[usize],
+    p: &mut [isize; N],
+    stride: impl Fn(usize, usize) -> isize,
+) -> bool {
+    let mut d = shape.len() - 1;
+    loop {
+        if d == 0 {
+            return false;
+        }
+        d -= 1;
+        idx[d] += 1;
+        for (k, pk) in p.iter_mut().enumerate() {
+            *pk += stride(k, d);
+        }
+        if idx[d] < shape[d] {
+            return true;
+        }
+        for (k, pk) in p.iter_mut().enumerate() {
+            *pk -= stride(k, d) * shape[d] as isize;
+        }
+        idx[d] = 0;
     }
 }
 

@@ -93,23 +93,8 @@ fn for_each_run<const N: usize>(
             f(q, len);
             done += len;
         }
-        let mut d = nd - 1;
-        loop {
-            if d == 0 {
-                return;
-            }
-            d -= 1;
-            idx[d] += 1;
-            for k in 0..N {
-                p[k] += strides[k][d];
-            }
-            if idx[d] < shape[d] {
-                break;
-            }
-            for k in 0..N {
-                p[k] -= strides[k][d] * shape[d] as isize;
-            }
-            idx[d] = 0;
+        if !super::strided::next_row(&mut idx[..nd], shape, &mut p, |k, d| strides[k][d]) {
+            return;
         }
     }
 }
