@@ -331,6 +331,18 @@ test("ufuncs with { out } give what the general path gives: in place, a separate
       sameBits(rp.exp(y1, { out: y0 }), want2, `overlap exp ${dtype} ${n}`);
     }
   }
+  // a bool out over the first bytes of a float64 input (views of one
+  // buffer, the same start, elements of other sizes): the values a
+  // separate output gets
+  for (const n of [8, 64]) {
+    const buf = new ArrayBuffer(8 * n);
+    const outB = rp.frombuffer(buf, { dtype: "bool", count: n }); // zeros
+    const vals = rand(n);
+    new Float64Array(buf).set(vals);
+    const a64 = rp.frombuffer(buf, { dtype: "float64" });
+    const want = rp.less(rp.array(vals), 0.1).tolist();
+    assert.deepEqual(rp.less(a64, 0.1, { out: outB }).tolist(), want);
+  }
   const a = rp.ones([4]), b = rp.ones([4]);
   // refusals come from the general path, unchanged
   assert.throws(

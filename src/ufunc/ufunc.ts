@@ -10,7 +10,6 @@
  * @module
  */
 import {
-  elementSize,
   taBuffer,
   taByteOffset,
   taLength,
@@ -303,37 +302,53 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /**
  * `out` when the fast paths can write to it as it is: a live, writable,
  * C-contiguous NDArray of `dtype` and `shape` whose memory does not overlap
- * any of `inputs` (or coincides with one exactly, as in `exp(a, { out: a })`).
- * Anything else (including every error case) is left to the general path.
+ * the elements `x` (and `y`) read (or coincides with them exactly, as in
+ * `exp(a, { out: a })`). Anything else (including every error case) is
+ * left to the general path.
  */
 function fastOut(
   out: unknown,
   dtype: DType,
   shape: readonly number[],
   n: number,
-  inputs: readonly NDArray[],
+  x: NDArray,
+  y?: NDArray,
 ): NDArray | undefined {
   if (!(out instanceof NDArray) || out.dtype !== dtype) return undefined;
   if (!sameShape(out.shape, shape) || !isCStrict(out.shape, out._strides)) {
     return undefined;
   }
-  const st = storageOf(out);
-  if (taLength(st) < out._offset + n || isWriteProtected(st)) return undefined;
+  const st = storageOf(out), off = out._offset;
+  if (taLength(st) < off + n || isWriteProtected(st)) return undefined;
   const buf = taBuffer(st);
-  for (const x of inputs) {
-    const xs = storageOf(x);
-    if (xs === st) {
-      if (x._offset !== out._offset) return undefined;
-    } else if (taBuffer(xs) === buf) {
-      // views of one buffer: only the exact same elements may be shared
-      if (
-        overlaps(xs, st) &&
-        taByteOffset(xs) + x._offset * elementSize(xs) !==
-          taByteOffset(st) + out._offset * elementSize(st)
-      ) return undefined;
-    }
-  }
+  if (!apart(x, st, buf, off, n, dtype)) return undefined;
+  if (y !== undefined && !apart(y, st, buf, off, n, dtype)) return undefined;
   return out;
+}
+
+/**
+ * Whether the `n` elements `x` reads (C-contiguous) are apart from the `n`
+ * elements of `dtype` written at element `off` of `st` (buffer `buf`), or
+ * are exactly those elements (the kernels then run in place). Reads four
+ * intrinsics at most: this runs on every small call with `out`.
+ */
+function apart(
+  x: NDArray,
+  st: Storage,
+  buf: ArrayBufferLike,
+  off: number,
+  n: number,
+  dtype: DType,
+): boolean {
+  const xs = storageOf(x);
+  if (xs === st) return x._offset === off;
+  if (taBuffer(xs) !== buf) return true;
+  // views of one buffer (pooled small arrays share a slab)
+  const xsz = itemsize(x.dtype), osz = itemsize(dtype);
+  const xb = taByteOffset(xs) + x._offset * xsz;
+  const ob = taByteOffset(st) + off * osz;
+  return (xb === ob && xsz === osz) || xb + n * xsz <= ob ||
+    ob + n * osz <= xb;
 }
 
 /** A 1-element storage of `dtype` holding `v` (reused; fast path only). */
@@ -405,7 +420,7 @@ function fastBinary(
   const outDtype: DType = (rule & FAST_BOOL_OUT) !== 0 ? "bool" : dtype;
   let outNd: NDArray | undefined, out: Storage, oOff = 0;
   if (given !== undefined) {
-    outNd = fastOut(given, outDtype, shape, n, b === undefined ? [a] : [a, b]);
+    outNd = fastOut(given, outDtype, shape, n, a, b);
     if (outNd === undefined) return undefined;
     out = storageOf(outNd);
     oOff = outNd._offset;
@@ -459,7 +474,7 @@ function fastUnary(
   if (n === 0 || taLength(st) < off + n) return undefined;
   let outNd: NDArray | undefined, out: Storage, oOff = 0;
   if (given !== undefined) {
-    outNd = fastOut(given, dtype, shape, n, [x]);
+    outNd = fastOut(given, dtype, shape, n, x);
     if (outNd === undefined) return undefined;
     out = storageOf(outNd);
     oOff = outNd._offset;
