@@ -50,6 +50,7 @@ import {
 } from "./dtype.ts";
 import { cStrides, fmtShape, kStrides, type Shape, sizeOf } from "./_shape.ts";
 import { show } from "../_show.ts";
+import { IndexError } from "../errors.ts";
 import {
   NDArray,
   type NestedList,
@@ -578,4 +579,102 @@ export function castCopy(a: NDArray, to: DType): NDArray {
   );
   copyInto(a, out);
   return out;
+}
+
+/**
+ * The storage index of the element at `idx` (one integer per axis,
+ * negative from the end) in the layout (`shape`, `strides`, `offset`), or
+ * the error that names the bad index (`fn` the caller's name).
+ */
+export function elementOffset(
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  idx: readonly number[],
+  fn: string,
+): number {
+  const nd = shape.length;
+  if (idx.length !== nd) {
+    throw new RangeError(
+      `${fn}(): expected ${nd} indices for a ${nd}-d array; got ${idx.length}`,
+    );
+  }
+  let p = offset;
+  for (let i = 0; i < nd; i++) {
+    let k = idx[i]!;
+    const len = shape[i]!;
+    if (!Number.isInteger(k)) {
+      throw new TypeError(`${fn}(): index ${show(k)} is not an integer`);
+    }
+    if (k < -len || k >= len) {
+      throw new IndexError(
+        `${fn}(): index ${k} is out of bounds for axis ${i} with size ${len}`,
+      );
+    }
+    if (k < 0) k += len;
+    p += k * strides[i]!;
+  }
+  return p;
+}
+
+/**
+ * `flat`, a C-order index into `shape` (negative from the end), as one
+ * index per axis (NumPy's `item(flat)`).
+ */
+export function unravelIndex(shape: readonly number[], flat: number): number[] {
+  const size = sizeOf(shape);
+  if (!Number.isInteger(flat) || flat < -size || flat >= size) {
+    throw new IndexError(
+      `item(): index ${flat} is out of bounds for size ${size}`,
+    );
+  }
+  if (flat < 0) flat += size;
+  const multi: number[] = new Array(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    multi[i] = flat % shape[i]!;
+    flat = Math.floor(flat / shape[i]!);
+  }
+  return multi;
+}
+
+/**
+ * `a[Symbol.toPrimitive](hint)`: JS arithmetic and comparisons on an
+ * array. A size-1 array is its value (`rp.sum(a, { keepdims: true }) / 2`
+ * works for a float array, as NumPy's `float(a)`; an int64 one gives a
+ * bigint, which JS does not mix with numbers), a string hint gives
+ * `toString()`. A larger array in arithmetic is a TypeError (NumPy's
+ * "only size-1 arrays can be converted"), never NaN; so is an array an
+ * engine job is still to compute (`pending` inside `engine.submit`, where
+ * `rp.sum(x) / n` must be `rp.divide(rp.sum(x), n)`).
+ */
+export function toPrimitive(
+  a: NDArray,
+  hint: string,
+  pending: boolean,
+): string | number | bigint | boolean {
+  if (hint === "string") return a.toString();
+  if (a.size !== 1) {
+    if (hint === "default") return a.toString();
+    throw new TypeError(
+      `only size-1 arrays can be converted to JS scalars (this one has ` +
+        `shape ${fmtShape(a.shape)}); use item(), tolist() or a ufunc`,
+    );
+  }
+  if (recording() !== null && pending) {
+    throw new TypeError(
+      "this array is computed by the engine job being built and has no " +
+        "value yet, so JS arithmetic on it cannot work: use raptors' " +
+        "functions (rp.divide(rp.sum(x), n), not rp.sum(x) / n), and " +
+        "return the result from the job",
+    );
+  }
+  return a.item();
+}
+
+/** A copy of the bytes of `c`'s elements (`c` C-contiguous). */
+export function bytesOf(c: NDArray): Uint8Array {
+  const st = storageOf(c), start = taByteOffset(st);
+  return new Uint8Array(
+    taBuffer(st).slice(start, start + c.nbytes) as ArrayBuffer,
+  );
 }

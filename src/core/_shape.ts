@@ -393,3 +393,23 @@ export function sliceLayout(
   }
   return { shape, strides, offset };
 }
+
+/**
+ * The axes `squeeze` keeps: all but the length-1 ones, or all but `axis`
+ * (which must have length 1).
+ */
+export function squeezeKeep(shape: readonly number[], axis?: number): number[] {
+  const nd = shape.length, keep: number[] = [];
+  if (axis !== undefined) {
+    const ax = normAxis(axis, nd, "squeeze");
+    if (shape[ax] !== 1) {
+      throw new RangeError(
+        "squeeze(): cannot select an axis to squeeze out which has size not equal to one",
+      );
+    }
+    for (let i = 0; i < nd; i++) if (i !== ax) keep.push(i);
+  } else {
+    for (let i = 0; i < nd; i++) if (shape[i] !== 1) keep.push(i);
+  }
+  return keep;
+}

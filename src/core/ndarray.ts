@@ -12,12 +12,7 @@
  *
  * @module
  */
-import {
-  isDetached,
-  taBuffer,
-  taByteOffset,
-  taLength,
-} from "../_intrinsics.ts";
+import { isDetached, taBuffer, taLength } from "../_intrinsics.ts";
 import {
   checkReadable,
   checkSettled,
@@ -26,7 +21,6 @@ import {
   isReadOnly,
   isWriteProtected,
   markReadOnly,
-  recording,
 } from "../engine/_record.ts";
 import { USE_SLABS } from "./_slab.ts";
 import {
@@ -56,9 +50,9 @@ import {
   type Shape,
   sizeOf,
   sliceLayout,
+  squeezeKeep,
 } from "./_shape.ts";
 import { formatArray, reprArray } from "./_format.ts";
-import { IndexError } from "../errors.ts";
 // Method forms call the module functions; the import cycle is safe because
 // they are only used at call time, never while modules evaluate.
 import * as uf from "../ufunc/ufunc.ts";
@@ -72,10 +66,12 @@ import type { AsyncOptions } from "../engine/engine.ts";
 import { checkOptions, listArg, optionKeys } from "../_typed.ts";
 import { show } from "../_show.ts";
 import {
+  bytesOf,
   castCopy,
   checkForeign,
   copyInto,
   dataView,
+  elementOffset,
   emptyStorage,
   escapeNever,
   frozen,
@@ -83,8 +79,10 @@ import {
   nestedList,
   noteSlab,
   readOnlyAlias,
+  toPrimitive,
   toStored,
   TRUSTED,
+  unravelIndex,
   wrap,
 } from "./_ndarray_util.ts";
 export {
@@ -325,14 +323,7 @@ export class NDArray {
 
   /** The C-order bytes of the elements (NumPy's `tobytes()`). */
   tobytes(): Uint8Array {
-    const c = this.copy();
-    const st = storageOf(c);
-    return new Uint8Array(
-      taBuffer(st).slice(
-        taByteOffset(st),
-        taByteOffset(st) + c.nbytes,
-      ) as ArrayBuffer,
-    );
+    return bytesOf(this.copy());
   }
 
   /** `using` support: {@link dispose}. */
@@ -402,18 +393,7 @@ export class NDArray {
 
   /** Removes length-1 axes (all, or the given one); a view. */
   squeeze(axis?: number): NDArray {
-    const keep: number[] = [];
-    if (axis !== undefined) {
-      const ax = normAxis(axis, this.ndim, "squeeze");
-      if (this.shape[ax] !== 1) {
-        throw new RangeError(
-          "squeeze(): cannot select an axis to squeeze out which has size not equal to one",
-        );
-      }
-      for (let i = 0; i < this.ndim; i++) if (i !== ax) keep.push(i);
-    } else {
-      for (let i = 0; i < this.ndim; i++) if (this.shape[i] !== 1) keep.push(i);
-    }
+    const keep = squeezeKeep(this.shape, axis);
     return this.#view(
       keep.map((i) => this.shape[i]!),
       keep.map((i) => this._strides[i]!),
@@ -509,27 +489,7 @@ export class NDArray {
   #at(idx: readonly number[], fn: string): number {
     this._live(fn);
     checkReadable(this.#storage, fn);
-    if (idx.length !== this.ndim) {
-      throw new RangeError(
-        `${fn}(): expected ${this.ndim} indices for a ${this.ndim}-d array; got ${idx.length}`,
-      );
-    }
-    let p = this._offset;
-    for (let i = 0; i < idx.length; i++) {
-      let k = idx[i]!;
-      const len = this.shape[i]!;
-      if (!Number.isInteger(k)) {
-        throw new TypeError(`${fn}(): index ${show(k)} is not an integer`);
-      }
-      if (k < -len || k >= len) {
-        throw new IndexError(
-          `${fn}(): index ${k} is out of bounds for axis ${i} with size ${len}`,
-        );
-      }
-      if (k < 0) k += len;
-      p += k * this._strides[i]!;
-    }
-    return p;
+    return elementOffset(this.shape, this._strides, this._offset, idx, fn);
   }
 
   #read(p: number): Scalar {
@@ -579,20 +539,7 @@ export class NDArray {
       return this.#read(this._offset);
     }
     if (idx.length === 1 && this.ndim !== 1) {
-      let flat = idx[0]!;
-      const size = this.size;
-      if (!Number.isInteger(flat) || flat < -size || flat >= size) {
-        throw new IndexError(
-          `item(): index ${flat} is out of bounds for size ${size}`,
-        );
-      }
-      if (flat < 0) flat += size;
-      const multi: number[] = new Array(this.ndim);
-      for (let i = this.ndim - 1; i >= 0; i--) {
-        multi[i] = flat % this.shape[i]!;
-        flat = Math.floor(flat / this.shape[i]!);
-      }
-      return this.get(...multi);
+      return this.get(...unravelIndex(this.shape, idx[0]!));
     }
     return this.get(...idx);
   }
@@ -924,23 +871,7 @@ export class NDArray {
    * n)`).
    */
   [Symbol.toPrimitive](hint: string): string | number | bigint | boolean {
-    if (hint === "string") return this.toString();
-    if (this.size !== 1) {
-      if (hint === "default") return this.toString();
-      throw new TypeError(
-        `only size-1 arrays can be converted to JS scalars (this one has ` +
-          `shape ${fmtShape(this.shape)}); use item(), tolist() or a ufunc`,
-      );
-    }
-    if (recording() !== null && isPendingOutput(this.#storage)) {
-      throw new TypeError(
-        "this array is computed by the engine job being built and has no " +
-          "value yet, so JS arithmetic on it cannot work: use raptors' " +
-          "functions (rp.divide(rp.sum(x), n), not rp.sum(x) / n), and " +
-          "return the result from the job",
-      );
-    }
-    return this.item();
+    return toPrimitive(this, hint, isPendingOutput(this.#storage));
   }
 
   /** NumPy's `str(a)`: `[[1 2]\n [3 4]]`. */
