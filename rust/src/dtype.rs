@@ -258,6 +258,13 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     /// `vexpm1` with one power of two and no selects, where `vexpm1_ok`.
     fn vexpm1_body(self) -> Self;
     fn vexpm1_ok(self) -> bool;
+    /// `vexp_body` of a whole block by a hand-vectorized kernel for this
+    /// CPU, with whether every input was `vexp_ok`; `None` where there is
+    /// none (the loops then run `vexp_body` themselves).
+    #[inline(always)]
+    fn vexp_block(_a: &[Self], _out: &mut [Self]) -> Option<bool> {
+        None
+    }
 }
 
 /// One `Float` method: the native kernel `kernels::vmath::$native`, or on
@@ -329,6 +336,16 @@ impl Float for f64 {
     #[inline(always)]
     fn from_f64(v: f64) -> Self {
         v
+    }
+    #[inline(always)]
+    fn vexp_block(a: &[f64], out: &mut [f64]) -> Option<bool> {
+        #[cfg(all(target_arch = "x86_64", raptors_avx512))]
+        if crate::simd::level() == crate::simd::Level::Avx512 {
+            // SAFETY: AVX-512 was detected on this CPU
+            return Some(unsafe { crate::kernels::vmath::avx512::exp_f64_block(a, out) });
+        }
+        let _ = (a, out);
+        None
     }
     vmath_impl!(f64: exp_f64, expm1_f64, log_f64, tanh_f64, sin_f64, cos_f64,
         trig_f64_in_range, log_f64_normal, log_f64_covers, tanh_f64_body, tanh_f64_covers,

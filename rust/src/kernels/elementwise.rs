@@ -316,6 +316,13 @@ pub trait UnOp<T>: Copy + Send + Sync + 'static {
     fn covered(_a: T) -> bool {
         true
     }
+    /// [`UnOp::body`] over a whole block by a hand-vectorized kernel, with
+    /// whether every input was `covered`; `None` (the default) leaves the
+    /// block to the loops.
+    #[inline(always)]
+    fn block(_a: &[T], _out: &mut [T]) -> Option<bool> {
+        None
+    }
 }
 
 /// The vectorized transcendentals (`crate::kernels::vmath`) cost ~1 ns per
@@ -350,7 +357,8 @@ unop!(Sqrt, Float, 4, |x| x.sqrt());
 /// is its float32 cost for the thread split (float64: [`VMATH_WORK`]).
 #[macro_export]
 macro_rules! patched_unop {
-    ($(#[$doc:meta])* $name:ident, $full:ident, $body:ident, $ok:ident, $work32:expr) => {
+    ($(#[$doc:meta])* $name:ident, $full:ident, $body:ident, $ok:ident, $work32:expr
+     $(, block = $block:ident)?) => {
         $(#[$doc])*
         #[derive(Clone, Copy)]
         pub struct $name;
@@ -373,6 +381,12 @@ macro_rules! patched_unop {
             fn covered(x: T) -> bool {
                 x.$ok()
             }
+            $(
+                #[inline(always)]
+                fn block(a: &[T], out: &mut [T]) -> Option<bool> {
+                    T::$block(a, out)
+                }
+            )?
         }
     };
 }
@@ -381,7 +395,7 @@ patched_unop!(
     /// blocks of moderate inputs (|x| <= 707, float32 86); overflow,
     /// underflow, subnormal results and NaN by the full function: 27% less
     /// time per element (measured, float64, AVX-512).
-    Exp, vexp, vexp_body, vexp_ok, 3
+    Exp, vexp, vexp_body, vexp_ok, 3, block = vexp_block
 );
 patched_unop!(
     /// `log`: the body without special-value selects; zeros, negatives,
@@ -420,11 +434,14 @@ fn un<T: Elem, O: UnOp<T>>(a: &[T], out: &mut [T]) {
 }
 #[inline(always)]
 fn un_block<T: Elem, O: UnOp<T>>(a: &[T], out: &mut [T]) {
-    let mut all = true;
-    for (o, &x) in out.iter_mut().zip(a) {
-        *o = O::body(x);
-        all &= O::covered(x);
-    }
+    let all = O::block(a, out).unwrap_or_else(|| {
+        let mut all = true;
+        for (o, &x) in out.iter_mut().zip(a) {
+            *o = O::body(x);
+            all &= O::covered(x);
+        }
+        all
+    });
     if !all {
         for (o, &x) in out.iter_mut().zip(a) {
             if !O::covered(x) {
