@@ -468,12 +468,43 @@ impl<T: Copy> Mat<T> {
     }
 }
 
+/// How a product meets C.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Update {
+    /// C = A B.
+    Store,
+    /// C -= A B: A is packed negated and each k block's sum (formed from
+    /// zero, as for `Store`) is added to C, so with one k block (k <= 256)
+    /// every element is `c - (a b)` rounded once, the bits of a product
+    /// into a temporary subtracted afterwards.
+    Sub,
+}
+
 /// C (m x n, row-major, `ldc` = n) = A (m x k) B (k x n).
 ///
 /// # Safety
 /// Every index reachable through `a` and `b` for these extents must be
 /// valid (the caller bounds-checks the layouts); `c` valid for m*n writes.
 pub unsafe fn gemm<T: Elem>(m: usize, n: usize, k: usize, a: Mat<T>, b: Mat<T>, c: *mut T) {
+    gemm_into(m, n, k, a, b, (c, n, Update::Store))
+}
+
+/// C (m x n, rows `ldc` apart) updated by A (m x k) B (k x n) as `how`
+/// says: the trailing updates of the factorizations (`A22 -= L21 U12`)
+/// write straight into the matrix, without a temporary and a second pass.
+///
+/// # Safety
+/// As [`gemm`]; `c` valid for reads and writes of m rows of n elements,
+/// `ldc >= n` apart, and not overlapping what `a` and `b` reach.
+pub unsafe fn gemm_into<T: Elem>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: Mat<T>,
+    b: Mat<T>,
+    (c, ldc, how): (*mut T, usize, Update),
+) {
+    let c = (c, ldc, how);
     // 12 accumulator registers of 8 f32 / 4 f64 lanes (AVX2).
     // wasm32: 4 x (2 vectors) tiles with the hand-written SIMD128 kernels
     // (see `wasm_micro`). Measured against the x86 tiling and generic 6x4,
@@ -508,13 +539,17 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
     k: usize,
     a: Mat<T>,
     b: Mat<T>,
-    c: *mut T,
+    (c, ldc, how): (*mut T, usize, Update),
 ) {
     let cptr = SendPtr(c);
     if m == 0 || n == 0 || k == 0 {
         // an empty sum over k is zero
-        for i in 0..m * n {
-            *c.add(i) = T::default();
+        if how == Update::Store {
+            for i in 0..m {
+                for j in 0..n {
+                    *c.add(i * ldc + j) = T::default();
+                }
+            }
         }
         return;
     }
@@ -540,13 +575,13 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
             let c1 = ((t + 1) * per).min(n);
             if c0 < c1 {
                 let cp = cptr.get();
-                gemm_range::<T, MR, NR>((m, n, k), (c0, c1), a, b, cp, 1, cancel);
+                gemm_range::<T, MR, NR>((m, n, k), (c0, c1), a, b, (cp, ldc, how), 1, cancel);
             }
         });
         return;
     }
     let parts = threads.min(blocks).max(1);
-    gemm_range::<T, MR, NR>((m, n, k), (0, n), a, b, c, parts, cancel);
+    gemm_range::<T, MR, NR>((m, n, k), (0, n), a, b, (c, ldc, how), parts, cancel);
 }
 
 /// Columns `c0..c1` of C (m x n, row-major) = A B, row blocks split over
@@ -560,15 +595,16 @@ unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
 /// As [`gemm`], with `c0 < c1 <= n`.
 #[inline(always)]
 unsafe fn gemm_range<T: Elem, const MR: usize, const NR: usize>(
-    (m, n, k): (usize, usize, usize),
+    (m, _, k): (usize, usize, usize),
     (c0, c1): (usize, usize),
     a: Mat<T>,
     b: Mat<T>,
-    c: *mut T,
+    (c, ldc, how): (*mut T, usize, Update),
     parts: usize,
     cancel: crate::engine::CancelToken,
 ) {
     let cptr = SendPtr(c);
+    let neg = how == Update::Sub;
     let blocks = (m + MR - 1) / MR;
     let per = (blocks + parts - 1) / parts * MR;
     let ncols = nc_cols::<T>();
@@ -659,6 +695,7 @@ unsafe fn gemm_range<T: Elem, const MR: usize, const NR: usize>(
                                     });
                                     for p in 0..kc {
                                         apack[p * MR + i] = match row {
+                                            Some(r) if neg => (*r.add(p)).neg(),
                                             Some(r) => *r.add(p),
                                             None => T::default(),
                                         };
@@ -668,10 +705,12 @@ unsafe fn gemm_range<T: Elem, const MR: usize, const NR: usize>(
                                 let mut dst = apack.as_mut_ptr();
                                 for p in 0..kc {
                                     for i in 0..MR {
-                                        let v = if i < mr {
-                                            a.at(i0 + i, p0 + p)
-                                        } else {
+                                        let v = if i >= mr {
                                             T::default()
+                                        } else if neg {
+                                            a.at(i0 + i, p0 + p).neg()
+                                        } else {
+                                            a.at(i0 + i, p0 + p)
                                         };
                                         for _ in 0..lanes {
                                             // in bounds: kc * MR * lanes writes (asserted)
@@ -689,10 +728,10 @@ unsafe fn gemm_range<T: Elem, const MR: usize, const NR: usize>(
                                     kc,
                                     &apack[..kc * MR * lanes],
                                     &bpack[jb * KC * NR..jb * KC * NR + kc * NR],
-                                    cp.add(i0 * n + j0),
-                                    n,
+                                    cp.add(i0 * ldc + j0),
+                                    ldc,
                                     (mr, nr),
-                                    p0 > 0,
+                                    p0 > 0 || how != Update::Store,
                                 );
                             }
                         }

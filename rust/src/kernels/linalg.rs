@@ -3,7 +3,8 @@
 //! matrices run at GEMM speed), solves with it, determinants, and the
 //! Cholesky factorization.
 
-use super::gemm::{gemm, Mat};
+use super::gemm::{gemm_into, Mat, Update};
+use super::reduce::dot_float_dispatch;
 use crate::dtype::Float;
 use crate::error::{Error, Result};
 
@@ -32,46 +33,31 @@ fn view<T>(p: *const T, ld: usize, transposed: bool) -> Mat<T> {
     Mat { ptr: p, rs, cs }
 }
 
-/// `C -= A · B` on the m x n block `C` at `c` (rows `ldc` apart), on its
-/// lower triangle (`j <= i`) only when `lower`: one GEMM into `tmp`
-/// (m x n, C-contiguous), then the subtraction.
+/// `C -= A · B` on the m x n block `C` at `c` (rows `ldc` apart): one
+/// GEMM that packs A negated and adds its sums into C ([`Update::Sub`]), so
+/// each element is `c - (a · b)` rounded once when k <= 256 (what a product
+/// into a temporary and a subtraction pass gave, without the temporary's
+/// zeroing and the second pass over C).
 ///
 /// # Safety
 /// `a` (m x k) and `b` (k x n) readable for those extents; the block at
 /// `c` writable and disjoint from both.
-#[allow(clippy::too_many_arguments)]
 unsafe fn sub_product<T: Float>(
     c: *mut T,
     ldc: usize,
     (m, n, k): (usize, usize, usize),
     a: Mat<T>,
     b: Mat<T>,
-    lower: bool,
-    tmp: &mut Vec<T>,
 ) {
-    tmp.clear();
-    tmp.resize(m * n, T::default());
-    gemm(m, n, k, a, b, tmp.as_mut_ptr());
-    for i in 0..m {
-        let w = if lower { i + 1 } else { n };
-        let row = std::slice::from_raw_parts_mut(c.add(i * ldc), w);
-        for (x, &t) in row.iter_mut().zip(&tmp[i * n..i * n + w]) {
-            *x = x.sub(t);
-        }
-    }
+    gemm_into(m, n, k, a, b, (c, ldc, Update::Sub));
 }
 
 /// The trailing update after the block step `k0..k1` of an n x n
-/// factorization: `A22 -= L21 U12` (LU), or `A22 -= L21 L21ᵀ` on A22's
-/// lower triangle (`cholesky`), where A22 = `a[k1.., k1..]`, L21 =
+/// factorization: `A22 -= L21 U12` (LU), or `A22 -= L21 L21ᵀ`
+/// (`cholesky`: only A22's lower triangle is read afterwards, and the
+/// upper one is zeroed at the end), where A22 = `a[k1.., k1..]`, L21 =
 /// `a[k1.., k0..k1]` and U12 = `a[k0..k1, k1..]`.
-fn update_trailing<T: Float>(
-    a: &mut [T],
-    n: usize,
-    (k0, k1): (usize, usize),
-    cholesky: bool,
-    tmp: &mut Vec<T>,
-) {
+fn update_trailing<T: Float>(a: &mut [T], n: usize, (k0, k1): (usize, usize), cholesky: bool) {
     let p = a.as_mut_ptr();
     // SAFETY: the three blocks are inside `a`, and A22 is disjoint from
     // L21 and U12
@@ -83,15 +69,7 @@ fn update_trailing<T: Float>(
             view(p.add(k0 * n + k1), n, false)
         };
         let dims = (n - k1, n - k1, k1 - k0);
-        sub_product(
-            p.add(k1 * n + k1),
-            n,
-            dims,
-            view(l21, n, false),
-            right,
-            cholesky,
-            tmp,
-        );
+        sub_product(p.add(k1 * n + k1), n, dims, view(l21, n, false), right);
     }
 }
 
@@ -140,7 +118,6 @@ fn panel<T: Float>(a: &mut [T], n: usize, k0: usize, k1: usize, piv: &mut [usize
 /// for a singular matrix (a zero pivot; the factors are still complete).
 pub fn lu<T: Float>(a: &mut [T], n: usize, piv: &mut [usize]) -> bool {
     let mut regular = true;
-    let mut tmp: Vec<T> = Vec::new();
     for k0 in (0..n).step_by(NB) {
         let k1 = (k0 + NB).min(n);
         regular &= panel(a, n, k0, k1, piv);
@@ -161,7 +138,7 @@ pub fn lu<T: Float>(a: &mut [T], n: usize, piv: &mut [usize]) -> bool {
                 }
             }
         }
-        update_trailing(a, n, (k0, k1), false, &mut tmp);
+        update_trailing(a, n, (k0, k1), false);
     }
     regular
 }
@@ -175,7 +152,6 @@ fn block_update<T: Float>(
     nrhs: usize,
     (r0, r1): (usize, usize),
     (c0, c1): (usize, usize),
-    tmp: &mut Vec<T>,
 ) {
     // SAFETY: the views are inside `m` and `b`, and the rows of `b` read
     // (c0..c1) are not the rows written (r0..r1)
@@ -186,7 +162,7 @@ fn block_update<T: Float>(
             view(m.as_ptr().add(r0 * n + c0), n, false),
             view(p.add(c0 * nrhs), nrhs, false),
         );
-        sub_product(p.add(r0 * nrhs), nrhs, dims, left, right, false, tmp);
+        sub_product(p.add(r0 * nrhs), nrhs, dims, left, right);
     }
 }
 
@@ -201,15 +177,28 @@ pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: 
             }
         }
     }
+    if nrhs == 1 {
+        // one right-hand side: each step a dot product of a row of L or U
+        // with the part of x already solved, both contiguous (vectorized;
+        // the loops below spent ~5 ns per element on one-element rows)
+        for i in 1..n {
+            let s = dot_float_dispatch(&lu[i * n..i * n + i], &b[..i]);
+            b[i] = b[i].sub(s);
+        }
+        for i in (0..n).rev() {
+            let s = dot_float_dispatch(&lu[i * n + i + 1..(i + 1) * n], &b[i + 1..n]);
+            b[i] = b[i].sub(s) / lu[i * n + i];
+        }
+        return;
+    }
     // one block (plain row-by-row substitution) unless there are many
     // right-hand sides to amortize the GEMMs over
     let bs = if nrhs >= 16 && n > NB { NB } else { n.max(1) };
-    let mut tmp = Vec::new();
     // L y = b (unit lower), block rows top down
     for b0 in (0..n).step_by(bs) {
         let b1 = (b0 + bs).min(n);
         if b0 > 0 {
-            block_update(lu, n, b, nrhs, (b0, b1), (0, b0), &mut tmp);
+            block_update(lu, n, b, nrhs, (b0, b1), (0, b0));
         }
         for i in b0 + 1..b1 {
             let (top, rest) = b.split_at_mut(i * nrhs);
@@ -229,7 +218,7 @@ pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: 
     for &b0 in starts.iter().rev() {
         let b1 = (b0 + bs).min(n);
         if b1 < n {
-            block_update(lu, n, b, nrhs, (b0, b1), (b1, n), &mut tmp);
+            block_update(lu, n, b, nrhs, (b0, b1), (b1, n));
         }
         for i in (b0..b1).rev() {
             let (top, rest) = b.split_at_mut((i + 1) * nrhs);
@@ -278,7 +267,6 @@ pub fn slogdet<T: Float>(lu: &[T], n: usize, piv: &[usize]) -> (f64, f64) {
 /// panel is factored, the rows below it solved against it, and the
 /// trailing matrix updated by one GEMM (`A22 -= L21 L21ᵀ`).
 pub fn cholesky<T: Float>(a: &mut [T], n: usize) -> Result<()> {
-    let mut tmp: Vec<T> = Vec::new();
     for k0 in (0..n).step_by(NB) {
         let k1 = (k0 + NB).min(n);
         // the diagonal block and the rows below it, against this panel only
@@ -306,7 +294,7 @@ pub fn cholesky<T: Float>(a: &mut [T], n: usize) -> Result<()> {
         if k1 == n {
             break;
         }
-        update_trailing(a, n, (k0, k1), true, &mut tmp);
+        update_trailing(a, n, (k0, k1), true);
     }
     for i in 0..n {
         for x in a[i * n + i + 1..(i + 1) * n].iter_mut() {
