@@ -15,6 +15,7 @@ use crate::dtype::Float;
 use crate::error::{Error, Result};
 use crate::multiversion;
 
+use super::gemm::{gemm, gemm_into, Mat, Update};
 use super::linalg::LINALG;
 
 fn rot_body<T: Float>(x: &mut [T], y: &mut [T], c: T, s: T) {
@@ -150,7 +151,7 @@ fn reflect_right(a: &mut [f64], w: usize, r0: usize, r1: usize, c0: usize, v: &[
 fn house_column(
     a: &mut [f64],
     (m, n): (usize, usize),
-    j: usize,
+    (j, c1): (usize, usize),
     col: &mut Vec<f64>,
     tmp: &mut Vec<f64>,
 ) -> (f64, f64) {
@@ -158,21 +159,153 @@ fn house_column(
     col.extend((j..m).map(|i| a[i * n + j]));
     let (beta, tau) = house(col[0], &mut col[1..]);
     col[0] = 1.0;
-    reflect_left(a, n, j, j + 1, n, col, tau, tmp);
+    reflect_left(a, n, j, j + 1, c1, col, tau, tmp);
     (beta, tau)
 }
 
 /// Sets the rows x cols `q` to `H_0 ⋯ H_{p-1} I`: the orthogonal factor
 /// of a Householder reduction whose reflectors `hs` (`H_j = I − τ v vᵀ`)
-/// act from row and column `j + shift`.
+/// act from row and column `j + shift`. Blocks of [`RB`] reflectors are
+/// applied at once, from the last, as `I − V T Vᵀ` by two GEMMs
+/// ([`BlockReflector`]).
 fn accumulate(q: &mut [f64], (rows, cols): (usize, usize), shift: usize, hs: &[(Vec<f64>, f64)]) {
     q[..rows * cols].fill(0.0);
     for i in 0..rows.min(cols) {
         q[i * cols + i] = 1.0;
     }
-    let mut tmp = Vec::new();
-    for (j, (v, tau)) in hs.iter().enumerate().rev() {
-        reflect_left(q, cols, j + shift, j + shift, cols, v, *tau, &mut tmp);
+    if rows * cols < BLOCKED_MIN {
+        let mut tmp = Vec::new();
+        for (j, (v, tau)) in hs.iter().enumerate().rev() {
+            reflect_left(q, cols, j + shift, j + shift, cols, v, *tau, &mut tmp);
+        }
+        return;
+    }
+    let mut br = BlockReflector::default();
+    let starts: Vec<usize> = (0..hs.len()).step_by(RB).collect();
+    for &j0 in starts.iter().rev() {
+        let j1 = (j0 + RB).min(hs.len());
+        let r0 = j0 + shift;
+        br.build(&hs[j0..j1], rows - r0);
+        br.apply(q, cols, (r0, r0), false);
+    }
+}
+
+/// Below this many elements in the part a block of reflectors updates, it
+/// is applied one reflector at a time (the GEMMs' setup would dominate).
+const BLOCKED_MIN: usize = 96 * 96;
+
+/// Reflectors per block in the blocked QR and in [`accumulate`].
+const RB: usize = 32;
+
+/// `H_0 ⋯ H_{b-1} = I − V T Vᵀ` for b consecutive reflectors (LAPACK's
+/// compact WY form): `V` (len x b, row-major; column t is reflector t,
+/// zero above its unit first element) and `T` (b x b, upper triangular),
+/// with scratch for the products. Applying it costs two GEMMs and a
+/// triangular product instead of b rank-1 passes over the matrix.
+#[derive(Default)]
+struct BlockReflector {
+    v: Vec<f64>,
+    t: Vec<f64>,
+    w: Vec<f64>,
+    len: usize,
+    b: usize,
+}
+
+impl BlockReflector {
+    /// V and T of the reflectors `hs` (reflector t starts at row t of a
+    /// block of `len` rows).
+    fn build(&mut self, hs: &[(Vec<f64>, f64)], len: usize) {
+        let b = hs.len();
+        (self.len, self.b) = (len, b);
+        self.v.clear();
+        self.v.resize(len * b, 0.0);
+        for (t, (v, _)) in hs.iter().enumerate() {
+            for (i, &x) in v.iter().enumerate() {
+                self.v[(t + i) * b + t] = x;
+            }
+        }
+        // T[t][t] = τ_t; T[0..t, t] = −τ_t T[0..t, 0..t] (V[:, 0..t]ᵀ v_t)
+        self.t.clear();
+        self.t.resize(b * b, 0.0);
+        let mut z = vec![0.0; b];
+        for (t, (v, tau)) in hs.iter().enumerate() {
+            z[..t].fill(0.0);
+            for (i, &x) in v.iter().enumerate() {
+                let row = &self.v[(t + i) * b..(t + i) * b + t];
+                axpy(&mut z[..t], x, row);
+            }
+            for r in 0..t {
+                let trow = &self.t[r * b + r..r * b + t];
+                let acc: f64 = trow.iter().zip(&z[r..t]).map(|(x, y)| x * y).sum();
+                self.t[r * b + t] = -tau * acc;
+            }
+            self.t[t * b + t] = *tau;
+        }
+    }
+
+    /// `C = (I − V T Vᵀ) C`, or with `transposed` `(I − V Tᵀ Vᵀ) C` (the
+    /// reflectors in reverse order: `H_{b-1} ⋯ H_0 C`), for the block `C`
+    /// of `a` (rows `w` apart) at row `r0`, columns `c0..w`, `len` rows.
+    fn apply(&mut self, a: &mut [f64], w: usize, (r0, c0): (usize, usize), transposed: bool) {
+        let (len, b, nc) = (self.len, self.b, w - c0);
+        if nc == 0 || b == 0 {
+            return;
+        }
+        assert!((r0 + len) * w <= a.len() && self.v.len() >= len * b);
+        self.w.clear();
+        self.w.resize(b * nc, 0.0);
+        let cp = a.as_mut_ptr().wrapping_add(r0 * w + c0);
+        // SAFETY: C (len rows of nc from `cp`, `w` apart) is inside `a`
+        // (asserted); V and W are separate buffers of the sizes given
+        unsafe {
+            let c_view = Mat {
+                ptr: cp as *const f64,
+                rs: w as isize,
+                cs: 1,
+            };
+            let vt = Mat {
+                ptr: self.v.as_ptr(),
+                rs: 1,
+                cs: b as isize,
+            };
+            gemm(b, nc, len, vt, c_view, self.w.as_mut_ptr());
+        }
+        // W = T W (top down) or Tᵀ W (bottom up): in place, row by row
+        // (row i of the product reads rows i.. or ..=i of W, not yet
+        // overwritten)
+        let (t, wm) = (&self.t, &mut self.w);
+        let mut row = vec![0.0; nc];
+        let mut step = |i: usize, ls: std::ops::Range<usize>| {
+            row.fill(0.0);
+            for l in ls {
+                let f = if transposed {
+                    t[l * b + i]
+                } else {
+                    t[i * b + l]
+                };
+                axpy(&mut row, f, &wm[l * nc..(l + 1) * nc]);
+            }
+            wm[i * nc..(i + 1) * nc].copy_from_slice(&row);
+        };
+        if transposed {
+            (0..b).rev().for_each(|i| step(i, 0..i + 1));
+        } else {
+            (0..b).for_each(|i| step(i, i..b));
+        }
+        // SAFETY: as above; C is disjoint from V and W
+        unsafe {
+            let vm = Mat {
+                ptr: self.v.as_ptr(),
+                rs: b as isize,
+                cs: 1,
+            };
+            let wv = Mat {
+                ptr: self.w.as_ptr(),
+                rs: nc as isize,
+                cs: 1,
+            };
+            gemm_into(len, nc, b, vm, wv, (cp, w, Update::Sub));
+        }
     }
 }
 
@@ -191,14 +324,26 @@ pub fn qr(
     let mut hs: Vec<(Vec<f64>, f64)> = Vec::with_capacity(k);
     let mut tmp = Vec::new();
     let mut col = Vec::with_capacity(m);
-    for j in 0..k {
-        check_cancel()?;
-        let (beta, tau) = house_column(a, (m, n), j, &mut col, &mut tmp);
-        a[j * n + j] = beta;
-        for i in j + 1..m {
-            a[i * n + j] = 0.0;
+    let mut br = BlockReflector::default();
+    // panels of RB columns: each reflector on its own panel, then the
+    // panel's block reflector on the columns right of it
+    for j0 in (0..k).step_by(RB) {
+        let j1 = (j0 + RB).min(k);
+        let blocked = (n - j1) * (m - j0) >= BLOCKED_MIN;
+        let c1 = if blocked { j1 } else { n };
+        for j in j0..j1 {
+            check_cancel()?;
+            let (beta, tau) = house_column(a, (m, n), (j, c1), &mut col, &mut tmp);
+            a[j * n + j] = beta;
+            for i in j + 1..m {
+                a[i * n + j] = 0.0;
+            }
+            hs.push((col.clone(), tau));
         }
-        hs.push((col.clone(), tau));
+        if blocked {
+            br.build(&hs[j0..j1], m - j0);
+            br.apply(a, n, (j0, j1), true);
+        }
     }
     r.iter_mut().for_each(|v| *v = 0.0);
     for i in 0..qc.min(m) {
@@ -515,7 +660,7 @@ fn svd_tall(
     let mut col = Vec::with_capacity(m);
     for k in 0..n {
         check_cancel()?;
-        let (beta, tau) = house_column(a, (m, n), k, &mut col, &mut tmp);
+        let (beta, tau) = house_column(a, (m, n), (k, n), &mut col, &mut tmp);
         d[k] = beta;
         if want {
             left.push((col.clone(), tau));
@@ -754,7 +899,20 @@ mod tests {
 
     #[test]
     fn qr_reconstructs_in_both_modes() {
-        for &(m, n) in &[(1, 1), (5, 3), (3, 5), (7, 7), (40, 17), (17, 40)] {
+        // the last four run the blocked path (panels of RB reflectors applied
+        // by GEMMs, the Q accumulation in blocks), with ragged last panels
+        for &(m, n) in &[
+            (1, 1),
+            (5, 3),
+            (3, 5),
+            (7, 7),
+            (40, 17),
+            (17, 40),
+            (200, 150),
+            (150, 200),
+            (161, 161),
+            (300, 97),
+        ] {
             let a = mat(m, n, (m * 31 + n) as u64);
             for &complete in &[false, true] {
                 let qc = if complete { m } else { m.min(n) };
@@ -773,7 +931,7 @@ mod tests {
 
     #[test]
     fn eigh_diagonalizes_symmetric_matrices() {
-        for &n in &[1usize, 2, 3, 10, 33] {
+        for &n in &[1usize, 2, 3, 10, 33, 130] {
             let b = mat(n, n, n as u64);
             let a: Vec<f64> = (0..n * n).map(|i| b[i] + b[(i % n) * n + i / n]).collect();
             let (mut w, mut z, mut work) = (vec![0.0; n], vec![0.0; n * n], a.clone());
@@ -794,7 +952,16 @@ mod tests {
 
     #[test]
     fn svd_reconstructs_tall_wide_and_rank_deficient() {
-        for &(m, n) in &[(1, 1), (4, 4), (9, 4), (4, 9), (30, 30), (50, 20)] {
+        for &(m, n) in &[
+            (1, 1),
+            (4, 4),
+            (9, 4),
+            (4, 9),
+            (30, 30),
+            (50, 20),
+            (170, 120),
+            (120, 170),
+        ] {
             let mut a = mat(m, n, (m * 7 + n) as u64);
             if m > 3 && n > 3 {
                 // two equal columns and a zero column: rank deficient
