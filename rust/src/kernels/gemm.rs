@@ -513,30 +513,28 @@ pub unsafe fn gemm_into<T: Elem>(
     // in Deno, 11.1 -> 9.0 ms in Bun.
     #[cfg(target_arch = "wasm32")]
     match std::mem::size_of::<T>() {
-        8 => return gemm_tiled::<T, 4, 4>(m, n, k, a, b, c),
-        4 => return gemm_tiled::<T, 4, 8>(m, n, k, a, b, c),
+        8 => return gemm_tiled::<T, 4, 4>((m, n, k), a, b, c),
+        4 => return gemm_tiled::<T, 4, 8>((m, n, k), a, b, c),
         _ => {}
     }
     // AVX-512: 24 accumulators of the 32 vector registers (see `avx512`)
     #[cfg(all(target_arch = "x86_64", raptors_avx512))]
     if crate::simd::level() == crate::simd::Level::Avx512 && T::IS_FLOAT {
         match std::mem::size_of::<T>() {
-            4 => return gemm_tiled::<T, { avx512::MR }, 32>(m, n, k, a, b, c),
-            8 => return gemm_tiled::<T, { avx512::MR }, 16>(m, n, k, a, b, c),
+            4 => return gemm_tiled::<T, { avx512::MR }, 32>((m, n, k), a, b, c),
+            8 => return gemm_tiled::<T, { avx512::MR }, 16>((m, n, k), a, b, c),
             _ => {}
         }
     }
     match std::mem::size_of::<T>() {
-        4 => gemm_tiled::<T, 6, 16>(m, n, k, a, b, c),
-        8 => gemm_tiled::<T, 6, 8>(m, n, k, a, b, c),
-        _ => gemm_tiled::<T, 4, 32>(m, n, k, a, b, c),
+        4 => gemm_tiled::<T, 6, 16>((m, n, k), a, b, c),
+        8 => gemm_tiled::<T, 6, 8>((m, n, k), a, b, c),
+        _ => gemm_tiled::<T, 4, 32>((m, n, k), a, b, c),
     }
 }
 
 unsafe fn gemm_tiled<T: Elem, const MR: usize, const NR: usize>(
-    m: usize,
-    n: usize,
-    k: usize,
+    (m, n, k): (usize, usize, usize),
     a: Mat<T>,
     b: Mat<T>,
     (c, ldc, how): (*mut T, usize, Update),

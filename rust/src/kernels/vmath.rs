@@ -90,16 +90,10 @@ const EXP2_16_LO: [f64; 16] = [0.0, 8.551889705537965e-17, -3.046782079812471e-1
 const LN2_16_HI: f64 = 0.04332169878489367;
 const LN2_16_LO: f64 = 1.0291218489310676e-13;
 const INV_LN2_16: f64 = 23.083120654223414;
-/// `(e^r - 1 - r) / r^2` to r^5 (Taylor, r^(n-2)/n! for n = 2..7): for
-/// |r| <= ln2/32 the first term left out is below 2^-59 relative.
-const EXP_Q7: [f64; 6] = [
-    1.0 / 2.0,
-    1.0 / 6.0,
-    1.0 / 24.0,
-    1.0 / 120.0,
-    1.0 / 720.0,
-    1.0 / 5040.0,
-];
+/// How many terms of [`EXP_Q`] the float64 table `exp` takes (to r^5,
+/// n = 2..7): for |r| <= ln2/32 the first term left out is below 2^-59
+/// relative.
+const EXP_TABLE_TERMS: usize = 6;
 /// `R(z) / z` for the atanh series (2/3, 2/5, 2/7, ... in Taylor form): a
 /// degree-6 polynomial in `z = s^2` fitted for this crate by least squares
 /// (relative) on Chebyshev nodes of [0, 0.02944] in 60-digit arithmetic
@@ -173,7 +167,7 @@ fn exp_table64(x: f64) -> (f64, i64) {
     let m = (t.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64);
     let r = mf.mul_add(-LN2_16_HI, x); // exact
     let r = mf.mul_add(-LN2_16_LO, r);
-    let p = (r * r).mul_add(horner64(r, &EXP_Q7), r);
+    let p = (r * r).mul_add(horner64(r, &EXP_Q[..EXP_TABLE_TERMS]), r);
     let j = (m & 15) as usize;
     let th = EXP2_16_HI[j];
     (th + th.mul_add(p, EXP2_16_LO[j]), m)
@@ -683,6 +677,8 @@ pub mod avx512 {
     use super::*;
     use std::arch::x86_64::*;
 
+    const _: () = assert!(EXP_TABLE_TERMS == 6, "exp_f64_block unrolls six terms");
+
     /// [`exp_f64_body`] of `a` into `out` (same length, may not overlap),
     /// eight lanes at a time (the tail one by one). Returns whether every
     /// input is covered ([`exp_f64_covers`]); the caller recomputes the
@@ -702,12 +698,12 @@ pub mod avx512 {
         let shift_bits = _mm512_set1_epi64(SHIFT.to_bits() as i64);
         let (hi, lo) = (_mm512_set1_pd(-LN2_16_HI), _mm512_set1_pd(-LN2_16_LO));
         let q = [
-            _mm512_set1_pd(EXP_Q7[0]),
-            _mm512_set1_pd(EXP_Q7[1]),
-            _mm512_set1_pd(EXP_Q7[2]),
-            _mm512_set1_pd(EXP_Q7[3]),
-            _mm512_set1_pd(EXP_Q7[4]),
-            _mm512_set1_pd(EXP_Q7[5]),
+            _mm512_set1_pd(EXP_Q[0]),
+            _mm512_set1_pd(EXP_Q[1]),
+            _mm512_set1_pd(EXP_Q[2]),
+            _mm512_set1_pd(EXP_Q[3]),
+            _mm512_set1_pd(EXP_Q[4]),
+            _mm512_set1_pd(EXP_Q[5]),
         ];
         let bound = _mm512_set1_pd(707.0);
         let mut covered: __mmask8 = 0xff;
