@@ -11,6 +11,7 @@ pub mod elementwise;
 pub mod gather;
 pub mod gemm;
 pub mod gemv;
+pub mod householder;
 pub mod linalg;
 pub mod moments;
 pub mod ops;

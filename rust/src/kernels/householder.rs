@@ -1,0 +1,320 @@
+//! Householder reflectors and the row kernels of the orthogonal
+//! decompositions (`decomp.rs`): the reflector of a vector (LAPACK's
+//! `dlarfg` convention), its application from either side as row axpys,
+//! the blocked form `I - V T Vᵀ` of 32 reflectors applied by two GEMMs, and
+//! the vectorized plane rotation, axpy and dot of rows (`multiversion!`).
+
+use crate::dtype::Float;
+use crate::multiversion;
+
+use super::gemm::{gemm, gemm_into, Mat, Update};
+
+pub(super) fn rot_body<T: Float>(x: &mut [T], y: &mut [T], c: T, s: T) {
+    for (a, b) in x.iter_mut().zip(y.iter_mut()) {
+        let (u, v) = (*a, *b);
+        *a = c.mul(u).add(s.mul(v));
+        *b = c.mul(v).sub(s.mul(u));
+    }
+}
+multiversion!(pub(super) fn rot_t<T: Float>(x: &mut [T], y: &mut [T], c: T, s: T) => rot_body);
+
+pub(super) fn axpy_body<T: Float>(y: &mut [T], a: T, x: &[T]) {
+    for (u, &v) in y.iter_mut().zip(x) {
+        *u = u.add(a.mul(v));
+    }
+}
+multiversion!(pub(super) fn axpy_t<T: Float>(y: &mut [T], a: T, x: &[T]) => axpy_body);
+
+pub(super) fn dot_body<T: Float>(x: &[T], y: &[T]) -> T {
+    // four independent accumulators so the loop vectorizes
+    let mut acc = [T::default(); 4];
+    let n4 = x.len() / 4 * 4;
+    for (cx, cy) in x[..n4].chunks_exact(4).zip(y[..n4].chunks_exact(4)) {
+        for l in 0..4 {
+            acc[l] = acc[l].add(cx[l].mul(cy[l]));
+        }
+    }
+    let mut s = acc[0].add(acc[1]).add(acc[2].add(acc[3]));
+    for (&a, &b) in x[n4..].iter().zip(&y[n4..]) {
+        s = s.add(a.mul(b));
+    }
+    s
+}
+multiversion!(pub(super) fn dot_t<T: Float>(x: &[T], y: &[T]) -> T => dot_body);
+
+/// `x ← c·x + s·y`, `y ← c·y − s·x` (a plane rotation of two rows).
+#[inline]
+pub(super) fn rot(x: &mut [f64], y: &mut [f64], c: f64, s: f64) {
+    rot_t::<f64>(x, y, c, s)
+}
+#[inline]
+pub(super) fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
+    axpy_t::<f64>(y, a, x)
+}
+#[inline]
+pub(super) fn dot(x: &[f64], y: &[f64]) -> f64 {
+    dot_t::<f64>(x, y)
+}
+
+/// Rows `i < j` of a row-major matrix with `w` columns, both mutable.
+pub(super) fn two_rows(a: &mut [f64], w: usize, i: usize, j: usize) -> (&mut [f64], &mut [f64]) {
+    debug_assert!(i < j);
+    let (lo, hi) = a.split_at_mut(j * w);
+    (&mut lo[i * w..(i + 1) * w], &mut hi[..w])
+}
+
+/// Euclidean norm without overflow or underflow.
+pub(super) fn norm2(x: &[f64]) -> f64 {
+    let scale = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if scale == 0.0 || !scale.is_finite() {
+        return scale;
+    }
+    let inv = 1.0 / scale;
+    scale * x.iter().map(|v| (v * inv) * (v * inv)).sum::<f64>().sqrt()
+}
+
+/// LAPACK `dlarfg`: for `x = [alpha, rest]` finds `H = I − τ v vᵀ` with
+/// `v = [1, rest']` so that `H x = [beta, 0…]`. `rest` becomes `rest'`;
+/// returns `(beta, tau)`.
+pub(super) fn house(alpha: f64, rest: &mut [f64]) -> (f64, f64) {
+    let xnorm = norm2(rest);
+    if xnorm == 0.0 {
+        return (alpha, 0.0);
+    }
+    let beta = -alpha.signum() * alpha.hypot(xnorm);
+    let tau = (beta - alpha) / beta;
+    let inv = 1.0 / (alpha - beta);
+    rest.iter_mut().for_each(|v| *v *= inv);
+    (beta, tau)
+}
+
+/// Applies `H = I − τ v vᵀ` from the left to rows `r0..r0+v.len()`,
+/// columns `c0..c1` of the row-major matrix `a` (width `w`). `tmp` is
+/// scratch of at least `c1 − c0`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn reflect_left(
+    a: &mut [f64],
+    w: usize,
+    r0: usize,
+    c0: usize,
+    c1: usize,
+    v: &[f64],
+    tau: f64,
+    tmp: &mut Vec<f64>,
+) {
+    if tau == 0.0 || c1 <= c0 {
+        return;
+    }
+    tmp.clear();
+    tmp.resize(c1 - c0, 0.0);
+    for (i, &vi) in v.iter().enumerate() {
+        if vi != 0.0 {
+            let r = (r0 + i) * w;
+            axpy(tmp, vi, &a[r + c0..r + c1]);
+        }
+    }
+    for (i, &vi) in v.iter().enumerate() {
+        let f = -tau * vi;
+        if f != 0.0 {
+            let r = (r0 + i) * w;
+            axpy(&mut a[r + c0..r + c1], f, tmp);
+        }
+    }
+}
+
+/// Applies `H = I − τ v vᵀ` from the right to columns `c0..c0+v.len()` of
+/// rows `r0..r1`.
+pub(super) fn reflect_right(
+    a: &mut [f64],
+    w: usize,
+    r0: usize,
+    r1: usize,
+    c0: usize,
+    v: &[f64],
+    tau: f64,
+) {
+    if tau == 0.0 {
+        return;
+    }
+    for r in r0..r1 {
+        let row = &mut a[r * w + c0..r * w + c0 + v.len()];
+        let s = dot(row, v);
+        axpy(row, -tau * s, v);
+    }
+}
+
+/// The Householder step on column `j` of the m x n matrix `a`: `col`
+/// becomes the reflector `v` (`v[0] = 1`) that zeroes `a[j+1.., j]`,
+/// applied to the columns right of `j`. Returns `(beta, tau)`, `beta` the
+/// new `a[j][j]` (the caller stores it).
+pub(super) fn house_column(
+    a: &mut [f64],
+    (m, n): (usize, usize),
+    (j, c1): (usize, usize),
+    col: &mut Vec<f64>,
+    tmp: &mut Vec<f64>,
+) -> (f64, f64) {
+    col.clear();
+    col.extend((j..m).map(|i| a[i * n + j]));
+    let (beta, tau) = house(col[0], &mut col[1..]);
+    col[0] = 1.0;
+    reflect_left(a, n, j, j + 1, c1, col, tau, tmp);
+    (beta, tau)
+}
+
+/// Sets the rows x cols `q` to `H_0 ⋯ H_{p-1} I`: the orthogonal factor
+/// of a Householder reduction whose reflectors `hs` (`H_j = I − τ v vᵀ`)
+/// act from row and column `j + shift`. Blocks of [`RB`] reflectors are
+/// applied at once, from the last, as `I − V T Vᵀ` by two GEMMs
+/// ([`BlockReflector`]).
+pub(super) fn accumulate(
+    q: &mut [f64],
+    (rows, cols): (usize, usize),
+    shift: usize,
+    hs: &[(Vec<f64>, f64)],
+) {
+    q[..rows * cols].fill(0.0);
+    for i in 0..rows.min(cols) {
+        q[i * cols + i] = 1.0;
+    }
+    if rows * cols < BLOCKED_MIN {
+        let mut tmp = Vec::new();
+        for (j, (v, tau)) in hs.iter().enumerate().rev() {
+            reflect_left(q, cols, j + shift, j + shift, cols, v, *tau, &mut tmp);
+        }
+        return;
+    }
+    let mut br = BlockReflector::default();
+    let starts: Vec<usize> = (0..hs.len()).step_by(RB).collect();
+    for &j0 in starts.iter().rev() {
+        let j1 = (j0 + RB).min(hs.len());
+        let r0 = j0 + shift;
+        br.build(&hs[j0..j1], rows - r0);
+        br.apply(q, cols, (r0, r0), false);
+    }
+}
+
+/// Below this many elements in the part a block of reflectors updates, it
+/// is applied one reflector at a time (the GEMMs' setup would dominate).
+pub(super) const BLOCKED_MIN: usize = 96 * 96;
+
+/// Reflectors per block in the blocked QR and in [`accumulate`].
+pub(super) const RB: usize = 32;
+
+/// `H_0 ⋯ H_{b-1} = I − V T Vᵀ` for b consecutive reflectors (LAPACK's
+/// compact WY form): `V` (len x b, row-major; column t is reflector t,
+/// zero above its unit first element) and `T` (b x b, upper triangular),
+/// with scratch for the products. Applying it costs two GEMMs and a
+/// triangular product instead of b rank-1 passes over the matrix.
+#[derive(Default)]
+pub(super) struct BlockReflector {
+    v: Vec<f64>,
+    t: Vec<f64>,
+    w: Vec<f64>,
+    len: usize,
+    b: usize,
+}
+
+impl BlockReflector {
+    /// V and T of the reflectors `hs` (reflector t starts at row t of a
+    /// block of `len` rows).
+    pub(super) fn build(&mut self, hs: &[(Vec<f64>, f64)], len: usize) {
+        let b = hs.len();
+        (self.len, self.b) = (len, b);
+        self.v.clear();
+        self.v.resize(len * b, 0.0);
+        for (t, (v, _)) in hs.iter().enumerate() {
+            for (i, &x) in v.iter().enumerate() {
+                self.v[(t + i) * b + t] = x;
+            }
+        }
+        // T[t][t] = τ_t; T[0..t, t] = −τ_t T[0..t, 0..t] (V[:, 0..t]ᵀ v_t)
+        self.t.clear();
+        self.t.resize(b * b, 0.0);
+        let mut z = vec![0.0; b];
+        for (t, (v, tau)) in hs.iter().enumerate() {
+            z[..t].fill(0.0);
+            for (i, &x) in v.iter().enumerate() {
+                let row = &self.v[(t + i) * b..(t + i) * b + t];
+                axpy(&mut z[..t], x, row);
+            }
+            for r in 0..t {
+                let trow = &self.t[r * b + r..r * b + t];
+                let acc: f64 = trow.iter().zip(&z[r..t]).map(|(x, y)| x * y).sum();
+                self.t[r * b + t] = -tau * acc;
+            }
+            self.t[t * b + t] = *tau;
+        }
+    }
+
+    /// `C = (I − V T Vᵀ) C`, or with `transposed` `(I − V Tᵀ Vᵀ) C` (the
+    /// reflectors in reverse order: `H_{b-1} ⋯ H_0 C`), for the block `C`
+    /// of `a` (rows `w` apart) at row `r0`, columns `c0..w`, `len` rows.
+    pub(super) fn apply(
+        &mut self,
+        a: &mut [f64],
+        w: usize,
+        (r0, c0): (usize, usize),
+        transposed: bool,
+    ) {
+        let (len, b, nc) = (self.len, self.b, w - c0);
+        if nc == 0 || b == 0 {
+            return;
+        }
+        assert!((r0 + len) * w <= a.len() && self.v.len() >= len * b);
+        self.w.clear();
+        self.w.resize(b * nc, 0.0);
+        let cp = a.as_mut_ptr().wrapping_add(r0 * w + c0);
+        // SAFETY: C (len rows of nc from `cp`, `w` apart) is inside `a`
+        // (asserted); V and W are separate buffers of the sizes given
+        unsafe {
+            let c_view = Mat {
+                ptr: cp as *const f64,
+                rs: w as isize,
+                cs: 1,
+            };
+            let vt = Mat {
+                ptr: self.v.as_ptr(),
+                rs: 1,
+                cs: b as isize,
+            };
+            gemm(b, nc, len, vt, c_view, self.w.as_mut_ptr());
+        }
+        // W = T W (top down) or Tᵀ W (bottom up): in place, row by row
+        // (row i of the product reads rows i.. or ..=i of W, not yet
+        // overwritten)
+        let (t, wm) = (&self.t, &mut self.w);
+        let mut row = vec![0.0; nc];
+        let mut step = |i: usize, ls: std::ops::Range<usize>| {
+            row.fill(0.0);
+            for l in ls {
+                let f = if transposed {
+                    t[l * b + i]
+                } else {
+                    t[i * b + l]
+                };
+                axpy(&mut row, f, &wm[l * nc..(l + 1) * nc]);
+            }
+            wm[i * nc..(i + 1) * nc].copy_from_slice(&row);
+        };
+        if transposed {
+            (0..b).rev().for_each(|i| step(i, 0..i + 1));
+        } else {
+            (0..b).for_each(|i| step(i, i..b));
+        }
+        // SAFETY: as above; C is disjoint from V and W
+        unsafe {
+            let vm = Mat {
+                ptr: self.v.as_ptr(),
+                rs: b as isize,
+                cs: 1,
+            };
+            let wv = Mat {
+                ptr: self.w.as_ptr(),
+                rs: nc as isize,
+                cs: 1,
+            };
+            gemm_into(len, nc, b, vm, wv, (cp, w, Update::Sub));
+        }
+    }
+}
