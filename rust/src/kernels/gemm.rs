@@ -456,6 +456,27 @@ pub struct Mat<T> {
 unsafe impl<T> Send for Mat<T> {}
 unsafe impl<T> Sync for Mat<T> {}
 
+impl<T> Mat<T> {
+    /// The row-major matrix at `ptr` with rows `ld` apart.
+    pub fn rows(ptr: *const T, ld: usize) -> Self {
+        Mat {
+            ptr,
+            rs: ld as isize,
+            cs: 1,
+        }
+    }
+
+    /// The transpose of [`Mat::rows`]: rows of the view are columns in
+    /// memory.
+    pub fn cols(ptr: *const T, ld: usize) -> Self {
+        Mat {
+            ptr,
+            rs: 1,
+            cs: ld as isize,
+        }
+    }
+}
+
 impl<T: Copy> Mat<T> {
     /// Element (i, j). Closures must read through this method, which
     /// captures the whole (Send) struct rather than its raw pointer field.
@@ -502,9 +523,8 @@ pub unsafe fn gemm_into<T: Elem>(
     k: usize,
     a: Mat<T>,
     b: Mat<T>,
-    (c, ldc, how): (*mut T, usize, Update),
+    c: (*mut T, usize, Update),
 ) {
-    let c = (c, ldc, how);
     // 12 accumulator registers of 8 f32 / 4 f64 lanes (AVX2).
     // wasm32: 4 x (2 vectors) tiles with the hand-written SIMD128 kernels
     // (see `wasm_micro`). Measured against the x86 tiling and generic 6x4,

@@ -268,17 +268,11 @@ impl BlockReflector {
         // SAFETY: C (len rows of nc from `cp`, `w` apart) is inside `a`
         // (asserted); V and W are separate buffers of the sizes given
         unsafe {
-            let c_view = Mat {
-                ptr: cp as *const f64,
-                rs: w as isize,
-                cs: 1,
-            };
-            let vt = Mat {
-                ptr: self.v.as_ptr(),
-                rs: 1,
-                cs: b as isize,
-            };
-            gemm(b, nc, len, vt, c_view, self.w.as_mut_ptr());
+            let (vt, c) = (
+                Mat::cols(self.v.as_ptr(), b),
+                Mat::rows(cp as *const f64, w),
+            );
+            gemm(b, nc, len, vt, c, self.w.as_mut_ptr());
         }
         // W = T W (top down) or Tᵀ W (bottom up): in place, row by row
         // (row i of the product reads rows i.. or ..=i of W, not yet
@@ -304,17 +298,11 @@ impl BlockReflector {
         }
         // SAFETY: as above; C is disjoint from V and W
         unsafe {
-            let vm = Mat {
-                ptr: self.v.as_ptr(),
-                rs: b as isize,
-                cs: 1,
-            };
-            let wv = Mat {
-                ptr: self.w.as_ptr(),
-                rs: nc as isize,
-                cs: 1,
-            };
-            gemm_into(len, nc, b, vm, wv, (cp, w, Update::Sub));
+            let (v, wm) = (
+                Mat::rows(self.v.as_ptr(), b),
+                Mat::rows(self.w.as_ptr(), nc),
+            );
+            gemm_into(len, nc, b, v, wm, (cp, w, Update::Sub));
         }
     }
 }

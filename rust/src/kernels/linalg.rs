@@ -22,41 +22,14 @@ fn abs<T: Float>(v: T) -> T {
     }
 }
 
-/// The row-major view at `p` with rows `ld` apart (`transposed`: its
-/// transpose, rows of the view are columns in memory).
-fn view<T>(p: *const T, ld: usize, transposed: bool) -> Mat<T> {
-    let (rs, cs) = if transposed {
-        (1, ld as isize)
-    } else {
-        (ld as isize, 1)
-    };
-    Mat { ptr: p, rs, cs }
-}
-
-/// `C -= A · B` on the m x n block `C` at `c` (rows `ldc` apart): one
-/// GEMM that packs A negated and adds its sums into C ([`Update::Sub`]), so
-/// each element is `c - (a · b)` rounded once when k <= 256 (what a product
-/// into a temporary and a subtraction pass gave, without the temporary's
-/// zeroing and the second pass over C).
-///
-/// # Safety
-/// `a` (m x k) and `b` (k x n) readable for those extents; the block at
-/// `c` writable and disjoint from both.
-unsafe fn sub_product<T: Float>(
-    c: *mut T,
-    ldc: usize,
-    (m, n, k): (usize, usize, usize),
-    a: Mat<T>,
-    b: Mat<T>,
-) {
-    gemm_into(m, n, k, a, b, (c, ldc, Update::Sub));
-}
-
 /// The trailing update after the block step `k0..k1` of an n x n
 /// factorization: `A22 -= L21 U12` (LU), or `A22 -= L21 L21ᵀ`
 /// (`cholesky`: only A22's lower triangle is read afterwards, and the
 /// upper one is zeroed at the end), where A22 = `a[k1.., k1..]`, L21 =
-/// `a[k1.., k0..k1]` and U12 = `a[k0..k1, k1..]`.
+/// `a[k1.., k0..k1]` and U12 = `a[k0..k1, k1..]`. One GEMM straight into
+/// A22 ([`Update::Sub`]): with k <= 256 each element is `c - (a · b)`
+/// rounded once, the bits of a product into a temporary subtracted
+/// afterwards, without the temporary's zeroing and a second pass.
 fn update_trailing<T: Float>(a: &mut [T], n: usize, (k0, k1): (usize, usize), cholesky: bool) {
     let p = a.as_mut_ptr();
     // SAFETY: the three blocks are inside `a`, and A22 is disjoint from
@@ -64,12 +37,13 @@ fn update_trailing<T: Float>(a: &mut [T], n: usize, (k0, k1): (usize, usize), ch
     unsafe {
         let l21 = p.add(k1 * n + k0);
         let right = if cholesky {
-            view(l21, n, true)
+            Mat::cols(l21, n)
         } else {
-            view(p.add(k0 * n + k1), n, false)
+            Mat::rows(p.add(k0 * n + k1), n)
         };
-        let dims = (n - k1, n - k1, k1 - k0);
-        sub_product(p.add(k1 * n + k1), n, dims, view(l21, n, false), right);
+        let (m, kk) = (n - k1, k1 - k0);
+        let c = (p.add(k1 * n + k1), n, Update::Sub);
+        gemm_into(m, m, kk, Mat::rows(l21, n), right, c);
     }
 }
 
@@ -157,12 +131,16 @@ fn block_update<T: Float>(
     // (c0..c1) are not the rows written (r0..r1)
     unsafe {
         let p = b.as_mut_ptr();
-        let dims = (r1 - r0, nrhs, c1 - c0);
-        let (left, right) = (
-            view(m.as_ptr().add(r0 * n + c0), n, false),
-            view(p.add(c0 * nrhs), nrhs, false),
+        let left = Mat::rows(m.as_ptr().add(r0 * n + c0), n);
+        let c = (p.add(r0 * nrhs), nrhs, Update::Sub);
+        gemm_into(
+            r1 - r0,
+            nrhs,
+            c1 - c0,
+            left,
+            Mat::rows(p.add(c0 * nrhs), nrhs),
+            c,
         );
-        sub_product(p.add(r0 * nrhs), nrhs, dims, left, right);
     }
 }
 

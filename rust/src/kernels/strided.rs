@@ -133,25 +133,18 @@ pub fn for_each2(
     let inner = shape[nd - 1];
     let (ia, ib) = (a.1[nd - 1], b.1[nd - 1]);
     let mut idx = vec![0usize; nd];
-    let (mut pa, mut pb) = (a.0, b.0);
+    let mut p = [a.0, b.0];
     loop {
-        let (mut x, mut y) = (pa, pb);
+        let [mut x, mut y] = p;
         for _ in 0..inner {
             f(x, y);
             x += ia;
             y += ib;
         }
-        let mut p = [pa, pb];
-        if !next_row(&mut idx, shape, &mut p, |k, d| {
-            if k == 0 {
-                a.1[d]
-            } else {
-                b.1[d]
-            }
-        }) {
+        let stride = |k: usize, d: usize| if k == 0 { a.1[d] } else { b.1[d] };
+        if !next_row(&mut idx, shape, &mut p, stride) {
             return;
         }
-        (pa, pb) = (p[0], p[1]);
     }
 }
 
