@@ -47,11 +47,17 @@ function median(v: number[]): number {
 
 /**
  * Times each implementation (ns per call, median of `rounds` interleaved
- * rounds after a warm-up of `warmMs` each).
+ * rounds after a warm-up of `warmMs` each). With `prime`, each timed batch
+ * is preceded by one untimed call: for inputs of hundreds of MB, where
+ * every implementation holds its own copy and the batch before evicted it
+ * from the last-level cache, so the first call of a batch would pay a
+ * read from DRAM that a process running one implementation alone (NumPy's
+ * script) never pays.
  */
 export function measure<K extends string>(
   impls: Record<K, Impl>,
-  opts: { rounds?: number; batchMs?: number; warmMs?: number } = {},
+  opts: { rounds?: number; batchMs?: number; warmMs?: number; prime?: boolean } =
+    {},
 ): Record<K, number> {
   const rounds = opts.rounds ?? 7, batchMs = opts.batchMs ?? 4;
   const names = Object.keys(impls) as K[];
@@ -69,6 +75,7 @@ export function measure<K extends string>(
     const order = r % 2 ? names.slice().reverse() : names;
     for (const k of order) {
       const f = impls[k], c = calls[k];
+      if (opts.prime) release(f());
       const t0 = performance.now();
       for (let i = 0; i < c; i++) release(f());
       times[k].push(((performance.now() - t0) * 1e6) / c);

@@ -114,7 +114,9 @@ CASES = [
 SIZES = [1, 16, 256, 1_000, 10_000, 100_000, 1_000_000]
 
 
-def measure(f, rounds, batch_ms):
+def measure(f, rounds, batch_ms, prime=False):
+    """Median ns per call over `rounds` batches of at least `batch_ms`; with
+    `prime`, one untimed call before each batch (as bench/_harness.ts)."""
     until = time.perf_counter() + 3 * batch_ms / 1e3
     while time.perf_counter() < until:
         f()
@@ -129,6 +131,8 @@ def measure(f, rounds, batch_ms):
         calls = calls * 16 if dt <= 0 else min(calls * 16, int(calls * batch_ms * 1.2 / (dt * 1e3)) + 1)
     times = []
     for _ in range(rounds):
+        if prime:
+            f()
         t0 = time.perf_counter()
         for _ in range(calls):
             f()

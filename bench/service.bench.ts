@@ -159,7 +159,7 @@ if (import.meta.main) {
   }
   show(
     `similar top-10, ${ROWS} x ${DIM} f32`,
-    measure(sim, { rounds, batchMs: Math.max(batchMs, 50) }),
+    measure(sim, { rounds, batchMs: Math.max(batchMs, 50), prime: true }),
   );
   checkPeerHeap();
   const file = await saveResults(`service-${runtimeName}-${rp.backend.name}`, {

@@ -7,6 +7,8 @@
 //! per-ISA copies come from [`crate::multiversion!`].
 
 pub mod decomp;
+#[cfg(target_arch = "x86_64")]
+pub mod dot_simd;
 pub mod elementwise;
 pub mod gather;
 pub mod gemm;

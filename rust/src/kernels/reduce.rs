@@ -380,7 +380,20 @@ pub(crate) fn lane_tree<T: Elem>(acc: &mut [T; LANES]) -> T {
     }
     acc[0]
 }
-multiversion!(pub(crate) fn dot_float_dispatch<T: Elem>(a: &[T], b: &[T]) -> T => dot_float_body);
+multiversion!(fn dot_float_portable<T: Elem>(a: &[T], b: &[T]) -> T => dot_float_body);
+
+/// [`dot_float_body`] at the best instruction set: float32/float64 on
+/// x86_64 with AVX2 through the hand-written vectors of
+/// [`dot_simd`](super::dot_simd) (the same bits), everything else
+/// through the compiled copies of the portable body.
+#[inline]
+pub(crate) fn dot_float_dispatch<T: Elem>(a: &[T], b: &[T]) -> T {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(s) = super::dot_simd::dot(a, b) {
+        return s;
+    }
+    dot_float_portable(a, b)
+}
 
 /// Float dot product; large inputs are split in a fixed number of parts
 /// that does not depend on the thread count, so results are reproducible.
@@ -505,6 +518,8 @@ mod tests {
         let data = rand_f64(300, 5);
         let other = rand_f64(300, 6);
         let ints: Vec<i16> = rand_u64(300, 7).into_iter().map(|u| u as i16).collect();
+        let data32: Vec<f32> = data.iter().map(|&v| v as f32).collect();
+        let other32: Vec<f32> = other.iter().map(|&v| v as f32).collect();
         let run = || {
             let mut out = Vec::new();
             for n in 0..70 {
@@ -512,6 +527,8 @@ mod tests {
                     let (a, b) = (&data[off..off + n], &other[off..off + n]);
                     out.push(pairwise_sum(a).to_bits());
                     out.push(dot_float(a, b).to_bits());
+                    let (x, y) = (&data32[off..off + n], &other32[off..off + n]);
+                    out.push(dot_float(x, y).to_bits() as u64);
                     out.push(sumsq_f64(a).to_bits());
                     out.push(sumsq_f64(&ints[off..off + n]).to_bits());
                     out.push(exact_sum(&ints[off..off + n]) as u64);

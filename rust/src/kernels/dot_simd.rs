@@ -1,0 +1,253 @@
+//! [`reduce::dot_float`](super::reduce::dot_float)'s float32/float64 dot
+//! product written with x86_64 vector intrinsics.
+//!
+//! The portable body keeps sixteen accumulator lanes in an array
+//! (`acc[j] += a[j] * b[j]` over 16-element chunks, then the lanes added
+//! as a halving tree). LLVM's SLP vectorizer compiles that array, at the
+//! AVX2 and the AVX-512 level alike, to eight two-lane `xmm` pieces with a
+//! load per pair of floats (seen with `objdump -d` on the release build):
+//! a 100000 x 384 float32 matrix-vector product, one row at a time, took
+//! 6.9 ms on one core where the same arithmetic in `zmm` registers takes
+//! 4.0-4.5 ms. The functions here do exactly the portable body's
+//! operations (lane j of the accumulators is lane j of the array, each a
+//! multiply rounded then an add, no FMA; the tree adds lanes j and j + w
+//! for w = 8, 4, 2, 1; the tail is added one element at a time in order),
+//! so they give the same bits; `reduce`'s tests compare the two.
+#![allow(clippy::missing_safety_doc)]
+use crate::dtype::{DType, Elem};
+use crate::simd::{level, Level};
+use std::arch::x86_64::*;
+
+/// The dot product of `a` and `b` (equal lengths) through the vector
+/// kernels when `T` is float32 or float64 and the CPU has AVX2; `None`
+/// otherwise (the caller runs the portable body).
+#[inline]
+pub fn dot<T: Elem>(a: &[T], b: &[T]) -> Option<T> {
+    debug_assert_eq!(a.len(), b.len());
+    let lv = level();
+    if lv == Level::Baseline {
+        return None;
+    }
+    let n = a.len().min(b.len());
+    // SAFETY: T is the dtype checked in each arm (so the casts are
+    // identities), n elements of both are readable, and the level was
+    // detected on this CPU.
+    unsafe {
+        match T::DTYPE {
+            DType::Float32 => {
+                let (x, y) = (a.as_ptr() as *const f32, b.as_ptr() as *const f32);
+                let s = match lv {
+                    #[cfg(raptors_avx512)]
+                    Level::Avx512 => avx512::dot_f32(x, y, n),
+                    _ => avx2::dot_f32(x, y, n),
+                };
+                Some(*(&s as *const f32 as *const T))
+            }
+            DType::Float64 => {
+                let (x, y) = (a.as_ptr() as *const f64, b.as_ptr() as *const f64);
+                let s = match lv {
+                    #[cfg(raptors_avx512)]
+                    Level::Avx512 => avx512::dot_f64(x, y, n),
+                    _ => avx2::dot_f64(x, y, n),
+                };
+                Some(*(&s as *const f64 as *const T))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `y[r]` = row r dotted with `x` ([`dot`]'s bits), for `y.len()` rows of
+/// `x.len()` elements `lda` apart from `a`, with the level chosen once for
+/// all rows. Returns false (nothing written) where [`dot`] returns `None`.
+///
+/// # Safety
+/// The rows must be readable; `y` must not overlap them.
+pub unsafe fn rows<T: Elem>(a: *const T, lda: usize, x: &[T], y: &mut [T]) -> bool {
+    let lv = level();
+    if lv == Level::Baseline {
+        return false;
+    }
+    let (k, m) = (x.len(), y.len());
+    macro_rules! go {
+        ($F:ty, $f512:ident, $f256:ident) => {{
+            let (a, x, y) = (
+                a as *const $F,
+                x.as_ptr() as *const $F,
+                y.as_mut_ptr() as *mut $F,
+            );
+            match lv {
+                #[cfg(raptors_avx512)]
+                Level::Avx512 => avx512::$f512(a, lda, x, k, y, m),
+                _ => avx2::$f256(a, lda, x, k, y, m),
+            }
+            true
+        }};
+    }
+    match T::DTYPE {
+        DType::Float32 => go!(f32, rows_f32, rows_f32),
+        DType::Float64 => go!(f64, rows_f64, rows_f64),
+        _ => false,
+    }
+}
+
+/// The tail after the last full chunk, one element at a time in order.
+#[inline(always)]
+unsafe fn tail<F: Copy + std::ops::Add<Output = F> + std::ops::Mul<Output = F>>(
+    mut s: F,
+    a: *const F,
+    b: *const F,
+    from: usize,
+    n: usize,
+) -> F {
+    for i in from..n {
+        s = s + *a.add(i) * *b.add(i);
+    }
+    s
+}
+
+/// `rows_f32`/`rows_f64` of a module from its `dot_f32`/`dot_f64`: the
+/// row loop compiled with the same target features, so the dot inlines.
+macro_rules! row_loops {
+    ($feat:literal) => {
+        #[target_feature(enable = $feat)]
+        pub unsafe fn rows_f32(
+            a: *const f32,
+            lda: usize,
+            x: *const f32,
+            k: usize,
+            y: *mut f32,
+            m: usize,
+        ) {
+            for i in 0..m {
+                *y.add(i) = dot_f32(a.add(i * lda), x, k);
+            }
+        }
+        #[target_feature(enable = $feat)]
+        pub unsafe fn rows_f64(
+            a: *const f64,
+            lda: usize,
+            x: *const f64,
+            k: usize,
+            y: *mut f64,
+            m: usize,
+        ) {
+            for i in 0..m {
+                *y.add(i) = dot_f64(a.add(i * lda), x, k);
+            }
+        }
+    };
+}
+
+mod avx2 {
+    use super::*;
+    row_loops!("avx2");
+
+    /// Lanes 0-7 and 8-15 in two `ymm` accumulators.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn dot_f32(a: *const f32, b: *const f32, n: usize) -> f32 {
+        let (mut lo, mut hi) = (_mm256_setzero_ps(), _mm256_setzero_ps());
+        let full = n / 16 * 16;
+        let mut i = 0;
+        while i < full {
+            lo = _mm256_add_ps(
+                lo,
+                _mm256_mul_ps(_mm256_loadu_ps(a.add(i)), _mm256_loadu_ps(b.add(i))),
+            );
+            hi = _mm256_add_ps(
+                hi,
+                _mm256_mul_ps(_mm256_loadu_ps(a.add(i + 8)), _mm256_loadu_ps(b.add(i + 8))),
+            );
+            i += 16;
+        }
+        let s8 = _mm256_add_ps(lo, hi);
+        let s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps::<1>(s8));
+        let s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+        let s1 = _mm_add_ss(s2, _mm_movehdup_ps(s2));
+        tail(_mm_cvtss_f32(s1), a, b, full, n)
+    }
+
+    /// Lanes 0-3, 4-7, 8-11 and 12-15 in four `ymm` accumulators.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn dot_f64(a: *const f64, b: *const f64, n: usize) -> f64 {
+        let mut acc = [_mm256_setzero_pd(); 4];
+        let full = n / 16 * 16;
+        let mut i = 0;
+        while i < full {
+            for (q, v) in acc.iter_mut().enumerate() {
+                let p = i + 4 * q;
+                *v = _mm256_add_pd(
+                    *v,
+                    _mm256_mul_pd(_mm256_loadu_pd(a.add(p)), _mm256_loadu_pd(b.add(p))),
+                );
+            }
+            i += 16;
+        }
+        // w = 8: lanes j and j + 8
+        let (s0, s1) = (_mm256_add_pd(acc[0], acc[2]), _mm256_add_pd(acc[1], acc[3]));
+        let s4 = _mm256_add_pd(s0, s1);
+        let s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd::<1>(s4));
+        let s = _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)));
+        tail(s, a, b, full, n)
+    }
+}
+
+/// Needs Rust 1.89 (the AVX-512 intrinsics' stabilization; `build.rs`
+/// sets `raptors_avx512`), hence the allowance below the crate's MSRV.
+#[cfg(raptors_avx512)]
+#[allow(clippy::incompatible_msrv)]
+mod avx512 {
+    use super::*;
+    row_loops!("avx512f,avx512dq");
+
+    /// All sixteen lanes in one `zmm` accumulator.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq")]
+    pub unsafe fn dot_f32(a: *const f32, b: *const f32, n: usize) -> f32 {
+        let mut acc = _mm512_setzero_ps();
+        let full = n / 16 * 16;
+        let mut i = 0;
+        while i < full {
+            acc = _mm512_add_ps(
+                acc,
+                _mm512_mul_ps(_mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i))),
+            );
+            i += 16;
+        }
+        let s8 = _mm256_add_ps(
+            _mm512_castps512_ps256(acc),
+            _mm512_extractf32x8_ps::<1>(acc),
+        );
+        let s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps::<1>(s8));
+        let s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+        let s1 = _mm_add_ss(s2, _mm_movehdup_ps(s2));
+        tail(_mm_cvtss_f32(s1), a, b, full, n)
+    }
+
+    /// Lanes 0-7 and 8-15 in two `zmm` accumulators.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq")]
+    pub unsafe fn dot_f64(a: *const f64, b: *const f64, n: usize) -> f64 {
+        let (mut lo, mut hi) = (_mm512_setzero_pd(), _mm512_setzero_pd());
+        let full = n / 16 * 16;
+        let mut i = 0;
+        while i < full {
+            lo = _mm512_add_pd(
+                lo,
+                _mm512_mul_pd(_mm512_loadu_pd(a.add(i)), _mm512_loadu_pd(b.add(i))),
+            );
+            hi = _mm512_add_pd(
+                hi,
+                _mm512_mul_pd(_mm512_loadu_pd(a.add(i + 8)), _mm512_loadu_pd(b.add(i + 8))),
+            );
+            i += 16;
+        }
+        let s8 = _mm512_add_pd(lo, hi);
+        let s4 = _mm256_add_pd(_mm512_castpd512_pd256(s8), _mm512_extractf64x4_pd::<1>(s8));
+        let s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd::<1>(s4));
+        let s = _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)));
+        tail(s, a, b, full, n)
+    }
+}
