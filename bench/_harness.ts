@@ -56,8 +56,12 @@ function median(v: number[]): number {
  */
 export function measure<K extends string>(
   impls: Record<K, Impl>,
-  opts: { rounds?: number; batchMs?: number; warmMs?: number; prime?: boolean } =
-    {},
+  opts: {
+    rounds?: number;
+    batchMs?: number;
+    warmMs?: number;
+    prime?: boolean;
+  } = {},
 ): Record<K, number> {
   const rounds = opts.rounds ?? 7, batchMs = opts.batchMs ?? 4;
   const names = Object.keys(impls) as K[];
