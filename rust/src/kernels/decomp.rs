@@ -71,7 +71,16 @@ fn givens(f: f64, g: f64) -> (f64, f64, f64) {
     if g == 0.0 {
         return (1.0, 0.0, f);
     }
-    let r = f.hypot(g);
+    // sqrt(f² + g²) where neither square can overflow or underflow to
+    // matter (as LAPACK's dlartg); `hypot` outside that range. The
+    // implicit QR sweeps compute ~n² of these (eigh 512: ~270,000), and
+    // libm's hypot cost several times the square root.
+    let m = f.abs().max(g.abs());
+    let r = if m > 1e-150 && m < 1e150 {
+        (f * f + g * g).sqrt()
+    } else {
+        f.hypot(g)
+    };
     (f / r, g / r, r)
 }
 
@@ -272,6 +281,7 @@ fn tridiagonal_qr(
 ) -> Result<()> {
     let mut h = n - 1;
     let mut iters = 0usize;
+    let mut log = RotationLog::new(n, n);
     let never = f64::NEG_INFINITY; // no absolute floor: relative test only
     while let Some(l) = next_block(d, e, &mut h, &mut iters, never, "Eigenvalues")? {
         // Wilkinson shift from the trailing 2 x 2
@@ -297,10 +307,12 @@ fn tridiagonal_qr(
                 x = e[k];
             }
             if let Some(zt) = zt.as_deref_mut() {
-                let (r0, r1) = two_rows(zt, n, k, k + 1);
-                rot(r0, r1, c, s);
+                log.push(zt, k, k + 1, c, s);
             }
         }
+    }
+    if let Some(zt) = zt {
+        log.finish(zt);
     }
     Ok(())
 }
@@ -477,6 +489,7 @@ fn bidiagonal_qr(
     let tiny = eps * anorm;
     let mut h = n - 1;
     let mut iters = 0usize;
+    let (mut ulog, mut vlog) = (RotationLog::new(n, m), RotationLog::new(n, n));
     while let Some(l) = next_block(d, e, &mut h, &mut iters, f64::MIN_POSITIVE, "SVD")? {
         // a negligible diagonal entry splits the block: chase its row's
         // superdiagonal away with left rotations (or, for the last one,
@@ -493,8 +506,7 @@ fn bidiagonal_qr(
                     e[j - 1] *= c;
                 }
                 if let Some((_, vt)) = uv.as_mut() {
-                    let (rj, rh) = two_rows(vt, n, j, h);
-                    rot(rj, rh, c, s);
+                    vlog.push(vt, j, h, c, s);
                 }
             }
             continue;
@@ -512,8 +524,7 @@ fn bidiagonal_qr(
                 }
                 if let Some((ut, _)) = uv.as_mut() {
                     // row k ← c·row_k − s·row_j, row j ← s·row_k + c·row_j
-                    let (rk, rj) = two_rows(ut, m, k, j);
-                    rot(rj, rk, c, s);
+                    ulog.push(ut, j, k, c, s);
                 }
             }
             continue;
@@ -539,8 +550,7 @@ fn bidiagonal_qr(
             let bulge = s * d[k + 1];
             d[k + 1] *= c;
             if let Some((_, vt)) = uv.as_mut() {
-                let (r0, r1) = two_rows(vt, n, k, k + 1);
-                rot(r0, r1, c, s);
+                vlog.push(vt, k, k + 1, c, s);
             }
             // left rotation on rows k, k+1
             let (c, s, r) = givens(d[k], bulge);
@@ -554,10 +564,13 @@ fn bidiagonal_qr(
                 y = e[k];
             }
             if let Some((ut, _)) = uv.as_mut() {
-                let (r0, r1) = two_rows(ut, m, k, k + 1);
-                rot(r0, r1, c, s);
+                ulog.push(ut, k, k + 1, c, s);
             }
         }
+    }
+    if let Some((ut, vt)) = uv {
+        ulog.finish(ut);
+        vlog.finish(vt);
     }
     Ok(())
 }
@@ -712,6 +725,29 @@ mod tests {
                 assert!(s.windows(2).all(|p| p[0] >= p[1]) && s.iter().all(|&v| v >= 0.0));
             }
         }
+    }
+
+    #[test]
+    fn deferred_rotations_give_the_same_bits_at_every_thread_count() {
+        // eigh 300 records more than one batch of rotations (ROT_BATCH);
+        // the svd rotates rows of U and V, paired in both orders. One
+        // thread applies them in place, more threads on private columns.
+        let run = || {
+            let n = 300;
+            let mut a = mat(n, n, 41);
+            let (mut w, mut z) = (vec![0.0; n], vec![0.0; n * n]);
+            eigh(&mut a, n, false, &mut w, Some(&mut z)).unwrap();
+            let (m, k) = (260, 200);
+            let mut b = mat(m, k, 42);
+            let (mut sv, mut u, mut vt) = (vec![0.0; k], vec![0.0; m * k], vec![0.0; k * k]);
+            svd(&mut b, m, k, &mut sv, Some((&mut u, &mut vt, false))).unwrap();
+            let all = [w, z, sv, u, vt].concat();
+            all.iter().map(|v| v.to_bits()).collect::<Vec<u64>>()
+        };
+        crate::parallel::set_thread_limit(1);
+        let one = run();
+        crate::parallel::set_thread_limit(0);
+        assert!(run() == one, "the thread count changed the bits");
     }
 
     #[test]
