@@ -65,10 +65,12 @@ pub(super) fn dot(x: &[f64], y: &[f64]) -> f64 {
 /// compute. Each thread works on its own copy of its columns (taken at
 /// the first batch, written back by [`RotationLog::finish`]): two threads
 /// rotating the two halves of the same rows in place ran 2x *slower* than
-/// one thread on the full rows (the cores' prefetchers fight over the
-/// lines at and past the boundary; a `/tmp` Rust test: 65,536 rotations of
+/// one thread on the full rows, while two threads on two separate
+/// matrices scaled perfectly (a `/tmp` Rust test: 65,536 rotations of
 /// 512-wide rows, one thread 9.4 ms, halves in place 19 ms, halves in
-/// private buffers 6.8 ms including the copies).
+/// private buffers 6.8 ms including the copies). The cause is not
+/// verified; lines near the boundary moving between the cores is the
+/// likely one.
 pub(super) struct RotationLog {
     rows: usize,
     width: usize,
