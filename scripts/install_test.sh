@@ -122,11 +122,15 @@ echo "== Deno, npm: specifier"
 mkdir -p "$WORK/deno" && cd "$WORK/deno"
 sed "s|from \"raptors\"|from \"npm:raptors@$VERSION\"|" "$WORK/check.mjs" >check.ts
 export DENO_DIR=$WORK/deno-cache
-expect "deno npm: --allow-ffi" native "$(deno run --min-dep-age=0 --allow-ffi --allow-read --allow-env check.ts 2>&1)"
-out=$(deno run --min-dep-age=0 --allow-read --allow-env check.ts 2>&1)
+# --no-config: a user's script with no deno.json. Without it Deno takes a
+# deno.json in any parent folder of $WORK (/tmp) as the project, with its
+# lockfile: one written by an earlier run pinned the tarballs to that
+# run's registry port, and the next run failed (connection refused).
+expect "deno npm: --allow-ffi" native "$(deno run --no-config --min-dep-age=0 --allow-ffi --allow-read --allow-env check.ts 2>&1)"
+out=$(deno run --no-config --min-dep-age=0 --allow-read --allow-env check.ts 2>&1)
 expect "deno npm: without --allow-ffi" wasm "$out"
 case $out in *"raptors: the native library did not load"*) echo "ok   the fallback warned" ;; *) echo "$out"; fail "no fallback warning" ;; esac
-deno check --min-dep-age=0 check.ts >/dev/null 2>&1 || { deno check --min-dep-age=0 check.ts; fail "deno check (npm:)"; }
+deno check --no-config --min-dep-age=0 check.ts >/dev/null 2>&1 || { deno check --no-config --min-dep-age=0 check.ts; fail "deno check (npm:)"; }
 echo "ok   deno check with no config (npm:)"
 
 echo "== Deno, local jsr-style import of the sources"
