@@ -9,6 +9,7 @@
 
 use crate::dtype::Elem;
 use crate::error::{Error, Result};
+use crate::parallel::{for_ranges, SendPtr};
 
 /// Most dimensions a layout may have (NumPy's `NPY_MAXDIMS`).
 pub const MAX_DIMS: usize = 64;
@@ -220,6 +221,46 @@ where
     }
     check_bounds(sl, src.len(), "copy source")?;
     check_bounds(dl, dst.len(), "copy destination")?;
+    if sl.shape.contains(&0) {
+        return Ok(());
+    }
+    if is_c_contiguous(sl) && is_c_contiguous(dl) {
+        // one run of n elements on each side (the common `copy()`,
+        // `astype()`, `ascontiguousarray()` of a whole array): a plain
+        // loop the compiler vectorizes, split over the threads; each
+        // element converts as in the strided walk below, so the bits are
+        // the same
+        let n: usize = sl.shape.iter().product();
+        let (so, d0) = (sl.offset as usize, dl.offset as usize);
+        let s = &src[so..so + n];
+        let d = SendPtr(dst[d0..d0 + n].as_mut_ptr());
+        for_ranges(n, 1, 64, move |a, b| {
+            // SAFETY: d points at n elements of dst (the slice above);
+            // the ranges [a, b) are disjoint
+            let out = unsafe { std::slice::from_raw_parts_mut(d.get().add(a), b - a) };
+            cast_run(&s[a..b], out, to_bool);
+        });
+        return Ok(());
+    }
+    let nd = sl.shape.len();
+    if nd > 1 && sl.strides[nd - 1] == 1 && dl.strides[nd - 1] == 1 {
+        // rows contiguous on both sides (a slice of columns, a sub-block):
+        // the same per-element conversion, a row at a time
+        let inner = sl.shape[nd - 1];
+        let mut idx: Dims<usize> = Dims::new();
+        for _ in 0..nd {
+            idx.push(0);
+        }
+        let mut p = [sl.offset, dl.offset];
+        loop {
+            let (x, y) = (p[0] as usize, p[1] as usize);
+            cast_run(&src[x..x + inner], &mut dst[y..y + inner], to_bool);
+            let stride = |k: usize, d: usize| if k == 0 { sl.strides[d] } else { dl.strides[d] };
+            if !next_row(&mut idx, sl.shape, &mut p, stride) {
+                return Ok(());
+            }
+        }
+    }
     let one: D = 1u8.cast();
     for_each2(
         sl.shape,
@@ -240,6 +281,38 @@ where
         },
     );
     Ok(())
+}
+
+/// Whether `l` walks its elements in C order one after another (stride 1
+/// on the last axis, each other stride the product of the dimensions after
+/// it; axes of length 1 may have any stride).
+fn is_c_contiguous(l: &Layout) -> bool {
+    let mut want = 1isize;
+    for (&d, &s) in l.shape.iter().zip(l.strides).rev() {
+        if d != 1 && s != want {
+            return false;
+        }
+        want = want.saturating_mul(d as isize);
+    }
+    true
+}
+
+/// `out[i] = src[i]` converted (as in [`copy_cast`]), over one run.
+#[inline(always)]
+fn cast_run<S: Elem + CastTo<D>, D: Elem>(src: &[S], out: &mut [D], to_bool: bool)
+where
+    u8: CastTo<D>,
+{
+    if to_bool {
+        let one: D = 1u8.cast();
+        for (o, &v) in out.iter_mut().zip(src) {
+            *o = if v != S::default() { one } else { D::default() };
+        }
+    } else {
+        for (o, &v) in out.iter_mut().zip(src) {
+            *o = v.cast();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -291,6 +364,83 @@ mod tests {
         };
         copy_cast(&[300i32, -129, 7], &l1, &mut ints, &l1, false).unwrap();
         assert_eq!(ints, vec![44, 127, 7]); // wraps like NumPy's astype
+    }
+
+    /// copy_cast's result by the plain strided walk, element by element.
+    fn walk<S: Elem + CastTo<D>, D: Elem>(
+        src: &[S],
+        sl: &Layout,
+        dst: &mut [D],
+        dl: &Layout,
+        to_bool: bool,
+    ) where
+        u8: CastTo<D>,
+    {
+        for_each2(
+            sl.shape,
+            (sl.offset, sl.strides),
+            (dl.offset, dl.strides),
+            |i, j| {
+                let v = src[i as usize];
+                dst[j as usize] = if to_bool {
+                    (u8::from(v != S::default())).cast()
+                } else {
+                    v.cast()
+                };
+            },
+        );
+    }
+
+    #[test]
+    fn contiguous_and_row_runs_match_the_strided_walk() {
+        // values with NaN, infinities, zeros and out-of-range magnitudes
+        let src: Vec<f64> = (0..300_007)
+            .map(|i| match i % 11 {
+                0 => f64::NAN,
+                1 => 0.0,
+                2 => -1e30,
+                3 => f64::INFINITY,
+                _ => (i as f64 * 0.37).sin() * 1000.0,
+            })
+            .collect();
+        // (src layout, dst layout): whole runs at an offset (parallel at
+        // this size), size-1 axes with any stride, rows of a sub-block,
+        // and a general strided view that takes the walk
+        type Case = (Vec<usize>, isize, Vec<isize>, isize, Vec<isize>);
+        let cases: Vec<Case> = vec![
+            (vec![300_000], 7, vec![1], 3, vec![1]),
+            (vec![1, 600, 500], 5, vec![99, 500, 1], 0, vec![7, 500, 1]),
+            (vec![500, 300], 2, vec![600, 1], 1, vec![300, 1]),
+            (vec![400, 300], 0, vec![1, 400], 0, vec![300, 1]),
+        ];
+        for (shape, so, ss, d0, ds) in &cases {
+            let sl = Layout {
+                offset: *so,
+                shape,
+                strides: ss,
+            };
+            let dl = Layout {
+                offset: *d0,
+                shape,
+                strides: ds,
+            };
+            let len = 300_007;
+            for to_bool in [false, true] {
+                let (mut got, mut want) = (vec![0u8; len], vec![0u8; len]);
+                copy_cast(&src, &sl, &mut got, &dl, to_bool).unwrap();
+                walk(&src, &sl, &mut want, &dl, to_bool);
+                assert_eq!(got, want, "{shape:?} to u8, to_bool {to_bool}");
+            }
+            let (mut got, mut want) = (vec![0i32; len], vec![0i32; len]);
+            copy_cast(&src, &sl, &mut got, &dl, false).unwrap();
+            walk(&src, &sl, &mut want, &dl, false);
+            assert_eq!(got, want, "{shape:?} to i32");
+            let (mut got, mut want) = (vec![0f32; len], vec![0f32; len]);
+            copy_cast(&src, &sl, &mut got, &dl, false).unwrap();
+            walk(&src, &sl, &mut want, &dl, false);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{shape:?} to f32");
+        }
     }
 
     #[test]
