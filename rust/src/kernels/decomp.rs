@@ -209,8 +209,9 @@ fn symv_lower(a: &[f64], n: usize, c0: usize, v: &[f64], p: &mut Vec<f64>) {
     p.clear();
     p.resize(m, 0.0);
     for i in 0..m {
-        let row = &a[(c0 + i) * n + c0..(c0 + i) * n + c0 + i];
-        let s = dot(row, &v[..i]) + a[(c0 + i) * n + c0 + i] * v[i];
+        let r0 = (c0 + i) * n + c0; // row c0 + i from column c0
+        let row = &a[r0..r0 + i];
+        let s = dot(row, &v[..i]) + a[r0 + i] * v[i];
         axpy(&mut p[..i], v[i], row);
         p[i] += s;
     }

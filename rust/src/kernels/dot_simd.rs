@@ -24,37 +24,10 @@ use std::arch::x86_64::*;
 #[inline]
 pub fn dot<T: Elem>(a: &[T], b: &[T]) -> Option<T> {
     debug_assert_eq!(a.len(), b.len());
-    let lv = level();
-    if lv == Level::Baseline {
-        return None;
-    }
     let n = a.len().min(b.len());
-    // SAFETY: T is the dtype checked in each arm (so the casts are
-    // identities), n elements of both are readable, and the level was
-    // detected on this CPU.
-    unsafe {
-        match T::DTYPE {
-            DType::Float32 => {
-                let (x, y) = (a.as_ptr() as *const f32, b.as_ptr() as *const f32);
-                let s = match lv {
-                    #[cfg(raptors_avx512)]
-                    Level::Avx512 => avx512::dot_f32(x, y, n),
-                    _ => avx2::dot_f32(x, y, n),
-                };
-                Some(*(&s as *const f32 as *const T))
-            }
-            DType::Float64 => {
-                let (x, y) = (a.as_ptr() as *const f64, b.as_ptr() as *const f64);
-                let s = match lv {
-                    #[cfg(raptors_avx512)]
-                    Level::Avx512 => avx512::dot_f64(x, y, n),
-                    _ => avx2::dot_f64(x, y, n),
-                };
-                Some(*(&s as *const f64 as *const T))
-            }
-            _ => None,
-        }
-    }
+    let mut s = [T::default()];
+    // SAFETY: one row of n readable elements; `s` is our own
+    unsafe { rows(a.as_ptr(), n, &b[..n], &mut s) }.then(|| s[0])
 }
 
 /// `y[r]` = row r dotted with `x` ([`dot`]'s bits), for `y.len()` rows of
@@ -143,6 +116,23 @@ mod avx2 {
     use super::*;
     row_loops!("avx2");
 
+    /// The halving tree over eight float32 lanes (j + 4, j + 2, j + 1).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn hsum_f32(s8: __m256) -> f32 {
+        let s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps::<1>(s8));
+        let s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+        _mm_cvtss_f32(_mm_add_ss(s2, _mm_movehdup_ps(s2)))
+    }
+
+    /// The halving tree over four float64 lanes (j + 2, j + 1).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn hsum_f64(s4: __m256d) -> f64 {
+        let s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd::<1>(s4));
+        _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)))
+    }
+
     /// Lanes 0-7 and 8-15 in two `ymm` accumulators.
     #[inline]
     #[target_feature(enable = "avx2")]
@@ -161,11 +151,7 @@ mod avx2 {
             );
             i += 16;
         }
-        let s8 = _mm256_add_ps(lo, hi);
-        let s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps::<1>(s8));
-        let s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-        let s1 = _mm_add_ss(s2, _mm_movehdup_ps(s2));
-        tail(_mm_cvtss_f32(s1), a, b, full, n)
+        tail(hsum_f32(_mm256_add_ps(lo, hi)), a, b, full, n)
     }
 
     /// Lanes 0-3, 4-7, 8-11 and 12-15 in four `ymm` accumulators.
@@ -187,10 +173,7 @@ mod avx2 {
         }
         // w = 8: lanes j and j + 8
         let (s0, s1) = (_mm256_add_pd(acc[0], acc[2]), _mm256_add_pd(acc[1], acc[3]));
-        let s4 = _mm256_add_pd(s0, s1);
-        let s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd::<1>(s4));
-        let s = _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)));
-        tail(s, a, b, full, n)
+        tail(hsum_f64(_mm256_add_pd(s0, s1)), a, b, full, n)
     }
 }
 
@@ -220,10 +203,7 @@ mod avx512 {
             _mm512_castps512_ps256(acc),
             _mm512_extractf32x8_ps::<1>(acc),
         );
-        let s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps::<1>(s8));
-        let s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-        let s1 = _mm_add_ss(s2, _mm_movehdup_ps(s2));
-        tail(_mm_cvtss_f32(s1), a, b, full, n)
+        tail(avx2::hsum_f32(s8), a, b, full, n)
     }
 
     /// Lanes 0-7 and 8-15 in two `zmm` accumulators.
@@ -246,8 +226,6 @@ mod avx512 {
         }
         let s8 = _mm512_add_pd(lo, hi);
         let s4 = _mm256_add_pd(_mm512_castpd512_pd256(s8), _mm512_extractf64x4_pd::<1>(s8));
-        let s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd::<1>(s4));
-        let s = _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)));
-        tail(s, a, b, full, n)
+        tail(avx2::hsum_f64(s4), a, b, full, n)
     }
 }

@@ -87,6 +87,11 @@ const ROT_BATCH: usize = 1 << 16;
 impl RotationLog {
     /// A log for a matrix of `rows` x `width`.
     pub(super) fn new(rows: usize, width: usize) -> Self {
+        // row numbers are recorded as u32
+        assert!(
+            rows <= u32::MAX as usize,
+            "too many rows for a rotation log"
+        );
         RotationLog {
             rows,
             width,
@@ -97,8 +102,11 @@ impl RotationLog {
 
     /// Records `rot(row x, row y, c, s)` (rows x != y, both < rows),
     /// applying the batch to `a` when it is full.
+    /// (Checked in debug builds only: this runs once per rotation, and
+    /// [`apply_rotations`] indexes with bounds checks, so a bad pair
+    /// panics there, inside the FFI guard.)
     pub(super) fn push(&mut self, a: &mut [f64], x: usize, y: usize, c: f64, s: f64) {
-        assert!(
+        debug_assert!(
             x != y && x.max(y) < self.rows,
             "rotation outside the matrix"
         );
