@@ -54,6 +54,12 @@ def case_add(n):
     return lambda: np.add(a, b)
 
 
+def case_add_out(n):
+    a, b = rand(n, 1), rand(n, 2)
+    o = np.zeros(n)
+    return lambda: np.add(a, b, out=o)
+
+
 def case_mul(n):
     a = rand(n, 3).astype(np.float32)
     return lambda: np.multiply(a, 0.5)
@@ -103,6 +109,7 @@ def case_topk(n):
 CASES = [
     ("array (from Float64Array)", case_array),
     ("add f64", case_add),
+    ("add f64 into out", case_add_out),
     ("multiply f32 by scalar", case_mul),
     ("exp f64", case_exp),
     ("sum f64", case_sum),

@@ -10,7 +10,8 @@
  *
  * Method: every (case, size) measures its implementations in interleaved
  * rounds (raptors, JS, numpy-ts, raptors, ...); a round times a batch of
- * calls lasting at least BATCH_MS (default 4 ms) after a warm-up, and the
+ * calls lasting at least BATCH_MS (default 4 ms) after a warm-up (WARM_MS,
+ * default 150 ms per implementation), and the
  * result is the median over ROUNDS rounds (default 7) of time per call.
  * Results of every library are disposed in the loop, as their docs advise.
  * A full garbage collection runs before each (case, size) (Bun; Deno with
@@ -70,6 +71,27 @@ export const CASES: SizeCase[] = [
         raptors: () => rp.add(a, b),
         js: () => {
           const o = new Float64Array(n);
+          for (let i = 0; i < n; i++) o[i] = x[i]! + y[i]!;
+          return o;
+        },
+        numpyTs: () => np.add(na, nb),
+      };
+    },
+  },
+  {
+    // NumPy's `np.add(a, b, out=o)`; numpy-ts has no `out`, so its column
+    // is the plain `add` again
+    name: "add f64 into out",
+    make(n) {
+      const x = randomF64(n, 1), y = randomF64(n, 2);
+      const a = rp.array(x), b = rp.array(y), out = rp.zeros([n]);
+      const o = new Float64Array(n);
+      const na = np.array(x), nb = np.array(y);
+      return {
+        raptors: () => {
+          rp.add(a, b, { out }); // (the result is `out`: not disposed)
+        },
+        js: () => {
           for (let i = 0; i < n; i++) o[i] = x[i]! + y[i]!;
           return o;
         },
@@ -212,6 +234,13 @@ if (import.meta.main) {
   const only = env("CASES")?.split(",");
   const rounds = Number(env("ROUNDS") ?? 7);
   const batchMs = Number(env("BATCH_MS") ?? 4);
+  // V8 compiles a hot function's optimized code on a background thread
+  // and installs it some time later: with `add(a, b, { out })` at n = 1000
+  // the install came 10 to more than 30 batches of 5000 calls into a loop
+  // (--trace-opt), and until then a call took 0.65-0.75 us instead of
+  // 0.31-0.34. A warm-up of 150 ms per implementation measures the code a
+  // service runs after its first seconds, for every library alike.
+  const warmMs = Number(env("WARM_MS") ?? 150);
   console.log(
     `${runtimeVersion}, backend ${rp.backend.name}; µs per call, median of ${rounds} interleaved rounds`,
   );
@@ -224,7 +253,7 @@ if (import.meta.main) {
       // left to the next case, it made Bun's plain loop of 16 elements
       // 0.06 -> 0.46 us and raptors' add 0.29 -> 0.49 us
       fullGc();
-      const t = measure(impls, { rounds, batchMs });
+      const t = measure(impls, { rounds, batchMs, warmMs });
       rows.push({ case: c.name, n, ...t });
       const f = (v: number) => (v / 1e3).toFixed(v < 1e4 ? 3 : 1);
       console.log(
