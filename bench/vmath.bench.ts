@@ -56,6 +56,7 @@ async function run(): Promise<void> {
         const r = measure({ raptors: () => void f(x, { out }) }, {
           rounds: 15,
           batchMs: 10,
+          warmMs: 150, // (V8's optimized code installed: see sizes.bench.ts)
         });
         rows.push({ fn, dtype, n, ns: r.raptors });
         console.log(`${fn} ${dtype} ${n}: ${(r.raptors / 1e3).toFixed(2)} µs`);
