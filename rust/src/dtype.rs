@@ -308,35 +308,31 @@ macro_rules! vmath_impl {
     };
 }
 
+/// The libm-backed `Float` methods of `$t`: its own `sqrt`, the others
+/// computed in float64 and rounded once to `$t` (float32's are within 1
+/// ulp of the exact result; for float64 the casts are identities).
+macro_rules! libm_methods {
+    ($t:ty; $($f:ident),*) => {
+        #[inline(always)]
+        fn sqrt(self) -> Self {
+            <$t>::sqrt(self)
+        }
+        $(
+            #[inline(always)]
+            fn $f(self) -> Self {
+                (self as f64).$f() as $t
+            }
+        )*
+        #[inline(always)]
+        fn from_f64(v: f64) -> Self {
+            v as $t
+        }
+    };
+}
+
+#[allow(clippy::unnecessary_cast)]
 impl Float for f64 {
-    #[inline(always)]
-    fn sqrt(self) -> Self {
-        f64::sqrt(self)
-    }
-    #[inline(always)]
-    fn exp(self) -> Self {
-        f64::exp(self)
-    }
-    #[inline(always)]
-    fn ln(self) -> Self {
-        f64::ln(self)
-    }
-    #[inline(always)]
-    fn sin(self) -> Self {
-        f64::sin(self)
-    }
-    #[inline(always)]
-    fn cos(self) -> Self {
-        f64::cos(self)
-    }
-    #[inline(always)]
-    fn tanh(self) -> Self {
-        f64::tanh(self)
-    }
-    #[inline(always)]
-    fn from_f64(v: f64) -> Self {
-        v
-    }
+    libm_methods!(f64; exp, ln, sin, cos, tanh);
     #[inline(always)]
     fn vexp_block(a: &[f64], out: &mut [f64]) -> Option<bool> {
         #[cfg(all(target_arch = "x86_64", raptors_avx512))]
@@ -352,37 +348,10 @@ impl Float for f64 {
         exp_f64_body, exp_f64_covers, expm1_f64_body, expm1_f64_covers);
 }
 
-// float32's libm functions are float64's, rounded once (within 1 ulp of the
-// exact result); the `v*` ones are float32 kernels (`kernels::vmath`).
+// float32's libm functions are float64's, rounded once; the `v*` ones are
+// float32 kernels (`kernels::vmath`).
 impl Float for f32 {
-    #[inline(always)]
-    fn sqrt(self) -> Self {
-        f32::sqrt(self)
-    }
-    #[inline(always)]
-    fn exp(self) -> Self {
-        (self as f64).exp() as f32
-    }
-    #[inline(always)]
-    fn ln(self) -> Self {
-        (self as f64).ln() as f32
-    }
-    #[inline(always)]
-    fn sin(self) -> Self {
-        (self as f64).sin() as f32
-    }
-    #[inline(always)]
-    fn cos(self) -> Self {
-        (self as f64).cos() as f32
-    }
-    #[inline(always)]
-    fn tanh(self) -> Self {
-        (self as f64).tanh() as f32
-    }
-    #[inline(always)]
-    fn from_f64(v: f64) -> Self {
-        v as f32
-    }
+    libm_methods!(f32; exp, ln, sin, cos, tanh);
     vmath_impl!(f32: exp_f32, expm1_f32, log_f32, tanh_f32, sin_f32, cos_f32,
         trig_f32_in_range, log_f32_normal, log_f32_covers, tanh_f32_body, tanh_f32_covers,
         exp_f32_body, exp_f32_covers, expm1_f32_body, expm1_f32_covers);

@@ -261,6 +261,21 @@ where
             }
         }
     }
+    cast_walk(src, sl, dst, dl, to_bool);
+    Ok(())
+}
+
+/// [`copy_cast`]'s general case: the strided walk, element by element
+/// (the layouts already checked).
+fn cast_walk<S: Elem + CastTo<D>, D: Elem>(
+    src: &[S],
+    sl: &Layout,
+    dst: &mut [D],
+    dl: &Layout,
+    to_bool: bool,
+) where
+    u8: CastTo<D>,
+{
     let one: D = 1u8.cast();
     for_each2(
         sl.shape,
@@ -280,7 +295,6 @@ where
             };
         },
     );
-    Ok(())
 }
 
 /// Whether `l` walks its elements in C order one after another (stride 1
@@ -366,31 +380,6 @@ mod tests {
         assert_eq!(ints, vec![44, 127, 7]); // wraps like NumPy's astype
     }
 
-    /// copy_cast's result by the plain strided walk, element by element.
-    fn walk<S: Elem + CastTo<D>, D: Elem>(
-        src: &[S],
-        sl: &Layout,
-        dst: &mut [D],
-        dl: &Layout,
-        to_bool: bool,
-    ) where
-        u8: CastTo<D>,
-    {
-        for_each2(
-            sl.shape,
-            (sl.offset, sl.strides),
-            (dl.offset, dl.strides),
-            |i, j| {
-                let v = src[i as usize];
-                dst[j as usize] = if to_bool {
-                    (u8::from(v != S::default())).cast()
-                } else {
-                    v.cast()
-                };
-            },
-        );
-    }
-
     #[test]
     fn contiguous_and_row_runs_match_the_strided_walk() {
         // values with NaN, infinities, zeros and out-of-range magnitudes
@@ -428,16 +417,16 @@ mod tests {
             for to_bool in [false, true] {
                 let (mut got, mut want) = (vec![0u8; len], vec![0u8; len]);
                 copy_cast(&src, &sl, &mut got, &dl, to_bool).unwrap();
-                walk(&src, &sl, &mut want, &dl, to_bool);
+                cast_walk(&src, &sl, &mut want, &dl, to_bool);
                 assert_eq!(got, want, "{shape:?} to u8, to_bool {to_bool}");
             }
             let (mut got, mut want) = (vec![0i32; len], vec![0i32; len]);
             copy_cast(&src, &sl, &mut got, &dl, false).unwrap();
-            walk(&src, &sl, &mut want, &dl, false);
+            cast_walk(&src, &sl, &mut want, &dl, false);
             assert_eq!(got, want, "{shape:?} to i32");
             let (mut got, mut want) = (vec![0f32; len], vec![0f32; len]);
             copy_cast(&src, &sl, &mut got, &dl, false).unwrap();
-            walk(&src, &sl, &mut want, &dl, false);
+            cast_walk(&src, &sl, &mut want, &dl, false);
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&got), bits(&want), "{shape:?} to f32");
         }
