@@ -138,6 +138,8 @@ impl Job {
 struct Slot {
     epoch: u64,
     job: Option<Arc<Job>>,
+    /// Helpers parked on `Pool::wake` (changed under the slot's lock).
+    parked: usize,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -155,6 +157,7 @@ static POOL: Pool = Pool {
     slot: Mutex::new(Slot {
         epoch: 0,
         job: None,
+        parked: 0,
     }),
     wake: Condvar::new(),
     epoch: AtomicUsize::new(0),
@@ -182,7 +185,9 @@ fn helper_loop() {
         let job = {
             let mut g = POOL.slot.lock().unwrap_or_else(|p| p.into_inner());
             while g.epoch as usize == seen {
+                g.parked += 1;
                 g = POOL.wake.wait(g).unwrap_or_else(|p| p.into_inner());
+                g.parked -= 1;
             }
             seen = g.epoch as usize;
             g.job.clone()
@@ -257,13 +262,22 @@ fn run_on_pool<F: Fn(usize) + Sync>(parts: usize, f: F) {
         done: AtomicUsize::new(0),
         panicked: AtomicBool::new(false),
     });
-    {
+    let parked = {
         let mut g = POOL.slot.lock().unwrap_or_else(|p| p.into_inner());
         g.epoch += 1;
         g.job = Some(job.clone());
         POOL.epoch.store(g.epoch as usize, Ordering::Release);
+        g.parked
+    };
+    // A helper parks only after checking the epoch under the slot's lock,
+    // so one that is not counted in `parked` here will see the new epoch.
+    // Helpers still spinning need no wake-up, and a notify is a futex
+    // system call: skipping it took an empty two-part region from
+    // 0.88-0.93 to 0.51-0.62 us (`/tmp` Rust loop), `tanh` of 10^4
+    // float32 from 2.69-2.70 to 2.32-2.42 us (Deno, A/B).
+    if parked > 0 {
+        POOL.wake.notify_all();
     }
-    POOL.wake.notify_all();
     job.run_tasks();
     let mut spins = 0u32;
     while job.done.load(Ordering::Acquire) < parts {
