@@ -58,7 +58,7 @@ const DENO: Thresholds = {
   // fill()/set() are native memset/memcpy builtins; the kernel only adds
   // threads, which pay off on large arrays: from 32768 elements for a copy
   // (the kernel's parallel threshold; float64 at 32768: 4.9 us with set(),
-  // 3.3 native; at 10^5 15.7 and 8.4; Intel host, twelfth session).
+  // 3.3 native; at 10^5 15.7 and 8.4; Intel host, thirteenth session).
   fill: 1 << 20,
   copy: 1 << 15,
 };
