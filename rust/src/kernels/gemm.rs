@@ -195,6 +195,67 @@ unsafe fn tile_to_c<T: Elem, const MR: usize, const NR: usize>(
     }
 }
 
+/// Whether [`micro_rows`] can run a `MR` x `NR` tile of `T`: the AVX-512
+/// kernels, float32 or float64, on a CPU that has them.
+#[inline(always)]
+fn rows_direct<T: Elem, const MR: usize, const NR: usize>() -> bool {
+    #[cfg(all(target_arch = "x86_64", raptors_avx512))]
+    {
+        use crate::dtype::DType;
+        MR == avx512::MR
+            && NR * std::mem::size_of::<T>() == 128
+            && (T::DTYPE == DType::Float32 || T::DTYPE == DType::Float64)
+            && crate::simd::level() == crate::simd::Level::Avx512
+    }
+    #[cfg(not(all(target_arch = "x86_64", raptors_avx512)))]
+    false
+}
+
+/// [`micro_into`] for a full-height tile whose A rows are read where they
+/// lie (`lda` apart, contiguous along k) instead of from a packed sliver:
+/// the AVX-512 `*_rows` kernels, the same bits. Packing a 12 x 64 sliver
+/// cost about as much as the products of a 10000x64 @ 64x64 float32
+/// matmul that used it (a strided scalar copy per element).
+///
+/// # Safety
+/// [`rows_direct`] holds; `a` valid for `MR` rows of `kc` elements `lda`
+/// apart; `b` holds `kc` steps of the panel; `dst` as [`micro_into`] with
+/// `mr == MR`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn micro_rows<T: Elem, const MR: usize, const NR: usize>(
+    kc: usize,
+    a: *const T,
+    lda: usize,
+    b: &[T],
+    dst: *mut T,
+    ldc: usize,
+    nr: usize,
+    add: bool,
+) {
+    #[cfg(all(target_arch = "x86_64", raptors_avx512))]
+    {
+        debug_assert!(rows_direct::<T, MR, NR>() && b.len() >= kc * NR);
+        let mut acc = [[T::default(); NR]; MR];
+        let whole = nr == NR;
+        let (c, ldk, add_c) = if whole {
+            (dst, ldc, add)
+        } else {
+            (acc.as_mut_ptr() as *mut T, NR, false)
+        };
+        if T::DTYPE == crate::dtype::DType::Float64 {
+            avx512::f64_12x16_rows(kc, a as _, lda, b.as_ptr() as _, c as *mut f64, ldk, add_c)
+        } else {
+            avx512::f32_12x32_rows(kc, a as _, lda, b.as_ptr() as _, c as *mut f32, ldk, add_c)
+        }
+        if !whole {
+            tile_to_c(&acc, dst, ldc, (MR, nr), add);
+        }
+    }
+    #[cfg(not(all(target_arch = "x86_64", raptors_avx512)))]
+    let _ = (kc, a, lda, b, dst, ldc, nr, add);
+}
+
 /// Hand-written AVX-512 micro-kernels: 12 rows of A times 2 vectors of B
 /// (32 float32 or 16 float64 columns), 24 accumulators of the 32 vector
 /// registers, one fused multiply-add per element and step in the order of
@@ -211,7 +272,7 @@ mod avx512 {
     pub const MR: usize = 12;
 
     macro_rules! kernel {
-        ($name:ident, $t:ty, $lanes:expr, $set1:ident, $zero:ident, $load:ident, $fmadd:ident, $add:ident, $store:ident) => {
+        ($name:ident, $rows:ident, $body:ident, $t:ty, $lanes:expr, $set1:ident, $zero:ident, $load:ident, $fmadd:ident, $add:ident, $store:ident) => {
             /// `C[i][j] (+)= sum over p < kc of a[p * MR + i] * b[p * 2L + j]`
             /// for the MR x 2L tile at `c` (rows `ldc` apart): the sum is
             /// formed from zero and then stored, or added to C when `add`.
@@ -228,17 +289,51 @@ mod avx512 {
                 ldc: usize,
                 add: bool,
             ) {
+                $body(kc, (a, 1, MR), b, c, ldc, add)
+            }
+
+            /// [`$name`] reading A where it lies, `a[i * lda + p]` (rows of
+            /// A contiguous, no packed sliver): the same operations in the
+            /// same order, so the same bits.
+            ///
+            /// # Safety
+            /// As [`$name`], with `a` valid for MR rows of `kc` elements,
+            /// `lda` apart.
+            #[target_feature(enable = "avx512f")]
+            pub unsafe fn $rows(
+                kc: usize,
+                a: *const $t,
+                lda: usize,
+                b: *const $t,
+                c: *mut $t,
+                ldc: usize,
+                add: bool,
+            ) {
+                $body(kc, (a, lda, 1), b, c, ldc, add)
+            }
+
+            /// The kernel: `A[i][p]` at `a + i * ars + p * acs`.
+            #[inline]
+            #[target_feature(enable = "avx512f")]
+            unsafe fn $body(
+                kc: usize,
+                (a, ars, acs): (*const $t, usize, usize),
+                b: *const $t,
+                c: *mut $t,
+                ldc: usize,
+                add: bool,
+            ) {
                 let mut acc = [[$zero(); 2]; MR];
                 let (mut ap, mut bp) = (a, b);
                 for _ in 0..kc {
                     let b0 = $load(bp);
                     let b1 = $load(bp.add($lanes));
                     for (i, ci) in acc.iter_mut().enumerate() {
-                        let x = $set1(*ap.add(i));
+                        let x = $set1(*ap.add(i * ars));
                         ci[0] = $fmadd(x, b0, ci[0]);
                         ci[1] = $fmadd(x, b1, ci[1]);
                     }
-                    ap = ap.add(MR);
+                    ap = ap.add(acs);
                     bp = bp.add(2 * $lanes);
                 }
                 for (i, ci) in acc.iter().enumerate() {
@@ -256,6 +351,8 @@ mod avx512 {
     }
     kernel!(
         f32_12x32,
+        f32_12x32_rows,
+        f32_12x32_body,
         f32,
         16,
         _mm512_set1_ps,
@@ -267,6 +364,8 @@ mod avx512 {
     );
     kernel!(
         f64_12x16,
+        f64_12x16_rows,
+        f64_12x16_body,
         f64,
         8,
         _mm512_set1_pd,
@@ -485,7 +584,17 @@ impl<T: Copy> Mat<T> {
     /// (i, j) must be inside the matrix.
     #[inline(always)]
     unsafe fn at(&self, i: usize, j: usize) -> T {
-        *self.ptr.offset(i as isize * self.rs + j as isize * self.cs)
+        *self.ptr_at(i, j)
+    }
+
+    /// Where element (i, j) lies (read through the whole struct, as
+    /// [`Mat::at`]).
+    ///
+    /// # Safety
+    /// (i, j) must be inside the matrix.
+    #[inline(always)]
+    unsafe fn ptr_at(&self, i: usize, j: usize) -> *const T {
+        self.ptr.offset(i as isize * self.rs + j as isize * self.cs)
     }
 }
 
@@ -628,6 +737,8 @@ unsafe fn gemm_range<T: Elem, const MR: usize, const NR: usize>(
     let ncols = nc_cols::<T>();
     let max_panels = (ncols.min(c1 - c0) + NR - 1) / NR;
     let lanes = a_lanes::<T, MR, NR>();
+    // rows of A contiguous along k: full-height slivers are read in place
+    let direct = rows_direct::<T, MR, NR>() && a.cs == 1 && a.rs > 0 && lanes == 1 && !neg;
     with_pack::<T, ()>(0, KC * NR * max_panels, |bstore| {
         let bshared = SendPtr(bstore.as_mut_ptr());
         for jc in (c0..c1).step_by(ncols) {
@@ -701,6 +812,24 @@ unsafe fn gemm_range<T: Elem, const MR: usize, const NR: usize>(
                                 return;
                             }
                             let mr = MR.min(r1 - i0);
+                            if direct && mr == MR {
+                                let cp = cptr.get();
+                                let arow = a.ptr_at(i0, p0);
+                                for jb in 0..panels {
+                                    let j0 = jc + jb * NR;
+                                    micro_rows::<T, MR, NR>(
+                                        kc,
+                                        arow,
+                                        a.rs as usize,
+                                        &bpack[jb * KC * NR..jb * KC * NR + kc * NR],
+                                        cp.add(i0 * ldc + j0),
+                                        ldc,
+                                        NR.min(c1 - j0),
+                                        p0 > 0 || how != Update::Store,
+                                    );
+                                }
+                                continue;
+                            }
                             // pack the A sliver [i0..i0+MR, p0..p0+kc] once per B
                             // block, in the order the kernel reads it (each element
                             // `lanes` times)
