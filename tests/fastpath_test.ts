@@ -436,3 +436,34 @@ test("matmul { out } gives the fresh result's bits, written in place or through 
     );
   }
 });
+
+test("the cached layout (size, C order) of every kind of view matches its shape and strides, so the fast paths take only true C-contiguous operands", () => {
+  const m = rp.array(rand(12)).reshape([3, 4]);
+  const col = rp.array(rand(20)).reshape([4, 5]).slice(":", "1:2");
+  const views: [string, NDArray][] = [
+    ["C 4x3", rp.array(rand(12)).reshape([4, 3])],
+    ["transpose 4x3", m.T],
+    ["column 4x1", col],
+    ["step", rp.array(rand(24)).slice("::2")],
+    ["broadcast", rp.broadcastTo(rp.array(rand(1)), [12])],
+    ["reversed", rp.array(rand(12)).slice("::-1")],
+    ["offset", rp.array(rand(13)).slice("1:")],
+    ["empty", rp.zeros([0, 3])],
+  ];
+  for (const [what, v] of views) {
+    const size = v.shape.reduce((p, d) => p * d, 1);
+    assert.equal(v.size, size, `${what}: size`);
+    assert.equal(v.size, size, `${what}: size (cached)`);
+    const c = v.copy();
+    const other = rp.array(rand(size)).reshape([...v.shape]);
+    sameBits(rp.add(v, other), rp.add(c, other), `${what}: add`);
+    sameBits(rp.add(other, v), rp.add(other, c), `${what}: add swapped`);
+    sameBits(rp.exp(v), rp.exp(c), `${what}: exp`);
+    const out = rp.empty([...v.shape]);
+    sameBits(rp.multiply(v, 2, { out }), rp.multiply(c, 2), `${what}: out`);
+    if (!v.flags.writeable) continue;
+    // a non-C view as `out` is written through its strides
+    const want = rp.add(other, 1);
+    sameBits(rp.add(other, 1, { out: v }), want, `${what}: into the view`);
+  }
+});

@@ -14,7 +14,13 @@ import { allocStorage } from "../core/_pool.ts";
 import { native, statusError } from "../_native.ts";
 import { dtypeCode } from "../core/dtype.ts";
 import { IndexError } from "../errors.ts";
-import { copyInto, NDArray, ownArray, storageOf } from "../core/ndarray.ts";
+import {
+  copyInto,
+  isCContiguous,
+  NDArray,
+  ownArray,
+  storageOf,
+} from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
 import { fmtShape, normAxis, sizeOf } from "../core/_shape.ts";
 import {
@@ -76,7 +82,7 @@ export function take(
     axis = 0;
   } else axis = normAxis(options.axis, x.ndim, "take");
   const idx = asIndices(indices, "take");
-  const flat = idx.flags.cContiguous && idx._offset === 0 &&
+  const flat = isCContiguous(idx) && idx._offset === 0 &&
       taLength(storageOf(idx)) === idx.size
     ? idx
     : idx.copy();
@@ -128,7 +134,7 @@ export function argwhere(a: ArrayLikeInput): NDArray {
   notRecordable("argwhere");
   let x = nd(a);
   if (x.ndim === 0) x = x.reshape(1);
-  const c = x.flags.cContiguous && x._offset === 0 &&
+  const c = isCContiguous(x) && x._offset === 0 &&
       taLength(storageOf(x)) === x.size
     ? x
     : x.copy();

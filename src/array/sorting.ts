@@ -9,7 +9,13 @@
  * @module
  */
 import { taLength } from "../_intrinsics.ts";
-import { fresh, NDArray, ownArray, storageOf } from "../core/ndarray.ts";
+import {
+  fresh,
+  isCContiguous,
+  NDArray,
+  ownArray,
+  storageOf,
+} from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
 import { dtypeCode, resultType } from "../core/dtype.ts";
 import { kernel, pendingCount, recording } from "../engine/_record.ts";
@@ -441,7 +447,7 @@ function topkKernel(
   let lanesArr = x;
   if (ax !== last) lanesArr = lanesArr.swapaxes(ax, last);
   if (
-    !lanesArr.flags.cContiguous || lanesArr._offset !== 0 ||
+    !isCContiguous(lanesArr) || lanesArr._offset !== 0 ||
     taLength(storageOf(lanesArr)) < lanesArr.size
   ) lanesArr = lanesArr.copy();
   const n = x.shape[ax]!;

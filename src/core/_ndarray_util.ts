@@ -84,6 +84,14 @@ export function isContiguous(
   return true;
 }
 
+/**
+ * NumPy's `a.flags.c_contiguous` (extent-1 axes may have any stride), the
+ * strict form from the cached layout first.
+ */
+export function isCContiguous(a: NDArray): boolean {
+  return cSize(a) >= 0 || isContiguous(a.shape, a._strides, false);
+}
+
 /** Converts a JS scalar to what the dtype's storage holds (checked). */
 export function toStored(
   dtype: DType,
@@ -359,6 +367,38 @@ export function wrap(
   return new NDArray(storage, dtype, shape, strides, offset, TRUSTED);
 }
 
+/** Contiguity flags, as NumPy's `a.flags`. */
+export interface Flags {
+  /** Whether the elements are in C (row-major) order without gaps. */
+  cContiguous: boolean;
+  /** Whether the elements are in Fortran (column-major) order without gaps. */
+  fContiguous: boolean;
+  /** Whether the array may be written (false for read-only views and engine results being recorded). */
+  writeable: boolean;
+}
+
+/**
+ * `a`'s layout summary ({@link NDArray._layout}), computed and kept:
+ * `1 + size` when `a` is C-contiguous in the strict sense (each stride the
+ * product of the later extents, as the fast paths need), `-(1 + size)`
+ * otherwise.
+ */
+export function layoutOf(a: NDArray): number {
+  const shape = a.shape, strides = a._strides;
+  let want = 1, c = true;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (strides[i] !== want) c = false;
+    want *= shape[i]!;
+  }
+  return a._layout = c ? 1 + want : -1 - want;
+}
+
+/** `a.size` when `a` is strictly C-contiguous ({@link layoutOf}), else -1. */
+export function cSize(a: NDArray): number {
+  const l = a._layout || layoutOf(a);
+  return l > 0 ? l - 1 : -1;
+}
+
 const interned = new Map<number, readonly number[]>();
 /**
  * A frozen copy of a shape or strides list, shared between arrays for the
@@ -420,10 +460,8 @@ export function fresh(dtype: DType, shape: readonly number[]): NDArray {
  */
 export function directStorage(a: NDArray, fn: string): Storage | undefined {
   const n = a.size;
-  if (
-    recording() !== null || a._offset !== 0 || n === 0 ||
-    (a.ndim === 1 ? a._strides[0] !== 1 && n !== 1 : !a.flags.cContiguous)
-  ) return undefined;
+  if (recording() !== null || a._offset !== 0 || n === 0) return undefined;
+  if (!isCContiguous(a)) return undefined;
   const st = storageOf(a);
   a._live(fn);
   checkReadable(st, fn);
@@ -539,7 +577,7 @@ export function nestedList(a: NDArray, big: boolean): NestedList {
 
 /** `NDArray.data`: a zero-copy view of a C-contiguous array's elements. */
 export function dataView(a: NDArray): Storage {
-  if (!a.flags.cContiguous) {
+  if (!isCContiguous(a)) {
     throw new TypeError(
       "data: array is not C-contiguous; call copy() (or ascontiguousarray) first",
     );

@@ -48,7 +48,6 @@ import {
   reshapeStrides,
   resolveReshape,
   type Shape,
-  sizeOf,
   sliceLayout,
   squeezeKeep,
 } from "./_shape.ts";
@@ -74,8 +73,11 @@ import {
   elementOffset,
   emptyStorage,
   escapeNever,
+  type Flags,
   frozen,
+  isCContiguous,
   isContiguous,
+  layoutOf,
   nestedList,
   noteSlab,
   readOnlyAlias,
@@ -85,12 +87,15 @@ import {
   unravelIndex,
   wrap,
 } from "./_ndarray_util.ts";
+export type { Flags } from "./_ndarray_util.ts";
 export {
   AS_NUMBER,
   copyInto,
+  cSize,
   directStorage,
   fresh,
   frozen,
+  isCContiguous,
   keepScalar,
   numberResult,
   SCALAR_RESULT,
@@ -106,16 +111,6 @@ export type Scalar = number | bigint | boolean;
 
 /** A nested JS list, as `tolist()` returns. */
 export type NestedList = Scalar | NestedList[];
-
-/** Contiguity flags, as NumPy's `a.flags`. */
-export interface Flags {
-  /** Whether the elements are in C (row-major) order without gaps. */
-  cContiguous: boolean;
-  /** Whether the elements are in Fortran (column-major) order without gaps. */
-  fContiguous: boolean;
-  /** Whether the array may be written (false for read-only views and engine results being recorded). */
-  writeable: boolean;
-}
 
 const INSPECT_DENO = Symbol.for("Deno.customInspect");
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
@@ -187,6 +182,11 @@ export class NDArray {
   /** @internal Offset of element [0, ..., 0] in the storage. */
   readonly _offset: number;
   /**
+   * @internal 0, or `layoutOf(this)` once computed (shape and strides never
+   * change). JavaScriptCore reads frozen lists ~20x slower than plain ones.
+   */
+  _layout = 0;
+  /**
    * The TypedArray holding the elements (shared by views): a private
    * field, reached inside raptors through {@link storageOf}. Jobs read and
    * write raptors' own memory in place (results, read-only and lent
@@ -245,7 +245,8 @@ export class NDArray {
   }
   /** Number of elements. */
   get size(): number {
-    return sizeOf(this.shape);
+    const l = this._layout || layoutOf(this);
+    return l > 0 ? l - 1 : -l - 1;
   }
   /** Bytes per element. */
   get itemsize(): number {
@@ -262,7 +263,7 @@ export class NDArray {
   /** Contiguity, as NumPy's `flags`. */
   get flags(): Flags {
     return {
-      cContiguous: isContiguous(this.shape, this._strides, false),
+      cContiguous: isCContiguous(this),
       fContiguous: isContiguous(this.shape, this._strides, true),
       writeable: !isWriteProtected(this.#storage),
     };

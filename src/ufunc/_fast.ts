@@ -32,6 +32,7 @@ import {
   storageCtor,
 } from "../core/dtype.ts";
 import {
+  cSize,
   NDArray,
   type Scalar,
   storageOf,
@@ -60,20 +61,9 @@ const META2 = new Float64Array(7);
 const META1 = new Float64Array(5);
 const scratch: Partial<Record<DType, Storage>> = {};
 
-/** Whether `st` (an NDArray's strides) are exactly C order for `shape`. */
-function isCStrict(
-  shape: readonly number[],
-  strides: readonly number[],
-): boolean {
-  let want = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (strides[i] !== want) return false;
-    want *= shape[i]!;
-  }
-  return true;
-}
-
+/** Whether two shapes are equal (interned shapes are often one object). */
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -95,9 +85,7 @@ function fastOut(
   y?: NDArray,
 ): NDArray | undefined {
   if (!(out instanceof NDArray) || out.dtype !== dtype) return undefined;
-  if (!sameShape(out.shape, shape) || !isCStrict(out.shape, out._strides)) {
-    return undefined;
-  }
+  if (cSize(out) !== n || !sameShape(out.shape, shape)) return undefined;
   const st = storageOf(out), off = out._offset;
   if (taLength(st) < off + n || isWriteProtected(st)) return undefined;
   const buf = taBuffer(st);
@@ -129,6 +117,13 @@ function apart(
   const ob = taByteOffset(st) + off * osz;
   return (xb === ob && xsz === osz) || xb + n * xsz <= ob ||
     ob + n * osz <= xb;
+}
+
+/** A C-contiguous result over `st` in `a`'s layout (known: not recomputed). */
+function wrapLike(st: Storage, dtype: DType, a: NDArray): NDArray {
+  const r = wrap(st, dtype, a.shape, a._strides);
+  r._layout = a._layout;
+  return r;
 }
 
 /** A 1-element storage of `dtype` holding `v` (reused; fast path only). */
@@ -175,14 +170,13 @@ export function fastBinary(
     // dtype for arithmetic (comparisons may widen: general path)
     if (cmp || !Number.isInteger(s)) return undefined;
   }
-  const shape = a.shape, strides = a._strides;
-  if (!isCStrict(shape, strides)) return undefined;
+  const n = cSize(a);
+  if (n <= 0) return undefined;
+  const shape = a.shape;
   if (b !== undefined) {
-    if (b.dtype !== dtype || !sameShape(shape, b.shape)) return undefined;
-    if (!isCStrict(b.shape, b._strides)) return undefined;
+    if (b.dtype !== dtype || cSize(b) !== n) return undefined;
+    if (!sameShape(shape, b.shape)) return undefined;
   }
-  const n = a.size;
-  if (n === 0) return undefined;
   const ast = storageOf(a), aOff = a._offset;
   // a disposed or detached operand: the general path names it
   if (taLength(ast) < aOff + n) return undefined;
@@ -209,7 +203,7 @@ export function fastBinary(
     n < JS_FAST && k === "f" && !scalarFirst &&
     jsBinary(op, dtype, ast, aOff, bst, bOff, bStride, out, oOff, n)
   ) {
-    return outNd ?? wrap(out, outDtype, shape, strides);
+    return outNd ?? wrapLike(out, outDtype, a);
   }
   const m = META2;
   // scalar first (`2 - a`): the scalar is operand a, with stride 0
@@ -233,7 +227,7 @@ export function fastBinary(
     m,
   );
   if (status !== 0) throw statusError(status, op);
-  return outNd ?? wrap(out, outDtype, shape, strides);
+  return outNd ?? wrapLike(out, outDtype, a);
 }
 
 /** The fast path of {@link ufunc1} (float input), or `undefined`. */
@@ -248,10 +242,11 @@ export function fastUnary(
     (dtype !== "float64" && dtype !== "float32") || !FAST1.has(op) ||
     recording() !== null || pendingCount !== 0
   ) return undefined;
-  const shape = x.shape, strides = x._strides;
-  if (!isCStrict(shape, strides)) return undefined;
-  const n = x.size, st = storageOf(x), off = x._offset;
-  if (n === 0 || taLength(st) < off + n) return undefined;
+  const n = cSize(x);
+  if (n <= 0) return undefined;
+  const shape = x.shape;
+  const st = storageOf(x), off = x._offset;
+  if (taLength(st) < off + n) return undefined;
   let outNd: NDArray | undefined, out: Storage, oOff = 0;
   if (given !== undefined) {
     outNd = fastOut(given, dtype, shape, n, x);
@@ -276,5 +271,5 @@ export function fastUnary(
     m,
   );
   if (status !== 0) throw statusError(status, op);
-  return outNd ?? wrap(out, dtype, shape, strides);
+  return outNd ?? wrapLike(out, dtype, x);
 }
