@@ -95,58 +95,58 @@ fn slot_int(bits: u64, size: usize) -> i128 {
     }
 }
 
+/// `Elem` for an integer type: wrapping arithmetic; `$abs` is `abs` of
+/// `self` (wrapping for signed types, the identity for unsigned ones).
 macro_rules! impl_int {
-    ($t:ty, $dt:ident, signed) => {
-        impl_int!(@common $t, $dt);
+    ($t:ty, $dt:ident, |$x:ident| $abs:expr) => {
         impl Elem for $t {
             const DTYPE: DType = DType::$dt;
             const IS_FLOAT: bool = false;
-            impl_int!(@ops);
             #[inline(always)]
-            fn neg(self) -> Self { self.wrapping_neg() }
+            fn add(self, o: Self) -> Self {
+                self.wrapping_add(o)
+            }
             #[inline(always)]
-            fn abs(self) -> Self { self.wrapping_abs() }
+            fn sub(self, o: Self) -> Self {
+                self.wrapping_sub(o)
+            }
             #[inline(always)]
-            fn from_slot(bits: u64) -> Self { slot_int(bits, std::mem::size_of::<$t>()) as $t }
+            fn mul(self, o: Self) -> Self {
+                self.wrapping_mul(o)
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                false
+            }
+            #[inline(always)]
+            fn neg(self) -> Self {
+                self.wrapping_neg()
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                let $x = self;
+                $abs
+            }
+            #[inline(always)]
+            fn from_slot(bits: u64) -> Self {
+                slot_int(bits, std::mem::size_of::<$t>()) as $t
+            }
         }
-    };
-    ($t:ty, $dt:ident, unsigned) => {
-        impl_int!(@common $t, $dt);
-        impl Elem for $t {
-            const DTYPE: DType = DType::$dt;
-            const IS_FLOAT: bool = false;
-            impl_int!(@ops);
-            #[inline(always)]
-            fn neg(self) -> Self { self.wrapping_neg() }
-            #[inline(always)]
-            fn abs(self) -> Self { self }
-            #[inline(always)]
-            fn from_slot(bits: u64) -> Self { slot_int(bits, std::mem::size_of::<$t>()) as $t }
-        }
-    };
-    (@common $t:ty, $dt:ident) => {};
-    (@ops) => {
-        #[inline(always)]
-        fn add(self, o: Self) -> Self { self.wrapping_add(o) }
-        #[inline(always)]
-        fn sub(self, o: Self) -> Self { self.wrapping_sub(o) }
-        #[inline(always)]
-        fn mul(self, o: Self) -> Self { self.wrapping_mul(o) }
-        #[inline(always)]
-        fn to_f64(self) -> f64 { self as f64 }
-        #[inline(always)]
-        fn is_nan(self) -> bool { false }
     };
 }
 
-impl_int!(i8, Int8, signed);
-impl_int!(i16, Int16, signed);
-impl_int!(i32, Int32, signed);
-impl_int!(i64, Int64, signed);
-impl_int!(u8, Uint8, unsigned);
-impl_int!(u16, Uint16, unsigned);
-impl_int!(u32, Uint32, unsigned);
-impl_int!(u64, Uint64, unsigned);
+impl_int!(i8, Int8, |x| x.wrapping_abs());
+impl_int!(i16, Int16, |x| x.wrapping_abs());
+impl_int!(i32, Int32, |x| x.wrapping_abs());
+impl_int!(i64, Int64, |x| x.wrapping_abs());
+impl_int!(u8, Uint8, |x| x);
+impl_int!(u16, Uint16, |x| x);
+impl_int!(u32, Uint32, |x| x);
+impl_int!(u64, Uint64, |x| x);
 
 macro_rules! impl_float {
     ($t:ty, $dt:ident) => {
