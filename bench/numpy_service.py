@@ -52,7 +52,7 @@ def main():
     rounds = int(os.environ.get("ROUNDS", "9"))
     batch_ms = float(os.environ.get("BATCH_MS", "20"))
     rows = []
-    for batch in [1, 32, 1024]:
+    for batch in [1, 32, 1024, 10000]:
         rows.append({"case": f"score sigmoid(X@w+b), {batch} x 64",
                      "numpy": measure(score_case(batch), rounds, batch_ms)})
     rows.append({"case": f"similar top-10, {ROWS} x {DIM} f32",

@@ -6,7 +6,7 @@
  *
  *     deno run -A bench/service.bench.ts      # or: bun bench/service.bench.ts
  *
- * - score: `sigmoid(X @ w + b)`, X float64 rows x 64 (batch 1, 32, 1024),
+ * - score: `sigmoid(X @ w + b)`, X float64 rows x 64 (batch 1, 32, 1024, 10000),
  *   as the /score handler computes it from a parsed JSON body;
  * - similar: cosine top-10 of a 384-d float32 query against 100,000 x 384
  *   float32 unit rows (`E @ u`, then the top k).
@@ -141,7 +141,7 @@ if (import.meta.main) {
       }`,
     );
   };
-  for (const batch of [1, 32, 1024]) {
+  for (const batch of [1, 32, 1024, 10000]) {
     show(
       `score sigmoid(X@w+b), ${batch} x 64`,
       measure(scoreCase(batch), { rounds, batchMs }),
