@@ -5,12 +5,15 @@ import {
   asDType,
   canCastSafely,
   type DType,
+  dtypeCode,
   DTYPES,
   intRange,
   itemsize,
   resultType,
   resultTypeWithScalar,
+  storageCtor,
 } from "../src/core/dtype.ts";
+import { DTYPE } from "../ffi/symbols.ts";
 import { test } from "./_shim.ts";
 
 const fx = JSON.parse(
@@ -73,6 +76,14 @@ test("dtype names, sizes and ranges", () => {
   assert.throws(() => asDType(3), TypeError);
   const sizes = DTYPES.map((d: DType) => itemsize(d));
   assert.deepEqual(sizes, [1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8]);
+  // the float shortcuts of itemsize/storageCtor/dtypeCode agree with the tables
+  for (const d of DTYPES) {
+    assert.equal(storageCtor(d).BYTES_PER_ELEMENT, itemsize(d), d);
+    assert.equal(dtypeCode(d), DTYPE[d], d);
+  }
+  assert.equal(storageCtor("float64"), Float64Array);
+  assert.equal(storageCtor("float32"), Float32Array);
+  assert.equal(storageCtor("int64"), BigInt64Array);
   assert.deepEqual(intRange("int8"), [-128n, 127n]);
   assert.deepEqual(intRange("uint64"), [0n, 2n ** 64n - 1n]);
 });

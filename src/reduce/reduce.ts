@@ -322,8 +322,14 @@ function fullFloat(op: Op, a: NDArray, fn: string): number | undefined {
   if (op === "sum" && f64 && n < JS_BELOW.sum) {
     return 0 + pairwiseF64(st as Float64Array, 0, n);
   }
-  const sym = op === "sum" ? "rp_sum" : op === "max" ? "rp_max" : "rp_min";
-  const status = native[sym](dtypeCode(a.dtype), st, n, fslot);
+  const dt = dtypeCode(a.dtype);
+  // one named call each (a keyed load of a varying symbol name is
+  // megamorphic in V8)
+  const status = op === "sum"
+    ? native.rp_sum(dt, st, n, fslot)
+    : op === "max"
+    ? native.rp_max(dt, st, n, fslot)
+    : native.rp_min(dt, st, n, fslot);
   if (status !== 0) throw statusError(status, fn);
   return fslot[0]!;
 }

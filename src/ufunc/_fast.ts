@@ -12,11 +12,12 @@ import {
   recording,
 } from "../engine/_record.ts";
 import { allocStorage } from "../core/_pool.ts";
-import { UFUNC1, UFUNC2 } from "../../ffi/symbols.ts";
+import { DTYPE } from "../../ffi/symbols.ts";
 import {
-  FAST1,
+  FAST1_CODE,
   FAST2_RULE,
   FAST_BOOL_OUT,
+  FAST_CODE_SHIFT,
   FAST_COMPARISON,
   FAST_FLOAT_LOOP,
   type Op1,
@@ -60,6 +61,8 @@ const JS_FAST = 24;
 const META2 = new Float64Array(7);
 const META1 = new Float64Array(5);
 const scratch: Partial<Record<DType, Storage>> = {};
+
+const F64 = DTYPE.float64, F32 = DTYPE.float32;
 
 /** Whether two shapes are equal (interned shapes are often one object). */
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -215,7 +218,7 @@ export function fastBinary(
   m[5] = scalarFirst ? 1 : bStride;
   m[6] = 1;
   const status = native.rp_ufunc2(
-    UFUNC2[op],
+    rule >> FAST_CODE_SHIFT,
     dtypeCode(dtype),
     scalarFirst ? bst : ast,
     scalarFirst ? 1 : taLength(ast),
@@ -239,9 +242,11 @@ export function fastUnary(
   if (!(x instanceof NDArray)) return undefined;
   const dtype = x.dtype;
   if (
-    (dtype !== "float64" && dtype !== "float32") || !FAST1.has(op) ||
-    recording() !== null || pendingCount !== 0
+    (dtype !== "float64" && dtype !== "float32") || recording() !== null ||
+    pendingCount !== 0
   ) return undefined;
+  const code = FAST1_CODE.get(op);
+  if (code === undefined) return undefined;
   const n = cSize(x);
   if (n <= 0) return undefined;
   const shape = x.shape;
@@ -261,8 +266,8 @@ export function fastUnary(
   m[3] = 1;
   m[4] = 1;
   const status = native.rp_ufunc1(
-    UFUNC1[op],
-    dtypeCode(dtype),
+    code,
+    dtype === "float64" ? F64 : F32,
     st,
     taLength(st),
     out,

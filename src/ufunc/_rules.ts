@@ -89,28 +89,33 @@ export const FAST_BOOL_OUT = 2;
 /** {@link FAST2_RULE} bit: a comparison (an integer scalar may widen it). */
 export const FAST_COMPARISON = 4;
 
+/** {@link FAST2_RULE}: the `rp_ufunc2` op code is `rule >> FAST_CODE_SHIFT`. */
+export const FAST_CODE_SHIFT = 8;
+
 /**
  * The binary ops the small-array fast path takes, each with its rule bits
- * (one lookup per call: the fast path's budget is a few hundred ns).
+ * and its op code (one lookup per call: the fast path's budget is a few
+ * hundred ns, and a keyed load of a varying op name from an object cost
+ * ~25 ns in V8 once megamorphic).
  */
 export const FAST2_RULE: ReadonlyMap<Op2, number> = new Map<Op2, number>([
   ["add", 0],
-  ["subtract", 0],
-  ["multiply", 0],
-  ["divide", 1],
-  ["maximum", 0],
-  ["minimum", 0],
-  ["fmax", 0],
-  ["fmin", 0],
-  ["equal", 6],
-  ["notEqual", 6],
-  ["less", 6],
-  ["lessEqual", 6],
-  ["greater", 6],
-  ["greaterEqual", 6],
-  ["arctan2", 1],
-  ["hypot", 1],
-  ["copysign", 1],
+  ["subtract", 256],
+  ["multiply", 512],
+  ["divide", 769],
+  ["maximum", 1792],
+  ["minimum", 2048],
+  ["fmax", 2304],
+  ["fmin", 2560],
+  ["equal", 2822],
+  ["notEqual", 3078],
+  ["less", 3334],
+  ["lessEqual", 3590],
+  ["greater", 3846],
+  ["greaterEqual", 4102],
+  ["arctan2", 5889],
+  ["hypot", 6145],
+  ["copysign", 6401],
 ]);
 /** Unary ops whose loop is float. */
 export const FLOAT_FNS: ReadonlySet<Op1> = new Set<Op1>([
@@ -169,29 +174,32 @@ export const BOOL_ERROR1: Readonly<Partial<Record<Op1, string>>> = {
     "ufunc 'sign' did not contain a loop with signature matching types bool",
 };
 
-/** Unary ops the small-array fast path takes (float input). */
-export const FAST1: ReadonlySet<Op1> = new Set<Op1>([
-  "abs",
-  "negative",
-  "sqrt",
-  "exp",
-  "log",
-  "sin",
-  "cos",
-  "tanh",
-  "tan",
-  "arcsin",
-  "arccos",
-  "arctan",
-  "sinh",
-  "cosh",
-  "expm1",
-  "log1p",
-  "log2",
-  "log10",
-  "floor",
-  "ceil",
-  "round",
-  "square",
-  "sign",
+/**
+ * The unary ops the small-array fast path takes (float input), each with
+ * its `rp_ufunc1` op code (one lookup per call, as {@link FAST2_RULE}).
+ */
+export const FAST1_CODE: ReadonlyMap<Op1, number> = new Map<Op1, number>([
+  ["abs", 0],
+  ["negative", 1],
+  ["sqrt", 2],
+  ["exp", 3],
+  ["log", 4],
+  ["sin", 5],
+  ["cos", 6],
+  ["tanh", 7],
+  ["tan", 8],
+  ["arcsin", 9],
+  ["arccos", 10],
+  ["arctan", 11],
+  ["sinh", 12],
+  ["cosh", 13],
+  ["expm1", 14],
+  ["log1p", 15],
+  ["log2", 16],
+  ["log10", 17],
+  ["floor", 18],
+  ["ceil", 19],
+  ["round", 20],
+  ["square", 21],
+  ["sign", 22],
 ]);
