@@ -276,3 +276,30 @@ test("bool storage must hold 0 or 1: an NDArray over other bytes is a TypeError,
   ]);
   assert.equal(rp.arange(2, { dtype: "bool" }).sum(), 1n);
 });
+
+test("the NDArray constructor takes a dtype name only: an object whose toString answers one dtype to the checks and another later is a TypeError", () => {
+  let calls = 0;
+  const shifty = {
+    toString() {
+      return ++calls <= 3 ? "uint8" : "float64";
+    },
+  };
+  for (const dt of [shifty, new String("float64"), ["float64"]]) {
+    assert.throws(
+      () => new rp.NDArray(new Uint8Array(4), dt as unknown as "uint8", [4]),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        /NDArray: data type .* not understood/.test(e.message),
+    );
+  }
+  // a genuine name still works, and the array reads its own elements
+  const a = new rp.NDArray(new Uint8Array([1, 2, 3, 4]), "uint8", [4]);
+  assert.equal(rp.sum(a), 10n);
+});
+
+test("an array whose layout summary was computed still equals one whose was not (the cache is private)", () => {
+  const a = rp.zeros([2, 3]), b = rp.zeros([2, 3]);
+  assert.equal(a.size, 6); // computes a's summary
+  assert.deepStrictEqual(a, b);
+  assert.deepStrictEqual(Object.keys(a), Object.keys(b));
+});

@@ -52,6 +52,7 @@ import { cStrides, fmtShape, kStrides, type Shape, sizeOf } from "./_shape.ts";
 import { show } from "../_show.ts";
 import { IndexError } from "../errors.ts";
 import {
+  layoutOf,
   NDArray,
   type NestedList,
   ownArray,
@@ -59,7 +60,25 @@ import {
   setStorage,
   storageOf,
 } from "./ndarray.ts";
-import { genuineLength } from "../_typed.ts";
+import { genuineLength, optionKeys } from "../_typed.ts";
+
+/** Options of {@link NDArray.astype}. */
+export interface AstypeOptions {
+  /** `false`: return the array itself when it already has the dtype. */
+  copy?: boolean;
+}
+export const ASTYPE_KEYS = optionKeys<AstypeOptions>({ copy: 1 });
+
+/** Options of {@link NDArray.tolist}. */
+export interface TolistOptions {
+  /**
+   * int64/uint64 elements as "bigint" (default, exact) or "number" (for
+   * JSON; a value beyond 2^53 is then a RangeError, not a rounded number).
+   */
+  int64?: "bigint" | "number";
+}
+export const TOLIST_KEYS = optionKeys<TolistOptions>({ int64: 1 });
+
 /** {@link wrap}'s token: the caller vouches for the layout. */
 export const TRUSTED = Symbol("raptors.trusted");
 
@@ -378,24 +397,23 @@ export interface Flags {
 }
 
 /**
- * `a`'s layout summary ({@link NDArray._layout}), computed and kept:
- * `1 + size` when `a` is C-contiguous in the strict sense (each stride the
- * product of the later extents, as the fast paths need), `-(1 + size)`
- * otherwise.
+ * The layout summary of `a` (kept by {@link layoutOf}): `1 + size` when
+ * `a` is C-contiguous in the strict sense (each stride the product of the
+ * later extents, as the fast paths need), `-(1 + size)` otherwise.
  */
-export function layoutOf(a: NDArray): number {
+export function layoutCode(a: NDArray): number {
   const shape = a.shape, strides = a._strides;
   let want = 1, c = true;
   for (let i = shape.length - 1; i >= 0; i--) {
     if (strides[i] !== want) c = false;
     want *= shape[i]!;
   }
-  return a._layout = c ? 1 + want : -1 - want;
+  return c ? 1 + want : -1 - want;
 }
 
 /** `a.size` when `a` is strictly C-contiguous ({@link layoutOf}), else -1. */
 export function cSize(a: NDArray): number {
-  const l = a._layout || layoutOf(a);
+  const l = layoutOf(a);
   return l > 0 ? l - 1 : -1;
 }
 

@@ -62,9 +62,11 @@ import * as ix from "../array/indexing.ts";
 import * as as from "../engine/async.ts";
 import * as asu from "../engine/async_ufuncs.ts";
 import type { AsyncOptions } from "../engine/engine.ts";
-import { checkOptions, listArg, optionKeys } from "../_typed.ts";
+import { checkOptions, listArg } from "../_typed.ts";
 import { show } from "../_show.ts";
 import {
+  ASTYPE_KEYS,
+  type AstypeOptions,
   bytesOf,
   castCopy,
   checkForeign,
@@ -77,17 +79,19 @@ import {
   frozen,
   isCContiguous,
   isContiguous,
-  layoutOf,
+  layoutCode,
   nestedList,
   noteSlab,
   readOnlyAlias,
+  TOLIST_KEYS,
+  type TolistOptions,
   toPrimitive,
   toStored,
   TRUSTED,
   unravelIndex,
   wrap,
 } from "./_ndarray_util.ts";
-export type { Flags } from "./_ndarray_util.ts";
+export type { AstypeOptions, Flags, TolistOptions } from "./_ndarray_util.ts";
 export {
   AS_NUMBER,
   copyInto,
@@ -115,23 +119,6 @@ export type NestedList = Scalar | NestedList[];
 const INSPECT_DENO = Symbol.for("Deno.customInspect");
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
 
-/** Options of {@link NDArray.astype}. */
-export interface AstypeOptions {
-  /** `false`: return the array itself when it already has the dtype. */
-  copy?: boolean;
-}
-const ASTYPE_KEYS = optionKeys<AstypeOptions>({ copy: 1 });
-
-/** Options of {@link NDArray.tolist}. */
-export interface TolistOptions {
-  /**
-   * int64/uint64 elements as "bigint" (default, exact) or "number" (for
-   * JSON; a value beyond 2^53 is then a RangeError, not a rounded number).
-   */
-  int64?: "bigint" | "number";
-}
-const TOLIST_KEYS = optionKeys<TolistOptions>({ int64: 1 });
-
 /** {@link ownArray}'s token: the storage is raptors' own. */
 const OWN = Symbol("raptors.own");
 
@@ -157,6 +144,14 @@ export function ownArray(
 export let storageOf: (a: NDArray) => Storage;
 /** @internal Replaces `a`'s storage (a slab array moving out, dispose). */
 export let setStorage: (a: NDArray, st: Storage) => void;
+/**
+ * @internal `a`'s layout summary (`layoutCode`), computed once: shape and
+ * strides never change, and JavaScriptCore reads the frozen lists ~20x
+ * slower than plain ones.
+ */
+export let layoutOf: (a: NDArray) => number;
+/** @internal Gives `to` the summary of `from` (the same shape and strides). */
+export let copyLayout: (from: NDArray, to: NDArray) => void;
 
 /**
  * An n-dimensional array.
@@ -181,11 +176,8 @@ export class NDArray {
   readonly _strides: readonly number[];
   /** @internal Offset of element [0, ..., 0] in the storage. */
   readonly _offset: number;
-  /**
-   * @internal 0, or `layoutOf(this)` once computed (shape and strides never
-   * change). JavaScriptCore reads frozen lists ~20x slower than plain ones.
-   */
-  _layout = 0;
+  /** 0, or the layout summary once computed ({@link layoutOf}). */
+  #layout = 0;
   /**
    * The TypedArray holding the elements (shared by views): a private
    * field, reached inside raptors through {@link storageOf}. Jobs read and
@@ -196,6 +188,10 @@ export class NDArray {
    */
   #storage: Storage;
   static {
+    layoutOf = (a) => a.#layout || (a.#layout = layoutCode(a));
+    copyLayout = (from, to) => {
+      to.#layout = from.#layout;
+    };
     storageOf = (a) => a.#storage;
     setStorage = (a, st) => {
       a.#storage = st;
@@ -227,6 +223,9 @@ export class NDArray {
       if (USE_SLABS) noteSlab(this);
       return;
     }
+    // a primitive dtype name only: an object whose toString answered
+    // differently later would give the kernels another element size
+    dtype = asDType(dtype, "NDArray");
     strides ??= cStrides(shape);
     checkForeign(storage, dtype, shape, strides, offset);
     if (trust !== OWN) noteForeign(storage);
@@ -245,7 +244,7 @@ export class NDArray {
   }
   /** Number of elements. */
   get size(): number {
-    const l = this._layout || layoutOf(this);
+    const l = layoutOf(this);
     return l > 0 ? l - 1 : -l - 1;
   }
   /** Bytes per element. */

@@ -33,6 +33,7 @@ import {
   storageCtor,
 } from "../core/dtype.ts";
 import {
+  copyLayout,
   cSize,
   NDArray,
   type Scalar,
@@ -125,7 +126,7 @@ function apart(
 /** A C-contiguous result over `st` in `a`'s layout (known: not recomputed). */
 function wrapLike(st: Storage, dtype: DType, a: NDArray): NDArray {
   const r = wrap(st, dtype, a.shape, a._strides);
-  r._layout = a._layout;
+  copyLayout(a, r);
   return r;
 }
 
