@@ -279,6 +279,9 @@ function record(
     "};\n";
 }
 
+/** Where `FAST2_RULE`'s values carry the op code, above the rule bits. */
+const FAST_CODE_SHIFT = 8;
+
 function rulesTs(): string {
   const n2 = (f: (r: Ufunc2Row) => boolean) =>
     UFUNC2.filter(f).map((r) => r.name);
@@ -388,7 +391,7 @@ export const FAST_BOOL_OUT = 2;
 export const FAST_COMPARISON = 4;
 
 /** {@link FAST2_RULE}: the \`rp_ufunc2\` op code is \`rule >> FAST_CODE_SHIFT\`. */
-export const FAST_CODE_SHIFT = 8;
+export const FAST_CODE_SHIFT = ${FAST_CODE_SHIFT};
 
 /**
  * The binary ops the small-array fast path takes, each with its rule bits
@@ -402,7 +405,7 @@ ${
       `  ["${r.name}", ${
         (r.loop === "float" || r.loop === "float64" ? 1 : 0) |
         (r.out === "bool" ? 2 : 0) | (r.kind === "comparison" ? 4 : 0) |
-        (r.code << 8)
+        (r.code << FAST_CODE_SHIFT)
       }],\n`
     ).join("")
   }]);

@@ -83,19 +83,6 @@ const CTOR: Record<DType, Ctor> = {
 };
 // (captured at import, as CTOR: a global a caller replaces later is not used)
 const CTOR_F64 = CTOR.float64, CTOR_F32 = CTOR.float32;
-const ITEMSIZE: Record<DType, number> = {
-  bool: 1,
-  int8: 1,
-  uint8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  int64: 8,
-  uint64: 8,
-  float32: 4,
-  float64: 8,
-};
 
 /** The TypedArray constructor storing `dtype`. */
 export function storageCtor(dtype: DType): Ctor {
@@ -111,7 +98,11 @@ export function storageCtor(dtype: DType): Ctor {
 
 /** Bytes per element. */
 export function itemsize(dtype: DType): number {
-  return dtype === "float64" ? 8 : dtype === "float32" ? 4 : ITEMSIZE[dtype];
+  return dtype === "float64"
+    ? 8
+    : dtype === "float32"
+    ? 4
+    : CTOR[dtype].BYTES_PER_ELEMENT;
 }
 
 const DTYPE_F64 = DTYPE.float64, DTYPE_F32 = DTYPE.float32;

@@ -12,7 +12,6 @@ import {
   recording,
 } from "../engine/_record.ts";
 import { allocStorage } from "../core/_pool.ts";
-import { DTYPE } from "../../ffi/symbols.ts";
 import {
   FAST1_CODE,
   FAST2_RULE,
@@ -62,8 +61,6 @@ const JS_FAST = 24;
 const META2 = new Float64Array(7);
 const META1 = new Float64Array(5);
 const scratch: Partial<Record<DType, Storage>> = {};
-
-const F64 = DTYPE.float64, F32 = DTYPE.float32;
 
 /** Whether two shapes are equal (interned shapes are often one object). */
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -268,7 +265,7 @@ export function fastUnary(
   m[4] = 1;
   const status = native.rp_ufunc1(
     code,
-    dtype === "float64" ? F64 : F32,
+    dtypeCode(dtype),
     st,
     taLength(st),
     out,
