@@ -22,6 +22,7 @@
  * @module
  */
 import { spawnSync } from "node:child_process";
+import { Buffer } from "node:buffer";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,6 +99,61 @@ function numpyPath(): string {
   return path;
 }
 
+/**
+ * Where a freshly generated fixture file and the committed one disagree,
+ * or null. Everything must match exactly (cases, inputs, dtypes, error
+ * names, integer results) except float results, which NumPy computes
+ * with different SIMD code on different CPUs (AVX-512 or not): there the
+ * values may differ by a few units in the last place of float32 (relative
+ * 1e-6), and -0 equals +0 (NumPy's sorts order the two zeros differently
+ * per CPU). Bytes of the committed file then stay those of the machine
+ * that generated it.
+ */
+function fixtureDiff(a: unknown, b: unknown, path: string): string | null {
+  if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b)) {
+    return `${path}: type`;
+  }
+  if (a === null || b === null || typeof a !== "object") {
+    return a === b ? null : `${path}: ${a} vs ${b}`;
+  }
+  const x = a as Record<string, unknown>, y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return `${path}: keys`;
+  const dtype = x.dtype;
+  if (
+    (dtype === "float64" || dtype === "float32") && y.dtype === dtype &&
+    typeof x.data === "string" && typeof y.data === "string"
+  ) {
+    const decode = (d: string) => {
+      const bytes = Buffer.from(d, "base64");
+      const buf = bytes.buffer.slice(
+        bytes.byteOffset,
+        bytes.byteOffset + bytes.byteLength,
+      );
+      return dtype === "float64"
+        ? new Float64Array(buf)
+        : new Float32Array(buf);
+    };
+    const u = decode(x.data), v = decode(y.data);
+    if (u.length !== v.length) return `${path}: length`;
+    for (let i = 0; i < u.length; i++) {
+      const p = u[i]!, q = v[i]!;
+      if (p === q || (p !== p && q !== q)) continue;
+      if (Math.abs(p - q) <= 1e-6 * Math.max(Math.abs(p), Math.abs(q))) {
+        continue;
+      }
+      return `${path}[${i}]: ${p} vs ${q}`;
+    }
+    return null;
+  }
+  for (const k of keys) {
+    if (!(k in y)) return `${path}/${k}: missing`;
+    const d = fixtureDiff(x[k], y[k], `${path}/${k}`);
+    if (d !== null) return d;
+  }
+  return null;
+}
+
 const scratch = await mkdtemp(join(tmpdir(), "raptors-readme-"));
 let failed = 0;
 try {
@@ -138,8 +194,13 @@ try {
     if (!why && /gen_fixtures\.py/.test(cmd)) {
       const fresh = await readFile(env.FIXTURES_OUT);
       const kept = await readFile(join(root, "tests/fixtures/ops.json"));
-      if (!fresh.equals(kept)) {
-        why = "tests/fixtures/ops.json differs from a fresh run";
+      const diff = fresh.equals(kept) ? null : fixtureDiff(
+        JSON.parse(fresh.toString()),
+        JSON.parse(kept.toString()),
+        "",
+      );
+      if (diff !== null) {
+        why = `tests/fixtures/ops.json differs from a fresh run: ${diff}`;
       }
     }
     console.log(`${why ? "FAIL" : "ok"}   ${where} (ran, ${s} s)`);
