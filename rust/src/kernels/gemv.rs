@@ -65,10 +65,10 @@ unsafe fn rows_into<T: Elem>(a: *const T, lda: isize, xs: &[T], ys: &mut [T]) {
         return;
     }
     // float32 feature rows: sixteen rows at a time on AVX-512, eight on
-    // AVX2 (the same bits; see rows16, rows8)
+    // AVX2 (the same bits; see rows_grouped)
     let short = lda >= k as isize && k < SHORT_ROW;
     let done = if short {
-        rows16(a, lda as usize, xs, ys)
+        rows_grouped(a, lda as usize, xs, ys)
     } else {
         0
     };
@@ -196,74 +196,54 @@ pub unsafe fn gemm_dots<T: Elem>(
     });
 }
 
-/// `y[..r]` for the first `r` rows (a multiple of 16, possibly 0), where
-/// the AVX-512 kernel applies: float32 rows of exactly 16, 32, 64 or 128
-/// elements on a CPU with AVX-512; without AVX-512, [`rows8`]'s. Returns
-/// `r`.
+/// `y[..r]` for the first `r` rows where a multi-row kernel applies:
+/// float32 rows of exactly 16, 32, 64 or 128 elements, sixteen rows at a
+/// time on a CPU with AVX-512 ([`avx512::rows16_f32`]), eight with AVX2
+/// ([`avx2::rows8_f32`]). Returns `r`, a multiple of the group (possibly
+/// 0).
 ///
 /// # Safety
 /// `y.len()` rows of `x.len()` elements, `lda` apart, readable from `a`.
-unsafe fn rows16<T: Elem>(a: *const T, lda: usize, x: &[T], y: &mut [T]) -> usize {
-    #[cfg(all(target_arch = "x86_64", raptors_avx512))]
-    {
-        use crate::dtype::DType;
-        use crate::simd::{level, Level};
-        if level() != Level::Avx512 {
-            return rows8(a, lda, x, y);
-        }
-        let m = y.len() / 16 * 16;
-        if T::DTYPE != DType::Float32 || m == 0 {
-            return 0;
-        }
-        let (af, xf, yf) = (
-            a as *const f32,
-            x.as_ptr() as *const f32,
-            y.as_mut_ptr() as *mut f32,
-        );
-        // SAFETY: T is f32 (checked above), AVX-512 detected, extents per
-        // the caller's contract.
-        match x.len() {
-            16 => avx512::rows16_f32::<1>(af, lda, xf, yf, m),
-            32 => avx512::rows16_f32::<2>(af, lda, xf, yf, m),
-            64 => avx512::rows16_f32::<4>(af, lda, xf, yf, m),
-            128 => avx512::rows16_f32::<8>(af, lda, xf, yf, m),
-            _ => return 0,
-        }
-        m
-    }
-    #[cfg(not(all(target_arch = "x86_64", raptors_avx512)))]
-    rows8(a, lda, x, y)
-}
-
-/// [`rows16`] without AVX-512: eight rows at a time in AVX2 registers
-/// (the same bits; see [`avx2::rows8_f32`]). Returns the rows done, a
-/// multiple of 8 (0 where the kernel does not apply).
-///
-/// # Safety
-/// As [`rows16`].
 #[allow(unused_variables)]
-unsafe fn rows8<T: Elem>(a: *const T, lda: usize, x: &[T], y: &mut [T]) -> usize {
+unsafe fn rows_grouped<T: Elem>(a: *const T, lda: usize, x: &[T], y: &mut [T]) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
         use crate::dtype::DType;
         use crate::simd::{level, Level};
-        let m = y.len() / 8 * 8;
-        if T::DTYPE != DType::Float32 || m == 0 || level() == Level::Baseline {
+        let lv = level();
+        if T::DTYPE != DType::Float32 || lv == Level::Baseline {
             return 0;
         }
+        // (a compiler without the AVX-512 intrinsics runs the AVX2 kernel)
+        let wide = cfg!(raptors_avx512) && lv == Level::Avx512;
+        let group = if wide { 16 } else { 8 };
+        let m = y.len() / group * group;
         let (af, xf, yf) = (
             a as *const f32,
             x.as_ptr() as *const f32,
             y.as_mut_ptr() as *mut f32,
         );
-        // SAFETY: T is f32 (checked above), AVX2 detected, extents per
-        // the caller's contract.
-        match x.len() {
-            16 => avx2::rows8_f32::<1>(af, lda, xf, yf, m),
-            32 => avx2::rows8_f32::<2>(af, lda, xf, yf, m),
-            64 => avx2::rows8_f32::<4>(af, lda, xf, yf, m),
-            128 => avx2::rows8_f32::<8>(af, lda, xf, yf, m),
-            _ => return 0,
+        // the kernel `$m::$k` with the row's chunk count
+        macro_rules! by_len {
+            ($m:ident :: $k:ident) => {
+                match x.len() {
+                    16 => $m::$k::<1>(af, lda, xf, yf, m),
+                    32 => $m::$k::<2>(af, lda, xf, yf, m),
+                    64 => $m::$k::<4>(af, lda, xf, yf, m),
+                    128 => $m::$k::<8>(af, lda, xf, yf, m),
+                    _ => return 0,
+                }
+            };
+        }
+        // SAFETY: T is f32 (checked above), the level detected on this
+        // CPU, extents per the caller's contract.
+        if m == 0 {
+            return 0;
+        } else if !wide {
+            by_len!(avx2::rows8_f32)
+        } else {
+            #[cfg(raptors_avx512)]
+            by_len!(avx512::rows16_f32)
         }
         m
     }
