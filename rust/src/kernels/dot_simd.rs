@@ -79,8 +79,20 @@ unsafe fn tail<F: Copy + std::ops::Add<Output = F> + std::ops::Mul<Output = F>>(
     s
 }
 
+/// Sub-ranges of rows a row loop reads at the same time.
+///
+/// One row after another is one sequential stream per thread, and a matrix
+/// that does not fit in the caches then streamed at ~0.8x of the rate a
+/// two-stream [`dot`] reads the same bytes (100000 x 384 float32, two
+/// threads, Zen 3: 4.5-5.3 ms against 3.8-4.4). Taking the rows from four
+/// quarters in turn (row i of each quarter, then row i + 1) keeps four
+/// streams open per thread: 1.05-1.13x of the dot's time in the same runs
+/// (two quarters: 1.08-1.16x). Each row's sum is unchanged.
+const STREAMS: usize = 4;
+
 /// `rows_f32`/`rows_f64` of a module from its `dot_f32`/`dot_f64`: the
 /// row loop compiled with the same target features, so the dot inlines.
+/// Rows are taken from [`STREAMS`] quarters in turn.
 macro_rules! row_loops {
     ($feat:literal) => {
         #[target_feature(enable = $feat)]
@@ -92,8 +104,15 @@ macro_rules! row_loops {
             y: *mut f32,
             m: usize,
         ) {
-            for i in 0..m {
-                *y.add(i) = dot_f32(a.add(i * lda), x, k);
+            let h = m / STREAMS;
+            for i in 0..h {
+                for q in 0..STREAMS {
+                    let r = q * h + i;
+                    *y.add(r) = dot_f32(a.add(r * lda), x, k);
+                }
+            }
+            for r in STREAMS * h..m {
+                *y.add(r) = dot_f32(a.add(r * lda), x, k);
             }
         }
         #[target_feature(enable = $feat)]
@@ -105,8 +124,15 @@ macro_rules! row_loops {
             y: *mut f64,
             m: usize,
         ) {
-            for i in 0..m {
-                *y.add(i) = dot_f64(a.add(i * lda), x, k);
+            let h = m / STREAMS;
+            for i in 0..h {
+                for q in 0..STREAMS {
+                    let r = q * h + i;
+                    *y.add(r) = dot_f64(a.add(r * lda), x, k);
+                }
+            }
+            for r in STREAMS * h..m {
+                *y.add(r) = dot_f64(a.add(r * lda), x, k);
             }
         }
     };

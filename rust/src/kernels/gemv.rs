@@ -571,6 +571,30 @@ fn block_axpy_body<T: Elem>(blk: &mut [T], xs: &[T], rows: &[T], ldb: usize) {
 }
 multiversion!(fn block_axpy<T: Elem>(blk: &mut [T], xs: &[T], rows: &[T], ldb: usize) => block_axpy_body);
 
+/// Whole blocks [`gevm_rows`] reads at the same time, row r of each block
+/// in turn, then row r + 1: one block after another is one sequential
+/// stream per thread, which read a matrix that does not fit in the caches
+/// at ~0.8x of a two-stream dot's rate (see `dot_simd::STREAMS`, where
+/// four streams measured best).
+const BLOCK_STREAMS: usize = 4;
+
+/// [`block_axpy`] for `sums.len() / n` consecutive whole blocks (block q's
+/// sums at `sums[q * n..]`, its multipliers at `xs[q * BLOCK..]`, its rows
+/// from `rows[q * BLOCK * ldb..]`), the blocks' rows taken in turn. Each
+/// block's rows are still added in order from its own sums, so every block
+/// gets the bits [`block_axpy`] gives it.
+#[inline(always)]
+fn blocks_axpy_body<T: Elem>(sums: &mut [T], n: usize, xs: &[T], rows: &[T], ldb: usize) {
+    let g = sums.len() / n;
+    for r in 0..BLOCK {
+        for (q, blk) in sums.chunks_exact_mut(n).take(g).enumerate() {
+            let p = q * BLOCK + r;
+            axpy_body(blk, xs[p], &rows[p * ldb..p * ldb + n]);
+        }
+    }
+}
+multiversion!(fn blocks_axpy<T: Elem>(sums: &mut [T], n: usize, xs: &[T], rows: &[T], ldb: usize) => blocks_axpy_body);
+
 /// Rows shorter than this are dotted four at a time in [`gemv_rows`].
 const SHORT_ROW: usize = 256;
 
@@ -617,23 +641,35 @@ pub unsafe fn gevm_rows<T: Elem>(
         let mut sums = vec![T::default(); nblocks * n];
         let sp = sums.as_mut_ptr() as usize;
         parallel::for_ranges(nblocks, BLOCK * n, 1, |b0, b1| {
-            let mut xs = [T::default(); BLOCK];
-            for bi in b0..b1 {
-                let (p0, p1) = (bi * BLOCK, ((bi + 1) * BLOCK).min(k));
+            let mut xs = [T::default(); BLOCK_STREAMS * BLOCK];
+            let mut bi = b0;
+            while bi < b1 {
+                // up to BLOCK_STREAMS blocks at once; a partial last block
+                // on its own
+                let mut g = BLOCK_STREAMS.min(b1 - bi);
+                if (bi + g) * BLOCK > k {
+                    g = if g > 1 { g - 1 } else { 1 };
+                }
+                let (p0, p1) = (bi * BLOCK, ((bi + g) * BLOCK).min(k));
                 for (j, p) in (p0..p1).enumerate() {
                     // SAFETY: x[p] is inside the caller's extents.
                     xs[j] = unsafe { *(xp as *const T).offset(p as isize * incx) };
                 }
-                // SAFETY: rows p0..p1 of B, and block bi's sums (owned by
-                // this task alone), are in bounds.
+                // SAFETY: rows p0..p1 of B, and the sums of blocks
+                // bi..bi + g (owned by this task alone), are in bounds.
                 unsafe {
                     let rows = std::slice::from_raw_parts(
                         (bp as *const T).offset(p0 as isize * ldb),
                         (p1 - p0 - 1) * ldb as usize + n,
                     );
-                    let blk = std::slice::from_raw_parts_mut((sp as *mut T).add(bi * n), n);
-                    block_axpy(blk, &xs[..p1 - p0], rows, ldb as usize);
+                    let blks = std::slice::from_raw_parts_mut((sp as *mut T).add(bi * n), g * n);
+                    if g > 1 {
+                        blocks_axpy(blks, n, &xs[..p1 - p0], rows, ldb as usize);
+                    } else {
+                        block_axpy(blks, &xs[..p1 - p0], rows, ldb as usize);
+                    }
                 }
+                bi += g;
             }
         });
         let sums = &sums;
@@ -901,6 +937,8 @@ mod tests {
             (3, 17),
             (300, 64),
             (7, 1000),
+            // long rows taken from four quarters in turn, and a remainder
+            (103, 300),
             (1, 100_000),
         ] {
             let a: Vec<f64> = (0..m * k).map(|i| ((i * 37) % 101) as f64 / 7.0).collect();
