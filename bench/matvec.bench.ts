@@ -3,7 +3,7 @@
  * one process (interleaved rounds, bench/_harness.ts); NumPy runs the
  * same products on the same hashF64 inputs in bench/numpy_matvec.py,
  * which also measures the machine's streaming read bandwidth (OpenBLAS
- * sdot over two 400 MB arrays, both threads) as the reference "time to
+ * ddot over two 800 MB arrays, both threads) as the reference "time to
  * stream the operands once".
  *
  *     deno run -A bench/matvec.bench.ts      # or: bun bench/matvec.bench.ts

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """NumPy's side of bench/matvec.bench.ts (same hashF64 inputs), plus the
-machine's streaming read bandwidth: OpenBLAS sdot of two 1e8-element
-float32 arrays (800 MB read, both threads), fastest of 5. Run alone.
+machine's streaming read bandwidth: the faster of OpenBLAS ddot over two
+1e8-element float64 arrays (1.6 GB read; ddot runs on both cores),
+fastest of 5, and the `dot 1e7 f64` row's rate (160 MB). Run alone. (Until the sixteenth session this was sdot over two 1e8-element
+float32 arrays, which this OpenBLAS runs on one thread: 23.9 GB/s on the
+AMD host, 24.9 with OPENBLAS_NUM_THREADS=1, where ddot read 31.8 GB/s on
+two threads and 22.5 on one: a one-core rate, which made the "time to
+stream the operands" ~1.3-1.6x too long.)
 
     python3 bench/numpy_matvec.py
 """
@@ -33,12 +38,12 @@ rows = {
     "Q @ E.T (8 queries, 100000x128 f32)": measure(lambda: Q @ E.T, 9, 40),
 }
 del M, X, E
-big1 = np.ones(10**8, dtype=np.float32)
-big2 = np.ones(10**8, dtype=np.float32)
+big1 = np.ones(10**8)
+big2 = np.ones(10**8)
 best = 1e9
 for _ in range(5):
     t0 = time.perf_counter()
     np.dot(big1, big2)
     best = min(best, time.perf_counter() - t0)
 print(json.dumps({"numpy": np.__version__, "rows": {k: v for k, v in rows.items()},
-                  "stream_GBps": 8e8 / best / 1e9}))
+                  "stream_GBps": max(1.6e9 / best, 1.6e8 / (rows["dot 1e7 f64"] / 1e9)) / 1e9}))
