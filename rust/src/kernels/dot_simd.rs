@@ -64,6 +64,52 @@ pub unsafe fn rows<T: Elem>(a: *const T, lda: usize, x: &[T], y: &mut [T]) -> bo
     }
 }
 
+/// Two dot products read together (`a0 · b0`, `a1 · b1`; equal lengths in
+/// each pair): four streams instead of two, each result with the bits
+/// [`dot`] gives it alone. `None` where [`dot`] returns `None`, and at the
+/// AVX-512 level, whose single dots the caller then runs one after the
+/// other (the pair kernel is AVX2's; unmeasured on AVX-512).
+///
+/// A dot that does not fit in the caches is read at the rate the streams
+/// in flight allow: two 10^7-element float64 halves per thread read
+/// together measured 7-12% faster medians than one after the other (a
+/// Rust probe on the Zen 3 host, four alternating runs).
+pub fn dot_pair<T: Elem>(a0: &[T], b0: &[T], a1: &[T], b1: &[T]) -> Option<(T, T)> {
+    let lv = level();
+    if lv == Level::Baseline || (cfg!(raptors_avx512) && lv == Level::Avx512) {
+        return None;
+    }
+    let (n0, n1) = (a0.len().min(b0.len()), a1.len().min(b1.len()));
+    macro_rules! go {
+        ($F:ty, $f:ident) => {{
+            // SAFETY: each pair has n0 / n1 readable elements; the element
+            // type is $F (checked by the match on T::DTYPE)
+            let (s0, s1) = unsafe {
+                avx2::$f(
+                    a0.as_ptr() as *const $F,
+                    b0.as_ptr() as *const $F,
+                    n0,
+                    a1.as_ptr() as *const $F,
+                    b1.as_ptr() as *const $F,
+                    n1,
+                )
+            };
+            let mut out = [T::default(); 2];
+            // SAFETY: T is $F
+            unsafe {
+                *(out.as_mut_ptr() as *mut $F) = s0;
+                *(out.as_mut_ptr() as *mut $F).add(1) = s1;
+            }
+            Some((out[0], out[1]))
+        }};
+    }
+    match T::DTYPE {
+        DType::Float32 => go!(f32, dot2_f32),
+        DType::Float64 => go!(f64, dot2_f64),
+        _ => None,
+    }
+}
+
 /// The tail after the last full chunk, one element at a time in order.
 #[inline(always)]
 unsafe fn tail<F: Copy + std::ops::Add<Output = F> + std::ops::Mul<Output = F>>(
@@ -159,48 +205,126 @@ mod avx2 {
         _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)))
     }
 
-    /// Lanes 0-7 and 8-15 in two `ymm` accumulators.
+    /// A 16-element chunk into float32 lanes 0-7 and 8-15 (two `ymm`).
     #[inline]
     #[target_feature(enable = "avx2")]
-    pub unsafe fn dot_f32(a: *const f32, b: *const f32, n: usize) -> f32 {
-        let (mut lo, mut hi) = (_mm256_setzero_ps(), _mm256_setzero_ps());
-        let full = n / 16 * 16;
-        let mut i = 0;
-        while i < full {
-            lo = _mm256_add_ps(
-                lo,
-                _mm256_mul_ps(_mm256_loadu_ps(a.add(i)), _mm256_loadu_ps(b.add(i))),
+    unsafe fn step_f32(acc: &mut [__m256; 2], a: *const f32, b: *const f32) {
+        for (h, v) in acc.iter_mut().enumerate() {
+            let p = 8 * h;
+            *v = _mm256_add_ps(
+                *v,
+                _mm256_mul_ps(_mm256_loadu_ps(a.add(p)), _mm256_loadu_ps(b.add(p))),
             );
-            hi = _mm256_add_ps(
-                hi,
-                _mm256_mul_ps(_mm256_loadu_ps(a.add(i + 8)), _mm256_loadu_ps(b.add(i + 8))),
-            );
-            i += 16;
         }
-        tail(hsum_f32(_mm256_add_ps(lo, hi)), a, b, full, n)
     }
 
-    /// Lanes 0-3, 4-7, 8-11 and 12-15 in four `ymm` accumulators.
+    /// The lane tree of [`step_f32`]'s accumulators, then the tail.
     #[inline]
     #[target_feature(enable = "avx2")]
-    pub unsafe fn dot_f64(a: *const f64, b: *const f64, n: usize) -> f64 {
-        let mut acc = [_mm256_setzero_pd(); 4];
-        let full = n / 16 * 16;
-        let mut i = 0;
-        while i < full {
-            for (q, v) in acc.iter_mut().enumerate() {
-                let p = i + 4 * q;
-                *v = _mm256_add_pd(
-                    *v,
-                    _mm256_mul_pd(_mm256_loadu_pd(a.add(p)), _mm256_loadu_pd(b.add(p))),
-                );
-            }
-            i += 16;
+    unsafe fn finish_f32(
+        acc: [__m256; 2],
+        a: *const f32,
+        b: *const f32,
+        full: usize,
+        n: usize,
+    ) -> f32 {
+        tail(hsum_f32(_mm256_add_ps(acc[0], acc[1])), a, b, full, n)
+    }
+
+    /// A 16-element chunk into float64 lanes 0-3, 4-7, 8-11 and 12-15
+    /// (four `ymm`).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn step_f64(acc: &mut [__m256d; 4], a: *const f64, b: *const f64) {
+        for (q, v) in acc.iter_mut().enumerate() {
+            let p = 4 * q;
+            *v = _mm256_add_pd(
+                *v,
+                _mm256_mul_pd(_mm256_loadu_pd(a.add(p)), _mm256_loadu_pd(b.add(p))),
+            );
         }
-        // w = 8: lanes j and j + 8
+    }
+
+    /// The lane tree of [`step_f64`]'s accumulators (w = 8: lanes j and
+    /// j + 8 first), then the tail.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn finish_f64(
+        acc: [__m256d; 4],
+        a: *const f64,
+        b: *const f64,
+        full: usize,
+        n: usize,
+    ) -> f64 {
         let (s0, s1) = (_mm256_add_pd(acc[0], acc[2]), _mm256_add_pd(acc[1], acc[3]));
         tail(hsum_f64(_mm256_add_pd(s0, s1)), a, b, full, n)
     }
+
+    /// `$dot` (one dot product) and `$dot2` (two read together, each with
+    /// `$dot`'s bits: the same chunks into the same accumulators, the
+    /// chunks of the two taken in turn while both have some) from one
+    /// type's accumulators, chunk step and finish.
+    macro_rules! dot_loops {
+        ($F:ty, $dot:ident, $dot2:ident, $zero:expr, $step:ident, $finish:ident) => {
+            #[inline]
+            #[target_feature(enable = "avx2")]
+            pub unsafe fn $dot(a: *const $F, b: *const $F, n: usize) -> $F {
+                let mut acc = $zero;
+                let full = n / 16 * 16;
+                let mut i = 0;
+                while i < full {
+                    $step(&mut acc, a.add(i), b.add(i));
+                    i += 16;
+                }
+                $finish(acc, a, b, full, n)
+            }
+
+            #[target_feature(enable = "avx2")]
+            pub unsafe fn $dot2(
+                a0: *const $F,
+                b0: *const $F,
+                n0: usize,
+                a1: *const $F,
+                b1: *const $F,
+                n1: usize,
+            ) -> ($F, $F) {
+                let (mut s0, mut s1) = ($zero, $zero);
+                let (f0, f1) = (n0 / 16 * 16, n1 / 16 * 16);
+                let mut i = 0;
+                while i < f0.min(f1) {
+                    $step(&mut s0, a0.add(i), b0.add(i));
+                    $step(&mut s1, a1.add(i), b1.add(i));
+                    i += 16;
+                }
+                let mut j = i;
+                while i < f0 {
+                    $step(&mut s0, a0.add(i), b0.add(i));
+                    i += 16;
+                }
+                while j < f1 {
+                    $step(&mut s1, a1.add(j), b1.add(j));
+                    j += 16;
+                }
+                ($finish(s0, a0, b0, f0, n0), $finish(s1, a1, b1, f1, n1))
+            }
+        };
+    }
+    dot_loops!(
+        f32,
+        dot_f32,
+        dot2_f32,
+        [_mm256_setzero_ps(); 2],
+        step_f32,
+        finish_f32
+    );
+    dot_loops!(
+        f64,
+        dot_f64,
+        dot2_f64,
+        [_mm256_setzero_pd(); 4],
+        step_f64,
+        finish_f64
+    );
 }
 
 /// Needs Rust 1.89 (the AVX-512 intrinsics' stabilization; `build.rs`

@@ -403,19 +403,26 @@ pub fn dot_float<T: Elem>(a: &[T], b: &[T]) -> T {
     if n < 4 * parallel::MIN_PARALLEL_WORK {
         return dot_float_dispatch(a, b);
     }
-    // Four fixed parts, combined in order; threads only change who runs them.
+    // Four fixed parts, combined in order; threads only change who runs
+    // them. Parts 2j and 2j + 1 are read together (four streams: see
+    // `dot_simd::dot_pair`), each with the bits it gets alone.
     let q = (n / 4 + LANES - 1) / LANES * LANES;
     let bounds = [0, q.min(n), (2 * q).min(n), (3 * q).min(n), n];
-    let parts = if parallel::num_threads() > 1 {
-        parallel::map_parts(4, |i| {
-            dot_float_dispatch(&a[bounds[i]..bounds[i + 1]], &b[bounds[i]..bounds[i + 1]])
-        })
-    } else {
-        (0..4)
-            .map(|i| dot_float_dispatch(&a[bounds[i]..bounds[i + 1]], &b[bounds[i]..bounds[i + 1]]))
-            .collect()
+    let part = |i: usize| (&a[bounds[i]..bounds[i + 1]], &b[bounds[i]..bounds[i + 1]]);
+    let pair = |j: usize| {
+        let ((a0, b0), (a1, b1)) = (part(2 * j), part(2 * j + 1));
+        #[cfg(target_arch = "x86_64")]
+        if let Some(p) = super::dot_simd::dot_pair(a0, b0, a1, b1) {
+            return p;
+        }
+        (dot_float_dispatch(a0, b0), dot_float_dispatch(a1, b1))
     };
-    (parts[0].add(parts[1])).add(parts[2].add(parts[3]))
+    let pairs = if parallel::num_threads() > 1 {
+        parallel::map_parts(2, pair)
+    } else {
+        (0..2).map(pair).collect()
+    };
+    (pairs[0].0.add(pairs[0].1)).add(pairs[1].0.add(pairs[1].1))
 }
 
 /// Exact integer dot product in 128 bits.
@@ -592,6 +599,34 @@ mod tests {
         assert!(argmin::<i32>(&[]).is_err());
         assert_eq!(argmax(&[3u8, 9, 9, 1]).unwrap(), 1);
         assert_eq!(min(&[i64::MIN, 0, i64::MAX]).unwrap(), i64::MIN);
+    }
+
+    #[test]
+    fn long_dots_read_in_pairs_give_the_bits_of_the_portable_parts() {
+        // the split path of dot_float: four fixed parts, read two at a time
+        // (dot_simd::dot_pair) above the portable level; unequal parts and
+        // tails after the last 16-element chunk included
+        let from = 4 * parallel::MIN_PARALLEL_WORK;
+        for &n in &[from, from + 77, 5 * from + 13] {
+            let (a, b) = (rand_f64(n + 1, 21), rand_f64(n + 1, 22));
+            let (a, b) = (&a[1..], &b[1..]);
+            let (a32, b32): (Vec<f32>, Vec<f32>) =
+                a.iter().zip(b).map(|(&x, &y)| (x as f32, y as f32)).unzip();
+            let run = || (dot_float(a, b).to_bits(), dot_float(&a32, &b32).to_bits());
+            crate::simd::assert_same_at_every_level(run);
+            let q = (n / 4 + LANES - 1) / LANES * LANES;
+            let bounds = [0, q, 2 * q, 3 * q, n];
+            let p: Vec<f64> = (0..4)
+                .map(|i| {
+                    dot_float_portable(&a[bounds[i]..bounds[i + 1]], &b[bounds[i]..bounds[i + 1]])
+                })
+                .collect();
+            assert_eq!(
+                dot_float(a, b).to_bits(),
+                ((p[0] + p[1]) + (p[2] + p[3])).to_bits(),
+                "n={n}"
+            );
+        }
     }
 
     #[test]
