@@ -2,8 +2,9 @@
 """NumPy's side of bench/matvec.bench.ts (same hashF64 inputs), plus the
 machine's streaming read bandwidth: the faster of OpenBLAS ddot over two
 1e8-element float64 arrays (1.6 GB read; ddot runs on both cores),
-fastest of 5, and the `dot 1e7 f64` row's rate (160 MB). Run alone. (Until the sixteenth session this was sdot over two 1e8-element
-float32 arrays, which this OpenBLAS runs on one thread: 23.9 GB/s on the
+fastest of 5, and the `dot 1e7 f64` row's rate (160 MB). Run alone.
+(Until the sixteenth session this was sdot over two 1e8-element float32
+arrays, which this OpenBLAS runs on one thread: 23.9 GB/s on the
 AMD host, 24.9 with OPENBLAS_NUM_THREADS=1, where ddot read 31.8 GB/s on
 two threads and 22.5 on one: a one-core rate, which made the "time to
 stream the operands" ~1.3-1.6x too long.)
