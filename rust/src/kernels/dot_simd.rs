@@ -152,9 +152,10 @@ macro_rules! row_loops {
         ) {
             let h = m / STREAMS;
             for i in 0..h {
+                let r = [i, h + i, 2 * h + i, 3 * h + i];
+                let s = dot4_f32(r.map(|r| a.add(r * lda)), x, k);
                 for q in 0..STREAMS {
-                    let r = q * h + i;
-                    *y.add(r) = dot_f32(a.add(r * lda), x, k);
+                    *y.add(r[q]) = s[q];
                 }
             }
             for r in STREAMS * h..m {
@@ -172,9 +173,10 @@ macro_rules! row_loops {
         ) {
             let h = m / STREAMS;
             for i in 0..h {
+                let r = [i, h + i, 2 * h + i, 3 * h + i];
+                let s = dot4_f64(r.map(|r| a.add(r * lda)), x, k);
                 for q in 0..STREAMS {
-                    let r = q * h + i;
-                    *y.add(r) = dot_f64(a.add(r * lda), x, k);
+                    *y.add(r[q]) = s[q];
                 }
             }
             for r in STREAMS * h..m {
@@ -265,7 +267,7 @@ mod avx2 {
     /// chunks of the two taken in turn while both have some) from one
     /// type's accumulators, chunk step and finish.
     macro_rules! dot_loops {
-        ($F:ty, $dot:ident, $dot2:ident, $zero:expr, $step:ident, $finish:ident) => {
+        ($F:ty, $dot:ident, $dot2:ident, $dot4:ident, $zero:expr, $step:ident, $finish:ident) => {
             #[inline]
             #[target_feature(enable = "avx2")]
             pub unsafe fn $dot(a: *const $F, b: *const $F, n: usize) -> $F {
@@ -307,12 +309,36 @@ mod avx2 {
                 }
                 ($finish(s0, a0, b0, f0, n0), $finish(s1, a1, b1, f1, n1))
             }
+
+            /// Four rows dotted with one `b` at once, each with `$dot`'s
+            /// bits: the same chunks into its own accumulators, the rows'
+            /// chunks taken in turn (four streams read together, each
+            /// chunk of `b` loaded once for the four).
+            #[inline]
+            #[target_feature(enable = "avx2")]
+            pub unsafe fn $dot4(a: [*const $F; 4], b: *const $F, n: usize) -> [$F; 4] {
+                let mut acc = [$zero; 4];
+                let full = n / 16 * 16;
+                let mut i = 0;
+                while i < full {
+                    for (s, a) in acc.iter_mut().zip(a) {
+                        $step(s, a.add(i), b.add(i));
+                    }
+                    i += 16;
+                }
+                let mut out = [<$F>::default(); 4];
+                for ((o, s), a) in out.iter_mut().zip(acc).zip(a) {
+                    *o = $finish(s, a, b, full, n);
+                }
+                out
+            }
         };
     }
     dot_loops!(
         f32,
         dot_f32,
         dot2_f32,
+        dot4_f32,
         [_mm256_setzero_ps(); 2],
         step_f32,
         finish_f32
@@ -321,6 +347,7 @@ mod avx2 {
         f64,
         dot_f64,
         dot2_f64,
+        dot4_f64,
         [_mm256_setzero_pd(); 4],
         step_f64,
         finish_f64
@@ -334,6 +361,21 @@ mod avx2 {
 mod avx512 {
     use super::*;
     row_loops!("avx512f,avx512dq");
+
+    /// Four rows one after the other (the AVX-512 row loop reads its four
+    /// quarters in turn, a row at a time; a four-row kernel is AVX2's only,
+    /// unmeasured here).
+    macro_rules! dot4_by_rows {
+        ($F:ty, $dot4:ident, $dot:ident) => {
+            #[inline]
+            #[target_feature(enable = "avx512f,avx512dq")]
+            unsafe fn $dot4(a: [*const $F; 4], b: *const $F, n: usize) -> [$F; 4] {
+                a.map(|a| $dot(a, b, n))
+            }
+        };
+    }
+    dot4_by_rows!(f32, dot4_f32, dot_f32);
+    dot4_by_rows!(f64, dot4_f64, dot_f64);
 
     /// All sixteen lanes in one `zmm` accumulator.
     #[inline]

@@ -559,36 +559,49 @@ fn axpy_body<T: Elem>(acc: &mut [T], s: T, row: &[T]) {
 }
 multiversion!(fn axpy<T: Elem>(acc: &mut [T], s: T, row: &[T]) => axpy_body);
 
-/// `blk += xs[r] * row r` for the rows of one block in order (row r at
-/// `rows[r * ldb..][..blk.len()]`): [`axpy`] row after row, with one
-/// instruction-set dispatch per block.
-#[inline(always)]
-fn block_axpy_body<T: Elem>(blk: &mut [T], xs: &[T], rows: &[T], ldb: usize) {
-    let n = blk.len();
-    for (r, &s) in xs.iter().enumerate() {
-        axpy_body(blk, s, &rows[r * ldb..r * ldb + n]);
-    }
-}
-multiversion!(fn block_axpy<T: Elem>(blk: &mut [T], xs: &[T], rows: &[T], ldb: usize) => block_axpy_body);
-
-/// Whole blocks [`gevm_rows`] reads at the same time, row r of each block
-/// in turn, then row r + 1: one block after another is one sequential
-/// stream per thread, which read a matrix that does not fit in the caches
-/// at ~0.8x of a two-stream dot's rate (see `dot_simd::STREAMS`, where
-/// four streams measured best).
+/// Whole blocks [`gevm_rows`] reads at the same time: one block after
+/// another is one sequential stream per thread, which read a matrix that
+/// does not fit in the caches at ~0.8x of a two-stream dot's rate (see
+/// `dot_simd::STREAMS`, where four streams measured best).
 const BLOCK_STREAMS: usize = 4;
 
-/// [`block_axpy`] for `sums.len() / n` consecutive whole blocks (block q's
-/// sums at `sums[q * n..]`, its multipliers at `xs[q * BLOCK..]`, its rows
-/// from `rows[q * BLOCK * ldb..]`), the blocks' rows taken in turn. Each
-/// block's rows are still added in order from its own sums, so every block
-/// gets the bits [`block_axpy`] gives it.
+/// `blk += xs[r] * row r` for `sums.len() / n` consecutive blocks (block
+/// q's sums at `sums[q * n..]`, its multipliers at `xs[q * BLOCK..]`, its
+/// rows from `rows[q * BLOCK * ldb..]`, row p at `rows[p * ldb..][..n]`;
+/// the last block may be partial, `xs` ends where the rows do). Each
+/// block's rows are added in order into its own sums, so every block gets
+/// the bits [`axpy`] row after row gives it. [`BLOCK_STREAMS`] whole
+/// blocks are read together, a column chunk of each of the four rows in
+/// turn (four streams in flight, as `dot_simd`'s four-row kernel); fewer
+/// blocks, row r of each in turn.
 #[inline(always)]
 fn blocks_axpy_body<T: Elem>(sums: &mut [T], n: usize, xs: &[T], rows: &[T], ldb: usize) {
     let g = sums.len() / n;
+    if g == BLOCK_STREAMS && xs.len() == BLOCK_STREAMS * BLOCK {
+        let (s0, rest) = sums.split_at_mut(n);
+        let (s1, rest) = rest.split_at_mut(n);
+        let (s2, s3) = rest.split_at_mut(n);
+        let s3 = &mut s3[..n];
+        for r in 0..BLOCK {
+            let row = |q: usize| &rows[(q * BLOCK + r) * ldb..][..n];
+            let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3));
+            let x = |q: usize| xs[q * BLOCK + r];
+            let (x0, x1, x2, x3) = (x(0), x(1), x(2), x(3));
+            for j in 0..n {
+                s0[j] = s0[j].add(x0.mul(r0[j]));
+                s1[j] = s1[j].add(x1.mul(r1[j]));
+                s2[j] = s2[j].add(x2.mul(r2[j]));
+                s3[j] = s3[j].add(x3.mul(r3[j]));
+            }
+        }
+        return;
+    }
     for r in 0..BLOCK {
         for (q, blk) in sums.chunks_exact_mut(n).take(g).enumerate() {
             let p = q * BLOCK + r;
+            if p >= xs.len() {
+                break;
+            }
             axpy_body(blk, xs[p], &rows[p * ldb..p * ldb + n]);
         }
     }
@@ -644,12 +657,8 @@ pub unsafe fn gevm_rows<T: Elem>(
             let mut xs = [T::default(); BLOCK_STREAMS * BLOCK];
             let mut bi = b0;
             while bi < b1 {
-                // up to BLOCK_STREAMS blocks at once; a partial last block
-                // on its own
-                let mut g = BLOCK_STREAMS.min(b1 - bi);
-                if (bi + g) * BLOCK > k {
-                    g = if g > 1 { g - 1 } else { 1 };
-                }
+                // up to BLOCK_STREAMS blocks at once (the last may be partial)
+                let g = BLOCK_STREAMS.min(b1 - bi);
                 let (p0, p1) = (bi * BLOCK, ((bi + g) * BLOCK).min(k));
                 for (j, p) in (p0..p1).enumerate() {
                     // SAFETY: x[p] is inside the caller's extents.
@@ -663,11 +672,7 @@ pub unsafe fn gevm_rows<T: Elem>(
                         (p1 - p0 - 1) * ldb as usize + n,
                     );
                     let blks = std::slice::from_raw_parts_mut((sp as *mut T).add(bi * n), g * n);
-                    if g > 1 {
-                        blocks_axpy(blks, n, &xs[..p1 - p0], rows, ldb as usize);
-                    } else {
-                        block_axpy(blks, &xs[..p1 - p0], rows, ldb as usize);
-                    }
+                    blocks_axpy(blks, n, &xs[..p1 - p0], rows, ldb as usize);
                 }
                 bi += g;
             }
