@@ -130,15 +130,17 @@ unsafe fn tail<F: Copy + std::ops::Add<Output = F> + std::ops::Mul<Output = F>>(
 /// One row after another is one sequential stream per thread, and a matrix
 /// that does not fit in the caches then streamed at ~0.8x of the rate a
 /// two-stream [`dot`] reads the same bytes (100000 x 384 float32, two
-/// threads, Zen 3: 4.5-5.3 ms against 3.8-4.4). Taking the rows from four
-/// quarters in turn (row i of each quarter, then row i + 1) keeps four
-/// streams open per thread: 1.05-1.13x of the dot's time in the same runs
-/// (two quarters: 1.08-1.16x). Each row's sum is unchanged.
+/// threads, Zen 3: 4.5-5.3 ms against 3.8-4.4). Taking whole rows from
+/// four quarters in turn (row i of each quarter, then row i + 1) measured
+/// 1.05-1.13x of the dot's time on a quiet day and 1.09-1.68x on a busy
+/// one; reading row i of the four quarters together, a 16-element chunk of
+/// each in turn (AVX2's `dot4_*`, four streams in flight), 0.92-1.10x on
+/// that busy day. Each row's sum is unchanged.
 const STREAMS: usize = 4;
 
 /// `rows_f32`/`rows_f64` of a module from its `dot_f32`/`dot_f64`: the
 /// row loop compiled with the same target features, so the dot inlines.
-/// Rows are taken from [`STREAMS`] quarters in turn.
+/// Row i of each of the [`STREAMS`] quarters is read together (`dot4_*`).
 macro_rules! row_loops {
     ($feat:literal) => {
         #[target_feature(enable = $feat)]
