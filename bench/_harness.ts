@@ -39,7 +39,8 @@ function calibrate(f: Impl, batchMs: number): number {
   }
 }
 
-function median(v: number[]): number {
+/** The median of `v` (the mean of the two middle values for an even count). */
+export function median(v: number[]): number {
   const s = v.slice().sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

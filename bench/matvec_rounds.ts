@@ -23,6 +23,7 @@
  * @module
  */
 import { saveResults } from "./_common.ts";
+import { median } from "./_harness.ts";
 
 const rounds = Number(Deno.env.get("ROUNDS") ?? 5);
 const here = new URL(".", import.meta.url).pathname;
@@ -97,12 +98,6 @@ async function numpy(): Promise<{ rows: Rows; ddotGBps: number }> {
   const out = await run("python3", [`${here}numpy_matvec.py`], "/tmp");
   const j = JSON.parse(out.trim().split("\n").at(-1)!);
   return { rows: j.rows as Rows, ddotGBps: j.ddot_GBps as number };
-}
-
-function median(v: number[]): number {
-  const s = v.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const all: Round[] = [];
