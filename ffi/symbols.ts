@@ -108,6 +108,7 @@ export const REDUCE = {
 export const LINALG = {
   solve: 0,
   slogdet: 1,
+  inv: 2,
   cholesky: 3,
 } as const;
 

@@ -17,7 +17,7 @@ import {
   SCALAR_RESULT,
   storageOf,
 } from "../core/ndarray.ts";
-import { empty, eye, zeros } from "../core/creation.ts";
+import { empty, zeros } from "../core/creation.ts";
 import { amax, sumAxis } from "../reduce/reduce.ts";
 import { matmul } from "./products.ts";
 import { ufunc2, where } from "../ufunc/ufunc.ts";
@@ -126,10 +126,16 @@ export function inv(a: ArrayLikeInput): NDArray {
   const A = nd(a);
   const n = square(A, "inv");
   const dt = floatOf(A.dtype);
-  const I = eye(n, undefined, { dtype: dt }).broadcastTo(
-    A.shape.slice(),
-  );
-  return solve(A, I);
+  const shape = A.shape.slice();
+  const batch = sizeOf(shape.slice(0, -2));
+  const Ac = A.astype(dt, KEEP).copy();
+  const X = empty(shape, { dtype: dt });
+  // LU, then L⁻¹, U⁻¹ L⁻¹ and the column permutation (LAPACK's getri
+  // flop count: a quarter less than solving against the identity, with
+  // the same bits)
+  if (batch > 0 && n > 0) call(LINALG.inv, dt, Ac, n, batch, X, n, null, "inv");
+  if (recording() === null) Ac.dispose();
+  return X;
 }
 
 /** `(sign, logabsdet)` of each matrix (NumPy's `slogdet`). */

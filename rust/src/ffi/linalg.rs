@@ -170,6 +170,7 @@ codes! {
     pub mod linalg_op: u32 {
         SOLVE = 0,
         SLOGDET = 1,
+        INV = 2,
         CHOLESKY = 3,
     }
 }
@@ -204,6 +205,16 @@ unsafe fn linalg_typed<T: Float>(
                     return Err(Error::new(la::LINALG, "Singular matrix"));
                 }
                 la::lu_solve(m, n, &piv, &mut b[t * n * nrhs..(t + 1) * n * nrhs], nrhs);
+            }
+        }
+        linalg_op::INV => {
+            let x = out_slice::<T>(b, (n * n * batch) as u32, "b")?;
+            for t in 0..batch {
+                let m = &mut a[t * n * n..(t + 1) * n * n];
+                if !la::lu(m, n, &mut piv) {
+                    return Err(Error::new(la::LINALG, "Singular matrix"));
+                }
+                la::lu_inverse(m, n, &piv, &mut x[t * n * n..(t + 1) * n * n]);
             }
         }
         linalg_op::SLOGDET => {
@@ -334,7 +345,8 @@ export! {
 export! {
     /// Batched square linear algebra on C-contiguous (batch, n, n) `a`
     /// (overwritten): `op` ([`linalg_op`]) 0 solve (`b`: (batch, n, nrhs),
-    /// becomes X), 1 sign and log|det| into `out` (f64 x 2 per matrix), 3
+    /// becomes X), 1 sign and log|det| into `out` (f64 x 2 per matrix), 2
+    /// inverse (into `b`: (batch, n, n), every element written), 3
     /// Cholesky (L in place). Singular / indefinite input: status LINALG.
     fn rp_linalg(op: u32, dt: u32, a: *mut u8, n: u32, batch: u32, b: *mut u8, nrhs: u32, out: *mut u8) {
         let dt = dtype(dt)?;

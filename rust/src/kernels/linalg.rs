@@ -117,30 +117,75 @@ pub fn lu<T: Float>(a: &mut [T], n: usize, piv: &mut [usize]) -> bool {
     regular
 }
 
-/// `b[r0..r1, :] -= m[r0..r1, c0..c1] · b[c0..c1, :]` by one GEMM (`m` is
-/// n x n, `b` n x nrhs; the two row ranges of `b` are disjoint).
+/// `b[r0..r1, ..w] -= m[r0..r1, c0..c1] · b[c0..c1, ..w]` by one GEMM (`m`
+/// is n x n, `b` n rows of `ld`; the two row ranges of `b` are disjoint).
 fn block_update<T: Float>(
     m: &[T],
     n: usize,
     b: &mut [T],
-    nrhs: usize,
+    (ld, w): (usize, usize),
     (r0, r1): (usize, usize),
     (c0, c1): (usize, usize),
 ) {
-    // SAFETY: the views are inside `m` and `b`, and the rows of `b` read
-    // (c0..c1) are not the rows written (r0..r1)
+    // SAFETY: the views are inside `m` and `b` (w <= ld), and the rows of
+    // `b` read (c0..c1) are not the rows written (r0..r1)
     unsafe {
         let p = b.as_mut_ptr();
         let left = Mat::rows(m.as_ptr().add(r0 * n + c0), n);
-        let c = (p.add(r0 * nrhs), nrhs, Update::Sub);
-        gemm_into(
-            r1 - r0,
-            nrhs,
-            c1 - c0,
-            left,
-            Mat::rows(p.add(c0 * nrhs), nrhs),
-            c,
-        );
+        let c = (p.add(r0 * ld), ld, Update::Sub);
+        gemm_into(r1 - r0, w, c1 - c0, left, Mat::rows(p.add(c0 * ld), ld), c);
+    }
+}
+
+/// The inverse of the matrix whose `lu` factors and pivots are given, into
+/// `x` (n x n), with LAPACK's `getri` flop count (2n³ with the LU, where
+/// solving against the identity costs 8n³/3): `Y = L⁻¹` by forward
+/// substitution over its lower triangle only, `U Z = Y` solved as by
+/// [`lu_solve`], and `A⁻¹ = Z P` by moving columns. Each element is
+/// computed by the very operations `lu_solve` applies to the permuted
+/// identity (the skipped ones would subtract exact zeros), so the bits
+/// are the same (`inverse_gives_the_bits_of_solving_against_the_identity`).
+pub fn lu_inverse<T: Float>(lu: &[T], n: usize, piv: &[usize], x: &mut [T]) {
+    x.iter_mut().for_each(|v| *v = T::default());
+    for i in 0..n {
+        x[i * n + i] = T::from_f64(1.0);
+    }
+    let bs = if n > NB { NB } else { n.max(1) };
+    // row i of Y = L⁻¹ is zero right of the diagonal: block row b0..b1
+    // reads and writes columns 0..b0 in its GEMM and 0..i in row i
+    for b0 in (0..n).step_by(bs) {
+        let b1 = (b0 + bs).min(n);
+        if b0 > 0 {
+            block_update(lu, n, x, (n, b0), (b0, b1), (0, b0));
+        }
+        for i in b0 + 1..b1 {
+            let (top, rest) = x.split_at_mut(i * n);
+            let row = &mut rest[..i];
+            for r in b0..i {
+                let l = lu[i * n + r];
+                if l != T::default() {
+                    for (v, &y) in row.iter_mut().zip(&top[r * n..r * n + i]) {
+                        *v = v.sub(l.mul(y));
+                    }
+                }
+            }
+        }
+    }
+    upper_solve(lu, n, x, n);
+    // Z P = Z S_{n-1} ⋯ S_0: column j of the inverse is column src[j] of Z
+    let mut src: Vec<usize> = (0..n).collect();
+    for k in (0..n).rev() {
+        src.swap(k, piv[k]);
+    }
+    if src.iter().enumerate().all(|(j, &s)| j == s) {
+        return;
+    }
+    let mut tmp = vec![T::default(); n];
+    for row in x.chunks_exact_mut(n) {
+        tmp.copy_from_slice(row);
+        for (v, &s) in row.iter_mut().zip(&src) {
+            *v = tmp[s];
+        }
     }
 }
 
@@ -176,7 +221,7 @@ pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: 
     for b0 in (0..n).step_by(bs) {
         let b1 = (b0 + bs).min(n);
         if b0 > 0 {
-            block_update(lu, n, b, nrhs, (b0, b1), (0, b0));
+            block_update(lu, n, b, (nrhs, nrhs), (b0, b1), (0, b0));
         }
         for i in b0 + 1..b1 {
             let (top, rest) = b.split_at_mut(i * nrhs);
@@ -191,12 +236,19 @@ pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: 
             }
         }
     }
-    // U x = y, block rows bottom up
+    upper_solve(lu, n, b, nrhs);
+}
+
+/// Solves `U X = B` in place in `b` (n x nrhs) for the upper triangle of
+/// `lu`, block rows bottom up: the second half of [`lu_solve`] (blocked
+/// only with many right-hand sides).
+fn upper_solve<T: Float>(lu: &[T], n: usize, b: &mut [T], nrhs: usize) {
+    let bs = if nrhs >= 16 && n > NB { NB } else { n.max(1) };
     let starts: Vec<usize> = (0..n).step_by(bs).collect();
     for &b0 in starts.iter().rev() {
         let b1 = (b0 + bs).min(n);
         if b1 < n {
-            block_update(lu, n, b, nrhs, (b0, b1), (b1, n));
+            block_update(lu, n, b, (nrhs, nrhs), (b0, b1), (b1, n));
         }
         for i in (b0..b1).rev() {
             let (top, rest) = b.split_at_mut((i + 1) * nrhs);
@@ -316,6 +368,53 @@ mod tests {
                 lu_solve(&f, n, &piv, &mut b, nrhs);
                 for (u, v) in b.iter().zip(&x) {
                     assert!((u - v).abs() < 1e-8, "n={n} nrhs={nrhs}: {u} vs {v}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn inverse_gives_the_bits_of_solving_against_the_identity() {
+        // sizes around the 48-row blocks and past the GEMM's 256-deep
+        // k-blocks; values that make partial pivoting swap rows
+        for &n in &[1usize, 2, 3, 47, 48, 49, 97, 130, 300] {
+            let mut state = 0x9e37_79b9_7f4a_7c15u64;
+            let a: Vec<f64> = (0..n * n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((state >> 11) as f64) / (1u64 << 53) as f64 - 0.5
+                })
+                .collect();
+            let mut f = a.clone();
+            let mut piv = vec![0; n];
+            assert!(lu(&mut f, n, &mut piv));
+            if n >= 3 {
+                assert!(
+                    piv.iter().enumerate().any(|(k, &p)| p != k),
+                    "n={n}: no pivoting"
+                );
+            }
+            let mut want = vec![0.0; n * n];
+            for i in 0..n {
+                want[i * n + i] = 1.0;
+            }
+            lu_solve(&f, n, &piv, &mut want, n);
+            let mut got = vec![f64::NAN; n * n];
+            lu_inverse(&f, n, &piv, &mut got);
+            for (k, (u, v)) in got.iter().zip(&want).enumerate() {
+                assert_eq!(u.to_bits(), v.to_bits(), "n={n} at {k}: {u} vs {v}");
+            }
+            let eye = matmul(&a, &got, n, n);
+            for i in 0..n {
+                for j in 0..n {
+                    let e = if i == j { 1.0 } else { 0.0 };
+                    assert!(
+                        (eye[i * n + j] - e).abs() < 1e-9,
+                        "n={n} A·A⁻¹ at {i},{j}: {}",
+                        eye[i * n + j]
+                    );
                 }
             }
         }
