@@ -24,11 +24,9 @@
  */
 import { saveResults } from "./_common.ts";
 import { median } from "./_harness.ts";
+import { interleavedRounds, ratioRange, type Round } from "./_rounds.ts";
 
 const rounds = Number(Deno.env.get("ROUNDS") ?? 5);
-const here = new URL(".", import.meta.url).pathname;
-const root = new URL("..", import.meta.url).pathname;
-const bin = `${root}node_modules/.bin/`;
 
 /** Bytes each product reads once (operands; the small outputs left out). */
 const BYTES: Record<string, number> = {
@@ -50,91 +48,34 @@ const STREAMED = [
   "vdot 1e7 f64",
 ];
 
-type Rows = Record<string, number>; // ns per call
-interface Round {
-  order: string[];
-  numpy: Rows;
-  ddotGBps: number;
-  deno: Rows;
-  bun: Rows;
-  streamGBps: number;
-  streamFrom: string;
-}
+/** A round with its streaming rate: the fastest plain read measured in it. */
+type Streamed = Round & { streamGBps: number; streamFrom: string };
 
-async function run(cmd: string, args: string[], dir: string): Promise<string> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd: root,
-    env: { BENCH_RESULTS_DIR: dir },
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!out.success) throw new Error(`${cmd} ${args.join(" ")} failed`);
-  return new TextDecoder().decode(out.stdout);
-}
-
-async function raptors(rt: "deno" | "bun"): Promise<Rows> {
-  const dir = await Deno.makeTempDir({ prefix: "matvec_rounds_" });
-  try {
-    if (rt === "deno") {
-      await run(
-        `${bin}deno`,
-        ["run", "-A", "--v8-flags=--expose-gc", `${here}matvec.bench.ts`],
-        dir,
-      );
-    } else {
-      await run(`${bin}bun`, [`${here}matvec.bench.ts`], dir);
-    }
-    const j = JSON.parse(
-      await Deno.readTextFile(`${dir}/matvec-${rt}-native.json`),
+const all: Streamed[] = [];
+await interleavedRounds({
+  rounds,
+  bench: "matvec.bench.ts",
+  result: "matvec",
+  numpy: "numpy_matvec.py",
+  onRound: (round, r) => {
+    const dotBytes = BYTES["dot 1e7 f64"]!;
+    const cands: [string, number][] = [
+      ["ddot 2x800MB", round.numpyJson.ddot_GBps as number],
+      ["NumPy dot 1e7", dotBytes / round.numpy["dot 1e7 f64"]!],
+      ["raptors dot 1e7 (Deno)", dotBytes / round.deno["dot 1e7 f64"]!],
+      ["raptors dot 1e7 (Bun)", dotBytes / round.bun["dot 1e7 f64"]!],
+    ];
+    cands.sort((a, b) => b[1] - a[1]);
+    const s = { ...round, streamGBps: cands[0]![1], streamFrom: cands[0]![0] };
+    all.push(s);
+    console.error(
+      `round ${r + 1}/${rounds} (${round.order.join(", ")}): stream ${
+        s.streamGBps.toFixed(1)
+      } GB/s from ${s.streamFrom}`,
     );
-    return j.rows as Rows;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+  },
+});
 
-async function numpy(): Promise<{ rows: Rows; ddotGBps: number }> {
-  const out = await run("python3", [`${here}numpy_matvec.py`], "/tmp");
-  const j = JSON.parse(out.trim().split("\n").at(-1)!);
-  return { rows: j.rows as Rows, ddotGBps: j.ddot_GBps as number };
-}
-
-const all: Round[] = [];
-const kinds = ["numpy", "deno", "bun"] as const;
-for (let r = 0; r < rounds; r++) {
-  const order = kinds.map((_, i) => kinds[(i + r) % 3]!);
-  const got: Partial<Round> = { order: [...order] };
-  for (const k of order) {
-    if (k === "numpy") {
-      const n = await numpy();
-      got.numpy = n.rows;
-      got.ddotGBps = n.ddotGBps;
-    } else got[k] = await raptors(k);
-  }
-  const round = got as Round;
-  const dotBytes = BYTES["dot 1e7 f64"]!;
-  const cands: [string, number][] = [
-    ["ddot 2x800MB", round.ddotGBps],
-    ["NumPy dot 1e7", dotBytes / round.numpy["dot 1e7 f64"]!],
-    ["raptors dot 1e7 (Deno)", dotBytes / round.deno["dot 1e7 f64"]!],
-    ["raptors dot 1e7 (Bun)", dotBytes / round.bun["dot 1e7 f64"]!],
-  ];
-  cands.sort((a, b) => b[1] - a[1]);
-  round.streamGBps = cands[0]![1];
-  round.streamFrom = cands[0]![0];
-  all.push(round);
-  console.error(
-    `round ${r + 1}/${rounds} (${order.join(", ")}): stream ${
-      round.streamGBps.toFixed(1)
-    } GB/s from ${round.streamFrom}`,
-  );
-}
-
-const fmtR = (v: number[]) =>
-  `${median(v).toFixed(2)}x (${Math.min(...v).toFixed(2)}-${
-    Math.max(...v).toFixed(2)
-  })`;
 const lines = [
   `Medians of ${rounds} interleaved rounds (one NumPy, one Deno and one Bun process per round, order rotating); time per call in µs; "vs stream" = time / (bytes read once / the round's streaming rate), median (range over rounds); "vs NumPy" = raptors / NumPy in the same round.`,
   `Streaming rate per round (GB/s): ${
@@ -153,7 +94,8 @@ for (const name of Object.keys(all[0]!.deno)) {
     all.map((r) => r[k][name]! / (bytes! / r.streamGBps));
   const vsNp = (k: "deno" | "bun") =>
     median(all.map((r) => r[k][name]! / r.numpy[name]!));
-  const cell = (k: "deno" | "bun" | "numpy") => bytes ? fmtR(vsStream(k)) : "";
+  const cell = (k: "deno" | "bun" | "numpy") =>
+    bytes ? ratioRange(vsStream(k)) : "";
   lines.push(
     `| ${name}${STREAMED.includes(name) ? " *" : ""} | ${
       us("deno").toFixed(2)
