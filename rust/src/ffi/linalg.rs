@@ -197,24 +197,22 @@ unsafe fn linalg_typed<T: Float>(
     let a = out_slice::<T>(a, (n * n * batch) as u32, "a")?;
     let mut piv = vec![0usize; n];
     match op {
-        linalg_op::SOLVE => {
+        linalg_op::SOLVE | linalg_op::INV => {
+            if op == linalg_op::INV && nrhs != n {
+                return Err(Error::invalid("inv: the output must be n x n"));
+            }
             let b = out_slice::<T>(b, (n * nrhs * batch) as u32, "b")?;
             for t in 0..batch {
                 let m = &mut a[t * n * n..(t + 1) * n * n];
                 if !la::lu(m, n, &mut piv) {
                     return Err(Error::new(la::LINALG, "Singular matrix"));
                 }
-                la::lu_solve(m, n, &piv, &mut b[t * n * nrhs..(t + 1) * n * nrhs], nrhs);
-            }
-        }
-        linalg_op::INV => {
-            let x = out_slice::<T>(b, (n * n * batch) as u32, "b")?;
-            for t in 0..batch {
-                let m = &mut a[t * n * n..(t + 1) * n * n];
-                if !la::lu(m, n, &mut piv) {
-                    return Err(Error::new(la::LINALG, "Singular matrix"));
+                let bt = &mut b[t * n * nrhs..(t + 1) * n * nrhs];
+                if op == linalg_op::INV {
+                    la::lu_inverse(m, n, &piv, bt);
+                } else {
+                    la::lu_solve(m, n, &piv, bt, nrhs);
                 }
-                la::lu_inverse(m, n, &piv, &mut x[t * n * n..(t + 1) * n * n]);
             }
         }
         linalg_op::SLOGDET => {
@@ -346,7 +344,8 @@ export! {
     /// Batched square linear algebra on C-contiguous (batch, n, n) `a`
     /// (overwritten): `op` ([`linalg_op`]) 0 solve (`b`: (batch, n, nrhs),
     /// becomes X), 1 sign and log|det| into `out` (f64 x 2 per matrix), 2
-    /// inverse (into `b`: (batch, n, n), every element written), 3
+    /// inverse (into `b`: (batch, n, n) with `nrhs` = n, every element
+    /// written), 3
     /// Cholesky (L in place). Singular / indefinite input: status LINALG.
     fn rp_linalg(op: u32, dt: u32, a: *mut u8, n: u32, batch: u32, b: *mut u8, nrhs: u32, out: *mut u8) {
         let dt = dtype(dt)?;

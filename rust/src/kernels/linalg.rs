@@ -170,27 +170,7 @@ pub fn lu_inverse<T: Float>(lu: &[T], n: usize, piv: &[usize], x: &mut [T]) {
     for i in 0..n {
         x[i * n + i] = T::from_f64(1.0);
     }
-    let bs = if n > NB { NB } else { n.max(1) };
-    // row i of Y = L⁻¹ is zero right of the diagonal: block row b0..b1
-    // reads and writes columns 0..b0 in its GEMM and 0..i in row i
-    for b0 in (0..n).step_by(bs) {
-        let b1 = (b0 + bs).min(n);
-        if b0 > 0 {
-            block_update(lu, n, x, (n, b0), (b0, b1), (0, b0));
-        }
-        for i in b0 + 1..b1 {
-            let (top, rest) = x.split_at_mut(i * n);
-            let row = &mut rest[..i];
-            for r in b0..i {
-                let l = lu[i * n + r];
-                if l != T::default() {
-                    for (v, &y) in row.iter_mut().zip(&top[r * n..r * n + i]) {
-                        *v = v.sub(l.mul(y));
-                    }
-                }
-            }
-        }
-    }
+    lower_solve(lu, n, x, n, if n > NB { NB } else { n.max(1) }, true);
     upper_solve(lu, n, x, n);
     // Z P = Z S_{n-1} ⋯ S_0: column j of the inverse is column src[j] of Z
     let mut src: Vec<usize> = (0..n).collect();
@@ -237,26 +217,36 @@ pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: 
     // one block (plain row-by-row substitution) unless there are many
     // right-hand sides to amortize the GEMMs over
     let bs = if nrhs >= 16 && n > NB { NB } else { n.max(1) };
-    // L y = b (unit lower), block rows top down
+    lower_solve(lu, n, b, nrhs, bs, false);
+    upper_solve(lu, n, b, nrhs);
+}
+
+/// Solves `L Y = B` in place in `b` (n rows of `ld`) for the unit lower
+/// triangle of `lu`, block rows of `bs` top down. With `identity`, B is
+/// the identity and Y = L⁻¹, whose row i is zero right of the diagonal:
+/// block row b0..b1 reads and writes columns 0..b0 in its GEMM and 0..i
+/// in row i (the skipped work would subtract exact zeros).
+fn lower_solve<T: Float>(lu: &[T], n: usize, b: &mut [T], ld: usize, bs: usize, identity: bool) {
     for b0 in (0..n).step_by(bs) {
         let b1 = (b0 + bs).min(n);
         if b0 > 0 {
-            block_update(lu, n, b, (nrhs, nrhs), (b0, b1), (0, b0));
+            let w = if identity { b0 } else { ld };
+            block_update(lu, n, b, (ld, w), (b0, b1), (0, b0));
         }
         for i in b0 + 1..b1 {
-            let (top, rest) = b.split_at_mut(i * nrhs);
-            let row = &mut rest[..nrhs];
+            let w = if identity { i } else { ld };
+            let (top, rest) = b.split_at_mut(i * ld);
+            let row = &mut rest[..w];
             for r in b0..i {
                 let l = lu[i * n + r];
                 if l != T::default() {
-                    for (x, &y) in row.iter_mut().zip(&top[r * nrhs..(r + 1) * nrhs]) {
+                    for (x, &y) in row.iter_mut().zip(&top[r * ld..r * ld + w]) {
                         *x = x.sub(l.mul(y));
                     }
                 }
             }
         }
     }
-    upper_solve(lu, n, b, nrhs);
 }
 
 /// Solves `U X = B` in place in `b` (n x nrhs) for the upper triangle of
