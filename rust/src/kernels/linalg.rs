@@ -26,7 +26,7 @@ fn abs<T: Float>(v: T) -> T {
 /// factorization: `A22 -= L21 U12` (LU), or `A22 -= L21 L21ᵀ`
 /// (`cholesky`: only A22's lower triangle is read afterwards, and the
 /// upper one is zeroed at the end), where A22 = `a[k1.., k1..]`, L21 =
-/// `a[k1.., k0..k1]` and U12 = `a[k0..k1, k1..]`. One GEMM straight into
+/// `a[k1.., k0..k1]` and U12 = `a[k0..k1, k1..]`. GEMM straight into
 /// A22 ([`Update::Sub`]): with k <= 256 each element is `c - (a · b)`
 /// rounded once, the bits of a product into a temporary subtracted
 /// afterwards, without the temporary's zeroing and a second pass.
@@ -305,7 +305,8 @@ pub fn slogdet<T: Float>(lu: &[T], n: usize, piv: &[usize]) -> (f64, f64) {
 /// In-place lower Cholesky factor (upper triangle zeroed). Errors if the
 /// matrix is not positive definite. Blocked right-looking: each 48-column
 /// panel is factored, the rows below it solved against it, and the
-/// trailing matrix updated by one GEMM (`A22 -= L21 L21ᵀ`).
+/// lower trapezoid of the trailing matrix updated by GEMMs (`A22 -= L21
+/// L21ᵀ`, see [`update_trailing`]).
 pub fn cholesky<T: Float>(a: &mut [T], n: usize) -> Result<()> {
     let mut lt = Vec::new();
     for k0 in (0..n).step_by(NB) {
@@ -350,9 +351,9 @@ pub fn cholesky<T: Float>(a: &mut [T], n: usize) -> Result<()> {
 /// `L21 = A21 L11⁻ᵀ`, row by row. Each row subtracts every finished
 /// column times `L11ᵀ`'s row (a contiguous copy in `lt`) from the columns
 /// right of it: vectorized, where a dot product per element was a chain
-/// of dependent subtractions (most of a 512 factorization's time). Each
-/// element still subtracts the same products in the same order, then
-/// divides by the same diagonal: the bits of the dot-product form.
+/// of dependent subtractions. Each element still subtracts the same
+/// products in the same order, then divides by the same diagonal: the
+/// bits of the dot-product form.
 fn panel_rows_below<T: Float>(a: &mut [T], n: usize, (k0, k1): (usize, usize), lt: &mut Vec<T>) {
     let w = k1 - k0;
     lt.clear();
