@@ -90,6 +90,20 @@ export function hashF64(n: number, seed = 1): Float64Array {
   return out;
 }
 
+/**
+ * The transcendental benchmarks' inputs (`bench/vmath.bench.ts`,
+ * `bench/kernels.bench.ts`; NumPy's side: `FUNCS` in numpy_vmath.py): a
+ * [-1, 1) stream scaled per function (log: |x| + 1e-3).
+ */
+export const VMATH_INPUTS: Record<string, (x: number) => number> = {
+  exp: (x) => 10 * x,
+  expm1: (x) => 2 * x,
+  log: (x) => Math.abs(x) * 100 + 1e-3,
+  tanh: (x) => 4 * x,
+  sin: (x) => 10 * x,
+  cos: (x) => 10 * x,
+};
+
 /** A plain JS top-k: a sorted window of the k best, insertion per hit. */
 export function jsTopk(s: Float32Array, k: number): Int32Array {
   const idx = new Int32Array(k), val = new Float32Array(k).fill(-Infinity);

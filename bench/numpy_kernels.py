@@ -12,15 +12,14 @@ import numpy as np
 
 from numpy_service import hash_f64
 from numpy_sizes import measure
+from numpy_vmath import FUNCS
 
 cases = {}
 x0 = hash_f64(10**6, 11)
-scale = {"exp": lambda x: 10 * x, "log": lambda x: np.abs(x) * 100 + 1e-3,
-         "tanh": lambda x: 4 * x, "sin": lambda x: 10 * x}
 for dtype in ("float64", "float32"):
-    for fn, f in scale.items():
-        x = f(x0).astype(dtype)
-        u = getattr(np, fn)
+    for fn in ("exp", "log", "tanh", "sin"):
+        u, scale = FUNCS[fn]
+        x = scale(x0).astype(dtype)
         cases[f"{fn} {dtype} 1e6"] = (lambda u, x: lambda: u(x))(u, x)
 
 

@@ -18,18 +18,10 @@ import {
   runtimeName,
   runtimeVersion,
   saveResults,
+  VMATH_INPUTS,
 } from "./_common.ts";
 import { readFile } from "node:fs/promises";
 
-/** Each function's input: randomF64 in [-1, 1) scaled (log: |x| + 1e-3). */
-export const FUNCS: Record<string, (x: number) => number> = {
-  exp: (x) => 10 * x,
-  expm1: (x) => 2 * x,
-  log: (x) => Math.abs(x) * 100 + 1e-3,
-  tanh: (x) => 4 * x,
-  sin: (x) => 10 * x,
-  cos: (x) => 10 * x,
-};
 export const SIZES = [1_000, 10_000, 100_000, 1_000_000];
 const DTYPES = ["float64", "float32"] as const;
 
@@ -46,7 +38,7 @@ async function run(): Promise<void> {
   for (const dtype of DTYPES) {
     for (const n of SIZES) {
       const base = randomF64(n, 1);
-      for (const [fn, scale] of Object.entries(FUNCS)) {
+      for (const [fn, scale] of Object.entries(VMATH_INPUTS)) {
         const x = rp.array(base.map(scale)).astype(dtype);
         const out = rp.empty([n], { dtype });
         const f = (rp as unknown as Record<
