@@ -298,4 +298,4 @@ export type {
   FloatDrawOptions,
   IntegersOptions,
 } from "./src/random/random.ts";
-export type { ToNpzOptions } from "./src/io/npz.ts";
+export type { NpzArrays, ToNpzOptions } from "./src/io/npz.ts";

@@ -58,25 +58,23 @@ function optionalGetter<T, R>(
 }
 
 const TYPED_ARRAY_PROTO = Reflect.getPrototypeOf(Uint8Array.prototype)!;
+/** A getter of `%TypedArray%.prototype`. */
+function taGetter<R>(key: PropertyKey): (a: ArrayBufferView) => R {
+  return getter<ArrayBufferView, R>(TYPED_ARRAY_PROTO, key);
+}
 
 /** The element count in the TypedArray's internal slots (throws for a non-TypedArray). */
-export const taLength: (a: ArrayBufferView) => number = getter(
-  TYPED_ARRAY_PROTO,
-  "length",
-);
+export const taLength: (a: ArrayBufferView) => number = taGetter("length");
 /** Its byte length (internal slots). */
-export const taByteLength: (a: ArrayBufferView) => number = getter(
-  TYPED_ARRAY_PROTO,
+export const taByteLength: (a: ArrayBufferView) => number = taGetter(
   "byteLength",
 );
 /** Its byte offset (internal slots). */
-export const taByteOffset: (a: ArrayBufferView) => number = getter(
-  TYPED_ARRAY_PROTO,
+export const taByteOffset: (a: ArrayBufferView) => number = taGetter(
   "byteOffset",
 );
 /** Its buffer (internal slots). */
-export const taBuffer: (a: ArrayBufferView) => ArrayBufferLike = getter(
-  TYPED_ARRAY_PROTO,
+export const taBuffer: (a: ArrayBufferView) => ArrayBufferLike = taGetter(
   "buffer",
 );
 const kindGetter = getter<unknown, string | undefined>(
@@ -156,12 +154,15 @@ const abDetached = optionalGetter<ArrayBuffer, boolean>(
   ArrayBuffer.prototype,
   "detached",
 );
-const sabByteLength = typeof SharedArrayBuffer === "function"
-  ? optionalGetter<SharedArrayBuffer, number>(
-    SharedArrayBuffer.prototype,
-    "byteLength",
-  )
-  : undefined;
+/** A getter of SharedArrayBuffer.prototype, if the runtime has both. */
+function sabGetter<R>(
+  key: PropertyKey,
+): ((self: SharedArrayBuffer) => R) | undefined {
+  return typeof SharedArrayBuffer === "function"
+    ? optionalGetter<SharedArrayBuffer, R>(SharedArrayBuffer.prototype, key)
+    : undefined;
+}
+const sabByteLength = sabGetter<number>("byteLength");
 
 /**
  * Whether `buf` is a SharedArrayBuffer, by its internal slots. `instanceof`
@@ -202,12 +203,7 @@ export function canShrink(buf: ArrayBufferLike): boolean {
   return abResizable(buf as ArrayBuffer);
 }
 
-const sabGrowable = typeof SharedArrayBuffer === "function"
-  ? optionalGetter<SharedArrayBuffer, boolean>(
-    SharedArrayBuffer.prototype,
-    "growable",
-  )
-  : undefined;
+const sabGrowable = sabGetter<boolean>("growable");
 
 /** Whether `buf` is a growable SharedArrayBuffer. */
 export function isGrowable(buf: ArrayBufferLike): boolean {

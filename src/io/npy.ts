@@ -284,6 +284,23 @@ function parseHeader(
     return h.slice(from, i);
   };
 
+  // after an element of a tuple or dict: a ',' and another element, or
+  // the closing `close`, right away or after a trailing ','
+  const MORE = 0, CLOSED = 1, CLOSED_AFTER_COMMA = 2;
+  const next = (close: string): number => {
+    ws();
+    if (h[i] === close) {
+      i++;
+      return CLOSED;
+    }
+    if (h[i] !== ",") fail(`expected ',' or '${close}' at ${i}`);
+    i++;
+    ws();
+    if (h[i] !== close) return MORE;
+    i++;
+    return CLOSED_AFTER_COMMA;
+  };
+
   let descr: string | undefined;
   let fortran: boolean | undefined;
   let shape: number[] | undefined;
@@ -320,27 +337,14 @@ function parseHeader(
         ws();
         if (h[i] === ")") i++;
         else {
-          let comma = false;
-          for (;;) {
+          let end: number;
+          do {
             dims.push(int());
             if (dims.length > MAX_NDIM) {
               fail0(`shape has more than ${MAX_NDIM} dimensions`);
             }
-            ws();
-            if (h[i] === ")") {
-              i++;
-              break;
-            }
-            if (h[i] !== ",") fail(`expected ',' or ')' at ${i}`);
-            i++;
-            ws();
-            if (h[i] === ")") {
-              i++;
-              comma = true;
-              break;
-            }
-          }
-          if (dims.length === 1 && !comma) {
+          } while ((end = next(")")) === MORE);
+          if (dims.length === 1 && end !== CLOSED_AFTER_COMMA) {
             fail(`shape (${dims[0]}) is not a tuple: (${dims[0]},) is`);
           }
         }
@@ -351,18 +355,7 @@ function parseHeader(
             "fortran_order and shape)",
         );
       }
-      ws();
-      if (h[i] === "}") {
-        i++;
-        break;
-      }
-      if (h[i] !== ",") fail(`expected ',' or '}' at ${i}`);
-      i++;
-      ws();
-      if (h[i] === "}") {
-        i++;
-        break;
-      }
+      if (next("}") !== MORE) break;
     }
   }
   ws();

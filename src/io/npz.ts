@@ -122,6 +122,16 @@ function checkName(
 // ---------------------------------------------------------------------------
 // Writing
 
+/**
+ * The arrays an `.npz` archive is written from ({@link toNpz}, `savez`,
+ * `savezCompressed`): by name (an object or a Map), or a list (named
+ * `arr_0`, `arr_1`, ...).
+ */
+export type NpzArrays =
+  | Record<string, ArrayLikeInput>
+  | readonly ArrayLikeInput[]
+  | ReadonlyMap<string, ArrayLikeInput>;
+
 /** Options of {@link toNpz}. */
 export interface ToNpzOptions {
   /** Deflate the members (NumPy's `savez_compressed`); default stored. */
@@ -143,10 +153,7 @@ const NPZ_KEYS = optionKeys<ToNpzOptions>({ compress: 1 });
  * ```
  */
 export async function toNpz(
-  arrays:
-    | Record<string, ArrayLikeInput>
-    | readonly ArrayLikeInput[]
-    | ReadonlyMap<string, ArrayLikeInput>,
+  arrays: NpzArrays,
   options: ToNpzOptions = {},
 ): Promise<Uint8Array> {
   checkOptions(options, "toNpz", NPZ_KEYS);
@@ -742,10 +749,7 @@ export async function fromNpz(
  */
 export async function savez(
   path: string,
-  arrays:
-    | Record<string, ArrayLikeInput>
-    | readonly ArrayLikeInput[]
-    | ReadonlyMap<string, ArrayLikeInput>,
+  arrays: NpzArrays,
 ): Promise<void> {
   await writeBytes("savez", path, () => toNpz(arrays));
 }
@@ -770,10 +774,7 @@ export async function savez(
  */
 export async function savezCompressed(
   path: string,
-  arrays:
-    | Record<string, ArrayLikeInput>
-    | readonly ArrayLikeInput[]
-    | ReadonlyMap<string, ArrayLikeInput>,
+  arrays: NpzArrays,
 ): Promise<void> {
   await writeBytes(
     "savezCompressed",

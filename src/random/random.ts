@@ -165,19 +165,33 @@ export class Generator {
     return size === undefined ? (r.item() as number | bigint) : r;
   }
 
+  /**
+   * A draw with the `dtype` option (float64 by default, or float32): `kind64`
+   * or `kind32`, after checking the options of `fn`.
+   */
+  #floatDraw(
+    kind64: number,
+    kind32: number,
+    size: Size,
+    options: FloatDrawOptions,
+    fn: string,
+  ): NDArray | number {
+    checkOptions(options, fn, FLOAT_DRAW_KEYS);
+    const f32 = options.dtype === "float32";
+    return this.#draw(
+      f32 ? kind32 : kind64,
+      f32 ? "float32" : "float64",
+      size,
+      fn,
+    ) as NDArray | number;
+  }
+
   /** Floats in [0, 1): a JS number, or an array of `size`. */
   random(
     size?: Size,
     options: FloatDrawOptions = {},
   ): NDArray | number {
-    checkOptions(options, "random", FLOAT_DRAW_KEYS);
-    const f32 = options.dtype === "float32";
-    return this.#draw(
-      f32 ? KIND.random32 : KIND.random,
-      f32 ? "float32" : "float64",
-      size,
-      "random",
-    ) as NDArray | number;
+    return this.#floatDraw(KIND.random, KIND.random32, size, options, "random");
   }
 
   /**
@@ -249,14 +263,13 @@ export class Generator {
     size?: Size,
     options: FloatDrawOptions = {},
   ): NDArray | number {
-    checkOptions(options, "standardNormal", FLOAT_DRAW_KEYS);
-    const f32 = options.dtype === "float32";
-    return this.#draw(
-      f32 ? KIND.standardNormal32 : KIND.standardNormal,
-      f32 ? "float32" : "float64",
+    return this.#floatDraw(
+      KIND.standardNormal,
+      KIND.standardNormal32,
       size,
+      options,
       "standardNormal",
-    ) as NDArray | number;
+    );
   }
 
   /** Normal draws `loc + scale * standardNormal()` (float64). */
