@@ -87,6 +87,20 @@ function alloc(dtype: DType, shape: Shape, fn?: string): NDArray {
   );
 }
 
+/** `zeros` and `empty` (named `fn` in errors): float64 by default. */
+function allocNew(
+  shape: number | number[],
+  options: DTypeOptions,
+  fn: string,
+): NDArray {
+  checkOptions(options, fn, DTYPE_KEYS);
+  return alloc(
+    asDType(options.dtype ?? "float64", fn),
+    asShape(shape, fn),
+    fn,
+  );
+}
+
 function fillStorage(a: NDArray, value: Scalar): NDArray {
   const v = toStored(a.dtype, value, "full");
   (storageOf(a) as unknown as { fill(x: number | bigint): void }).fill(v);
@@ -128,12 +142,7 @@ export function zeros(
   shape: number | number[],
   options: DTypeOptions = {},
 ): NDArray {
-  checkOptions(options, "zeros", DTYPE_KEYS);
-  return alloc(
-    asDType(options.dtype ?? "float64", "zeros"),
-    asShape(shape, "zeros"),
-    "zeros",
-  );
+  return allocNew(shape, options, "zeros");
 }
 
 /**
@@ -151,12 +160,7 @@ export function empty(
   shape: number | number[],
   options: DTypeOptions = {},
 ): NDArray {
-  checkOptions(options, "empty", DTYPE_KEYS);
-  return alloc(
-    asDType(options.dtype ?? "float64", "empty"),
-    asShape(shape, "empty"),
-    "empty",
-  );
+  return allocNew(shape, options, "empty");
 }
 
 /**
