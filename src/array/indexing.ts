@@ -35,7 +35,7 @@ import { countNonzero } from "../reduce/derived.ts";
 import { lexsort } from "./sorting.ts";
 import { argsort } from "../flat/ops.ts";
 import { concatenate } from "./manipulation.ts";
-import { checkOptions, maxArgs, optionKeys } from "../_typed.ts";
+import { checkedNd, checkOptions, maxArgs, optionKeys } from "../_typed.ts";
 
 function asIndices(x: ArrayLikeInput | readonly number[], fn: string): NDArray {
   const i = nd(x as ArrayLikeInput);
@@ -74,8 +74,7 @@ export function take(
   indices: ArrayLikeInput | readonly number[],
   options: TakeOptions = {},
 ): NDArray {
-  checkOptions(options, "take", TAKE_KEYS);
-  let x = nd(a);
+  let x = checkedNd(options, "take", TAKE_KEYS, a);
   let axis: number;
   if (options.axis === undefined || options.axis === null) {
     x = x.ravel();
@@ -230,8 +229,8 @@ export function compress(
   a: ArrayLikeInput,
   options: TakeOptions = {},
 ): NDArray {
-  checkOptions(options, "compress", TAKE_KEYS);
-  const c = nd(condition).astype("bool").ravel();
+  const c = checkedNd(options, "compress", TAKE_KEYS, condition)
+    .astype("bool").ravel();
   const x = nd(a);
   const len = options.axis === undefined || options.axis === null
     ? x.size
@@ -326,8 +325,7 @@ export function unique(
   a: ArrayLikeInput,
   options: UniqueOptions = {},
 ): NDArray | UniqueResult {
-  checkOptions(options, "unique", UNIQUE_KEYS);
-  const x0 = nd(a);
+  const x0 = checkedNd(options, "unique", UNIQUE_KEYS, a);
   if (options.axis !== undefined && options.axis !== null) {
     return uniqueAxis(x0, normAxis(options.axis, x0.ndim, "unique"), options);
   }

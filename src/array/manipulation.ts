@@ -23,10 +23,12 @@ import {
 } from "../ufunc/ufunc.ts";
 import { all } from "../reduce/reduce.ts";
 import {
+  checkedNd,
   checkOptions,
   intArg,
   listArg,
   maxArgs,
+  type OptionKeys,
   optionKeys,
 } from "../_typed.ts";
 
@@ -217,8 +219,7 @@ export function split(
   sections: number | readonly number[],
   options: AxisOptions = {},
 ): NDArray[] {
-  checkOptions(options, "split", AXIS_KEYS);
-  const x = nd(a);
+  const x = checkedNd(options, "split", AXIS_KEYS, a);
   const axis = normAxis(options.axis ?? 0, x.ndim, "split");
   const len = x.shape[axis]!;
   let cuts: number[];
@@ -262,8 +263,7 @@ export function flip(
   a: ArrayLikeInput,
   options: FlipOptions = {},
 ): NDArray {
-  checkOptions(options, "flip", FLIP_KEYS);
-  const x = nd(a);
+  const x = checkedNd(options, "flip", FLIP_KEYS, a);
   const axes = options.axis === undefined
     ? [...Array(x.ndim).keys()]
     : (Array.isArray(options.axis) ? options.axis : [options.axis]).map((ax) =>
@@ -288,8 +288,7 @@ export function roll(
   shift: number,
   options: AxisOptions = {},
 ): NDArray {
-  checkOptions(options, "roll", AXIS_KEYS);
-  const x = nd(a);
+  const x = checkedNd(options, "roll", AXIS_KEYS, a);
   if (options.axis === undefined) {
     return roll(x.ravel(), shift, { axis: 0 }).reshape(x.shape.slice());
   }
@@ -357,8 +356,7 @@ export function repeat(
   repeats: number,
   options: AxisOptions = {},
 ): NDArray {
-  checkOptions(options, "repeat", AXIS_KEYS);
-  const x = nd(a);
+  const x = checkedNd(options, "repeat", AXIS_KEYS, a);
   if (!Number.isInteger(repeats) || repeats < 0) {
     throw new RangeError("repeat(): repeats may not contain negative values");
   }
@@ -419,9 +417,8 @@ export function isclose(
   b: ArrayLikeInput,
   options: CloseOptions = {},
 ): NDArray {
-  checkOptions(options, "isclose", CLOSE_KEYS);
+  const x = checkedNd(options, "isclose", CLOSE_KEYS, a), y = nd(b);
   const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-8;
-  const x = nd(a), y = nd(b);
   const fx = x.dtype.startsWith("float") ? x : x.astype("float64");
   const fy = y.dtype.startsWith("float") ? y : y.astype("float64");
   const finite = ufunc2(
@@ -462,12 +459,22 @@ export function allclose(
   b: ArrayLikeInput,
   options: CloseOptions = {},
 ): boolean {
-  checkOptions(options, "allclose", CLOSE_KEYS);
-  notRecordable("allclose", WHY_BOOL);
+  checkBoolResult(options, "allclose", CLOSE_KEYS);
   return all(isclose(a, b, options)) as boolean;
 }
 
-const WHY_BOOL = "its result is a JS boolean, which needs the values";
+/**
+ * The first steps of a function whose result is a JS boolean: its options
+ * checked, then refused inside an engine job (the result needs the values).
+ */
+function checkBoolResult(
+  options: unknown,
+  fn: string,
+  keys: OptionKeys,
+): void {
+  checkOptions(options, fn, keys);
+  notRecordable(fn, "its result is a JS boolean, which needs the values");
+}
 
 /**
  * True when both arrays have the same shape and equal elements.
@@ -485,8 +492,7 @@ export function arrayEqual(
   b: ArrayLikeInput,
   options: ArrayEqualOptions = {},
 ): boolean {
-  checkOptions(options, "arrayEqual", EQUAL_KEYS);
-  notRecordable("arrayEqual", WHY_BOOL);
+  checkBoolResult(options, "arrayEqual", EQUAL_KEYS);
   const x = nd(a), y = nd(b);
   if (x.ndim !== y.ndim || x.shape.some((d, i) => d !== y.shape[i])) {
     return false;

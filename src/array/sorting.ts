@@ -25,7 +25,13 @@ import { normAxis } from "../core/_shape.ts";
 import { axisLayout } from "../reduce/reduce.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc2 } from "../ufunc/ufunc.ts";
 import { take } from "./indexing.ts";
-import { checkOptions, listArg, maxArgs, optionKeys } from "../_typed.ts";
+import {
+  checkedNd,
+  checkOptions,
+  listArg,
+  maxArgs,
+  optionKeys,
+} from "../_typed.ts";
 import { show } from "../_show.ts";
 
 /** Options of {@link sortNd} and {@link argsortNd}. */
@@ -208,8 +214,7 @@ export function partition(
   kth: number,
   options: PartitionOptions = {},
 ): NDArray {
-  checkOptions(options, "partition", PARTITION_KEYS);
-  return laneOp("partition", a, options.axis, kth);
+  return partitionOp("partition", a, kth, options);
 }
 
 /**
@@ -229,8 +234,18 @@ export function argpartition(
   kth: number,
   options: PartitionOptions = {},
 ): NDArray {
-  checkOptions(options, "argpartition", PARTITION_KEYS);
-  return laneOp("argpartition", a, options.axis, kth);
+  return partitionOp("argpartition", a, kth, options);
+}
+
+/** {@link partition} and {@link argpartition}: their options, then the lanes. */
+function partitionOp(
+  op: "partition" | "argpartition",
+  a: ArrayLikeInput,
+  kth: number,
+  options: PartitionOptions,
+): NDArray {
+  checkOptions(options, op, PARTITION_KEYS);
+  return laneOp(op, a, options.axis, kth);
 }
 
 /**
@@ -251,8 +266,7 @@ export function searchsorted(
   v: ArrayLikeInput,
   options: SearchsortedOptions = {},
 ): NDArray | number {
-  checkOptions(options, "searchsorted", SEARCHSORTED_KEYS);
-  let x = nd(a);
+  let x = checkedNd(options, "searchsorted", SEARCHSORTED_KEYS, a);
   if (x.ndim !== 1) throw new RangeError("searchsorted(): a must be 1-d");
   if (options.sorter !== undefined) {
     const s = nd(options.sorter);
@@ -393,8 +407,7 @@ export function topk(
   k: number,
   options: TopkOptions = {},
 ): { values: NDArray; indices: NDArray } {
-  checkOptions(options, "topk", TOPK_KEYS);
-  const x = nd(a);
+  const x = checkedNd(options, "topk", TOPK_KEYS, a);
   const ax = normAxis(options.axis ?? -1, x.ndim, "topk");
   const n = x.shape[ax]!;
   if (!Number.isInteger(k) || k < 0 || k > n) {
@@ -532,8 +545,7 @@ export function digitize(
   bins: ArrayLikeInput,
   options: DigitizeOptions = {},
 ): NDArray | number {
-  checkOptions(options, "digitize", DIGITIZE_KEYS);
-  const b = nd(bins);
+  const b = checkedNd(options, "digitize", DIGITIZE_KEYS, bins);
   if (b.ndim !== 1) {
     throw new RangeError("digitize(): bins must be 1-dimensional");
   }

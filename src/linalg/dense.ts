@@ -27,7 +27,7 @@ import { LinAlgError } from "../errors.ts";
 export { LinAlgError };
 import { type ArrayLikeInput, asNd as nd } from "../ufunc/ufunc.ts";
 import { normNd } from "./products.ts";
-import { checkOptions, maxArgs, optionKeys } from "../_typed.ts";
+import { checkedNd, maxArgs, optionKeys } from "../_typed.ts";
 import { show } from "../_show.ts";
 
 function floatOf(d: DType): DType {
@@ -369,8 +369,7 @@ export function svd(
   a: ArrayLikeInput,
   options: SvdOptions = {},
 ): NDArray | { U: NDArray; S: NDArray; Vh: NDArray } {
-  checkOptions(options, "svd", SVD_KEYS);
-  const A = nd(a);
+  const A = checkedNd(options, "svd", SVD_KEYS, a);
   const [m, n] = matrixDims(A, "svd");
   const k = Math.min(m, n);
   const full = options.fullMatrices ?? true;
@@ -416,8 +415,7 @@ export const PINV_KEYS = optionKeys<PinvOptions>({ rcond: 1, rtol: 1 });
 
 /** The Moore-Penrose pseudo-inverse of each matrix (through the SVD). */
 export function pinv(a: ArrayLikeInput, options: PinvOptions = {}): NDArray {
-  checkOptions(options, "pinv", PINV_KEYS);
-  const A = nd(a);
+  const A = checkedNd(options, "pinv", PINV_KEYS, a);
   const [m, n] = matrixDims(A, "pinv");
   const dt = floatOf(A.dtype);
   if (options.rcond !== undefined && options.rtol !== undefined) {
@@ -459,8 +457,7 @@ export function matrixRank(
   A: ArrayLikeInput,
   options: MatrixRankOptions = {},
 ): NDArray | number {
-  checkOptions(options, "matrixRank", RANK_KEYS);
-  const a = nd(A);
+  const a = checkedNd(options, "matrixRank", RANK_KEYS, A);
   if (a.ndim < 2) {
     notRecordable("matrixRank", "the rank of a vector is read from its values");
     const any = a.size > 0 &&

@@ -51,7 +51,7 @@ import {
 } from "../ufunc/ufunc.ts";
 import { amax, amin, sumAxis } from "../reduce/reduce.ts";
 import { svdvals } from "./dense.ts";
-import { checkOptions, maxArgs, optionKeys } from "../_typed.ts";
+import { checkedNd, checkOptions, maxArgs, optionKeys } from "../_typed.ts";
 
 /**
  * Matrix product of two arrays (NumPy's `matmul` / `@`). Batched over
@@ -456,8 +456,7 @@ export function diagonal(
   x: ArrayLikeInput,
   options: DiagonalOptions = {},
 ): NDArray {
-  checkOptions(options, "diagonal", DIAGONAL_KEYS);
-  const a = nd(x);
+  const a = checkedNd(options, "diagonal", DIAGONAL_KEYS, x);
   if (a.ndim < 2) {
     throw new RangeError(
       "diagonal(): diag requires an array of at least two dimensions",
@@ -566,8 +565,7 @@ export function normNd(
   x: ArrayLikeInput,
   options: NormOptions = {},
 ): NDArray | number {
-  checkOptions(options, "norm", NORM_KEYS);
-  let a = nd(x);
+  let a = checkedNd(options, "norm", NORM_KEYS, x);
   if (kind(a.dtype) !== "f") a = a.astype("float64");
   const ord = options.ord ?? null;
   const keep = options.keepdims ?? false;

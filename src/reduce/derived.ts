@@ -7,7 +7,7 @@
  */
 import { native, statusError } from "../_native.ts";
 import { notRecordable } from "../engine/_record.ts";
-import { type DType, dtypeCode, kind, resultType } from "../core/dtype.ts";
+import { dtypeCode, kind, resultType } from "../core/dtype.ts";
 import {
   directStorage,
   fresh,
@@ -20,9 +20,10 @@ import {
 import { array } from "../core/creation.ts";
 import { normAxis } from "../core/_shape.ts";
 import { type ArrayLikeInput, ufunc1, ufunc2, where } from "../ufunc/ufunc.ts";
-import { checkOptions, optionKeys } from "../_typed.ts";
+import { checkedNd, checkOptions, optionKeys } from "../_typed.ts";
 import {
   any,
+  axesSize,
   type AxisKeepOptions,
   divideCount,
   EXTREMUM_KEYS,
@@ -32,12 +33,12 @@ import {
   meanAxis,
   meanDtype,
   type MeanOptions,
-  normAxes,
   reduceMasked,
   reduceNd,
   SUM_KEYS,
   type SumOptions,
   whereAxis,
+  whereGiven,
   whereMask,
 } from "./reduce.ts";
 /** Options of `ptp` (NumPy's has no dtype). */
@@ -62,8 +63,7 @@ export function nansum(
   a: ArrayLikeInput,
   options: SumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nansum", SUM_KEYS);
-  const x = a instanceof NDArray ? a : array(a);
+  const x = checkedNd(options, "nansum", SUM_KEYS, a);
   if (!isFloat(x)) return reduceMasked("sum", x, options, "nansum");
   return reduceMasked(
     "sum",
@@ -89,8 +89,7 @@ export function nanmean(
   a: ArrayLikeInput,
   options: MeanOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmean", MEAN_KEYS);
-  const x = a instanceof NDArray ? a : array(a);
+  const x = checkedNd(options, "nanmean", MEAN_KEYS, a);
   if (!isFloat(x)) return meanAxis(x, options);
   const mask = ufunc1("isnan", x);
   const { axis, keepdims, where: w } = options;
@@ -126,9 +125,7 @@ export function nanmax(
   a: ArrayLikeInput,
   options: ExtremumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmax", EXTREMUM_KEYS);
-  const x = a instanceof NDArray ? a : array(a);
-  return reduceMasked(isFloat(x) ? "fmax" : "max", x, options, "nanmax");
+  return nanExtremum(a, options, "nanmax");
 }
 /**
  * Minimum ignoring NaNs (NumPy's `nanmin`); see {@link nanmax}.
@@ -145,9 +142,22 @@ export function nanmin(
   a: ArrayLikeInput,
   options: ExtremumOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmin", EXTREMUM_KEYS);
-  const x = a instanceof NDArray ? a : array(a);
-  return reduceMasked(isFloat(x) ? "fmin" : "min", x, options, "nanmin");
+  return nanExtremum(a, options, "nanmin");
+}
+
+/** The reductions of nanmax and nanmin: [for floats, for other dtypes]. */
+const NAN_EXTREMUM = {
+  nanmax: ["fmax", "max"],
+  nanmin: ["fmin", "min"],
+} as const;
+
+function nanExtremum(
+  a: ArrayLikeInput,
+  options: ExtremumOptions,
+  fn: keyof typeof NAN_EXTREMUM,
+): NDArray | Scalar {
+  const x = checkedNd(options, fn, EXTREMUM_KEYS, a);
+  return reduceMasked(NAN_EXTREMUM[fn][isFloat(x) ? 0 : 1], x, options, fn);
 }
 
 /**
@@ -165,8 +175,7 @@ export function ptp(
   a: ArrayLikeInput,
   options: PtpOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "ptp", PTP_KEYS);
-  const x = a instanceof NDArray ? a : array(a);
+  const x = checkedNd(options, "ptp", PTP_KEYS, a);
   const o = { axis: options.axis, keepdims: options.keepdims };
   const hi = reduceNd("max", x, o, "ptp"), lo = reduceNd("min", x, o, "ptp");
   const d = ufunc2(
@@ -332,8 +341,7 @@ export function countNonzero(
   a: ArrayLikeInput,
   options: CountOptions = {},
 ): NDArray | number {
-  checkOptions(options, "countNonzero", COUNT_KEYS);
-  const x = a instanceof NDArray ? a : array(a);
+  const x = checkedNd(options, "countNonzero", COUNT_KEYS, a);
   const b = x.dtype === "bool" ? x : x.astype("bool");
   const r = reduceNd("sum", b, { ...options, dtype: "int64" }, "countNonzero");
   return r instanceof NDArray && options.axis != null ? r : numberResult(r);
@@ -366,8 +374,7 @@ function varLanes(
 ): NDArray | number | undefined {
   const dt = x.dtype;
   if (
-    (options.where !== undefined && options.where !== true) ||
-    (dt !== "float64" && dt !== "float32") ||
+    whereGiven(options) || (dt !== "float64" && dt !== "float32") ||
     (options.dtype !== undefined && options.dtype !== dt)
   ) return undefined;
   const ax = options.axis;
@@ -431,18 +438,13 @@ export function variance(
   a: ArrayLikeInput,
   options: VarOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "var", VAR_KEYS);
-  const x = a instanceof NDArray ? a : array(a);
-  if (options.where !== undefined && options.where !== true) {
-    return varWhere(x, options, "var");
-  }
+  const x = checkedNd(options, "var", VAR_KEYS, a);
+  if (whereGiven(options)) return varWhere(x, options, "var");
   const fast = varLanes(x, options, false, "var");
   if (fast !== undefined) return fast;
-  const axes = normAxes(options.axis, x.ndim, "var");
-  const n = axes.reduce((c, i) => c * x.shape[i]!, 1);
+  const n = axesSize(x, options.axis, "var");
   const ddof = options.ddof ?? 0;
-  const acc: DType = options.dtype ??
-    (kind(x.dtype) === "f" ? x.dtype : "float64");
+  const acc = meanDtype(x, options);
   const total = reduceNd("sum", x, {
     axis: options.axis,
     keepdims: true,

@@ -35,7 +35,7 @@ import {
 import { array, full } from "../core/creation.ts";
 import { broadcastShapes, cStrides, normAxis, sizeOf } from "../core/_shape.ts";
 import { type ArrayLikeInput, ufunc2, where } from "../ufunc/ufunc.ts";
-import { checkOptions, optionKeys } from "../_typed.ts";
+import { checkedNd, checkOptions, optionKeys } from "../_typed.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions extends AxisKeepOptions {
@@ -186,7 +186,7 @@ export function reduceMasked(
   fn: string,
 ): NDArray | Scalar {
   const w = options.where, init = options.initial;
-  const masked = w !== undefined && w !== true;
+  const masked = whereGiven(options);
   if (!masked && init === undefined) return reduceNd(op, x, options, fn);
   let a = x instanceof NDArray ? x : array(x);
   const axes = normAxes(options.axis, a.ndim, fn);
@@ -199,7 +199,7 @@ export function reduceMasked(
           `'initial'`,
       );
     }
-    const m = whereMask(w, a.shape, fn);
+    const m = whereMask(w!, a.shape, fn);
     a = where(m, a, full([], fill, { dtype: a.dtype }));
   }
   const keep = a.shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -597,19 +597,28 @@ export function meanAxis(
   a: ArrayLikeInput,
   options: MeanOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "mean", MEAN_KEYS);
-  const x = a instanceof NDArray ? a : array(a);
-  if (options.where !== undefined && options.where !== true) {
-    return meanWhere(x, options, "mean");
-  }
-  const axes = normAxes(options.axis, x.ndim, "mean");
-  const count = axes.reduce((n, i) => n * x.shape[i]!, 1);
-  const acc: DType = options.dtype ??
-    (kind(x.dtype) === "f" ? x.dtype : "float64");
+  const x = checkedNd(options, "mean", MEAN_KEYS, a);
+  if (whereGiven(options)) return meanWhere(x, options, "mean");
+  const count = axesSize(x, options.axis, "mean");
+  const acc = meanDtype(x, options);
   const s = reduceNd("sum", x, { ...options, dtype: acc }, "mean");
   // float32: a correctly rounded float32 division equals NumPy's float64
   // division rounded to float32 (count < 2^24 is exact in float32)
   return divideCount(s, count, acc);
+}
+
+/** Whether a `where` option selects (anything but `undefined` or `true`). */
+export function whereGiven(options: WhereOption): boolean {
+  return options.where !== undefined && options.where !== true;
+}
+
+/** The number of elements each result of a reduction over `axis` takes. */
+export function axesSize(
+  x: NDArray,
+  axis: ReduceOptions["axis"],
+  fn: string,
+): number {
+  return normAxes(axis, x.ndim, fn).reduce((n, i) => n * x.shape[i]!, 1);
 }
 
 /** The accumulator dtype of mean/var/std: floats keep theirs, others f8. */
@@ -676,7 +685,7 @@ function argAxis(
   options: ArgOptions,
 ): NDArray | number {
   const fn = max ? "argmax" : "argmin";
-  let a = x instanceof NDArray ? x : array(x);
+  let a = checkedNd(options, fn, ARG_KEYS, x);
   const orig = a;
   const flat = options.axis === undefined || options.axis === null ||
     zeroDAxis(options.axis, a.ndim, fn);
@@ -738,7 +747,6 @@ export function argmaxAxis(
   a: ArrayLikeInput,
   options: ArgOptions = {},
 ): NDArray | number {
-  checkOptions(options, "argmax", ARG_KEYS);
   return argAxis(true, a, options);
 }
 /** Indices of the minima along `axis` (int64; NaN wins, first occurrence). */
@@ -746,7 +754,6 @@ export function argminAxis(
   a: ArrayLikeInput,
   options: ArgOptions = {},
 ): NDArray | number {
-  checkOptions(options, "argmin", ARG_KEYS);
   return argAxis(false, a, options);
 }
 
@@ -785,9 +792,9 @@ function scan(
   op: 0 | 1,
   x: ArrayLikeInput,
   options: ScanOptions,
-  fn: string,
+  fn: "cumsum" | "cumprod",
 ): NDArray {
-  let a = x instanceof NDArray ? x : array(x);
+  let a = checkedNd(options, fn, SCAN_KEYS, x);
   let axis: number;
   if (
     options.axis === undefined || options.axis === null ||
@@ -833,7 +840,6 @@ export function cumsumAxis(
   a: ArrayLikeInput,
   options: ScanOptions = {},
 ): NDArray {
-  checkOptions(options, "cumsum", SCAN_KEYS);
   return scan(0, a, options, "cumsum");
 }
 /**
@@ -851,6 +857,5 @@ export function cumprod(
   a: ArrayLikeInput,
   options: ScanOptions = {},
 ): NDArray {
-  checkOptions(options, "cumprod", SCAN_KEYS);
   return scan(1, a, options, "cumprod");
 }

@@ -33,7 +33,7 @@ import { nanmean } from "./derived.ts";
 import { argsortNd, searchsorted, sortNd } from "../array/sorting.ts";
 import { take } from "../array/indexing.ts";
 import { concatenate } from "../array/manipulation.ts";
-import { checkOptions, listArg, optionKeys } from "../_typed.ts";
+import { checkedNd, checkOptions, listArg, optionKeys } from "../_typed.ts";
 import { show } from "../_show.ts";
 
 /** Interpolation methods of {@link quantile}. */
@@ -402,8 +402,7 @@ export function median(
   a: ArrayLikeInput,
   options: MedianOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "median", MEDIAN_KEYS);
-  let x = nd(a);
+  let x = checkedNd(options, "median", MEDIAN_KEYS, a);
   const flat = options.axis === undefined || options.axis === null;
   const origShape = x.shape.slice();
   let axis: number;
@@ -464,8 +463,7 @@ export function nanmedian(
   a: ArrayLikeInput,
   options: MedianOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanmedian", MEDIAN_KEYS);
-  const x = nd(a);
+  const x = checkedNd(options, "nanmedian", MEDIAN_KEYS, a);
   if (kind(x.dtype) !== "f") return median(x, options);
   return nanMedianImpl(x, options);
 }
@@ -542,8 +540,7 @@ const DIFF_KEYS = optionKeys<DiffOptions>({
  * ```
  */
 export function diff(a: ArrayLikeInput, options: DiffOptions = {}): NDArray {
-  checkOptions(options, "diff", DIFF_KEYS);
-  let x = nd(a);
+  let x = checkedNd(options, "diff", DIFF_KEYS, a);
   const times = options.n ?? 1;
   if (!Number.isInteger(times) || times < 0) {
     throw new RangeError(`diff(): order must be non-negative but got ${times}`);
@@ -608,8 +605,7 @@ export function bincount(
   x: ArrayLikeInput,
   options: BincountOptions = {},
 ): NDArray {
-  checkOptions(options, "bincount", BINCOUNT_KEYS);
-  const a = nd(x);
+  const a = checkedNd(options, "bincount", BINCOUNT_KEYS, x);
   if (a.ndim !== 1) {
     throw new RangeError("bincount(): object too deep for desired array");
   }
@@ -823,8 +819,7 @@ export function interp(
   fp: ArrayLikeInput,
   options: InterpOptions = {},
 ): NDArray | number {
-  checkOptions(options, "interp", INTERP_KEYS);
-  let X = nd(x);
+  let X = checkedNd(options, "interp", INTERP_KEYS, x);
   let XP = nd(xp).astype("float64"), FP = nd(fp).astype("float64");
   if (XP.ndim !== 1 || FP.ndim !== 1) {
     throw new RangeError("interp(): Data points must be 1-D sequences");
