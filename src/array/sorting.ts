@@ -22,7 +22,7 @@ import { kernel, pendingCount, recording } from "../engine/_record.ts";
 import { allocStorage } from "../core/_pool.ts";
 import { native, statusError } from "../_native.ts";
 import { normAxis } from "../core/_shape.ts";
-import { axisLayout } from "../reduce/reduce.ts";
+import { laneKernel } from "../reduce/reduce.ts";
 import { type ArrayLikeInput, asNd as nd, ufunc2 } from "../ufunc/ufunc.ts";
 import { take } from "./indexing.ts";
 import {
@@ -146,25 +146,7 @@ function laneOp(
     }
     kth = kth < 0 ? kth + n : kth;
   }
-  if (x.size > 0) {
-    const meta = new Float64Array([
-      ...axisLayout(x, axis),
-      ...axisLayout(out, axis),
-    ]);
-    const st = kernel(
-      "rp_sort_axis",
-      OP[op],
-      dtypeCode(x.dtype),
-      storageOf(x),
-      taLength(storageOf(x)),
-      storageOf(out),
-      taLength(storageOf(out)),
-      meta,
-      taLength(meta),
-      kth,
-    );
-    if (st !== 0) throw statusError(st, op);
-  }
+  if (x.size > 0) laneKernel("rp_sort_axis", OP[op], x, out, axis, op, kth);
   const orig = nd(a);
   if (!indices && orig.dtype === "bool") return out.astype("bool");
   return out;

@@ -12,6 +12,7 @@
 import { taLength } from "../_intrinsics.ts";
 import {
   kernel,
+  type KernelArg,
   metaWords,
   pendingCount,
   recording,
@@ -717,18 +718,7 @@ function argAxis(
     throw new RangeError(`${fn}(): attempt to get ${fn} of an empty sequence`);
   }
   if (out.size > 0) {
-    const status = kernel(
-      "rp_arg_axis",
-      max ? 1 : 0,
-      dtypeCode(a.dtype),
-      storageOf(a),
-      taLength(storageOf(a)),
-      storageOf(out),
-      taLength(storageOf(out)),
-      nk,
-      meta,
-    );
-    if (status !== 0) throw statusError(status, fn);
+    axisKernel("rp_arg_axis", max ? 1 : 0, a, out, fn, nk, meta);
   }
   if (flat) {
     // keepdims without an axis: every axis kept as 1 (NumPy's shape)
@@ -778,6 +768,55 @@ export function axisLayout(x: NDArray, axis: number): number[] {
   ];
 }
 
+/**
+ * Calls the axis kernel `name` from `x` into `out`: its `op`, `x`'s dtype
+ * code, the storages of both with their lengths, then `rest` (its layout);
+ * a failing status throws as `fn`.
+ */
+function axisKernel(
+  name: "rp_arg_axis" | "rp_scan_axis" | "rp_sort_axis",
+  op: number,
+  x: NDArray,
+  out: NDArray,
+  fn: string,
+  ...rest: KernelArg[]
+): void {
+  const xs = storageOf(x), os = storageOf(out);
+  const status = kernel(
+    name,
+    op,
+    dtypeCode(x.dtype),
+    xs,
+    taLength(xs),
+    os,
+    taLength(os),
+    ...rest,
+  );
+  if (status !== 0) throw statusError(status, fn);
+}
+
+/**
+ * {@link axisKernel} for the kernels that work lane by lane along `axis`
+ * from `x` into `out` of its shape (`rp_scan_axis`, `rp_sort_axis`): the
+ * {@link axisLayout} of both, its length, then `extra`.
+ * @internal
+ */
+export function laneKernel(
+  name: "rp_scan_axis" | "rp_sort_axis",
+  op: number,
+  x: NDArray,
+  out: NDArray,
+  axis: number,
+  fn: string,
+  ...extra: number[]
+): void {
+  const meta = new Float64Array([
+    ...axisLayout(x, axis),
+    ...axisLayout(out, axis),
+  ]);
+  axisKernel(name, op, x, out, fn, meta, taLength(meta), ...extra);
+}
+
 /** Options of {@link cumsumAxis} and {@link cumprod}. */
 export interface ScanOptions {
   /** The axis to accumulate along (default: the flattened array). */
@@ -812,23 +851,7 @@ function scan(
     dtype,
     a.shape.slice(),
   );
-  if (a.size === 0) return out;
-  const meta = new Float64Array([
-    ...axisLayout(a, axis),
-    ...axisLayout(out, axis),
-  ]);
-  const status = kernel(
-    "rp_scan_axis",
-    op,
-    dtypeCode(dtype),
-    storageOf(a),
-    taLength(storageOf(a)),
-    storageOf(out),
-    taLength(storageOf(out)),
-    meta,
-    taLength(meta),
-  );
-  if (status !== 0) throw statusError(status, fn);
+  if (a.size > 0) laneKernel("rp_scan_axis", op, a, out, axis, fn);
   return out;
 }
 
