@@ -55,6 +55,23 @@ const CLOSE_KEYS = optionKeys<CloseOptions>({ rtol: 1, atol: 1, equalNan: 1 });
 const EQUAL_KEYS = optionKeys<ArrayEqualOptions>({ equalNan: 1 });
 
 /**
+ * The first steps of {@link concatenate} and {@link stack}: their options
+ * checked, then the arrays (a list of at least one) as NDArrays.
+ */
+function arrayList(
+  arrays: readonly ArrayLikeInput[],
+  options: AxisOptions,
+  fn: "concatenate" | "stack",
+): NDArray[] {
+  checkOptions(options, fn, AXIS_KEYS);
+  listArg(arrays, fn, "the arrays");
+  if (arrays.length === 0) {
+    throw new RangeError(`${fn}(): need at least one array to ${fn}`);
+  }
+  return arrays.map(nd);
+}
+
+/**
  * Joins arrays along an existing axis (default 0); dtypes promote.
  *
  * @example
@@ -70,14 +87,7 @@ export function concatenate(
   arrays: readonly ArrayLikeInput[],
   options: AxisOptions = {},
 ): NDArray {
-  checkOptions(options, "concatenate", AXIS_KEYS);
-  listArg(arrays, "concatenate", "the arrays");
-  if (arrays.length === 0) {
-    throw new RangeError(
-      "concatenate(): need at least one array to concatenate",
-    );
-  }
-  const xs = arrays.map(nd);
+  const xs = arrayList(arrays, options, "concatenate");
   const first = xs[0]!;
   if (first.ndim === 0) {
     throw new RangeError(
@@ -136,12 +146,7 @@ export function stack(
   arrays: readonly ArrayLikeInput[],
   options: AxisOptions = {},
 ): NDArray {
-  checkOptions(options, "stack", AXIS_KEYS);
-  listArg(arrays, "stack", "the arrays");
-  if (arrays.length === 0) {
-    throw new RangeError("stack(): need at least one array to stack");
-  }
-  const xs = arrays.map(nd);
+  const xs = arrayList(arrays, options, "stack");
   const s0 = xs[0]!.shape;
   if (
     xs.some((x) => x.ndim !== s0.length || x.shape.some((d, i) => d !== s0[i]))
@@ -301,6 +306,11 @@ export function roll(
   return concatenate([tail!, head!], { axis });
 }
 
+/** `v` as a list of numbers: a number alone, or the list `v` itself. */
+function numberList(v: unknown, fn: string, what: string): readonly number[] {
+  return typeof v === "number" ? [v] : listArg<number>(v, fn, what);
+}
+
 /**
  * Repeats the whole array `reps` times along each axis (NumPy's `tile`).
  *
@@ -318,9 +328,7 @@ export function tile(
 ): NDArray {
   maxArgs("tile", arguments, 2);
   const x = nd(a);
-  const r = typeof reps === "number"
-    ? [reps]
-    : listArg<number>(reps, "tile", "reps").slice();
+  const r = numberList(reps, "tile", "reps").slice();
   r.forEach((v) => {
     if (intArg(v, "tile", "each of reps") < 0) {
       throw new RangeError(`tile(): reps may not be negative; got ${v}`);
@@ -518,9 +526,7 @@ export interface OrderOptions {
 const ORDER_KEYS = optionKeys<OrderOptions>({ order: 1 });
 
 function shapeArg(shape: unknown, fn: string): number[] {
-  return typeof shape === "number"
-    ? [shape]
-    : [...listArg<number>(shape, fn, "shape")];
+  return [...numberList(shape, fn, "shape")];
 }
 
 function cOrder(options: OrderOptions | undefined, fn: string): void {
@@ -617,10 +623,7 @@ function axesArg(
   ndim: number,
   fn: string,
 ): number[] {
-  const list = typeof axis === "number"
-    ? [axis]
-    : listArg<number>(axis, fn, "axis");
-  const out = list.map((ax) => normAxis(ax, ndim, fn));
+  const out = numberList(axis, fn, "axis").map((ax) => normAxis(ax, ndim, fn));
   if (new Set(out).size !== out.length) {
     throw new RangeError(`${fn}(): repeated axis`);
   }
@@ -645,9 +648,7 @@ export function expandDims(
 ): NDArray {
   maxArgs("expandDims", arguments, 2);
   const x = nd(a);
-  const n = typeof axis === "number"
-    ? 1
-    : listArg<number>(axis, "expandDims", "axis").length;
+  const n = numberList(axis, "expandDims", "axis").length;
   const at = new Set(axesArg(axis, x.ndim + n, "expandDims"));
   const shape: number[] = [];
   let k = 0;
