@@ -523,10 +523,7 @@ export function std(
   const v = variance(a, options);
   if (!(v instanceof NDArray)) {
     const r = Math.sqrt(Number(v));
-    const acc = options.dtype ??
-      (kind((a instanceof NDArray ? a : array(a)).dtype) === "f"
-        ? (a instanceof NDArray ? a : array(a)).dtype
-        : "float64");
+    const acc = meanDtype(a instanceof NDArray ? a : array(a), options);
     if (acc === "float32") return Math.fround(r);
     // an integer dtype: NumPy's cast of the float root
     return kind(acc) === "f" ? r : array(r).astype(acc).item();
