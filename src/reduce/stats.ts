@@ -278,6 +278,33 @@ function quantileImpl(
 }
 
 /**
+ * The shared first steps of {@link quantile}, {@link percentile} and their
+ * NaN-ignoring forms: the options, then `q` checked against `[0, scale]`
+ * and divided by `scale` (100 for the percentiles).
+ */
+function quantileEntry(
+  a: ArrayLikeInput,
+  q: number | readonly number[],
+  options: QuantileOptions,
+  fn: string,
+  scale: 1 | 100,
+  skipNaN: boolean,
+): NDArray | Scalar {
+  checkOptions(options, fn, QUANTILE_KEYS);
+  const qs = qList(q, fn);
+  checkQ(qs, fn, scale);
+  if (scale === 1) return quantileImpl(a, q, options, fn, skipNaN);
+  const s = qs.map((v) => v / scale);
+  return quantileImpl(
+    a,
+    typeof q === "number" ? s[0]! : s,
+    options,
+    fn,
+    skipNaN,
+  );
+}
+
+/**
  * The q-th quantiles (q in [0, 1]) along `axis` (NumPy's `quantile`).
  *
  * @example
@@ -293,9 +320,7 @@ export function quantile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "quantile", QUANTILE_KEYS);
-  checkQ(qList(q, "quantile"), "quantile", 1);
-  return quantileImpl(a, q, options, "quantile", false);
+  return quantileEntry(a, q, options, "quantile", 1, false);
 }
 
 /**
@@ -314,17 +339,7 @@ export function percentile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "percentile", QUANTILE_KEYS);
-  const qs = qList(q, "percentile");
-  checkQ(qs, "percentile", 100);
-  const s = qs.map((v) => v / 100);
-  return quantileImpl(
-    a,
-    typeof q === "number" ? s[0]! : s,
-    options,
-    "percentile",
-    false,
-  );
+  return quantileEntry(a, q, options, "percentile", 100, false);
 }
 
 /**
@@ -343,9 +358,7 @@ export function nanquantile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanquantile", QUANTILE_KEYS);
-  checkQ(qList(q, "nanquantile"), "nanquantile", 1);
-  return quantileImpl(a, q, options, "nanquantile", true);
+  return quantileEntry(a, q, options, "nanquantile", 1, true);
 }
 
 /**
@@ -364,17 +377,7 @@ export function nanpercentile(
   q: number | readonly number[],
   options: QuantileOptions = {},
 ): NDArray | Scalar {
-  checkOptions(options, "nanpercentile", QUANTILE_KEYS);
-  const qs = qList(q, "nanpercentile");
-  checkQ(qs, "nanpercentile", 100);
-  const s = qs.map((v) => v / 100);
-  return quantileImpl(
-    a,
-    typeof q === "number" ? s[0]! : s,
-    options,
-    "nanpercentile",
-    true,
-  );
+  return quantileEntry(a, q, options, "nanpercentile", 100, true);
 }
 
 /** Options of {@link median} and {@link nanmedian}. */
