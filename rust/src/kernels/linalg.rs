@@ -170,7 +170,7 @@ pub fn lu_inverse<T: Float>(lu: &[T], n: usize, piv: &[usize], x: &mut [T]) {
     for i in 0..n {
         x[i * n + i] = T::from_f64(1.0);
     }
-    lower_solve(lu, n, x, n, if n > NB { NB } else { n.max(1) }, true);
+    lower_solve(lu, n, x, n, solve_block(n, n), true);
     upper_solve(lu, n, x, n);
     // Z P = Z S_{n-1} ⋯ S_0: column j of the inverse is column src[j] of Z
     let mut src: Vec<usize> = (0..n).collect();
@@ -214,11 +214,19 @@ pub fn lu_solve<T: Float>(lu: &[T], n: usize, piv: &[usize], b: &mut [T], nrhs: 
         }
         return;
     }
-    // one block (plain row-by-row substitution) unless there are many
-    // right-hand sides to amortize the GEMMs over
-    let bs = if nrhs >= 16 && n > NB { NB } else { n.max(1) };
-    lower_solve(lu, n, b, nrhs, bs, false);
+    lower_solve(lu, n, b, nrhs, solve_block(n, nrhs), false);
     upper_solve(lu, n, b, nrhs);
+}
+
+/// Block rows of the triangular solves of an n x n system with `nrhs`
+/// right-hand sides: one block (plain row-by-row substitution) unless
+/// there are many right-hand sides to amortize the GEMMs over.
+fn solve_block(n: usize, nrhs: usize) -> usize {
+    if nrhs >= 16 && n > NB {
+        NB
+    } else {
+        n.max(1)
+    }
 }
 
 /// Solves `L Y = B` in place in `b` (n rows of `ld`) for the unit lower
@@ -253,7 +261,7 @@ fn lower_solve<T: Float>(lu: &[T], n: usize, b: &mut [T], ld: usize, bs: usize, 
 /// `lu`, block rows bottom up: the second half of [`lu_solve`] (blocked
 /// only with many right-hand sides).
 fn upper_solve<T: Float>(lu: &[T], n: usize, b: &mut [T], nrhs: usize) {
-    let bs = if nrhs >= 16 && n > NB { NB } else { n.max(1) };
+    let bs = solve_block(n, nrhs);
     let starts: Vec<usize> = (0..n).step_by(bs).collect();
     for &b0 in starts.iter().rev() {
         let b1 = (b0 + bs).min(n);
@@ -448,16 +456,8 @@ mod tests {
                 assert_eq!(u.to_bits(), v.to_bits(), "n={n} at {k}: {u} vs {v}");
             }
             let eye = matmul(&a, &got, n, n);
-            for i in 0..n {
-                for j in 0..n {
-                    let e = if i == j { 1.0 } else { 0.0 };
-                    assert!(
-                        (eye[i * n + j] - e).abs() < 1e-9,
-                        "n={n} A·A⁻¹ at {i},{j}: {}",
-                        eye[i * n + j]
-                    );
-                }
-            }
+            let what = format!("n={n} A·A⁻¹");
+            crate::kernels::testutil::assert_near_identity(&eye, n, 1e-9, &what);
         }
     }
 
