@@ -72,14 +72,17 @@ const EXP_Q: [f64; 12] = [
     1.0 / 479_001_600.0,
     1.0 / 6_227_020_800.0,
 ];
-const EXP_Q_F: [f32; 6] = [
-    1.0 / 2.0,
-    1.0 / 6.0,
-    1.0 / 24.0,
-    1.0 / 120.0,
-    1.0 / 720.0,
-    1.0 / 5040.0,
-];
+/// The float32 terms: [`EXP_Q`] to r^5 (n = 2..7), each the same float32
+/// as `1.0 / n!` computed in float32.
+const EXP_Q_F: [f32; 6] = {
+    let mut q = [0.0; 6];
+    let mut i = 0;
+    while i < q.len() {
+        q[i] = EXP_Q[i] as f32;
+        i += 1;
+    }
+    q
+};
 /// The float64 `exp` table and reduction constants
 /// (`scripts/gen_exp_table.py`): `EXP2_16_HI[j] + EXP2_16_LO[j]` is
 /// `2^(j/16)` within 2^-106; `LN2_16_HI` is ln(2)/16 with 38 significant
@@ -133,53 +136,227 @@ const LOG_P_F: [f32; 9] = [
     0.066_732_93,
 ];
 
-#[inline(always)]
-fn horner64(x: f64, c: &[f64]) -> f64 {
-    let mut p = c[c.len() - 1];
-    for &ci in c[..c.len() - 1].iter().rev() {
-        p = p.mul_add(x, ci);
-    }
-    p
-}
-#[inline(always)]
-fn horner32(x: f32, c: &[f32]) -> f32 {
-    let mut p = c[c.len() - 1];
-    for &ci in c[..c.len() - 1].iter().rev() {
-        p = p.mul_add(x, ci);
-    }
-    p
-}
+/// The functions whose float64 and float32 forms are the same operations
+/// on their own type and constants: Horner's rule, `2^k`, the table-free
+/// `exp` reduction, the `exp` entry points around the type's core
+/// ([`exp_table64`], [`exp_core32`]), `expm1`, `log` around the type's
+/// small terms ([`log_terms64`], [`log_terms32`]), and `tanh`. The
+/// invocation names each function; the numbers in the docs are its own.
+macro_rules! vmath_common {
+    // the table: a row per parameter, its float64 and float32 values
+    ($($key:ident: [$($a:tt)*] [$($b:tt)*],)*) => {
+        vmath_common!(@one $($key [$($a)*])*);
+        vmath_common!(@one $($key [$($b)*])*);
+    };
+    (@one types [$t:ident $i:ident $u:ident] mantissa [$mbits:literal $mmask:literal]
+     exponent [$emask:literal $bias:literal] subnormal [$sub_exp:literal $sub_scale:literal]
+     reduction [$log2e:ident $shift:ident $ln2_hi:ident $ln2_lo:ident $exp_q:ident]
+     helpers [$horner:ident $pow2:ident $reduce:ident]
+     exp_range [($xlo:literal, $xhi:literal) $xcov:literal]
+     exp [$exp_core:ident $exp:ident $exp_covers:ident $exp_body:ident]
+     expm1_range [($elo:literal, $ehi:literal) $kbig:literal ($clo:literal, $chi:literal)]
+     expm1 [$expm1:ident $expm1_covers:ident $expm1_body:ident $expm1_small:ident]
+     log [$log_terms:ident $log:ident $log_core:ident $log_covers:ident $log_normal:ident]
+     tanh_range [$tiny:literal $big:literal]
+     tanh [$tanh:ident $tanh_covers:ident $tanh_body:ident]) => {
+        #[inline(always)]
+        fn $horner(x: $t, c: &[$t]) -> $t {
+            let mut p = c[c.len() - 1];
+            for &ci in c[..c.len() - 1].iter().rev() {
+                p = p.mul_add(x, ci);
+            }
+            p
+        }
 
-/// 2^k for k in [-1022, 1023].
-#[inline(always)]
-fn pow2_64(k: i64) -> f64 {
-    f64::from_bits((k.wrapping_add(1023) as u64) << 52)
-}
-#[inline(always)]
-fn pow2_32(k: i32) -> f32 {
-    f32::from_bits((k.wrapping_add(127) as u32) << 23)
-}
+        /// 2^k for k in the normal exponent range.
+        #[inline(always)]
+        fn $pow2(k: $i) -> $t {
+            $t::from_bits((k.wrapping_add($bias) as $u) << $mbits)
+        }
 
-/// The shared reduction: `x = k ln2 + r1 + tail` with `e^(r1+tail) - 1`
-/// returned as `(r1, tail)`, `k` as an integer and as a float.
-#[inline(always)]
-fn exp_reduce64(x: f64) -> (f64, f64, i64, f64) {
-    let t = x.mul_add(LOG2E, SHIFT);
-    let kf = t - SHIFT;
-    let k = (t.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64);
-    let r1 = kf.mul_add(-LN2_HI, x); // exact
-    let r2 = kf * -LN2_LO;
-    let r = r1 + r2;
-    let tail = (r * r).mul_add(horner64(r, &EXP_Q), r2);
-    (r1, tail, k, kf)
+        /// The shared reduction: `x = k ln2 + r1 + tail` with `e^(r1+tail) - 1`
+        /// returned as `(r1, tail)`, and `k`.
+        #[inline(always)]
+        fn $reduce(x: $t) -> ($t, $t, $i) {
+            let t = x.mul_add($log2e, $shift);
+            let kf = t - $shift;
+            let k = (t.to_bits() as $i).wrapping_sub($shift.to_bits() as $i);
+            let r1 = kf.mul_add(-$ln2_hi, x); // exact
+            let r2 = kf * -$ln2_lo;
+            let r = r1 + r2;
+            let tail = (r * r).mul_add($horner(r, &$exp_q), r2);
+            (r1, tail, k)
+        }
+
+        #[doc = concat!("e^x, ", stringify!($t), " (NaN in, NaN out; overflow to +inf; \
+            underflow to 0).")]
+        #[inline(always)]
+        pub fn $exp(x: $t) -> $t {
+            let xc = x.clamp($xlo, $xhi); // NaN stays NaN
+            let (y, k) = $exp_core(xc);
+            let k1 = k >> 1;
+            y * $pow2(k1) * $pow2(k - k1)
+        }
+
+        #[doc = concat!("Whether [`", stringify!($exp_body), "`] covers `x` (|x| <= ",
+            stringify!($xcov), ": the result and `2^k` normal and finite, far from both \
+            ends).")]
+        #[inline(always)]
+        pub fn $exp_covers(x: $t) -> bool {
+            x.abs() <= $xcov
+        }
+
+        #[doc = concat!("e^x on [`", stringify!($exp_covers), "`]'s range, the same bits as \
+            [`", stringify!($exp), "`]: no clamp, and `2^k` added to the exponent field \
+            (where the two exact power-of-two factors of [`", stringify!($exp), "`] give \
+            the same result).")]
+        #[inline(always)]
+        pub fn $exp_body(x: $t) -> $t {
+            let (y, k) = $exp_core(x);
+            $t::from_bits(y.to_bits().wrapping_add((k as $u) << $mbits))
+        }
+
+        #[doc = concat!("e^x - 1, ", stringify!($t), ".")]
+        #[inline(always)]
+        pub fn $expm1(x: $t) -> $t {
+            // Below the clamp e^x - 1 rounds to -1; above it, it overflows.
+            let xc = x.clamp($elo, $ehi); // NaN stays NaN
+            let (r1, tail, k) = $reduce(xc);
+            let u = r1 + tail;
+            // 2^k (1 + u) - 1; for k one past the largest exponent, two
+            // halves keep 2^k finite.
+            let k1 = k >> 1;
+            let s1 = $pow2(k1);
+            let s2 = $pow2(k - k1);
+            let s = s1 * s2;
+            let y = s.mul_add(u, s - 1.0);
+            let big = s1 * (s2 * (1.0 + u)); // only for the largest k (then -1 is lost)
+            let y = if k > $kbig { big } else { y };
+            // exact zero and the sign of -0 kept
+            if x == 0.0 {
+                x
+            } else {
+                y
+            }
+        }
+
+        #[doc = concat!("Whether [`", stringify!($expm1_body), "`] covers `x` (",
+            stringify!($clo), " <= x <= ", stringify!($chi), ", not 0: no clamp, `2^k` \
+            normal and below the range where `-1` is lost).")]
+        #[inline(always)]
+        pub fn $expm1_covers(x: $t) -> bool {
+            ($clo..=$chi).contains(&x) && x != 0.0
+        }
+
+        #[doc = concat!("e^x - 1 on [`", stringify!($expm1_covers), "`]'s range, the same \
+            bits as [`", stringify!($expm1), "`]: one power of two, no selects.")]
+        #[inline(always)]
+        pub fn $expm1_body(x: $t) -> $t {
+            $expm1_small(x)
+        }
+
+        /// e^x - 1 with one power of two and no clamp (the `expm1` and
+        /// `tanh` bodies' ranges).
+        #[inline(always)]
+        fn $expm1_small(x: $t) -> $t {
+            let (r1, tail, k) = $reduce(x);
+            let s = $pow2(k);
+            s.mul_add(r1 + tail, s - 1.0)
+        }
+
+        #[doc = concat!("log of `2^e m` with `m` in [1, 2) given as bits (exponent field \
+            cleared) and `e` unbiased: `m` brought into [sqrt(1/2), sqrt 2) as `1 + f` \
+            (exact), then `e ln2_hi + f` summed with Fast2Sum and its error carried into \
+            the small terms ([`", stringify!($log_terms), "`]); the shared core of [`",
+            stringify!($log), "`] and [`", stringify!($log_normal), "`].")]
+        #[inline(always)]
+        fn $log_core(mbits: $u, e0: $i) -> $t {
+            let m = $t::from_bits(mbits | (1.0 as $t).to_bits());
+            let big = m > std::$t::consts::SQRT_2;
+            let m = if big { m * 0.5 } else { m };
+            let e = (e0 + big as $i) as $t;
+            let f = m - 1.0; // exact
+            let c = $log_terms(f, e);
+            let a = e * $ln2_hi; // exact: e has few bits
+            let hi = a + f;
+            let err = (a - hi) + f; // Fast2Sum: |a| >= |f| or a = 0
+            hi + (err + c)
+        }
+
+        #[doc = concat!("Whether [`", stringify!($log_normal), "`] covers `x` (positive, \
+            normal, finite).")]
+        #[inline(always)]
+        pub fn $log_covers(x: $t) -> bool {
+            ($t::MIN_POSITIVE..=$t::MAX).contains(&x)
+        }
+
+        #[doc = concat!("Natural logarithm of a positive normal finite ", stringify!($t),
+            " (the vectorized loops' body; [`", stringify!($log), "`] for every other \
+            input, same bits on these).")]
+        #[inline(always)]
+        pub fn $log_normal(x: $t) -> $t {
+            let bits = x.to_bits();
+            $log_core(bits & $mmask, ((bits >> $mbits) & $emask) as $i - $bias)
+        }
+
+        #[doc = concat!("Natural logarithm, ", stringify!($t),
+            " (log(0) = -inf, log(x < 0) = NaN).")]
+        #[inline(always)]
+        pub fn $log(x: $t) -> $t {
+            let sub = x < $t::MIN_POSITIVE;
+            let xs = if sub { x * $sub_scale } else { x };
+            let bits = xs.to_bits();
+            let e0 = ((bits >> $mbits) & $emask) as $i - $bias - if sub { $sub_exp } else { 0 };
+            let y = $log_core(bits & $mmask, e0);
+            let y = if x == $t::INFINITY { x } else { y };
+            let y = if x == 0.0 { $t::NEG_INFINITY } else { y };
+            let y = if x < 0.0 { $t::NAN } else { y };
+            if x.is_nan() {
+                x
+            } else {
+                y
+            }
+        }
+
+        #[doc = concat!("Whether [`", stringify!($tanh_body), "`] covers `x` (",
+            stringify!($tiny), " <= |x| <= ", stringify!($big), ").")]
+        #[inline(always)]
+        pub fn $tanh_covers(x: $t) -> bool {
+            ($tiny..=$big).contains(&x.abs())
+        }
+
+        #[doc = concat!("tanh on [`", stringify!($tanh_covers), "`]'s range, the same bits \
+            as [`", stringify!($tanh), "`].")]
+        #[inline(always)]
+        pub fn $tanh_body(x: $t) -> $t {
+            let t = $expm1_small(2.0 * x.abs());
+            (t / (t + 2.0)).copysign(x)
+        }
+
+        #[doc = concat!("Hyperbolic tangent, ", stringify!($t), ".")]
+        #[inline(always)]
+        pub fn $tanh(x: $t) -> $t {
+            let ax = x.abs();
+            let y = $tanh_body(if ax > $big { $t::copysign($big, x) } else { x });
+            let y = if ax > $big { $t::copysign(1.0, x) } else { y };
+            // tanh(x) = x - x^3/3 + ... rounds to x below the small bound
+            // (and keeps -0)
+            if ax < $tiny {
+                x
+            } else {
+                y
+            }
+        }
+    };
 }
 
 /// float64 `e^x` before scaling: `x = m ln2/16 + r` (|r| <= ln2/32 plus
 /// rounding), and `y = 2^((m mod 16)/16) e^r`, in [0.97, 2), as
 /// `T_hi + (T_hi p + T_lo)` with `p = e^r - 1 = r + r^2 q(r)`: the only
-/// large rounding is the last addition. `e^x = y 2^(m >> 4)`. The table
-/// takes the polynomial from degree 13 to 7 (the AVX-512 kernel reads it
-/// from two registers, [`avx512::exp_f64_block`]).
+/// large rounding is the last addition. `e^x = y 2^k`, `k = m >> 4`,
+/// returned with `y`. The table takes the polynomial from degree 13 to 7
+/// (the AVX-512 kernel reads it from two registers,
+/// [`avx512::exp_f64_block`]).
 #[inline(always)]
 fn exp_table64(x: f64) -> (f64, i64) {
     let t = x.mul_add(INV_LN2_16, SHIFT);
@@ -190,323 +367,58 @@ fn exp_table64(x: f64) -> (f64, i64) {
     let p = (r * r).mul_add(horner64(r, &EXP_Q[..EXP_TABLE_TERMS]), r);
     let j = (m & 15) as usize;
     let th = EXP2_16_HI[j];
-    (th + th.mul_add(p, EXP2_16_LO[j]), m)
+    (th + th.mul_add(p, EXP2_16_LO[j]), m >> 4)
 }
 
-/// e^x, float64 (NaN in, NaN out; overflow to +inf; underflow to 0).
+/// float64 `log(1 + f)` less `f`, with `e ln2_lo`: `s = f / (2 + f)`,
+/// `f - (f^2/2 - s (f^2/2 + R))`, `R` the atanh series ([`LOG_R`]).
 #[inline(always)]
-pub fn exp_f64(x: f64) -> f64 {
-    let xc = x.clamp(-746.0, 710.0); // NaN stays NaN
-    let (y, m) = exp_table64(xc);
-    let k = m >> 4;
-    let k1 = k >> 1;
-    y * pow2_64(k1) * pow2_64(k - k1)
-}
-
-/// Whether [`exp_f64_body`] covers `x` (|x| <= 707: the result and `2^k`
-/// normal and finite, far from both ends).
-#[inline(always)]
-pub fn exp_f64_covers(x: f64) -> bool {
-    x.abs() <= 707.0
-}
-
-/// e^x on [`exp_f64_covers`]'s range, the same bits as [`exp_f64`]: no
-/// clamp, and `2^k` added to the exponent field (where the two exact
-/// power-of-two factors of [`exp_f64`] give the same result).
-#[inline(always)]
-pub fn exp_f64_body(x: f64) -> f64 {
-    let (y, m) = exp_table64(x);
-    f64::from_bits(y.to_bits().wrapping_add(((m >> 4) as u64) << 52))
-}
-
-/// e^x - 1, float64.
-#[inline(always)]
-pub fn expm1_f64(x: f64) -> f64 {
-    // Below -38, e^x - 1 rounds to -1; above 710 it overflows.
-    let xc = x.clamp(-40.0, 710.0); // NaN stays NaN
-    let (r1, tail, k, _) = exp_reduce64(xc);
-    let u = r1 + tail;
-    // 2^k (1 + u) - 1; for k = 1024, two halves keep 2^k finite.
-    let k1 = k >> 1;
-    let s1 = pow2_64(k1);
-    let s2 = pow2_64(k - k1);
-    let s = s1 * s2;
-    let y = s.mul_add(u, s - 1.0);
-    let big = s1 * (s2 * (1.0 + u)); // only where k > 1023 (then -1 is lost)
-    let y = if k > 1000 { big } else { y };
-    // exact zero and the sign of -0 kept
-    if x == 0.0 {
-        x
-    } else {
-        y
-    }
-}
-
-/// Whether [`expm1_f64_body`] covers `x` (-40 <= x <= 690, not 0: no
-/// clamp, `2^k` normal and below the range where `-1` is lost).
-#[inline(always)]
-pub fn expm1_f64_covers(x: f64) -> bool {
-    (-40.0..=690.0).contains(&x) && x != 0.0
-}
-
-/// e^x - 1 on [`expm1_f64_covers`]'s range, the same bits as
-/// [`expm1_f64`]: one power of two, no selects.
-#[inline(always)]
-pub fn expm1_f64_body(x: f64) -> f64 {
-    let (r1, tail, k, _) = exp_reduce64(x);
-    let s = pow2_64(k);
-    s.mul_add(r1 + tail, s - 1.0)
-}
-
-/// log of `2^e m` with `m` in [1, 2) given as bits (exponent field cleared)
-/// and `e` unbiased: the shared core of [`log_f64`] and [`log_f64_normal`].
-#[inline(always)]
-fn log_core64(mbits: u64, e0: i64) -> f64 {
-    let m = f64::from_bits(mbits | 0x3ff0_0000_0000_0000);
-    let big = m > std::f64::consts::SQRT_2;
-    let m = if big { m * 0.5 } else { m };
-    let e = (e0 + big as i64) as f64;
-    let f = m - 1.0; // exact
+fn log_terms64(f: f64, e: f64) -> f64 {
     let s = f / (2.0 + f);
     let z = s * s;
     let r = z * horner64(z, &LOG_R);
     let hfsq = 0.5 * f * f;
-    let c = s.mul_add(hfsq + r, e * LN2_LO) - hfsq;
-    let a = e * LN2_HI; // exact: e has at most 11 bits
-    let hi = a + f;
-    let err = (a - hi) + f; // Fast2Sum: |a| >= |f| or a = 0
-    hi + (err + c)
+    s.mul_add(hfsq + r, e * LN2_LO) - hfsq
 }
 
-/// Whether [`log_f64_normal`] covers `x` (positive, normal, finite).
+/// float32 `e^x` before scaling (`e^x = y 2^k`): the table-free
+/// reduction, `1 + r_head` added with its rounding error recovered
+/// (Fast2Sum).
 #[inline(always)]
-pub fn log_f64_covers(x: f64) -> bool {
-    (f64::MIN_POSITIVE..=f64::MAX).contains(&x)
-}
-
-/// Natural logarithm of a positive normal finite float64 (the vectorized
-/// loops' body; [`log_f64`] for every other input, same bits on these).
-#[inline(always)]
-pub fn log_f64_normal(x: f64) -> f64 {
-    let bits = x.to_bits();
-    log_core64(
-        bits & 0x000f_ffff_ffff_ffff,
-        ((bits >> 52) & 0x7ff) as i64 - 1023,
-    )
-}
-
-/// Natural logarithm, float64 (log(0) = -inf, log(x < 0) = NaN).
-#[inline(always)]
-pub fn log_f64(x: f64) -> f64 {
-    let sub = x < f64::MIN_POSITIVE;
-    let xs = if sub { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
-    let bits = xs.to_bits();
-    let e0 = ((bits >> 52) & 0x7ff) as i64 - 1023 - if sub { 54 } else { 0 };
-    let y = log_core64(bits & 0x000f_ffff_ffff_ffff, e0);
-    let y = if x == f64::INFINITY { x } else { y };
-    let y = if x == 0.0 { f64::NEG_INFINITY } else { y };
-    let y = if x < 0.0 { f64::NAN } else { y };
-    if x.is_nan() {
-        x
-    } else {
-        y
-    }
-}
-
-/// e^x - 1 for |x| <= 44 (k <= 64: one power of two, no clamp).
-#[inline(always)]
-fn expm1_small64(x: f64) -> f64 {
-    let (r1, tail, k, _) = exp_reduce64(x);
-    let s = pow2_64(k);
-    s.mul_add(r1 + tail, s - 1.0)
-}
-
-/// Whether [`tanh_f64_body`] covers `x` (2^-27 <= |x| <= 22).
-#[inline(always)]
-pub fn tanh_f64_covers(x: f64) -> bool {
-    (7.450_580_596_923_828e-9..=22.0).contains(&x.abs())
-}
-
-/// tanh on [`tanh_f64_covers`]'s range, the same bits as [`tanh_f64`].
-#[inline(always)]
-pub fn tanh_f64_body(x: f64) -> f64 {
-    let t = expm1_small64(2.0 * x.abs());
-    (t / (t + 2.0)).copysign(x)
-}
-
-/// Hyperbolic tangent, float64.
-#[inline(always)]
-pub fn tanh_f64(x: f64) -> f64 {
-    let ax = x.abs();
-    let y = tanh_f64_body(if ax > 22.0 { 22.0f64.copysign(x) } else { x });
-    let y = if ax > 22.0 { 1.0f64.copysign(x) } else { y };
-    // tanh(x) = x - x^3/3 + ... rounds to x below 2^-27 (and keeps -0)
-    if ax < 7.450_580_596_923_828e-9 {
-        x
-    } else {
-        y
-    }
-}
-
-#[inline(always)]
-fn exp_reduce32(x: f32) -> (f32, f32, i32) {
-    let t = x.mul_add(LOG2E_F, SHIFT_F);
-    let kf = t - SHIFT_F;
-    let k = (t.to_bits() as i32).wrapping_sub(SHIFT_F.to_bits() as i32);
-    let r1 = kf.mul_add(-LN2_HI_F, x);
-    let r2 = kf * -LN2_LO_F;
-    let r = r1 + r2;
-    let tail = (r * r).mul_add(horner32(r, &EXP_Q_F), r2);
-    (r1, tail, k)
-}
-
-/// e^x, float32.
-#[inline(always)]
-pub fn exp_f32(x: f32) -> f32 {
-    let xc = x.clamp(-104.0, 89.0); // NaN stays NaN
-    let (r1, tail, k) = exp_reduce32(xc);
-    let hi = 1.0 + r1;
-    let err = (1.0 - hi) + r1;
-    let y = hi + (tail + err);
-    let k1 = k >> 1;
-    y * pow2_32(k1) * pow2_32(k - k1)
-}
-
-/// Whether [`exp_f32_body`] covers `x` (|x| <= 86: normal finite
-/// results).
-#[inline(always)]
-pub fn exp_f32_covers(x: f32) -> bool {
-    x.abs() <= 86.0
-}
-
-/// e^x on [`exp_f32_covers`]'s range, the same bits as [`exp_f32`] (see
-/// [`exp_f64_body`]).
-#[inline(always)]
-pub fn exp_f32_body(x: f32) -> f32 {
+fn exp_core32(x: f32) -> (f32, i32) {
     let (r1, tail, k) = exp_reduce32(x);
     let hi = 1.0 + r1;
     let err = (1.0 - hi) + r1;
-    let y = hi + (tail + err);
-    f32::from_bits(y.to_bits().wrapping_add((k as u32) << 23))
+    (hi + (tail + err), k)
 }
 
-/// e^x - 1, float32.
+/// float32 `log(1 + f)` less `f`, with `e ln2_lo`: `-f^2/2 + f^3 P(f)`
+/// ([`LOG_P_F`]), no division.
 #[inline(always)]
-pub fn expm1_f32(x: f32) -> f32 {
-    let xc = x.clamp(-18.0, 89.0); // NaN stays NaN
-    let (r1, tail, k) = exp_reduce32(xc);
-    let u = r1 + tail;
-    let k1 = k >> 1;
-    let s1 = pow2_32(k1);
-    let s2 = pow2_32(k - k1);
-    let s = s1 * s2;
-    let y = s.mul_add(u, s - 1.0);
-    let big = s1 * (s2 * (1.0 + u));
-    let y = if k > 100 { big } else { y };
-    if x == 0.0 {
-        x
-    } else {
-        y
-    }
-}
-
-/// Whether [`expm1_f32_body`] covers `x` (-18 <= x <= 69, not 0; see
-/// [`expm1_f64_covers`]).
-#[inline(always)]
-pub fn expm1_f32_covers(x: f32) -> bool {
-    (-18.0..=69.0).contains(&x) && x != 0.0
-}
-
-/// e^x - 1 on [`expm1_f32_covers`]'s range, the same bits as
-/// [`expm1_f32`].
-#[inline(always)]
-pub fn expm1_f32_body(x: f32) -> f32 {
-    let (r1, tail, k) = exp_reduce32(x);
-    let s = pow2_32(k);
-    s.mul_add(r1 + tail, s - 1.0)
-}
-
-#[inline(always)]
-fn log_core32(mbits: u32, e0: i32) -> f32 {
-    let m = f32::from_bits(mbits | 0x3f80_0000);
-    let big = m > std::f32::consts::SQRT_2;
-    let m = if big { m * 0.5 } else { m };
-    let e = (e0 + big as i32) as f32;
-    let f = m - 1.0;
+fn log_terms32(f: f32, e: f32) -> f32 {
     let z = f * f;
     let hfsq = 0.5 * z;
     let q = (z * f) * horner32(f, &LOG_P_F);
-    let c = e.mul_add(LN2_LO_F, q) - hfsq;
-    let a = e * LN2_HI_F; // exact: e has at most 8 bits
-    let hi = a + f;
-    let err = (a - hi) + f;
-    hi + (err + c)
+    e.mul_add(LN2_LO_F, q) - hfsq
 }
 
-/// Whether [`log_f32_normal`] covers `x` (positive, normal, finite).
-#[inline(always)]
-pub fn log_f32_covers(x: f32) -> bool {
-    (f32::MIN_POSITIVE..=f32::MAX).contains(&x)
-}
-
-/// Natural logarithm of a positive normal finite float32 (see
-/// [`log_f64_normal`]).
-#[inline(always)]
-pub fn log_f32_normal(x: f32) -> f32 {
-    let bits = x.to_bits();
-    log_core32(bits & 0x007f_ffff, ((bits >> 23) & 0xff) as i32 - 127)
-}
-
-/// Natural logarithm, float32.
-#[inline(always)]
-pub fn log_f32(x: f32) -> f32 {
-    let sub = x < f32::MIN_POSITIVE;
-    let xs = if sub { x * 33_554_432.0 } else { x }; // 2^25
-    let bits = xs.to_bits();
-    let e0 = ((bits >> 23) & 0xff) as i32 - 127 - if sub { 25 } else { 0 };
-    let y = log_core32(bits & 0x007f_ffff, e0);
-    let y = if x == f32::INFINITY { x } else { y };
-    let y = if x == 0.0 { f32::NEG_INFINITY } else { y };
-    let y = if x < 0.0 { f32::NAN } else { y };
-    if x.is_nan() {
-        x
-    } else {
-        y
-    }
-}
-
-/// e^x - 1 for |x| <= 19 (k <= 28: one power of two, no clamp).
-#[inline(always)]
-fn expm1_small32(x: f32) -> f32 {
-    let (r1, tail, k) = exp_reduce32(x);
-    let s = pow2_32(k);
-    s.mul_add(r1 + tail, s - 1.0)
-}
-
-/// Whether [`tanh_f32_body`] covers `x` (2^-12 <= |x| <= 9.5).
-#[inline(always)]
-pub fn tanh_f32_covers(x: f32) -> bool {
-    (2.441_406_3e-4..=9.5).contains(&x.abs())
-}
-
-/// tanh on [`tanh_f32_covers`]'s range, the same bits as [`tanh_f32`].
-#[inline(always)]
-pub fn tanh_f32_body(x: f32) -> f32 {
-    let t = expm1_small32(2.0 * x.abs());
-    (t / (t + 2.0)).copysign(x)
-}
-
-/// Hyperbolic tangent, float32.
-#[inline(always)]
-pub fn tanh_f32(x: f32) -> f32 {
-    let ax = x.abs();
-    let y = tanh_f32_body(if ax > 9.5 { 9.5f32.copysign(x) } else { x });
-    let y = if ax > 9.5 { 1.0f32.copysign(x) } else { y };
-    if ax < 2.441_406_3e-4 {
-        x
-    } else {
-        y
-    }
+vmath_common! {
+    types: [f64 i64 u64] [f32 i32 u32],
+    mantissa: [52 0x000f_ffff_ffff_ffff] [23 0x007f_ffff],
+    exponent: [0x7ff 1023] [0xff 127],
+    subnormal: [54 18_014_398_509_481_984.0] [25 33_554_432.0],
+    reduction: [LOG2E SHIFT LN2_HI LN2_LO EXP_Q] [LOG2E_F SHIFT_F LN2_HI_F LN2_LO_F EXP_Q_F],
+    helpers: [horner64 pow2_64 exp_reduce64] [horner32 pow2_32 exp_reduce32],
+    exp_range: [(-746.0, 710.0) 707.0] [(-104.0, 89.0) 86.0],
+    exp: [exp_table64 exp_f64 exp_f64_covers exp_f64_body]
+        [exp_core32 exp_f32 exp_f32_covers exp_f32_body],
+    expm1_range: [(-40.0, 710.0) 1000 (-40.0, 690.0)] [(-18.0, 89.0) 100 (-18.0, 69.0)],
+    expm1: [expm1_f64 expm1_f64_covers expm1_f64_body expm1_small64]
+        [expm1_f32 expm1_f32_covers expm1_f32_body expm1_small32],
+    log: [log_terms64 log_f64 log_core64 log_f64_covers log_f64_normal]
+        [log_terms32 log_f32 log_core32 log_f32_covers log_f32_normal],
+    tanh_range: [7.450_580_596_923_828e-9 22.0] [2.441_406_3e-4 9.5],
+    tanh: [tanh_f64 tanh_f64_covers tanh_f64_body] [tanh_f32 tanh_f32_covers tanh_f32_body],
 }
 
 /// float32 `sin`/`cos` are computed in float32 for |x| <= 2^20 (within

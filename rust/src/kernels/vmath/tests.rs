@@ -75,6 +75,17 @@ fn special_values_follow_numpy() {
     assert_eq!(expm1_f32(-finf), -1.0);
 }
 
+/// The float32 `exp` terms, converted from the float64 ones, are the
+/// float32 quotients `1 / n!` (no double rounding lands elsewhere).
+#[test]
+fn float32_exp_terms_are_float32_reciprocals() {
+    let mut fact = 1.0f32;
+    for (n, q) in (2..).zip(EXP_Q_F) {
+        fact *= n as f32;
+        assert_eq!(q.to_bits(), (1.0 / fact).to_bits(), "1/{n}!");
+    }
+}
+
 /// Exact results NumPy users rely on: log of powers of two, exp of 0.
 #[test]
 fn powers_of_two() {
@@ -170,6 +181,18 @@ fn same_bits_at_every_simd_level_and_thread_count() {
     fn bits32(v: Vec<f32>) -> Vec<u32> {
         v.iter().map(|v| v.to_bits()).collect()
     }
+    /// sin or cos as the loops compute it: the kernel in range, libm
+    /// beyond.
+    fn trig<T: Copy>(
+        x: &[T],
+        in_range: fn(T) -> bool,
+        kernel: fn(T) -> T,
+        libm: fn(T) -> T,
+    ) -> Vec<T> {
+        x.iter()
+            .map(|&v| if in_range(v) { kernel(v) } else { libm(v) })
+            .collect()
+    }
     let all = |x: &[f64], xf: &[f32]| {
         (
             [
@@ -202,52 +225,16 @@ fn same_bits_at_every_simd_level_and_thread_count() {
             bits32(xf.iter().map(|&v| tanh_f32(v)).collect()),
         ],
         [
-            bits32(
-                xf.iter()
-                    .map(|&v| {
-                        if trig_f32_in_range(v) {
-                            sin_f32(v)
-                        } else {
-                            (v as f64).sin() as f32
-                        }
-                    })
-                    .collect(),
-            ),
-            bits32(
-                xf.iter()
-                    .map(|&v| {
-                        if trig_f32_in_range(v) {
-                            cos_f32(v)
-                        } else {
-                            (v as f64).cos() as f32
-                        }
-                    })
-                    .collect(),
-            ),
+            bits32(trig(&xf, trig_f32_in_range, sin_f32, |v| {
+                (v as f64).sin() as f32
+            })),
+            bits32(trig(&xf, trig_f32_in_range, cos_f32, |v| {
+                (v as f64).cos() as f32
+            })),
         ],
         [
-            bits64(
-                x.iter()
-                    .map(|&v| {
-                        if trig_f64_in_range(v) {
-                            sin_f64(v)
-                        } else {
-                            v.sin()
-                        }
-                    })
-                    .collect(),
-            ),
-            bits64(
-                x.iter()
-                    .map(|&v| {
-                        if trig_f64_in_range(v) {
-                            cos_f64(v)
-                        } else {
-                            v.cos()
-                        }
-                    })
-                    .collect(),
-            ),
+            bits64(trig(&x, trig_f64_in_range, sin_f64, f64::sin)),
+            bits64(trig(&x, trig_f64_in_range, cos_f64, f64::cos)),
         ],
     );
     for level in [Level::Baseline, Level::Avx2, Level::Avx512] {
