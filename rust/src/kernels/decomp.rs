@@ -96,15 +96,32 @@ fn not_finite(a: &[f64]) -> bool {
     a.iter().any(|v| !v.is_finite())
 }
 
-/// A power of two that brings the largest magnitude near 1, or 1 when no
-/// scaling is needed (avoids overflow and underflow in squares).
-fn scale_of(a: &[f64]) -> f64 {
+/// Scales `a` by a power of two that brings the largest magnitude near 1
+/// (avoids overflow and underflow in squares), or leaves it when no
+/// scaling is needed (factor 1); returns the factor.
+fn rescale(a: &mut [f64]) -> f64 {
     let m = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     if m == 0.0 || (1e-100..=1e100).contains(&m) {
-        1.0
-    } else {
-        2f64.powi(-(m.log2().round() as i32))
+        return 1.0;
     }
+    let sc = 2f64.powi(-(m.log2().round() as i32));
+    a.iter_mut().for_each(|v| *v *= sc);
+    sc
+}
+
+/// The order that sorts `d` (ascending, or `descending`), and `d` in that
+/// order with the scaling factor `sc` undone, into `out`.
+fn sort_unscaled(d: &[f64], sc: f64, descending: bool, out: &mut [f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..d.len()).collect();
+    if descending {
+        order.sort_by(|&i, &j| d[j].total_cmp(&d[i]));
+    } else {
+        order.sort_by(|&i, &j| d[i].total_cmp(&d[j]));
+    }
+    for (o, &i) in out.iter_mut().zip(&order) {
+        *o = d[i] / sc;
+    }
+    order
 }
 
 /// Eigenvalues (ascending, into `w`) and, if `z` is given, orthonormal
@@ -132,10 +149,7 @@ pub fn eigh(
     if not_finite(a) {
         return Err(Error::new(LINALG, "Array must not contain infs or NaNs"));
     }
-    let sc = scale_of(a);
-    if sc != 1.0 {
-        a.iter_mut().for_each(|v| *v *= sc);
-    }
+    let sc = rescale(a);
     let want = z.is_some();
     let mut d = vec![0.0; n];
     let mut e = vec![0.0; n];
@@ -184,11 +198,7 @@ pub fn eigh(
         transpose_square(&mut zt, n);
     }
     tridiagonal_qr(&mut d, &mut e, if want { Some(&mut zt) } else { None }, n)?;
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| d[i].total_cmp(&d[j]));
-    for (o, &i) in w.iter_mut().zip(&order) {
-        *o = d[i] / sc;
-    }
+    let order = sort_unscaled(&d, sc, false, w);
     if let Some(z) = z {
         for (c, &i) in order.iter().enumerate() {
             for r in 0..n {
@@ -386,10 +396,7 @@ fn svd_tall(
         }
         return Ok(());
     }
-    let sc = scale_of(a);
-    if sc != 1.0 {
-        a.iter_mut().for_each(|v| *v *= sc);
-    }
+    let sc = rescale(a);
     let want = uv.is_some();
     let mut d = vec![0.0; n];
     let mut e = vec![0.0; n];
@@ -452,11 +459,7 @@ fn svd_tall(
             }
         }
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| d[j].total_cmp(&d[i]));
-    for (o, &i) in s.iter_mut().zip(&order) {
-        *o = d[i] / sc;
-    }
+    let order = sort_unscaled(&d, sc, true, s);
     if let Some((u, vto, _)) = uv {
         // columns 0..n of U and rows of Vᵀ follow the order; U's extra
         // columns (full) keep theirs
@@ -625,16 +628,7 @@ mod tests {
 
     fn orthonormal_cols(q: &[f64], m: usize, c: usize) {
         let g = mm(&tr(q, m, c), q, c, m, c);
-        for i in 0..c {
-            for j in 0..c {
-                let want = if i == j { 1.0 } else { 0.0 };
-                assert!(
-                    (g[i * c + j] - want).abs() < 1e-12,
-                    "QᵀQ[{i},{j}] = {}",
-                    g[i * c + j]
-                );
-            }
-        }
+        crate::kernels::testutil::assert_near_identity(&g, c, 1e-12, "QᵀQ");
     }
 
     #[test]

@@ -23,3 +23,15 @@ pub fn rand_f64(n: usize, seed: u64) -> Vec<f64> {
         })
         .collect()
 }
+
+/// Asserts that the n x n row-major `g` is the identity within `tol`
+/// (elementwise); `what` names it in the message.
+pub fn assert_near_identity(g: &[f64], n: usize, tol: f64, what: &str) {
+    for i in 0..n {
+        for j in 0..n {
+            let want = if i == j { 1.0 } else { 0.0 };
+            let got = g[i * n + j];
+            assert!((got - want).abs() < tol, "{what} at [{i},{j}]: {got}");
+        }
+    }
+}
