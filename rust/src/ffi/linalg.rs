@@ -68,16 +68,6 @@ export! {
     }
 }
 
-/// `rp_matmul`'s three buffers, as passed.
-struct Bufs {
-    a: *const u8,
-    a_len: u32,
-    b: *const u8,
-    b_len: u32,
-    out: *mut u8,
-    out_len: u32,
-}
-
 /// Checks the buffers and every batch entry's layouts against them, then
 /// calls `f(a, b, c)` with entry t's first elements of A and B and its
 /// output (C-contiguous, m x n).

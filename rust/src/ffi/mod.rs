@@ -113,6 +113,18 @@ unsafe fn out_slice<'a, T>(p: *mut u8, n: u32, what: &str) -> Result<&'a mut [T]
     ))
 }
 
+/// A binary export's two input buffers and its output buffer, as passed
+/// (`rp_matmul`, `rp_ufunc2`): each checked where its element type is
+/// known.
+struct Bufs {
+    a: *const u8,
+    a_len: u32,
+    b: *const u8,
+    b_len: u32,
+    out: *mut u8,
+    out_len: u32,
+}
+
 unsafe fn read_slot(p: *const u8) -> Result<u64> {
     let p = check_ptr::<u64>(p, 1, "scalar slot")?;
     Ok(p.read())

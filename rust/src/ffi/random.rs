@@ -28,21 +28,21 @@ export! {
         let st = out_slice::<u64>(state, 6, "state")?;
         let mut g = Pcg64::from_words(st);
         let p = in_slice::<u64>(params, 2, "params")?;
+        // the draws in order into `out` as `n` elements of `T`
+        unsafe fn fill<T>(out: *mut u8, n: u32, mut draw: impl FnMut() -> T) -> Result<()> {
+            out_slice::<T>(out, n, "out")?.iter_mut().for_each(|o| *o = draw());
+            Ok(())
+        }
+        // `params` as two f64 (low and range, or loc and scale)
+        let (p0, p1) = (f64::from_bits(p[0]), f64::from_bits(p[1]));
         match kind {
-            0 => out_slice::<f64>(out, n, "out")?.iter_mut().for_each(|o| *o = g.next_f64()),
-            1 => out_slice::<f32>(out, n, "out")?.iter_mut().for_each(|o| *o = g.next_f32()),
+            0 => fill(out, n, || g.next_f64())?,
+            1 => fill(out, n, || g.next_f32())?,
             2 => {
                 let (off, rng) = (p[0], p[1]);
-                out_slice::<u64>(out, n, "out")?
-                    .iter_mut()
-                    .for_each(|o| *o = off.wrapping_add(g.bounded(rng)));
+                fill(out, n, || off.wrapping_add(g.bounded(rng)))?;
             }
-            3 => {
-                let (low, range) = (f64::from_bits(p[0]), f64::from_bits(p[1]));
-                out_slice::<f64>(out, n, "out")?
-                    .iter_mut()
-                    .for_each(|o| *o = low + range * g.next_f64());
-            }
+            3 => fill(out, n, || p0 + p1 * g.next_f64())?,
             4 => {
                 let o = out_slice::<i64>(out, n, "out")?;
                 for (i, v) in o.iter_mut().enumerate() {
@@ -53,14 +53,9 @@ export! {
                     o.swap(i, j);
                 }
             }
-            5 => out_slice::<f64>(out, n, "out")?.iter_mut().for_each(|o| *o = g.standard_normal()),
-            6 => out_slice::<f32>(out, n, "out")?.iter_mut().for_each(|o| *o = g.standard_normal_f32()),
-            7 => {
-                let (loc, scale) = (f64::from_bits(p[0]), f64::from_bits(p[1]));
-                out_slice::<f64>(out, n, "out")?
-                    .iter_mut()
-                    .for_each(|o| *o = loc + scale * g.standard_normal());
-            }
+            5 => fill(out, n, || g.standard_normal())?,
+            6 => fill(out, n, || g.standard_normal_f32())?,
+            7 => fill(out, n, || p0 + p1 * g.standard_normal())?,
             8 => {
                 let (pop, shuffle) = (p[0], p[1] != 0);
                 crate::kernels::random::choice_without_replacement(

@@ -70,25 +70,19 @@ impl<T: Elem> Call2<'_, T> {
 
 /// Binary op `op` in loop dtype `T`: the float dispatch first for floats,
 /// then the one every dtype shares.
-#[allow(clippy::too_many_arguments)]
 unsafe fn ufunc2_in<T: Elem + ops::Arith>(
     op: u32,
     ls: &[Layout; 3],
-    a: *const u8,
-    a_len: u32,
-    b: *const u8,
-    b_len: u32,
-    out: *mut u8,
-    out_len: u32,
+    bufs: &Bufs,
     float: impl FnOnce(&Call2<'_, T>) -> Option<Result<()>>,
 ) -> Result<()> {
     let call = Call2 {
-        a: check_ptr::<T>(a, a_len, "a")?,
-        a_len: a_len as usize,
-        b: check_ptr::<T>(b, b_len, "b")?,
-        b_len: b_len as usize,
-        out,
-        out_len,
+        a: check_ptr::<T>(bufs.a, bufs.a_len, "a")?,
+        a_len: bufs.a_len as usize,
+        b: check_ptr::<T>(bufs.b, bufs.b_len, "b")?,
+        b_len: bufs.b_len as usize,
+        out: bufs.out,
+        out_len: bufs.out_len,
         ls,
     };
     if op == ufunc_op::POWER && !T::IS_FLOAT && any_negative::<T>(call.b, call.b_len, &ls[1])? {
@@ -136,11 +130,12 @@ export! {
             m = read_meta3(meta, nd)?;
             m.layouts()
         };
+        let bufs = Bufs { a, a_len, b, b_len, out, out_len };
         match dt {
-            DType::Float64 => ufunc2_in::<f64>(op, &ls, a, a_len, b, b_len, out, out_len, |c| ufunc2_float(op, c)),
-            DType::Float32 => ufunc2_in::<f32>(op, &ls, a, a_len, b, b_len, out, out_len, |c| ufunc2_float(op, c)),
-            DType::Bool => ufunc2_in::<u8>(op, &ls, a, a_len, b, b_len, out, out_len, |_| None),
-            _ => for_each_int!(dt, T => ufunc2_in::<T>(op, &ls, a, a_len, b, b_len, out, out_len, |_| None),
+            DType::Float64 => ufunc2_in::<f64>(op, &ls, &bufs, |c| ufunc2_float(op, c)),
+            DType::Float32 => ufunc2_in::<f32>(op, &ls, &bufs, |c| ufunc2_float(op, c)),
+            DType::Bool => ufunc2_in::<u8>(op, &ls, &bufs, |_| None),
+            _ => for_each_int!(dt, T => ufunc2_in::<T>(op, &ls, &bufs, |_| None),
                 _ => unreachable!("floats and bool handled above")),
         }
     }
@@ -158,19 +153,23 @@ struct Call1<'a, T> {
 
 impl<T: Elem> Run1<T> for Call1<'_, T> {
     unsafe fn same<O: ew::UnOp<T>>(&self) -> Result<()> {
-        let po = check_ptr::<T>(self.out, self.out_len, "out")? as *mut T;
-        ufunc::unary::<T, O>(
-            self.a,
-            self.a_len,
-            self.al,
-            po,
-            self.out_len as usize,
-            self.ol,
-        )
+        self.run(ufunc::unary::<T, O>)
     }
     unsafe fn to_bool<O: ufunc::MapOp<T, u8>>(&self) -> Result<()> {
-        let po = check_ptr::<u8>(self.out, self.out_len, "out")? as *mut u8;
-        ufunc::map::<T, u8, O>(
+        self.run(ufunc::map::<T, u8, O>)
+    }
+}
+
+impl<T: Elem> Call1<'_, T> {
+    /// Kernel `k` (`ufunc::unary` or `ufunc::map`) with the output checked
+    /// as `R`.
+    #[inline(always)]
+    unsafe fn run<R: Elem>(
+        &self,
+        k: unsafe fn(*const T, usize, &Layout, *mut R, usize, &Layout) -> Result<()>,
+    ) -> Result<()> {
+        let po = check_ptr::<R>(self.out, self.out_len, "out")? as *mut R;
+        k(
             self.a,
             self.a_len,
             self.al,
