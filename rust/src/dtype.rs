@@ -226,24 +226,6 @@ pub trait Float: Elem + std::ops::Div<Output = Self> {
     fn vsin(self) -> Self;
     fn vcos(self) -> Self;
     fn vtrig_ok(self) -> bool;
-    /// sin for any input: `vsin` where `vtrig_ok`, libm elsewhere.
-    #[inline(always)]
-    fn vsin_full(self) -> Self {
-        if self.vtrig_ok() {
-            self.vsin()
-        } else {
-            self.sin()
-        }
-    }
-    /// cos for any input, as `vsin_full`.
-    #[inline(always)]
-    fn vcos_full(self) -> Self {
-        if self.vtrig_ok() {
-            self.vcos()
-        } else {
-            self.cos()
-        }
-    }
     /// `vln` for positive normal finite inputs (where `vln_ok`), without
     /// the special-value selects: the loops patch the others with `vln`.
     fn vln_normal(self) -> Self;

@@ -16,49 +16,34 @@ pub trait BinOp<T, R>: Copy + Send + Sync + 'static {
     fn apply(a: T, b: T) -> R;
 }
 
-#[derive(Clone, Copy)]
-pub struct Add;
-#[derive(Clone, Copy)]
-pub struct Sub;
-#[derive(Clone, Copy)]
-pub struct Mul;
-/// True division of floats.
-#[derive(Clone, Copy)]
-pub struct Div;
-/// True division of integers into float64 (NumPy's `divide` on ints).
-#[derive(Clone, Copy)]
-pub struct DivToF64;
+/// A unit struct `$name` whose `BinOp<T, $r>` (for every `T: $bound`) is
+/// `$e` of the two elements.
+macro_rules! binop {
+    ($(#[$m:meta])* $name:ident, $bound:path, $r:ty, |$a:ident, $b:ident| $e:expr) => {
+        $(#[$m])*
+        #[derive(Clone, Copy)]
+        pub struct $name;
+        impl<T: $bound> BinOp<T, $r> for $name {
+            #[inline(always)]
+            fn apply($a: T, $b: T) -> $r {
+                $e
+            }
+        }
+    };
+}
+pub(crate) use binop;
 
-impl<T: Elem> BinOp<T, T> for Add {
-    #[inline(always)]
-    fn apply(a: T, b: T) -> T {
-        a.add(b)
-    }
-}
-impl<T: Elem> BinOp<T, T> for Sub {
-    #[inline(always)]
-    fn apply(a: T, b: T) -> T {
-        a.sub(b)
-    }
-}
-impl<T: Elem> BinOp<T, T> for Mul {
-    #[inline(always)]
-    fn apply(a: T, b: T) -> T {
-        a.mul(b)
-    }
-}
-impl<T: Float> BinOp<T, T> for Div {
-    #[inline(always)]
-    fn apply(a: T, b: T) -> T {
-        a / b
-    }
-}
-impl<T: Elem> BinOp<T, f64> for DivToF64 {
-    #[inline(always)]
-    fn apply(a: T, b: T) -> f64 {
-        a.to_f64() / b.to_f64()
-    }
-}
+binop!(Add, Elem, T, |a, b| a.add(b));
+binop!(Sub, Elem, T, |a, b| a.sub(b));
+binop!(Mul, Elem, T, |a, b| a.mul(b));
+binop!(
+    /// True division of floats.
+    Div, Float, T, |a, b| a / b
+);
+binop!(
+    /// True division of integers into float64 (NumPy's `divide` on ints).
+    DivToF64, Elem, f64, |a, b| a.to_f64() / b.to_f64()
+);
 
 /// The operand order of an array-scalar operation.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -353,11 +338,21 @@ unop!(Abs, Elem, 1, |x| x.abs());
 unop!(Neg, Elem, 1, |x| x.neg());
 unop!(Sqrt, Float, 4, |x| x.sqrt());
 /// A transcendental the loops run patched (`UnOp::PATCHED`): `$body` over
-/// blocks whose inputs all satisfy `$ok`, `$full` for the others; `$work32`
+/// blocks whose inputs all satisfy `$ok`, `$full` for the others (or, with
+/// `else $libm`, `$body` where `$ok` holds and `$libm` elsewhere); `$work32`
 /// is its float32 cost for the thread split (float64: [`VMATH_WORK`]).
 #[macro_export]
 macro_rules! patched_unop {
+    ($(#[$doc:meta])* $name:ident, $body:ident else $libm:ident, $ok:ident, $work32:expr) => {
+        $crate::patched_unop!($(#[$doc])* $name, |x| if x.$ok() { x.$body() } else { x.$libm() },
+            $body, $ok, $work32);
+    };
     ($(#[$doc:meta])* $name:ident, $full:ident, $body:ident, $ok:ident, $work32:expr
+     $(, block = $block:ident)?) => {
+        $crate::patched_unop!($(#[$doc])* $name, |x| x.$full(), $body, $ok, $work32
+            $(, block = $block)?);
+    };
+    ($(#[$doc:meta])* $name:ident, |$x:ident| $full:expr, $body:ident, $ok:ident, $work32:expr
      $(, block = $block:ident)?) => {
         $(#[$doc])*
         #[derive(Clone, Copy)]
@@ -370,8 +365,8 @@ macro_rules! patched_unop {
             };
             const PATCHED: bool = true;
             #[inline(always)]
-            fn apply(x: T) -> T {
-                x.$full()
+            fn apply($x: T) -> T {
+                $full
             }
             #[inline(always)]
             fn body(x: T) -> T {
@@ -405,11 +400,11 @@ patched_unop!(
 patched_unop!(
     /// `sin`: raptors' kernel for |x| <= 2^20 (float32 and float64), libm
     /// (in float64) beyond and for infinities and NaN.
-    Sin, vsin_full, vsin, vtrig_ok, VMATH_WORK
+    Sin, vsin else sin, vtrig_ok, VMATH_WORK
 );
 patched_unop!(
     /// `cos`: as `sin`.
-    Cos, vcos_full, vcos, vtrig_ok, VMATH_WORK
+    Cos, vcos else cos, vtrig_ok, VMATH_WORK
 );
 patched_unop!(
     /// `tanh`: the body without clamp or selects over blocks of moderate

@@ -1,6 +1,6 @@
 //! The scalar operations behind the NDArray ufuncs, with NumPy's semantics.
 
-use super::elementwise::{BinOp, UnOp, LIBM_WORK};
+use super::elementwise::{binop, BinOp, UnOp, LIBM_WORK};
 use super::ufunc::MapOp;
 use crate::dtype::Elem;
 
@@ -132,19 +132,6 @@ macro_rules! float2 {
     })*};
 }
 float2!(f32, f64);
-
-macro_rules! binop {
-    ($name:ident, $bound:path, $r:ty, |$a:ident, $b:ident| $e:expr) => {
-        #[derive(Clone, Copy)]
-        pub struct $name;
-        impl<T: $bound> BinOp<T, $r> for $name {
-            #[inline(always)]
-            fn apply($a: T, $b: T) -> $r {
-                $e
-            }
-        }
-    };
-}
 
 binop!(FloorDiv, Arith, T, |a, b| a.floor_div(b));
 binop!(Mod, Arith, T, |a, b| a.py_mod(b));
