@@ -43,40 +43,45 @@ export! {
     }
 }
 
-/// A whole-array pick of `reduce` (`min`, `max`, `argmin`, `argmax`) over
-/// the numeric dtypes, its result `|v|` written to the slot `out`; bool is
-/// refused under NumPy's name of the ufunc.
-macro_rules! flat_pick {
-    ($(#[$m:meta])* fn $name:ident = $kernel:ident, $ufunc:literal, |$v:ident| $slot:expr) => {
-        export! {
-            $(#[$m])*
-            fn $name(dt: u32, a: *const u8, n: u32, out: *mut u8) {
-                let dt = dtype(dt)?;
-                let bits = for_each_numeric!(dt, T => {
-                    let $v = reduce::$kernel(in_slice::<T>(a, n, "a")?)?;
-                    $slot
-                }, bool => return Err(unsupported($ufunc, dt)));
-                write_slot(out, bits)
-            }
-        }
-    };
-}
-flat_pick!(
+export! {
     /// Minimum (NaN if any NaN). EMPTY for an empty array.
-    fn rp_min = min, "minimum", |v| to_slot(v)
-);
-flat_pick!(
+    fn rp_min(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let bits = for_each_numeric!(dt, T => to_slot(reduce::min(in_slice::<T>(a, n, "a")?)?),
+            bool => return Err(unsupported("minimum", dt)));
+        write_slot(out, bits)
+    }
+}
+
+export! {
     /// Maximum (NaN if any NaN). EMPTY for an empty array.
-    fn rp_max = max, "maximum", |v| to_slot(v)
-);
-flat_pick!(
+    fn rp_max(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let bits = for_each_numeric!(dt, T => to_slot(reduce::max(in_slice::<T>(a, n, "a")?)?),
+            bool => return Err(unsupported("maximum", dt)));
+        write_slot(out, bits)
+    }
+}
+
+export! {
     /// Index of the first minimum (first NaN if any), as an f64 slot.
-    fn rp_argmin = argmin, "argmin", |i| (i as f64).to_bits()
-);
-flat_pick!(
+    fn rp_argmin(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let i = for_each_numeric!(dt, T => reduce::argmin(in_slice::<T>(a, n, "a")?)?,
+            bool => return Err(unsupported("argmin", dt)));
+        write_slot(out, (i as f64).to_bits())
+    }
+}
+
+export! {
     /// Index of the first maximum (first NaN if any), as an f64 slot.
-    fn rp_argmax = argmax, "argmax", |i| (i as f64).to_bits()
-);
+    fn rp_argmax(dt: u32, a: *const u8, n: u32, out: *mut u8) {
+        let dt = dtype(dt)?;
+        let i = for_each_numeric!(dt, T => reduce::argmax(in_slice::<T>(a, n, "a")?)?,
+            bool => return Err(unsupported("argmax", dt)));
+        write_slot(out, (i as f64).to_bits())
+    }
+}
 
 export! {
     /// Dot product: floats in their own precision; 8..32-bit integers
