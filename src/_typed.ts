@@ -15,10 +15,6 @@ import {
   taLength,
   taSet,
 } from "./_intrinsics.ts";
-// checkedNd's operand conversion: the import cycle (ufunc and core import
-// this module) is safe, as no module calls it while loading
-import type { NDArray } from "./core/ndarray.ts";
-import { type ArrayLikeInput, asNd } from "./ufunc/ufunc.ts";
 
 /** Float TypedArrays. */
 export type FloatArray = Float64Array | Float32Array;
@@ -115,21 +111,6 @@ export function checkOptions(
       `{ dtype: "float32" } (raptors takes NumPy's keyword and optional ` +
       `arguments as one object), got ${shown}`,
   );
-}
-
-/**
- * The first two steps of most public NDArray functions, in that order:
- * {@link checkOptions}, then the operand `a` as an NDArray (itself when it
- * is one, else `array(a)`).
- */
-export function checkedNd(
-  options: unknown,
-  fn: string,
-  keys: OptionKeys,
-  a: ArrayLikeInput,
-): NDArray {
-  checkOptions(options, fn, keys);
-  return asNd(a);
 }
 
 /**

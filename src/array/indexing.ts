@@ -26,6 +26,7 @@ import { fmtShape, normAxis, sizeOf } from "../core/_shape.ts";
 import {
   type ArrayLikeInput,
   asNd as nd,
+  checkedNd,
   ufunc1,
   ufunc2,
   where,
@@ -35,7 +36,7 @@ import { countNonzero } from "../reduce/derived.ts";
 import { lexsort } from "./sorting.ts";
 import { argsort } from "../flat/ops.ts";
 import { concatenate } from "./manipulation.ts";
-import { checkedNd, checkOptions, maxArgs, optionKeys } from "../_typed.ts";
+import { checkOptions, maxArgs, optionKeys } from "../_typed.ts";
 
 function asIndices(x: ArrayLikeInput | readonly number[], fn: string): NDArray {
   const i = nd(x as ArrayLikeInput);

@@ -16,6 +16,7 @@ import { broadcastShapes, normAxis, sizeOf } from "../core/_shape.ts";
 import {
   type ArrayLikeInput,
   asNd as nd,
+  checkedNd,
   ufunc1,
   ufunc2,
   UFUNC_KEYS,
@@ -23,7 +24,6 @@ import {
 } from "../ufunc/ufunc.ts";
 import { all } from "../reduce/reduce.ts";
 import {
-  checkedNd,
   checkOptions,
   intArg,
   listArg,

@@ -23,15 +23,14 @@ import { allocStorage } from "../core/_pool.ts";
 import { native, statusError } from "../_native.ts";
 import { normAxis } from "../core/_shape.ts";
 import { laneKernel } from "../reduce/reduce.ts";
-import { type ArrayLikeInput, asNd as nd, ufunc2 } from "../ufunc/ufunc.ts";
-import { take } from "./indexing.ts";
 import {
+  type ArrayLikeInput,
+  asNd as nd,
   checkedNd,
-  checkOptions,
-  listArg,
-  maxArgs,
-  optionKeys,
-} from "../_typed.ts";
+  ufunc2,
+} from "../ufunc/ufunc.ts";
+import { take } from "./indexing.ts";
+import { checkOptions, listArg, maxArgs, optionKeys } from "../_typed.ts";
 import { show } from "../_show.ts";
 
 /** Options of {@link sortNd} and {@link argsortNd}. */

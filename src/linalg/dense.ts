@@ -20,14 +20,14 @@ import {
 import { empty, zeros } from "../core/creation.ts";
 import { amax, sumAxis } from "../reduce/reduce.ts";
 import { matmul } from "./products.ts";
-import { ufunc2, where } from "../ufunc/ufunc.ts";
+import { checkedNd, ufunc2, where } from "../ufunc/ufunc.ts";
 import { type DType, dtypeCode, resultType } from "../core/dtype.ts";
 import { broadcastShapes, sizeOf } from "../core/_shape.ts";
 import { LinAlgError } from "../errors.ts";
 export { LinAlgError };
 import { type ArrayLikeInput, asNd as nd } from "../ufunc/ufunc.ts";
 import { normNd } from "./products.ts";
-import { checkedNd, maxArgs, optionKeys } from "../_typed.ts";
+import { maxArgs, optionKeys } from "../_typed.ts";
 import { show } from "../_show.ts";
 
 function floatOf(d: DType): DType {

@@ -46,12 +46,13 @@ import {
 import {
   type ArrayLikeInput,
   asNd as nd,
+  checkedNd,
   ufunc1,
   ufunc2,
 } from "../ufunc/ufunc.ts";
 import { amax, amin, sumAxis } from "../reduce/reduce.ts";
 import { svdvals } from "./dense.ts";
-import { checkedNd, checkOptions, maxArgs, optionKeys } from "../_typed.ts";
+import { checkOptions, maxArgs, optionKeys } from "../_typed.ts";
 
 /**
  * Matrix product of two arrays (NumPy's `matmul` / `@`). Batched over

@@ -19,8 +19,14 @@ import {
 } from "../core/ndarray.ts";
 import { array } from "../core/creation.ts";
 import { normAxis } from "../core/_shape.ts";
-import { type ArrayLikeInput, ufunc1, ufunc2, where } from "../ufunc/ufunc.ts";
-import { checkedNd, checkOptions, optionKeys } from "../_typed.ts";
+import {
+  type ArrayLikeInput,
+  checkedNd,
+  ufunc1,
+  ufunc2,
+  where,
+} from "../ufunc/ufunc.ts";
+import { checkOptions, optionKeys } from "../_typed.ts";
 import {
   any,
   axesSize,

@@ -35,8 +35,13 @@ import {
 } from "../core/ndarray.ts";
 import { array, full } from "../core/creation.ts";
 import { broadcastShapes, cStrides, normAxis, sizeOf } from "../core/_shape.ts";
-import { type ArrayLikeInput, ufunc2, where } from "../ufunc/ufunc.ts";
-import { checkedNd, checkOptions, optionKeys } from "../_typed.ts";
+import {
+  type ArrayLikeInput,
+  checkedNd,
+  ufunc2,
+  where,
+} from "../ufunc/ufunc.ts";
+import { checkOptions, optionKeys } from "../_typed.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions extends AxisKeepOptions {

@@ -24,6 +24,7 @@ import { normAxis } from "../core/_shape.ts";
 import {
   type ArrayLikeInput,
   asNd as nd,
+  checkedNd,
   ufunc1,
   ufunc2,
   where,
@@ -33,7 +34,7 @@ import { nanmean } from "./derived.ts";
 import { argsortNd, searchsorted, sortNd } from "../array/sorting.ts";
 import { take } from "../array/indexing.ts";
 import { concatenate } from "../array/manipulation.ts";
-import { checkedNd, checkOptions, listArg, optionKeys } from "../_typed.ts";
+import { checkOptions, listArg, optionKeys } from "../_typed.ts";
 import { show } from "../_show.ts";
 
 /** Interpolation methods of {@link quantile}. */

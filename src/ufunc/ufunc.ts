@@ -72,7 +72,7 @@ import {
   kStrides,
   sizeOf,
 } from "../core/_shape.ts";
-import { checkOptions, optionKeys } from "../_typed.ts";
+import { checkOptions, type OptionKeys, optionKeys } from "../_typed.ts";
 import { show } from "../_show.ts";
 import { fastBinary, fastUnary } from "./_fast.ts";
 
@@ -102,6 +102,21 @@ function isScalar(x: unknown): x is Scalar {
 /** An NDArray as is, anything else through `array()`. */
 export function asNd(x: ArrayLikeInput): NDArray {
   return x instanceof NDArray ? x : array(x);
+}
+
+/**
+ * The first two steps of most public NDArray functions, in that order:
+ * {@link checkOptions}, then the operand `a` as an NDArray (itself when it
+ * is one, else `array(a)`).
+ */
+export function checkedNd(
+  options: unknown,
+  fn: string,
+  keys: OptionKeys,
+  a: ArrayLikeInput,
+): NDArray {
+  checkOptions(options, fn, keys);
+  return asNd(a);
 }
 
 /** The float dtype NumPy computes float functions of `d` in (no float16 here: float32). */
