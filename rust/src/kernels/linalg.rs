@@ -67,71 +67,190 @@ fn update_trailing<T: Float>(a: &mut [T], n: usize, (k0, k1): (usize, usize), ch
 /// Column block of the Cholesky trailing update (see [`update_trailing`]).
 const TRAPEZOID: usize = 128;
 
-/// Unblocked LU of the panel `a[k0.., k0..k1]` (rows k0..n), swapping whole
-/// rows. Returns false if a zero pivot was met (the matrix is singular).
-fn panel<T: Float>(a: &mut [T], n: usize, k0: usize, k1: usize, piv: &mut [usize]) -> bool {
+/// Unblocked LU of the panel `a[k0.., k0..k1]` (rows k0..n), into `c`
+/// (scratch of at least (n - k0)(k1 - k0) elements). Returns false if a
+/// zero pivot was met (the matrix is singular).
+///
+/// The panel is factored in a column-major copy, left-looking: column j
+/// takes the earlier pivots' swaps and the earlier columns' updates (four
+/// at a time in one pass down the column, which stays in L1), then its own
+/// pivot. Each element still sees the right-looking row-wise loop's
+/// operations in the same order (`x - l·u`, one rounding each, k
+/// ascending), so the factors have the same bits; on the rows of `a` every
+/// step touched a cache line or two per row for a loop of under NB
+/// elements. The row swaps are then applied to the columns outside the
+/// panel, in order. Compiled per SIMD level ([`crate::multiversion!`]; no
+/// FMA contraction, so the bits do not depend on the level).
+#[inline(always)]
+fn panel_body<T: Float>(
+    a: &mut [T],
+    n: usize,
+    k0: usize,
+    k1: usize,
+    piv: &mut [usize],
+    c: &mut [T],
+) -> bool {
+    let (m, w) = (n - k0, k1 - k0);
+    let c = &mut c[..m * w];
+    transpose_panel(a, n, (k0, k1), c, true);
     let mut regular = true;
-    for k in k0..k1 {
-        // pivot: the largest magnitude in column k at or below the diagonal
-        let mut p = k;
-        let mut best = abs(a[k * n + k]);
-        for i in k + 1..n {
-            let v = abs(a[i * n + k]);
+    // a zero pivot's column updates nothing (as the row-wise loop skipped it)
+    let mut zero = vec![false; w];
+    for j in 0..w {
+        let (done, rest) = c.split_at_mut(j * m);
+        let col = &mut rest[..m];
+        // the earlier pivots' row swaps, in order
+        for k in 0..j {
+            let p = piv[k0 + k] - k0;
+            if p != k {
+                col.swap(k, p);
+            }
+        }
+        // the earlier columns' updates, in order: rows k+1.. minus l_k u_kj
+        let mut k = 0;
+        while k < j {
+            let l = |t: usize| &done[t * m..(t + 1) * m];
+            if k + 4 <= j && !zero[k..k + 4].iter().any(|&z| z) {
+                // rows k+1..k+3 first (they hold u for the next updates),
+                // then the rest with the four updates in one pass
+                for r in 1..4 {
+                    for t in k..k + r {
+                        col[k + r] = col[k + r].sub(l(t)[k + r].mul(col[t]));
+                    }
+                }
+                let (u0, u1, u2, u3) = (col[k], col[k + 1], col[k + 2], col[k + 3]);
+                let rows = k + 4..m;
+                let (l0, l1, l2, l3) = (
+                    &l(k)[rows.clone()],
+                    &l(k + 1)[rows.clone()],
+                    &l(k + 2)[rows.clone()],
+                    &l(k + 3)[rows.clone()],
+                );
+                for (i, x) in col[rows].iter_mut().enumerate() {
+                    let v = x.sub(l0[i].mul(u0));
+                    let v = v.sub(l1[i].mul(u1));
+                    let v = v.sub(l2[i].mul(u2));
+                    *x = v.sub(l3[i].mul(u3));
+                }
+                k += 4;
+                continue;
+            }
+            if !zero[k] {
+                let u = col[k];
+                for (x, &lk) in col[k + 1..].iter_mut().zip(&l(k)[k + 1..]) {
+                    *x = x.sub(lk.mul(u));
+                }
+            }
+            k += 1;
+        }
+        // pivot: the largest magnitude at or below the diagonal
+        let mut p = j;
+        let mut best = abs(col[j]);
+        for (i, &x) in col.iter().enumerate().skip(j + 1) {
+            let v = abs(x);
             if v > best || (best.is_nan() && !v.is_nan()) {
                 best = v;
                 p = i;
             }
         }
-        piv[k] = p;
-        if p != k {
-            for j in 0..n {
-                a.swap(k * n + j, p * n + j);
+        piv[k0 + j] = k0 + p;
+        if p != j {
+            col.swap(j, p);
+            for t in 0..j {
+                done.swap(t * m + j, t * m + p);
             }
         }
-        let d = a[k * n + k];
+        let d = col[j];
         if d == T::default() {
             regular = false;
+            zero[j] = true;
             continue;
         }
-        let (top, rest) = a.split_at_mut((k + 1) * n);
-        let urow = &top[k * n + k + 1..k * n + k1];
-        for i in 0..n - k - 1 {
-            let row = &mut rest[i * n..(i + 1) * n];
-            let l = row[k] / d;
-            row[k] = l;
-            for (x, &u) in row[k + 1..k1].iter_mut().zip(urow) {
-                *x = x.sub(l.mul(u));
-            }
+        for x in col[j + 1..].iter_mut() {
+            *x = *x / d;
+        }
+    }
+    transpose_panel(a, n, (k0, k1), c, false);
+    // the same swaps, in order, on the columns left and right of the panel
+    for k in k0..k1 {
+        let p = piv[k];
+        if p != k {
+            let (top, rest) = a.split_at_mut(p * n);
+            let (rk, rp) = (&mut top[k * n..k * n + n], &mut rest[..n]);
+            rk[..k0].swap_with_slice(&mut rp[..k0]);
+            rk[k1..].swap_with_slice(&mut rp[k1..]);
         }
     }
     regular
 }
+
+/// The panel `a[k0.., k0..k1]` to or from (`into`) its column-major copy
+/// `c` (columns of n - k0), eight rows at a time: a cache line of each
+/// column per block instead of one line per element.
+#[inline(always)]
+fn transpose_panel<T: Float>(
+    a: &mut [T],
+    n: usize,
+    (k0, k1): (usize, usize),
+    c: &mut [T],
+    into: bool,
+) {
+    let m = n - k0;
+    for i0 in (0..m).step_by(8) {
+        let i1 = (i0 + 8).min(m);
+        for j in 0..k1 - k0 {
+            for i in i0..i1 {
+                let x = &mut a[(k0 + i) * n + k0 + j];
+                let y = &mut c[j * m + i];
+                if into {
+                    *y = *x;
+                } else {
+                    *x = *y;
+                }
+            }
+        }
+    }
+}
+
+crate::multiversion!(fn panel<T: Float>(a: &mut [T], n: usize, k0: usize, k1: usize, piv: &mut [usize], c: &mut [T]) -> bool => panel_body);
+
+/// `a[k0..k1, c0..c1] = L11⁻¹ a[k0..k1, c0..c1]`, L11 the unit lower
+/// triangle of `a[k0..k1, k0..k1]`, by rows (axpys along the columns).
+#[inline(always)]
+fn unit_lower_solve_body<T: Float>(a: &mut [T], n: usize, k: (usize, usize), c: (usize, usize)) {
+    let ((k0, k1), (c0, c1)) = (k, c);
+    for i in k0 + 1..k1 {
+        let (top, rest) = a.split_at_mut(i * n);
+        let row = &mut rest[..n];
+        for r in k0..i {
+            let l = row[r];
+            if l != T::default() {
+                let src = &top[r * n + c0..r * n + c1];
+                for (x, &u) in row[c0..c1].iter_mut().zip(src) {
+                    *x = x.sub(l.mul(u));
+                }
+            }
+        }
+    }
+}
+
+crate::multiversion!(fn unit_lower_solve<T: Float>(a: &mut [T], n: usize, k: (usize, usize), c: (usize, usize)) => unit_lower_solve_body);
 
 /// In-place LU with partial pivoting: `a` becomes L (unit, below the
 /// diagonal) and U; `piv[k]` is the row swapped with row k. Returns false
 /// for a singular matrix (a zero pivot; the factors are still complete).
 pub fn lu<T: Float>(a: &mut [T], n: usize, piv: &mut [usize]) -> bool {
     let mut regular = true;
+    // the panels' column-major copy (see `panel_body`)
+    let mut scratch = vec![T::default(); n * NB.min(n)];
     for k0 in (0..n).step_by(NB) {
         let k1 = (k0 + NB).min(n);
-        regular &= panel(a, n, k0, k1, piv);
+        regular &= panel(a, n, k0, k1, piv, &mut scratch);
         if k1 == n {
             break;
         }
         // U12 = L11^-1 A12 (rows k0..k1, columns k1..n)
-        for i in k0 + 1..k1 {
-            let (top, rest) = a.split_at_mut(i * n);
-            let row = &mut rest[..n];
-            for r in k0..i {
-                let l = row[r];
-                if l != T::default() {
-                    let src = &top[r * n + k1..r * n + n];
-                    for (x, &u) in row[k1..n].iter_mut().zip(src) {
-                        *x = x.sub(l.mul(u));
-                    }
-                }
-            }
-        }
+        unit_lower_solve(a, n, (k0, k1), (k1, n));
         update_trailing(a, n, (k0, k1), false);
     }
     regular
@@ -386,6 +505,96 @@ fn panel_rows_below<T: Float>(a: &mut [T], n: usize, (k0, k1): (usize, usize), l
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The row-wise panel loop `panel` replaced (right-looking, on the rows
+    /// of `a`): the reference for the bits.
+    fn panel_by_rows<T: Float>(
+        a: &mut [T],
+        n: usize,
+        k0: usize,
+        k1: usize,
+        piv: &mut [usize],
+    ) -> bool {
+        let mut regular = true;
+        for k in k0..k1 {
+            // pivot: the largest magnitude in column k at or below the diagonal
+            let mut p = k;
+            let mut best = abs(a[k * n + k]);
+            for i in k + 1..n {
+                let v = abs(a[i * n + k]);
+                if v > best || (best.is_nan() && !v.is_nan()) {
+                    best = v;
+                    p = i;
+                }
+            }
+            piv[k] = p;
+            if p != k {
+                for j in 0..n {
+                    a.swap(k * n + j, p * n + j);
+                }
+            }
+            let d = a[k * n + k];
+            if d == T::default() {
+                regular = false;
+                continue;
+            }
+            let (top, rest) = a.split_at_mut((k + 1) * n);
+            let urow = &top[k * n + k + 1..k * n + k1];
+            for i in 0..n - k - 1 {
+                let row = &mut rest[i * n..(i + 1) * n];
+                let l = row[k] / d;
+                row[k] = l;
+                for (x, &u) in row[k + 1..k1].iter_mut().zip(urow) {
+                    *x = x.sub(l.mul(u));
+                }
+            }
+        }
+        regular
+    }
+
+    #[test]
+    fn lu_panels_give_the_bits_of_the_row_wise_loop() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        for &n in &[1usize, 2, 5, 47, 48, 49, 97, 130, 300] {
+            let mut cases = vec![(0..n * n).map(|_| next()).collect::<Vec<f64>>()];
+            if n >= 5 {
+                // singular: a zero column (zero pivots), and a NaN
+                let mut z = cases[0].clone();
+                for i in 0..n {
+                    z[i * n + 2] = 0.0;
+                }
+                cases.push(z);
+                let mut q = cases[0].clone();
+                q[3 * n + 1] = f64::NAN;
+                cases.push(q);
+            }
+            for a0 in cases {
+                let (mut a, mut b) = (a0.clone(), a0);
+                let (mut pa, mut pb) = (vec![0; n], vec![0; n]);
+                let ra = lu(&mut a, n, &mut pa);
+                // the previous loop: row-wise panels, then U12 and the update
+                let mut rb = true;
+                for k0 in (0..n).step_by(NB) {
+                    let k1 = (k0 + NB).min(n);
+                    rb &= panel_by_rows(&mut b, n, k0, k1, &mut pb);
+                    if k1 == n {
+                        break;
+                    }
+                    unit_lower_solve(&mut b, n, (k0, k1), (k1, n));
+                    update_trailing(&mut b, n, (k0, k1), false);
+                }
+                assert_eq!((ra, &pa), (rb, &pb), "n = {n}");
+                let same = a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits());
+                assert!(same, "n = {n}: the factors' bits differ");
+            }
+        }
+    }
 
     fn matmul(a: &[f64], b: &[f64], n: usize, m: usize) -> Vec<f64> {
         let mut c = vec![0.0; n * m];
