@@ -141,6 +141,51 @@ test(`linalg eigh / eigvalsh match NumPy ${fx.numpy}`, () => {
   assert.ok(n >= 10);
 });
 
+test("linalg eigh past 32 (divide and conquer): A v = λ v, orthonormal, the eigenvalues of eigvalsh's QR sweeps", () => {
+  const g = rp.defaultRng(7);
+  const cases: [string, NDArray][] = [];
+  for (const n of [33, 100, 257]) {
+    const m = g.standardNormal([n, n]) as NDArray;
+    cases.push([`random ${n}`, rp.add(m, m.T)]);
+  }
+  // eigenvalues repeated 40 times each (deflation), and a cluster 1e-12
+  // wide: Q diag(λ) Qᵀ for an orthogonal Q
+  const { Q } = la.qr(g.standardNormal([120, 120]) as NDArray, "reduced") as {
+    Q: NDArray;
+    R: NDArray;
+  };
+  const spectra: [string, number[]][] = [
+    ["repeated", Array.from({ length: 120 }, (_, i) => [1, 2, -3][i % 3]!)],
+    [
+      "cluster",
+      Array.from({ length: 120 }, (_, i) => i < 60 ? 1 + i * 1e-14 : i),
+    ],
+  ];
+  for (const [what, lam] of spectra) {
+    cases.push([what, rp.matmul(rp.multiply(Q, rp.array(lam)), Q.T)]);
+  }
+  cases.push(["diagonal", rp.multiply(rp.eye(200), rp.arange(200))]);
+  for (const [what, a] of cases) {
+    const n = a.shape[0]!;
+    const { eigenvalues: w, eigenvectors: v } = la.eigh(a);
+    const scale = Math.max(1, Number(rp.max(rp.abs(a))));
+    const tol = 1e-13 * n * scale;
+    orthonormal(v, 1e-13 * n, `${what}: eigenvectors`);
+    near(
+      rp.matmul(a, v),
+      rp.multiply(v, w.expandDims(-2)),
+      tol,
+      `${what}: A v = λ v`,
+    );
+    near(w, la.eigvalsh(a), tol, `${what}: eigenvalues`);
+    const ws = f64(w);
+    assert.ok(
+      ws.every((x, i) => i === 0 || ws[i - 1]! <= x),
+      `${what}: ascending`,
+    );
+  }
+});
+
 test(`linalg lstsq, pinv, matrixRank and norms match NumPy ${fx.numpy}`, () => {
   for (const c of fx.cases) {
     const a = decodeNd(c.a);

@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 
 use super::householder::*;
 use super::linalg::LINALG;
+use super::tridiag_dc::{tridiagonal_dc, LEAF};
+use super::tridiag_reduce::tridiagonalize;
 
 /// Householder QR of the m x n matrix `a`. Fills `q` (m x qc) if given and
 /// `r` (qc x n, upper triangular); `qc` is min(m, n) (reduced) or m
@@ -85,7 +87,7 @@ fn givens(f: f64, g: f64) -> (f64, f64, f64) {
 }
 
 /// Engine jobs stop between outer iterations once cancelled.
-fn check_cancel() -> Result<()> {
+pub(super) fn check_cancel() -> Result<()> {
     if crate::engine::cancelled() {
         return Err(Error::new(crate::error::CANCELLED, "cancelled"));
     }
@@ -154,77 +156,46 @@ pub fn eigh(
     let mut d = vec![0.0; n];
     let mut e = vec![0.0; n];
     let mut vs: Vec<(Vec<f64>, f64)> = Vec::new();
-    let mut p = Vec::with_capacity(n);
-    // Only the lower triangle is read and updated from here on: the
-    // symmetric product and the rank-2 update each touch half the
-    // matrix, every row once (with the vectorized dot, eigh 512 went
-    // from 52.8-54.1 to 39.4-42.2 ms, A/B in Deno).
-    for k in 0..n.saturating_sub(2) {
-        check_cancel()?;
-        d[k] = a[k * n + k];
-        let mut v: Vec<f64> = (k + 1..n).map(|i| a[i * n + k]).collect();
-        let (beta, tau) = house(v[0], &mut v[1..]);
-        v[0] = 1.0;
-        e[k] = beta;
-        if tau != 0.0 {
-            // B ← H B H for B = a[k+1.., k+1..]: w = p − (τ/2)(pᵀv)v,
-            // p = τ B v, then B −= v wᵀ + w vᵀ
-            let c0 = k + 1;
-            symv_lower(a, n, c0, &v, &mut p);
-            p.iter_mut().for_each(|x| *x *= tau);
-            let kk = 0.5 * tau * dot(&p, &v);
-            for (pi, &vi) in p.iter_mut().zip(&v) {
-                *pi -= kk * vi;
-            }
-            for (i, (&vi, &wi)) in v.iter().zip(&p).enumerate() {
-                let row = &mut a[(c0 + i) * n + c0..(c0 + i) * n + c0 + i + 1];
-                rank2(row, -vi, &p[..=i], -wi, &v[..=i]);
-            }
-        }
+    tridiagonalize(
+        a,
+        n,
+        &mut d,
+        &mut e,
+        if want { Some(&mut vs) } else { None },
+    )?;
+    // the eigenvectors: the columns of zm (`by_cols`) or its rows
+    let mut zm: Vec<f64> = Vec::new();
+    let by_cols = want && n > LEAF;
+    if by_cols {
+        // divide and conquer (tridiag_dc.rs), then Z = Q V with the
+        // reflectors applied to V (columns the vectors of T)
+        let mut vt = vec![0.0; n * n];
+        tridiagonal_dc(&mut d, &e, &mut vt)?;
+        transpose_square(&mut vt, n);
+        apply_reflectors(&mut vt, (n, n), 1, &vs);
+        zm = vt;
+    } else {
         if want {
-            vs.push((v, tau));
+            // the transpose of Q = H_0 ⋯ H_{n-3}, rotated by the sweeps
+            zm = vec![0.0; n * n];
+            accumulate(&mut zm, (n, n), 1, &vs);
+            transpose_square(&mut zm, n);
         }
+        tridiagonal_qr(&mut d, &mut e, if want { Some(&mut zm) } else { None }, n)?;
     }
-    if n >= 2 {
-        d[n - 2] = a[(n - 2) * n + n - 2];
-        e[n - 2] = a[(n - 1) * n + n - 2];
-    }
-    d[n - 1] = a[(n - 1) * n + n - 1];
-    // zt: the transpose of Q = H_0 ⋯ H_{n-3} (rows are eigenvectors)
-    let mut zt: Vec<f64> = Vec::new();
-    if want {
-        zt = vec![0.0; n * n];
-        accumulate(&mut zt, (n, n), 1, &vs);
-        transpose_square(&mut zt, n);
-    }
-    tridiagonal_qr(&mut d, &mut e, if want { Some(&mut zt) } else { None }, n)?;
     let order = sort_unscaled(&d, sc, false, w);
     if let Some(z) = z {
         for (c, &i) in order.iter().enumerate() {
             for r in 0..n {
-                z[r * n + c] = zt[i * n + r];
+                z[r * n + c] = if by_cols {
+                    zm[r * n + i]
+                } else {
+                    zm[i * n + r]
+                };
             }
         }
     }
     Ok(())
-}
-
-/// `p = B v` for the symmetric `B = a[c0.., c0..]` (row-major, width `n`)
-/// of which only the lower triangle is read: row i gives `p[i]` its part
-/// left of and on the diagonal (a dot product) and adds `v[i]` times
-/// itself into `p[..i]` (the part above, by symmetry), while the row is in
-/// cache.
-fn symv_lower(a: &[f64], n: usize, c0: usize, v: &[f64], p: &mut Vec<f64>) {
-    let m = v.len();
-    p.clear();
-    p.resize(m, 0.0);
-    for i in 0..m {
-        let r0 = (c0 + i) * n + c0; // row c0 + i from column c0
-        let row = &a[r0..r0 + i];
-        let s = dot(row, &v[..i]) + a[r0 + i] * v[i];
-        axpy(&mut p[..i], v[i], row);
-        p[i] += s;
-    }
 }
 
 fn transpose_square(a: &mut [f64], n: usize) {
@@ -285,7 +256,7 @@ fn next_block(
 
 /// Implicit symmetric QR with Wilkinson shifts on the tridiagonal matrix
 /// (`d` diagonal, `e[i]` couples i and i+1), rotating the rows of `zt`.
-fn tridiagonal_qr(
+pub(super) fn tridiagonal_qr(
     d: &mut [f64],
     e: &mut [f64],
     mut zt: Option<&mut Vec<f64>>,

@@ -307,10 +307,35 @@ pub(super) fn accumulate(
     for i in 0..rows.min(cols) {
         q[i * cols + i] = 1.0;
     }
+    reflect_all(q, (rows, cols), shift, hs, true);
+}
+
+/// `q ← H_0 ⋯ H_{p-1} q` for the rows x cols `q`, the reflectors as in
+/// [`accumulate`]: the eigenvectors of a tridiagonal matrix taken back to
+/// the matrix it was reduced from, without forming the orthogonal factor.
+pub(super) fn apply_reflectors(
+    q: &mut [f64],
+    (rows, cols): (usize, usize),
+    shift: usize,
+    hs: &[(Vec<f64>, f64)],
+) {
+    reflect_all(q, (rows, cols), shift, hs, false);
+}
+
+/// [`apply_reflectors`]; with `identity` (q is I), block j's reflectors
+/// only touch the columns from their first row on.
+fn reflect_all(
+    q: &mut [f64],
+    (rows, cols): (usize, usize),
+    shift: usize,
+    hs: &[(Vec<f64>, f64)],
+    identity: bool,
+) {
+    let from = |r0: usize| if identity { r0 } else { 0 };
     if rows * cols < BLOCKED_MIN {
         let mut tmp = Vec::new();
         for (j, (v, tau)) in hs.iter().enumerate().rev() {
-            reflect_left(q, cols, j + shift, j + shift, cols, v, *tau, &mut tmp);
+            reflect_left(q, cols, j + shift, from(j + shift), cols, v, *tau, &mut tmp);
         }
         return;
     }
@@ -320,7 +345,7 @@ pub(super) fn accumulate(
         let j1 = (j0 + RB).min(hs.len());
         let r0 = j0 + shift;
         br.build(&hs[j0..j1], rows - r0);
-        br.apply(q, cols, (r0, r0), false);
+        br.apply(q, cols, (r0, from(r0)), false);
     }
 }
 

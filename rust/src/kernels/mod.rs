@@ -25,6 +25,8 @@ pub mod sort;
 pub mod sort_axis;
 pub mod strided;
 pub mod topk;
+pub mod tridiag_dc;
+pub mod tridiag_reduce;
 pub mod ufunc;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod vmath;
