@@ -44,6 +44,7 @@ use crate::multiversion;
 
 use super::decomp::{check_cancel, tridiagonal_qr};
 use super::gemm::{gemm_into, Mat, Update};
+use super::householder::rot;
 use super::linalg::LINALG;
 
 /// Orders up to this are solved by the implicit QR sweeps (LAPACK's
@@ -65,9 +66,9 @@ pub(super) fn tridiagonal_dc(d: &mut [f64], e: &[f64], vt: &mut [f64]) -> Result
 }
 
 /// The buffers of the merges. A merge runs after its children's, so one
-/// set serves the whole recursion; they are reserved for the top merge up
-/// front (fresh buffers per merge cost eigh 512 about 2,500 page faults a
-/// call).
+/// set serves the whole recursion, reserved for the top merge up front.
+/// (They are still fresh per call: their page faults are a cost of every
+/// eigh with vectors.)
 struct Scratch {
     wt: Vec<f64>,
     s: [Vec<f64>; 2],
@@ -256,12 +257,7 @@ fn deflate(
                 ds[p] = dp * c * c + dj * s * s;
                 ds[j] = dp * s * s + dj * c * c;
                 let (lo, hi) = wt.split_at_mut(j * n);
-                let (x, y) = (&mut lo[p * n..(p + 1) * n], &mut hi[..n]);
-                for (a, b) in x.iter_mut().zip(y.iter_mut()) {
-                    let (u, v) = (*a, *b);
-                    *a = c * u + s * v;
-                    *b = c * v - s * u;
-                }
+                rot(&mut lo[p * n..(p + 1) * n], &mut hi[..n], c, s);
                 let both = half[p] | half[j];
                 half[p] = both;
                 half[j] = both;
@@ -290,7 +286,8 @@ fn secular_root(d: &[f64], z: &[f64], rho: f64, i: usize) -> (usize, f64) {
         (i, 0.0, rho * z.iter().map(|x| x * x).sum::<f64>())
     } else {
         let mid = 0.5 * (d[i + 1] - d[i]);
-        let f = 1.0 / rho + sums(d, z, i, d[i], mid).0;
+        let (psi, _, phi, _) = sums(d, z, i, d[i], mid);
+        let f = 1.0 / rho + (psi + phi);
         if f >= 0.0 {
             (i, 0.0, mid)
         } else {
@@ -300,8 +297,8 @@ fn secular_root(d: &[f64], z: &[f64], rho: f64, i: usize) -> (usize, f64) {
     let dorg = d[org];
     let mut tau = 0.5 * (lo + hi);
     for _ in 0..100 {
-        let (psi_phi, dpsi, dphi, psi, phi) = sums(d, z, i, dorg, tau);
-        let w = 1.0 / rho + psi_phi;
+        let (psi, dpsi, phi, dphi) = sums(d, z, i, dorg, tau);
+        let w = 1.0 / rho + (psi + phi);
         let dw = dpsi + dphi;
         let bound = 8.0 * (phi - psi) + 2.0 / rho + 3.0 * tau.abs() * dw;
         if w.abs() <= f64::EPSILON * bound {
@@ -350,13 +347,13 @@ fn secular_root(d: &[f64], z: &[f64], rho: f64, i: usize) -> (usize, f64) {
     (org, tau)
 }
 
-/// `(ψ + φ, ψ', φ', ψ, φ)` at `λ = dorg + τ`: ψ sums `z_j² / (d_j − λ)`
+/// `(ψ, ψ', φ, φ')` at `λ = dorg + τ`: ψ sums `z_j² / (d_j − λ)`
 /// over `j <= i`, φ over `j > i`; the primes are the derivatives in λ.
 #[inline]
-fn sums(d: &[f64], z: &[f64], i: usize, dorg: f64, tau: f64) -> (f64, f64, f64, f64, f64) {
+fn sums(d: &[f64], z: &[f64], i: usize, dorg: f64, tau: f64) -> (f64, f64, f64, f64) {
     let (psi, dpsi) = side(&d[..i + 1], &z[..i + 1], dorg, tau);
     let (phi, dphi) = side(&d[i + 1..], &z[i + 1..], dorg, tau);
-    (psi + phi, dpsi, dphi, psi, phi)
+    (psi, dpsi, phi, dphi)
 }
 
 /// `(Σ z_j² / δ_j, Σ (z_j / δ_j)²)` with `δ_j = (d_j − dorg) − τ`, in four
