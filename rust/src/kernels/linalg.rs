@@ -94,8 +94,6 @@ fn panel_body<T: Float>(
     let c = &mut c[..m * w];
     transpose_panel(a, n, (k0, k1), c, true);
     let mut regular = true;
-    // a zero pivot's column updates nothing (as the row-wise loop skipped it)
-    let mut zero = vec![false; w];
     for j in 0..w {
         let (done, rest) = c.split_at_mut(j * m);
         let col = &mut rest[..m];
@@ -107,10 +105,13 @@ fn panel_body<T: Float>(
             }
         }
         // the earlier columns' updates, in order: rows k+1.. minus l_k u_kj
+        // a zero pivot's column updates nothing (as the row-wise loop
+        // skipped it); a finished column's pivot stays on its diagonal
+        let zero = |t: usize| done[t * m + t] == T::default();
         let mut k = 0;
         while k < j {
             let l = |t: usize| &done[t * m..(t + 1) * m];
-            if k + 4 <= j && !zero[k..k + 4].iter().any(|&z| z) {
+            if k + 4 <= j && !(k..k + 4).any(zero) {
                 // rows k+1..k+3 first (they hold u for the next updates),
                 // then the rest with the four updates in one pass
                 for r in 1..4 {
@@ -135,7 +136,7 @@ fn panel_body<T: Float>(
                 k += 4;
                 continue;
             }
-            if !zero[k] {
+            if !zero(k) {
                 let u = col[k];
                 for (x, &lk) in col[k + 1..].iter_mut().zip(&l(k)[k + 1..]) {
                     *x = x.sub(lk.mul(u));
@@ -163,7 +164,6 @@ fn panel_body<T: Float>(
         let d = col[j];
         if d == T::default() {
             regular = false;
-            zero[j] = true;
             continue;
         }
         for x in col[j + 1..].iter_mut() {
