@@ -89,7 +89,10 @@ export const COPY_TAG = 1n << 63n;
 
 export { BINARY_OP, UFUNC1, UFUNC2, UNARY_OP } from "./op_codes.ts";
 
-/** Axis-reduction op codes for `rp_reduce_axis`. */
+/**
+ * Axis-reduction op codes for `rp_reduce_axis` (`reduce_op` in the
+ * generated `rust/src/ffi/op_table.rs`).
+ */
 export const REDUCE = {
   sum: 0,
   prod: 1,
@@ -102,8 +105,9 @@ export const REDUCE = {
 } as const;
 
 /**
- * `rp_linalg` op codes (`rust/src/ffi/linalg.rs`, `linalg_op`): solve (X into
- * `b`), slogdet (sign and log|det| into `out`), Cholesky (L in place).
+ * `rp_linalg` op codes (`linalg_op` in the generated
+ * `rust/src/ffi/op_table.rs`): solve (X into `b`), slogdet (sign and
+ * log|det| into `out`), Cholesky (L in place).
  */
 export const LINALG = {
   solve: 0,
@@ -112,7 +116,10 @@ export const LINALG = {
   cholesky: 3,
 } as const;
 
-/** `rp_decomp` op codes (`rust/src/ffi/linalg.rs`, `decomp_op`). */
+/**
+ * `rp_decomp` op codes (`decomp_op` in the generated
+ * `rust/src/ffi/op_table.rs`).
+ */
 export const DECOMP = {
   qr: 0,
   eigh: 1,

@@ -2,7 +2,7 @@
  * The op table: one row per elementwise ufunc. `scripts/gen_ops.ts` writes
  * from it everything that names an op on both sides of the boundary:
  *
- * - the op codes (`ffi/op_codes.ts`, and `rust/src/ffi/ufunc_table.rs` with
+ * - the op codes (`ffi/op_codes.ts`, and `rust/src/ffi/op_table.rs` with
  *   the kernel each code runs per dtype class);
  * - the dtype rules of the NDArray ufuncs (`src/ufunc/_rules.ts`);
  * - the public functions: `src/ufunc/ufuncs.ts` (NDArray ufuncs), the flat

@@ -155,25 +155,6 @@ unsafe fn fast_product<T: Elem>(
     })
 }
 
-codes! {
-    /// `rp_linalg` op codes (`ffi/symbols.ts`, `LINALG`).
-    pub mod linalg_op: u32 {
-        SOLVE = 0,
-        SLOGDET = 1,
-        INV = 2,
-        CHOLESKY = 3,
-    }
-}
-
-codes! {
-    /// `rp_decomp` op codes (`ffi/symbols.ts`, `DECOMP`).
-    pub mod decomp_op: u32 {
-        QR = 0,
-        EIGH = 1,
-        SVD = 2,
-    }
-}
-
 unsafe fn linalg_typed<T: Float>(
     op: u32,
     a: *mut u8,

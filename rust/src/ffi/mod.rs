@@ -174,10 +174,10 @@ mod flat_api;
 mod indexing;
 mod layout;
 mod linalg;
+mod op_table;
 mod random;
 mod reductions;
 mod sorting;
-mod ufunc_table;
 mod ufuncs;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -186,11 +186,11 @@ pub use flat_api::*;
 pub use indexing::*;
 use layout::*;
 pub use linalg::*;
+use op_table::*;
+pub use op_table::{ufunc1_op, ufunc_op};
 pub use random::*;
 pub use reductions::*;
 pub use sorting::*;
-use ufunc_table::*;
-pub use ufunc_table::{ufunc1_op, ufunc_op};
 pub use ufuncs::*;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::*;

@@ -3,20 +3,6 @@
 
 use super::*;
 
-codes! {
-    /// Axis-reduction op codes (`rp_reduce_axis`).
-    pub mod reduce_op: u32 {
-        SUM = 0,
-        PROD = 1,
-        MAX = 2,
-        MIN = 3,
-        ALL = 4,
-        ANY = 5,
-        FMAX = 6,
-        FMIN = 7,
-    }
-}
-
 unsafe fn reduce_typed<T: Elem>(
     op: u32,
     a: *const u8,

@@ -1,5 +1,5 @@
 //! Strided ufuncs: `rp_copy_cast`, `rp_ufunc2`, `rp_ufunc1`, `rp_where`;
-//! the op codes and the kernel of each are generated (`ufunc_table.rs`).
+//! the op codes and the kernel of each are generated (`op_table.rs`).
 
 use super::*;
 
@@ -30,7 +30,7 @@ export! {
 }
 
 /// One binary ufunc call's operands, checked: what the generated dispatch
-/// (`ufunc_table.rs`) runs a kernel over.
+/// (`op_table.rs`) runs a kernel over.
 struct Call2<'a, T> {
     a: *const T,
     a_len: usize,
