@@ -43,43 +43,65 @@ export! {
     }
 }
 
+/// The extremum reductions of the flat API, one helper for the four.
+#[derive(Clone, Copy)]
+enum Extremum {
+    Min,
+    Max,
+    ArgMin,
+    ArgMax,
+}
+
+impl Extremum {
+    /// The slot bits of the extremum of `a` (numeric dtypes): the value,
+    /// or for the arg forms the index as an f64.
+    unsafe fn slot(self, dt: u32, a: *const u8, n: u32) -> Result<u64> {
+        let dt = dtype(dt)?;
+        for_each_numeric!(dt, T => {
+            let s = in_slice::<T>(a, n, "a")?;
+            Ok(match self {
+                Extremum::Min => to_slot(reduce::min(s)?),
+                Extremum::Max => to_slot(reduce::max(s)?),
+                Extremum::ArgMin => (reduce::argmin(s)? as f64).to_bits(),
+                Extremum::ArgMax => (reduce::argmax(s)? as f64).to_bits(),
+            })
+        }, bool => Err(unsupported(
+            match self {
+                Extremum::Min => "minimum",
+                Extremum::Max => "maximum",
+                Extremum::ArgMin => "argmin",
+                Extremum::ArgMax => "argmax",
+            },
+            dt,
+        )))
+    }
+}
+
 export! {
     /// Minimum (NaN if any NaN). EMPTY for an empty array.
     fn rp_min(dt: u32, a: *const u8, n: u32, out: *mut u8) {
-        let dt = dtype(dt)?;
-        let bits = for_each_numeric!(dt, T => to_slot(reduce::min(in_slice::<T>(a, n, "a")?)?),
-            bool => return Err(unsupported("minimum", dt)));
-        write_slot(out, bits)
+        write_slot(out, Extremum::Min.slot(dt, a, n)?)
     }
 }
 
 export! {
     /// Maximum (NaN if any NaN). EMPTY for an empty array.
     fn rp_max(dt: u32, a: *const u8, n: u32, out: *mut u8) {
-        let dt = dtype(dt)?;
-        let bits = for_each_numeric!(dt, T => to_slot(reduce::max(in_slice::<T>(a, n, "a")?)?),
-            bool => return Err(unsupported("maximum", dt)));
-        write_slot(out, bits)
+        write_slot(out, Extremum::Max.slot(dt, a, n)?)
     }
 }
 
 export! {
     /// Index of the first minimum (first NaN if any), as an f64 slot.
     fn rp_argmin(dt: u32, a: *const u8, n: u32, out: *mut u8) {
-        let dt = dtype(dt)?;
-        let i = for_each_numeric!(dt, T => reduce::argmin(in_slice::<T>(a, n, "a")?)?,
-            bool => return Err(unsupported("argmin", dt)));
-        write_slot(out, (i as f64).to_bits())
+        write_slot(out, Extremum::ArgMin.slot(dt, a, n)?)
     }
 }
 
 export! {
     /// Index of the first maximum (first NaN if any), as an f64 slot.
     fn rp_argmax(dt: u32, a: *const u8, n: u32, out: *mut u8) {
-        let dt = dtype(dt)?;
-        let i = for_each_numeric!(dt, T => reduce::argmax(in_slice::<T>(a, n, "a")?)?,
-            bool => return Err(unsupported("argmax", dt)));
-        write_slot(out, (i as f64).to_bits())
+        write_slot(out, Extremum::ArgMax.slot(dt, a, n)?)
     }
 }
 

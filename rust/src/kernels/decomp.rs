@@ -198,6 +198,22 @@ pub fn eigh(
     Ok(())
 }
 
+/// The transpose of the r x c row-major `a` into `t` (c x r, row-major).
+fn transpose_into(a: &[f64], r: usize, c: usize, t: &mut [f64]) {
+    for i in 0..r {
+        for j in 0..c {
+            t[j * r + i] = a[i * c + j];
+        }
+    }
+}
+
+/// [`transpose_into`] a new matrix.
+fn transposed(a: &[f64], r: usize, c: usize) -> Vec<f64> {
+    let mut t = vec![0.0; r * c];
+    transpose_into(a, r, c, &mut t);
+    t
+}
+
 fn transpose_square(a: &mut [f64], n: usize) {
     for i in 0..n {
         for j in i + 1..n {
@@ -317,47 +333,24 @@ pub fn svd(
         ));
     }
     if m < n {
-        // svd(Aᵀ) = U' S V'ᵀ  =>  A = V' S U'ᵀ
-        let mut at = vec![0.0; m * n];
-        for i in 0..m {
-            for j in 0..n {
-                at[j * m + i] = a[i * n + j];
-            }
-        }
+        // svd(Aᵀ) = U' S V'ᵀ  =>  A = V' S U'ᵀ (Aᵀ is tall: no second turn)
+        let mut at = transposed(a, m, n);
         return match uv {
-            None => svd_tall(&mut at, n, m, s, None),
+            None => svd(&mut at, n, m, s, None),
             Some((u, vt, full)) => {
                 let vr = if full { n } else { m };
                 let mut u2 = vec![0.0; n * vr];
                 let mut v2 = vec![0.0; m * m];
-                svd_tall(&mut at, n, m, s, Some((&mut u2, &mut v2, full)))?;
+                svd(&mut at, n, m, s, Some((&mut u2, &mut v2, full)))?;
                 // U = V'  (m x m): V' = v2ᵀ
-                for i in 0..m {
-                    for j in 0..m {
-                        u[i * m + j] = v2[j * m + i];
-                    }
-                }
+                transpose_into(&v2, m, m, u);
                 // Vᵀ = U'ᵀ  (vr x n)
-                for i in 0..n {
-                    for j in 0..vr {
-                        vt[j * n + i] = u2[i * vr + j];
-                    }
-                }
+                transpose_into(&u2, n, vr, vt);
                 Ok(())
             }
         };
     }
-    svd_tall(a, m, n, s, uv)
-}
-
-/// [`svd`] for m >= n.
-fn svd_tall(
-    a: &mut [f64],
-    m: usize,
-    n: usize,
-    s: &mut [f64],
-    uv: Option<(&mut [f64], &mut [f64], bool)>,
-) -> Result<()> {
+    // m >= n from here
     if n == 0 {
         if let Some((u, _, true)) = uv {
             u.iter_mut().for_each(|v| *v = 0.0);
@@ -399,12 +392,7 @@ fn svd_tall(
         // U = H_0 ⋯ H_{n-1} applied to I (m x uc), then transposed
         let mut u = vec![0.0; m * uc];
         accumulate(&mut u, (m, uc), 0, &left);
-        ut = vec![0.0; uc * m];
-        for i in 0..m {
-            for j in 0..uc {
-                ut[j * m + i] = u[i * uc + j];
-            }
-        }
+        ut = transposed(&u, m, uc);
         // V = G_0 ⋯ G_{n-2} (n x n); we keep Vᵀ
         let mut v = vec![0.0; n * n];
         accumulate(&mut v, (n, n), 1, &right);
@@ -581,16 +569,6 @@ mod tests {
         c
     }
 
-    fn tr(a: &[f64], m: usize, n: usize) -> Vec<f64> {
-        let mut t = vec![0.0; m * n];
-        for i in 0..m {
-            for j in 0..n {
-                t[j * m + i] = a[i * n + j];
-            }
-        }
-        t
-    }
-
     fn close(a: &[f64], b: &[f64], tol: f64) {
         for (x, y) in a.iter().zip(b) {
             assert!((x - y).abs() <= tol, "{x} vs {y}");
@@ -598,7 +576,7 @@ mod tests {
     }
 
     fn orthonormal_cols(q: &[f64], m: usize, c: usize) {
-        let g = mm(&tr(q, m, c), q, c, m, c);
+        let g = mm(&transposed(q, m, c), q, c, m, c);
         crate::kernels::testutil::assert_near_identity(&g, c, 1e-12, "QᵀQ");
     }
 
@@ -681,7 +659,7 @@ mod tests {
                 let (mut s, mut u, mut vt) = (vec![0.0; k], vec![0.0; m * uc], vec![0.0; vr * n]);
                 svd(&mut a.clone(), m, n, &mut s, Some((&mut u, &mut vt, full))).unwrap();
                 orthonormal_cols(&u, m, uc);
-                orthonormal_cols(&tr(&vt, vr, n), n, vr);
+                orthonormal_cols(&transposed(&vt, vr, n), n, vr);
                 let mut us = vec![0.0; m * k];
                 for i in 0..m {
                     for j in 0..k {

@@ -143,46 +143,29 @@ const STREAMS: usize = 4;
 /// Row i of each of the [`STREAMS`] quarters is read together (`dot4_*`).
 macro_rules! row_loops {
     ($feat:literal) => {
+        row_loops!($feat, rows_f32, f32, dot4_f32, dot_f32);
+        row_loops!($feat, rows_f64, f64, dot4_f64, dot_f64);
+    };
+    ($feat:literal, $rows:ident, $F:ty, $dot4:ident, $dot:ident) => {
         #[target_feature(enable = $feat)]
-        pub unsafe fn rows_f32(
-            a: *const f32,
+        pub unsafe fn $rows(
+            a: *const $F,
             lda: usize,
-            x: *const f32,
+            x: *const $F,
             k: usize,
-            y: *mut f32,
+            y: *mut $F,
             m: usize,
         ) {
             let h = m / STREAMS;
             for i in 0..h {
                 let r = [i, h + i, 2 * h + i, 3 * h + i];
-                let s = dot4_f32(r.map(|r| a.add(r * lda)), x, k);
+                let s = $dot4(r.map(|r| a.add(r * lda)), x, k);
                 for q in 0..STREAMS {
                     *y.add(r[q]) = s[q];
                 }
             }
             for r in STREAMS * h..m {
-                *y.add(r) = dot_f32(a.add(r * lda), x, k);
-            }
-        }
-        #[target_feature(enable = $feat)]
-        pub unsafe fn rows_f64(
-            a: *const f64,
-            lda: usize,
-            x: *const f64,
-            k: usize,
-            y: *mut f64,
-            m: usize,
-        ) {
-            let h = m / STREAMS;
-            for i in 0..h {
-                let r = [i, h + i, 2 * h + i, 3 * h + i];
-                let s = dot4_f64(r.map(|r| a.add(r * lda)), x, k);
-                for q in 0..STREAMS {
-                    *y.add(r[q]) = s[q];
-                }
-            }
-            for r in STREAMS * h..m {
-                *y.add(r) = dot_f64(a.add(r * lda), x, k);
+                *y.add(r) = $dot(a.add(r * lda), x, k);
             }
         }
     };
@@ -209,67 +192,64 @@ mod avx2 {
         _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)))
     }
 
-    /// A 16-element chunk into float32 lanes 0-7 and 8-15 (two `ymm`).
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    unsafe fn step_f32(acc: &mut [__m256; 2], a: *const f32, b: *const f32) {
-        for (h, v) in acc.iter_mut().enumerate() {
-            let p = 8 * h;
-            *v = _mm256_add_ps(
-                *v,
-                _mm256_mul_ps(_mm256_loadu_ps(a.add(p)), _mm256_loadu_ps(b.add(p))),
-            );
-        }
+    /// `$name`: one 16-element chunk of `a·b` added into `$n` accumulators
+    /// of `$w` lanes (lane j of accumulator q holds elements 16i + w·q + j).
+    macro_rules! chunk_step {
+        ($name:ident, $V:ty, $F:ty, $n:literal, $w:literal, $load:ident, $mul:ident, $add:ident) => {
+            #[inline]
+            #[target_feature(enable = "avx2")]
+            unsafe fn $name(acc: &mut [$V; $n], a: *const $F, b: *const $F) {
+                for (q, v) in acc.iter_mut().enumerate() {
+                    let p = $w * q;
+                    *v = $add(*v, $mul($load(a.add(p)), $load(b.add(p))));
+                }
+            }
+        };
     }
+    // float32: two `ymm` (lanes 0-7, 8-15); float64: four (0-3 .. 12-15)
+    chunk_step!(
+        step_f32,
+        __m256,
+        f32,
+        2,
+        8,
+        _mm256_loadu_ps,
+        _mm256_mul_ps,
+        _mm256_add_ps
+    );
+    chunk_step!(
+        step_f64,
+        __m256d,
+        f64,
+        4,
+        4,
+        _mm256_loadu_pd,
+        _mm256_mul_pd,
+        _mm256_add_pd
+    );
 
-    /// The lane tree of [`step_f32`]'s accumulators, then the tail.
+    /// The lane tree of [`step_f32`]'s accumulators.
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn finish_f32(
-        acc: [__m256; 2],
-        a: *const f32,
-        b: *const f32,
-        full: usize,
-        n: usize,
-    ) -> f32 {
-        tail(hsum_f32(_mm256_add_ps(acc[0], acc[1])), a, b, full, n)
-    }
-
-    /// A 16-element chunk into float64 lanes 0-3, 4-7, 8-11 and 12-15
-    /// (four `ymm`).
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    unsafe fn step_f64(acc: &mut [__m256d; 4], a: *const f64, b: *const f64) {
-        for (q, v) in acc.iter_mut().enumerate() {
-            let p = 4 * q;
-            *v = _mm256_add_pd(
-                *v,
-                _mm256_mul_pd(_mm256_loadu_pd(a.add(p)), _mm256_loadu_pd(b.add(p))),
-            );
-        }
+    unsafe fn lanes_f32(acc: [__m256; 2]) -> f32 {
+        hsum_f32(_mm256_add_ps(acc[0], acc[1]))
     }
 
     /// The lane tree of [`step_f64`]'s accumulators (w = 8: lanes j and
-    /// j + 8 first), then the tail.
+    /// j + 8 first).
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn finish_f64(
-        acc: [__m256d; 4],
-        a: *const f64,
-        b: *const f64,
-        full: usize,
-        n: usize,
-    ) -> f64 {
+    unsafe fn lanes_f64(acc: [__m256d; 4]) -> f64 {
         let (s0, s1) = (_mm256_add_pd(acc[0], acc[2]), _mm256_add_pd(acc[1], acc[3]));
-        tail(hsum_f64(_mm256_add_pd(s0, s1)), a, b, full, n)
+        hsum_f64(_mm256_add_pd(s0, s1))
     }
 
     /// `$dot` (one dot product) and `$dot2` (two read together, each with
     /// `$dot`'s bits: the same chunks into the same accumulators, the
     /// chunks of the two taken in turn while both have some) from one
-    /// type's accumulators, chunk step and finish.
+    /// type's accumulators, chunk step and lane tree.
     macro_rules! dot_loops {
-        ($F:ty, $dot:ident, $dot2:ident, $dot4:ident, $zero:expr, $step:ident, $finish:ident) => {
+        ($F:ty, $dot:ident, $dot2:ident, $dot4:ident, $zero:expr, $step:ident, $lanes:ident) => {
             #[inline]
             #[target_feature(enable = "avx2")]
             pub unsafe fn $dot(a: *const $F, b: *const $F, n: usize) -> $F {
@@ -280,7 +260,7 @@ mod avx2 {
                     $step(&mut acc, a.add(i), b.add(i));
                     i += 16;
                 }
-                $finish(acc, a, b, full, n)
+                tail($lanes(acc), a, b, full, n)
             }
 
             #[target_feature(enable = "avx2")]
@@ -309,7 +289,10 @@ mod avx2 {
                     $step(&mut s1, a1.add(j), b1.add(j));
                     j += 16;
                 }
-                ($finish(s0, a0, b0, f0, n0), $finish(s1, a1, b1, f1, n1))
+                (
+                    tail($lanes(s0), a0, b0, f0, n0),
+                    tail($lanes(s1), a1, b1, f1, n1),
+                )
             }
 
             /// Four rows dotted with one `b` at once, each with `$dot`'s
@@ -330,7 +313,7 @@ mod avx2 {
                 }
                 let mut out = [<$F>::default(); 4];
                 for ((o, s), a) in out.iter_mut().zip(acc).zip(a) {
-                    *o = $finish(s, a, b, full, n);
+                    *o = tail($lanes(s), a, b, full, n);
                 }
                 out
             }
@@ -343,7 +326,7 @@ mod avx2 {
         dot4_f32,
         [_mm256_setzero_ps(); 2],
         step_f32,
-        finish_f32
+        lanes_f32
     );
     dot_loops!(
         f64,
@@ -352,7 +335,7 @@ mod avx2 {
         dot4_f64,
         [_mm256_setzero_pd(); 4],
         step_f64,
-        finish_f64
+        lanes_f64
     );
 }
 

@@ -149,6 +149,40 @@ unsafe fn detach_overlap<T: Copy, R>(
     }
 }
 
+/// Runs `f(a, out)` over the thread ranges of `n` elements (`work` per
+/// element for the split), `a` pointing at the range's inputs and `out`
+/// the range's outputs. An `a` that partly overlaps `out` is copied first;
+/// an exact alias is kept, so `f` finds `a == out` and can run in place.
+///
+/// # Safety
+/// `a` valid for `n` reads, `out` for `n` writes.
+unsafe fn over_ranges<T: Elem, R: Elem>(
+    a: *const T,
+    out: *mut R,
+    n: usize,
+    work: usize,
+    f: impl Fn(*const T, &mut [R]) + Sync,
+) {
+    if n == 0 {
+        return;
+    }
+    let mut ha = Vec::new();
+    let a = detach_overlap(a, out, n, &mut ha);
+    let (pa, po) = (SendPtr(a as *mut T), SendPtr(out));
+    for_ranges(n, work, 64, move |s, e| {
+        f(
+            pa.get().add(s),
+            slice::from_raw_parts_mut(po.get().add(s), e - s),
+        )
+    });
+}
+
+/// Whether `a` is the first element of `out` (a range run in place).
+#[inline(always)]
+fn in_place<T, R>(a: *const T, out: &[R]) -> bool {
+    std::ptr::eq(a as *const u8, out.as_ptr() as *const u8)
+}
+
 // ---- public entry points --------------------------------------------------
 
 /// `out[i] = O(a[i], b[i])` for `i < n`.
@@ -221,24 +255,16 @@ pub unsafe fn binary_scalar<T: Elem, R: Elem, O: BinOp<T, R>>(
     n: usize,
     side: Side,
 ) {
-    if n == 0 {
-        return;
-    }
-    let mut ha = Vec::new();
-    let a = detach_overlap(a, out, n, &mut ha);
-    let (pa, po) = (SendPtr(a as *mut T), SendPtr(out));
     let same_type = T::DTYPE == R::DTYPE;
-    for_ranges(n, 1, 64, move |st, e| {
-        let len = e - st;
-        let o = slice::from_raw_parts_mut(po.get().add(st), len);
-        if same_type && std::ptr::eq(pa.get() as *const u8, po.get() as *const u8) {
+    over_ranges(a, out, n, 1, move |a, o| {
+        if same_type && in_place(a, o) {
             let x = &mut *(o as *mut [R] as *mut [T]);
             match side {
                 Side::ArrayScalar => vs_i_d::<T, Same<O, R>>(x, s),
                 Side::ScalarArray => sv_i_d::<T, Same<O, R>>(x, s),
             }
         } else {
-            let sa = slice::from_raw_parts(pa.get().add(st) as *const T, len);
+            let sa = slice::from_raw_parts(a, o.len());
             match side {
                 Side::ArrayScalar => vs_d::<T, R, O>(sa, s, o),
                 Side::ScalarArray => sv_d::<T, R, O>(sa, s, o),
@@ -267,16 +293,13 @@ multiversion!(fn div_scalar_f64_d<T: Elem>(a: &[T], s: f64, out: &mut [f64], rev
 /// # Safety
 /// `a` valid for `n` reads, `out` for `n` writes; they may overlap.
 pub unsafe fn div_scalar_to_f64<T: Elem>(a: *const T, s: f64, out: *mut f64, n: usize, side: Side) {
-    if n == 0 {
-        return;
-    }
-    let mut ha = Vec::new();
-    let a = detach_overlap(a, out, n, &mut ha);
-    let (pa, po) = (SendPtr(a as *mut T), SendPtr(out));
-    for_ranges(n, 1, 64, move |st, e| {
-        let o = slice::from_raw_parts_mut(po.get().add(st), e - st);
-        let sa = slice::from_raw_parts(pa.get().add(st) as *const T, e - st);
-        div_scalar_f64_d(sa, s, o, side == Side::ScalarArray);
+    over_ranges(a, out, n, 1, move |a, o| {
+        div_scalar_f64_d(
+            slice::from_raw_parts(a, o.len()),
+            s,
+            o,
+            side == Side::ScalarArray,
+        );
     });
 }
 
@@ -469,18 +492,11 @@ multiversion!(fn un_i_d<T: Elem, O: UnOp<T>>(x: &mut [T]) => un_inplace);
 /// # Safety
 /// `a` valid for `n` reads, `out` for `n` writes.
 pub unsafe fn unary<T: Elem, O: UnOp<T>>(a: *const T, out: *mut T, n: usize, work_per_elem: usize) {
-    if n == 0 {
-        return;
-    }
-    let mut ha = Vec::new();
-    let a = detach_overlap(a, out, n, &mut ha);
-    let (pa, po) = (SendPtr(a as *mut T), SendPtr(out));
-    for_ranges(n, work_per_elem, 64, move |s, e| {
-        let o = slice::from_raw_parts_mut(po.get().add(s), e - s);
-        if pa.get() == po.get() {
+    over_ranges(a, out, n, work_per_elem, move |a, o| {
+        if in_place(a, o) {
             un_i_d::<T, O>(o);
         } else {
-            un_d::<T, O>(slice::from_raw_parts(pa.get().add(s), e - s), o);
+            un_d::<T, O>(slice::from_raw_parts(a, o.len()), o);
         }
     });
 }
@@ -508,18 +524,11 @@ multiversion!(fn clip_i_d<T: Elem>(x: &mut [T], lo: T, hi: T) => clip_inplace_bo
 /// # Safety
 /// As [`unary`].
 pub unsafe fn clip<T: Elem>(a: *const T, lo: T, hi: T, out: *mut T, n: usize) {
-    if n == 0 {
-        return;
-    }
-    let mut ha = Vec::new();
-    let a = detach_overlap(a, out, n, &mut ha);
-    let (pa, po) = (SendPtr(a as *mut T), SendPtr(out));
-    for_ranges(n, 1, 64, move |s, e| {
-        let o = slice::from_raw_parts_mut(po.get().add(s), e - s);
-        if pa.get() == po.get() {
+    over_ranges(a, out, n, 1, move |a, o| {
+        if in_place(a, o) {
             clip_i_d(o, lo, hi);
         } else {
-            clip_d(slice::from_raw_parts(pa.get().add(s), e - s), lo, hi, o);
+            clip_d(slice::from_raw_parts(a, o.len()), lo, hi, o);
         }
     });
 }

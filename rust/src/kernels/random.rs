@@ -73,6 +73,42 @@ pub struct Pcg64 {
     pub uinteger: u32,
 }
 
+/// The body of NumPy's ziggurat normal for one float type: `$draw`
+/// gives (layer, sign bit, mantissa bits) from the stream, `$next` a
+/// uniform in [0, 1); the tables and the tail's R are the type's.
+macro_rules! ziggurat_normal {
+    ($g:ident, $F:ty, $draw:block, $next:ident, $wi:ident, $ki:ident, $fi:ident, $r:ident, $inv_r:ident) => {{
+        use super::ziggurat::*;
+        loop {
+            let (idx, sign, rabs) = $draw;
+            let mut x = rabs as $F * $wi[idx];
+            if sign != 0 {
+                x = -x;
+            }
+            if rabs < $ki[idx] {
+                return x;
+            }
+            if idx == 0 {
+                // the tail beyond R (1 - U avoids log(0))
+                loop {
+                    let xx = -$inv_r * (-$g.$next()).ln_1p();
+                    let yy = -(-$g.$next()).ln_1p();
+                    if yy + yy > xx * xx {
+                        return if (rabs >> 8) & 1 != 0 {
+                            -($r + xx)
+                        } else {
+                            $r + xx
+                        };
+                    }
+                }
+            }
+            if ($fi[idx - 1] - $fi[idx]) * $g.$next() + $fi[idx] < (-0.5 * x * x).exp() {
+                return x;
+            }
+        }
+    }};
+}
+
 impl Pcg64 {
     /// Seeded as `PCG64(SeedSequence(entropy))`.
     pub fn from_entropy(entropy: &[u32]) -> Pcg64 {
@@ -185,74 +221,42 @@ impl Pcg64 {
     /// NumPy's `random_standard_normal`: the 256-layer ziggurat over
     /// 52-bit mantissas (tables in [`super::ziggurat`]).
     pub fn standard_normal(&mut self) -> f64 {
-        use super::ziggurat::*;
-        loop {
-            let r = self.next_u64();
-            let idx = (r & 0xff) as usize;
-            let r = r >> 8;
-            let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
-            let mut x = rabs as f64 * WI_DOUBLE[idx];
-            if r & 1 != 0 {
-                x = -x;
-            }
-            if rabs < KI_DOUBLE[idx] {
-                return x;
-            }
-            if idx == 0 {
-                // the tail beyond R (1 - U avoids log(0))
-                loop {
-                    let xx = -NOR_INV_R * (-self.next_f64()).ln_1p();
-                    let yy = -(-self.next_f64()).ln_1p();
-                    if yy + yy > xx * xx {
-                        return if (rabs >> 8) & 1 != 0 {
-                            -(NOR_R + xx)
-                        } else {
-                            NOR_R + xx
-                        };
-                    }
-                }
-            }
-            if (FI_DOUBLE[idx - 1] - FI_DOUBLE[idx]) * self.next_f64() + FI_DOUBLE[idx]
-                < (-0.5 * x * x).exp()
+        ziggurat_normal!(
+            self,
+            f64,
             {
-                return x;
-            }
-        }
+                let r = self.next_u64();
+                let r8 = r >> 8;
+                (
+                    (r & 0xff) as usize,
+                    r8 & 1,
+                    (r8 >> 1) & 0x000f_ffff_ffff_ffff,
+                )
+            },
+            next_f64,
+            WI_DOUBLE,
+            KI_DOUBLE,
+            FI_DOUBLE,
+            NOR_R,
+            NOR_INV_R
+        )
     }
     /// NumPy's `random_standard_normal_f` (23-bit mantissas, float32).
     pub fn standard_normal_f32(&mut self) -> f32 {
-        use super::ziggurat::*;
-        loop {
-            let r = self.next_u32();
-            let idx = (r & 0xff) as usize;
-            let sign = (r >> 8) & 1;
-            let rabs = (r >> 9) & 0x007f_ffff;
-            let mut x = rabs as f32 * WI_FLOAT[idx];
-            if sign != 0 {
-                x = -x;
-            }
-            if rabs < KI_FLOAT[idx] {
-                return x;
-            }
-            if idx == 0 {
-                loop {
-                    let xx = -NOR_INV_R_F * (-self.next_f32()).ln_1p();
-                    let yy = -(-self.next_f32()).ln_1p();
-                    if yy + yy > xx * xx {
-                        return if (rabs >> 8) & 1 != 0 {
-                            -(NOR_R_F + xx)
-                        } else {
-                            NOR_R_F + xx
-                        };
-                    }
-                }
-            }
-            if (FI_FLOAT[idx - 1] - FI_FLOAT[idx]) * self.next_f32() + FI_FLOAT[idx]
-                < (-0.5f32 * x * x).exp()
+        ziggurat_normal!(
+            self,
+            f32,
             {
-                return x;
-            }
-        }
+                let r = self.next_u32();
+                ((r & 0xff) as usize, (r >> 8) & 1, (r >> 9) & 0x007f_ffff)
+            },
+            next_f32,
+            WI_FLOAT,
+            KI_FLOAT,
+            FI_FLOAT,
+            NOR_R_F,
+            NOR_INV_R_F
+        )
     }
     /// The state as six u64 words: state hi/lo, inc hi/lo, has_uint32,
     /// uinteger (the layout JS keeps).
