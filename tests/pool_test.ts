@@ -211,3 +211,19 @@ test("a broadcast view keeps its base's memory: the base's dispose() refuses, an
   assert.equal(b.get(2, 5), 6);
   assert.equal(d.get(5), 15);
 });
+
+test("results stay pooled while the program holds more arrays than RAPTORS_POOL_MB (the budget bounds idle buffers only)", () => {
+  // 170 results of a's size held (156 MB): past the default budget of
+  // 128 MiB, and no room left under it for one more
+  const held = Array.from({ length: 170 }, () => rp.add(a, 1));
+  const r = rp.add(a, 1);
+  const [buf, off] = [storageOf(r).buffer, storageOf(r).byteOffset];
+  assert.equal(r.dispose(), true);
+  if (!onWasm) assert.ok(poolHas(buf)); // (wasm: the heap's own free list)
+  const r2 = rp.multiply(a, 2);
+  assert.equal(storageOf(r2).buffer, buf);
+  assert.equal(storageOf(r2).byteOffset, off);
+  assert.equal(r2.get(N - 1), 2 * (N - 1));
+  r2.dispose();
+  for (const h of held) h.dispose();
+});
