@@ -174,14 +174,14 @@ pub fn eigh(
         transpose_square(&mut vt, n);
         apply_reflectors(&mut vt, (n, n), 1, &vs);
         zm = vt;
+    } else if want {
+        // the transpose of Q = H_0 ⋯ H_{n-3}, rotated by the sweeps
+        zm = vec![0.0; n * n];
+        accumulate(&mut zm, (n, n), 1, &vs);
+        transpose_square(&mut zm, n);
+        tridiagonal_qr(&mut d, &mut e, Some(&mut zm), n)?;
     } else {
-        if want {
-            // the transpose of Q = H_0 ⋯ H_{n-3}, rotated by the sweeps
-            zm = vec![0.0; n * n];
-            accumulate(&mut zm, (n, n), 1, &vs);
-            transpose_square(&mut zm, n);
-        }
-        tridiagonal_qr(&mut d, &mut e, if want { Some(&mut zm) } else { None }, n)?;
+        tridiagonal_values(&mut d, &e)?;
     }
     let order = sort_unscaled(&d, sc, false, w);
     if let Some(z) = z {
@@ -312,6 +312,76 @@ pub(super) fn tridiagonal_qr(
     }
     if let Some(zt) = zt {
         log.finish(zt);
+    }
+    Ok(())
+}
+
+/// Eigenvalues of the symmetric tridiagonal matrix (`d` diagonal, `e[i]`
+/// couples i and i+1, i < n − 1) by the root-free form of the implicit QR
+/// sweeps (Pal, Walker and Kahan; the method of LAPACK's `dsterf`): the
+/// same Wilkinson-shifted sweeps as [`tridiagonal_qr`], carried on the
+/// squares of the couplings, so a step costs divisions but no square root.
+/// A coupling is negligible when e² ≤ ε²(|d_i| + |d_i+1|)², the test of
+/// [`block_start`] squared. The caller has scaled the matrix
+/// (`rescale`): the squares neither overflow nor lose a coupling that
+/// matters to underflow.
+pub(super) fn tridiagonal_values(d: &mut [f64], e: &[f64]) -> Result<()> {
+    let n = d.len();
+    if n < 2 {
+        return Ok(());
+    }
+    let eps2 = f64::EPSILON * f64::EPSILON;
+    let small = |e2: f64, a: f64, b: f64| e2 <= eps2 * (a.abs() + b.abs()).powi(2);
+    let mut e2: Vec<f64> = e[..n - 1].iter().map(|x| x * x).collect();
+    let (mut h, mut iters) = (n - 1, 0usize);
+    while h > 0 {
+        if small(e2[h - 1], d[h - 1], d[h]) {
+            e2[h - 1] = 0.0;
+            h -= 1;
+            continue;
+        }
+        iters += 1;
+        check_cancel()?;
+        if iters > 40 * n {
+            return Err(Error::new(LINALG, "Eigenvalues did not converge"));
+        }
+        let mut l = h - 1;
+        while l > 0 && !small(e2[l - 1], d[l - 1], d[l]) {
+            l -= 1;
+        }
+        if l > 0 {
+            e2[l - 1] = 0.0;
+        }
+        // the Wilkinson shift: the trailing 2 x 2's eigenvalue nearer d[h]
+        let rte = e2[h - 1].sqrt();
+        let g = (d[h - 1] - d[h]) / (2.0 * rte);
+        let sigma = d[h] - rte / (g + g.hypot(1.0).copysign(g));
+        // the sweep down the block: γ and p = γ²/c stand for the rotated
+        // diagonal entry and its square, c and s for cos² and sin²
+        let (mut c, mut s) = (1.0, 0.0);
+        let mut gamma = d[l] - sigma;
+        let mut p = gamma * gamma;
+        for i in l..h {
+            let bb = e2[i];
+            let r = p + bb;
+            if i > l {
+                e2[i - 1] = s * r;
+            }
+            let (c_prev, inv) = (c, 1.0 / r);
+            c = p * inv;
+            s = bb * inv;
+            let g_prev = gamma;
+            let alpha = d[i + 1];
+            gamma = c * (alpha - sigma) - s * g_prev;
+            d[i] = g_prev + (alpha - gamma);
+            p = if c != 0.0 {
+                gamma * gamma / c
+            } else {
+                c_prev * bb
+            };
+        }
+        e2[h - 1] = s * p;
+        d[h] = sigma + gamma;
     }
     Ok(())
 }

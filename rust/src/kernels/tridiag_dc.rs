@@ -42,6 +42,8 @@
 use crate::error::{Error, Result};
 use crate::multiversion;
 
+#[cfg(test)]
+use super::decomp::tridiagonal_values;
 use super::decomp::{check_cancel, tridiagonal_qr};
 use super::gemm::{gemm_into, Mat, Update};
 use super::householder::rot;
@@ -463,10 +465,18 @@ mod tests {
         let (mut dq, mut eq) = (d0.to_vec(), e0[..n - 1].to_vec());
         eq.push(0.0);
         tridiagonal_qr(&mut dq, &mut eq, None, n).unwrap();
+        // and of the root-free sweeps (eigvalsh's)
+        let mut dv = d0.to_vec();
+        tridiagonal_values(&mut dv, e0).unwrap();
         dq.sort_by(f64::total_cmp);
         d.sort_by(f64::total_cmp);
-        for (a, b) in d.iter().zip(&dq) {
+        dv.sort_by(f64::total_cmp);
+        for ((a, b), c) in d.iter().zip(&dq).zip(&dv) {
             assert!((a - b).abs() <= 1e-13 * scale, "{what}: {a} vs {b}");
+            assert!(
+                (c - b).abs() <= 1e-13 * scale,
+                "{what}: root-free {c} vs {b}"
+            );
         }
     }
 
