@@ -32,8 +32,8 @@
  * page-faulting allocation as soon as a program held 128 MiB of arrays,
  * which a service holding its embeddings does from the start. In
  * `bench/kernels.bench.ts`, whose inputs passed that mark, float32 `sin`
- * of 10^6 took 1.41 ms a call against 0.64 with the pool working, `exp`
- * float64 2.56 against 1.14, a 10000 x 64 @ 64 x 64 float32 `matmul` 1.59
+ * of 10^6 took 1.41 ms a call against 0.64 with the pool working
+ * (`RAPTORS_POOL_MB=1024`), a 10000 x 64 @ 64 x 64 float32 `matmul` 1.59
  * against 0.80 (Deno, one run each, AMD EPYC).
  *
  * @module
@@ -194,8 +194,8 @@ function classBytes(cls: number): number {
  * Classes under 256 KiB are recycled through `dispose()` only: no
  * FinalizationRegistry entry (registering and unregistering cost ~0.4 us,
  * as much as the work of a 1000-element add); their idle buffers are
- * capped at {@link SMALL_IDLE_MAX} bytes together, apart from the budget. An undisposed small result is ordinary GC-managed
- * memory. The bound was 64 KiB: `add` of two 10^4-element float64 arrays
+ * capped at {@link SMALL_IDLE_MAX} bytes together, apart from the budget.
+ * An undisposed small result is ordinary GC-managed memory. The bound was 64 KiB: `add` of two 10^4-element float64 arrays
  * (an 80 KB result) took 3.6-5.5 us in Deno and 3.3-4.6 in Bun with the
  * registry, 2.9-3.4 and 2.6-2.7 without (three interleaved rounds; `array`
  * of 10^4 float64 2.2-3.2 against 1.8-1.9 in Deno).
