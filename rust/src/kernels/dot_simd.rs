@@ -66,9 +66,7 @@ pub unsafe fn rows<T: Elem>(a: *const T, lda: usize, x: &[T], y: &mut [T]) -> bo
 
 /// Two dot products read together (`a0 · b0`, `a1 · b1`; equal lengths in
 /// each pair): four streams instead of two, each result with the bits
-/// [`dot`] gives it alone. `None` where [`dot`] returns `None`, and at the
-/// AVX-512 level, whose single dots the caller then runs one after the
-/// other (the pair kernel is AVX2's; unmeasured on AVX-512).
+/// [`dot`] gives it alone. `None` where [`dot`] returns `None`.
 ///
 /// A dot that does not fit in the caches is read at the rate the streams
 /// in flight allow: two 10^7-element float64 halves per thread read
@@ -76,23 +74,26 @@ pub unsafe fn rows<T: Elem>(a: *const T, lda: usize, x: &[T], y: &mut [T]) -> bo
 /// Rust probe on the Zen 3 host, four alternating runs).
 pub fn dot_pair<T: Elem>(a0: &[T], b0: &[T], a1: &[T], b1: &[T]) -> Option<(T, T)> {
     let lv = level();
-    if lv == Level::Baseline || (cfg!(raptors_avx512) && lv == Level::Avx512) {
+    if lv == Level::Baseline {
         return None;
     }
     let (n0, n1) = (a0.len().min(b0.len()), a1.len().min(b1.len()));
     macro_rules! go {
         ($F:ty, $f:ident) => {{
+            let (a0, b0, a1, b1) = (
+                a0.as_ptr() as *const $F,
+                b0.as_ptr() as *const $F,
+                a1.as_ptr() as *const $F,
+                b1.as_ptr() as *const $F,
+            );
             // SAFETY: each pair has n0 / n1 readable elements; the element
             // type is $F (checked by the match on T::DTYPE)
             let (s0, s1) = unsafe {
-                avx2::$f(
-                    a0.as_ptr() as *const $F,
-                    b0.as_ptr() as *const $F,
-                    n0,
-                    a1.as_ptr() as *const $F,
-                    b1.as_ptr() as *const $F,
-                    n1,
-                )
+                match lv {
+                    #[cfg(raptors_avx512)]
+                    Level::Avx512 => avx512::$f(a0, b0, n0, a1, b1, n1),
+                    _ => avx2::$f(a0, b0, n0, a1, b1, n1),
+                }
             };
             let mut out = [T::default(); 2];
             // SAFETY: T is $F
@@ -171,6 +172,82 @@ macro_rules! row_loops {
     };
 }
 
+/// `$dot` (one dot product) and `$dot2` (two read together, each with
+/// `$dot`'s bits: the same chunks into the same accumulators, the
+/// chunks of the two taken in turn while both have some) from one
+/// type's accumulators, chunk step and lane tree, compiled with the
+/// target features `$feat` (AVX2's and AVX-512's modules).
+macro_rules! dot_loops {
+    ($feat:literal, $F:ty, $dot:ident, $dot2:ident, $dot4:ident, $zero:expr, $step:ident, $lanes:ident) => {
+        #[inline]
+        #[target_feature(enable = $feat)]
+        pub unsafe fn $dot(a: *const $F, b: *const $F, n: usize) -> $F {
+            let mut acc = $zero;
+            let full = n / 16 * 16;
+            let mut i = 0;
+            while i < full {
+                $step(&mut acc, a.add(i), b.add(i));
+                i += 16;
+            }
+            tail($lanes(acc), a, b, full, n)
+        }
+
+        #[target_feature(enable = $feat)]
+        pub unsafe fn $dot2(
+            a0: *const $F,
+            b0: *const $F,
+            n0: usize,
+            a1: *const $F,
+            b1: *const $F,
+            n1: usize,
+        ) -> ($F, $F) {
+            let (mut s0, mut s1) = ($zero, $zero);
+            let (f0, f1) = (n0 / 16 * 16, n1 / 16 * 16);
+            let mut i = 0;
+            while i < f0.min(f1) {
+                $step(&mut s0, a0.add(i), b0.add(i));
+                $step(&mut s1, a1.add(i), b1.add(i));
+                i += 16;
+            }
+            let mut j = i;
+            while i < f0 {
+                $step(&mut s0, a0.add(i), b0.add(i));
+                i += 16;
+            }
+            while j < f1 {
+                $step(&mut s1, a1.add(j), b1.add(j));
+                j += 16;
+            }
+            (
+                tail($lanes(s0), a0, b0, f0, n0),
+                tail($lanes(s1), a1, b1, f1, n1),
+            )
+        }
+
+        /// Four rows dotted with one `b` at once, each with `$dot`'s
+        /// bits: the same chunks into its own accumulators, the rows'
+        /// chunks taken in turn (four streams read together, each
+        /// chunk of `b` loaded once for the four).
+        #[inline]
+        #[target_feature(enable = $feat)]
+        pub unsafe fn $dot4(a: [*const $F; 4], b: *const $F, n: usize) -> [$F; 4] {
+            let mut acc = [$zero; 4];
+            let full = n / 16 * 16;
+            let mut i = 0;
+            while i < full {
+                for (s, a) in acc.iter_mut().zip(a) {
+                    $step(s, a.add(i), b.add(i));
+                }
+                i += 16;
+            }
+            let mut out = [<$F>::default(); 4];
+            for ((o, s), a) in out.iter_mut().zip(acc).zip(a) {
+                *o = tail($lanes(s), a, b, full, n);
+            }
+            out
+        }
+    };
+}
 mod avx2 {
     use super::*;
     row_loops!("avx2");
@@ -244,82 +321,8 @@ mod avx2 {
         hsum_f64(_mm256_add_pd(s0, s1))
     }
 
-    /// `$dot` (one dot product) and `$dot2` (two read together, each with
-    /// `$dot`'s bits: the same chunks into the same accumulators, the
-    /// chunks of the two taken in turn while both have some) from one
-    /// type's accumulators, chunk step and lane tree.
-    macro_rules! dot_loops {
-        ($F:ty, $dot:ident, $dot2:ident, $dot4:ident, $zero:expr, $step:ident, $lanes:ident) => {
-            #[inline]
-            #[target_feature(enable = "avx2")]
-            pub unsafe fn $dot(a: *const $F, b: *const $F, n: usize) -> $F {
-                let mut acc = $zero;
-                let full = n / 16 * 16;
-                let mut i = 0;
-                while i < full {
-                    $step(&mut acc, a.add(i), b.add(i));
-                    i += 16;
-                }
-                tail($lanes(acc), a, b, full, n)
-            }
-
-            #[target_feature(enable = "avx2")]
-            pub unsafe fn $dot2(
-                a0: *const $F,
-                b0: *const $F,
-                n0: usize,
-                a1: *const $F,
-                b1: *const $F,
-                n1: usize,
-            ) -> ($F, $F) {
-                let (mut s0, mut s1) = ($zero, $zero);
-                let (f0, f1) = (n0 / 16 * 16, n1 / 16 * 16);
-                let mut i = 0;
-                while i < f0.min(f1) {
-                    $step(&mut s0, a0.add(i), b0.add(i));
-                    $step(&mut s1, a1.add(i), b1.add(i));
-                    i += 16;
-                }
-                let mut j = i;
-                while i < f0 {
-                    $step(&mut s0, a0.add(i), b0.add(i));
-                    i += 16;
-                }
-                while j < f1 {
-                    $step(&mut s1, a1.add(j), b1.add(j));
-                    j += 16;
-                }
-                (
-                    tail($lanes(s0), a0, b0, f0, n0),
-                    tail($lanes(s1), a1, b1, f1, n1),
-                )
-            }
-
-            /// Four rows dotted with one `b` at once, each with `$dot`'s
-            /// bits: the same chunks into its own accumulators, the rows'
-            /// chunks taken in turn (four streams read together, each
-            /// chunk of `b` loaded once for the four).
-            #[inline]
-            #[target_feature(enable = "avx2")]
-            pub unsafe fn $dot4(a: [*const $F; 4], b: *const $F, n: usize) -> [$F; 4] {
-                let mut acc = [$zero; 4];
-                let full = n / 16 * 16;
-                let mut i = 0;
-                while i < full {
-                    for (s, a) in acc.iter_mut().zip(a) {
-                        $step(s, a.add(i), b.add(i));
-                    }
-                    i += 16;
-                }
-                let mut out = [<$F>::default(); 4];
-                for ((o, s), a) in out.iter_mut().zip(acc).zip(a) {
-                    *o = tail($lanes(s), a, b, full, n);
-                }
-                out
-            }
-        };
-    }
     dot_loops!(
+        "avx2",
         f32,
         dot_f32,
         dot2_f32,
@@ -329,6 +332,7 @@ mod avx2 {
         lanes_f32
     );
     dot_loops!(
+        "avx2",
         f64,
         dot_f64,
         dot2_f64,
@@ -341,68 +345,83 @@ mod avx2 {
 
 /// Needs Rust 1.89 (the AVX-512 intrinsics' stabilization; `build.rs`
 /// sets `raptors_avx512`), hence the allowance below the crate's MSRV.
+///
+/// The same loops as AVX2's (`dot_loops!`: one dot, two and four read
+/// together) over `zmm` accumulators: float32's sixteen lanes in one,
+/// float64's in two (lanes 0-7, 8-15). Until the twenty-second session
+/// this level read two dots, and a row loop's four rows, one after the
+/// other: on a 2-core Xeon (AVX-512) the AVX2 level, whose kernels read
+/// them together, was faster at streaming sizes (100000 x 384 float32
+/// matrix-vector 5.2-5.6 ms against 5.9-6.8; a 10^7 float64 dot 5.2-5.5
+/// against 5.5-6.4; alternating processes, Deno and Bun).
 #[cfg(raptors_avx512)]
 #[allow(clippy::incompatible_msrv)]
 mod avx512 {
     use super::*;
     row_loops!("avx512f,avx512dq");
 
-    /// Four rows one after the other (the AVX-512 row loop reads its four
-    /// quarters in turn, a row at a time; a four-row kernel is AVX2's only,
-    /// unmeasured here).
-    macro_rules! dot4_by_rows {
-        ($F:ty, $dot4:ident, $dot:ident) => {
-            #[inline]
-            #[target_feature(enable = "avx512f,avx512dq")]
-            unsafe fn $dot4(a: [*const $F; 4], b: *const $F, n: usize) -> [$F; 4] {
-                a.map(|a| $dot(a, b, n))
-            }
-        };
-    }
-    dot4_by_rows!(f32, dot4_f32, dot_f32);
-    dot4_by_rows!(f64, dot4_f64, dot_f64);
-
-    /// All sixteen lanes in one `zmm` accumulator.
+    /// One 16-element chunk of `a·b` added into the single accumulator.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq")]
-    pub unsafe fn dot_f32(a: *const f32, b: *const f32, n: usize) -> f32 {
-        let mut acc = _mm512_setzero_ps();
-        let full = n / 16 * 16;
-        let mut i = 0;
-        while i < full {
-            acc = _mm512_add_ps(
-                acc,
-                _mm512_mul_ps(_mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i))),
-            );
-            i += 16;
-        }
-        let s8 = _mm256_add_ps(
-            _mm512_castps512_ps256(acc),
-            _mm512_extractf32x8_ps::<1>(acc),
+    unsafe fn step_f32(acc: &mut [__m512; 1], a: *const f32, b: *const f32) {
+        acc[0] = _mm512_add_ps(
+            acc[0],
+            _mm512_mul_ps(_mm512_loadu_ps(a), _mm512_loadu_ps(b)),
         );
-        tail(avx2::hsum_f32(s8), a, b, full, n)
     }
 
-    /// Lanes 0-7 and 8-15 in two `zmm` accumulators.
+    /// One 16-element chunk of `a·b` added into lanes 0-7 and 8-15.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq")]
-    pub unsafe fn dot_f64(a: *const f64, b: *const f64, n: usize) -> f64 {
-        let (mut lo, mut hi) = (_mm512_setzero_pd(), _mm512_setzero_pd());
-        let full = n / 16 * 16;
-        let mut i = 0;
-        while i < full {
-            lo = _mm512_add_pd(
-                lo,
-                _mm512_mul_pd(_mm512_loadu_pd(a.add(i)), _mm512_loadu_pd(b.add(i))),
+    unsafe fn step_f64(acc: &mut [__m512d; 2], a: *const f64, b: *const f64) {
+        for (q, v) in acc.iter_mut().enumerate() {
+            let p = 8 * q;
+            *v = _mm512_add_pd(
+                *v,
+                _mm512_mul_pd(_mm512_loadu_pd(a.add(p)), _mm512_loadu_pd(b.add(p))),
             );
-            hi = _mm512_add_pd(
-                hi,
-                _mm512_mul_pd(_mm512_loadu_pd(a.add(i + 8)), _mm512_loadu_pd(b.add(i + 8))),
-            );
-            i += 16;
         }
-        let s8 = _mm512_add_pd(lo, hi);
-        let s4 = _mm256_add_pd(_mm512_castpd512_pd256(s8), _mm512_extractf64x4_pd::<1>(s8));
-        tail(avx2::hsum_f64(s4), a, b, full, n)
     }
+
+    /// The lane tree of [`step_f32`]'s accumulator (j + 8, then AVX2's).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq")]
+    unsafe fn lanes_f32(acc: [__m512; 1]) -> f32 {
+        let s8 = _mm256_add_ps(
+            _mm512_castps512_ps256(acc[0]),
+            _mm512_extractf32x8_ps::<1>(acc[0]),
+        );
+        avx2::hsum_f32(s8)
+    }
+
+    /// The lane tree of [`step_f64`]'s accumulators (j + 8, j + 4, then
+    /// AVX2's).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq")]
+    unsafe fn lanes_f64(acc: [__m512d; 2]) -> f64 {
+        let s8 = _mm512_add_pd(acc[0], acc[1]);
+        let s4 = _mm256_add_pd(_mm512_castpd512_pd256(s8), _mm512_extractf64x4_pd::<1>(s8));
+        avx2::hsum_f64(s4)
+    }
+
+    dot_loops!(
+        "avx512f,avx512dq",
+        f32,
+        dot_f32,
+        dot2_f32,
+        dot4_f32,
+        [_mm512_setzero_ps(); 1],
+        step_f32,
+        lanes_f32
+    );
+    dot_loops!(
+        "avx512f,avx512dq",
+        f64,
+        dot_f64,
+        dot2_f64,
+        dot4_f64,
+        [_mm512_setzero_pd(); 2],
+        step_f64,
+        lanes_f64
+    );
 }
