@@ -139,15 +139,14 @@ pub fn eigh(
     if n == 0 {
         return Ok(());
     }
-    for i in 0..n {
-        for j in i + 1..n {
-            if upper {
-                a[j * n + i] = a[i * n + j];
-            } else {
-                a[i * n + j] = a[j * n + i];
-            }
+    // the given triangle mirrored into the other
+    above_diagonal(n, |i, j| {
+        if upper {
+            a[j * n + i] = a[i * n + j];
+        } else {
+            a[i * n + j] = a[j * n + i];
         }
-    }
+    });
     if not_finite(a) {
         return Err(Error::new(LINALG, "Array must not contain infs or NaNs"));
     }
@@ -185,26 +184,21 @@ pub fn eigh(
     }
     let order = sort_unscaled(&d, sc, false, w);
     if let Some(z) = z {
-        for (c, &i) in order.iter().enumerate() {
-            for r in 0..n {
-                z[r * n + c] = if by_cols {
-                    zm[r * n + i]
-                } else {
-                    zm[i * n + r]
-                };
-            }
-        }
+        in_tiles(n, n, |r, c| {
+            let i = order[c];
+            z[r * n + c] = if by_cols {
+                zm[r * n + i]
+            } else {
+                zm[i * n + r]
+            };
+        });
     }
     Ok(())
 }
 
 /// The transpose of the r x c row-major `a` into `t` (c x r, row-major).
 fn transpose_into(a: &[f64], r: usize, c: usize, t: &mut [f64]) {
-    for i in 0..r {
-        for j in 0..c {
-            t[j * r + i] = a[i * c + j];
-        }
-    }
+    in_tiles(r, c, |i, j| t[j * r + i] = a[i * c + j]);
 }
 
 /// [`transpose_into`] a new matrix.
@@ -215,9 +209,38 @@ fn transposed(a: &[f64], r: usize, c: usize) -> Vec<f64> {
 }
 
 fn transpose_square(a: &mut [f64], n: usize) {
-    for i in 0..n {
-        for j in i + 1..n {
-            a.swap(i * n + j, j * n + i);
+    above_diagonal(n, |i, j| a.swap(i * n + j, j * n + i));
+}
+
+/// Side of the tiles of [`in_tiles`] and [`above_diagonal`].
+const TILE: usize = 32;
+
+/// `f(i, j)` for every i < r, j < c, in 32 x 32 tiles: for the loops that
+/// transpose or permute a row-major matrix, touching (i, j) of one and
+/// (j, i) of another. A row at a time, every access on the column side
+/// took a cache line of its own (n = 512: `eigh`'s mirroring and
+/// column-wise copy-out took ~1.5 ms of its 34 in a profile).
+fn in_tiles(r: usize, c: usize, mut f: impl FnMut(usize, usize)) {
+    for ib in (0..r).step_by(TILE) {
+        for jb in (0..c).step_by(TILE) {
+            for i in ib..(ib + TILE).min(r) {
+                for j in jb..(jb + TILE).min(c) {
+                    f(i, j);
+                }
+            }
+        }
+    }
+}
+
+/// [`in_tiles`] over i < j < n only (mirroring, transposing in place).
+fn above_diagonal(n: usize, mut f: impl FnMut(usize, usize)) {
+    for ib in (0..n).step_by(TILE) {
+        for jb in (ib..n).step_by(TILE) {
+            for i in ib..(ib + TILE).min(n) {
+                for j in jb.max(i + 1)..(jb + TILE).min(n) {
+                    f(i, j);
+                }
+            }
         }
     }
 }
@@ -492,14 +515,10 @@ pub fn svd(
     if let Some((u, vto, _)) = uv {
         // columns 0..n of U and rows of Vᵀ follow the order; U's extra
         // columns (full) keep theirs
-        for i in 0..m {
-            for (c, &src) in order.iter().enumerate() {
-                u[i * uc + c] = ut[src * m + i];
-            }
-            for c in n..uc {
-                u[i * uc + c] = ut[c * m + i];
-            }
-        }
+        in_tiles(m, uc, |i, c| {
+            let src = if c < n { order[c] } else { c };
+            u[i * uc + c] = ut[src * m + i];
+        });
         for (r, &src) in order.iter().enumerate() {
             vto[r * n..(r + 1) * n].copy_from_slice(&vt[src * n..(src + 1) * n]);
         }

@@ -58,14 +58,16 @@ pub(super) const LEAF: usize = 32;
 /// diagonal `d` (order n) and `e[i]` coupling i and i + 1 (`e.len() >= n -
 /// 1`).
 pub(super) fn tridiagonal_dc(d: &mut [f64], e: &[f64], vt: &mut [f64]) -> Result<()> {
-    let n = d.len();
-    let mut scratch = Scratch {
-        wt: Vec::with_capacity(n * n),
-        s: [Vec::with_capacity(n * n / 2), Vec::with_capacity(n * n / 2)],
-        rows: Vec::with_capacity(n * n / 2),
-    };
-    dc(d, e, vt, &mut scratch)
+    let mut scratch = Scratch::new(d.len());
+    dc(d, e, vt, &mut scratch, true)
 }
+
+/// Orders from which [`dc`]'s first split solves its two halves at the
+/// same time, one per thread, each with buffers of its own. Below the top
+/// merge the products are too small to be split over threads (about a
+/// quarter of the merges' work for n = 512), so one thread ran them while
+/// the other waited.
+const PAR_HALVES: usize = 128;
 
 /// The buffers of the merges. A merge runs after its children's, so one
 /// set serves the whole recursion, reserved for the top merge up front.
@@ -75,6 +77,17 @@ struct Scratch {
     wt: Vec<f64>,
     s: [Vec<f64>; 2],
     rows: Vec<f64>,
+}
+
+impl Scratch {
+    /// Buffers reserved for the merges of order n.
+    fn new(n: usize) -> Self {
+        Scratch {
+            wt: Vec::with_capacity(n * n),
+            s: [Vec::with_capacity(n * n / 2), Vec::with_capacity(n * n / 2)],
+            rows: Vec::with_capacity(n * n / 2),
+        }
+    }
 }
 
 /// `buf` as a slice of `len` elements (contents unspecified).
@@ -88,7 +101,10 @@ fn sized(buf: &mut Vec<f64>, len: usize) -> &mut [f64] {
 /// [`tridiagonal_dc`]; the halves' vectors are computed into `vt` (the
 /// first half's m x m, then the second's), which the merge reads before it
 /// writes the result there.
-fn dc(d: &mut [f64], e: &[f64], vt: &mut [f64], scratch: &mut Scratch) -> Result<()> {
+/// With `split`, the halves of an order of at least [`PAR_HALVES`] run on
+/// two threads (the same bits: they share nothing, and every product
+/// gives the same bits at any thread count).
+fn dc(d: &mut [f64], e: &[f64], vt: &mut [f64], scratch: &mut Scratch, split: bool) -> Result<()> {
     let n = d.len();
     if n <= LEAF {
         return leaf(d, e, vt);
@@ -101,8 +117,36 @@ fn dc(d: &mut [f64], e: &[f64], vt: &mut [f64], scratch: &mut Scratch) -> Result
     d1[m - 1] -= beta.abs();
     d2[0] -= beta.abs();
     let (v1, v2) = vt.split_at_mut(m * m);
-    dc(d1, &e[..m - 1], v1, scratch)?;
-    dc(d2, &e[m..], &mut v2[..n2 * n2], scratch)?;
+    let v2 = &mut v2[..n2 * n2];
+    let (e1, e2) = (&e[..m - 1], &e[m..]);
+    if split && n >= PAR_HALVES && crate::parallel::num_threads() > 1 {
+        let cancel = crate::engine::CancelToken::current();
+        let halves = [
+            (d1.as_mut_ptr() as usize, m, v1.as_mut_ptr() as usize, e1),
+            (d2.as_mut_ptr() as usize, n2, v2.as_mut_ptr() as usize, e2),
+        ];
+        let errs = crate::parallel::map_parts(2, |h| {
+            let (dp, len, vp, e) = halves[h];
+            if cancel.is_set() {
+                return Some(Error::new(crate::error::CANCELLED, "cancelled"));
+            }
+            // SAFETY: d1/d2 and v1/v2 are disjoint, live for this call,
+            // and each half is given to one task alone
+            let (d, v) = unsafe {
+                (
+                    std::slice::from_raw_parts_mut(dp as *mut f64, len),
+                    std::slice::from_raw_parts_mut(vp as *mut f64, len * len),
+                )
+            };
+            dc(d, e, v, &mut Scratch::new(len), false).err()
+        });
+        if let Some(err) = errs.into_iter().flatten().next() {
+            return Err(err);
+        }
+    } else {
+        dc(d1, e1, v1, scratch, false)?;
+        dc(d2, e2, v2, scratch, false)?;
+    }
     merge(d, m, beta, vt, scratch)
 }
 
@@ -162,7 +206,19 @@ fn merge(d: &mut [f64], m: usize, beta: f64, vt: &mut [f64], scratch: &mut Scrat
     let k = kept.len();
     let dk: Vec<f64> = kept.iter().map(|&j| ds[j]).collect();
     let zk: Vec<f64> = kept.iter().map(|&j| zs[j]).collect();
-    let roots: Vec<(usize, f64)> = (0..k).map(|i| secular_root(&dk, &zk, rho, i)).collect();
+    // each root on its own (O(k) per iteration): halves on two threads
+    let parts = if k >= PAR_HALVES {
+        crate::parallel::num_threads().min(2)
+    } else {
+        1
+    };
+    let roots: Vec<(usize, f64)> = crate::parallel::map_parts(parts, |h| {
+        let (i0, i1) = (h * k / parts, (h + 1) * k / parts);
+        (i0..i1)
+            .map(|i| secular_root(&dk, &zk, rho, i))
+            .collect::<Vec<_>>()
+    })
+    .concat();
     let mut row = vec![0.0; k];
     let zh = gu_eisenstat_z(&dk, &zk, rho, &roots, &mut row);
     // The merged vectors of the roots: the secular problem's eigenvectors
