@@ -88,7 +88,14 @@ fn givens(f: f64, g: f64) -> (f64, f64, f64) {
 
 /// Engine jobs stop between outer iterations once cancelled.
 pub(super) fn check_cancel() -> Result<()> {
-    if crate::engine::cancelled() {
+    check_token(crate::engine::CancelToken::current())
+}
+
+/// [`check_cancel`] against a token taken on the job's thread: for work
+/// that continues on a kernel-pool thread, where the job's flag is not
+/// the thread's own.
+pub(super) fn check_token(cancel: crate::engine::CancelToken) -> Result<()> {
+    if cancel.is_set() {
         return Err(Error::new(crate::error::CANCELLED, "cancelled"));
     }
     Ok(())

@@ -44,10 +44,11 @@ use crate::multiversion;
 
 #[cfg(test)]
 use super::decomp::tridiagonal_values;
-use super::decomp::{check_cancel, tridiagonal_qr};
+use super::decomp::{check_token, tridiagonal_qr};
 use super::gemm::{gemm_into, Mat, Update};
 use super::householder::rot;
 use super::linalg::LINALG;
+use crate::engine::CancelToken;
 
 /// Orders up to this are solved by the implicit QR sweeps (LAPACK's
 /// default for `dstedc` is 25).
@@ -59,7 +60,7 @@ pub(super) const LEAF: usize = 32;
 /// 1`).
 pub(super) fn tridiagonal_dc(d: &mut [f64], e: &[f64], vt: &mut [f64]) -> Result<()> {
     let mut scratch = Scratch::new(d.len());
-    dc(d, e, vt, &mut scratch, true)
+    dc(d, e, vt, &mut scratch, (true, CancelToken::current()))
 }
 
 /// Orders from which [`dc`]'s first split solves its two halves at the
@@ -103,13 +104,20 @@ fn sized(buf: &mut Vec<f64>, len: usize) -> &mut [f64] {
 /// writes the result there.
 /// With `split`, the halves of an order of at least [`PAR_HALVES`] run on
 /// two threads (the same bits: they share nothing, and every product
-/// gives the same bits at any thread count).
-fn dc(d: &mut [f64], e: &[f64], vt: &mut [f64], scratch: &mut Scratch, split: bool) -> Result<()> {
+/// gives the same bits at any thread count). `cancel` is the calling
+/// job's token, checked at every level on whichever thread runs it.
+fn dc(
+    d: &mut [f64],
+    e: &[f64],
+    vt: &mut [f64],
+    scratch: &mut Scratch,
+    (split, cancel): (bool, CancelToken),
+) -> Result<()> {
     let n = d.len();
     if n <= LEAF {
         return leaf(d, e, vt);
     }
-    check_cancel()?;
+    check_token(cancel)?;
     let m = n / 2;
     let n2 = n - m;
     let beta = e[m - 1];
@@ -120,16 +128,12 @@ fn dc(d: &mut [f64], e: &[f64], vt: &mut [f64], scratch: &mut Scratch, split: bo
     let v2 = &mut v2[..n2 * n2];
     let (e1, e2) = (&e[..m - 1], &e[m..]);
     if split && n >= PAR_HALVES && crate::parallel::num_threads() > 1 {
-        let cancel = crate::engine::CancelToken::current();
         let halves = [
             (d1.as_mut_ptr() as usize, m, v1.as_mut_ptr() as usize, e1),
             (d2.as_mut_ptr() as usize, n2, v2.as_mut_ptr() as usize, e2),
         ];
         let errs = crate::parallel::map_parts(2, |h| {
             let (dp, len, vp, e) = halves[h];
-            if cancel.is_set() {
-                return Some(Error::new(crate::error::CANCELLED, "cancelled"));
-            }
             // SAFETY: d1/d2 and v1/v2 are disjoint, live for this call,
             // and each half is given to one task alone
             let (d, v) = unsafe {
@@ -138,14 +142,14 @@ fn dc(d: &mut [f64], e: &[f64], vt: &mut [f64], scratch: &mut Scratch, split: bo
                     std::slice::from_raw_parts_mut(vp as *mut f64, len * len),
                 )
             };
-            dc(d, e, v, &mut Scratch::new(len), false).err()
+            dc(d, e, v, &mut Scratch::new(len), (false, cancel)).err()
         });
         if let Some(err) = errs.into_iter().flatten().next() {
             return Err(err);
         }
     } else {
-        dc(d1, e1, v1, scratch, false)?;
-        dc(d2, e2, v2, scratch, false)?;
+        dc(d1, e1, v1, scratch, (false, cancel))?;
+        dc(d2, e2, v2, scratch, (false, cancel))?;
     }
     merge(d, m, beta, vt, scratch)
 }
