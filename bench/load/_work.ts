@@ -56,10 +56,22 @@ export function similarJob(e: rp.NDArray, i: number): () => rp.NDArray {
 /** The bias of the scoring model. */
 export const BIAS = 0.25;
 
-/** The rows of scoring request number `i`. */
+/** Distinct /score batches; request `i` scores batch `i % SCORE_INPUTS`. */
+export const SCORE_INPUTS = 64;
+const scoreInputs: rp.NDArray[] = [];
+
+/**
+ * The rows of scoring request number `i`: one of {@link SCORE_INPUTS}
+ * batches made once and kept read-only, as a request's parsed body is.
+ * Generating them per request (16,384 xorshift draws in JS) took 150 µs
+ * of the event loop in Deno, most of a request's cost there, and ran on
+ * the worker in the worker-pool design but on the event loop in the
+ * others; parsing a body is measured apart (`bench/http.bench.mjs`).
+ */
 export function scoreInput(i: number): rp.NDArray {
-  return rp.asarray(randoms(rows * FEATURES, 5000 + i)).astype("float64")
-    .reshape(rows, FEATURES);
+  const b = i % SCORE_INPUTS;
+  return scoreInputs[b] ??= rp.asarray(randoms(rows * FEATURES, 5000 + b))
+    .astype("float64").reshape(rows, FEATURES).asReadOnly();
 }
 
 /** The job of scoring request number `i`: the probabilities. */

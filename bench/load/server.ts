@@ -108,7 +108,7 @@ if (design === "inline") {
       return numbers((await batcher.query(similarQuery(i), K)).indices);
     }
     if (design === "batched") {
-      return numbers(await scoreRequest(engine, scoreInput(i), w, BIAS, true));
+      return numbers(await scoreRequest(engine, scoreInput(i), w, BIAS, false));
     }
     const job = kind === "similar" ? similarJob(e, i) : scoreJob(w, i);
     return numbers(await engine.submit(job));
