@@ -294,8 +294,11 @@ export const symbols = {
     parameters: ["u32", "cptr", "u32", "ptr", "ptr"],
     result: "i32",
   },
-  // unsafe fn rp_engine_new(threads: u32, max_queue: u32, intra_op: u32, id: *mut u8) -> i32
-  rp_engine_new: { parameters: ["u32", "u32", "u32", "ptr"], result: "i32" },
+  // unsafe fn rp_engine_new(threads: u32, max_queue: u32, intra_op: u32, nice: u32, id: *mut u8) -> i32
+  rp_engine_new: {
+    parameters: ["u32", "u32", "u32", "u32", "ptr"],
+    result: "i32",
+  },
   // unsafe fn rp_engine_set_callback(id: u32, f: *const u8) -> i32
   rp_engine_set_callback: { parameters: ["u32", "fn"], result: "i32" },
   // unsafe fn rp_engine_submit(id: u32, prog: *const u8, len: u32, priority: u32, hold: u32, job: *mut u8) -> i32

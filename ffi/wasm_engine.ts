@@ -251,7 +251,7 @@ export function wasmEngine(
   };
 
   const functions: Record<string, Kernel> = {
-    rp_engine_new(_threads, maxQueue, _intra, slot) {
+    rp_engine_new(_threads, maxQueue, _intra, _nice, slot) {
       const id = nextEngine++;
       engines.set(id, {
         maxQueue: maxQueue as number,

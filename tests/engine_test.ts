@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import process from "node:process";
 import * as rp from "../mod.ts";
 import type { NDArray } from "../mod.ts";
 import { gc, runtime, test, waitFor } from "./_shim.ts";
@@ -596,5 +597,72 @@ test("RAPTORS_COPY_POOL_MB must be a whole number of MiB (a RangeError naming it
   } finally {
     if (before === undefined) delete env.RAPTORS_COPY_POOL_MB;
     else env.RAPTORS_COPY_POOL_MB = before;
+  }
+});
+
+/**
+ * This process's threads (Linux): name and nice value, read from /proc by
+ * a shell (Deno lets a test read /proc/<pid> only with every permission).
+ */
+function threadNices(): { tid: number; comm: string; nice: number }[] {
+  const out = execFileSync("sh", [
+    "-c",
+    `for t in /proc/${process.pid}/task/*; do ` +
+    `echo "$(cat $t/comm 2>/dev/null)|$(cat $t/stat 2>/dev/null)"; done`,
+  ], { encoding: "utf8" });
+  return out.split("\n").filter((l) => l.includes(")")).map((l) => {
+    const [comm, stat] = [
+      l.slice(0, l.indexOf("|")),
+      l.slice(l.indexOf("|") + 1),
+    ];
+    // the fields after "(comm)": state is field 3, nice field 19
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { tid: Number(stat.split(" ")[0]), comm, nice: Number(f[16]) };
+  });
+}
+
+test("workerNice: workers run below the event loop's priority (Linux); bad values throw", async () => {
+  for (const bad of [-1, 40, 1.5, "3", NaN]) {
+    assert.throws(
+      () => new rp.Engine({ workerNice: bad as number }),
+      (e: unknown) => e instanceof RangeError && /workerNice/.test(String(e)),
+      String(bad),
+    );
+  }
+  if (rp.backend.name === "wasm" || process.platform !== "linux") return;
+  // the main thread (the event loop's) has the pid for its id
+  const ownNice = () => threadNices().find((t) => t.tid === process.pid)!.nice;
+  const base = ownNice();
+  /** The nice values of the worker threads started since `old` was taken. */
+  const newWorkers = (old: Set<number>) =>
+    threadNices().filter((t) =>
+      // "raptors-engine-N", cut to 15 bytes by the kernel
+      !old.has(t.tid) && t.comm.startsWith("raptors-engine")
+    ).map((t) => t.nice);
+  const tids = () => new Set(threadNices().map((t) => t.tid));
+  // each engine's workers held at a gate (so each has set its priority):
+  // 7 steps below, the default (10 below), and 0 (the creator's priority)
+  for (
+    const [options, below] of [
+      [{ workerNice: 7 }, 7],
+      [{}, 10],
+      [{ workerNice: 0 }, 0],
+    ] as const
+  ) {
+    const target = Math.min(19, base + below);
+    const old = tids();
+    const e = new rp.Engine({ threads: 2, ...options });
+    const g = gate();
+    const jobs = [e.submit(g.job), e.submit(g.job)];
+    await g.entered(2);
+    assert.deepEqual(
+      newWorkers(old),
+      [target, target],
+      `${below} below ${base}`,
+    );
+    assert.equal(ownNice(), base, "the event loop's own priority is unchanged");
+    g.open();
+    await Promise.all(jobs);
+    await e.close();
   }
 });

@@ -25,7 +25,7 @@
 import { COPY_TAG, STATUS, STEP_SYMBOLS } from "../../ffi/symbols.ts";
 import { readEnv } from "../../ffi/load.ts";
 import type { NotifyCallback } from "../../ffi/symbols.ts";
-import { errorForStatus, library, native } from "../_native.ts";
+import { errorForStatus, library, native, statusError } from "../_native.ts";
 import {
   checkSettled,
   holdPending,
@@ -334,6 +334,16 @@ export class Engine {
         );
       }
     }
+    const nice = options.workerNice;
+    if (
+      nice !== undefined &&
+      (typeof nice !== "number" || !Number.isInteger(nice) || nice < 0 ||
+        nice > 39)
+    ) {
+      throw new RangeError(
+        `Engine: workerNice must be an integer 0..39, got ${String(nice)}`,
+      );
+    }
     if (
       options.onFull !== undefined && options.onFull !== "reject" &&
       options.onFull !== "wait"
@@ -346,10 +356,15 @@ export class Engine {
     this.#timeout = options.timeout;
     this.#onJob = options.onJob;
     this.#labels = labelText(options.labels);
-    const st = native.rp_engine_new(threads, maxQueue, intra, slot);
-    if (st !== 0) {
-      throw new NativeError(st, "Engine: the native engine could not start");
-    }
+    // 0xFFFFFFFF: the platform's default (engine::NICE_DEFAULT)
+    const st = native.rp_engine_new(
+      threads,
+      maxQueue,
+      intra,
+      nice ?? 0xFFFFFFFF,
+      slot,
+    );
+    if (st !== 0) throw statusError(st, "Engine");
     this.#id = slot[0]!;
     this.#cb = library.notifyCallback(() => this.#drain());
     native.rp_engine_set_callback(this.#id, this.#cb.pointer);

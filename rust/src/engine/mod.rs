@@ -204,6 +204,8 @@ struct Engine {
     notify: Condvar,
     max_queue: usize,
     intra_op: usize,
+    /// The nice value workers set on themselves (None: left as is).
+    worker_nice: Option<i32>,
     threads_n: usize,
     /// How many workers a held submission may have awake (see [`submit`]).
     hold_cap: usize,
@@ -239,6 +241,10 @@ impl Engine {
 
     fn worker(self: Arc<Self>) {
         crate::parallel::set_thread_limit(self.intra_op);
+        if let Some(n) = self.worker_nice {
+            // refused (e.g. a limit on nice values): the job runs all the same
+            placement::set_this_thread_nice(n);
+        }
         let mut place = placement::Placement::new();
         loop {
             let job = {
@@ -385,19 +391,50 @@ fn engine(id: u32) -> Result<Arc<Engine>> {
         .ok_or_else(|| Error::invalid(format!("no engine {id}")))
 }
 
+/// `nice` of [`create`] for "the platform's default".
+pub const NICE_DEFAULT: u32 = u32::MAX;
+
+/// How far below the creating thread the workers' priority sits by
+/// default (Linux nice steps). The event loop that submits jobs must get a
+/// core as soon as it wakes: with the workers at the same priority, a
+/// woken event loop waited behind running jobs, `/health` p99 3.5-5.6 ms
+/// under a saturating `/similar` load; with the workers 10 steps below,
+/// 0.3-1.7 ms, at the same throughput (docs/BENCHMARKS.md, "Async engine
+/// under load").
+const NICE_BELOW: u32 = 10;
+
 /// Creates an engine with `threads` workers, a queue of `max_queue` jobs,
-/// and `intra_op` kernel threads per job; returns its id.
-pub fn create(threads: usize, max_queue: usize, intra_op: usize) -> Result<u32> {
+/// `intra_op` kernel threads per job, and workers `nice` steps below the
+/// calling thread's priority ([`NICE_DEFAULT`]: [`NICE_BELOW`] where
+/// thread priorities are supported, else none; a nonzero `nice` where they
+/// are not is an error); returns its id.
+pub fn create(threads: usize, max_queue: usize, intra_op: usize, nice: u32) -> Result<u32> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let worker_nice = if nice == NICE_DEFAULT {
+        placement::worker_nice(NICE_BELOW)
+    } else if nice == 0 {
+        None
+    } else {
+        Some(placement::worker_nice(nice).ok_or_else(|| {
+            Error::invalid("workerNice: thread priorities are supported on Linux only (give 0)")
+        })?)
+    };
     create_with_cap(
         threads,
         max_queue,
         intra_op,
+        worker_nice,
         hold_cap(threads, intra_op, cores),
     )
 }
 
-fn create_with_cap(threads: usize, max_queue: usize, intra_op: usize, cap: usize) -> Result<u32> {
+fn create_with_cap(
+    threads: usize,
+    max_queue: usize,
+    intra_op: usize,
+    worker_nice: Option<i32>,
+    cap: usize,
+) -> Result<u32> {
     // read RAPTORS_COPY_POOL_MB here, on the caller's thread, not later on a
     // worker finishing a job
     copy_pool_bytes();
@@ -412,6 +449,7 @@ fn create_with_cap(threads: usize, max_queue: usize, intra_op: usize, cap: usize
         notify: Condvar::new(),
         max_queue,
         intra_op: intra_op.max(1),
+        worker_nice,
         threads_n: threads,
         hold_cap: cap,
         avoid: placement::Avoid::new(),
@@ -711,7 +749,7 @@ mod tests {
 
     #[test]
     fn runs_a_sort_job_on_a_copied_input_and_reports_it() {
-        let id = create(2, 8, 1).unwrap();
+        let id = create(2, 8, 1, NICE_DEFAULT).unwrap();
         let mut data: Vec<f64> = vec![3.0, 1.0, 2.0];
         // program: one input (the data), sort it in place (in the copy),
         // then copy-cast the sorted copy into `out` (a 1-d layout)
@@ -758,7 +796,7 @@ mod tests {
 
     #[test]
     fn full_queue_rejects_and_cancel_removes_queued_jobs() {
-        let id = create(1, 2, 1).unwrap();
+        let id = create(1, 2, 1, NICE_DEFAULT).unwrap();
         // j1 holds the single worker in the gate step: deterministic on a
         // loaded machine (no race with a kernel's run time)
         assert_eq!(STEP_SYMBOLS[GATE_OP as usize], "rp_test_gate");
@@ -807,7 +845,7 @@ mod tests {
     #[test]
     fn held_submissions_wake_the_rest_on_wake() {
         // two workers, at most one awake for held submissions
-        let id = create_with_cap(2, 8, 1, 1).unwrap();
+        let id = create_with_cap(2, 8, 1, None, 1).unwrap();
         let e = engine(id).unwrap();
         // both workers parked first (a state, not a sleep)
         let t0 = Instant::now();
@@ -840,7 +878,7 @@ mod tests {
 
     #[test]
     fn malformed_programs_and_bad_steps_fail_cleanly() {
-        let id = create(1, 4, 1).unwrap();
+        let id = create(1, 4, 1, NICE_DEFAULT).unwrap();
         assert!(unsafe { submit(id, &[1], 1, false) }.is_err());
         assert!(unsafe { submit(id, &[0, 1, 99, 0], 1, false) }.is_err());
         // a step with the wrong arity fails the job, not the process

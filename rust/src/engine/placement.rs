@@ -1,5 +1,13 @@
-//! Keeping held jobs off the submitting thread's CPU (Linux).
+//! Keeping held jobs off the submitting thread's CPU, and workers below
+//! its priority (Linux).
 //!
+//! Priority: each worker sets its own nice value to the creating thread's
+//! plus the engine's `workerNice` ([`worker_nice`], set on the worker's
+//! thread before its first job), so an event loop that wakes while every
+//! core runs a job preempts a worker instead of waiting for its slice
+//! (docs/ARCHITECTURE.md, "Workers run below the event loop's priority").
+//!
+//! Placement:
 //! While a turn of held submissions runs (see `submit`), the workers it
 //! wakes are meant to use the other cores. Linux often placed a woken
 //! worker on the CPU of the thread that woke it (the event loop's), where
@@ -15,6 +23,19 @@
 //! worker's own thread; anywhere they fail, or with a single allowed CPU,
 //! nothing changes.
 use std::sync::atomic::{AtomicI32, Ordering};
+
+/// The nice value the workers of an engine created now run at, `below`
+/// steps under the calling thread's (capped at 19, the lowest priority);
+/// `None` where thread priorities are not supported (not Linux).
+pub fn worker_nice(below: u32) -> Option<i32> {
+    imp::this_thread_nice().map(|n| (n + below.min(39) as i32).min(19))
+}
+
+/// Sets the calling thread's nice value (Linux, where it is per thread);
+/// false where that is not supported or refused.
+pub fn set_this_thread_nice(nice: i32) -> bool {
+    imp::set_this_thread_nice(nice)
+}
 
 /// The CPU held jobs should avoid (-1: none).
 pub struct Avoid(AtomicI32);
@@ -87,6 +108,8 @@ mod imp {
     const BYTES: usize = 128;
 
     extern "C" {
+        fn getpriority(which: i32, who: u32) -> i32;
+        fn setpriority(which: i32, who: u32, prio: i32) -> i32;
         fn sched_getcpu() -> i32;
         fn sched_getaffinity(pid: i32, size: usize, mask: *mut u8) -> i32;
         fn sched_setaffinity(pid: i32, size: usize, mask: *const u8) -> i32;
@@ -95,6 +118,21 @@ mod imp {
     pub fn current_cpu() -> i32 {
         // SAFETY: no arguments; -1 on failure.
         unsafe { sched_getcpu() }
+    }
+
+    /// `PRIO_PROCESS`: with `who` 0, the calling thread on Linux, where
+    /// the nice value is per thread (setpriority(2), "BUGS").
+    const PRIO_PROCESS: i32 = 0;
+
+    pub fn this_thread_nice() -> Option<i32> {
+        // SAFETY: no pointers; getpriority returns the nice value (-20..19;
+        // it fails only for an invalid `which` or `who`, which these are not)
+        Some(unsafe { getpriority(PRIO_PROCESS, 0) })
+    }
+
+    pub fn set_this_thread_nice(nice: i32) -> bool {
+        // SAFETY: no pointers; the calling thread's nice value
+        unsafe { setpriority(PRIO_PROCESS, 0, nice) == 0 }
     }
 
     #[derive(Clone)]
@@ -143,6 +181,14 @@ mod imp {
         -1
     }
 
+    pub fn this_thread_nice() -> Option<i32> {
+        None
+    }
+
+    pub fn set_this_thread_nice(_nice: i32) -> bool {
+        false
+    }
+
     #[derive(Clone)]
     pub struct Mask;
 
@@ -170,6 +216,23 @@ mod tests {
         (0..1024)
             .filter(|&c| imp::Mask::without(&m, c).differs(&m))
             .collect()
+    }
+
+    #[test]
+    fn a_thread_lowers_its_own_priority_and_no_other() {
+        let main = imp::this_thread_nice().unwrap();
+        let target = worker_nice(3).unwrap();
+        assert_eq!(target, (main + 3).min(19));
+        assert_eq!(worker_nice(100), Some(19));
+        std::thread::spawn(move || {
+            assert_eq!(imp::this_thread_nice(), Some(main));
+            assert!(set_this_thread_nice(target));
+            assert_eq!(imp::this_thread_nice(), Some(target));
+        })
+        .join()
+        .unwrap();
+        // nice is per thread on Linux: the spawning thread's is unchanged
+        assert_eq!(imp::this_thread_nice(), Some(main));
     }
 
     #[test]

@@ -4,9 +4,15 @@
 use super::*;
 
 export! {
-    /// Creates an engine (see `engine.rs`); its id goes to the slot `id`.
-    fn rp_engine_new(threads: u32, max_queue: u32, intra_op: u32, id: *mut u8) {
-        let e = crate::engine::create(threads as usize, max_queue as usize, intra_op as usize)?;
+    /// Creates an engine (see `engine::create`; `nice` 0xFFFFFFFF: the
+    /// platform's default); its id goes to the slot `id`.
+    fn rp_engine_new(threads: u32, max_queue: u32, intra_op: u32, nice: u32, id: *mut u8) {
+        let e = crate::engine::create(
+            threads as usize,
+            max_queue as usize,
+            intra_op as usize,
+            nice,
+        )?;
         write_slot(id, (e as f64).to_bits())
     }
 }
