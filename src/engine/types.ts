@@ -73,7 +73,8 @@ export interface EngineOptions {
    * capped at nice 19). Default 10 on Linux, so the event loop that
    * submits jobs gets a core as soon as it wakes instead of waiting behind
    * running jobs (under a saturating load, `/health` p99 0.3-1.7 ms
-   * against 3.5-5.6 ms at equal priority, docs/BENCHMARKS.md). 0 keeps
+   * against 3.5-5.6 ms at equal priority; docs/ARCHITECTURE.md, "Workers
+   * run below the event loop's priority"). 0 keeps
    * the workers at the creating thread's priority. Thread priorities are
    * supported on Linux only: elsewhere the default is 0 and another value
    * throws. Kernel threads a job uses beyond its worker
