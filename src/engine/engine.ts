@@ -321,28 +321,22 @@ export class Engine {
     const threads = options.threads ?? native.rp_num_threads();
     const maxQueue = options.maxQueue ?? 256;
     const intra = options.intraOpThreads ?? 1;
+    const nice = options.workerNice;
+    const LIMIT = 1 << 20;
     for (
-      const [k, v, lo] of [
-        ["threads", threads, 1],
-        ["maxQueue", maxQueue, 1],
-        ["intraOpThreads", intra, 1],
+      const [k, v, lo, hi] of [
+        ["threads", threads, 1, LIMIT],
+        ["maxQueue", maxQueue, 1, LIMIT],
+        ["intraOpThreads", intra, 1, LIMIT],
+        ["workerNice", nice === undefined ? 0 : nice, 0, 39],
       ] as const
     ) {
-      if (!Number.isInteger(v) || v < lo || v > 1 << 20) {
+      if (!Number.isInteger(v) || v < lo || v > hi) {
+        const range = hi === LIMIT ? `>= ${lo}` : `${lo}..${hi}`;
         throw new RangeError(
-          `Engine: ${k} must be an integer >= ${lo}, got ${v}`,
+          `Engine: ${k} must be an integer ${range}, got ${String(v)}`,
         );
       }
-    }
-    const nice = options.workerNice;
-    if (
-      nice !== undefined &&
-      (typeof nice !== "number" || !Number.isInteger(nice) || nice < 0 ||
-        nice > 39)
-    ) {
-      throw new RangeError(
-        `Engine: workerNice must be an integer 0..39, got ${String(nice)}`,
-      );
     }
     if (
       options.onFull !== undefined && options.onFull !== "reject" &&
