@@ -60,7 +60,7 @@ pub(super) const LEAF: usize = 32;
 /// 1`).
 pub(super) fn tridiagonal_dc(d: &mut [f64], e: &[f64], vt: &mut [f64]) -> Result<()> {
     let mut scratch = Scratch::new(d.len());
-    dc(d, e, vt, &mut scratch, (true, CancelToken::current()))
+    dc(d, e, vt, &mut scratch, true, CancelToken::current())
 }
 
 /// Orders from which [`dc`]'s first split solves its two halves at the
@@ -111,7 +111,8 @@ fn dc(
     e: &[f64],
     vt: &mut [f64],
     scratch: &mut Scratch,
-    (split, cancel): (bool, CancelToken),
+    split: bool,
+    cancel: CancelToken,
 ) -> Result<()> {
     let n = d.len();
     if n <= LEAF {
@@ -142,14 +143,14 @@ fn dc(
                     std::slice::from_raw_parts_mut(vp as *mut f64, len * len),
                 )
             };
-            dc(d, e, v, &mut Scratch::new(len), (false, cancel)).err()
+            dc(d, e, v, &mut Scratch::new(len), false, cancel).err()
         });
         if let Some(err) = errs.into_iter().flatten().next() {
             return Err(err);
         }
     } else {
-        dc(d1, e1, v1, scratch, (false, cancel))?;
-        dc(d2, e2, v2, scratch, (false, cancel))?;
+        dc(d1, e1, v1, scratch, false, cancel)?;
+        dc(d2, e2, v2, scratch, false, cancel)?;
     }
     merge(d, m, beta, vt, scratch)
 }
