@@ -142,6 +142,8 @@ export const symbols = {
   rp_num_threads: { parameters: [], result: "u32" },
   // fn rp_set_num_threads(n: u32) -> i32
   rp_set_num_threads: { parameters: ["u32"], result: "i32" },
+  // unsafe fn rp_advise_hugepages(a: *mut u8, n: f64) -> i32
+  rp_advise_hugepages: { parameters: ["ptr", "f64"], result: "i32" },
   // fn rp_dtype_size(dt: u32) -> u32
   rp_dtype_size: { parameters: ["u32"], result: "u32" },
   // fn rp_debug_panic() -> i32

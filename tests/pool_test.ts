@@ -11,6 +11,9 @@ import { gc, test } from "./_shim.ts";
 import { wasmHeap } from "../src/core/_arena.ts";
 import { library } from "../src/_native.ts";
 import { storageOf } from "../src/core/ndarray.ts";
+import { execFileSync } from "node:child_process";
+import process from "node:process";
+import { firstHugeBoundary, hugeAdvised } from "./_hugepages_child.ts";
 
 const onWasm = rp.backend.name === "wasm";
 
@@ -226,4 +229,40 @@ test("results stay pooled while the program holds more arrays than RAPTORS_POOL_
   assert.equal(r2.get(N - 1), 2 * (N - 1));
   r2.dispose();
   for (const h of held) h.dispose();
+});
+
+test("fresh results of 4 MiB or more are on memory advised for huge pages (Linux, native); RAPTORS_HUGEPAGES=0 turns it off", () => {
+  if (onWasm || process.platform !== "linux") return;
+  // a kernel without transparent huge pages refuses the advice
+  const thp = execFileSync("sh", [
+    "-c",
+    "test -e /sys/kernel/mm/transparent_hugepage/enabled && echo yes || echo no",
+  ], { encoding: "utf8" }).trim() === "yes";
+  const large = rp.zeros([2 ** 20]); // 8 MiB
+  const at = firstHugeBoundary(library.addressOf(storageOf(large)));
+  assert.equal(hugeAdvised(at), thp);
+  large.assign(1); // the advice changes no contents
+  assert.equal(rp.sum(large), 2 ** 20);
+  large.dispose();
+  // below 4 MiB, and with the variable at 0, nothing is advised
+  const child = (value: string) => {
+    const script = new URL("./_hugepages_child.ts", import.meta.url).pathname;
+    const g = globalThis as unknown as { Deno?: { execPath(): string } };
+    const [cmd, args] = g.Deno
+      ? [g.Deno.execPath(), ["run", "-A", script]]
+      : [process.execPath, [script]];
+    const out = execFileSync(cmd, args, {
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        RAPTORS_HUGEPAGES: value,
+        RAPTORS_BACKEND: "native",
+      },
+      timeout: 60_000,
+    });
+    return JSON.parse(out.trim().split("\n").pop()!);
+  };
+  assert.deepEqual(child("1"), { small: false, large: thp });
+  assert.deepEqual(child("0"), { small: false, large: false });
+  assert.match(child("2").error, /RAPTORS_HUGEPAGES=2: expected 0 or 1/);
 });

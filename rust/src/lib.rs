@@ -23,6 +23,7 @@ pub mod dtype;
 pub mod engine;
 pub mod error;
 pub mod ffi;
+pub mod hugepages;
 pub mod kernels;
 pub mod parallel;
 pub mod simd;

@@ -69,33 +69,11 @@ pub(super) fn take_copy(words: usize) -> Vec<u64> {
 }
 
 /// A new buffer of `words` capacity. Large ones are advised to use
-/// transparent huge pages before their first touch (Linux): the copy then
-/// faults once per 2 MiB instead of once per 4 KiB.
+/// transparent huge pages before their first touch ([`crate::hugepages`]):
+/// the copy then faults once per 2 MiB instead of once per 4 KiB.
 pub(super) fn fresh_copy_buffer(words: usize) -> Vec<u64> {
     let v: Vec<u64> = Vec::with_capacity(words);
-    #[cfg(all(target_os = "linux", not(target_arch = "wasm32")))]
-    {
-        const HUGE: usize = 2 << 20;
-        let bytes = words * 8;
-        if bytes >= 2 * HUGE {
-            // the whole 2 MiB pages inside the allocation
-            let start = (v.as_ptr() as usize + HUGE - 1) & !(HUGE - 1);
-            let end = (v.as_ptr() as usize + bytes) & !(HUGE - 1);
-            if end > start {
-                extern "C" {
-                    fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
-                }
-                const MADV_HUGEPAGE: i32 = 14;
-                // SAFETY: [start, end) lies inside this allocation; the
-                // advice changes no contents (a region the allocator
-                // already touched simply keeps its pages), and a refusal
-                // (THP off) is harmless.
-                unsafe {
-                    madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE);
-                }
-            }
-        }
-    }
+    crate::hugepages::advise(v.as_ptr() as *const u8, words * 8);
     v
 }
 

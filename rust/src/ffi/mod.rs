@@ -250,6 +250,23 @@ pub extern "C" fn rp_set_num_threads(n: u32) -> i32 {
     0
 }
 
+export! {
+    /// Advises transparent huge pages for the whole 2 MiB pages inside the
+    /// `n` bytes at `a` ([`crate::hugepages`]): for a fresh buffer raptors
+    /// owns, before its first write. Status 0 whether or not the kernel
+    /// takes the advice (it changes no contents); a negative, fractional
+    /// or non-finite `n` is an invalid argument.
+    fn rp_advise_hugepages(a: *mut u8, n: f64) {
+        if !(n >= 0.0 && n <= MAX_SAFE as f64 && n.fract() == 0.0) {
+            return Err(Error::invalid(format!("advise_hugepages: bad byte count {n}")));
+        }
+        if !a.is_null() {
+            crate::hugepages::advise(a, n as usize);
+        }
+        Ok(())
+    }
+}
+
 /// Element size of a dtype code, 0 for an unknown code.
 #[no_mangle]
 pub extern "C" fn rp_dtype_size(dt: u32) -> u32 {
