@@ -12,7 +12,10 @@
  *   float32 unit rows (`E @ u`, then the top k).
  *
  * Interleaved rounds, median per-call time (bench/_harness.ts); ROUNDS,
- * BATCH_MS. Writes bench/results/service-<runtime>-<backend>.json.
+ * BATCH_MS. raptors is measured twice per case: alone first (`raptorsAlone`,
+ * the figure to compare with NumPy's script, which runs alone), then
+ * interleaved with the other two (`raptors`). Writes
+ * bench/results/service-<runtime>-<backend>.json.
  *
  * @module
  */
@@ -136,15 +139,26 @@ if (import.meta.main) {
     rows.push({ case: name, ...t });
     const f = (v: number) => (v / 1e3).toFixed(1).padStart(9);
     console.log(
-      `${name.padEnd(34)} raptors ${f(t.raptors!)}  js ${f(t.js!)}  numpy-ts ${
-        f(t.numpyTs!)
-      }`,
+      `${name.padEnd(34)} raptors ${f(t.raptors!)} (alone ${
+        f(t.raptorsAlone!)
+      })  js ${f(t.js!)}  numpy-ts ${f(t.numpyTs!)}`,
     );
+  };
+  // raptors twice: alone, as NumPy's script runs (the figure to compare
+  // with NumPy), then interleaved with the JS loop and numpy-ts, which
+  // stream their own copies of the inputs between its batches (the
+  // figures to compare with each other)
+  const both = (
+    impls: Record<string, Impl>,
+    opts: Parameters<typeof measure>[1],
+  ): Record<string, number> => {
+    const alone = measure({ raptors: impls.raptors! }, opts).raptors;
+    return { ...measure(impls, opts), raptorsAlone: alone };
   };
   for (const batch of [1, 32, 1024, 10000]) {
     show(
       `score sigmoid(X@w+b), ${batch} x 64`,
-      measure(scoreCase(batch), { rounds, batchMs }),
+      both(scoreCase(batch), { rounds, batchMs }),
     );
   }
   const sim = similarCase();
@@ -159,7 +173,7 @@ if (import.meta.main) {
   }
   show(
     `similar top-10, ${ROWS} x ${DIM} f32`,
-    measure(sim, { rounds, batchMs: Math.max(batchMs, 50), prime: true }),
+    both(sim, { rounds, batchMs: Math.max(batchMs, 50), prime: true }),
   );
   checkPeerHeap();
   const file = await saveResults(`service-${runtimeName}-${rp.backend.name}`, {
