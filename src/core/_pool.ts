@@ -345,7 +345,9 @@ function allocRaw(
   }
   if (bytes < 2 ** MIN_CLASS || bytes > 2 ** MAX_CLASS || budget === 0) {
     const plain = new Ctor(n);
-    adviseHuge(taBuffer(plain) as ArrayBuffer, bytes);
+    // (the size first: reading .buffer costs a small array an
+    // ArrayBuffer in JavaScriptCore and moves its elements off V8's heap)
+    if (bytes >= HUGE_MIN) adviseHuge(taBuffer(plain) as ArrayBuffer, bytes);
     // (reading .buffer makes JavaScriptCore materialize an ArrayBuffer for
     // a small TypedArray, ~0.3 us: only inside a recording)
     if (recording() !== null) noteFresh(plain.buffer);
