@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as rp from "../mod.ts";
 import fc from "fast-check";
 import { pooledSize, poolHas } from "../src/core/_pool.ts";
-import { gc, test } from "./_shim.ts";
+import { childJson, gc, test } from "./_shim.ts";
 import { wasmHeap } from "../src/core/_arena.ts";
 import { library } from "../src/_native.ts";
 import { storageOf } from "../src/core/ndarray.ts";
@@ -245,23 +245,13 @@ test("fresh results of 4 MiB or more are on memory advised for huge pages (Linux
   assert.equal(rp.sum(large), 2 ** 20);
   large.dispose();
   // below 4 MiB, and with the variable at 0, nothing is advised
-  const child = (value: string) => {
-    const script = new URL("./_hugepages_child.ts", import.meta.url).pathname;
-    const g = globalThis as unknown as { Deno?: { execPath(): string } };
-    const [cmd, args] = g.Deno
-      ? [g.Deno.execPath(), ["run", "-A", script]]
-      : [process.execPath, [script]];
-    const out = execFileSync(cmd, args, {
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        RAPTORS_HUGEPAGES: value,
-        RAPTORS_BACKEND: "native",
-      },
-      timeout: 60_000,
-    });
-    return JSON.parse(out.trim().split("\n").pop()!);
-  };
+  const child = (value: string) =>
+    childJson(
+      new URL("./_hugepages_child.ts", import.meta.url),
+      { RAPTORS_HUGEPAGES: value, RAPTORS_BACKEND: "native" },
+      // (the child loads the library and runs a shell to read /proc)
+      { denoFlags: ["--allow-all"] },
+    );
   assert.deepEqual(child("1"), { small: false, large: thp });
   assert.deepEqual(child("0"), { small: false, large: false });
   assert.match(child("2").error, /RAPTORS_HUGEPAGES=2: expected 0 or 1/);
