@@ -26,4 +26,5 @@ pub mod ffi;
 pub mod hugepages;
 pub mod kernels;
 pub mod parallel;
+pub(crate) mod placement;
 pub mod simd;

@@ -7,7 +7,10 @@
 //! runs its task too. Helpers spin for a few tens of microseconds after a
 //! job (back-to-back calls then start without a futex wake-up) and then
 //! park on a condition variable, so an idle pool uses no CPU and never keeps
-//! a Deno or Bun process alive.
+//! a Deno or Bun process alive. A helper keeps off the CPU its job was
+//! published from (`placement.rs`): woken after an idle gap, it was
+//! otherwise often placed on the caller's CPU, and a two-thread kernel
+//! ran on one.
 //!
 //! One parallel region runs at a time; a second thread that asks while one
 //! is running runs its work inline (this keeps nested or concurrent calls
@@ -106,6 +109,9 @@ pub fn parts_for(n: usize, work_per_elem: usize) -> usize {
 struct Job {
     f: *const (dyn Fn(usize) + Sync + 'static),
     parts: usize,
+    /// The CPU the calling thread was on when it published the job (-1:
+    /// unknown); helpers keep off it (see `helper_loop`).
+    caller_cpu: i32,
     next: AtomicUsize,
     done: AtomicUsize,
     panicked: AtomicBool,
@@ -171,6 +177,7 @@ static SPAWN: Mutex<()> = Mutex::new(());
 #[cfg(not(target_arch = "wasm32"))]
 fn helper_loop() {
     let mut seen = POOL.epoch.load(Ordering::Acquire);
+    let mut place = crate::placement::Placement::new();
     loop {
         // Spin briefly for the next job, then park.
         let start = Instant::now();
@@ -193,6 +200,9 @@ fn helper_loop() {
             g.job.clone()
         };
         if let Some(job) = job {
+            place.avoid_cpu(job.caller_cpu);
+            #[cfg(test)]
+            tests::HELPER_AVOIDS.with(|c| c.set((job.caller_cpu, place.avoiding())));
             job.run_tasks();
         }
     }
@@ -258,6 +268,7 @@ fn run_on_pool<F: Fn(usize) + Sync>(parts: usize, f: F) {
     let job = Arc::new(Job {
         f: fptr,
         parts,
+        caller_cpu: crate::placement::current_cpu(),
         next: AtomicUsize::new(0),
         done: AtomicUsize::new(0),
         panicked: AtomicBool::new(false),
@@ -521,6 +532,56 @@ unsafe impl<T> Sync for SendPtr<T> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// On a helper: the CPU its last job was published from and the
+        /// CPU it then kept off, set before it runs that job's tasks.
+        pub(super) static HELPER_AVOIDS: Cell<(i32, i32)> = const { Cell::new((-2, -2)) };
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_helper_runs_its_tasks_off_the_cpu_the_job_was_published_from() {
+        if global_threads() < 2 {
+            return; // one CPU: no helpers, nothing to place
+        }
+        let caller = std::thread::current().id();
+        let mut checked = 0;
+        // another test may hold the pool (its region then runs inline
+        // here), so try until helpers have run a few of our tasks
+        for _ in 0..200 {
+            let started = AtomicBool::new(false);
+            let seen = Mutex::new(Vec::new());
+            run_parallel(2, |_| {
+                if std::thread::current().id() != caller {
+                    started.store(true, Ordering::Release);
+                    let (published, avoided) = HELPER_AVOIDS.with(|c| c.get());
+                    let now = crate::placement::current_cpu();
+                    seen.lock().unwrap().push((published, avoided, now));
+                } else {
+                    // the caller's task waits a while for a helper to claim
+                    // the other one (a bound, not a sleep: it ends early)
+                    let t = Instant::now();
+                    while !started.load(Ordering::Acquire)
+                        && t.elapsed() < Duration::from_millis(200)
+                    {
+                        std::hint::spin_loop();
+                    }
+                }
+            });
+            for (published, avoided, now) in seen.into_inner().unwrap() {
+                assert!(published >= 0, "the job recorded no CPU");
+                assert_eq!(avoided, published, "the helper did not take the job's CPU");
+                assert_ne!(now, published, "the helper ran on the caller's CPU");
+                checked += 1;
+            }
+            if checked >= 5 {
+                break;
+            }
+        }
+        assert!(checked > 0, "no helper ran a task");
+    }
 
     #[test]
     fn for_ranges_covers_every_index_once() {

@@ -30,7 +30,7 @@ use std::time::Instant;
 
 mod copies;
 mod gates;
-mod placement;
+use crate::placement;
 use copies::*;
 #[cfg(test)]
 use gates::TEST_GATES;
