@@ -95,6 +95,10 @@ pub(super) fn give_copy(mut v: Vec<u64>) {
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 const STREAM_COPY_MIN: usize = 256 << 10;
 
+/// Copies from this size on are split over two cores (see [`copy_bytes`]).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+const SPLIT_COPY_MIN: usize = 2 << 20;
+
 /// `n` bytes from `src` to `dst` (not overlapping). From
 /// [`STREAM_COPY_MIN`] bytes on x86-64, with non-temporal stores: the
 /// destination is not read first (no read-for-ownership) and the copy
@@ -105,35 +109,72 @@ const STREAM_COPY_MIN: usize = 256 << 10;
 /// interleaved runs of `bench/service_path.bench.ts`). Smaller inputs
 /// keep `memcpy`, whose copy stays in cache for the job that reads it.
 ///
+/// From [`SPLIT_COPY_MIN`] bytes the streaming copy is split in two
+/// halves run on the kernel pool (the caller takes the second half too
+/// when no helper comes in time). One core's copy is bound by what one
+/// core keeps in flight: on the 2-core KVM Xeon (Sapphire Rapids class)
+/// one 1024 x 1024 float32 submission (two 4 MiB inputs) cost 1.27-1.58
+/// ms on the calling thread with one core copying and 0.77-1.11 ms with
+/// two (medians of 15, three alternating runs in Deno and Bun); a burst
+/// of 384 x 384 inputs stays below the split. An earlier split (128 KiB
+/// parts) had shown no gain on the same kind of host, measured before
+/// the pool's helpers kept off the caller's CPU (`placement.rs`), when a
+/// woken helper often ran on the caller's core.
+///
 /// # Safety
 /// `src` must be valid for reads and `dst` for writes of `n` bytes.
 pub(super) unsafe fn copy_bytes(src: *const u8, dst: *mut u8, n: usize) {
     #[cfg(target_arch = "x86_64")]
     if n >= STREAM_COPY_MIN {
-        use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_sfence, _mm_stream_si128};
-        // SAFETY: SSE2 is part of x86-64. Every access below stays within
-        // [0, n) of both ranges; the streaming stores go to 16-byte
-        // aligned addresses (`head` aligns `dst`); the fence orders them
-        // before the job that reads the copy is queued.
-        let head = ((16 - (dst as usize & 15)) & 15).min(n);
-        std::ptr::copy_nonoverlapping(src, dst, head);
-        let mut i = head;
-        while i + 64 <= n {
-            let a = _mm_loadu_si128(src.add(i) as *const __m128i);
-            let b = _mm_loadu_si128(src.add(i + 16) as *const __m128i);
-            let c = _mm_loadu_si128(src.add(i + 32) as *const __m128i);
-            let d = _mm_loadu_si128(src.add(i + 48) as *const __m128i);
-            _mm_stream_si128(dst.add(i) as *mut __m128i, a);
-            _mm_stream_si128(dst.add(i + 16) as *mut __m128i, b);
-            _mm_stream_si128(dst.add(i + 32) as *mut __m128i, c);
-            _mm_stream_si128(dst.add(i + 48) as *mut __m128i, d);
-            i += 64;
+        if n >= SPLIT_COPY_MIN && crate::parallel::num_threads() > 1 {
+            // two halves, one per core, split at a 64-byte boundary
+            let h = n / 2 / 64 * 64;
+            let (s, d) = (
+                crate::parallel::SendPtr(src as *mut u8),
+                crate::parallel::SendPtr(dst),
+            );
+            crate::parallel::run_parallel(2, |i| {
+                let (from, len) = if i == 0 { (0, h) } else { (h, n - h) };
+                // SAFETY: [from, from + len) lies inside [0, n) of both
+                stream_copy(s.get().add(from), d.get().add(from), len);
+            });
+            return;
         }
-        std::ptr::copy_nonoverlapping(src.add(i), dst.add(i), n - i);
-        _mm_sfence();
+        stream_copy(src, dst, n);
         return;
     }
     std::ptr::copy_nonoverlapping(src, dst, n);
+}
+
+/// [`copy_bytes`]'s streaming copy on the calling thread.
+///
+/// # Safety
+/// As [`copy_bytes`].
+#[cfg(target_arch = "x86_64")]
+unsafe fn stream_copy(src: *const u8, dst: *mut u8, n: usize) {
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_sfence, _mm_stream_si128};
+    // SAFETY: SSE2 is part of x86-64. Every access below stays within
+    // [0, n) of both ranges; the streaming stores go to 16-byte
+    // aligned addresses (`head` aligns `dst`); the fence orders this
+    // thread's streaming stores before anything it does next (its
+    // return, or the end of its part of a split copy), so before the
+    // job that reads the copy is queued.
+    let head = ((16 - (dst as usize & 15)) & 15).min(n);
+    std::ptr::copy_nonoverlapping(src, dst, head);
+    let mut i = head;
+    while i + 64 <= n {
+        let a = _mm_loadu_si128(src.add(i) as *const __m128i);
+        let b = _mm_loadu_si128(src.add(i + 16) as *const __m128i);
+        let c = _mm_loadu_si128(src.add(i + 32) as *const __m128i);
+        let d = _mm_loadu_si128(src.add(i + 48) as *const __m128i);
+        _mm_stream_si128(dst.add(i) as *mut __m128i, a);
+        _mm_stream_si128(dst.add(i + 16) as *mut __m128i, b);
+        _mm_stream_si128(dst.add(i + 32) as *mut __m128i, c);
+        _mm_stream_si128(dst.add(i + 48) as *mut __m128i, d);
+        i += 64;
+    }
+    std::ptr::copy_nonoverlapping(src.add(i), dst.add(i), n - i);
+    _mm_sfence();
 }
 
 /// A job-owned copy of `bytes` bytes at `addr`, zero-padded to whole words.
@@ -159,11 +200,18 @@ mod tests {
 
     #[test]
     fn streamed_copies_are_exact_at_every_alignment() {
-        let n = STREAM_COPY_MIN + 200;
+        // streamed on one thread, then split over two (SPLIT_COPY_MIN)
+        for n in [STREAM_COPY_MIN + 200, SPLIT_COPY_MIN + 200] {
+            exact_copies_around(n);
+        }
+    }
+
+    fn exact_copies_around(n: usize) {
         let src: Vec<u8> = (0..n + 16).map(|i| (i * 13 + 5) as u8).collect();
+        let least = n - 200;
         for so in 0..3 {
             for d_off in 0..17 {
-                for len in [STREAM_COPY_MIN, STREAM_COPY_MIN + 1, n - 17, n] {
+                for len in [least, least + 1, least + 63, n - 17, n] {
                     let mut dst = vec![0xAAu8; n + 40];
                     unsafe { copy_bytes(src.as_ptr().add(so), dst.as_mut_ptr().add(d_off), len) };
                     assert_eq!(
