@@ -97,7 +97,7 @@ const STREAM_COPY_MIN: usize = 256 << 10;
 
 /// Copies from this size on are split over two cores (see [`copy_bytes`]).
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-const SPLIT_COPY_MIN: usize = 2 << 20;
+const SPLIT_COPY_MIN: usize = 512 << 10;
 
 /// `n` bytes from `src` to `dst` (not overlapping). From
 /// [`STREAM_COPY_MIN`] bytes on x86-64, with non-temporal stores: the
@@ -116,7 +116,9 @@ const SPLIT_COPY_MIN: usize = 2 << 20;
 /// one 1024 x 1024 float32 submission (two 4 MiB inputs) cost 1.27-1.58
 /// ms on the calling thread with one core copying and 0.77-1.11 ms with
 /// two (medians of 15, three alternating runs in Deno and Bun); a burst
-/// of 384 x 384 inputs stays below the split. An earlier split (128 KiB
+/// of 60 submissions of two 590 KB inputs took 7.7-10.3 ms with copies
+/// split from 2 MiB and 4.2-6.9 ms split from 512 KiB (three alternating
+/// runs, `bench/service_path.bench.ts`). An earlier split (128 KiB
 /// parts) had shown no gain on the same kind of host, measured before
 /// the pool's helpers kept off the caller's CPU (`placement.rs`), when a
 /// woken helper often ran on the caller's core.
