@@ -177,7 +177,7 @@ static SPAWN: Mutex<()> = Mutex::new(());
 #[cfg(not(target_arch = "wasm32"))]
 fn helper_loop() {
     let mut seen = POOL.epoch.load(Ordering::Acquire);
-    let mut place = crate::placement::Placement::new();
+    let mut place = crate::placement::Placement::for_helper();
     loop {
         // Spin briefly for the next job, then park.
         let start = Instant::now();

@@ -98,6 +98,20 @@ impl Placement {
         }
     }
 
+    /// A kernel-pool helper's placement, on the helper's thread: the
+    /// process's mask (its main thread's), set now. A helper inherits its
+    /// creator's mask, and the first parallel region may come from an
+    /// engine worker that is keeping off the event loop's CPU: the helper
+    /// would then keep that narrowed mask for the life of the process.
+    pub fn for_helper() -> Self {
+        let allowed = imp::Mask::of_process();
+        imp::set_this_thread(&allowed);
+        Placement {
+            allowed,
+            avoiding: -1,
+        }
+    }
+
     /// The CPU this thread keeps off (-1: none).
     #[cfg(test)]
     pub fn avoiding(&self) -> i32 {
@@ -144,6 +158,7 @@ mod imp {
         fn sched_getcpu() -> i32;
         fn sched_getaffinity(pid: i32, size: usize, mask: *mut u8) -> i32;
         fn sched_setaffinity(pid: i32, size: usize, mask: *const u8) -> i32;
+        fn getpid() -> i32;
     }
 
     pub fn current_cpu() -> i32 {
@@ -174,6 +189,15 @@ mod imp {
             let mut m = [0u8; BYTES];
             // SAFETY: m is BYTES long; pid 0 is the calling thread.
             let ok = unsafe { sched_getaffinity(0, BYTES, m.as_mut_ptr()) } >= 0;
+            Mask(ok.then_some(m))
+        }
+
+        /// The process's mask: its main thread's (the thread whose id is
+        /// the process id).
+        pub fn of_process() -> Mask {
+            let mut m = [0u8; BYTES];
+            // SAFETY: m is BYTES long; getpid() names the main thread.
+            let ok = unsafe { sched_getaffinity(getpid(), BYTES, m.as_mut_ptr()) } >= 0;
             Mask(ok.then_some(m))
         }
 
@@ -228,6 +252,10 @@ mod imp {
             Mask
         }
 
+        pub fn of_process() -> Mask {
+            Mask
+        }
+
         pub fn without(&self, _cpu: i32) -> Mask {
             Mask
         }
@@ -264,6 +292,26 @@ mod tests {
         .unwrap();
         // nice is per thread on Linux: the spawning thread's is unchanged
         assert_eq!(imp::this_thread_nice(), Some(main));
+    }
+
+    #[test]
+    fn a_helper_takes_the_process_mask_not_its_creators() {
+        std::thread::spawn(|| {
+            let full = cpus_of_this_thread();
+            if full.len() < 2 {
+                return; // a single CPU: no narrower mask to inherit
+            }
+            // as an engine worker keeping off the event loop's CPU
+            assert!(imp::set_this_thread(
+                &imp::Mask::of_this_thread().without(full[0])
+            ));
+            assert!(!cpus_of_this_thread().contains(&full[0]));
+            let place = Placement::for_helper();
+            assert_eq!(cpus_of_this_thread(), full);
+            assert_eq!(place.avoiding(), -1);
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
